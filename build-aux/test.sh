@@ -1,0 +1,68 @@
+#!/bin/bash
+# Builds Smart Appeals in fresh build directories and runs the whole suite
+# headless: once with --werror, once with AddressSanitizer and UBSan.
+# The last line is "N passed, N failed", counting GTest cases.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+build-aux/deps.sh test || exit 1
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/smart-appeals-test.XXXXXX")
+keep=${SA_KEEP_BUILD:-}
+cleanup () { [ -n "$keep" ] || rm -rf "$work"; }
+trap cleanup EXIT
+
+passed=0
+failed=0
+
+# Counts TAP results in meson's JSON log; a program that failed without
+# saying which case counts as one failed case, so a crash is never hidden.
+count_results () {
+  python3 - "$1" <<'PY'
+import json, re, sys
+passed = failed = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        t = json.loads(line)
+        out = t.get("stdout") or ""
+        ok = len(re.findall(r"^ok \d+", out, re.M))
+        bad = len(re.findall(r"^not ok \d+", out, re.M))
+        if t.get("result") not in ("OK", "EXPECTEDFAIL", "SKIP") and bad == 0:
+            bad = 1
+        passed += ok
+        failed += bad
+print(passed, failed)
+PY
+}
+
+run_suite () {
+  local name=$1; shift
+  local dir="$work/$name"
+
+  echo "== $name: configure and build"
+  if ! meson setup "$dir" "$top" "$@" >"$work/$name-setup.log" 2>&1; then
+    cat "$work/$name-setup.log"; failed=$((failed + 1)); return
+  fi
+  if ! meson compile -C "$dir"; then
+    failed=$((failed + 1)); return
+  fi
+
+  echo "== $name: test"
+  # A private session bus with an unlocked keyring, and a virtual display.
+  HOME="$work/$name-home" XDG_DATA_HOME="$work/$name-home/.local/share" \
+  XDG_CONFIG_HOME="$work/$name-home/.config" XDG_CACHE_HOME="$work/$name-home/.cache" \
+  XDG_RUNTIME_DIR="$work/$name-run" GSETTINGS_BACKEND=memory \
+    "$top/build-aux/headless.sh" meson test -C "$dir" --print-errorlogs --num-processes 2
+  read -r p f < <(count_results "$dir/meson-logs/testlog.json")
+  echo "== $name: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+run_suite werror --werror --buildtype=debugoptimized
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite sanitize --werror --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

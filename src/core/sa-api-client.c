@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-api-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "sa-api-client.h"
+
+struct _SaApiClient
+{
+  GObject      parent_instance;
+  SoupSession *session;
+  char        *base_url;
+  char        *access_token;
+};
+
+G_DEFINE_TYPE (SaApiClient, sa_api_client, G_TYPE_OBJECT)
+G_DEFINE_QUARK (sa-api-error-quark, sa_api_error)
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sa_api_client_finalize (GObject *object)
+{
+  SaApiClient *self = (SaApiClient *)object;
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->access_token, g_free);
+
+  G_OBJECT_CLASS (sa_api_client_parent_class)->finalize (object);
+}
+
+static void
+sa_api_client_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SaApiClient *self = SA_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sa_api_client_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  SaApiClient *self = SA_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      {
+        const char *url = g_value_get_string (value);
+        gsize len = url ? strlen (url) : 0;
+
+        /* Keep the URL without a trailing slash so paths can be appended. */
+        while (len > 0 && url[len - 1] == '/')
+          len--;
+        self->base_url = g_strndup (url ? url : "", len);
+      }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sa_api_client_class_init (SaApiClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sa_api_client_finalize;
+  object_class->get_property = sa_api_client_get_property;
+  object_class->set_property = sa_api_client_set_property;
+
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sa_api_client_init (SaApiClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", 30,
+                                                 "user-agent", "smart-appeals/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+/**
+ * sa_api_client_new:
+ * @base_url: the registry's address, e.g. `https://registry.example:8443`
+ *
+ * Returns: (transfer full): a new client for the registry at @base_url
+ */
+SaApiClient *
+sa_api_client_new (const char *base_url)
+{
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  return g_object_new (SA_TYPE_API_CLIENT, "base-url", base_url, NULL);
+}
+
+const char *
+sa_api_client_get_base_url (SaApiClient *self)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+const char *
+sa_api_client_get_access_token (SaApiClient *self)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  return self->access_token;
+}
+
+/* Turns a transport error or an error answer into an SA_API_ERROR whose
+ * message the UI can show as it is. */
+static GError *
+sa_api_client_translate_error (SoupMessage *msg,
+                               GBytes      *body,
+                               GError      *transport_error)
+{
+  SoupStatus status;
+  g_autoptr(JsonParser) parser = NULL;
+  const char *server_message = NULL;
+  int code;
+
+  if (transport_error != NULL)
+    {
+      if (transport_error->domain == G_TLS_ERROR ||
+          soup_message_get_tls_peer_certificate_errors (msg) != 0)
+        return g_error_new (SA_API_ERROR, SA_API_ERROR_CERTIFICATE,
+                            "The registry's certificate is not trusted: %s",
+                            transport_error->message);
+      return g_error_new (SA_API_ERROR, SA_API_ERROR_UNREACHABLE,
+                          "The registry cannot be reached: %s", transport_error->message);
+    }
+
+  status = soup_message_get_status (msg);
+  parser = json_parser_new ();
+  if (body != NULL &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                  g_bytes_get_size (body), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+      JsonObject *err = json_object_get_object_member (root, "error");
+
+      if (err != NULL)
+        server_message = json_object_get_string_member_with_default (err, "message", NULL);
+    }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    code = SA_API_ERROR_UNAUTHORIZED;
+  else if (status >= 500)
+    code = SA_API_ERROR_SERVER;
+  else
+    code = SA_API_ERROR_REFUSED;
+
+  return g_error_new (SA_API_ERROR, code, "%s",
+                      server_message ? server_message : soup_status_get_phrase (status));
+}
+
+static void
+auth_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SaApiClient *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *root;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, sa_api_client_translate_error (msg, body, error));
+      return;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                               "The registry answered with something that is not JSON");
+      return;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_string_member_with_default (root, "access_token", NULL) == NULL ||
+      json_object_get_string_member_with_default (root, "refresh_token", NULL) == NULL ||
+      json_object_get_object_member (root, "user") == NULL)
+    {
+      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                               "The registry's sign-in answer lacks a token or the user");
+      return;
+    }
+
+  g_free (self->access_token);
+  self->access_token = g_strdup (json_object_get_string_member (root, "access_token"));
+  g_task_return_pointer (task, json_object_ref (root), (GDestroyNotify)json_object_unref);
+}
+
+static void
+sa_api_client_post_auth (SaApiClient         *self,
+                         const char          *path,
+                         JsonBuilder         *builder,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  SoupMessage *msg;
+  char *data;
+  gsize len;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sa_api_client_post_auth);
+
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_UNREACHABLE,
+                               "“%s” is not a valid registry address", self->base_url);
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+
+  json_generator_set_root (gen, root);
+  data = json_generator_to_data (gen, &len);
+  bytes = g_bytes_new_take (data, len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    auth_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sa_api_client_login_async:
+ * @self: a #SaApiClient
+ * @login: the user's login
+ * @password: the user's password; it is sent once and never kept
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Signs in with `POST /api/v1/auth/login`.
+ */
+void
+sa_api_client_login_async (SaApiClient         *self,
+                           const char          *login,
+                           const char          *password,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+  g_return_if_fail (login != NULL);
+  g_return_if_fail (password != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "login");
+  json_builder_add_string_value (builder, login);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+
+  sa_api_client_post_auth (self, "/api/v1/auth/login", builder, cancellable, callback, user_data);
+}
+
+/**
+ * sa_api_client_refresh_async:
+ * @self: a #SaApiClient
+ * @refresh_token: the stored refresh token; the registry rotates it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Exchanges a refresh token for new tokens with `POST /api/v1/auth/refresh`.
+ */
+void
+sa_api_client_refresh_async (SaApiClient         *self,
+                             const char          *refresh_token,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+  g_return_if_fail (refresh_token != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "refresh_token");
+  json_builder_add_string_value (builder, refresh_token);
+  json_builder_end_object (builder);
+
+  sa_api_client_post_auth (self, "/api/v1/auth/refresh", builder, cancellable, callback,
+                           user_data);
+}
+
+/**
+ * sa_api_client_auth_finish:
+ * @self: a #SaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the answer, with `access_token`, `refresh_token`,
+ *   `expires_in` and `user`, or %NULL with @error set
+ */
+JsonObject *
+sa_api_client_auth_finish (SaApiClient   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SA_API_ERROR (sa_api_error_quark ())
+
+/**
+ * SaApiError:
+ * @SA_API_ERROR_UNREACHABLE: the registry could not be reached at all
+ * @SA_API_ERROR_CERTIFICATE: the registry's TLS certificate is not trusted
+ * @SA_API_ERROR_UNAUTHORIZED: wrong login or password, or an expired token
+ * @SA_API_ERROR_PROTOCOL: the answer was not what the API promises
+ * @SA_API_ERROR_SERVER: the registry reported an error of its own (5xx)
+ * @SA_API_ERROR_REFUSED: the registry refused the request (other 4xx)
+ *
+ * Errors of talking to the registry.
+ */
+typedef enum
+{
+  SA_API_ERROR_UNREACHABLE,
+  SA_API_ERROR_CERTIFICATE,
+  SA_API_ERROR_UNAUTHORIZED,
+  SA_API_ERROR_PROTOCOL,
+  SA_API_ERROR_SERVER,
+  SA_API_ERROR_REFUSED,
+} SaApiError;
+
+GQuark sa_api_error_quark (void);
+
+#define SA_TYPE_API_CLIENT (sa_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (SaApiClient, sa_api_client, SA, API_CLIENT, GObject)
+
+SaApiClient *sa_api_client_new            (const char          *base_url);
+const char  *sa_api_client_get_base_url   (SaApiClient         *self);
+void         sa_api_client_login_async    (SaApiClient         *self,
+                                           const char          *login,
+                                           const char          *password,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+void         sa_api_client_refresh_async  (SaApiClient         *self,
+                                           const char          *refresh_token,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+JsonObject  *sa_api_client_auth_finish    (SaApiClient         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+const char  *sa_api_client_get_access_token (SaApiClient       *self);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "sa-application.h"
+#include "sa-window-private.h"
+
+static SaApplication *app;
+
+static SaWindow *
+make_window (void)
+{
+  SaWindow *window = sa_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return g_object_ref_sink (window);
+}
+
+static void
+close_window (SaWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_first_start (void)
+{
+  /* With no remembered account the user sees the sign-in form, without an error. */
+  SaWindow *window = make_window ();
+
+  g_settings_reset (sa_application_get_settings (app), "account-login");
+  sa_window_restore_session (window, NULL, NULL);
+  g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+  g_assert_null (_sa_window_get_sign_in_message (window));
+  close_window (window);
+}
+
+static void
+test_bad_address (void)
+{
+  /* An address without http(s):// is refused before anything is sent. */
+  SaWindow *window = make_window ();
+
+  sa_window_sign_in (window, "registry.almaty.kz", "executor", "secret");
+  g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+  g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==,
+                   "The registry address must start with https:// or http://.");
+  close_window (window);
+}
+
+static void
+test_unreachable (void)
+{
+  /* A registry that is not there is reported as unreachable, not as a wrong password. */
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  SaWindow *window;
+  guint16 port;
+
+  /* Take a free port and close it again, so nothing listens there. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  window = make_window ();
+  sa_window_sign_in (window, url, "executor", "secret");
+  while (_sa_window_get_sign_in_message (window) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+  g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==,
+                   "The registry cannot be reached. Check the address and the network.");
+  close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = sa_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+  g_test_add_func ("/sa/window/sign-in/first-start", test_first_start);
+  g_test_add_func ("/sa/window/sign-in/bad-address", test_bad_address);
+  g_test_add_func ("/sa/window/sign-in/unreachable", test_unreachable);
+  ret = g_test_run ();
+
+  g_object_unref (app);
+  return ret;
+}
