@@ -76,6 +76,29 @@ test_unreachable (void)
   close_window (window);
 }
 
+static void
+test_size_remembered (void)
+{
+  /* The size a window had when it was closed is the size the next one opens with. */
+  GSettings *settings = sa_application_get_settings (app);
+  SaWindow *window = make_window ();
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 777, 555);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 777);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 555);
+  g_assert_finalize_object (window);
+
+  window = make_window ();
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 777);
+  g_assert_cmpint (height, ==, 555);
+  close_window (window);
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -93,6 +116,7 @@ main (int    argc,
   g_test_add_func ("/sa/window/sign-in/first-start", test_first_start);
   g_test_add_func ("/sa/window/sign-in/bad-address", test_bad_address);
   g_test_add_func ("/sa/window/sign-in/unreachable", test_unreachable);
+  g_test_add_func ("/sa/window/size-remembered", test_size_remembered);
   ret = g_test_run ();
 
   g_object_unref (app);

@@ -363,6 +363,22 @@ sign_out_action (GtkWidget  *widget,
   sa_window_show_sign_in (self, NULL);
 }
 
+/* The size is saved when the window closes, not on every resize, so that
+ * dragging the edge does not write to dconf dozens of times a second. */
+static gboolean
+sa_window_close_request (GtkWindow *window)
+{
+  SaWindow *self = SA_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (sa_window_parent_class)->close_request (window);
+}
+
 static void
 sa_window_dispose (GObject *object)
 {
@@ -385,8 +401,10 @@ sa_window_class_init (SaWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = sa_window_dispose;
+  window_class->close_request = sa_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sa-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
@@ -409,6 +427,11 @@ sa_window_init (SaWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new ("kz.almaty.SmartAppeals");
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
