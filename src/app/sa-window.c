@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sa-core.h"
+#include "sa-sidebar.h"
 #include "sa-window-private.h"
 
 struct _SaWindow
@@ -21,6 +22,10 @@ struct _SaWindow
   AdwWindowTitle       *main_title;
   AdwStatusPage        *welcome_page;
   AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  SaSidebar            *sidebar;
+  GtkLabel             *sync_label;
+  AdwWindowTitle       *list_title;
 
   GSettings            *settings;
   GCancellable         *cancellable;
@@ -79,7 +84,11 @@ sa_window_show_main (SaWindow *self,
   else
     description = g_strdup (_("Offline: changes will be sent when the registry is reachable"));
   adw_status_page_set_description (self->welcome_page, description);
-  adw_window_title_set_subtitle (self->main_title, sa_api_client_get_base_url (self->client));
+  adw_window_title_set_subtitle (self->main_title, agency);
+  gtk_label_set_text (self->sync_label, online ? sa_api_client_get_base_url (self->client)
+                                               : _("Offline"));
+  adw_window_title_set_title (self->list_title,
+                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
 
@@ -330,6 +339,22 @@ sign_in_action (GtkWidget  *widget,
 }
 
 static void
+section_changed_cb (SaWindow *self)
+{
+  adw_window_title_set_title (self->list_title,
+                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  adw_leaflet_set_visible_child_name (SA_WINDOW (widget)->leaflet, "sidebar");
+}
+
+static void
 password_activated_cb (SaWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-in", NULL);
@@ -406,7 +431,13 @@ sa_window_class_init (SaWindowClass *klass)
   object_class->dispose = sa_window_dispose;
   window_class->close_request = sa_window_close_request;
 
+  g_type_ensure (SA_TYPE_SIDEBAR);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sa-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, login_row);
@@ -417,9 +448,11 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
 }
 
 static void
