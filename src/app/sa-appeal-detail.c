@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-appeal-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "sa-appeal-detail.h"
+#include "sa-core.h"
+#include "sa-labels.h"
+
+/* Shows one appeal from its registry JSON and offers the operations the
+ * signed-in user may do on it. It does not apply them: it emits
+ * ::op-requested and the window writes the operation to the outbox. */
+
+struct _SaAppealDetail
+{
+  GtkWidget       parent_instance;
+
+  GtkStack       *stack;
+  GtkLabel       *reg_number;
+  GtkLabel       *repeat_badge;
+  GtkLabel       *status_badge;
+  GtkLabel       *category;
+  AdwActionRow   *legal_row;
+  GtkLabel       *legal_countdown;
+  AdwActionRow   *operational_row;
+  GtkLabel       *operational_countdown;
+  GtkLabel       *text;
+  AdwActionRow   *applicant_row;
+  AdwActionRow   *iin_row;
+  GtkToggleButton *reveal_iin;
+  AdwActionRow   *contact_row;
+  AdwActionRow   *address_row;
+  AdwActionRow   *channel_row;
+  GtkListBox     *history;
+
+  JsonObject     *appeal;
+  JsonObject     *user;
+  char           *status_class;
+};
+
+G_DEFINE_FINAL_TYPE (SaAppealDetail, sa_appeal_detail, GTK_TYPE_WIDGET)
+
+enum {
+  OP_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+GtkWidget *
+sa_appeal_detail_new (void)
+{
+  return g_object_new (SA_TYPE_APPEAL_DETAIL, NULL);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  if (object == NULL || !json_object_has_member (object, name))
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (json_object_get_member (object, name)))
+    return NULL;
+  return json_object_get_string_member_with_default (object, name, NULL);
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL || !(node = json_object_get_member (object, name)))
+    return NULL;
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Dates are shown in Almaty time, whatever the computer's zone: that is the
+ * time the deadlines are set in and the time citizens are told. */
+static char *
+format_time (const char *rfc3339)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GTimeZone) almaty = NULL;
+
+  if (rfc3339 == NULL || !(utc = g_date_time_new_from_iso8601 (rfc3339, NULL)))
+    return g_strdup ("—");
+  almaty = g_time_zone_new_identifier ("Asia/Almaty");
+  if (almaty == NULL)
+    almaty = g_time_zone_new_utc ();
+  local = g_date_time_to_timezone (utc, almaty);
+  /* Translators: a date and time as strftime() formats it, e.g. 23.11.2026 14:05 */
+  return g_date_time_format (local, _("%d.%m.%Y %H:%M"));
+}
+
+static gboolean
+sa_appeal_detail_user_is (SaAppealDetail *self,
+                          const char     *role)
+{
+  return g_strcmp0 (member_string (self->user, "role"), role) == 0;
+}
+
+static gboolean
+sa_appeal_detail_in_my_agency (SaAppealDetail *self)
+{
+  const char *mine = member_string (self->user, "agency");
+  JsonNode *co;
+
+  if (mine == NULL || self->appeal == NULL)
+    return FALSE;
+  if (g_strcmp0 (member_string (self->appeal, "agency"), mine) == 0)
+    return TRUE;
+  co = json_object_get_member (self->appeal, "coexecutors");
+  if (co != NULL && JSON_NODE_HOLDS_ARRAY (co))
+    {
+      JsonArray *array = json_node_get_array (co);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (g_strcmp0 (json_array_get_string_element (array, i), mine) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Mirrors the registry's rules so that the user is not offered what would
+ * be rejected; the registry still decides. */
+static void
+sa_appeal_detail_update_actions (SaAppealDetail *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const char *status = member_string (self->appeal, "status");
+  const char *executor = member_string (self->appeal, "executor");
+  const char *login = member_string (self->user, "login");
+  gboolean mine = self->appeal != NULL && sa_appeal_detail_in_my_agency (self);
+  gboolean worker = sa_appeal_detail_user_is (self, "executor") ||
+                    sa_appeal_detail_user_is (self, "supervisor") ||
+                    sa_appeal_detail_user_is (self, "ksk_manager");
+  gboolean supervisor = sa_appeal_detail_user_is (self, "supervisor");
+  gboolean open = status != NULL &&
+                  !g_str_equal (status, "answered") &&
+                  !g_str_equal (status, "closed") &&
+                  !g_str_equal (status, "archived");
+  gboolean is_executor = executor != NULL && g_strcmp0 (executor, login) == 0;
+
+  gtk_widget_action_set_enabled (widget, "detail.take",
+                                 mine && worker && open && !is_executor);
+  gtk_widget_action_set_enabled (widget, "detail.comment", mine && worker);
+  gtk_widget_action_set_enabled (widget, "detail.request-info",
+                                 mine && open && (is_executor || supervisor));
+  gtk_widget_action_set_enabled (widget, "detail.set-priority",
+                                 mine && open && (is_executor || supervisor));
+}
+
+static void
+sa_appeal_detail_show_iin (SaAppealDetail *self)
+{
+  const char *iin = member_string (member_object (self->appeal, "applicant"), "iin");
+  g_autofree char *masked = sa_iin_mask (iin);
+
+  adw_action_row_set_subtitle (self->iin_row,
+                               gtk_toggle_button_get_active (self->reveal_iin) ? iin : masked);
+}
+
+static void
+reveal_iin_cb (SaAppealDetail *self)
+{
+  sa_appeal_detail_show_iin (self);
+}
+
+static GtkWidget *
+sa_appeal_detail_history_row (JsonObject *event)
+{
+  const char *type = member_string (event, "type");
+  const char *actor = member_string (event, "actor");
+  JsonObject *payload = member_object (event, "payload");
+  const char *note = member_string (payload, "text");
+  g_autofree char *when = format_time (member_string (event, "at"));
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+
+  if (note == NULL)
+    note = member_string (payload, "reason");
+  subtitle = g_strdup_printf ("%s · %s%s%s", when, actor ? actor : "—",
+                              note ? "\n" : "", note ? note : "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sa_labels_event (type));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  return row;
+}
+
+/**
+ * sa_appeal_detail_set_appeal:
+ * @self: a #SaAppealDetail
+ * @appeal: (nullable): the appeal as the registry's JSON, or %NULL for none
+ *
+ * Shows @appeal. The IIN is masked again for every newly shown appeal.
+ */
+void
+sa_appeal_detail_set_appeal (SaAppealDetail *self,
+                             JsonObject     *appeal)
+{
+  JsonObject *applicant;
+  JsonObject *address;
+  JsonNode *history;
+  GtkWidget *child;
+  g_autofree char *received = NULL;
+  g_autofree char *legal = NULL;
+  g_autofree char *contact = NULL;
+  g_autofree char *address_text = NULL;
+  g_autofree char *channel_text = NULL;
+  const char *phone, *email, *district, *street;
+
+  g_return_if_fail (SA_IS_APPEAL_DETAIL (self));
+
+  if (appeal != NULL)
+    json_object_ref (appeal);
+  g_clear_pointer (&self->appeal, json_object_unref);
+  self->appeal = appeal;
+
+  if (appeal == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      sa_appeal_detail_update_actions (self);
+      return;
+    }
+
+  gtk_label_set_text (self->reg_number, member_string (appeal, "reg_number"));
+  gtk_widget_set_visible (GTK_WIDGET (self->repeat_badge),
+                          json_object_get_boolean_member_with_default (appeal, "is_repeat", FALSE));
+  gtk_label_set_text (self->status_badge, sa_labels_status (member_string (appeal, "status")));
+  if (self->status_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_badge), self->status_class);
+  g_free (self->status_class);
+  self->status_class = g_strdup (sa_labels_status_style (member_string (appeal, "status")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_badge), self->status_class);
+
+  gtk_label_set_text (self->category, member_string (appeal, "category_name")
+                                        ?: member_string (appeal, "category"));
+  gtk_label_set_text (self->text, member_string (appeal, "text"));
+
+  legal = format_time (member_string (appeal, "legal_due_at"));
+  adw_action_row_set_subtitle (self->legal_row, legal);
+
+  applicant = member_object (appeal, "applicant");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
+                                 member_string (applicant, "name") ?: _("Anonymous"));
+  gtk_toggle_button_set_active (self->reveal_iin, FALSE);
+  sa_appeal_detail_show_iin (self);
+  phone = member_string (applicant, "phone");
+  email = member_string (applicant, "email");
+  contact = g_strjoin (" · ", phone ? phone : "—", email, NULL);
+  adw_action_row_set_subtitle (self->contact_row, contact);
+
+  address = member_object (appeal, "address");
+  district = member_string (address, "district");
+  street = member_string (address, "text");
+  address_text = g_strjoin (" · ", street ? street : "—", district, NULL);
+  adw_action_row_set_subtitle (self->address_row, address_text);
+
+  received = format_time (member_string (appeal, "received_at"));
+  channel_text = g_strdup_printf ("%s · %s", received,
+                                  sa_labels_channel (member_string (appeal, "channel")));
+  adw_action_row_set_subtitle (self->channel_row, channel_text);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history))))
+    gtk_list_box_remove (self->history, child);
+  history = json_object_get_member (appeal, "history");
+  if (history != NULL && JSON_NODE_HOLDS_ARRAY (history))
+    {
+      JsonArray *events = json_node_get_array (history);
+
+      /* Newest first: what happened last is what the executor needs. */
+      for (guint i = json_array_get_length (events); i > 0; i--)
+        {
+          JsonObject *event = json_array_get_object_element (events, i - 1);
+
+          if (event != NULL)
+            gtk_list_box_append (self->history, sa_appeal_detail_history_row (event));
+        }
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "appeal");
+  sa_appeal_detail_update_actions (self);
+}
+
+JsonObject *
+sa_appeal_detail_get_appeal (SaAppealDetail *self)
+{
+  g_return_val_if_fail (SA_IS_APPEAL_DETAIL (self), NULL);
+  return self->appeal;
+}
+
+/**
+ * sa_appeal_detail_set_user:
+ * @self: a #SaAppealDetail
+ * @user: (nullable): the signed-in user as the registry describes it
+ *
+ * Sets who is looking, which decides the operations offered.
+ */
+void
+sa_appeal_detail_set_user (SaAppealDetail *self,
+                           JsonObject     *user)
+{
+  g_return_if_fail (SA_IS_APPEAL_DETAIL (self));
+
+  if (user != NULL)
+    json_object_ref (user);
+  g_clear_pointer (&self->user, json_object_unref);
+  self->user = user;
+  sa_appeal_detail_update_actions (self);
+}
+
+static void
+sa_appeal_detail_request (SaAppealDetail *self,
+                          const char     *type,
+                          JsonObject     *args)
+{
+  g_autoptr(JsonObject) owned = args ? args : json_object_new ();
+
+  g_signal_emit (self, signals[OP_REQUESTED], 0, type, owned);
+}
+
+static void
+take_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), "take", NULL);
+}
+
+static void
+set_priority_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "priority", g_variant_get_string (param, NULL));
+  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), "set_priority", args);
+}
+
+static void
+text_dialog_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         SaAppealDetail   *self)
+{
+  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
+  const char *type = g_object_get_data (G_OBJECT (dialog), "op-type");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  JsonObject *args;
+
+  if (!g_str_equal (response, "send"))
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  if (*text == '\0')
+    return;
+  args = json_object_new ();
+  json_object_set_string_member (args, "text", text);
+  sa_appeal_detail_request (self, type, args);
+}
+
+/* One dialog for the operations that only need a sentence from the user. */
+static void
+sa_appeal_detail_ask_text (SaAppealDetail *self,
+                           const char     *type,
+                           const char     *heading,
+                           const char     *body,
+                           const char     *send_label)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *frame;
+  GtkWidget *view;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_widget_set_size_request (view, -1, 120);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, heading, -1);
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), frame);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "send", send_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  g_object_set_data (G_OBJECT (dialog), "text-view", view);
+  g_object_set_data_full (G_OBJECT (dialog), "op-type", g_strdup (type), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (text_dialog_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (view);
+}
+
+static void
+comment_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), "comment",
+                             _("Add a Comment"),
+                             _("Colleagues who can see this appeal will read it; the applicant will not."),
+                             _("_Add"));
+}
+
+static void
+request_info_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), "request_info",
+                             _("Request Information"),
+                             _("The applicant will be asked for this. The operational deadline pauses until they answer; the legal one does not."),
+                             _("_Request"));
+}
+
+static void
+sa_appeal_detail_dispose (GObject *object)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_APPEAL_DETAIL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->appeal, json_object_unref);
+  g_clear_pointer (&self->user, json_object_unref);
+  g_clear_pointer (&self->status_class, g_free);
+
+  G_OBJECT_CLASS (sa_appeal_detail_parent_class)->dispose (object);
+}
+
+static void
+sa_appeal_detail_class_init (SaAppealDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sa_appeal_detail_dispose;
+
+  /**
+   * SaAppealDetail::op-requested:
+   * @self: the detail view
+   * @type: the operation, e.g. `take` or `comment`
+   * @args: the operation's arguments
+   *
+   * The user asked for an operation on the shown appeal.
+   */
+  signals[OP_REQUESTED] =
+    g_signal_new ("op-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/sa-appeal-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, stack);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, reg_number);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, repeat_badge);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, status_badge);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, category);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, legal_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, legal_countdown);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, operational_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, operational_countdown);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, text);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, applicant_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, iin_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, reveal_iin);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, contact_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, address_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, channel_row);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, history);
+  gtk_widget_class_bind_template_callback (widget_class, reveal_iin_cb);
+
+  gtk_widget_class_install_action (widget_class, "detail.take", NULL, take_action);
+  gtk_widget_class_install_action (widget_class, "detail.comment", NULL, comment_action);
+  gtk_widget_class_install_action (widget_class, "detail.request-info", NULL, request_info_action);
+  gtk_widget_class_install_action (widget_class, "detail.set-priority", "s", set_priority_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+sa_appeal_detail_init (SaAppealDetail *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  sa_appeal_detail_update_actions (self);
+}
