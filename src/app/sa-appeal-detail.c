@@ -39,6 +39,7 @@ struct _SaAppealDetail
   JsonObject     *appeal;
   JsonObject     *user;
   char           *status_class;
+  gboolean        folded;
 };
 
 G_DEFINE_FINAL_TYPE (SaAppealDetail, sa_appeal_detail, GTK_TYPE_WIDGET)
@@ -48,7 +49,14 @@ enum {
   N_SIGNALS
 };
 
+enum {
+  PROP_0,
+  PROP_FOLDED,
+  N_PROPS
+};
+
 static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
 
 GtkWidget *
 sa_appeal_detail_new (void)
@@ -428,6 +436,48 @@ request_info_action (GtkWidget  *widget,
 }
 
 static void
+sa_appeal_detail_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDED:
+      g_value_set_boolean (value, self->folded);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sa_appeal_detail_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDED:
+      if (self->folded != g_value_get_boolean (value))
+        {
+          self->folded = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sa_appeal_detail_dispose (GObject *object)
 {
   SaAppealDetail *self = SA_APPEAL_DETAIL (object);
@@ -450,6 +500,19 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sa_appeal_detail_dispose;
+  object_class->get_property = sa_appeal_detail_get_property;
+  object_class->set_property = sa_appeal_detail_set_property;
+
+  /**
+   * SaAppealDetail:folded:
+   *
+   * Whether the window is too narrow to show the list beside the detail,
+   * so the detail shows a back button and the window buttons.
+   */
+  properties[PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SaAppealDetail::op-requested:

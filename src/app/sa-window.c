@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sa-appeal-detail.h"
 #include "sa-core.h"
 #include "sa-sidebar.h"
 #include "sa-window-private.h"
@@ -26,6 +27,11 @@ struct _SaWindow
   SaSidebar            *sidebar;
   GtkLabel             *sync_label;
   AdwWindowTitle       *list_title;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *list_stack;
+  GtkListView          *list_view;
+  SaAppealDetail       *detail;
 
   GSettings            *settings;
   GCancellable         *cancellable;
@@ -76,6 +82,7 @@ sa_window_show_main (SaWindow *self,
       agency = json_object_get_string_member_with_default (self->user, "agency", NULL);
     }
 
+  gtk_stack_set_visible_child_name (self->list_stack, "empty");
   adw_status_page_set_title (self->welcome_page, full_name ? full_name : self->login);
   if (online)
     /* Translators: the first %s is an agency code, the second the registry's address */
@@ -125,6 +132,7 @@ sa_window_adopt_session (SaWindow   *self,
 
   g_clear_pointer (&self->user, json_object_unref);
   self->user = json_object_ref (user);
+  sa_appeal_detail_set_user (self->detail, self->user);
 }
 
 static void
@@ -355,6 +363,14 @@ show_sidebar_action (GtkWidget  *widget,
 }
 
 static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  adw_leaflet_set_visible_child_name (SA_WINDOW (widget)->leaflet, "list");
+}
+
+static void
 password_activated_cb (SaWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-in", NULL);
@@ -432,12 +448,18 @@ sa_window_class_init (SaWindowClass *klass)
   window_class->close_request = sa_window_close_request;
 
   g_type_ensure (SA_TYPE_SIDEBAR);
+  g_type_ensure (SA_TYPE_APPEAL_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sa-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SaWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_title);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, login_row);
@@ -453,6 +475,7 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.show-list", NULL, show_list_action);
 }
 
 static void
