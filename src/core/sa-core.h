@@ -2,5 +2,8 @@
 #pragma once
 
 #include "sa-api-client.h"
+#include "sa-calendar.h"
+#include "sa-clock.h"
 #include "sa-iin.h"
 #include "sa-secret.h"
+#include "sa-sla.h"
