@@ -337,9 +337,6 @@ parse_text (SaCalendar *self, const char *data, gssize length, Parsed *p, GError
   gboolean seen_format = FALSE, seen_years = FALSE;
   guint n_lines;
 
-  if (!g_utf8_validate (text, -1, NULL))
-    return fail (error, SA_CALENDAR_ERROR_SYNTAX, 1, "the file is not UTF-8 text");
-
   lines = g_strsplit (text, "\n", -1);
   n_lines = g_strv_length (lines);
 
@@ -351,6 +348,8 @@ parse_text (SaCalendar *self, const char *data, gssize length, Parsed *p, GError
       guint n_words;
       const char *kw;
 
+      if (!g_utf8_validate (lines[i], -1, NULL))
+        return fail (error, SA_CALENDAR_ERROR_SYNTAX, line, "the line is not UTF-8 text");
       if (hash != NULL)
         *hash = '\0';
       g_strstrip (lines[i]);
