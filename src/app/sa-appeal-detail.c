@@ -7,7 +7,9 @@
 #include <adwaita.h>
 
 #include "sa-appeal-detail.h"
+#include "sa-clock.h"
 #include "sa-core.h"
+#include "sa-countdown.h"
 #include "sa-labels.h"
 
 /* Shows one appeal from its registry JSON and offers the operations the
@@ -39,6 +41,8 @@ struct _SaAppealDetail
   JsonObject     *appeal;
   JsonObject     *user;
   char           *status_class;
+  char           *legal_light;
+  char           *operational_light;
   gboolean        folded;
 };
 
@@ -103,6 +107,55 @@ format_time (const char *rfc3339)
   local = g_date_time_to_timezone (utc, almaty);
   /* Translators: a date and time as strftime() formats it, e.g. 23.11.2026 14:05 */
   return g_date_time_format (local, _("%d.%m.%Y %H:%M"));
+}
+
+static gint64
+member_time (JsonObject *object,
+             const char *name)
+{
+  const char *text = member_string (object, name);
+  g_autoptr(GDateTime) dt = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return dt ? g_date_time_to_unix (dt) : 0;
+}
+
+/* Both countdowns tick from the shared clock, which wakes only when the
+ * text or the colour of one of them changes. */
+static void
+sa_appeal_detail_refresh_countdowns (SaAppealDetail *self)
+{
+  SaClock *clock = sa_clock_get_default ();
+  gint64 now = sa_clock_get_now (clock) / G_USEC_PER_SEC;
+  gint64 received, legal_due, operational_due, next = G_MAXINT64;
+
+  if (self->appeal == NULL)
+    return;
+
+  received = member_time (self->appeal, "received_at");
+  legal_due = member_time (self->appeal, "legal_due_at");
+  operational_due = member_time (self->appeal, "operational_due_at");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->legal_row), legal_due != 0);
+  if (legal_due != 0)
+    next = MIN (next, sa_countdown_apply (self->legal_countdown, &self->legal_light,
+                                          received, legal_due, now, SA_COUNTDOWN_LONG, NULL));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->operational_row), operational_due != 0);
+  if (operational_due != 0)
+    next = MIN (next, sa_countdown_apply (self->operational_countdown, &self->operational_light,
+                                          received, operational_due, now, SA_COUNTDOWN_LONG,
+                                          NULL));
+
+  if (next != G_MAXINT64)
+    sa_clock_request_wakeup (clock, next);
+}
+
+static void
+clock_tick_cb (SaAppealDetail *self,
+               gint64          now_usec,
+               SaClock        *clock)
+{
+  sa_appeal_detail_refresh_countdowns (self);
 }
 
 static gboolean
@@ -217,6 +270,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   GtkWidget *child;
   g_autofree char *received = NULL;
   g_autofree char *legal = NULL;
+  g_autofree char *operational = NULL;
   g_autofree char *contact = NULL;
   g_autofree char *address_text = NULL;
   g_autofree char *channel_text = NULL;
@@ -252,6 +306,9 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
 
   legal = format_time (member_string (appeal, "legal_due_at"));
   adw_action_row_set_subtitle (self->legal_row, legal);
+  operational = format_time (member_string (appeal, "operational_due_at"));
+  adw_action_row_set_subtitle (self->operational_row, operational);
+  sa_appeal_detail_refresh_countdowns (self);
 
   applicant = member_object (appeal, "applicant");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
@@ -489,6 +546,8 @@ sa_appeal_detail_dispose (GObject *object)
   g_clear_pointer (&self->appeal, json_object_unref);
   g_clear_pointer (&self->user, json_object_unref);
   g_clear_pointer (&self->status_class, g_free);
+  g_clear_pointer (&self->legal_light, g_free);
+  g_clear_pointer (&self->operational_light, g_free);
 
   G_OBJECT_CLASS (sa_appeal_detail_parent_class)->dispose (object);
 }
@@ -560,4 +619,6 @@ sa_appeal_detail_init (SaAppealDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   sa_appeal_detail_update_actions (self);
+  g_signal_connect_object (sa_clock_get_default (), "tick", G_CALLBACK (clock_tick_cb), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-countdown"
+
+#include "config.h"
+
+#include "sa-countdown.h"
+
+/* The instant, in unix seconds, at which the traffic light next changes
+ * colour, or G_MAXINT64 if it never will again (it is overdue). */
+static gint64
+next_light_change (const SaSlaThresholds *t,
+                   gint64                 start,
+                   gint64                 due,
+                   gint64                 now)
+{
+  const guint percents[] = { t->yellow_below_percent, t->red_below_percent, 0 };
+  gint64 span = MAX (due - start, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (percents); i++)
+    {
+      gint64 at = due - span * (gint64)percents[i] / 100;
+
+      if (at > now)
+        return at;
+    }
+  return G_MAXINT64;
+}
+
+/**
+ * sa_countdown_apply:
+ * @chip: the label showing the countdown
+ * @light_class: (inout): the traffic-light CSS class the label has now
+ * @start: when the clock started, unix seconds
+ * @due: the deadline, unix seconds
+ * @now: the present, unix seconds
+ * @style: short for a list row, long for the detail view
+ * @thresholds: (nullable): the traffic-light thresholds, or %NULL for the defaults
+ *
+ * Shows the time left on @chip with the traffic light's colour, and gives
+ * screen readers the long form in words.
+ *
+ * Returns: when the chip next needs updating, unix microseconds, for
+ *   sa_clock_request_wakeup()
+ */
+gint64
+sa_countdown_apply (GtkLabel               *chip,
+                    char                  **light_class,
+                    gint64                  start,
+                    gint64                  due,
+                    gint64                  now,
+                    SaCountdownStyle        style,
+                    const SaSlaThresholds  *thresholds)
+{
+  SaSlaThresholds defaults;
+  g_autofree char *text = NULL;
+  g_autofree char *spoken = NULL;
+  const char *light;
+  gint64 left = due - now;
+  gint64 next;
+
+  g_return_val_if_fail (GTK_IS_LABEL (chip), G_MAXINT64);
+  g_return_val_if_fail (light_class != NULL, G_MAXINT64);
+
+  if (thresholds == NULL)
+    {
+      sa_sla_thresholds_init_default (&defaults);
+      thresholds = &defaults;
+    }
+
+  text = sa_sla_format_countdown (left, style);
+  spoken = style == SA_COUNTDOWN_LONG ? g_strdup (text)
+                                      : sa_sla_format_countdown (left, SA_COUNTDOWN_LONG);
+  light = sa_traffic_light_to_string (sa_sla_traffic_light (thresholds, start, due, now));
+
+  gtk_label_set_text (chip, text);
+  if (g_strcmp0 (*light_class, light) != 0)
+    {
+      if (*light_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (chip), *light_class);
+      g_free (*light_class);
+      *light_class = g_strdup (light);
+      gtk_widget_add_css_class (GTK_WIDGET (chip), light);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+
+  next = MIN (now + sa_sla_countdown_next_change (left, style),
+              next_light_change (thresholds, start, due, now));
+  return next >= G_MAXINT64 / G_USEC_PER_SEC ? G_MAXINT64 : next * G_USEC_PER_SEC;
+}

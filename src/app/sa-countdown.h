@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sa-sla.h"
+
+G_BEGIN_DECLS
+
+gint64 sa_countdown_apply (GtkLabel               *chip,
+                           char                  **light_class,
+                           gint64                  start,
+                           gint64                  due,
+                           gint64                  now,
+                           SaCountdownStyle        style,
+                           const SaSlaThresholds  *thresholds);
+
+G_END_DECLS
