@@ -134,7 +134,8 @@ sa_sla_extend_legal_due (SaCalendar  *cal,
 
       g_set_error (error, SA_SLA_ERROR, SA_SLA_ERROR_EXTENSION_TOO_LONG,
                    /* Translators: %s is a date, 2026-03-15 */
-                   _("The deadline can be extended to %s at the latest, two months from the receipt"),
+                   _("The deadline can be extended to %s at the latest, "
+                     "two months from the receipt"),
                    limit_str);
       return FALSE;
     }
