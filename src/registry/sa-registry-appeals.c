@@ -1,0 +1,796 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-registry-appeals"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sa-iin.h"
+#include "sa-registry-private.h"
+
+#define TEXT_MIN        10
+#define TEXT_MAX        5000
+#define REPEAT_WINDOW   (15 * 24 * 3600)
+
+static const char * const channels[] = {
+  "egov", "open_almaty", "email", "president", "phone_109", "telegram", "open311",
+};
+
+static gboolean
+is_one_of (const char         *value,
+           const char * const *list,
+           guint               n)
+{
+  for (guint i = 0; value != NULL && i < n; i++)
+    if (strcmp (value, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+_sa_registry_history_add (SaRegistryDb  *db,
+                          const char    *appeal_id,
+                          gint64         at,
+                          const char    *actor,
+                          const char    *type,
+                          JsonNode      *payload,
+                          GError       **error)
+{
+  g_autofree char *text = payload != NULL ? _sa_registry_json_to_string (payload) : NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO history (appeal_id, at, actor, type, payload)"
+                                 " VALUES (?1, ?2, ?3, ?4, COALESCE (?5, '{}'))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
+static const char *
+priority_for_criticality (const char *criticality)
+{
+  if (g_strcmp0 (criticality, "emergency") == 0)
+    return "critical";
+  if (g_strcmp0 (criticality, "high") == 0)
+    return "high";
+  if (g_strcmp0 (criticality, "low") == 0)
+    return "low";
+  return "normal";
+}
+
+static char *
+next_reg_number (SaRegistryDb  *db,
+                 gint64         at,
+                 GError       **error)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, _sa_registry_almaty ());
+  int year = g_date_time_get_year (local);
+  sqlite3_stmt *stmt;
+  gint64 n = 0;
+
+  /* The counter row and the appeal are written in one transaction, so a
+   * number is never handed out twice nor skipped by a failed insert. */
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO reg_counters (year, last) VALUES (?1, 1)"
+                                 " ON CONFLICT (year) DO UPDATE SET last = last + 1"
+                                 " RETURNING last", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, year);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (n <= 0)
+    {
+      sa_registry_db_set_error (db, error);
+      return NULL;
+    }
+  return g_strdup_printf ("ALA-%04d-%06" G_GINT64_FORMAT, year, n);
+}
+
+/**
+ * _sa_registry_appeal_insert:
+ * @db: the database, inside a transaction
+ * @in: a validated appeal
+ * @actor: who registers it
+ * @now: the registration time
+ * @error: return location for a #GError
+ *
+ * Registers an appeal: number, routing to the category's agency, repeat
+ * link, deadlines, its first history event and its feed entry.
+ *
+ * Returns: (transfer full): the new appeal's UUID, or %NULL
+ */
+char *
+_sa_registry_appeal_insert (SaRegistryDb         *db,
+                            const SaAppealInput  *in,
+                            const char           *actor,
+                            gint64                now,
+                            GError              **error)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *reg_number = NULL;
+  g_autofree char *agency = NULL;
+  g_autofree char *criticality = NULL;
+  g_autofree char *repeat_of = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  const char *status = in->status != NULL ? in->status : "registered";
+  sqlite3_stmt *stmt;
+  gint64 version = 1;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT default_agency, criticality FROM categories"
+                                 " WHERE code = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, in->category, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      agency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      criticality = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  if (agency == NULL)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "Unknown category “%s”", in->category);
+      return NULL;
+    }
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT id FROM appeals WHERE applicant_iin = ?1"
+                                 " AND category = ?2 AND received_at >= ?3 AND received_at <= ?4"
+                                 " ORDER BY received_at DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, in->applicant_iin, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, in->category, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, in->received_at - REPEAT_WINDOW);
+  sqlite3_bind_int64 (stmt, 4, in->received_at);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    repeat_of = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  reg_number = next_reg_number (db, now, error);
+  if (reg_number == NULL)
+    return NULL;
+
+  if (strcmp (status, "registered") != 0)
+    version = 2;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO appeals (id, reg_number, channel, status, priority,"
+                                 " category, agency, intake_agency, applicant_name, applicant_iin,"
+                                 " applicant_phone, applicant_email, address_text, district, lat,"
+                                 " lon, text, language, received_at, legal_due_at,"
+                                 " resolution_due_at, version, is_repeat, repeat_of, created_at,"
+                                 " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                                 " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+                                 " ?23, ?24, ?25, ?25)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, reg_number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, in->channel, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, in->priority != NULL ? in->priority
+                                                    : priority_for_criticality (criticality),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, in->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, agency, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, in->intake_agency, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, in->applicant_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, in->applicant_iin, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, in->applicant_phone, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 12, in->applicant_email, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 13, in->address_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 14, in->district, -1, SQLITE_STATIC);
+  if (in->has_coordinates)
+    {
+      sqlite3_bind_double (stmt, 15, in->lat);
+      sqlite3_bind_double (stmt, 16, in->lon);
+    }
+  sqlite3_bind_text (stmt, 17, in->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 18, in->language, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 19, in->received_at);
+  sqlite3_bind_int64 (stmt, 20, _sa_registry_legal_due (in->received_at));
+  sqlite3_bind_int64 (stmt, 21, _sa_registry_operational_due (db, in->category,
+                                                              in->received_at));
+  sqlite3_bind_int64 (stmt, 22, version);
+  sqlite3_bind_int (stmt, 23, repeat_of != NULL);
+  sqlite3_bind_text (stmt, 24, repeat_of, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 25, now);
+  if (!sa_registry_db_step_done (db, stmt, error))
+    return NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "channel");
+  json_builder_add_string_value (b, in->channel);
+  json_builder_set_member_name (b, "reg_number");
+  json_builder_add_string_value (b, reg_number);
+  json_builder_set_member_name (b, "agency");
+  json_builder_add_string_value (b, agency);
+  if (repeat_of != NULL)
+    {
+      json_builder_set_member_name (b, "repeat_of");
+      json_builder_add_string_value (b, repeat_of);
+    }
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  if (!_sa_registry_history_add (db, id, now, actor, "registered", payload, error))
+    return NULL;
+
+  if (strcmp (status, "registered") != 0)
+    {
+      g_autoptr(JsonBuilder) sb = json_builder_new ();
+      g_autoptr(JsonNode) spayload = NULL;
+
+      json_builder_begin_object (sb);
+      json_builder_set_member_name (sb, "from");
+      json_builder_add_string_value (sb, "registered");
+      json_builder_set_member_name (sb, "to");
+      json_builder_add_string_value (sb, status);
+      json_builder_end_object (sb);
+      spayload = json_builder_get_root (sb);
+      if (!_sa_registry_history_add (db, id, now, actor, "status", spayload, error))
+        return NULL;
+    }
+
+  if (sa_registry_db_touch (db, "appeal", id, NULL, error) == 0)
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+static void
+add_string_or_null (JsonBuilder  *b,
+                    const char   *name,
+                    sqlite3_stmt *stmt,
+                    int           col)
+{
+  json_builder_set_member_name (b, name);
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, col));
+}
+
+static void
+add_time_or_null (JsonBuilder  *b,
+                  const char   *name,
+                  sqlite3_stmt *stmt,
+                  int           col)
+{
+  json_builder_set_member_name (b, name);
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    json_builder_add_null_value (b);
+  else
+    {
+      g_autofree char *text = _sa_registry_format_time (sqlite3_column_int64 (stmt, col));
+
+      json_builder_add_string_value (b, text);
+    }
+}
+
+/**
+ * _sa_registry_appeal_to_json:
+ * @db: the database
+ * @appeal_id: the UUID
+ * @with_history: whether to add the history
+ *
+ * Builds the appeal's JSON. The caller has checked the rights.
+ *
+ * Returns: (transfer full) (nullable): the appeal, or %NULL if missing
+ */
+JsonNode *
+_sa_registry_appeal_to_json (SaRegistryDb *db,
+                             const char   *appeal_id,
+                             gboolean      with_history)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT id, reg_number, channel, status, priority, category,"
+                                 " agency, executor, applicant_name, applicant_iin,"
+                                 " applicant_phone, applicant_email, address_text, district,"
+                                 " lat, lon, text, language, received_at, legal_due_at,"
+                                 " resolution_due_at, version, is_repeat, repeat_of, created_at,"
+                                 " updated_at FROM appeals WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  json_builder_begin_object (b);
+  add_string_or_null (b, "id", stmt, 0);
+  add_string_or_null (b, "reg_number", stmt, 1);
+  add_string_or_null (b, "channel", stmt, 2);
+  add_string_or_null (b, "status", stmt, 3);
+  add_string_or_null (b, "priority", stmt, 4);
+  add_string_or_null (b, "category", stmt, 5);
+  add_string_or_null (b, "agency", stmt, 6);
+  add_string_or_null (b, "executor", stmt, 7);
+  json_builder_set_member_name (b, "applicant");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "name", stmt, 8);
+  add_string_or_null (b, "iin", stmt, 9);
+  add_string_or_null (b, "phone", stmt, 10);
+  add_string_or_null (b, "email", stmt, 11);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "address");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "text", stmt, 12);
+  add_string_or_null (b, "district", stmt, 13);
+  json_builder_set_member_name (b, "lat");
+  if (sqlite3_column_type (stmt, 14) == SQLITE_NULL)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, sqlite3_column_double (stmt, 14));
+  json_builder_set_member_name (b, "lon");
+  if (sqlite3_column_type (stmt, 15) == SQLITE_NULL)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, sqlite3_column_double (stmt, 15));
+  json_builder_end_object (b);
+  add_string_or_null (b, "text", stmt, 16);
+  add_string_or_null (b, "language", stmt, 17);
+  add_time_or_null (b, "received_at", stmt, 18);
+  add_time_or_null (b, "legal_due_at", stmt, 19);
+  add_time_or_null (b, "resolution_due_at", stmt, 20);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 21));
+  json_builder_set_member_name (b, "is_repeat");
+  json_builder_add_boolean_value (b, sqlite3_column_int (stmt, 22) != 0);
+  add_string_or_null (b, "repeat_of", stmt, 23);
+  add_time_or_null (b, "created_at", stmt, 24);
+  add_time_or_null (b, "updated_at", stmt, 25);
+  sqlite3_reset (stmt);
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT agency, role FROM appeal_agencies WHERE appeal_id = ?1"
+                                 " ORDER BY agency", NULL);
+  json_builder_set_member_name (b, "coexecutors");
+  json_builder_begin_array (b);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "coexecutor") == 0)
+          json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "escalated_to");
+  json_builder_begin_array (b);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "escalated") == 0)
+          json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  json_builder_end_array (b);
+
+  if (with_history)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      stmt = sa_registry_db_prepare (db,
+                                     "SELECT seq, at, actor, type, payload FROM history"
+                                     " WHERE appeal_id = ?1 ORDER BY seq", NULL);
+      json_builder_set_member_name (b, "history");
+      json_builder_begin_array (b);
+      if (stmt != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            {
+              const char *payload = (const char *) sqlite3_column_text (stmt, 4);
+
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "seq");
+              json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
+              add_time_or_null (b, "at", stmt, 1);
+              add_string_or_null (b, "actor", stmt, 2);
+              add_string_or_null (b, "type", stmt, 3);
+              json_builder_set_member_name (b, "payload");
+              if (payload != NULL && json_parser_load_from_data (parser, payload, -1, NULL))
+                json_builder_add_value (b, json_node_copy (json_parser_get_root (parser)));
+              else
+                json_builder_add_null_value (b);
+              json_builder_end_object (b);
+            }
+          sqlite3_reset (stmt);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Finds the district of an address: a district's name, or a known street
+ * (from the reference data) named in the text. */
+static char *
+derive_district (SaRegistryDb *db,
+                 const char   *address)
+{
+  g_autofree char *folded = g_utf8_casefold (address, -1);
+  sqlite3_stmt *stmt;
+  char *found = NULL;
+
+  stmt = sa_registry_db_prepare (db, "SELECT code, name_ru, name_kk FROM districts", NULL);
+  while (stmt != NULL && found == NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int col = 1; col <= 2 && found == NULL; col++)
+        {
+          g_autofree char *name = g_utf8_casefold ((const char *) sqlite3_column_text (stmt, col),
+                                                   -1);
+          /* "Медеуский район" → match on the stem "медеуск" too. */
+          if (g_utf8_strlen (name, -1) >= 4 && strstr (folded, name) != NULL)
+            found = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  if (found != NULL)
+    return found;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT district FROM streets"
+                                 " WHERE instr (?1, lower (name)) > 0 OR instr (?2, name) > 0"
+                                 " ORDER BY length (name) DESC LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, folded, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    found = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gboolean
+district_exists (SaRegistryDb *db,
+                 const char   *code)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM districts WHERE code = ?1",
+                                               NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gboolean
+category_exists (SaRegistryDb *db,
+                 const char   *code)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM categories WHERE code = ?1",
+                                               NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static const char *
+member_string (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node;
+
+  if (obj == NULL || (node = json_object_get_member (obj, name)) == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+member_object (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node;
+
+  if (obj == NULL || (node = json_object_get_member (obj, name)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+static void
+intake_handler (SaRequest *req)
+{
+  JsonObject *obj = json_node_get_object (req->body);
+  JsonObject *applicant = member_object (obj, "applicant");
+  JsonObject *address = member_object (obj, "address");
+  g_autofree char *district = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(GError) error = NULL;
+  SaAppealInput in = { 0 };
+  const char *received;
+  const char *email;
+  glong n_chars;
+  gint64 now = _sa_registry_now ();
+
+  if (strcmp (req->user->role, "operator") != 0)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
+                              "Only an operator registers appeals.");
+      return;
+    }
+
+  in.channel = member_string (obj, "channel");
+  if (!is_one_of (in.channel, channels, G_N_ELEMENTS (channels)))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_channel",
+                              "\"channel\" must be one of egov, open_almaty, email, president, "
+                              "phone_109, telegram, open311.");
+      return;
+    }
+  in.category = member_string (obj, "category");
+  if (in.category == NULL || !category_exists (req->db, in.category))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown_category",
+                              "\"category\" must be the code of a known category "
+                              "(GET /api/v1/categories).");
+      return;
+    }
+  if (member_string (obj, "text") != NULL)
+    text = g_strstrip (g_strdup (member_string (obj, "text")));
+  n_chars = text != NULL && g_utf8_validate (text, -1, NULL) ? g_utf8_strlen (text, -1) : 0;
+  if (n_chars < TEXT_MIN || n_chars > TEXT_MAX)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_text",
+                              "\"text\" must have 10 to 5000 characters.");
+      return;
+    }
+  in.text = text;
+
+  in.applicant_name = member_string (applicant, "name");
+  in.applicant_iin = member_string (applicant, "iin");
+  in.applicant_phone = member_string (applicant, "phone");
+  email = member_string (applicant, "email");
+  in.applicant_email = email != NULL && *email != '\0' ? email : NULL;
+  if (in.applicant_name == NULL || *in.applicant_name == '\0' ||
+      g_utf8_strlen (in.applicant_name, -1) > 200)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_applicant",
+                              "\"applicant.name\" is required (at most 200 characters).");
+      return;
+    }
+  if (!sa_iin_is_valid (in.applicant_iin))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_iin",
+                              "\"applicant.iin\" is not a valid IIN/BIN: twelve digits with a "
+                              "correct check digit.");
+      return;
+    }
+  if ((in.applicant_phone != NULL && strlen (in.applicant_phone) > 32) ||
+      (in.applicant_email != NULL && (strchr (in.applicant_email, '@') == NULL ||
+                                      strlen (in.applicant_email) > 254)))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_contact",
+                              "\"applicant.phone\" or \"applicant.email\" is malformed.");
+      return;
+    }
+
+  in.address_text = member_string (address, "text");
+  if (in.address_text == NULL || *in.address_text == '\0' || strlen (in.address_text) > 500)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_address",
+                              "\"address.text\" is required (at most 500 bytes).");
+      return;
+    }
+  if (member_string (address, "district") != NULL)
+    {
+      district = g_strdup (member_string (address, "district"));
+      if (!district_exists (req->db, district))
+        {
+          sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown_district",
+                                  "\"address.district\" is not a known district code.");
+          return;
+        }
+    }
+  else
+    {
+      district = derive_district (req->db, in.address_text);
+      if (district == NULL)
+        {
+          sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown_district",
+                                  "The district cannot be told from the address; give "
+                                  "\"address.district\".");
+          return;
+        }
+    }
+  in.district = district;
+  if (address != NULL && json_object_has_member (address, "lat") &&
+      json_object_has_member (address, "lon"))
+    {
+      JsonNode *lat = json_object_get_member (address, "lat");
+      JsonNode *lon = json_object_get_member (address, "lon");
+
+      if (JSON_NODE_HOLDS_VALUE (lat) && JSON_NODE_HOLDS_VALUE (lon))
+        {
+          in.has_coordinates = TRUE;
+          in.lat = json_node_get_double (lat);
+          in.lon = json_node_get_double (lon);
+        }
+    }
+
+  received = member_string (obj, "received_at");
+  in.received_at = now;
+  if (received != NULL && (!_sa_registry_parse_time (received, &in.received_at) ||
+                           in.received_at > now + 300))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_received_at",
+                              "\"received_at\" must be an RFC 3339 time with an offset, "
+                              "not in the future.");
+      return;
+    }
+  in.language = member_string (obj, "language");
+  in.intake_agency = req->user->agency;
+
+  if (!sa_registry_db_begin (req->db, &error))
+    {
+      sa_request_reply_gerror (req, error);
+      return;
+    }
+  id = _sa_registry_appeal_insert (req->db, &in, req->user->login, now, &error);
+  if (id == NULL || !sa_registry_db_commit (req->db, &error))
+    {
+      sa_registry_db_rollback (req->db);
+      sa_request_reply_gerror (req, error);
+      return;
+    }
+
+  appeal = _sa_registry_appeal_to_json (req->db, id, TRUE);
+  {
+    g_autofree char *location = g_strconcat ("/api/v1/appeals/", id, NULL);
+
+    sa_request_set_header (req, "Location", location);
+  }
+  sa_request_reply_json (req, SOUP_STATUS_CREATED, appeal);
+}
+
+static void
+appeal_get_handler (SaRequest *req)
+{
+  g_autoptr(JsonNode) appeal = NULL;
+
+  if (sa_registry_user_can_see_appeal (req->db, req->user, req->param))
+    appeal = _sa_registry_appeal_to_json (req->db, req->param, TRUE);
+  if (appeal == NULL)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found",
+                              "There is no such appeal.");
+      return;
+    }
+  sa_request_reply_json (req, SOUP_STATUS_OK, appeal);
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint64     max,
+            guint64    *out)
+{
+  return text == NULL || g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL);
+}
+
+static void
+appeals_list_handler (SaRequest *req)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint64 limit = 50;
+  guint64 offset = 0;
+  gint64 total = 0;
+  sqlite3_stmt *stmt;
+  const char *filter_sql =
+    " FROM appeals a WHERE " SA_REGISTRY_VISIBLE_SQL ("a")
+    " AND (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.agency = ?2)"
+    " AND (?3 IS NULL OR a.category = ?3) AND (?4 IS NULL OR a.district = ?4)"
+    " AND (?5 IS NULL OR a.reg_number = ?5 OR instr (a.text, ?5) > 0"
+    "      OR instr (a.address_text, ?5) > 0)";
+  static char *count_sql;
+  static char *page_sql;
+
+  if (!parse_uint (sa_request_query (req, "limit"), 500, &limit) ||
+      !parse_uint (sa_request_query (req, "offset"), G_MAXINT32, &offset))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid",
+                              "\"limit\" must be 0 to 500 and \"offset\" a number.");
+      return;
+    }
+  /* Built once from constant parts: the SQL never contains input. */
+  if (count_sql == NULL)
+    {
+      count_sql = g_strconcat ("SELECT COUNT (*)", filter_sql, NULL);
+      page_sql = g_strconcat ("SELECT a.id", filter_sql,
+                              " ORDER BY a.received_at DESC, a.id LIMIT ?6 OFFSET ?7", NULL);
+    }
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      stmt = sa_registry_db_prepare (req->db, pass == 0 ? count_sql : page_sql, &error);
+      if (stmt == NULL)
+        {
+          sa_request_reply_gerror (req, error);
+          return;
+        }
+      _sa_registry_bind_visibility (stmt, req->user);
+      sqlite3_bind_text (stmt, 1, sa_request_query (req, "status"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, sa_request_query (req, "agency"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, sa_request_query (req, "category"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, sa_request_query (req, "district"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, sa_request_query (req, "q"), -1, SQLITE_STATIC);
+      if (pass == 1)
+        {
+          sqlite3_bind_int64 (stmt, 6, limit);
+          sqlite3_bind_int64 (stmt, 7, offset);
+        }
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          if (pass == 0)
+            total = sqlite3_column_int64 (stmt, 0);
+          else
+            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        }
+      sqlite3_reset (stmt);
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "appeals");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      JsonNode *appeal = _sa_registry_appeal_to_json (req->db, ids->pdata[i], FALSE);
+
+      if (appeal != NULL)
+        json_builder_add_value (b, appeal);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_set_member_name (b, "limit");
+  json_builder_add_int_value (b, limit);
+  json_builder_set_member_name (b, "offset");
+  json_builder_add_int_value (b, offset);
+  json_builder_end_object (b);
+  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
+}
+
+void
+_sa_registry_appeals_register (SaRegistryServer *server)
+{
+  sa_registry_server_add_route (server, "POST", "/api/v1/intake", SA_ROUTE_JSON_BODY,
+                                intake_handler);
+  sa_registry_server_add_route (server, "GET", "/api/v1/appeals", SA_ROUTE_DEFAULT,
+                                appeals_list_handler);
+  sa_registry_server_add_route (server, "GET", "/api/v1/appeals/", SA_ROUTE_PARAM,
+                                appeal_get_handler);
+}

@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-registry-db"
+
+#include "config.h"
+
+#include "sa-registry-private.h"
+
+G_DEFINE_QUARK (sa-registry-error-quark, sa_registry_error)
+
+struct _SaRegistryDb
+{
+  GObject     parent_instance;
+
+  sqlite3    *handle;
+  /* SQL text (static strings) → prepared statement, kept for the
+   * lifetime of the connection. */
+  GHashTable *stmts;
+};
+
+G_DEFINE_FINAL_TYPE (SaRegistryDb, sa_registry_db, G_TYPE_OBJECT)
+
+/* Each entry moves the schema from version i to i + 1; PRAGMA
+ * user_version records how far a database has come. Never edit an entry
+ * once released: append a new one. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE districts (code TEXT PRIMARY KEY, name_ru TEXT NOT NULL,"
+  "  name_kk TEXT NOT NULL);"
+  "CREATE TABLE streets (name TEXT PRIMARY KEY COLLATE NOCASE,"
+  "  district TEXT NOT NULL REFERENCES districts (code));"
+  "CREATE TABLE agencies (code TEXT PRIMARY KEY, name_ru TEXT NOT NULL,"
+  "  name_kk TEXT NOT NULL, kind TEXT NOT NULL, districts TEXT NOT NULL DEFAULT '*');"
+  "CREATE TABLE categories (code TEXT PRIMARY KEY, name_ru TEXT NOT NULL,"
+  "  name_kk TEXT NOT NULL, sphere TEXT NOT NULL,"
+  "  default_agency TEXT NOT NULL REFERENCES agencies (code),"
+  "  criticality TEXT NOT NULL, reaction_minutes INTEGER NOT NULL,"
+  "  resolution_minutes INTEGER NOT NULL, clock TEXT NOT NULL);"
+  "CREATE TABLE users (id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE,"
+  "  full_name TEXT NOT NULL, agency TEXT NOT NULL REFERENCES agencies (code),"
+  "  role TEXT NOT NULL CHECK (role IN ('executor','supervisor','curator','operator',"
+  "    'ksk_manager','admin')),"
+  "  pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX users_agency ON users (agency);"
+  "CREATE TABLE tokens (hash TEXT PRIMARY KEY, kind TEXT NOT NULL"
+  "  CHECK (kind IN ('access','refresh')),"
+  "  user_id INTEGER NOT NULL REFERENCES users (id), family TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX tokens_family ON tokens (family);"
+  "CREATE TABLE reg_counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);"
+  "CREATE TABLE appeals (id TEXT PRIMARY KEY, reg_number TEXT NOT NULL UNIQUE,"
+  "  channel TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL,"
+  "  category TEXT NOT NULL REFERENCES categories (code),"
+  "  agency TEXT NOT NULL REFERENCES agencies (code), intake_agency TEXT,"
+  "  executor TEXT, applicant_name TEXT, applicant_iin TEXT NOT NULL,"
+  "  applicant_phone TEXT, applicant_email TEXT, address_text TEXT,"
+  "  district TEXT REFERENCES districts (code), lat REAL, lon REAL,"
+  "  text TEXT NOT NULL, language TEXT, received_at INTEGER NOT NULL,"
+  "  legal_due_at INTEGER NOT NULL, reaction_due_at INTEGER, resolution_due_at INTEGER,"
+  "  version INTEGER NOT NULL DEFAULT 1, is_repeat INTEGER NOT NULL DEFAULT 0,"
+  "  repeat_of TEXT REFERENCES appeals (id), created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE INDEX appeals_agency ON appeals (agency, status);"
+  "CREATE INDEX appeals_applicant ON appeals (applicant_iin, category, received_at);"
+  "CREATE INDEX appeals_received ON appeals (received_at);"
+  "CREATE TABLE appeal_agencies (appeal_id TEXT NOT NULL REFERENCES appeals (id),"
+  "  agency TEXT NOT NULL REFERENCES agencies (code), role TEXT NOT NULL,"
+  "  PRIMARY KEY (appeal_id, agency)) WITHOUT ROWID;"
+  "CREATE INDEX appeal_agencies_agency ON appeal_agencies (agency);"
+  "CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  appeal_id TEXT NOT NULL REFERENCES appeals (id), at INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}');"
+  "CREATE INDEX history_appeal ON history (appeal_id, seq);"
+  /* The database itself keeps history append-only and appeals forever,
+   * whatever a future bug or a hand-typed sqlite3 session tries. */
+  "CREATE TRIGGER history_no_update BEFORE UPDATE ON history"
+  "  BEGIN SELECT RAISE (ABORT, 'history is append-only'); END;"
+  "CREATE TRIGGER history_no_delete BEFORE DELETE ON history"
+  "  BEGIN SELECT RAISE (ABORT, 'history is append-only'); END;"
+  "CREATE TRIGGER appeals_no_delete BEFORE DELETE ON appeals"
+  "  BEGIN SELECT RAISE (ABORT, 'appeals are never deleted'); END;"
+  "CREATE TABLE ops (op_id TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
+  "  digest TEXT NOT NULL, result TEXT NOT NULL, at INTEGER NOT NULL);"
+  /* One row per entity at its latest change; INSERT OR REPLACE moves it
+   * to a new sequence number. 'revoke' rows tell an agency that it lost
+   * sight of an appeal; compact prunes those and raises feed_horizon. */
+  "CREATE TABLE feed (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+  "  entity_id TEXT NOT NULL, agency TEXT, UNIQUE (kind, entity_id));"
+  "INSERT INTO meta (key, value) VALUES ('feed_horizon', '0');",
+};
+
+static void
+sa_registry_db_finalize (GObject *object)
+{
+  SaRegistryDb *self = SA_REGISTRY_DB (object);
+
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
+  if (self->handle != NULL)
+    {
+      sqlite3_close_v2 (self->handle);
+      self->handle = NULL;
+    }
+
+  G_OBJECT_CLASS (sa_registry_db_parent_class)->finalize (object);
+}
+
+static void
+sa_registry_db_class_init (SaRegistryDbClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sa_registry_db_finalize;
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+sa_registry_db_init (SaRegistryDb *self)
+{
+  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+}
+
+void
+sa_registry_db_set_error (SaRegistryDb  *self,
+                          GError       **error)
+{
+  g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
+               "Database error: %s", sqlite3_errmsg (self->handle));
+}
+
+gboolean
+sa_registry_db_exec (SaRegistryDb  *self,
+                     const char    *sql,
+                     GError       **error)
+{
+  char *msg = NULL;
+
+  g_return_val_if_fail (SA_IS_REGISTRY_DB (self), FALSE);
+
+  if (sqlite3_exec (self->handle, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
+                   "Database error: %s", msg != NULL ? msg : "unknown");
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sa_registry_db_migrate (SaRegistryDb  *self,
+                        GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int version;
+
+  stmt = sa_registry_db_prepare (self, "PRAGMA user_version", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sa_registry_db_set_error (self, error);
+      return FALSE;
+    }
+  version = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_SCHEMA,
+                   "The database has schema version %d; this registry knows up to %d. "
+                   "Run a newer smart-appeals-registry.",
+                   version, (int) G_N_ELEMENTS (migrations));
+      return FALSE;
+    }
+
+  for (int i = version; i < (int) G_N_ELEMENTS (migrations); i++)
+    {
+      g_autofree char *bump = NULL;
+
+      if (!sa_registry_db_begin (self, error))
+        return FALSE;
+      /* PRAGMA takes no parameters; i + 1 is our own integer. */
+      bump = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
+      if (!sa_registry_db_exec (self, migrations[i], error) ||
+          !sa_registry_db_exec (self, bump, error) ||
+          !sa_registry_db_commit (self, error))
+        {
+          sa_registry_db_rollback (self);
+          g_prefix_error (error, "Migration to schema version %d failed: ", i + 1);
+          return FALSE;
+        }
+      g_debug ("Migrated the database to schema version %d", i + 1);
+    }
+  return TRUE;
+}
+
+/**
+ * sa_registry_db_open:
+ * @path: the SQLite file, created if missing
+ * @error: return location for a #GError
+ *
+ * Opens the registry's database in WAL mode with foreign keys on and runs
+ * the migrations the file has not seen yet.
+ *
+ * Returns: (transfer full): the database, or %NULL
+ */
+SaRegistryDb *
+sa_registry_db_open (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(SaRegistryDb) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (SA_TYPE_REGISTRY_DB, NULL);
+  rc = sqlite3_open_v2 (path, &self->handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
+                   "Cannot open the database %s: %s", path,
+                   self->handle != NULL ? sqlite3_errmsg (self->handle) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->handle, 1);
+  sqlite3_busy_timeout (self->handle, 5000);
+
+  /* synchronous=NORMAL is durable across a process crash in WAL mode; a
+   * power cut may lose the last commits but never corrupts the file. */
+  if (!sa_registry_db_exec (self,
+                            "PRAGMA journal_mode = WAL;"
+                            "PRAGMA synchronous = NORMAL;"
+                            "PRAGMA foreign_keys = ON;"
+                            "PRAGMA temp_store = MEMORY;"
+                            "PRAGMA cache_size = -32000;",
+                            error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+
+  if (!sa_registry_db_migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+sqlite3 *
+sa_registry_db_get_handle (SaRegistryDb *self)
+{
+  g_return_val_if_fail (SA_IS_REGISTRY_DB (self), NULL);
+  return self->handle;
+}
+
+/**
+ * sa_registry_db_prepare:
+ * @self: the database
+ * @sql: a static SQL string; it is the cache key
+ * @error: return location for a #GError
+ *
+ * Returns a cached prepared statement, reset and with its bindings
+ * cleared. Do not finalize it, and do not hold it across another call
+ * that may use the same SQL.
+ *
+ * Returns: (transfer none): the statement, or %NULL
+ */
+sqlite3_stmt *
+sa_registry_db_prepare (SaRegistryDb  *self,
+                        const char    *sql,
+                        GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SA_IS_REGISTRY_DB (self), NULL);
+
+  stmt = g_hash_table_lookup (self->stmts, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                          &stmt, NULL) != SQLITE_OK)
+    {
+      sa_registry_db_set_error (self, error);
+      g_warning ("Cannot prepare %s: %s", sql, sqlite3_errmsg (self->handle));
+      return NULL;
+    }
+  g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
+  return stmt;
+}
+
+/* Steps a statement that returns no rows and resets it. */
+gboolean
+sa_registry_db_step_done (SaRegistryDb  *self,
+                          sqlite3_stmt  *stmt,
+                          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      sa_registry_db_set_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+sa_registry_db_begin (SaRegistryDb  *self,
+                      GError       **error)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (self, "BEGIN IMMEDIATE", error);
+
+  return stmt != NULL && sa_registry_db_step_done (self, stmt, error);
+}
+
+gboolean
+sa_registry_db_commit (SaRegistryDb  *self,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (self, "COMMIT", error);
+
+  return stmt != NULL && sa_registry_db_step_done (self, stmt, error);
+}
+
+void
+sa_registry_db_rollback (SaRegistryDb *self)
+{
+  if (!sqlite3_get_autocommit (self->handle))
+    sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/**
+ * sa_registry_db_touch:
+ * @self: the database
+ * @kind: "appeal", "agency", "category", "user" or "revoke"
+ * @entity_id: the entity's id or code
+ * @agency: (nullable): for "revoke", the agency that lost sight
+ * @error: return location for a #GError
+ *
+ * Moves the entity to the head of the change feed. Call it inside the
+ * transaction that changed the entity.
+ *
+ * Returns: the new sequence number, or 0 on error
+ */
+gint64
+sa_registry_db_touch (SaRegistryDb  *self,
+                      const char    *kind,
+                      const char    *entity_id,
+                      const char    *agency,
+                      GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (self,
+                                 "INSERT OR REPLACE INTO feed (kind, entity_id, agency)"
+                                 " VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, entity_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
+  if (!sa_registry_db_step_done (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->handle);
+}
+
+gint64
+sa_registry_db_get_feed_horizon (SaRegistryDb *self)
+{
+  sqlite3_stmt *stmt;
+  gint64 horizon = 0;
+
+  stmt = sa_registry_db_prepare (self,
+                                 "SELECT CAST (value AS INTEGER) FROM meta"
+                                 " WHERE key = 'feed_horizon'", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    horizon = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return horizon;
+}
+
+/**
+ * sa_registry_db_compact:
+ * @self: the database
+ * @keep: how many of the latest sequence numbers keep their revocations
+ * @error: return location for a #GError
+ *
+ * Prunes the feed's revocation entries older than the last @keep sequence
+ * numbers and raises the feed horizon: a client whose cursor is below it
+ * gets 410 and pulls again from 0.
+ *
+ * Returns: the new horizon, or -1 on error
+ */
+gint64
+sa_registry_db_compact (SaRegistryDb  *self,
+                        gint64         keep,
+                        GError       **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 max_seq = 0;
+  gint64 horizon;
+
+  if (!sa_registry_db_begin (self, error))
+    return -1;
+
+  stmt = sa_registry_db_prepare (self, "SELECT COALESCE (MAX (seq), 0) FROM feed", error);
+  if (stmt == NULL)
+    goto fail;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    max_seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  horizon = MAX (max_seq - keep, sa_registry_db_get_feed_horizon (self));
+  horizon = MAX (horizon, 0);
+
+  stmt = sa_registry_db_prepare (self, "DELETE FROM feed WHERE kind = 'revoke' AND seq <= ?1",
+                                 error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, horizon);
+  if (!sa_registry_db_step_done (self, stmt, error))
+    goto fail;
+
+  stmt = sa_registry_db_prepare (self,
+                                 "UPDATE meta SET value = CAST (?1 AS TEXT)"
+                                 " WHERE key = 'feed_horizon'", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, horizon);
+  if (!sa_registry_db_step_done (self, stmt, error) ||
+      !sa_registry_db_commit (self, error))
+    goto fail;
+
+  return horizon;
+
+fail:
+  sa_registry_db_rollback (self);
+  return -1;
+}

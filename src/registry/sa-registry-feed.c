@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-registry-feed"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sa-registry-private.h"
+
+#define FEED_DEFAULT_LIMIT 500
+#define FEED_MAX_LIMIT     2000
+
+static void
+add_agency (JsonBuilder  *b,
+            sqlite3_stmt *stmt)
+{
+  g_auto(GStrv) districts = g_strsplit ((const char *) sqlite3_column_text (stmt, 4), ",", -1);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
+  json_builder_set_member_name (b, "name_ru");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
+  json_builder_set_member_name (b, "name_kk");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
+  json_builder_set_member_name (b, "districts");
+  json_builder_begin_array (b);
+  for (guint i = 0; districts[i] != NULL; i++)
+    if (*districts[i] != '\0')
+      json_builder_add_string_value (b, districts[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+add_category (JsonBuilder  *b,
+              sqlite3_stmt *stmt)
+{
+  static const char * const names[] = {
+    "code", "name_ru", "name_kk", "sphere", "agency", "criticality",
+  };
+
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      json_builder_set_member_name (b, names[i]);
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, i));
+    }
+  json_builder_set_member_name (b, "reaction_minutes");
+  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 6));
+  json_builder_set_member_name (b, "resolution_minutes");
+  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 7));
+  json_builder_set_member_name (b, "clock");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 8));
+  json_builder_end_object (b);
+}
+
+#define AGENCY_SQL \
+  "SELECT code, name_ru, name_kk, kind, districts FROM agencies"
+#define CATEGORY_SQL \
+  "SELECT code, name_ru, name_kk, sphere, default_agency, criticality, reaction_minutes," \
+  " resolution_minutes, clock FROM categories"
+
+static void
+list_reference (SaRequest   *req,
+                const char  *member,
+                const char  *sql,
+                void       (*add) (JsonBuilder *, sqlite3_stmt *))
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = sa_registry_db_prepare (req->db, sql, &error);
+
+  if (stmt == NULL)
+    {
+      sa_request_reply_gerror (req, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    add (b, stmt);
+  sqlite3_reset (stmt);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
+}
+
+static void
+agencies_handler (SaRequest *req)
+{
+  list_reference (req, "agencies", AGENCY_SQL " ORDER BY code", add_agency);
+}
+
+static void
+categories_handler (SaRequest *req)
+{
+  list_reference (req, "categories", CATEGORY_SQL " ORDER BY code", add_category);
+}
+
+static void
+add_district (JsonBuilder  *b,
+              sqlite3_stmt *stmt)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
+  json_builder_set_member_name (b, "name_ru");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
+  json_builder_set_member_name (b, "name_kk");
+  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
+  json_builder_end_object (b);
+}
+
+static void
+districts_handler (SaRequest *req)
+{
+  list_reference (req, "districts",
+                  "SELECT code, name_ru, name_kk FROM districts ORDER BY code", add_district);
+}
+
+/* Adds the entity's current state as the entry's "data"; FALSE when it
+ * is gone (which the schema does not allow for appeals). */
+static gboolean
+add_entity_data (SaRegistryDb *db,
+                 JsonBuilder  *b,
+                 const char   *kind,
+                 const char   *id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (strcmp (kind, "appeal") == 0)
+    {
+      JsonNode *appeal = _sa_registry_appeal_to_json (db, id, TRUE);
+
+      if (appeal == NULL)
+        return FALSE;
+      json_builder_set_member_name (b, "data");
+      json_builder_add_value (b, appeal);
+      return TRUE;
+    }
+  if (strcmp (kind, "user") == 0)
+    {
+      g_autoptr(SaRegistryUser) user = _sa_registry_user_lookup (db, id);
+
+      if (user == NULL)
+        return FALSE;
+      json_builder_set_member_name (b, "data");
+      _sa_registry_user_to_json (user, b);
+      return TRUE;
+    }
+
+  if (strcmp (kind, "agency") == 0)
+    stmt = sa_registry_db_prepare (db, AGENCY_SQL " WHERE code = ?1", NULL);
+  else if (strcmp (kind, "category") == 0)
+    stmt = sa_registry_db_prepare (db, CATEGORY_SQL " WHERE code = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_set_member_name (b, "data");
+      if (strcmp (kind, "agency") == 0)
+        add_agency (b, stmt);
+      else
+        add_category (b, stmt);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static void
+changes_handler (SaRequest *req)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  guint64 since = 0;
+  guint64 limit = FEED_DEFAULT_LIMIT;
+  gint64 next;
+  gint64 horizon;
+  guint n = 0;
+  gboolean more = FALSE;
+  sqlite3_stmt *stmt;
+  const char *value;
+
+  value = sa_request_query (req, "since");
+  if (value != NULL && !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &since, NULL))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid",
+                              "\"since\" must be a sequence number from an earlier answer.");
+      return;
+    }
+  value = sa_request_query (req, "limit");
+  if (value != NULL &&
+      !g_ascii_string_to_unsigned (value, 10, 1, FEED_MAX_LIMIT, &limit, NULL))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid",
+                              "\"limit\" must be 1 to 2000.");
+      return;
+    }
+
+  /* Below the horizon, revocations the client needed have been pruned:
+   * it must drop its cache and pull from 0. */
+  horizon = sa_registry_db_get_feed_horizon (req->db);
+  if (since != 0 && (gint64) since < horizon)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_GONE, "cursor_expired",
+                              "This cursor is older than the registry keeps; pull again "
+                              "from since=0.");
+      return;
+    }
+
+  stmt = sa_registry_db_prepare (req->db,
+                                 "SELECT f.seq, f.kind, f.entity_id FROM feed f WHERE f.seq > ?1"
+                                 " AND (f.kind IN ('agency', 'category')"
+                                 "  OR (f.kind = 'user' AND (?101 IN ('curator', 'admin')"
+                                 "      OR EXISTS (SELECT 1 FROM users u"
+                                 "                 WHERE u.login = f.entity_id"
+                                 "                 AND u.agency = ?102)))"
+                                 "  OR (f.kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a"
+                                 "      WHERE a.id = f.entity_id AND "
+                                 SA_REGISTRY_VISIBLE_SQL ("a") "))"
+                                 "  OR (f.kind = 'revoke' AND f.agency = ?102"
+                                 "      AND ?101 NOT IN ('curator', 'admin')))"
+                                 " ORDER BY f.seq LIMIT ?2", &error);
+  if (stmt == NULL)
+    {
+      sa_request_reply_gerror (req, error);
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+  _sa_registry_bind_visibility (stmt, req->user);
+
+  next = since;
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        gint64 seq = sqlite3_column_int64 (stmt, 0);
+
+        if (n == limit)
+          {
+            more = TRUE;
+            break;
+          }
+        g_array_append_val (seqs, seq);
+        g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+        n++;
+      }
+    sqlite3_reset (stmt);
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "changes");
+    json_builder_begin_array (b);
+    for (guint i = 0; i < n; i++)
+      {
+        const char *kind = rows->pdata[2 * i];
+        const char *id = rows->pdata[2 * i + 1];
+        gint64 seq = g_array_index (seqs, gint64, i);
+
+        next = seq;
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "seq");
+        json_builder_add_int_value (b, seq);
+        if (strcmp (kind, "revoke") == 0)
+          {
+            g_autofree char *appeal_id = g_strdup (id);
+            char *bar = strchr (appeal_id, '|');
+
+            if (bar != NULL)
+              *bar = '\0';
+            json_builder_set_member_name (b, "kind");
+            json_builder_add_string_value (b, "appeal");
+            json_builder_set_member_name (b, "id");
+            json_builder_add_string_value (b, appeal_id);
+            json_builder_set_member_name (b, "removed");
+            json_builder_add_boolean_value (b, TRUE);
+          }
+        else
+          {
+            json_builder_set_member_name (b, "kind");
+            json_builder_add_string_value (b, kind);
+            json_builder_set_member_name (b, "id");
+            json_builder_add_string_value (b, id);
+            if (!add_entity_data (req->db, b, kind, id))
+              {
+                json_builder_set_member_name (b, "removed");
+                json_builder_add_boolean_value (b, TRUE);
+              }
+          }
+        json_builder_end_object (b);
+      }
+    json_builder_end_array (b);
+  }
+
+  /* Skip the invisible tail so that the next pull does not scan it again. */
+  if (!more)
+    {
+      stmt = sa_registry_db_prepare (req->db, "SELECT COALESCE (MAX (seq), 0) FROM feed", NULL);
+      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        next = MAX (next, sqlite3_column_int64 (stmt, 0));
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+    }
+
+  json_builder_set_member_name (b, "next");
+  json_builder_add_int_value (b, next);
+  json_builder_set_member_name (b, "more");
+  json_builder_add_boolean_value (b, more);
+  json_builder_end_object (b);
+  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
+}
+
+void
+_sa_registry_feed_register (SaRegistryServer *server)
+{
+  sa_registry_server_add_route (server, "GET", "/api/v1/agencies", SA_ROUTE_PUBLIC,
+                                agencies_handler);
+  sa_registry_server_add_route (server, "GET", "/api/v1/categories", SA_ROUTE_PUBLIC,
+                                categories_handler);
+  sa_registry_server_add_route (server, "GET", "/api/v1/districts", SA_ROUTE_PUBLIC,
+                                districts_handler);
+  sa_registry_server_add_route (server, "GET", "/api/v1/changes", SA_ROUTE_DEFAULT,
+                                changes_handler);
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "sa-registry-db.h"
+#include "sa-registry-server.h"
+
+G_BEGIN_DECLS
+
+/* Internal API shared by the registry's route groups. One file per group
+ * (auth, appeals, ops, feed, and later attachments and events) registers
+ * its routes with sa_registry_server_add_route(). */
+
+/**
+ * SaRegistryError:
+ * @SA_REGISTRY_ERROR_DB: SQLite refused or failed
+ * @SA_REGISTRY_ERROR_INVALID: input that breaks a rule; the message says which
+ * @SA_REGISTRY_ERROR_NOT_FOUND: no such entity (or one the caller may not see)
+ * @SA_REGISTRY_ERROR_EXISTS: the entity exists already
+ * @SA_REGISTRY_ERROR_SCHEMA: the database was written by a newer registry
+ *
+ * Errors in the %SA_REGISTRY_ERROR domain.
+ */
+typedef enum
+{
+  SA_REGISTRY_ERROR_DB,
+  SA_REGISTRY_ERROR_INVALID,
+  SA_REGISTRY_ERROR_NOT_FOUND,
+  SA_REGISTRY_ERROR_EXISTS,
+  SA_REGISTRY_ERROR_SCHEMA,
+} SaRegistryError;
+
+#define SA_REGISTRY_ERROR (sa_registry_error_quark ())
+GQuark sa_registry_error_quark (void);
+
+/* A signed-in user, as the access token resolved it. */
+typedef struct
+{
+  gint64    id;
+  char     *login;
+  char     *full_name;
+  char     *agency;
+  char     *role;
+  gboolean  disabled;
+} SaRegistryUser;
+
+void            sa_registry_user_free          (SaRegistryUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaRegistryUser, sa_registry_user_free)
+
+SaRegistryUser *_sa_registry_user_lookup       (SaRegistryDb   *db,
+                                                const char     *login);
+void            _sa_registry_user_to_json      (SaRegistryUser *user,
+                                                JsonBuilder    *b);
+gboolean        _sa_registry_role_is_valid     (const char     *role);
+
+/* Rights: the one place that says who sees which appeal; the change feed
+ * and the WebSocket use the same rules. */
+gboolean        sa_registry_user_sees_all_appeals (SaRegistryUser *user);
+gboolean        sa_registry_user_can_see_appeal   (SaRegistryDb   *db,
+                                                   SaRegistryUser *user,
+                                                   const char     *appeal_id);
+/* The agency whose appeals @user works with, or NULL (curator, admin). */
+const char     *sa_registry_user_work_agency      (SaRegistryUser *user);
+
+/* Requests */
+typedef enum
+{
+  SA_ROUTE_DEFAULT   = 0,
+  SA_ROUTE_PUBLIC    = 1 << 0,  /* no Bearer token needed */
+  SA_ROUTE_JSON_BODY = 1 << 1,  /* application/json body, parsed into req->body */
+  SA_ROUTE_PARAM     = 1 << 2,  /* the pattern ends in '/' and one more segment follows */
+} SaRouteFlags;
+
+typedef struct _SaRequest SaRequest;
+struct _SaRequest
+{
+  SaRegistryServer  *server;
+  SaRegistryDb      *db;
+  SoupServerMessage *msg;
+  const char        *route;     /* the route's pattern, for metrics and logs */
+  char              *param;     /* the last path segment for SA_ROUTE_PARAM routes */
+  GHashTable        *query;     /* may be NULL */
+  SaRegistryUser    *user;      /* NULL on public routes */
+  JsonNode          *body;      /* SA_ROUTE_JSON_BODY routes only */
+  char              *remote;    /* the peer's address, no port */
+  gint64             started_us;
+  gboolean           paused;
+};
+
+/* A handler answers exactly once, now or later (after sa_request_pause()),
+ * with one of the sa_request_reply_*() calls; the request is freed then. */
+typedef void (*SaRouteHandler) (SaRequest *req);
+
+void            sa_registry_server_add_route   (SaRegistryServer *self,
+                                                const char       *method,
+                                                const char       *pattern,
+                                                SaRouteFlags      flags,
+                                                SaRouteHandler    handler);
+void            sa_request_pause               (SaRequest        *req);
+void            sa_request_reply_json          (SaRequest        *req,
+                                                guint             status,
+                                                JsonNode         *node);
+void            sa_request_reply_builder       (SaRequest        *req,
+                                                guint             status,
+                                                JsonBuilder      *b);
+void            sa_request_reply_error         (SaRequest        *req,
+                                                guint             status,
+                                                const char       *code,
+                                                const char       *message);
+void            sa_request_reply_gerror        (SaRequest        *req,
+                                                const GError     *error);
+const char     *sa_request_query               (SaRequest        *req,
+                                                const char       *key);
+void            sa_request_set_header          (SaRequest        *req,
+                                                const char       *name,
+                                                const char       *value);
+
+/* Route groups */
+void            _sa_registry_auth_register     (SaRegistryServer *server);
+void            _sa_registry_appeals_register  (SaRegistryServer *server);
+void            _sa_registry_ops_register      (SaRegistryServer *server);
+void            _sa_registry_feed_register     (SaRegistryServer *server);
+
+/* Auth, for the server's Bearer check */
+SaRegistryUser *_sa_registry_auth_resolve      (SaRegistryDb     *db,
+                                                const char       *access_token);
+char           *_sa_registry_password_hash     (const char       *password,
+                                                GError          **error);
+void            _sa_registry_auth_reset_throttle (void);
+
+/* Appeals, shared by intake, ops, the feed and init --demo */
+typedef struct
+{
+  const char *channel;
+  const char *category;
+  const char *text;
+  const char *applicant_name;
+  const char *applicant_iin;
+  const char *applicant_phone;   /* nullable */
+  const char *applicant_email;   /* nullable */
+  const char *address_text;
+  const char *district;
+  const char *language;          /* nullable */
+  const char *status;            /* NULL: registered */
+  const char *priority;          /* NULL: from the category's criticality */
+  const char *intake_agency;     /* nullable */
+  gint64      received_at;
+  gboolean    has_coordinates;
+  double      lat;
+  double      lon;
+} SaAppealInput;
+
+char           *_sa_registry_appeal_insert     (SaRegistryDb        *db,
+                                                const SaAppealInput *in,
+                                                const char          *actor,
+                                                gint64               now,
+                                                GError             **error);
+#define SA_REGISTRY_VISIBLE_SQL(a) \
+  "(?101 = 'curator'" \
+  " OR (?101 IN ('executor','supervisor','ksk_manager') AND (" a ".agency = ?102" \
+  "     OR EXISTS (SELECT 1 FROM appeal_agencies x WHERE x.appeal_id = " a ".id" \
+  "                AND x.agency = ?102)))" \
+  " OR (?101 = 'operator' AND (" a ".status = 'registered' OR " a ".intake_agency = ?102)))"
+void            _sa_registry_bind_visibility   (sqlite3_stmt        *stmt,
+                                                SaRegistryUser      *user);
+
+JsonNode       *_sa_registry_appeal_to_json    (SaRegistryDb     *db,
+                                                const char       *appeal_id,
+                                                gboolean          with_history);
+gboolean        _sa_registry_history_add       (SaRegistryDb     *db,
+                                                const char       *appeal_id,
+                                                gint64            at,
+                                                const char       *actor,
+                                                const char       *type,
+                                                JsonNode         *payload,
+                                                GError          **error);
+char           *_sa_registry_format_time       (gint64            unix_seconds);
+gboolean        _sa_registry_parse_time        (const char       *text,
+                                                gint64           *out);
+gint64          _sa_registry_legal_due         (gint64            received_at);
+gint64          _sa_registry_operational_due   (SaRegistryDb     *db,
+                                                const char       *category,
+                                                gint64            received_at);
+gint64          _sa_registry_now               (void);
+GTimeZone      *_sa_registry_almaty            (void);
+char           *_sa_registry_json_to_string    (JsonNode         *node);
+
+G_END_DECLS

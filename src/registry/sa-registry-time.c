@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-registry-time"
+
+#include "config.h"
+
+#include "sa-calendar.h"
+#include "sa-registry-private.h"
+#include "sa-sla.h"
+
+GTimeZone *
+_sa_registry_almaty (void)
+{
+  static GTimeZone *tz;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      GTimeZone *zone = g_time_zone_new_identifier ("Asia/Almaty");
+
+      if (zone == NULL)
+        {
+          g_warning ("Time zone Asia/Almaty is not known to this system (tzdata missing?)");
+          zone = g_time_zone_new_utc ();
+        }
+      tz = zone;
+      g_once_init_leave (&once, 1);
+    }
+  return tz;
+}
+
+/* RFC 3339 in Almaty time with its offset, e.g. 2026-11-23T14:05:00+05:00. */
+char *
+_sa_registry_format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_seconds);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return NULL;
+  local = g_date_time_to_timezone (utc, _sa_registry_almaty ());
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+gboolean
+_sa_registry_parse_time (const char *text,
+                         gint64     *out)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  /* RFC 3339 needs an offset: a bare local time would be ambiguous. */
+  dt = g_date_time_new_from_iso8601 (text, NULL);
+  if (dt == NULL)
+    return FALSE;
+  *out = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+static SaCalendar *
+calendar (void)
+{
+  static SaCalendar *cal;
+
+  /* The registry's state lives on the main thread; so does this. */
+  if (cal == NULL)
+    cal = sa_calendar_new_default ();
+  return cal;
+}
+
+/* The legal deadline (APPK art. 76) from the core SLA engine. */
+gint64
+_sa_registry_legal_due (gint64 received_at)
+{
+  return sa_sla_legal_due (calendar (), received_at);
+}
+
+/* The operational resolution deadline from the category's regulation,
+ * or 0 when the category is unknown. */
+gint64
+_sa_registry_operational_due (SaRegistryDb *db,
+                              const char   *category,
+                              gint64        received_at)
+{
+  SaRegulation reg = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT reaction_minutes, resolution_minutes, clock"
+                                 " FROM categories WHERE code = ?1", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      reg.reaction_minutes = sqlite3_column_int (stmt, 0);
+      reg.resolution_minutes = sqlite3_column_int (stmt, 1);
+      reg.clock = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "24x7") == 0
+                  ? SA_SLA_CLOCK_24X7 : SA_SLA_CLOCK_WORKING_HOURS;
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (!found)
+    return 0;
+  return sa_sla_operational_due (calendar (), &reg, SA_SLA_TARGET_RESOLUTION, received_at,
+                                 NULL, 0);
+}
+
+char *
+_sa_registry_json_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
