@@ -163,6 +163,88 @@ _sa_registry_password_hash (const char  *password,
   return g_strdup (out);
 }
 
+/**
+ * _sa_registry_user_add:
+ * @db: the database
+ * @login: the login
+ * @full_name: the person's name
+ * @agency: an agency code
+ * @role: a role
+ * @password: the password
+ * @error: return location for a #GError
+ *
+ * Adds an account in its own transaction, with its feed entry.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+_sa_registry_user_add (SaRegistryDb  *db,
+                       const char    *login,
+                       const char    *full_name,
+                       const char    *agency,
+                       const char    *role,
+                       const char    *password,
+                       GError       **error)
+{
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!_sa_registry_role_is_valid (role))
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "unknown role “%s”; use executor, supervisor, curator, operator, "
+                   "ksk_manager or admin", role);
+      return FALSE;
+    }
+  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM agencies WHERE code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, agency, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "no agency has the code “%s”", agency);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  hash = _sa_registry_password_hash (password, error);
+  if (hash == NULL || !sa_registry_db_begin (db, error))
+    return FALSE;
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO users (login, full_name, agency, role, pwhash,"
+                                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, full_name != NULL ? full_name : login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, _sa_registry_now ());
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      if (sqlite3_extended_errcode (sa_registry_db_get_handle (db)) ==
+          SQLITE_CONSTRAINT_UNIQUE)
+        g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
+                     "the login “%s” is taken", login);
+      else
+        sa_registry_db_set_error (db, error);
+      sqlite3_reset (stmt);
+      goto fail;
+    }
+  sqlite3_reset (stmt);
+  if (sa_registry_db_touch (db, "user", login, NULL, error) == 0 ||
+      !sa_registry_db_commit (db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sa_registry_db_rollback (db);
+  return FALSE;
+}
+
 static char *
 token_new (void)
 {

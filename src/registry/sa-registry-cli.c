@@ -274,7 +274,6 @@ cmd_user_add (int    argc,
   g_autofree char *role = NULL;
   g_autofree char *full_name = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *hash = NULL;
   gboolean password_stdin = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database file", "PATH" },
@@ -289,8 +288,6 @@ cmd_user_add (int    argc,
   };
   g_autoptr(SaRegistryDb) db = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
 
   if (!parse_options ("Adds an account.", entries, &argc, &argv) ||
       !require (db_path, "--db") || !require (login, "--login") ||
@@ -318,52 +315,13 @@ cmd_user_add (int    argc,
   db = open_db (db_path);
   if (db == NULL)
     return 1;
-  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM agencies WHERE code = ?1", NULL);
-  sqlite3_bind_text (stmt, 1, agency, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  if (!_sa_registry_user_add (db, login, full_name, agency, role, password, &error))
     {
-      g_printerr ("smart-appeals-registry: no agency has the code “%s”\n", agency);
+      g_printerr ("smart-appeals-registry: %s\n", error->message);
       return 1;
     }
-
-  hash = _sa_registry_password_hash (password, &error);
-  if (hash == NULL || !sa_registry_db_begin (db, &error))
-    goto fail;
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO users (login, full_name, agency, role, pwhash,"
-                                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, full_name != NULL ? full_name : login, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, _sa_registry_now ());
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      if (sqlite3_extended_errcode (sa_registry_db_get_handle (db)) ==
-          SQLITE_CONSTRAINT_UNIQUE)
-        g_set_error (&error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
-                     "the login “%s” is taken", login);
-      else
-        sa_registry_db_set_error (db, &error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
-  if (sa_registry_db_touch (db, "user", login, NULL, &error) == 0 ||
-      !sa_registry_db_commit (db, &error))
-    goto fail;
   g_print ("Added %s (%s, %s).\n", login, role, agency);
   return 0;
-
-fail:
-  sa_registry_db_rollback (db);
-  g_printerr ("smart-appeals-registry: %s\n", error != NULL ? error->message : "failed");
-  return 1;
 }
 
 /* Sets a password or disables an account; both end the account's sessions. */

@@ -55,6 +55,13 @@ SaRegistryUser *_sa_registry_user_lookup       (SaRegistryDb   *db,
 void            _sa_registry_user_to_json      (SaRegistryUser *user,
                                                 JsonBuilder    *b);
 gboolean        _sa_registry_role_is_valid     (const char     *role);
+gboolean        _sa_registry_user_add          (SaRegistryDb   *db,
+                                                const char     *login,
+                                                const char     *full_name,
+                                                const char     *agency,
+                                                const char     *role,
+                                                const char     *password,
+                                                GError        **error);
 
 /* Rights: the one place that says who sees which appeal; the change feed
  * and the WebSocket use the same rules. */
