@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-registry-process"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "registry-test-util.h"
+
+/* Tests of the built smart-appeals-registry binary (SA_REGISTRY_EXE):
+ * its command line, its "listening on" line, a clean stop on SIGTERM and
+ * a restart with the data intact. */
+
+typedef struct
+{
+  GSubprocess *proc;
+  char        *base;
+} Served;
+
+static const char *
+exe (void)
+{
+  const char *path = g_getenv ("SA_REGISTRY_EXE");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs the CLI with @input on stdin; returns its exit status. */
+static int
+run_cli (const char  *input,
+         char       **out_stdout,
+         char       **out_stderr,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) exe ());
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) args->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+static Served *
+serve (const char *db_path)
+{
+  Served *s = g_new0 (Served, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GRegex) re = g_regex_new ("^listening on http://127\\.0\\.0\\.1:[1-9][0-9]*$", 0, 0,
+                                      NULL);
+  g_autofree char *line = NULL;
+
+  s->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe (), "serve",
+                              "--db", db_path, "--listen", "127.0.0.1:0", "--no-access-log",
+                              NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->proc));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_regex_match (re, line, 0, NULL));
+  s->base = g_strdup (line + strlen ("listening on "));
+  return s;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_waited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+/* SIGTERM must stop the server cleanly: exit status 0 within 10 s. */
+static void
+stop (Served *s)
+{
+  gboolean done = FALSE;
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  g_subprocess_send_signal (s->proc, SIGTERM);
+  g_subprocess_wait_async (s->proc, NULL, on_waited, &done);
+  timeout = g_timeout_add_seconds (10, on_timeout, &timed_out);
+  while (!done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  else
+    g_subprocess_force_exit (s->proc);
+  g_assert_false (timed_out);
+  g_assert_true (g_subprocess_get_if_exited (s->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (s->proc), ==, 0);
+  g_clear_object (&s->proc);
+  g_free (s->base);
+  g_free (s);
+}
+
+static char *
+make_db (char **out_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaRegistryDb) db = NULL;
+  char *dir = sa_test_make_dir ();
+  char *path = g_build_filename (dir, "registry.db", NULL);
+
+  db = sa_registry_db_open (path, &error);
+  g_assert_no_error (error);
+  sa_test_seed (db);
+  *out_dir = dir;
+  return path;
+}
+
+static guint
+post (SoupSession *session,
+      Served      *s,
+      const char  *path,
+      const char  *token,
+      const char  *body,
+      JsonNode   **out)
+{
+  return sa_test_http (session, s->base, "POST", path, token, "application/json", body, -1, out);
+}
+
+static char *
+login (SoupSession *session,
+       Served      *s,
+       const char  *user,
+       const char  *password,
+       guint        expect)
+{
+  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", user,
+                                           password);
+  g_autoptr(JsonNode) json = NULL;
+
+  g_assert_cmpuint (post (session, s, "/api/v1/auth/login", NULL, body, &json), ==, expect);
+  return expect == 200 ? g_strdup (sa_test_member_string (json, "access_token")) : NULL;
+}
+
+static void
+test_restart_keeps_data (void)
+{
+  /* An appeal and its history written before SIGTERM are served unchanged after a restart. */
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = make_db (&dir);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *op = NULL;
+  g_autofree char *exec = NULL;
+  g_autofree char *iin = sa_test_iin (7);
+  g_autofree char *body = sa_test_intake_body ("heating.no-heat", iin, "ул. Кунаева, 21", "medeu");
+  g_autofree char *ops = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  Served *s;
+
+  s = serve (db_path);
+  op = login (session, s, "op.cc", "pw-op.cc", 200);
+  g_assert_cmpuint (post (session, s, "/api/v1/intake", op, body, &appeal), ==, 201);
+  path = g_strconcat ("/api/v1/appeals/", sa_test_member_string (appeal, "id"), NULL);
+  exec = login (session, s, "exec.heat", "pw-exec.heat", 200);
+  ops = g_strdup_printf ("{\"ops\":[{\"op_id\":\"%s\",\"type\":\"take\",\"appeal_id\":\"%s\","
+                         "\"base_version\":1,\"args\":{}}]}",
+                         "5b1e8d42-5555-4555-8555-000000000001",
+                         sa_test_member_string (appeal, "id"));
+  g_assert_cmpuint (post (session, s, "/api/v1/ops", exec, ops, &result), ==, 200);
+  g_assert_cmpuint (sa_test_http (session, s->base, "GET", path, exec, NULL, NULL, 0, &before),
+                    ==, 200);
+  g_assert_cmpint (sa_test_member_int (before, "version"), ==, 2);
+  stop (s);
+
+  /* Tokens survive too: they are stored (hashed) in the database. */
+  s = serve (db_path);
+  g_assert_cmpuint (sa_test_http (session, s->base, "GET", path, exec, NULL, NULL, 0, &after),
+                    ==, 200);
+  before_text = _sa_registry_json_to_string (before);
+  after_text = _sa_registry_json_to_string (after);
+  g_assert_cmpstr (before_text, ==, after_text);
+  /* The replayed op is still known after the restart. */
+  g_clear_pointer (&result, json_node_unref);
+  g_assert_cmpuint (post (session, s, "/api/v1/ops", exec, ops, &result), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (
+                       json_object_get_array_member (json_node_get_object (result), "results"),
+                       0),
+                     "status"), ==, "duplicate");
+  stop (s);
+
+  g_clear_object (&session);
+  sa_test_remove_dir (dir);
+}
+
+static void
+test_cli_users (void)
+{
+  /* user add, passwd and disable change who can sign in: the new password works, the old does not, a disabled account is refused. */
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = make_db (&dir);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *err = NULL;
+  g_autofree char *token = NULL;
+  Served *s;
+
+  g_assert_cmpint (run_cli ("first-secret\n", NULL, NULL, "user", "add", "--db", db_path,
+                            "--login", "new.heat", "--agency", "HEAT", "--role", "executor",
+                            "--full-name", "Новый Исполнитель", "--password-stdin", NULL), ==, 0);
+  g_assert_cmpint (run_cli ("x\n", NULL, &err, "user", "add", "--db", db_path, "--login",
+                            "new.heat", "--agency", "HEAT", "--role", "executor",
+                            "--password-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "taken"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("x\n", NULL, &err, "user", "add", "--db", db_path, "--login", "y",
+                            "--agency", "HEAT", "--role", "emperor", "--password-stdin", NULL),
+                   ==, 2);
+  g_assert_nonnull (strstr (err, "role"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("x\n", NULL, &err, "user", "add", "--db", db_path, "--login", "y",
+                            "--agency", "NOPE", "--role", "executor", "--password-stdin", NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "agency"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "user", "add", "--db", db_path, "--login", "y",
+                            "--agency", "HEAT", "--role", "executor", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--password-stdin"));
+  g_assert_cmpint (run_cli ("second-secret\n", NULL, NULL, "user", "passwd", "--db", db_path,
+                            "--login", "new.heat", "--password-stdin", NULL), ==, 0);
+
+  s = serve (db_path);
+  token = login (session, s, "new.heat", "second-secret", 200);
+  login (session, s, "new.heat", "first-secret", 401);
+  stop (s);
+
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "user", "disable", "--db", db_path, "--login",
+                            "new.heat", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "user", "disable", "--db", db_path, "--login",
+                            "ghost", NULL), ==, 1);
+  s = serve (db_path);
+  login (session, s, "new.heat", "second-secret", 403);
+  /* Disabling ended the session that was open. */
+  g_assert_cmpuint (sa_test_http (session, s->base, "GET", "/api/v1/me", token, NULL, NULL, 0,
+                                  NULL), ==, 401);
+  stop (s);
+
+  g_clear_object (&session);
+  sa_test_remove_dir (dir);
+}
+
+static void
+test_cli_errors (void)
+{
+  /* --help succeeds; unknown commands, bad options and unusable files fail with a message and a non-zero status. */
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *dir = sa_test_make_dir ();
+  g_autofree char *db_path = g_build_filename (dir, "fresh.db", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "no", "such", "dir.db", NULL);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "serve --db PATH --listen HOST:PORT"));
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "explode", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "unknown command"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "serve", "--db", db_path, "--listen", "nowhere",
+                            NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "HOST:PORT"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "init", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--db"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "init", "--db", bad_path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "Cannot open"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "init", "--db", db_path, NULL), ==, 0);
+  g_assert_true (g_file_test (db_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "compact", "--db", db_path, "--keep", "10", NULL),
+                   ==, 0);
+  sa_test_remove_dir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  sa_test_registry_env ();
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sa/registry/process/restart-keeps-data", test_restart_keeps_data);
+  g_test_add_func ("/sa/registry/process/cli-users", test_cli_users);
+  g_test_add_func ("/sa/registry/process/cli-errors", test_cli_errors);
+
+  return g_test_run ();
+}
