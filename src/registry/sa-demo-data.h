@@ -84,6 +84,8 @@ typedef struct
   gboolean    has_coordinates;
   double      latitude;
   double      longitude;
+  const char *agency;             /* the lead agency: the category's default, or the KSK/OSI
+                                   * or lift company that serves the address */
 } SaDemoAppeal;
 
 const SaDemoDistrict *sa_demo_districts   (guint *n_districts);
