@@ -144,6 +144,11 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
                    "Unknown category “%s”", in->category);
       return NULL;
     }
+  if (in->agency != NULL)
+    {
+      g_free (agency);
+      agency = g_strdup (in->agency);
+    }
 
   stmt = sa_registry_db_prepare (db,
                                  "SELECT id FROM appeals WHERE applicant_iin = ?1"
@@ -250,53 +255,123 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
   return g_steal_pointer (&id);
 }
 
-static void
-add_string_or_null (JsonBuilder  *b,
-                    const char   *name,
-                    sqlite3_stmt *stmt,
-                    int           col)
+/* Appends @value as a JSON string. Hand-written because the change feed
+ * streams 100,000 appeals and a JsonBuilder per appeal was the cost. */
+void
+_sa_registry_json_append_string (GString    *out,
+                                 const char *value)
 {
-  json_builder_set_member_name (b, name);
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, col));
+  const char *p;
+
+  if (value == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (p = value; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, c);
+        }
+    }
+  g_string_append_c (out, '"');
 }
 
 static void
-add_time_or_null (JsonBuilder  *b,
-                  const char   *name,
-                  sqlite3_stmt *stmt,
-                  int           col)
+put_key (GString    *out,
+         const char *key)
 {
-  json_builder_set_member_name (b, name);
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append (out, "\":");
+}
+
+static void
+put_text (GString      *out,
+          const char   *key,
+          sqlite3_stmt *stmt,
+          int           col)
+{
+  put_key (out, key);
+  _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, col));
+}
+
+static void
+put_time (GString      *out,
+          const char   *key,
+          sqlite3_stmt *stmt,
+          int           col)
+{
+  put_key (out, key);
   if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    json_builder_add_null_value (b);
+    g_string_append (out, "null");
   else
     {
       g_autofree char *text = _sa_registry_format_time (sqlite3_column_int64 (stmt, col));
 
-      json_builder_add_string_value (b, text);
+      _sa_registry_json_append_string (out, text);
     }
 }
 
+static void
+put_double (GString      *out,
+            const char   *key,
+            sqlite3_stmt *stmt,
+            int           col)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  put_key (out, key);
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    g_string_append (out, "null");
+  else
+    g_string_append (out, g_ascii_dtostr (buf, sizeof buf, sqlite3_column_double (stmt, col)));
+}
+
 /**
- * _sa_registry_appeal_to_json:
+ * _sa_registry_appeal_write:
  * @db: the database
  * @appeal_id: the UUID
  * @with_history: whether to add the history
+ * @out: where to append the appeal's JSON object
  *
- * Builds the appeal's JSON. The caller has checked the rights.
+ * Writes the appeal's JSON. The caller has checked the rights.
  *
- * Returns: (transfer full) (nullable): the appeal, or %NULL if missing
+ * Returns: %FALSE if there is no such appeal (nothing is appended)
  */
-JsonNode *
-_sa_registry_appeal_to_json (SaRegistryDb *db,
-                             const char   *appeal_id,
-                             gboolean      with_history)
+gboolean
+_sa_registry_appeal_write (SaRegistryDb *db,
+                           const char   *appeal_id,
+                           gboolean      with_history,
+                           GString      *out)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
   sqlite3_stmt *stmt;
+  gboolean first;
 
   stmt = sa_registry_db_prepare (db,
                                  "SELECT id, reg_number, channel, status, priority, category,"
@@ -306,120 +381,134 @@ _sa_registry_appeal_to_json (SaRegistryDb *db,
                                  " resolution_due_at, version, is_repeat, repeat_of, created_at,"
                                  " updated_at FROM appeals WHERE id = ?1", NULL);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      return NULL;
+      return FALSE;
     }
 
-  json_builder_begin_object (b);
-  add_string_or_null (b, "id", stmt, 0);
-  add_string_or_null (b, "reg_number", stmt, 1);
-  add_string_or_null (b, "channel", stmt, 2);
-  add_string_or_null (b, "status", stmt, 3);
-  add_string_or_null (b, "priority", stmt, 4);
-  add_string_or_null (b, "category", stmt, 5);
-  add_string_or_null (b, "agency", stmt, 6);
-  add_string_or_null (b, "executor", stmt, 7);
-  json_builder_set_member_name (b, "applicant");
-  json_builder_begin_object (b);
-  add_string_or_null (b, "name", stmt, 8);
-  add_string_or_null (b, "iin", stmt, 9);
-  add_string_or_null (b, "phone", stmt, 10);
-  add_string_or_null (b, "email", stmt, 11);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "address");
-  json_builder_begin_object (b);
-  add_string_or_null (b, "text", stmt, 12);
-  add_string_or_null (b, "district", stmt, 13);
-  json_builder_set_member_name (b, "lat");
-  if (sqlite3_column_type (stmt, 14) == SQLITE_NULL)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_double_value (b, sqlite3_column_double (stmt, 14));
-  json_builder_set_member_name (b, "lon");
-  if (sqlite3_column_type (stmt, 15) == SQLITE_NULL)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_double_value (b, sqlite3_column_double (stmt, 15));
-  json_builder_end_object (b);
-  add_string_or_null (b, "text", stmt, 16);
-  add_string_or_null (b, "language", stmt, 17);
-  add_time_or_null (b, "received_at", stmt, 18);
-  add_time_or_null (b, "legal_due_at", stmt, 19);
-  add_time_or_null (b, "resolution_due_at", stmt, 20);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 21));
-  json_builder_set_member_name (b, "is_repeat");
-  json_builder_add_boolean_value (b, sqlite3_column_int (stmt, 22) != 0);
-  add_string_or_null (b, "repeat_of", stmt, 23);
-  add_time_or_null (b, "created_at", stmt, 24);
-  add_time_or_null (b, "updated_at", stmt, 25);
+  g_string_append_c (out, '{');
+  put_text (out, "id", stmt, 0);
+  put_text (out, "reg_number", stmt, 1);
+  put_text (out, "channel", stmt, 2);
+  put_text (out, "status", stmt, 3);
+  put_text (out, "priority", stmt, 4);
+  put_text (out, "category", stmt, 5);
+  put_text (out, "agency", stmt, 6);
+  put_text (out, "executor", stmt, 7);
+  put_key (out, "applicant");
+  g_string_append_c (out, '{');
+  put_text (out, "name", stmt, 8);
+  put_text (out, "iin", stmt, 9);
+  put_text (out, "phone", stmt, 10);
+  put_text (out, "email", stmt, 11);
+  g_string_append (out, "}");
+  put_key (out, "address");
+  g_string_append_c (out, '{');
+  put_text (out, "text", stmt, 12);
+  put_text (out, "district", stmt, 13);
+  put_double (out, "lat", stmt, 14);
+  put_double (out, "lon", stmt, 15);
+  g_string_append (out, "}");
+  put_text (out, "text", stmt, 16);
+  put_text (out, "language", stmt, 17);
+  put_time (out, "received_at", stmt, 18);
+  put_time (out, "legal_due_at", stmt, 19);
+  put_time (out, "resolution_due_at", stmt, 20);
+  put_key (out, "version");
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 21));
+  put_key (out, "is_repeat");
+  g_string_append (out, sqlite3_column_int (stmt, 22) ? "true" : "false");
+  put_text (out, "repeat_of", stmt, 23);
+  put_time (out, "created_at", stmt, 24);
+  put_time (out, "updated_at", stmt, 25);
   sqlite3_reset (stmt);
 
   stmt = sa_registry_db_prepare (db,
                                  "SELECT agency, role FROM appeal_agencies WHERE appeal_id = ?1"
-                                 " ORDER BY agency", NULL);
-  json_builder_set_member_name (b, "coexecutors");
-  json_builder_begin_array (b);
+                                 " ORDER BY role, agency", NULL);
   if (stmt != NULL)
     {
+      GString *escalated = g_string_new ("[");
+
+      put_key (out, "coexecutors");
+      g_string_append_c (out, '[');
+      first = TRUE;
       sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
       while (sqlite3_step (stmt) == SQLITE_ROW)
-        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "coexecutor") == 0)
-          json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
+        {
+          gboolean coexecutor = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1),
+                                           "coexecutor") == 0;
+          GString *list = coexecutor ? out : escalated;
+
+          if (coexecutor ? !first : escalated->len > 1)
+            g_string_append_c (list, ',');
+          if (coexecutor)
+            first = FALSE;
+          _sa_registry_json_append_string (list, (const char *) sqlite3_column_text (stmt, 0));
+        }
       sqlite3_reset (stmt);
+      g_string_append_c (out, ']');
+      put_key (out, "escalated_to");
+      g_string_append_len (out, escalated->str, escalated->len);
+      g_string_append_c (out, ']');
+      g_string_free (escalated, TRUE);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "escalated_to");
-  json_builder_begin_array (b);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "escalated") == 0)
-          json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
-      sqlite3_reset (stmt);
-    }
-  json_builder_end_array (b);
 
   if (with_history)
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
       stmt = sa_registry_db_prepare (db,
                                      "SELECT seq, at, actor, type, payload FROM history"
                                      " WHERE appeal_id = ?1 ORDER BY seq", NULL);
-      json_builder_set_member_name (b, "history");
-      json_builder_begin_array (b);
+      put_key (out, "history");
+      g_string_append_c (out, '[');
+      first = TRUE;
       if (stmt != NULL)
         {
           sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
           while (sqlite3_step (stmt) == SQLITE_ROW)
             {
-              const char *payload = (const char *) sqlite3_column_text (stmt, 4);
-
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "seq");
-              json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
-              add_time_or_null (b, "at", stmt, 1);
-              add_string_or_null (b, "actor", stmt, 2);
-              add_string_or_null (b, "type", stmt, 3);
-              json_builder_set_member_name (b, "payload");
-              if (payload != NULL && json_parser_load_from_data (parser, payload, -1, NULL))
-                json_builder_add_value (b, json_node_copy (json_parser_get_root (parser)));
-              else
-                json_builder_add_null_value (b);
-              json_builder_end_object (b);
+              if (!first)
+                g_string_append_c (out, ',');
+              first = FALSE;
+              g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT,
+                                      (gint64) sqlite3_column_int64 (stmt, 0));
+              put_time (out, "at", stmt, 1);
+              put_text (out, "actor", stmt, 2);
+              put_text (out, "type", stmt, 3);
+              /* Stored by the registry as JSON, so it goes out as it is. */
+              put_key (out, "payload");
+              g_string_append (out, (const char *) sqlite3_column_text (stmt, 4));
+              g_string_append_c (out, '}');
             }
           sqlite3_reset (stmt);
         }
-      json_builder_end_array (b);
+      g_string_append_c (out, ']');
     }
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  g_string_append_c (out, '}');
+  return TRUE;
+}
+
+/**
+ * _sa_registry_appeal_to_json:
+ * @db: the database
+ * @appeal_id: the UUID
+ * @with_history: whether to add the history
+ *
+ * Returns: (transfer full) (nullable): the appeal as a tree, or %NULL if missing
+ */
+JsonNode *
+_sa_registry_appeal_to_json (SaRegistryDb *db,
+                             const char   *appeal_id,
+                             gboolean      with_history)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!_sa_registry_appeal_write (db, appeal_id, with_history, out))
+    return NULL;
+  return json_from_string (out->str, NULL);
 }
 
 /* Finds the district of an address: a district's name, or a known street
@@ -679,17 +768,17 @@ intake_handler (SaRequest *req)
 static void
 appeal_get_handler (SaRequest *req)
 {
-  g_autoptr(JsonNode) appeal = NULL;
+  GString *out = g_string_sized_new (2048);
 
-  if (sa_registry_user_can_see_appeal (req->db, req->user, req->param))
-    appeal = _sa_registry_appeal_to_json (req->db, req->param, TRUE);
-  if (appeal == NULL)
+  if (!sa_registry_user_can_see_appeal (req->db, req->user, req->param) ||
+      !_sa_registry_appeal_write (req->db, req->param, TRUE, out))
     {
+      g_string_free (out, TRUE);
       sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found",
                               "There is no such appeal.");
       return;
     }
-  sa_request_reply_json (req, SOUP_STATUS_OK, appeal);
+  sa_request_reply_text (req, SOUP_STATUS_OK, out);
 }
 
 static gboolean
@@ -703,7 +792,7 @@ parse_uint (const char *text,
 static void
 appeals_list_handler (SaRequest *req)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  GString *out;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   guint64 limit = 50;
@@ -763,25 +852,16 @@ appeals_list_handler (SaRequest *req)
       sqlite3_reset (stmt);
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "appeals");
-  json_builder_begin_array (b);
+  out = g_string_new ("{\"appeals\":[");
   for (guint i = 0; i < ids->len; i++)
     {
-      JsonNode *appeal = _sa_registry_appeal_to_json (req->db, ids->pdata[i], FALSE);
-
-      if (appeal != NULL)
-        json_builder_add_value (b, appeal);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      _sa_registry_appeal_write (req->db, ids->pdata[i], FALSE, out);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, total);
-  json_builder_set_member_name (b, "limit");
-  json_builder_add_int_value (b, limit);
-  json_builder_set_member_name (b, "offset");
-  json_builder_add_int_value (b, offset);
-  json_builder_end_object (b);
-  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
+  g_string_append_printf (out, "],\"total\":%" G_GINT64_FORMAT ",\"limit\":%" G_GUINT64_FORMAT
+                          ",\"offset\":%" G_GUINT64_FORMAT "}", total, limit, offset);
+  sa_request_reply_text (req, SOUP_STATUS_OK, out);
 }
 
 void

@@ -9,21 +9,12 @@
 #include "sa-registry-private.h"
 #include "sa-registry-demo.h"
 
-/* TEMPORARY, until src/registry/sa-demo-data.c lands in registry_sources:
- * weak references let the registry link without it. Remove these lines
- * then, or the linker will not pull the demo data in. */
-#pragma weak sa_demo_districts
-#pragma weak sa_demo_agencies
-#pragma weak sa_demo_categories
-#pragma weak sa_demo_users
-#pragma weak sa_demo_appeal_generate
-#pragma weak sa_demo_appeal_clear
-#pragma weak sa_demo_agency_kind_to_string
-
 gboolean
 sa_registry_demo_available (void)
 {
-  return sa_demo_districts != NULL && sa_demo_appeal_generate != NULL;
+  guint n = 0;
+
+  return sa_demo_districts (&n) != NULL && n > 0;
 }
 
 static const char *
@@ -144,16 +135,22 @@ insert_users (SaRegistryDb  *db,
   const SaDemoUser *users;
   guint n;
   g_autofree HashJob *jobs = NULL;
+  g_autoptr(GHashTable) first_with = g_hash_table_new (g_str_hash, g_str_equal);
   GThreadPool *pool;
   gboolean ok = TRUE;
 
   users = sa_demo_users (&n);
   jobs = g_new0 (HashJob, n);
 
-  /* Argon2id is slow on purpose; hash the demo passwords on every core. */
+  /* Argon2id is slow on purpose: hash each distinct demo password once,
+   * on every core. Accounts that share a demo password share its hash
+   * (and salt); these passwords are printed for everyone anyway. */
   pool = g_thread_pool_new (hash_job_run, NULL, MAX (1, g_get_num_processors ()), TRUE, NULL);
   for (guint i = 0; i < n; i++)
     {
+      if (g_hash_table_contains (first_with, users[i].password))
+        continue;
+      g_hash_table_insert (first_with, (gpointer) users[i].password, GUINT_TO_POINTER (i));
       jobs[i].password = users[i].password;
       g_thread_pool_push (pool, &jobs[i], NULL);
     }
@@ -162,11 +159,13 @@ insert_users (SaRegistryDb  *db,
   for (guint i = 0; i < n && ok; i++)
     {
       sqlite3_stmt *stmt;
+      const char *hash;
 
+      hash = jobs[GPOINTER_TO_UINT (g_hash_table_lookup (first_with, users[i].password))].hash;
       stmt = sa_registry_db_prepare (db,
                                      "INSERT INTO users (login, full_name, agency, role, pwhash,"
                                      " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-      if (stmt == NULL || jobs[i].hash == NULL)
+      if (stmt == NULL || hash == NULL)
         {
           ok = FALSE;
           break;
@@ -175,7 +174,7 @@ insert_users (SaRegistryDb  *db,
       sqlite3_bind_text (stmt, 2, users[i].full_name, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, users[i].agency, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, users[i].role, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, jobs[i].hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 6, now);
       ok = sa_registry_db_step_done (db, stmt, error) &&
            sa_registry_db_touch (db, "user", users[i].login, NULL, error) != 0;
@@ -224,6 +223,7 @@ insert_appeals (SaRegistryDb  *db,
       in.status = appeal.status;
       in.priority = appeal.priority;
       in.intake_agency = intake_agency;
+      in.agency = appeal.agency;
       in.received_at = appeal.received_at;
       in.has_coordinates = appeal.has_coordinates;
       in.lat = appeal.latitude;

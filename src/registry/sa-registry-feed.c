@@ -122,62 +122,69 @@ districts_handler (SaRequest *req)
                   "SELECT code, name_ru, name_kk FROM districts ORDER BY code", add_district);
 }
 
-/* Adds the entity's current state as the entry's "data"; FALSE when it
- * is gone (which the schema does not allow for appeals). */
+/* Appends the entity's current state as the entry's "data"; FALSE when
+ * it is gone (which the schema does not allow for appeals). */
 static gboolean
-add_entity_data (SaRegistryDb *db,
-                 JsonBuilder  *b,
-                 const char   *kind,
-                 const char   *id)
+append_entity_data (SaRegistryDb *db,
+                    GString      *out,
+                    const char   *kind,
+                    const char   *id)
 {
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
   sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
+  gsize mark = out->len;
 
   if (strcmp (kind, "appeal") == 0)
     {
-      JsonNode *appeal = _sa_registry_appeal_to_json (db, id, TRUE);
-
-      if (appeal == NULL)
-        return FALSE;
-      json_builder_set_member_name (b, "data");
-      json_builder_add_value (b, appeal);
-      return TRUE;
+      g_string_append (out, ",\"data\":");
+      if (_sa_registry_appeal_write (db, id, TRUE, out))
+        return TRUE;
+      g_string_truncate (out, mark);
+      return FALSE;
     }
+
+  b = json_builder_new ();
   if (strcmp (kind, "user") == 0)
     {
       g_autoptr(SaRegistryUser) user = _sa_registry_user_lookup (db, id);
 
       if (user == NULL)
         return FALSE;
-      json_builder_set_member_name (b, "data");
       _sa_registry_user_to_json (user, b);
-      return TRUE;
     }
-
-  if (strcmp (kind, "agency") == 0)
-    stmt = sa_registry_db_prepare (db, AGENCY_SQL " WHERE code = ?1", NULL);
-  else if (strcmp (kind, "category") == 0)
-    stmt = sa_registry_db_prepare (db, CATEGORY_SQL " WHERE code = ?1", NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  else
     {
-      json_builder_set_member_name (b, "data");
+      if (strcmp (kind, "agency") == 0)
+        stmt = sa_registry_db_prepare (db, AGENCY_SQL " WHERE code = ?1", NULL);
+      else if (strcmp (kind, "category") == 0)
+        stmt = sa_registry_db_prepare (db, CATEGORY_SQL " WHERE code = ?1", NULL);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
       if (strcmp (kind, "agency") == 0)
         add_agency (b, stmt);
       else
         add_category (b, stmt);
-      found = TRUE;
+      sqlite3_reset (stmt);
     }
-  sqlite3_reset (stmt);
-  return found;
+  node = json_builder_get_root (b);
+  text = _sa_registry_json_to_string (node);
+  g_string_append (out, ",\"data\":");
+  g_string_append (out, text);
+  return TRUE;
 }
 
 static void
 changes_handler (SaRequest *req)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  GString *out = NULL;
   g_autoptr(GError) error = NULL;
   guint64 since = 0;
   guint64 limit = FEED_DEFAULT_LIMIT;
@@ -258,48 +265,29 @@ changes_handler (SaRequest *req)
       }
     sqlite3_reset (stmt);
 
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "changes");
-    json_builder_begin_array (b);
+    out = g_string_sized_new (64 * 1024);
+    g_string_append (out, "{\"changes\":[");
     for (guint i = 0; i < n; i++)
       {
         const char *kind = rows->pdata[2 * i];
         const char *id = rows->pdata[2 * i + 1];
         gint64 seq = g_array_index (seqs, gint64, i);
+        gboolean revoke = strcmp (kind, "revoke") == 0;
+        g_autofree char *entity_id = g_strdup (id);
 
         next = seq;
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "seq");
-        json_builder_add_int_value (b, seq);
-        if (strcmp (kind, "revoke") == 0)
-          {
-            g_autofree char *appeal_id = g_strdup (id);
-            char *bar = strchr (appeal_id, '|');
-
-            if (bar != NULL)
-              *bar = '\0';
-            json_builder_set_member_name (b, "kind");
-            json_builder_add_string_value (b, "appeal");
-            json_builder_set_member_name (b, "id");
-            json_builder_add_string_value (b, appeal_id);
-            json_builder_set_member_name (b, "removed");
-            json_builder_add_boolean_value (b, TRUE);
-          }
-        else
-          {
-            json_builder_set_member_name (b, "kind");
-            json_builder_add_string_value (b, kind);
-            json_builder_set_member_name (b, "id");
-            json_builder_add_string_value (b, id);
-            if (!add_entity_data (req->db, b, kind, id))
-              {
-                json_builder_set_member_name (b, "removed");
-                json_builder_add_boolean_value (b, TRUE);
-              }
-          }
-        json_builder_end_object (b);
+        if (revoke && strchr (entity_id, '|') != NULL)
+          *strchr (entity_id, '|') = '\0';
+        g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"kind\":",
+                                i > 0 ? "," : "", seq);
+        _sa_registry_json_append_string (out, revoke ? "appeal" : kind);
+        g_string_append (out, ",\"id\":");
+        _sa_registry_json_append_string (out, entity_id);
+        if (revoke || !append_entity_data (req->db, out, kind, id))
+          g_string_append (out, ",\"removed\":true");
+        g_string_append_c (out, '}');
       }
-    json_builder_end_array (b);
+    g_string_append_c (out, ']');
   }
 
   /* Skip the invisible tail so that the next pull does not scan it again. */
@@ -312,12 +300,9 @@ changes_handler (SaRequest *req)
         sqlite3_reset (stmt);
     }
 
-  json_builder_set_member_name (b, "next");
-  json_builder_add_int_value (b, next);
-  json_builder_set_member_name (b, "more");
-  json_builder_add_boolean_value (b, more);
-  json_builder_end_object (b);
-  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
+  g_string_append_printf (out, ",\"next\":%" G_GINT64_FORMAT ",\"more\":%s}", next,
+                          more ? "true" : "false");
+  sa_request_reply_text (req, SOUP_STATUS_OK, out);
 }
 
 void

@@ -113,6 +113,9 @@ void            sa_request_reply_json          (SaRequest        *req,
 void            sa_request_reply_builder       (SaRequest        *req,
                                                 guint             status,
                                                 JsonBuilder      *b);
+void            sa_request_reply_text          (SaRequest        *req,
+                                                guint             status,
+                                                GString          *json_text);
 void            sa_request_reply_error         (SaRequest        *req,
                                                 guint             status,
                                                 const char       *code,
@@ -154,6 +157,7 @@ typedef struct
   const char *status;            /* NULL: registered */
   const char *priority;          /* NULL: from the category's criticality */
   const char *intake_agency;     /* nullable */
+  const char *agency;            /* NULL: the category's default agency */
   gint64      received_at;
   gboolean    has_coordinates;
   double      lat;
@@ -174,6 +178,12 @@ char           *_sa_registry_appeal_insert     (SaRegistryDb        *db,
 void            _sa_registry_bind_visibility   (sqlite3_stmt        *stmt,
                                                 SaRegistryUser      *user);
 
+gboolean        _sa_registry_appeal_write      (SaRegistryDb     *db,
+                                                const char       *appeal_id,
+                                                gboolean          with_history,
+                                                GString          *out);
+void            _sa_registry_json_append_string (GString         *out,
+                                                 const char      *value);
 JsonNode       *_sa_registry_appeal_to_json    (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 gboolean          with_history);

@@ -161,6 +161,22 @@ sa_request_reply_json (SaRequest *req,
   finish_request (req, status);
 }
 
+/* Answers with JSON text the handler wrote itself; takes @json_text. */
+void
+sa_request_reply_text (SaRequest *req,
+                       guint      status,
+                       GString   *json_text)
+{
+  gsize len = json_text->len;
+
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (json_text, FALSE), len);
+  finish_request (req, status);
+}
+
 void
 sa_request_reply_builder (SaRequest   *req,
                           guint        status,
