@@ -529,6 +529,34 @@ test_appeals_spread (void)
 }
 
 static void
+test_appeals_any_now (void)
+{
+  /* Whatever the day the demo is made (summer, a leap year's spring, the
+   * change of Almaty's offset in March 2024), appeals are received in the
+   * half year before it and never after, and generation stays deterministic. */
+  const gint64 nows[] = {
+    G_GINT64_CONSTANT (1782907200),  /* 2026-07-01 12:00 UTC */
+    G_GINT64_CONSTANT (1709769600),  /* 2024-03-07 00:00 UTC */
+    G_GINT64_CONSTANT (1735689599),  /* 2024-12-31 23:59:59 UTC */
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (nows); k++)
+    for (guint i = 0; i < 500; i++)
+      {
+        SaDemoAppeal a, b;
+
+        sa_demo_appeal_generate (i, nows[k], &a);
+        sa_demo_appeal_generate (i, nows[k], &b);
+        g_assert_true (appeals_equal (&a, &b));
+        g_assert_cmpint (a.received_at, <=, nows[k]);
+        g_assert_cmpint (a.received_at, >=, nows[k] - 186 * DAY);
+        g_assert_true (sa_iin_is_valid (a.applicant_iin));
+        sa_demo_appeal_clear (&a);
+        sa_demo_appeal_clear (&b);
+      }
+}
+
+static void
 test_appeals_fast (void)
 {
   /* 100,000 appeals are generated in well under the time init may take. */
@@ -564,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/sa/demo-data/appeals/deterministic", test_deterministic);
   g_test_add_func ("/sa/demo-data/appeals/valid", test_appeals_valid);
   g_test_add_func ("/sa/demo-data/appeals/spread", test_appeals_spread);
+  g_test_add_func ("/sa/demo-data/appeals/any-now", test_appeals_any_now);
   g_test_add_func ("/sa/demo-data/appeals/fast", test_appeals_fast);
 
   return g_test_run ();
