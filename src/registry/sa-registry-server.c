@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "sa-registry-private.h"
@@ -430,6 +432,20 @@ server_callback (SoupServer        *soup,
   route->handler (req);
 }
 
+/* Answers go out in more than one write (headers, body); without
+ * TCP_NODELAY, Nagle's algorithm holds the second until the client's
+ * delayed ACK, which showed as a long latency tail under load. */
+static void
+on_request_started (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 /* Runs once the headers are in and before the body is read, so that an
  * oversized body is refused without buffering it. */
 static void
@@ -673,6 +689,7 @@ sa_registry_server_new (SaRegistryDb *db)
   self->db = g_object_ref (db);
   self->soup = soup_server_new ("server-header", "smart-appeals-registry/" PACKAGE_VERSION,
                                 NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), NULL);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
 
@@ -712,6 +729,7 @@ sa_registry_server_listen (SaRegistryServer  *self,
 {
   g_autoptr(GInetAddress) addr = NULL;
   g_autoptr(GSocketAddress) saddr = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *listeners;
 
   g_return_val_if_fail (SA_IS_REGISTRY_SERVER (self), FALSE);
@@ -724,7 +742,18 @@ sa_registry_server_listen (SaRegistryServer  *self,
       return FALSE;
     }
   saddr = g_inet_socket_address_new (addr, port);
-  if (!soup_server_listen (self->soup, saddr, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  socket = g_socket_new (g_inet_address_get_family (addr), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  /* GSocket's default backlog of 10 overflows when many clients connect
+   * at once; the kernel then drops their handshakes and they wait a
+   * second for a retransmit. */
+  g_socket_set_listen_backlog (socket, 1024);
+  if (!g_socket_bind (socket, saddr, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket,
+                                  self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);
