@@ -29,6 +29,7 @@ typedef struct
 } SaThrottle;
 
 static GHashTable *throttle_logins;
+static char *dummy_hash;
 static GHashTable *throttle_addrs;
 static GThreadPool *hash_pool;
 
@@ -527,7 +528,6 @@ login_handler (SaRequest *req)
   JsonObject *obj = json_node_get_object (req->body);
   const char *login = json_object_get_string_member_with_default (obj, "login", NULL);
   const char *password = json_object_get_string_member_with_default (obj, "password", NULL);
-  static char *dummy_hash;
   g_autoptr(GTask) task = NULL;
   LoginData *d;
   sqlite3_stmt *stmt;
@@ -577,11 +577,7 @@ login_handler (SaRequest *req)
   /* An unknown login costs the same hash as a known one, so that timing
    * does not tell which logins exist. */
   if (d->pwhash == NULL)
-    {
-      if (dummy_hash == NULL)
-        dummy_hash = _sa_registry_password_hash ("not a password", NULL);
-      d->pwhash = g_strdup (dummy_hash);
-    }
+    d->pwhash = g_strdup (dummy_hash);
 
   if (hash_pool == NULL)
     hash_pool = g_thread_pool_new (verify_worker, NULL, MAX (1, g_get_num_processors ()),
@@ -727,6 +723,9 @@ _sa_registry_auth_register (SaRegistryServer *server)
 {
   ensure_sodium ();
   ensure_throttle_tables ();
+  /* Made before serving, so that no hash ever runs on the main loop. */
+  if (dummy_hash == NULL)
+    dummy_hash = _sa_registry_password_hash ("not a password", NULL);
   sa_registry_server_add_route (server, "POST", "/api/v1/auth/login",
                                 SA_ROUTE_PUBLIC | SA_ROUTE_JSON_BODY, login_handler);
   sa_registry_server_add_route (server, "POST", "/api/v1/auth/refresh",

@@ -95,6 +95,8 @@ struct _SaRequest
   char              *remote;    /* the peer's address, no port */
   gint64             started_us;
   gboolean           paused;
+  gboolean           gone;      /* the client went away while paused */
+  gulong             disconnected_id;
 };
 
 /* A handler answers exactly once, now or later (after sa_request_pause()),

@@ -124,7 +124,11 @@ finish_request (SaRequest *req,
                 req->user != NULL ? " user=" : "",
                 req->user != NULL ? req->user->login : "");
   if (req->paused)
-    soup_server_message_unpause (req->msg);
+    {
+      g_clear_signal_handler (&req->disconnected_id, req->msg);
+      if (!req->gone)
+        soup_server_message_unpause (req->msg);
+    }
   sa_request_free (req);
 }
 
@@ -237,11 +241,23 @@ sa_request_reply_gerror (SaRequest    *req,
     }
 }
 
+static void
+on_paused_disconnected (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  SaRequest *req = user_data;
+
+  req->gone = TRUE;
+}
+
+/* For handlers that answer later (login hashes on a worker thread). */
 void
 sa_request_pause (SaRequest *req)
 {
   g_assert (!req->paused);
   req->paused = TRUE;
+  req->disconnected_id = g_signal_connect (req->msg, "disconnected",
+                                           G_CALLBACK (on_paused_disconnected), req);
   soup_server_message_pause (req->msg);
 }
 
