@@ -65,18 +65,27 @@ run_cli (const char  *input,
 }
 
 static Served *
-serve (const char *db_path)
+serve_full (const char *db_path,
+            const char *cert,
+            const char *key)
 {
   Served *s = g_new0 (Served, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GRegex) re = g_regex_new ("^listening on http://127\\.0\\.0\\.1:[1-9][0-9]*$", 0, 0,
-                                      NULL);
+  g_autoptr(GRegex) re = g_regex_new (cert != NULL
+                                      ? "^listening on https://127\\.0\\.0\\.1:[1-9][0-9]*$"
+                                      : "^listening on http://127\\.0\\.0\\.1:[1-9][0-9]*$",
+                                      0, 0, NULL);
   g_autofree char *line = NULL;
 
-  s->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe (), "serve",
-                              "--db", db_path, "--listen", "127.0.0.1:0", "--no-access-log",
-                              NULL);
+  if (cert != NULL)
+    s->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe (), "serve",
+                                "--db", db_path, "--listen", "127.0.0.1:0", "--no-access-log",
+                                "--tls-cert", cert, "--tls-key", key, NULL);
+  else
+    s->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe (), "serve",
+                                "--db", db_path, "--listen", "127.0.0.1:0", "--no-access-log",
+                                NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->proc));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
@@ -85,6 +94,12 @@ serve (const char *db_path)
   g_assert_true (g_regex_match (re, line, 0, NULL));
   s->base = g_strdup (line + strlen ("listening on "));
   return s;
+}
+
+static Served *
+serve (const char *db_path)
+{
+  return serve_full (db_path, NULL, NULL);
 }
 
 static gboolean
@@ -317,6 +332,69 @@ test_cli_errors (void)
   sa_test_remove_dir (dir);
 }
 
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+test_tls (void)
+{
+  /* With --tls-cert and --tls-key the registry serves HTTPS and says so in its listening line. */
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = make_db (&dir);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+  Served *s;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  g_spawn_sync (NULL, (char *[]) { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                   "-keyout", key, "-out", cert, "-days", "1", "-subj",
+                                   "/CN=127.0.0.1", NULL },
+                NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  s = serve_full (db_path, cert, key);
+  g_assert_true (g_str_has_prefix (s->base, "https://"));
+  uri = g_strconcat (s->base, "/healthz", NULL);
+  msg = soup_message_new ("GET", uri);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  body = sa_test_send (session, msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  "\"ok\""));
+  stop (s);
+
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "serve", "--db", db_path, "--listen",
+                            "127.0.0.1:0", "--tls-cert", cert, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--tls-key"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "serve", "--db", db_path, "--listen",
+                            "127.0.0.1:0", "--tls-cert", db_path, "--tls-key", db_path, NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "TLS"));
+  g_clear_object (&session);
+  sa_test_remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -327,6 +405,7 @@ main (int    argc,
   g_test_add_func ("/sa/registry/process/restart-keeps-data", test_restart_keeps_data);
   g_test_add_func ("/sa/registry/process/cli-users", test_cli_users);
   g_test_add_func ("/sa/registry/process/cli-errors", test_cli_errors);
+  g_test_add_func ("/sa/registry/process/tls", test_tls);
 
   return g_test_run ();
 }

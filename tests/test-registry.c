@@ -1027,6 +1027,56 @@ test_ops_all_types (Fixture       *f,
                                                     "type"), ==, events[i]);
 }
 
+static void
+on_feed_changed (SaRegistryDb *db,
+                 gint64        seq,
+                 gpointer      user_data)
+{
+  gint64 *last = user_data;
+
+  *last = seq;
+}
+
+static void
+test_feed_changed_signal (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* A committed change emits feed-changed with the feed's newest sequence; a rejected op emits nothing. */
+  gint64 last = 0;
+  gulong id = g_signal_connect (f->r->db, "feed-changed", G_CALLBACK (on_feed_changed), &last);
+  g_autoptr(JsonNode) appeal = new_heating_appeal (f, 97);
+  g_autofree char *cur = sa_test_login (f->r, "cur");
+  g_autoptr(JsonNode) feed = NULL;
+  g_autoptr(JsonNode) rejected = NULL;
+
+  g_assert_cmpint (last, >, 0);
+  g_assert_cmpuint (sa_test_get (f->r, "/api/v1/changes?since=0&limit=2000", cur, &feed), ==, 200);
+  g_assert_cmpint (sa_test_member_int (feed, "next"), ==, last);
+
+  last = 0;
+  rejected = send_op (f, cur, "7c2f9e53-7777-4777-8777-000000000001", "take",
+                      sa_test_member_string (appeal, "id"), 1, NULL);
+  g_assert_cmpstr (op_status (rejected), ==, "rejected");
+  g_assert_cmpint (last, ==, 0);
+  g_signal_handler_disconnect (f->r->db, id);
+}
+
+static void
+test_access_token_expiry (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* An access token past its expiry answers 401 invalid_token. */
+  g_autofree char *token = sa_test_login (f->r, "exec.heat");
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (sa_test_get (f->r, "/api/v1/me", token, NULL), ==, 200);
+  sa_registry_db_exec (f->r->db, "UPDATE tokens SET expires_at = 0 WHERE kind = 'access'", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sa_test_get (f->r, "/api/v1/me", token, &json), ==, 401);
+  g_assert_cmpstr (sa_test_error_code (json), ==, "invalid_token");
+}
+
 /* ---- storage ---- */
 
 static void
@@ -1117,6 +1167,8 @@ main (int    argc,
   ADD ("ops/conflict", test_ops_conflict);
   ADD ("ops/rejections", test_ops_rejections);
   ADD ("ops/all-types", test_ops_all_types);
+  ADD ("feed/changed-signal", test_feed_changed_signal);
+  ADD ("auth/access-token-expiry", test_access_token_expiry);
   ADD ("storage/history-immutable", test_history_immutable);
   ADD ("storage/schema-version", test_schema_version);
 

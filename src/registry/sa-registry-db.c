@@ -15,7 +15,16 @@ struct _SaRegistryDb
   /* SQL text (static strings) → prepared statement, kept for the
    * lifetime of the connection. */
   GHashTable *stmts;
+  /* The highest sequence number the open transaction wrote to the feed. */
+  gint64      pending_seq;
 };
+
+enum {
+  FEED_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SaRegistryDb, sa_registry_db, G_TYPE_OBJECT)
 
@@ -109,6 +118,18 @@ static void
 sa_registry_db_class_init (SaRegistryDbClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = sa_registry_db_finalize;
+
+  /**
+   * SaRegistryDb::feed-changed:
+   * @self: the database
+   * @seq: the newest sequence number in the change feed
+   *
+   * Emitted after a commit that added to the change feed, on the thread
+   * that committed (the main loop). The WebSocket push listens to it.
+   */
+  signals[FEED_CHANGED] = g_signal_new ("feed-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -330,13 +351,21 @@ sa_registry_db_commit (SaRegistryDb  *self,
                        GError       **error)
 {
   sqlite3_stmt *stmt = sa_registry_db_prepare (self, "COMMIT", error);
+  gint64 seq;
 
-  return stmt != NULL && sa_registry_db_step_done (self, stmt, error);
+  if (stmt == NULL || !sa_registry_db_step_done (self, stmt, error))
+    return FALSE;
+  seq = self->pending_seq;
+  self->pending_seq = 0;
+  if (seq > 0)
+    g_signal_emit (self, signals[FEED_CHANGED], 0, seq);
+  return TRUE;
 }
 
 void
 sa_registry_db_rollback (SaRegistryDb *self)
 {
+  self->pending_seq = 0;
   if (!sqlite3_get_autocommit (self->handle))
     sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -373,6 +402,7 @@ sa_registry_db_touch (SaRegistryDb  *self,
   sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
   if (!sa_registry_db_step_done (self, stmt, error))
     return 0;
+  self->pending_seq = MAX (self->pending_seq, sqlite3_last_insert_rowid (self->handle));
   return sqlite3_last_insert_rowid (self->handle);
 }
 
