@@ -177,9 +177,9 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
                                  " applicant_phone, applicant_email, address_text, district, lat,"
                                  " lon, text, language, received_at, legal_due_at,"
                                  " resolution_due_at, version, is_repeat, repeat_of, created_at,"
-                                 " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-                                 " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-                                 " ?23, ?24, ?25, ?25)", error);
+                                 " updated_at, executor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                                 " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+                                 " ?21, ?22, ?23, ?24, ?25, ?25, ?26)", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -213,6 +213,7 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
   sqlite3_bind_int (stmt, 23, repeat_of != NULL);
   sqlite3_bind_text (stmt, 24, repeat_of, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 25, now);
+  sqlite3_bind_text (stmt, 26, in->executor, -1, SQLITE_STATIC);
   if (!sa_registry_db_step_done (db, stmt, error))
     return NULL;
 
@@ -246,7 +247,8 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
       json_builder_add_string_value (sb, status);
       json_builder_end_object (sb);
       spayload = json_builder_get_root (sb);
-      if (!_sa_registry_history_add (db, id, now, actor, "status", spayload, error))
+      if (!_sa_registry_history_add (db, id, now, in->executor != NULL ? in->executor : actor,
+                                     "status", spayload, error))
         return NULL;
     }
 

@@ -193,6 +193,9 @@ insert_appeals (SaRegistryDb  *db,
                 GError       **error)
 {
   g_autoptr(GHashTable) streets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) executors = g_hash_table_new (g_str_hash, g_str_equal);
+  const SaDemoUser *users;
+  guint n_users;
   const SaDemoAgency *agencies;
   const char *intake_agency = NULL;
   guint n_agencies;
@@ -201,6 +204,14 @@ insert_appeals (SaRegistryDb  *db,
   for (guint i = 0; i < n_agencies; i++)
     if (agencies[i].kind == SA_AGENCY_KIND_CONTACT_CENTRE)
       intake_agency = agencies[i].code;
+  /* Appeals past "registered" are in the hands of their agency's first
+   * executor (or KSK/OSI manager). */
+  users = sa_demo_users (&n_users);
+  for (guint i = 0; i < n_users; i++)
+    if ((g_strcmp0 (users[i].role, "executor") == 0 ||
+         g_strcmp0 (users[i].role, "ksk_manager") == 0) &&
+        !g_hash_table_contains (executors, users[i].agency))
+      g_hash_table_insert (executors, (gpointer) users[i].agency, (gpointer) users[i].login);
 
   for (guint i = 0; i < n_appeals; i++)
     {
@@ -224,6 +235,8 @@ insert_appeals (SaRegistryDb  *db,
       in.priority = appeal.priority;
       in.intake_agency = intake_agency;
       in.agency = appeal.agency;
+      if (g_strcmp0 (appeal.status, "registered") != 0 && appeal.agency != NULL)
+        in.executor = g_hash_table_lookup (executors, appeal.agency);
       in.received_at = appeal.received_at;
       in.has_coordinates = appeal.has_coordinates;
       in.lat = appeal.latitude;

@@ -160,6 +160,7 @@ typedef struct
   const char *priority;          /* NULL: from the category's criticality */
   const char *intake_agency;     /* nullable */
   const char *agency;            /* NULL: the category's default agency */
+  const char *executor;          /* nullable; a login of the lead agency */
   gint64      received_at;
   gboolean    has_coordinates;
   double      lat;
