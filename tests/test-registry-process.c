@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "registry-test-util.h"
+#include "sa-demo-data.h"
 
 /* Tests of the built smart-appeals-registry binary (SA_REGISTRY_EXE):
  * its command line, its "listening on" line, a clean stop on SIGTERM and
@@ -344,6 +345,58 @@ test_cli_errors (void)
   sa_test_remove_dir (dir);
 }
 
+static void
+test_init_demo (void)
+{
+  /* init --demo inserts the demo reference data, accounts and N appeals, prints the accounts, and refuses a second run. */
+  g_autofree char *dir = sa_test_make_dir ();
+  g_autofree char *db_path = g_build_filename (dir, "demo.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonNode) agencies = NULL;
+  g_autoptr(JsonNode) feed = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *token = NULL;
+  const SaDemoUser *users;
+  const SaDemoUser *curator = NULL;
+  guint n_users, n_agencies, appeals = 0;
+  JsonArray *changes;
+  Served *s;
+
+  users = sa_demo_users (&n_users);
+  sa_demo_agencies (&n_agencies);
+  for (guint i = 0; i < n_users; i++)
+    if (g_strcmp0 (users[i].role, "curator") == 0)
+      curator = &users[i];
+  g_assert_nonnull (curator);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "init", "--db", db_path, "--demo", "--appeals",
+                            "60", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, curator->login));
+  g_assert_nonnull (strstr (out, curator->password));
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "init", "--db", db_path, "--demo", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "data already"));
+
+  s = serve (db_path);
+  g_assert_cmpuint (sa_test_http (session, s->base, "GET", "/api/v1/agencies", NULL, NULL, NULL,
+                                  0, &agencies), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (agencies), "agencies")), ==, n_agencies);
+  token = login (session, s, curator->login, curator->password, 200);
+  g_assert_cmpuint (sa_test_http (session, s->base, "GET", "/api/v1/changes?since=0&limit=2000",
+                                  token, NULL, NULL, 0, &feed), ==, 200);
+  changes = json_object_get_array_member (json_node_get_object (feed), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (changes, i),
+                                                  "kind"), "appeal") == 0)
+      appeals++;
+  g_assert_cmpuint (appeals, ==, 60);
+  stop (s);
+
+  g_clear_object (&session);
+  sa_test_remove_dir (dir);
+}
+
 static gboolean
 accept_any_certificate (SoupMessage          *msg,
                         GTlsCertificate      *certificate,
@@ -418,6 +471,7 @@ main (int    argc,
   g_test_add_func ("/sa/registry/process/cli-users", test_cli_users);
   g_test_add_func ("/sa/registry/process/cli-errors", test_cli_errors);
   g_test_add_func ("/sa/registry/process/tls", test_tls);
+  g_test_add_func ("/sa/registry/process/init-demo", test_init_demo);
 
   return g_test_run ();
 }
