@@ -556,6 +556,14 @@ test_intake_invalid (Fixture       *f,
     expect_intake_error (f, op, short_text, 422, "invalid_text");
     expect_intake_error (f, op, bad_channel, 422, "invalid_channel");
     expect_intake_error (f, op, bad_time, 422, "invalid_received_at");
+    {
+      g_autofree char *ancient = g_strdup_printf (
+          "{\"channel\":\"egov\",\"category\":\"heating.no-heat\",\"text\":\"Нет отопления три дня\","
+          "\"applicant\":{\"name\":\"А\",\"iin\":\"%s\"},\"address\":{\"text\":\"x\","
+          "\"district\":\"medeu\"},\"received_at\":\"0001-01-01T00:00:00Z\"}", iin);
+
+      expect_intake_error (f, op, ancient, 422, "invalid_received_at");
+    }
   }
 
   stmt = sa_registry_db_prepare (f->r->db, "SELECT COUNT (*) FROM appeals", NULL);

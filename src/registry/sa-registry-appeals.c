@@ -11,6 +11,7 @@
 #define TEXT_MIN        10
 #define TEXT_MAX        5000
 #define REPEAT_WINDOW   (15 * 24 * 3600)
+#define RECEIVED_MAX_AGE (366 * 24 * 3600)
 
 static const char * const channels[] = {
   "egov", "open_almaty", "email", "president", "phone_109", "telegram", "open311",
@@ -734,12 +735,14 @@ intake_handler (SaRequest *req)
 
   received = member_string (obj, "received_at");
   in.received_at = now;
+  /* Late registration of old paper appeals is allowed, for a while. */
   if (received != NULL && (!_sa_registry_parse_time (received, &in.received_at) ||
-                           in.received_at > now + 300))
+                           in.received_at > now + 300 ||
+                           in.received_at < now - RECEIVED_MAX_AGE))
     {
       sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_received_at",
                               "\"received_at\" must be an RFC 3339 time with an offset, "
-                              "not in the future.");
+                              "not in the future and at most a year ago.");
       return;
     }
   in.language = member_string (obj, "language");
