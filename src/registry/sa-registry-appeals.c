@@ -587,9 +587,19 @@ category_exists (SaRegistryDb *db,
   return found;
 }
 
-static const char *
-member_string (JsonObject *obj,
-               const char *name)
+/**
+ * _sa_registry_json_string:
+ * @obj: (nullable): a JSON object from a client
+ * @name: a member name
+ *
+ * Unlike json_object_get_string_member_with_default(), never warns when
+ * a client sends another type: input is not trusted.
+ *
+ * Returns: (nullable): the member if it is a string
+ */
+const char *
+_sa_registry_json_string (JsonObject *obj,
+                          const char *name)
 {
   JsonNode *node;
 
@@ -598,6 +608,8 @@ member_string (JsonObject *obj,
     return NULL;
   return json_node_get_string (node);
 }
+
+#define member_string _sa_registry_json_string
 
 static JsonObject *
 member_object (JsonObject *obj,

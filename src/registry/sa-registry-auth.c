@@ -526,8 +526,8 @@ static void
 login_handler (SaRequest *req)
 {
   JsonObject *obj = json_node_get_object (req->body);
-  const char *login = json_object_get_string_member_with_default (obj, "login", NULL);
-  const char *password = json_object_get_string_member_with_default (obj, "password", NULL);
+  const char *login = _sa_registry_json_string (obj, "login");
+  const char *password = _sa_registry_json_string (obj, "password");
   g_autoptr(GTask) task = NULL;
   LoginData *d;
   sqlite3_stmt *stmt;
@@ -592,7 +592,7 @@ static void
 refresh_handler (SaRequest *req)
 {
   JsonObject *obj = json_node_get_object (req->body);
-  const char *token = json_object_get_string_member_with_default (obj, "refresh_token", NULL);
+  const char *token = _sa_registry_json_string (obj, "refresh_token");
   g_autofree char *digest = NULL;
   g_autofree char *family = NULL;
   g_autoptr(SaRegistryUser) user = NULL;

@@ -538,9 +538,9 @@ apply_one (SaRegistryDb    *db,
   if (!JSON_NODE_HOLDS_OBJECT (op_node))
     return rejected (NULL, "invalid_op", "Each op must be a JSON object.");
   op = json_node_get_object (op_node);
-  op_id = json_object_get_string_member_with_default (op, "op_id", NULL);
-  type = json_object_get_string_member_with_default (op, "type", NULL);
-  appeal_id = json_object_get_string_member_with_default (op, "appeal_id", NULL);
+  op_id = _sa_registry_json_string (op, "op_id");
+  type = _sa_registry_json_string (op, "type");
+  appeal_id = _sa_registry_json_string (op, "appeal_id");
   version_node = json_object_get_member (op, "base_version");
   args_node = json_object_get_member (op, "args");
 
@@ -716,11 +716,12 @@ ops_handler (SaRequest *req)
 
       if (result == NULL)
         {
-          JsonObject *op = json_array_get_object_element (ops, i);
+          JsonNode *op_node = json_array_get_element (ops, i);
+          JsonObject *op = JSON_NODE_HOLDS_OBJECT (op_node) ? json_node_get_object (op_node)
+                                                            : NULL;
 
           g_warning ("An operation failed: %s", error != NULL ? error->message : "unknown");
-          result = rejected (op != NULL ? json_object_get_string_member_with_default (op, "op_id",
-                                                                                      NULL)
+          result = rejected (op != NULL ? _sa_registry_json_string (op, "op_id")
                                         : NULL,
                              "internal", "The registry failed to apply this operation; nothing "
                              "was changed. Send it again later.");

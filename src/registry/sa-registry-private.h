@@ -207,5 +207,7 @@ gint64          _sa_registry_operational_due   (SaRegistryDb     *db,
 gint64          _sa_registry_now               (void);
 GTimeZone      *_sa_registry_almaty            (void);
 char           *_sa_registry_json_to_string    (JsonNode         *node);
+const char     *_sa_registry_json_string       (JsonObject       *obj,
+                                                const char       *name);
 
 G_END_DECLS
