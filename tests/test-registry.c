@@ -435,6 +435,25 @@ test_bad_input (Fixture       *f,
   g_assert_cmpuint (sa_test_post (f->r, "/api/v1/ops", NULL, "{\"ops\":[]}", &json), ==, 401);
   g_clear_pointer (&json, json_node_unref);
 
+  /* Members of the wrong type are refused, not asserted on. */
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/auth/login", NULL,
+                                  "{\"login\":{},\"password\":[1]}", &json), ==, 400);
+  g_assert_cmpstr (sa_test_error_code (json), ==, "invalid");
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/auth/refresh", NULL,
+                                  "{\"refresh_token\":{\"a\":1}}", &json), ==, 400);
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/ops", token,
+                                  "{\"ops\":[{\"op_id\":[],\"type\":{}}, 7, null]}", &json),
+                    ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (json), "results")), ==, 3);
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/intake", token,
+                                  "{\"channel\":[],\"applicant\":\"x\",\"address\":5}", &json),
+                    ==, 422);
+  g_clear_pointer (&json, json_node_unref);
+
   g_assert_cmpuint (sa_test_get (f->r, "/api/v1/nothing", token, &json), ==, 404);
   g_assert_cmpstr (sa_test_error_code (json), ==, "not_found");
   g_clear_pointer (&json, json_node_unref);
