@@ -480,6 +480,9 @@ sa_registry_cli_run (int    argc,
     }
 
   cmd = argv[1];
+  if (g_strcmp0 (g_getenv ("SA_REGISTRY_PWHASH"), "fast") == 0)
+    g_printerr ("smart-appeals-registry: warning: SA_REGISTRY_PWHASH=fast hashes new passwords "
+                "with the minimum cost; it is meant for the test suite only\n");
   if (strcmp (cmd, "init") == 0)
     return cmd_init (argc - 1, argv + 1);
   if (strcmp (cmd, "serve") == 0)
