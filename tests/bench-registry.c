@@ -282,6 +282,7 @@ main (int    argc,
   run (PASSWORD "\n", "user", "add", "--db", db_path, "--login", "bench.operator", "--agency",
        agency, "--role", "operator", "--password-stdin", NULL);
 
+  g_clear_pointer (&base, g_free);
   proc = serve (db_path, &base);
   curator = login (session, base, "bench.curator");
   seconds = pull_feed (session, base, curator, &pulled);
