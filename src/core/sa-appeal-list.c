@@ -1,0 +1,1268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-appeal-list"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sa-appeal-list.h"
+#include "sa-appeal-row-private.h"
+#include "sa-cache-private.h"
+#include "sa-sla.h"
+
+/**
+ * SECTION:sa-appeal-list
+ * @title: SaAppealList
+ * @short_description: the appeals list, filtered, searched and sorted by SQLite
+ *
+ * A #GListModel of #SaAppealRow. SQLite evaluates the section, the
+ * filters, the full-text query and the order in one statement that
+ * returns only the row ids (`rid`), in order: 8 bytes a row, 800 KB for
+ * 100,000 appeals. Its length is the count; rows are built on demand a
+ * page of %PAGE_SIZE at a time, and at most %MAX_PAGES pages are kept
+ * (least recently used first out), so scrolling through 100,000 appeals
+ * never holds more than a few hundred row objects.
+ *
+ * After the cache changes, the list runs its statement again and
+ * compares the old and new id lists (common prefix and suffix, then
+ * Myers' O(ND) diff up to %DIFF_MAX_D edits), announcing each inserted or
+ * removed run and each changed row in place as its own
+ * #GListModel::items-changed, in ascending order.
+ */
+
+#define PAGE_SIZE   64
+#define MAX_PAGES   8
+#define DIFF_MAX_D  128
+
+#define OPEN_STATUSES "('registered', 'in_progress', 'info_requested', 'awaiting_approval'," \
+                      " 'reopened')"
+
+typedef struct
+{
+  guint      index;
+  GPtrArray *rows;
+} Page;
+
+struct _SaAppealList
+{
+  GObject          parent_instance;
+
+  SaCache         *cache;
+  gulong           changed_handler;
+  GMainContext    *context;
+  GSource         *idle;
+
+  /* What to show */
+  SaAppealSection  section;
+  GStrv            statuses;
+  char            *category;
+  char            *district;
+  char            *channel;
+  guint            sla_mask;
+  char            *fts;
+  SaAppealSort     sort;
+  char            *language;
+  gint64           now;
+  guint            frozen;
+  gboolean         dirty;
+
+  /* The result: rids in order, and a few pages of rows */
+  GArray          *rids;
+  GHashTable      *pages;  /* page index → Page */
+  GQueue           lru;    /* of Page, most recent first */
+
+  /* Appeals the cache reported since the last refresh */
+  GHashTable      *pending_ids;
+  gboolean         all_changed;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SaAppealList, sa_appeal_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum
+{
+  PROP_0,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+
+  g_ptr_array_unref (page->rows);
+  g_free (page);
+}
+
+static void
+drop_pages (SaAppealList *self)
+{
+  g_queue_clear (&self->lru);
+  g_hash_table_remove_all (self->pages);
+}
+
+/* ------------------------------------------------------------------ */
+/* GListModel */
+
+static GType
+sa_appeal_list_get_item_type (GListModel *model)
+{
+  return SA_TYPE_APPEAL_ROW;
+}
+
+static guint
+sa_appeal_list_get_n_items (GListModel *model)
+{
+  return SA_APPEAL_LIST (model)->rids->len;
+}
+
+static const char *
+priority_name (int rank)
+{
+  static const char * const names[] = { "low", "normal", "high", "critical" };
+
+  return names[CLAMP (rank, 0, 3)];
+}
+
+static char *
+first_line (const char *text)
+{
+  const char *end;
+  glong n;
+
+  if (text == NULL)
+    return NULL;
+  while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
+    text++;
+  end = strpbrk (text, "\r\n");
+  n = g_utf8_strlen (text, end != NULL ? end - text : -1);
+  /* A list row shows one line; the rest is the detail view's. */
+  return g_utf8_substring (text, 0, MIN (n, 200));
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+static gint64
+column_time (sqlite3_stmt *stmt,
+             int           col)
+{
+  gint64 t = sqlite3_column_int64 (stmt, col);
+
+  return sqlite3_column_type (stmt, col) == SQLITE_NULL || t == SA_CACHE_NO_DUE ? 0 : t;
+}
+
+static Page *
+fetch_page (SaAppealList *self,
+            guint         index)
+{
+  g_autoptr(GHashTable) by_rid = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                        g_object_unref);
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(GError) error = NULL;
+  guint start = index * PAGE_SIZE;
+  guint end = MIN (start + PAGE_SIZE, self->rids->len);
+  Page *page;
+  sqlite3_stmt *stmt;
+
+  for (guint i = start; i < end; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > start ? "," : "",
+                            g_array_index (self->rids, gint64, i));
+  g_string_append_c (json, ']');
+
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache,
+                                   "SELECT a.rid, a.id, a.reg_number, a.category,"
+                                   " CASE WHEN ?2 = 'kk' THEN COALESCE (c.name_kk, c.name_ru)"
+                                   "  ELSE COALESCE (c.name_ru, c.name_kk) END,"
+                                   " a.text, a.address_text, a.district,"
+                                   " CASE WHEN ?2 = 'kk' THEN COALESCE (d.name_kk, d.name_ru)"
+                                   "  ELSE COALESCE (d.name_ru, d.name_kk) END,"
+                                   " a.status, a.priority, a.channel, a.executor, a.is_repeat,"
+                                   " a.offline_state, a.opened, a.received_at, a.legal_due_at,"
+                                   " a.op_due_at"
+                                   " FROM appeals a"
+                                   " LEFT JOIN categories c ON c.code = a.category"
+                                   " LEFT JOIN districts d ON d.code = a.district"
+                                   " WHERE a.rid IN (SELECT value FROM json_each (?1))", &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, self->language, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          SaAppealRow *row = _sa_appeal_row_new ();
+
+          row->rid = sqlite3_column_int64 (stmt, 0);
+          row->id = column_dup (stmt, 1);
+          row->reg_number = column_dup (stmt, 2);
+          row->category = column_dup (stmt, 3);
+          row->category_name = column_dup (stmt, 4);
+          if (row->category_name == NULL)
+            row->category_name = g_strdup (row->category);
+          row->summary = first_line ((const char *) sqlite3_column_text (stmt, 5));
+          row->address = column_dup (stmt, 6);
+          row->district = column_dup (stmt, 7);
+          row->district_name = column_dup (stmt, 8);
+          if (row->district_name == NULL)
+            row->district_name = g_strdup (row->district);
+          row->status = column_dup (stmt, 9);
+          row->priority = priority_name (sqlite3_column_int (stmt, 10));
+          row->channel = column_dup (stmt, 11);
+          row->executor = column_dup (stmt, 12);
+          row->is_repeat = sqlite3_column_int (stmt, 13) != 0;
+          row->offline_state = sqlite3_column_int (stmt, 14);
+          row->unread = sqlite3_column_int (stmt, 15) == 0;
+          row->received_at = column_time (stmt, 16);
+          row->legal_due_at = column_time (stmt, 17);
+          row->operational_due_at = column_time (stmt, 18);
+          g_hash_table_insert (by_rid, &row->rid, row);
+        }
+      sqlite3_reset (stmt);
+    }
+  _sa_cache_reader_unlock (self->cache);
+  if (error != NULL)
+    g_warning ("Could not read appeals from the cache: %s", error->message);
+
+  page = g_new0 (Page, 1);
+  page->index = index;
+  page->rows = g_ptr_array_new_full (end - start, g_object_unref);
+  for (guint i = start; i < end; i++)
+    {
+      gint64 rid = g_array_index (self->rids, gint64, i);
+      SaAppealRow *row = g_hash_table_lookup (by_rid, &rid);
+
+      /* Deleted since the last refresh: an empty row stands in until the
+       * refresh that the deletion's signal has scheduled. */
+      if (row != NULL)
+        g_ptr_array_add (page->rows, g_object_ref (row));
+      else
+        {
+          row = _sa_appeal_row_new ();
+          row->rid = rid;
+          row->priority = priority_name (1);
+          g_ptr_array_add (page->rows, row);
+        }
+    }
+  return page;
+}
+
+static gpointer
+sa_appeal_list_get_item (GListModel *model,
+                         guint       position)
+{
+  SaAppealList *self = SA_APPEAL_LIST (model);
+  guint index = position / PAGE_SIZE;
+  Page *page;
+
+  if (position >= self->rids->len)
+    return NULL;
+
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+  if (page != NULL)
+    {
+      g_queue_remove (&self->lru, page);
+      g_queue_push_head (&self->lru, page);
+    }
+  else
+    {
+      page = fetch_page (self, index);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+      g_queue_push_head (&self->lru, page);
+      while (self->lru.length > MAX_PAGES)
+        {
+          Page *old = g_queue_pop_tail (&self->lru);
+
+          g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
+        }
+    }
+  return g_object_ref (g_ptr_array_index (page->rows, position % PAGE_SIZE));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = sa_appeal_list_get_item_type;
+  iface->get_n_items = sa_appeal_list_get_n_items;
+  iface->get_item = sa_appeal_list_get_item;
+}
+
+/* ------------------------------------------------------------------ */
+/* The query */
+
+/**
+ * sa_appeal_list_build_fts_query:
+ * @text: what the user typed
+ *
+ * Turns typed words into an FTS5 expression: each word a quoted phrase
+ * (so that no typed character is FTS5 syntax) matched as a prefix, all
+ * words required. A word like "2026-0001" becomes the phrase
+ * `"2026-0001"*`, whose tokens must follow each other.
+ *
+ * Returns: (transfer full) (nullable): the expression, or %NULL if @text
+ *   has no letters or digits
+ */
+char *
+sa_appeal_list_build_fts_query (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) words = NULL;
+
+  if (text == NULL)
+    return NULL;
+  words = g_strsplit_set (text, " \t\r\n\"", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean has_alnum = FALSE;
+
+      if (!g_utf8_validate (words[i], -1, NULL))
+        continue;
+      for (const char *p = words[i]; *p != '\0' && !has_alnum; p = g_utf8_next_char (p))
+        has_alnum = g_unichar_isalnum (g_utf8_get_char (p));
+      if (!has_alnum)
+        continue;
+      g_string_append_printf (out, "%s\"%s\"*", out->len > 0 ? " " : "", words[i]);
+    }
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+static gint64
+list_now (SaAppealList *self)
+{
+  return self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static const char *
+section_sql (SaAppealSection section)
+{
+  switch (section)
+    {
+    case SA_APPEAL_SECTION_MINE:
+      return "a.executor = :login AND a.status IN " OPEN_STATUSES;
+    case SA_APPEAL_SECTION_QUEUE:
+      return "a.executor IS NULL AND a.status IN " OPEN_STATUSES
+             " AND (:agency = '' OR a.agency = :agency)";
+    case SA_APPEAL_SECTION_WAITING:
+      return "a.status = 'info_requested'";
+    case SA_APPEAL_SECTION_OVERDUE:
+      return "a.status IN " OPEN_STATUSES " AND a.sla_due_at <= :now";
+    case SA_APPEAL_SECTION_ANSWERED:
+      return "a.status IN ('answered', 'closed')";
+    case SA_APPEAL_SECTION_ALL:
+    case SA_APPEAL_N_SECTIONS:
+    default:
+      return "1";
+    }
+}
+
+/* The SQL text depends only on the shape of the filter (which parts are
+ * set, how many statuses); values are bound, so a handful of prepared
+ * statements serve every query. */
+static char *
+build_sql (SaAppealList *self)
+{
+  GString *sql = g_string_new ("SELECT a.rid FROM appeals a WHERE ");
+
+  g_string_append (sql, section_sql (self->section));
+  if (self->statuses != NULL && self->statuses[0] != NULL)
+    {
+      g_string_append (sql, " AND a.status IN (");
+      for (guint i = 0; self->statuses[i] != NULL; i++)
+        g_string_append_printf (sql, "%s:s%u", i > 0 ? ", " : "", i);
+      g_string_append_c (sql, ')');
+    }
+  if (self->category != NULL)
+    g_string_append (sql, " AND a.category = :category");
+  if (self->district != NULL)
+    g_string_append (sql, " AND a.district = :district");
+  if (self->channel != NULL)
+    g_string_append (sql, " AND a.channel = :channel");
+  if (self->sla_mask != 0)
+    /* The traffic light of sa_sla_traffic_light(), in SQL; only open
+     * appeals have one. */
+    g_string_append (sql, " AND a.status IN " OPEN_STATUSES
+                          " AND ((1 << CASE WHEN a.sla_due_at = 9223372036854775807 THEN 0"
+                          " WHEN a.sla_due_at <= :now THEN 3"
+                          " WHEN (a.sla_due_at - :now) * 100"
+                          "  < :red * (a.sla_due_at - a.received_at) THEN 2"
+                          " WHEN (a.sla_due_at - :now) * 100"
+                          "  < :yellow * (a.sla_due_at - a.received_at) THEN 1"
+                          " ELSE 0 END) & :mask) != 0");
+  if (self->fts != NULL)
+    g_string_append (sql, " AND a.rid IN (SELECT rowid FROM appeals_fts"
+                          " WHERE appeals_fts MATCH :fts)");
+  switch (self->sort)
+    {
+    case SA_APPEAL_SORT_RECEIVED:
+      g_string_append (sql, " ORDER BY a.received_at DESC, a.rid");
+      break;
+    case SA_APPEAL_SORT_PRIORITY:
+      g_string_append (sql, " ORDER BY a.priority DESC, a.sla_due_at, a.rid");
+      break;
+    case SA_APPEAL_SORT_DEADLINE:
+    default:
+      g_string_append (sql, " ORDER BY a.sla_due_at, a.rid");
+      break;
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static void
+bind_named_text (sqlite3_stmt *stmt,
+                 const char   *name,
+                 const char   *value)
+{
+  int i = sqlite3_bind_parameter_index (stmt, name);
+
+  if (i > 0)
+    sqlite3_bind_text (stmt, i, value != NULL ? value : "", -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_named_int (sqlite3_stmt *stmt,
+                const char   *name,
+                gint64        value)
+{
+  int i = sqlite3_bind_parameter_index (stmt, name);
+
+  if (i > 0)
+    sqlite3_bind_int64 (stmt, i, value);
+}
+
+/* Binds what the statement names; call with the reader locked. */
+static void
+bind_common (SaAppealList *self,
+             sqlite3_stmt *stmt,
+             const char   *login,
+             const char   *agency)
+{
+  SaSlaThresholds t;
+
+  sa_sla_thresholds_init_default (&t);
+  bind_named_text (stmt, ":login", login);
+  bind_named_text (stmt, ":agency", agency);
+  bind_named_int (stmt, ":now", list_now (self));
+  bind_named_int (stmt, ":yellow", t.yellow_below_percent);
+  bind_named_int (stmt, ":red", t.red_below_percent);
+}
+
+static GArray *
+run_query (SaAppealList  *self,
+           GError       **error)
+{
+  g_autofree char *sql = build_sql (self);
+  g_autofree char *login = sa_cache_dup_login (self->cache);
+  g_autofree char *agency = sa_cache_dup_agency (self->cache);
+  g_autoptr(GArray) rids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache, sql, error);
+  if (stmt == NULL)
+    {
+      _sa_cache_reader_unlock (self->cache);
+      return NULL;
+    }
+  bind_common (self, stmt, login, agency);
+  for (guint i = 0; self->statuses != NULL && self->statuses[i] != NULL; i++)
+    {
+      char name[16];
+
+      g_snprintf (name, sizeof name, ":s%u", i);
+      bind_named_text (stmt, name, self->statuses[i]);
+    }
+  bind_named_text (stmt, ":category", self->category);
+  bind_named_text (stmt, ":district", self->district);
+  bind_named_text (stmt, ":channel", self->channel);
+  bind_named_int (stmt, ":mask", self->sla_mask);
+  bind_named_text (stmt, ":fts", self->fts);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rids, rid);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    _sa_cache_set_error (self->cache, TRUE, error, "Could not list the appeals");
+  _sa_cache_reader_unlock (self->cache);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rids) : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Diff */
+
+typedef struct
+{
+  guint    pos;
+  guint    removed;
+  guint    added;
+  gboolean content;
+} Change;
+
+typedef struct
+{
+  int  x, y;
+  gboolean insert;
+} Edit;
+
+/* Kept rows the cache reported changed: b[from..to) at @offset + j. */
+static void
+add_content (GArray           *out,
+             GHashTable       *changed,
+             const gint64     *b,
+             guint             from,
+             guint             to,
+             guint             offset)
+{
+  if (changed == NULL)
+    return;
+  for (guint j = from; j < to; j++)
+    if (g_hash_table_contains (changed, &b[j]))
+      {
+        Change c = { offset + j, 1, 1, TRUE };
+
+        g_array_append_val (out, c);
+      }
+}
+
+/* Myers' greedy O(ND) diff of a[0..n) and b[0..m), both non-empty; FALSE
+ * past DIFF_MAX_D edits. Positions are offset by @offset. */
+static gboolean
+myers (const gint64 *a,
+       int           n,
+       const gint64 *b,
+       int           m,
+       guint         offset,
+       GHashTable   *changed,
+       GArray       *out)
+{
+  int max = MIN (n + m, DIFF_MAX_D);
+  int w = 2 * max + 2;
+  g_autofree int *v = g_new0 (int, w);
+  g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) edits = g_array_new (FALSE, FALSE, sizeof (Edit));
+  int found = -1;
+  int x = 0, y;
+
+  for (int d = 0; d <= max && found < 0; d++)
+    {
+      g_ptr_array_add (trace, g_memdup2 (v, w * sizeof (int)));
+      for (int k = -d; k <= d; k += 2)
+        {
+          if (k == -d || (k != d && v[max + k - 1] < v[max + k + 1]))
+            x = v[max + k + 1];
+          else
+            x = v[max + k - 1] + 1;
+          y = x - k;
+          while (x < n && y < m && a[x] == b[y])
+            x++, y++;
+          v[max + k] = x;
+          if (x >= n && y >= m)
+            {
+              found = d;
+              break;
+            }
+        }
+    }
+  if (found < 0)
+    return FALSE;
+
+  x = n;
+  y = m;
+  for (int d = found; d > 0; d--)
+    {
+      const int *vd = trace->pdata[d];
+      int k = x - y;
+      gboolean down = k == -d || (k != d && vd[max + k - 1] < vd[max + k + 1]);
+      int prev_k = down ? k + 1 : k - 1;
+      int prev_x = vd[max + prev_k];
+      int prev_y = prev_x - prev_k;
+      int mid_x = down ? prev_x : prev_x + 1;
+      Edit e = { prev_x, prev_y, down };
+
+      add_content (out, changed, b, mid_x - k, y, offset);
+      g_array_append_val (edits, e);
+      x = prev_x;
+      y = prev_y;
+    }
+  add_content (out, changed, b, 0, y, offset);
+
+  /* Runs of edits with no match between them make one change. */
+  for (int i = edits->len - 1; i >= 0;)
+    {
+      Edit *first = &g_array_index (edits, Edit, i);
+      Change c = { offset + first->y, 0, 0, FALSE };
+      int ex = first->x, ey = first->y;
+
+      while (i >= 0)
+        {
+          Edit *e = &g_array_index (edits, Edit, i);
+
+          if (e->x != ex || e->y != ey)
+            break;
+          if (e->insert)
+            c.added++, ey++;
+          else
+            c.removed++, ex++;
+          i--;
+        }
+      g_array_append_val (out, c);
+    }
+  return TRUE;
+}
+
+static int
+compare_change (gconstpointer a,
+                gconstpointer b)
+{
+  const Change *ca = a, *cb = b;
+
+  if (ca->pos != cb->pos)
+    return ca->pos < cb->pos ? -1 : 1;
+  /* A structural change before a content change at the same position. */
+  return ca->content - cb->content;
+}
+
+/* The changes that turn @old into @new, ascending, in new coordinates. */
+static GArray *
+diff (GArray     *old,
+      GArray     *new,
+      GHashTable *changed,
+      gboolean    structural_only)
+{
+  const gint64 *a = (const gint64 *) old->data;
+  const gint64 *b = (const gint64 *) new->data;
+  guint n = old->len, m = new->len, p = 0, s = 0;
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (Change));
+  GArray *merged;
+
+  while (p < n && p < m && a[p] == b[p])
+    p++;
+  while (s < n - p && s < m - p && a[n - 1 - s] == b[m - 1 - s])
+    s++;
+  add_content (out, changed, b, 0, p, 0);
+  add_content (out, changed, b, m - s, m, 0);
+  if (n - s > p || m - s > p)
+    {
+      if (n - s == p || m - s == p || structural_only ||
+          !myers (a + p, n - s - p, b + p, m - s - p, p, changed, out))
+        {
+          Change c = { p, n - s - p, m - s - p, FALSE };
+
+          /* Drop content changes the middle block covers. */
+          for (guint i = 0; i < out->len;)
+            {
+              Change *x = &g_array_index (out, Change, i);
+
+              if (x->content && x->pos >= p && x->pos < m - s)
+                g_array_remove_index (out, i);
+              else
+                i++;
+            }
+          g_array_append_val (out, c);
+        }
+    }
+  g_array_sort (out, compare_change);
+
+  /* Neighbouring changed rows make one range. */
+  merged = g_array_new (FALSE, FALSE, sizeof (Change));
+  for (guint i = 0; i < out->len; i++)
+    {
+      Change *c = &g_array_index (out, Change, i);
+      Change *last = merged->len > 0 ? &g_array_index (merged, Change, merged->len - 1) : NULL;
+
+      if (last != NULL && last->content && c->content && last->pos + last->added == c->pos)
+        {
+          last->removed++;
+          last->added++;
+        }
+      else
+        g_array_append_val (merged, *c);
+    }
+  g_array_unref (out);
+  return merged;
+}
+
+static GHashTable *
+changed_rids (SaAppealList *self)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *ids = NULL;
+  GHashTable *set;
+  GHashTableIter iter;
+  gpointer key;
+  sqlite3_stmt *stmt;
+
+  if (g_hash_table_size (self->pending_ids) == 0)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  g_hash_table_iter_init (&iter, self->pending_ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    json_builder_add_string_value (b, key);
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  ids = json_to_string (root, FALSE);
+  g_hash_table_remove_all (self->pending_ids);
+
+  set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache, "SELECT rid FROM appeals"
+                                                " WHERE id IN (SELECT value FROM json_each (?1))",
+                                   NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, ids, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 *rid = g_new (gint64, 1);
+
+          *rid = sqlite3_column_int64 (stmt, 0);
+          g_hash_table_add (set, rid);
+        }
+      sqlite3_reset (stmt);
+    }
+  _sa_cache_reader_unlock (self->cache);
+  return set;
+}
+
+static gboolean
+update (SaAppealList  *self,
+        gboolean       data_changed,
+        GError       **error)
+{
+  g_autoptr(GArray) rids = NULL;
+  g_autoptr(GArray) old = NULL;
+  g_autoptr(GArray) changes = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  gboolean all_changed = self->all_changed;
+
+  self->dirty = FALSE;
+  self->all_changed = FALSE;
+  g_clear_pointer (&self->idle, g_source_destroy);
+  changed = changed_rids (self);
+  rids = run_query (self, error);
+  if (rids == NULL)
+    return FALSE;
+
+  if (all_changed)
+    {
+      changes = g_array_new (FALSE, FALSE, sizeof (Change));
+      if (self->rids->len > 0 || rids->len > 0)
+        {
+          Change c = { 0, self->rids->len, rids->len, FALSE };
+
+          g_array_append_val (changes, c);
+        }
+    }
+  else
+    changes = diff (self->rids, rids, changed, !data_changed);
+
+  old = g_steal_pointer (&self->rids);
+  self->rids = g_steal_pointer (&rids);
+  if (changes->len > 0)
+    drop_pages (self);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *c = &g_array_index (changes, Change, i);
+
+      g_list_model_items_changed (G_LIST_MODEL (self), c->pos, c->removed, c->added);
+    }
+  if (old->len != self->rids->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  return TRUE;
+}
+
+/**
+ * sa_appeal_list_refresh:
+ * @self: a #SaAppealList
+ * @error: return location for a #GError
+ *
+ * Runs the query again now and announces what changed, with the
+ * smallest ranges. The list does this by itself in an idle after the
+ * cache reports changes; call it to flush at once, or when the time
+ * moves appeals into "overdue".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_appeal_list_refresh (SaAppealList  *self,
+                        GError       **error)
+{
+  g_return_val_if_fail (SA_IS_APPEAL_LIST (self), FALSE);
+  return update (self, TRUE, error);
+}
+
+static void
+requery (SaAppealList *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->frozen > 0)
+    {
+      self->dirty = TRUE;
+      return;
+    }
+  if (!update (self, FALSE, &error))
+    g_warning ("Could not list the appeals: %s", error->message);
+}
+
+static gboolean
+idle_refresh (gpointer data)
+{
+  SaAppealList *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->idle = NULL;
+  if (!update (self, TRUE, &error))
+    g_warning ("Could not refresh the appeals list: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_appeals_changed (SaCache       *cache,
+                    const char   **ids,
+                    SaAppealList  *self)
+{
+  if (ids == NULL)
+    self->all_changed = TRUE;
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    g_hash_table_add (self->pending_ids, g_strdup (ids[i]));
+  /* One refresh for a burst of feed pages. */
+  if (self->idle == NULL)
+    {
+      self->idle = g_idle_source_new ();
+      g_source_set_callback (self->idle, idle_refresh, self, NULL);
+      g_source_set_static_name (self->idle, "[sa-appeal-list] refresh");
+      g_source_attach (self->idle, self->context);
+      g_source_unref (self->idle);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject */
+
+static void
+sa_appeal_list_dispose (GObject *object)
+{
+  SaAppealList *self = SA_APPEAL_LIST (object);
+
+  if (self->idle != NULL)
+    g_source_destroy (self->idle);
+  self->idle = NULL;
+  g_clear_signal_handler (&self->changed_handler, self->cache);
+  drop_pages (self);
+
+  G_OBJECT_CLASS (sa_appeal_list_parent_class)->dispose (object);
+}
+
+static void
+sa_appeal_list_finalize (GObject *object)
+{
+  SaAppealList *self = SA_APPEAL_LIST (object);
+
+  g_clear_object (&self->cache);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->statuses, g_strfreev);
+  g_free (self->category);
+  g_free (self->district);
+  g_free (self->channel);
+  g_free (self->fts);
+  g_free (self->language);
+  g_array_unref (self->rids);
+  g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->pending_ids);
+
+  G_OBJECT_CLASS (sa_appeal_list_parent_class)->finalize (object);
+}
+
+static void
+sa_appeal_list_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SaAppealList *self = SA_APPEAL_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->rids->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sa_appeal_list_class_init (SaAppealListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sa_appeal_list_dispose;
+  object_class->finalize = sa_appeal_list_finalize;
+  object_class->get_property = sa_appeal_list_get_property;
+
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sa_appeal_list_init (SaAppealList *self)
+{
+  const char * const *langs = g_get_language_names ();
+
+  self->rids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
+  self->pending_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->section = SA_APPEAL_SECTION_ALL;
+  self->sort = SA_APPEAL_SORT_DEADLINE;
+  self->language = g_strdup (langs[0] != NULL && g_str_has_prefix (langs[0], "kk") ? "kk" : "ru");
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * sa_appeal_list_new:
+ * @cache: the account's cache
+ *
+ * Makes the list of every appeal, nearest deadline first, and runs its
+ * query. Use it on the thread that opened @cache.
+ *
+ * Returns: (transfer full): the list
+ */
+SaAppealList *
+sa_appeal_list_new (SaCache *cache)
+{
+  SaAppealList *self;
+
+  g_return_val_if_fail (SA_IS_CACHE (cache), NULL);
+
+  self = g_object_new (SA_TYPE_APPEAL_LIST, NULL);
+  self->cache = g_object_ref (cache);
+  self->changed_handler = g_signal_connect (cache, "appeals-changed",
+                                            G_CALLBACK (on_appeals_changed), self);
+  requery (self);
+  return self;
+}
+
+/**
+ * sa_appeal_list_get_cache:
+ * @self: a #SaAppealList
+ *
+ * Returns: (transfer none): the cache
+ */
+SaCache *
+sa_appeal_list_get_cache (SaAppealList *self)
+{
+  g_return_val_if_fail (SA_IS_APPEAL_LIST (self), NULL);
+  return self->cache;
+}
+
+/**
+ * sa_appeal_list_freeze:
+ * @self: a #SaAppealList
+ *
+ * Holds the query back while several filters change; sa_appeal_list_thaw()
+ * runs it once.
+ */
+void
+sa_appeal_list_freeze (SaAppealList *self)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  self->frozen++;
+}
+
+/**
+ * sa_appeal_list_thaw:
+ * @self: a #SaAppealList
+ *
+ * Undoes sa_appeal_list_freeze(); runs the query if anything changed.
+ */
+void
+sa_appeal_list_thaw (SaAppealList *self)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  g_return_if_fail (self->frozen > 0);
+
+  if (--self->frozen == 0 && self->dirty)
+    requery (self);
+}
+
+static gboolean
+replace_string (char       **field,
+                const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+/**
+ * sa_appeal_list_set_section:
+ * @self: a #SaAppealList
+ * @section: the sidebar section
+ *
+ * Shows one section.
+ */
+void
+sa_appeal_list_set_section (SaAppealList    *self,
+                            SaAppealSection  section)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  g_return_if_fail (section < SA_APPEAL_N_SECTIONS);
+
+  if (self->section == section)
+    return;
+  self->section = section;
+  requery (self);
+}
+
+/**
+ * sa_appeal_list_set_statuses:
+ * @self: a #SaAppealList
+ * @statuses: (nullable) (array zero-terminated=1): the statuses to show, or
+ *   %NULL for any
+ *
+ * Filters by status.
+ */
+void
+sa_appeal_list_set_statuses (SaAppealList       *self,
+                             const char * const *statuses)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+
+  if (statuses != NULL && statuses[0] == NULL)
+    statuses = NULL;
+  if (statuses == NULL && self->statuses == NULL)
+    return;
+  if (statuses != NULL && self->statuses != NULL &&
+      g_strv_equal ((const char * const *) self->statuses, statuses))
+    return;
+  g_strfreev (self->statuses);
+  self->statuses = g_strdupv ((char **) statuses);
+  requery (self);
+}
+
+/**
+ * sa_appeal_list_set_category:
+ * @self: a #SaAppealList
+ * @code: (nullable): a category code, or %NULL for any
+ *
+ * Filters by category.
+ */
+void
+sa_appeal_list_set_category (SaAppealList *self,
+                             const char   *code)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  if (replace_string (&self->category, code))
+    requery (self);
+}
+
+/**
+ * sa_appeal_list_set_district:
+ * @self: a #SaAppealList
+ * @code: (nullable): a district code, or %NULL for any
+ *
+ * Filters by district.
+ */
+void
+sa_appeal_list_set_district (SaAppealList *self,
+                             const char   *code)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  if (replace_string (&self->district, code))
+    requery (self);
+}
+
+/**
+ * sa_appeal_list_set_channel:
+ * @self: a #SaAppealList
+ * @channel: (nullable): an intake channel, or %NULL for any
+ *
+ * Filters by channel.
+ */
+void
+sa_appeal_list_set_channel (SaAppealList *self,
+                            const char   *channel)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  if (replace_string (&self->channel, channel))
+    requery (self);
+}
+
+/**
+ * sa_appeal_list_set_sla_mask:
+ * @self: a #SaAppealList
+ * @mask: a set of `1 << SaTrafficLight`, or 0 for any
+ *
+ * Filters open appeals by their traffic light, computed in SQLite from
+ * the nearer deadline, the receipt and the list's time.
+ */
+void
+sa_appeal_list_set_sla_mask (SaAppealList *self,
+                             guint         mask)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+
+  if (self->sla_mask == mask)
+    return;
+  self->sla_mask = mask;
+  requery (self);
+}
+
+/**
+ * sa_appeal_list_set_query:
+ * @self: a #SaAppealList
+ * @query: (nullable): words as the user types them
+ *
+ * Searches the registration number, the applicant, the address and the
+ * text; every word must match the start of a word, in any case.
+ */
+void
+sa_appeal_list_set_query (SaAppealList *self,
+                          const char   *query)
+{
+  g_autofree char *fts = NULL;
+
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+
+  fts = sa_appeal_list_build_fts_query (query);
+  if (replace_string (&self->fts, fts))
+    requery (self);
+}
+
+/**
+ * sa_appeal_list_set_sort:
+ * @self: a #SaAppealList
+ * @sort: the order
+ *
+ * Sorts the list.
+ */
+void
+sa_appeal_list_set_sort (SaAppealList *self,
+                         SaAppealSort  sort)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+
+  if (self->sort == sort)
+    return;
+  self->sort = sort;
+  requery (self);
+}
+
+/**
+ * sa_appeal_list_set_language:
+ * @self: a #SaAppealList
+ * @language: "ru" or "kk"
+ *
+ * Picks which names of categories and districts the rows carry; by
+ * default the first of g_get_language_names().
+ */
+void
+sa_appeal_list_set_language (SaAppealList *self,
+                             const char   *language)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  g_return_if_fail (language != NULL);
+
+  if (g_strcmp0 (self->language, language) == 0)
+    return;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  if (self->rids->len > 0)
+    {
+      guint n = self->rids->len;
+
+      drop_pages (self);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, n, n);
+    }
+}
+
+/**
+ * sa_appeal_list_set_now:
+ * @self: a #SaAppealList
+ * @now: unix seconds, or 0 for the real clock
+ *
+ * Fixes the time that "overdue" and the traffic light compare with (for
+ * tests); takes effect at the next query.
+ */
+void
+sa_appeal_list_set_now (SaAppealList *self,
+                        gint64        now)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  self->now = now;
+}
+
+/**
+ * sa_appeal_list_get_section_counts:
+ * @self: a #SaAppealList
+ * @counts: (out caller-allocates) (array fixed-size=6): the count per #SaAppealSection
+ * @error: return location for a #GError
+ *
+ * Counts every sidebar section in one query over a covering index.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_appeal_list_get_section_counts (SaAppealList  *self,
+                                   guint          counts[SA_APPEAL_N_SECTIONS],
+                                   GError       **error)
+{
+  g_autofree char *login = NULL;
+  g_autofree char *agency = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SA_IS_APPEAL_LIST (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  login = sa_cache_dup_login (self->cache);
+  agency = sa_cache_dup_agency (self->cache);
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache,
+                                   "SELECT"
+                                   " total (a.executor = :login AND a.status IN " OPEN_STATUSES "),"
+                                   " total (a.executor IS NULL AND a.status IN " OPEN_STATUSES
+                                   "  AND (:agency = '' OR a.agency = :agency)),"
+                                   " total (a.status = 'info_requested'),"
+                                   " total (a.status IN " OPEN_STATUSES
+                                   "  AND a.sla_due_at <= :now),"
+                                   " total (a.status IN ('answered', 'closed')),"
+                                   " count (*)"
+                                   " FROM appeals a INDEXED BY appeals_sections", error);
+  if (stmt != NULL)
+    {
+      bind_common (self, stmt, login, agency);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (guint i = 0; i < SA_APPEAL_N_SECTIONS; i++)
+            counts[i] = sqlite3_column_int64 (stmt, i);
+          ok = TRUE;
+        }
+      else
+        _sa_cache_set_error (self->cache, TRUE, error, "Could not count the appeals");
+      sqlite3_reset (stmt);
+    }
+  _sa_cache_reader_unlock (self->cache);
+  return ok;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sa-appeal-row.h"
+#include "sa-cache.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SaAppealSection:
+ * @SA_APPEAL_SECTION_MINE: open appeals whose executor is the signed-in user
+ * @SA_APPEAL_SECTION_QUEUE: open appeals of the user's agency nobody has taken
+ * @SA_APPEAL_SECTION_WAITING: waiting for the applicant (`info_requested`)
+ * @SA_APPEAL_SECTION_OVERDUE: open appeals past their nearer deadline
+ * @SA_APPEAL_SECTION_ANSWERED: `answered` and `closed`
+ * @SA_APPEAL_SECTION_ALL: everything in the cache
+ *
+ * The sidebar's sections, in the app's #SaSection order.
+ */
+typedef enum
+{
+  SA_APPEAL_SECTION_MINE,
+  SA_APPEAL_SECTION_QUEUE,
+  SA_APPEAL_SECTION_WAITING,
+  SA_APPEAL_SECTION_OVERDUE,
+  SA_APPEAL_SECTION_ANSWERED,
+  SA_APPEAL_SECTION_ALL,
+  SA_APPEAL_N_SECTIONS
+} SaAppealSection;
+
+/**
+ * SaAppealSort:
+ * @SA_APPEAL_SORT_DEADLINE: nearest deadline first (appeals without one last)
+ * @SA_APPEAL_SORT_RECEIVED: newest first
+ * @SA_APPEAL_SORT_PRIORITY: critical first, then by deadline
+ */
+typedef enum
+{
+  SA_APPEAL_SORT_DEADLINE,
+  SA_APPEAL_SORT_RECEIVED,
+  SA_APPEAL_SORT_PRIORITY,
+} SaAppealSort;
+
+#define SA_TYPE_APPEAL_LIST (sa_appeal_list_get_type ())
+G_DECLARE_FINAL_TYPE (SaAppealList, sa_appeal_list, SA, APPEAL_LIST, GObject)
+
+SaAppealList   *sa_appeal_list_new               (SaCache             *cache);
+SaCache        *sa_appeal_list_get_cache         (SaAppealList        *self);
+
+void            sa_appeal_list_freeze            (SaAppealList        *self);
+void            sa_appeal_list_thaw              (SaAppealList        *self);
+void            sa_appeal_list_set_section       (SaAppealList        *self,
+                                                  SaAppealSection      section);
+void            sa_appeal_list_set_statuses      (SaAppealList        *self,
+                                                  const char * const  *statuses);
+void            sa_appeal_list_set_category      (SaAppealList        *self,
+                                                  const char          *code);
+void            sa_appeal_list_set_district      (SaAppealList        *self,
+                                                  const char          *code);
+void            sa_appeal_list_set_channel       (SaAppealList        *self,
+                                                  const char          *channel);
+void            sa_appeal_list_set_sla_mask      (SaAppealList        *self,
+                                                  guint                mask);
+void            sa_appeal_list_set_query         (SaAppealList        *self,
+                                                  const char          *query);
+void            sa_appeal_list_set_sort          (SaAppealList        *self,
+                                                  SaAppealSort         sort);
+void            sa_appeal_list_set_language      (SaAppealList        *self,
+                                                  const char          *language);
+void            sa_appeal_list_set_now           (SaAppealList        *self,
+                                                  gint64               now);
+
+gboolean        sa_appeal_list_refresh           (SaAppealList        *self,
+                                                  GError             **error);
+gboolean        sa_appeal_list_get_section_counts (SaAppealList       *self,
+                                                  guint                counts[SA_APPEAL_N_SECTIONS],
+                                                  GError             **error);
+char           *sa_appeal_list_build_fts_query   (const char          *text);
+
+G_END_DECLS

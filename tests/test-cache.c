@@ -1,0 +1,1028 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "sa-appeal-list.h"
+#include "sa-cache.h"
+
+/* ------------------------------------------------------------------ */
+/* A VFS shim that counts fsyncs of WAL files, so that a test can see
+ * which commits were durable (synchronous=FULL syncs the WAL at each
+ * commit; NORMAL does not). */
+
+typedef struct
+{
+  sqlite3_file  base;
+  gboolean      is_wal;
+  sqlite3_file *real;
+} ShimFile;
+
+static sqlite3_vfs shim_vfs;
+static sqlite3_vfs *real_vfs;
+static sqlite3_io_methods shim_io;
+static gint wal_syncs;
+
+#define REAL(f) (((ShimFile *) (f))->real)
+
+static int shim_close (sqlite3_file *f) { return REAL (f)->pMethods->xClose (REAL (f)); }
+static int shim_read (sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{ return REAL (f)->pMethods->xRead (REAL (f), b, n, o); }
+static int shim_write (sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{ return REAL (f)->pMethods->xWrite (REAL (f), b, n, o); }
+static int shim_truncate (sqlite3_file *f, sqlite3_int64 s)
+{ return REAL (f)->pMethods->xTruncate (REAL (f), s); }
+static int shim_sync (sqlite3_file *f, int flags)
+{
+  if (((ShimFile *) f)->is_wal)
+    g_atomic_int_inc (&wal_syncs);
+  return REAL (f)->pMethods->xSync (REAL (f), flags);
+}
+static int shim_file_size (sqlite3_file *f, sqlite3_int64 *s)
+{ return REAL (f)->pMethods->xFileSize (REAL (f), s); }
+static int shim_lock (sqlite3_file *f, int l) { return REAL (f)->pMethods->xLock (REAL (f), l); }
+static int shim_unlock (sqlite3_file *f, int l)
+{ return REAL (f)->pMethods->xUnlock (REAL (f), l); }
+static int shim_check_reserved (sqlite3_file *f, int *r)
+{ return REAL (f)->pMethods->xCheckReservedLock (REAL (f), r); }
+static int shim_file_control (sqlite3_file *f, int op, void *a)
+{ return REAL (f)->pMethods->xFileControl (REAL (f), op, a); }
+static int shim_sector_size (sqlite3_file *f) { return REAL (f)->pMethods->xSectorSize (REAL (f)); }
+static int shim_device (sqlite3_file *f)
+{ return REAL (f)->pMethods->xDeviceCharacteristics (REAL (f)); }
+static int shim_shm_map (sqlite3_file *f, int i, int sz, int e, void volatile **p)
+{ return REAL (f)->pMethods->xShmMap (REAL (f), i, sz, e, p); }
+static int shim_shm_lock (sqlite3_file *f, int o, int n, int fl)
+{ return REAL (f)->pMethods->xShmLock (REAL (f), o, n, fl); }
+static void shim_shm_barrier (sqlite3_file *f) { REAL (f)->pMethods->xShmBarrier (REAL (f)); }
+static int shim_shm_unmap (sqlite3_file *f, int d)
+{ return REAL (f)->pMethods->xShmUnmap (REAL (f), d); }
+static int shim_fetch (sqlite3_file *f, sqlite3_int64 o, int n, void **p)
+{ return REAL (f)->pMethods->xFetch (REAL (f), o, n, p); }
+static int shim_unfetch (sqlite3_file *f, sqlite3_int64 o, void *p)
+{ return REAL (f)->pMethods->xUnfetch (REAL (f), o, p); }
+
+static int
+shim_open (sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, int flags, int *out)
+{
+  ShimFile *shim = (ShimFile *) file;
+  int rc;
+
+  shim->real = (sqlite3_file *) (shim + 1);
+  shim->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
+  rc = real_vfs->xOpen (real_vfs, name, shim->real, flags, out);
+  shim->base.pMethods = shim->real->pMethods != NULL ? &shim_io : NULL;
+  if (shim->real->pMethods != NULL)
+    shim_io.iVersion = MIN (3, shim->real->pMethods->iVersion);
+  return rc;
+}
+
+static void
+install_shim (void)
+{
+  static const sqlite3_io_methods io = {
+    3, shim_close, shim_read, shim_write, shim_truncate, shim_sync, shim_file_size, shim_lock,
+    shim_unlock, shim_check_reserved, shim_file_control, shim_sector_size, shim_device,
+    shim_shm_map, shim_shm_lock, shim_shm_barrier, shim_shm_unmap, shim_fetch, shim_unfetch,
+  };
+
+  real_vfs = sqlite3_vfs_find (NULL);
+  shim_io = io;
+  shim_vfs = *real_vfs;
+  shim_vfs.zName = "sa-test-sync-counter";
+  shim_vfs.szOsFile = sizeof (ShimFile) + real_vfs->szOsFile;
+  shim_vfs.xOpen = shim_open;
+  g_assert_cmpint (sqlite3_vfs_register (&shim_vfs, 1), ==, SQLITE_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixtures */
+
+#define ID1 "11111111-1111-4111-8111-111111111111"
+#define ID2 "22222222-2222-4222-8222-222222222222"
+#define ID3 "33333333-3333-4333-8333-333333333333"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  SaCache *cache;
+} Fixture;
+
+typedef struct
+{
+  const char *id;
+  const char *reg;
+  const char *status;
+  const char *priority;
+  const char *executor;
+  const char *name;
+  const char *address;
+  const char *text;
+  gint64      version;
+} A;
+
+static char *
+rfc3339 (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t + 5 * 3600);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S+05:00");
+}
+
+static JsonNode *
+appeal_node (const A    *a,
+             const char *extra_history_op_id)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *received = rfc3339 (1763700000);
+  g_autofree char *due = rfc3339 (1763700000 + 20 * 86400);
+
+  json_builder_begin_object (b);
+#define S(k, v) json_builder_set_member_name (b, k); \
+  if ((v) != NULL) json_builder_add_string_value (b, v); else json_builder_add_null_value (b)
+  S ("id", a->id);
+  S ("reg_number", a->reg);
+  S ("channel", "egov");
+  S ("status", a->status ? a->status : "registered");
+  S ("priority", a->priority ? a->priority : "normal");
+  S ("category", "heat.none");
+  S ("agency", "ENERGY");
+  S ("executor", a->executor);
+  json_builder_set_member_name (b, "applicant");
+  json_builder_begin_object (b);
+  S ("name", a->name ? a->name : "Иванов Иван");
+  S ("iin", "900101300123");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "address");
+  json_builder_begin_object (b);
+  S ("text", a->address ? a->address : "проспект Абая, 52");
+  S ("district", "almaly");
+  json_builder_end_object (b);
+  S ("text", a->text ? a->text : "Нет отопления");
+  S ("received_at", received);
+  S ("legal_due_at", due);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, a->version ? a->version : 1);
+  json_builder_set_member_name (b, "is_repeat");
+  json_builder_add_boolean_value (b, FALSE);
+  json_builder_set_member_name (b, "history");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, 1);
+  S ("at", received);
+  S ("actor", "operator1");
+  S ("type", "registered");
+  json_builder_set_member_name (b, "payload");
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  if (extra_history_op_id != NULL)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "seq");
+      json_builder_add_int_value (b, 2);
+      S ("at", received);
+      S ("actor", "me");
+      S ("type", "comment");
+      json_builder_set_member_name (b, "payload");
+      json_builder_begin_object (b);
+      S ("op_id", extra_history_op_id);
+      S ("text", "seen by the registry");
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+#undef S
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+change (const char *kind,
+        const char *id,
+        JsonNode   *data)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, kind);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  if (data != NULL)
+    {
+      json_builder_set_member_name (b, "data");
+      json_builder_add_value (b, data);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "removed");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+apply_appeals (SaCache *cache,
+               gint64   cursor,
+               const A *a,
+               ...)
+{
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  va_start (ap, a);
+  for (; a != NULL; a = va_arg (ap, const A *))
+    json_array_add_element (changes, change ("appeal", a->id, appeal_node (a, NULL)));
+  va_end (ap);
+  g_assert_true (sa_cache_apply_changes (cache, changes, cursor, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  A a1 = { ID1, "ALA-2026-000123", .name = "Сапарова Әлия", .address = "улица Жарокова, 7",
+           .text = "Қазақ тілінде: пәтерде жылу жоқ, үйді жылумен қамтамасыз ету керек" };
+  A a2 = { ID2, "ALA-2026-000124", .text = "Нет отопления в подъезде, батареи холодные" };
+
+  f->dir = g_dir_make_tmp ("sa-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "acct", "cache.db", NULL);
+  f->cache = sa_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sa_cache_set_identity (f->cache, "me", "ENERGY", &error));
+  g_assert_no_error (error);
+  apply_appeals (f->cache, 10, &a1, &a2, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->cache);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static JsonObject *
+get (SaCache    *cache,
+     const char *id,
+     JsonNode  **keep)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (keep, json_node_unref);
+  *keep = sa_cache_get_appeal (cache, id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*keep);
+  return json_node_get_object (*keep);
+}
+
+static gint64
+count_sql (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static JsonObject *
+args1 (const char *name,
+       const char *value)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, name, value);
+  return o;
+}
+
+static char *
+local_op (SaCache    *cache,
+          const char *id,
+          const char *type,
+          JsonObject *args)
+{
+  g_autoptr(GError) error = NULL;
+  char *op_id = sa_cache_apply_local_op_sync (cache, id, type, args, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (op_id));
+  if (args != NULL)
+    json_object_unref (args);
+  return op_id;
+}
+
+static GPtrArray *
+outbox (SaCache *cache)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries = sa_cache_list_outbox (cache, &error);
+
+  g_assert_no_error (error);
+  return entries;
+}
+
+static JsonArray *
+result_array (const char *op_id,
+              const char *status,
+              const char *code,
+              JsonNode   *appeal)
+{
+  JsonArray *results = json_array_new ();
+  JsonObject *r = json_object_new ();
+
+  json_object_set_string_member (r, "op_id", op_id);
+  json_object_set_string_member (r, "status", status);
+  if (code != NULL)
+    {
+      json_object_set_string_member (r, "code", code);
+      json_object_set_string_member (r, "message", "Another executor has this appeal.");
+    }
+  if (appeal != NULL)
+    json_object_set_member (r, "appeal", appeal);
+  json_array_add_object_element (results, r);
+  return results;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests */
+
+static void
+test_open_schema (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* A new cache is WAL, at the current schema; a newer schema is refused, not damaged. */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
+  SaCache *other;
+
+  g_assert_cmpuint (sa_cache_get_schema_version (f->cache), ==, 1);
+  g_assert_cmpint (count_sql (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+    g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+  exec_sql (newer, "PRAGMA user_version = 99");
+  other = sa_cache_open (newer, &error);
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_TOO_NEW);
+  g_assert_null (other);
+  g_assert_cmpint (count_sql (newer, "PRAGMA user_version"), ==, 99);
+}
+
+static void
+test_default_path (void)
+{
+  /* Each account gets its own cache under the data dir, with no login in the path. */
+  g_autofree char *a = sa_cache_default_path ("https://r.example", "aliya");
+  g_autofree char *b = sa_cache_default_path ("https://r.example", "bolat");
+  g_autofree char *a2 = sa_cache_default_path ("https://r.example", "aliya");
+  g_autofree char *prefix = g_build_filename (g_get_user_data_dir (), "smart-appeals",
+                                              "accounts", NULL);
+
+  g_assert_true (g_str_has_prefix (a, prefix));
+  g_assert_true (g_str_has_suffix (a, "/cache.db"));
+  g_assert_null (strstr (a, "aliya"));
+  g_assert_cmpstr (a, ==, a2);
+  g_assert_cmpstr (a, !=, b);
+}
+
+static void
+test_feed_page (Fixture       *f,
+                gconstpointer  data)
+{
+  /* A feed page stores appeals with history, reference data and the cursor; removal drops. */
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(JsonParser) p = json_parser_new ();
+  A a1v2 = { ID1, "ALA-2026-000123", .status = "in_progress", .executor = "colleague",
+             .version = 2 };
+  JsonObject *o;
+
+  g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 10);
+  o = get (f->cache, ID1, &keep);
+  g_assert_cmpstr (json_object_get_string_member (o, "reg_number"), ==, "ALA-2026-000123");
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM history"), ==, 2);
+
+  g_assert_true (json_parser_load_from_data (p, "{\"code\":\"ENERGY\",\"name_ru\":\"Энергетика\","
+                                                "\"name_kk\":\"Энергетика басқармасы\"}", -1,
+                                             NULL));
+  json_array_add_element (changes, change ("agency", "ENERGY",
+                                           json_node_copy (json_parser_get_root (p))));
+  json_array_add_element (changes, change ("appeal", ID1, appeal_node (&a1v2, NULL)));
+  json_array_add_element (changes, change ("appeal", ID2, NULL));
+  json_array_add_element (changes, change ("widget", "x", NULL));
+  g_assert_true (sa_cache_apply_changes (f->cache, changes, 42, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 42);
+  o = get (f->cache, ID1, &keep);
+  g_assert_cmpstr (json_object_get_string_member (o, "executor"), ==, "colleague");
+  g_assert_cmpint (json_object_get_int_member (o, "version"), ==, 2);
+  g_assert_null (sa_cache_get_appeal (f->cache, ID2, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM appeals"), ==, 1);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM history"), ==, 1);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM agencies WHERE name_kk ="
+                                       " 'Энергетика басқармасы'"), ==, 1);
+}
+
+static void
+test_feed_page_atomic (Fixture       *f,
+                       gconstpointer  data)
+{
+  /* A page with a bad entry stores nothing, not even its first entries or the cursor. */
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  A a1v3 = { ID1, "ALA-2026-000123", .status = "closed", .version = 3 };
+  JsonObject *bad = json_object_new ();
+
+  json_array_add_element (changes, change ("appeal", ID1, appeal_node (&a1v3, NULL)));
+  json_object_set_string_member (bad, "kind", "appeal");
+  json_array_add_object_element (changes, bad);
+  g_assert_false (sa_cache_apply_changes (f->cache, changes, 99, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
+  g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 10);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "status"), ==,
+                   "registered");
+}
+
+static GPtrArray *
+search (SaCache    *cache,
+        const char *query)
+{
+  g_autoptr(SaAppealList) list = sa_appeal_list_new (cache);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  sa_appeal_list_set_query (list, query);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(SaAppealRow) row = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_ptr_array_add (ids, g_strdup (sa_appeal_row_get_id (row)));
+    }
+  return ids;
+}
+
+static void
+assert_finds (SaCache    *cache,
+              const char *query,
+              const char *id)
+{
+  g_autoptr(GPtrArray) ids = search (cache, query);
+
+  if (id == NULL)
+    {
+      g_assert_cmpuint (ids->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpstr (ids->pdata[0], ==, id);
+}
+
+static void
+test_fts_case (Fixture       *f,
+               gconstpointer  data)
+{
+  /* Capitals find small letters in Russian and Kazakh, Kazakh letters included. */
+  A a3 = { ID3, "ALA-2026-000200", .text = "ӘҒҚҢӨҰҮҺІ әріптер: өзен, ұя, үй, һ, іні" };
+
+  apply_appeals (f->cache, 11, &a3, NULL);
+  assert_finds (f->cache, "ҚАЗАҚ", ID1);
+  assert_finds (f->cache, "қазақ", ID1);
+  assert_finds (f->cache, "ӘЛИЯ", ID1);
+  assert_finds (f->cache, "ОТОПЛЕНИЯ", ID2);
+  assert_finds (f->cache, "әғқңөұүһі", ID3);
+  assert_finds (f->cache, "ӨЗЕН ҰЯ ҮЙ ІНІ", ID3);
+  /* Kazakh letters are letters of their own, not Russian look-alikes. */
+  assert_finds (f->cache, "казак", NULL);
+}
+
+static void
+test_fts_prefix (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* A word's beginning finds it, across the applicant, the address and the text. */
+  g_autoptr(GPtrArray) all = NULL;
+
+  assert_finds (f->cache, "жылу", ID1);
+  assert_finds (f->cache, "ЖЫЛУМ", ID1);
+  assert_finds (f->cache, "отопл", ID2);
+  assert_finds (f->cache, "Сапар", ID1);
+  assert_finds (f->cache, "жарок", ID1);
+  assert_finds (f->cache, "отопл батар", ID2);
+  assert_finds (f->cache, "отопл жылу", NULL);
+  /* FTS5 syntax typed by the user is no error: without a word, no filter. */
+  all = search (f->cache, "\"*)( отопл");
+  g_assert_cmpuint (all->len, ==, 1);
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = search (f->cache, "\"*)(");
+  g_assert_cmpuint (all->len, ==, 2);
+}
+
+static void
+test_fts_reg_number (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* The registration number, whole or a fragment, finds its appeal. */
+  g_autoptr(GPtrArray) both = search (f->cache, "ALA-2026");
+
+  assert_finds (f->cache, "ALA-2026-000123", ID1);
+  assert_finds (f->cache, "ala-2026-000124", ID2);
+  assert_finds (f->cache, "000123", ID1);
+  g_assert_cmpuint (both->len, ==, 2);
+  g_clear_pointer (&both, g_ptr_array_unref);
+  both = search (f->cache, "2026-00012");
+  g_assert_cmpuint (both->len, ==, 2);
+  assert_finds (f->cache, "2025-000123", NULL);
+}
+
+static void
+test_local_op (Fixture       *f,
+               gconstpointer  data)
+{
+  /* A local op shows at once and waits in the outbox with the version it was made on. */
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *take = local_op (f->cache, ID1, "take", NULL);
+  g_autofree char *comment = local_op (f->cache, ID1, "comment", args1 ("text", "Выезд завтра"));
+  g_autofree char *prio = local_op (f->cache, ID1, "set_priority", args1 ("priority", "high"));
+  g_autoptr(GError) error = NULL;
+  JsonObject *o = get (f->cache, ID1, &keep);
+  JsonArray *history = json_object_get_array_member (o, "history");
+  JsonObject *last;
+  SaOutboxEntry *e;
+
+  g_assert_cmpstr (json_object_get_string_member (o, "executor"), ==, "me");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "in_progress");
+  g_assert_cmpstr (json_object_get_string_member (o, "priority"), ==, "high");
+  g_assert_cmpuint (json_array_get_length (history), ==, 4);
+  last = json_array_get_object_element (history, 2);
+  g_assert_cmpstr (json_object_get_string_member (last, "type"), ==, "comment");
+  g_assert_true (json_object_get_boolean_member (last, "pending"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (last, "payload"),
+                                                  "text"), ==, "Выезд завтра");
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+
+  /* The server's JSON is untouched. */
+  g_clear_pointer (&keep, json_node_unref);
+  keep = sa_cache_get_server_appeal (f->cache, ID1, &error);
+  g_assert_null (json_object_get_string_member (json_node_get_object (keep), "executor"));
+
+  entries = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 3);
+  e = entries->pdata[0];
+  g_assert_cmpstr (e->op_id, ==, take);
+  g_assert_cmpstr (e->type, ==, "take");
+  g_assert_cmpint (e->base_version, ==, 1);
+  g_assert_cmpint (e->state, ==, SA_OP_PENDING);
+  g_assert_cmpuint (e->attempts, ==, 0);
+  e = entries->pdata[1];
+  g_assert_cmpstr (e->op_id, ==, comment);
+  g_assert_cmpint (e->base_version, ==, 2);
+  e = entries->pdata[2];
+  g_assert_cmpstr (e->op_id, ==, prio);
+  g_assert_cmpint (e->base_version, ==, 3);
+  {
+    g_autoptr(JsonNode) wire = sa_outbox_entry_to_json (e);
+    g_autofree char *text = json_to_string (wire, FALSE);
+
+    g_assert_nonnull (strstr (text, "\"args\":{\"priority\":\"high\"}"));
+    g_assert_nonnull (strstr (text, "\"base_version\":3"));
+  }
+
+  /* Invalid ops never reach the outbox. */
+  g_assert_null (sa_cache_apply_local_op_sync (f->cache, ID1, "set_priority",
+                                               NULL, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (sa_cache_apply_local_op_sync (f->cache, "nope", "take", NULL, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 3);
+}
+
+static void
+check_atomic_failure (Fixture    *f,
+                      const char *trigger)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  char *op_id;
+
+  exec_sql (f->path, trigger);
+  op_id = sa_cache_apply_local_op_sync (f->cache, ID2, "take", NULL, &error);
+  g_assert_null (op_id);
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "injected"));
+  exec_sql (f->path, "DROP TRIGGER fail");
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_null (json_object_get_string_member (get (f->cache, ID2, &keep), "executor"));
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+}
+
+static void
+test_outbox_atomic (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* A failure at either write of a local op leaves neither the appeal change nor the entry. */
+  g_autofree char *op = NULL;
+
+  /* Fails after the outbox row is in, at the appeal's write. */
+  check_atomic_failure (f, "CREATE TRIGGER fail BEFORE INSERT ON appeal_docs"
+                           " BEGIN SELECT RAISE (ABORT, 'injected'); END");
+  /* Fails at the outbox row itself. */
+  check_atomic_failure (f, "CREATE TRIGGER fail BEFORE INSERT ON outbox"
+                           " BEGIN SELECT RAISE (ABORT, 'injected'); END");
+  /* And the same cache works afterwards. */
+  op = local_op (f->cache, ID2, "take", NULL);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 1);
+}
+
+static void
+test_outbox_durable (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* A local op's commit syncs the WAL (synchronous=FULL); a feed page's does not. */
+  A a2v2 = { ID2, "ALA-2026-000124", .status = "in_progress", .version = 2 };
+  g_autofree char *op = NULL;
+  gint before;
+
+  before = g_atomic_int_get (&wal_syncs);
+  op = local_op (f->cache, ID1, "comment", args1 ("text", "записано"));
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);
+
+  before = g_atomic_int_get (&wal_syncs);
+  apply_appeals (f->cache, 12, &a2v2, NULL);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), ==, before);
+
+  /* And back to durable for the next edit. */
+  g_clear_pointer (&op, g_free);
+  op = local_op (f->cache, ID2, "take", NULL);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);
+}
+
+static void
+test_outbox_conflict (Fixture       *f,
+                      gconstpointer  data)
+{
+  /* A conflict keeps the user's op and the registry's appeal side by side until re-applied. */
+  A theirs = { ID1, "ALA-2026-000123", .priority = "critical", .status = "in_progress",
+               .executor = "colleague", .version = 2 };
+  g_autofree char *op = local_op (f->cache, ID1, "set_priority", args1 ("priority", "high"));
+  g_autofree char *again = NULL;
+  const char *ids[] = { op, NULL };
+  g_autoptr(JsonArray) results = result_array (op, "conflict", NULL, appeal_node (&theirs, NULL));
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) unsynced = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  SaOutboxEntry *e;
+
+  g_assert_true (sa_cache_mark_ops_sent (f->cache, ids, &error));
+  g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
+  g_assert_no_error (error);
+
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = entries->pdata[0];
+  g_assert_cmpint (e->state, ==, SA_OP_CONFLICT);
+  g_assert_cmpuint (e->attempts, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (e->args), "priority"),
+                   ==, "high");
+  g_assert_nonnull (e->conflict_appeal);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (e->conflict_appeal),
+                                                  "priority"), ==, "critical");
+  /* The list shows the registry's state with a conflict mark; nothing is pushed. */
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
+                   "critical");
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_CONFLICT);
+  unsynced = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  g_assert_cmpuint (unsynced->len, ==, 0);
+  g_assert_false (sa_cache_undo_op_sync (f->cache, op, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE);
+  g_clear_error (&error);
+
+  /* Re-applied: a new op on top of version 2. */
+  again = sa_cache_reapply_op_sync (f->cache, op, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, !=, op);
+  g_clear_pointer (&unsynced, g_ptr_array_unref);
+  unsynced = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  g_assert_cmpuint (unsynced->len, ==, 1);
+  e = unsynced->pdata[0];
+  g_assert_cmpstr (e->op_id, ==, again);
+  g_assert_cmpint (e->base_version, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
+                   "high");
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+}
+
+static void
+test_outbox_conflict_discard (Fixture       *f,
+                              gconstpointer  data)
+{
+  /* Dropping a conflicting op leaves the registry's appeal, synced. */
+  A theirs = { ID1, "ALA-2026-000123", .priority = "low", .version = 2 };
+  g_autofree char *op = local_op (f->cache, ID1, "set_priority", args1 ("priority", "high"));
+  g_autoptr(JsonArray) results = result_array (op, "conflict", NULL, appeal_node (&theirs, NULL));
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+
+  g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
+  g_assert_true (sa_cache_discard_op_sync (f->cache, op, &error));
+  g_assert_no_error (error);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
+                   "low");
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+}
+
+static void
+test_outbox_rejected (Fixture       *f,
+                      gconstpointer  data)
+{
+  /* A rejected op stays with its reason, across a restart, until the user dismisses it. */
+  g_autofree char *op = local_op (f->cache, ID1, "take", NULL);
+  g_autoptr(JsonArray) results = result_array (op, "rejected", "taken_by_other", NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  SaOutboxEntry *e;
+
+  g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
+  g_assert_no_error (error);
+  g_assert_null (json_object_get_string_member (get (f->cache, ID1, &keep), "executor"));
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_REJECTED);
+
+  g_assert_finalize_object (f->cache);
+  f->cache = sa_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = entries->pdata[0];
+  g_assert_cmpint (e->state, ==, SA_OP_REJECTED);
+  g_assert_cmpstr (e->error_code, ==, "taken_by_other");
+  g_assert_cmpstr (e->last_error, ==, "Another executor has this appeal.");
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_REJECTED);
+
+  g_assert_true (sa_cache_discard_op_sync (f->cache, op, &error));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+}
+
+static void
+test_outbox_undo (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* Undo removes an unsent op and rebuilds the appeal from the server JSON and the rest. */
+  g_autofree char *prio = local_op (f->cache, ID1, "set_priority", args1 ("priority", "high"));
+  g_autofree char *comment = local_op (f->cache, ID1, "comment", args1 ("text", "остаётся"));
+  const char *sent[] = { comment, NULL };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *o;
+  SaOutboxEntry *e;
+
+  g_assert_true (sa_cache_undo_op_sync (f->cache, prio, &error));
+  g_assert_no_error (error);
+  o = get (f->cache, ID1, &keep);
+  g_assert_cmpstr (json_object_get_string_member (o, "priority"), ==, "normal");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "history")), ==, 2);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = entries->pdata[0];
+  g_assert_cmpstr (e->op_id, ==, comment);
+  /* It no longer waits for the undone op's version bump. */
+  g_assert_cmpint (e->base_version, ==, 1);
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+
+  /* A sent op may have been applied: it cannot be undone. */
+  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
+  g_assert_false (sa_cache_undo_op_sync (f->cache, comment, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_false (sa_cache_undo_op_sync (f->cache, prio, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND);
+}
+
+static void
+test_outbox_applied (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* Applied ops leave the outbox, also when only the feed tells (a lost answer). */
+  g_autofree char *a = local_op (f->cache, ID1, "comment", args1 ("text", "первый"));
+  g_autofree char *b = local_op (f->cache, ID2, "comment", args1 ("text", "второй"));
+  A a1v2 = { ID1, "ALA-2026-000123", .version = 2 };
+  g_autoptr(JsonArray) results = result_array (a, "applied", NULL, appeal_node (&a1v2, a));
+  g_autoptr(JsonArray) changes = json_array_new ();
+  A a2v2 = { ID2, "ALA-2026-000124", .version = 2 };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+
+  g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      get (f->cache, ID1, &keep), "history")), ==, 2);
+
+  json_array_add_element (changes, change ("appeal", ID2, appeal_node (&a2v2, b)));
+  g_assert_true (sa_cache_apply_changes (f->cache, changes, 20, &error));
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 0);
+  /* Shown once, not twice. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      get (f->cache, ID2, &keep), "history")), ==, 2);
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+}
+
+static void
+test_feed_keeps_pending_on_top (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* A newer registry state arrives under a pending op: both show, the op still waits. */
+  g_autofree char *op = local_op (f->cache, ID1, "comment", args1 ("text", "мой комментарий"));
+  A theirs = { ID1, "ALA-2026-000123", .priority = "critical", .version = 2 };
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  JsonObject *o;
+
+  apply_appeals (f->cache, 30, &theirs, NULL);
+  o = get (f->cache, ID1, &keep);
+  g_assert_cmpstr (json_object_get_string_member (o, "priority"), ==, "critical");
+  g_assert_cmpint (json_object_get_int_member (o, "version"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "history")), ==, 2);
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+}
+
+static void
+test_reset_keeps_outbox (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* A 410 reset forgets mirrored data and cursor but keeps every outbox entry. */
+  g_autofree char *op = local_op (f->cache, ID1, "take", NULL);
+  const char *sent[] = { op, NULL };
+  A a1 = { ID1, "ALA-2026-000123" };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  SaOutboxEntry *e;
+
+  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
+  g_assert_true (sa_cache_reset (f->cache, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 0);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM appeals"), ==, 0);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM history"), ==, 0);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = entries->pdata[0];
+  g_assert_cmpstr (e->op_id, ==, op);
+  g_assert_cmpint (e->state, ==, SA_OP_PENDING);
+
+  /* Pulled again from 0, the appeal shows the op on top again. */
+  apply_appeals (f->cache, 5, &a1, NULL);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "executor"), ==,
+                   "me");
+  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+}
+
+static GThread *main_thread;
+
+static void
+on_changed (SaCache     *cache,
+            const char **ids,
+            gpointer     data)
+{
+  GPtrArray *seen = data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_ptr_array_add (seen, g_strdup (ids != NULL ? ids[0] : "(all)"));
+}
+
+static void
+on_op_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  char **op_id = data;
+  g_autoptr(GError) error = NULL;
+
+  *op_id = sa_cache_apply_local_op_finish (SA_CACHE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  /* The async edit writes on a worker and reports, and signals, on the caller's context. */
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *op_id = NULL;
+  g_autoptr(JsonObject) args = args1 ("text", "из потока");
+  gulong id = g_signal_connect (f->cache, "appeals-changed", G_CALLBACK (on_changed), seen);
+
+  sa_cache_apply_local_op_async (f->cache, ID2, "comment", args, NULL, on_op_done, &op_id);
+  while (op_id == NULL || seen->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_uuid_string_is_valid (op_id));
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (seen->pdata[0], ==, ID2);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 1);
+  g_signal_handler_disconnect (f->cache, id);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
+  install_shim ();
+
+#define ADD(path, fn) g_test_add ("/sa/cache/" path, Fixture, NULL, fixture_setup, fn, \
+                                  fixture_teardown)
+  ADD ("open/schema", test_open_schema);
+  g_test_add_func ("/sa/cache/open/default-path", test_default_path);
+  ADD ("feed/page", test_feed_page);
+  ADD ("feed/page-is-atomic", test_feed_page_atomic);
+  ADD ("feed/pending-stays-on-top", test_feed_keeps_pending_on_top);
+  ADD ("feed/reset-keeps-outbox", test_reset_keeps_outbox);
+  ADD ("fts/case-ru-kk", test_fts_case);
+  ADD ("fts/prefix", test_fts_prefix);
+  ADD ("fts/reg-number", test_fts_reg_number);
+  ADD ("outbox/local-op", test_local_op);
+  ADD ("outbox/atomic", test_outbox_atomic);
+  ADD ("outbox/durable", test_outbox_durable);
+  ADD ("outbox/conflict-reapply", test_outbox_conflict);
+  ADD ("outbox/conflict-discard", test_outbox_conflict_discard);
+  ADD ("outbox/rejected", test_outbox_rejected);
+  ADD ("outbox/undo", test_outbox_undo);
+  ADD ("outbox/applied", test_outbox_applied);
+  ADD ("outbox/async", test_async);
+#undef ADD
+
+  return g_test_run ();
+}
