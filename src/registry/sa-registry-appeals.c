@@ -460,6 +460,8 @@ _sa_registry_appeal_write (SaRegistryDb *db,
       g_string_free (escalated, TRUE);
     }
 
+  _sa_registry_attachments_write (db, appeal_id, out);
+
   if (with_history)
     {
       stmt = sa_registry_db_prepare (db,
@@ -766,7 +768,11 @@ intake_handler (SaRequest *req)
       return;
     }
   id = _sa_registry_appeal_insert (req->db, &in, req->user->login, now, &error);
-  if (id == NULL || !sa_registry_db_commit (req->db, &error))
+  if (id == NULL ||
+      !_sa_registry_attachments_link_intake (req->db, id, json_object_get_member (obj,
+                                                                                   "attachments"),
+                                             req->user->login, now, &error) ||
+      !sa_registry_db_commit (req->db, &error))
     {
       sa_registry_db_rollback (req->db);
       sa_request_reply_gerror (req, error);

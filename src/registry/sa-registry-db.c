@@ -97,6 +97,17 @@ static const char * const migrations[] = {
   "CREATE TABLE feed (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
   "  entity_id TEXT NOT NULL, agency TEXT, UNIQUE (kind, entity_id));"
   "INSERT INTO meta (key, value) VALUES ('feed_horizon', '0');",
+  /* 1 → 2: attachments. The bytes live in files named by their SHA-256
+   * beside the database (sa-registry-attachments.c); these rows say what
+   * each file is and which appeals it belongs to. */
+  "CREATE TABLE attachments (sha256 TEXT PRIMARY KEY, content_type TEXT NOT NULL,"
+  "  size INTEGER NOT NULL, created_at INTEGER NOT NULL, uploaded_by TEXT NOT NULL)"
+  "  WITHOUT ROWID;"
+  "CREATE TABLE appeal_attachments (appeal_id TEXT NOT NULL REFERENCES appeals (id),"
+  "  sha256 TEXT NOT NULL REFERENCES attachments (sha256), name TEXT NOT NULL,"
+  "  added_at INTEGER NOT NULL, added_by TEXT NOT NULL,"
+  "  PRIMARY KEY (appeal_id, sha256)) WITHOUT ROWID;"
+  "CREATE INDEX appeal_attachments_sha256 ON appeal_attachments (sha256);",
 };
 
 static void

@@ -413,6 +413,28 @@ op_add_coexecutor (OpContext *ctx, GError **error)
   return TRUE;
 }
 
+/* Links an uploaded file (sa-registry-attachments.c checks the blob and
+ * fills the payload). Whoever may work on the appeal may add evidence:
+ * the lead agency, a co-executor or escalated agency, an operator on the
+ * queue; the curator is read-only like everywhere. */
+static gboolean
+op_attach (OpContext *ctx, GError **error)
+{
+  const char *code = NULL;
+  g_autofree char *message = NULL;
+
+  if (is_role (ctx, "admin"))
+    return reject (ctx, "forbidden", "Your role cannot add files to appeals.");
+  if (strcmp (ctx->appeal.status, "closed") == 0 || strcmp (ctx->appeal.status, "archived") == 0)
+    return reject (ctx, "appeal_closed", "The appeal is closed; files can no longer be added.");
+  if (!_sa_registry_attachment_link (ctx->db, ctx->appeal.id, arg_string (ctx, "sha256"),
+                                     arg_string (ctx, "name"), ctx->user->login, ctx->now,
+                                     ctx->payload, &code, &message, error))
+    return code != NULL ? reject (ctx, code, message) : FALSE;
+  ctx->event = "attached";
+  return TRUE;
+}
+
 static const struct
 {
   const char *type;
@@ -426,6 +448,7 @@ static const struct
   { "escalate", op_escalate },
   { "set_priority", op_set_priority },
   { "add_coexecutor", op_add_coexecutor },
+  { "attach", op_attach },
 };
 
 static gboolean

@@ -78,7 +78,8 @@ typedef enum
   SA_ROUTE_DEFAULT   = 0,
   SA_ROUTE_PUBLIC    = 1 << 0,  /* no Bearer token needed */
   SA_ROUTE_JSON_BODY = 1 << 1,  /* application/json body, parsed into req->body */
-  SA_ROUTE_PARAM     = 1 << 2,  /* the pattern ends in '/' and one more segment follows */
+  SA_ROUTE_PARAM     = 1 << 2,  /* the pattern ends in '/' and one more segment follows,
+                                 * or "{}" in the pattern stands for that segment */
 } SaRouteFlags;
 
 typedef struct _SaRequest SaRequest;
@@ -129,12 +130,50 @@ const char     *sa_request_query               (SaRequest        *req,
 void            sa_request_set_header          (SaRequest        *req,
                                                 const char       *name,
                                                 const char       *value);
+void            sa_request_reply_bytes         (SaRequest        *req,
+                                                guint             status,
+                                                const char       *content_type,
+                                                GBytes           *bytes);
 
 /* Route groups */
 void            _sa_registry_auth_register     (SaRegistryServer *server);
 void            _sa_registry_appeals_register  (SaRegistryServer *server);
 void            _sa_registry_ops_register      (SaRegistryServer *server);
 void            _sa_registry_feed_register     (SaRegistryServer *server);
+void            _sa_registry_attachments_register (SaRegistryServer *server);
+void            _sa_registry_events_register   (SaRegistryServer *server);
+
+/* Attachments (sa-registry-attachments.c). An upload may be this big;
+ * the early handler answers 413 from the Content-Length. */
+#define SA_REGISTRY_MAX_ATTACHMENT (10 * 1024 * 1024)
+#define SA_REGISTRY_ATTACHMENTS_PREFIX "/api/v1/attachments/"
+
+gboolean        _sa_registry_attachment_link   (SaRegistryDb     *db,
+                                                const char       *appeal_id,
+                                                const char       *sha256,
+                                                const char       *name,
+                                                const char       *actor,
+                                                gint64            now,
+                                                JsonBuilder      *payload,
+                                                const char      **reject_code,
+                                                char            **reject_message,
+                                                GError          **error);
+gboolean        _sa_registry_attachments_link_intake (SaRegistryDb *db,
+                                                      const char   *appeal_id,
+                                                      JsonNode     *list,
+                                                      const char   *actor,
+                                                      gint64        now,
+                                                      GError      **error);
+void            _sa_registry_attachments_write (SaRegistryDb     *db,
+                                                const char       *appeal_id,
+                                                GString          *out);
+
+/* Push (sa-registry-events.c); the limits are for tests, 0 keeps one. */
+void            _sa_registry_events_set_limits (SaRegistryServer *server,
+                                                guint             auth_timeout_ms,
+                                                guint             coalesce_ms,
+                                                guint             keepalive_s,
+                                                gsize             max_unacked_bytes);
 
 /* Auth, for the server's Bearer check */
 SaRegistryUser *_sa_registry_auth_resolve      (SaRegistryDb     *db,

@@ -183,6 +183,25 @@ sa_request_reply_text (SaRequest *req,
   finish_request (req, status);
 }
 
+/* Answers with @bytes (nullable: no body) of @content_type, for files. */
+void
+sa_request_reply_bytes (SaRequest  *req,
+                        guint       status,
+                        const char *content_type,
+                        GBytes     *bytes)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (req->msg);
+
+  soup_server_message_set_status (req->msg, status, NULL);
+  if (content_type != NULL)
+    soup_message_headers_set_content_type (
+        soup_server_message_get_response_headers (req->msg), content_type, NULL);
+  soup_message_body_truncate (body);
+  if (bytes != NULL)
+    soup_message_body_append_bytes (body, bytes);
+  finish_request (req, status);
+}
+
 void
 sa_request_reply_builder (SaRequest   *req,
                           guint        status,
@@ -316,13 +335,21 @@ find_route (SaRegistryServer  *self,
     {
       SaRoute *route = g_ptr_array_index (self->routes, i);
       gboolean match;
+      const char *hole = strstr (route->pattern, "{}");
+      const char *end = NULL;
 
       if (route->flags & SA_ROUTE_PARAM)
         {
-          gsize n = strlen (route->pattern);
+          gsize n = hole != NULL ? (gsize) (hole - route->pattern) : strlen (route->pattern);
 
           match = strncmp (path, route->pattern, n) == 0 && path[n] != '\0' &&
-                  strchr (path + n, '/') == NULL;
+                  path[n] != '/';
+          /* "/a/{}/b" takes one segment and then exactly "/b". */
+          end = match ? strchr (path + n, '/') : NULL;
+          if (match && hole != NULL)
+            match = end != NULL && strcmp (end, hole + 2) == 0;
+          else if (match)
+            match = end == NULL;
         }
       else
         match = strcmp (path, route->pattern) == 0;
@@ -333,7 +360,9 @@ find_route (SaRegistryServer  *self,
       if (strcmp (method, route->method) != 0)
         continue;
       if (route->flags & SA_ROUTE_PARAM)
-        *param = g_uri_unescape_string (path + strlen (route->pattern), NULL);
+        *param = g_uri_unescape_segment (path + (hole != NULL ? (gsize) (hole - route->pattern)
+                                                              : strlen (route->pattern)),
+                                         end, NULL);
       return route;
     }
   return NULL;
@@ -476,6 +505,9 @@ early_callback (SoupServer        *soup,
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   g_autoptr(JsonNode) node = NULL;
   guint status = 0;
+  /* Attachments are uploaded as raw bytes, up to their own limit. */
+  gboolean upload = g_str_has_prefix (path, SA_REGISTRY_ATTACHMENTS_PREFIX) &&
+                    strcmp (soup_server_message_get_method (msg), "PUT") == 0;
 
   if (encoding == SOUP_ENCODING_CHUNKED)
     {
@@ -483,10 +515,12 @@ early_callback (SoupServer        *soup,
       node = error_node ("length_required", "Send the body with a Content-Length.");
     }
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-           soup_message_headers_get_content_length (headers) > SA_REGISTRY_MAX_BODY)
+           soup_message_headers_get_content_length (headers) >
+           (upload ? SA_REGISTRY_MAX_ATTACHMENT : SA_REGISTRY_MAX_BODY))
     {
       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-      node = error_node ("too_large", "The body is larger than 1 MiB.");
+      node = error_node ("too_large", upload ? "The file is larger than 10 MiB."
+                                             : "The body is larger than 1 MiB.");
     }
 
   if (status != 0)
@@ -687,8 +721,15 @@ sa_registry_server_add_route (SaRegistryServer *self,
   route = g_new0 (SaRoute, 1);
   route->method = g_strdup (method);
   route->pattern = g_strdup (pattern);
-  route->label = (flags & SA_ROUTE_PARAM) ? g_strconcat (pattern, "{id}", NULL)
-                                          : g_strdup (pattern);
+  if ((flags & SA_ROUTE_PARAM) && strstr (pattern, "{}") != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (pattern, "{}", 2);
+
+      route->label = g_strjoin ("{id}", parts[0], parts[1], NULL);
+    }
+  else
+    route->label = (flags & SA_ROUTE_PARAM) ? g_strconcat (pattern, "{id}", NULL)
+                                            : g_strdup (pattern);
   route->flags = flags;
   route->handler = handler;
   g_ptr_array_add (self->routes, route);
@@ -715,6 +756,8 @@ sa_registry_server_new (SaRegistryDb *db)
   _sa_registry_appeals_register (self);
   _sa_registry_ops_register (self);
   _sa_registry_feed_register (self);
+  _sa_registry_attachments_register (self);
+  _sa_registry_events_register (self);
 
   return self;
 }

@@ -1,0 +1,926 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-registry-attachments"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "sa-registry-private.h"
+
+/* Files are content-addressed: the SHA-256 of the bytes is the name. The
+ * bytes live on disk beside the database, in attachments/ab/cdef… (the
+ * first two hex digits as a directory, so no directory grows past a few
+ * thousand entries), written to a temporary file, fsync'ed and renamed,
+ * so a crash leaves either the whole file or none. SQLite keeps what a
+ * file is (type, size) and which appeals link it; a 10 MiB blob in the
+ * database would make every backup and WAL checkpoint carry it.
+ *
+ * The type is judged by the content (magic bytes) alone. A declared
+ * Content-Type that is absent or application/octet-stream is ignored;
+ * any other declared type must name what the content is (415 if not),
+ * which catches a client that mixed up its files. */
+
+#define THUMBNAIL_SIZE       256
+#define THUMBNAIL_MAX_PIXELS (64 * 1024 * 1024)
+#define NAME_MAX_CHARS       255
+#define INTAKE_MAX_FILES     20
+#define CACHE_CONTROL        "private, max-age=31536000, immutable"
+
+static gboolean
+is_sha256 (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+/* The content type by the magic bytes, or NULL if it is none we take. */
+static const char *
+sniff_type (const guint8 *data,
+            gsize         len)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  if (len >= sizeof png && memcmp (data, png, sizeof png) == 0)
+    return "image/png";
+  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return "image/jpeg";
+  if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
+    return "application/pdf";
+  return NULL;
+}
+
+static const char *
+pixbuf_loader_type (const char *content_type)
+{
+  if (g_strcmp0 (content_type, "image/png") == 0)
+    return "png";
+  if (g_strcmp0 (content_type, "image/jpeg") == 0)
+    return "jpeg";
+  if (g_strcmp0 (content_type, "image/webp") == 0)
+    return "webp";
+  return NULL;
+}
+
+static char *
+attachments_dir (SaRegistryDb *db)
+{
+  const char *file = sqlite3_db_filename (sa_registry_db_get_handle (db), "main");
+  g_autofree char *dir = NULL;
+
+  if (file == NULL || *file == '\0')
+    return NULL;
+  dir = g_path_get_dirname (file);
+  return g_build_filename (dir, "attachments", NULL);
+}
+
+static char *
+blob_path (const char *dir,
+           const char *sha256,
+           const char *suffix)
+{
+  char sub[3] = { sha256[0], sha256[1], '\0' };
+  g_autofree char *leaf = g_strconcat (sha256 + 2, suffix, NULL);
+
+  return g_build_filename (dir, sub, leaf, NULL);
+}
+
+/* Writes @data to @path atomically: a temporary file in the same
+ * directory, fsync (when @durable), rename, fsync of the directory. */
+static gboolean
+write_atomically (const char    *path,
+                  const guint8  *data,
+                  gsize          len,
+                  gboolean       durable,
+                  GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = g_build_filename (dir, ".upload-XXXXXX", NULL);
+  gsize done = 0;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create a file in %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  while (done < len)
+    {
+      gssize n = write (fd, data + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  if (done < len || (durable && fsync (fd) != 0) || close (fd) != 0 ||
+      g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      if (done < len)
+        close (fd);
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot write %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (durable)
+    {
+      /* The rename is only durable once the directory is. */
+      int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+      if (dfd >= 0)
+        {
+          fsync (dfd);
+          close (dfd);
+        }
+    }
+  return TRUE;
+}
+
+static void
+set_file_headers (SaRequest  *req,
+                  const char *etag)
+{
+  sa_request_set_header (req, "ETag", etag);
+  sa_request_set_header (req, "Cache-Control", CACHE_CONTROL);
+  /* User content: never let a browser guess a type or run a script. */
+  sa_request_set_header (req, "X-Content-Type-Options", "nosniff");
+  sa_request_set_header (req, "Content-Security-Policy", "sandbox");
+}
+
+static gboolean
+etag_matches (SaRequest  *req,
+              const char *etag)
+{
+  const char *inm;
+
+  inm = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                      "If-None-Match");
+  return inm != NULL && (strstr (inm, etag) != NULL || strcmp (inm, "*") == 0);
+}
+
+/* Upload */
+
+typedef struct
+{
+  SaRequest *req;
+  GBytes    *body;
+  char      *sha256;
+  char      *declared;
+  char      *dir;
+  /* set by the worker: */
+  guint       status;
+  const char *code;
+  char       *message;
+  const char *content_type;
+} Upload;
+
+static void
+upload_free (Upload *up)
+{
+  g_bytes_unref (up->body);
+  g_free (up->sha256);
+  g_free (up->declared);
+  g_free (up->dir);
+  g_free (up->message);
+  g_free (up);
+}
+
+static void
+upload_fail (Upload     *up,
+             guint       status,
+             const char *code,
+             const char *message)
+{
+  up->status = status;
+  up->code = code;
+  up->message = g_strdup (message);
+}
+
+/* On a worker thread: a 10 MiB hash and fsync would stall every other
+ * client on the main loop. Touches files only, never the database. */
+static void
+upload_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Upload *up = task_data;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (up->body, &len);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_checksum_update (sum, data, len);
+  if (strcmp (g_checksum_get_string (sum), up->sha256) != 0)
+    {
+      upload_fail (up, SOUP_STATUS_BAD_REQUEST, "hash_mismatch",
+                   "The SHA-256 of the body is not the one in the path; the file was changed "
+                   "or cut short on the way. Upload it again.");
+      return;
+    }
+  up->content_type = sniff_type (data, len);
+  if (up->content_type == NULL)
+    {
+      upload_fail (up, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                   "Only JPEG, PNG and WebP photos and PDF documents can be attached.");
+      return;
+    }
+  if (up->declared != NULL && g_ascii_strcasecmp (up->declared, "application/octet-stream") != 0 &&
+      g_ascii_strcasecmp (up->declared, up->content_type) != 0)
+    {
+      g_autofree char *message = g_strdup_printf ("The file is %s but was sent as %s; send "
+                                                  "it as %s or as application/octet-stream.",
+                                                  up->content_type, up->declared,
+                                                  up->content_type);
+
+      upload_fail (up, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "type_mismatch", message);
+      return;
+    }
+
+  path = blob_path (up->dir, up->sha256, "");
+  /* Same name, same size: the same bytes, written whole by an earlier
+   * upload (files only ever appear by rename). */
+  if (g_stat (path, &st) == 0 && (gsize) st.st_size == len)
+    return;
+  if (!write_atomically (path, data, len, TRUE, &error))
+    {
+      g_warning ("Cannot store an attachment: %s", error->message);
+      upload_fail (up, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                   "The registry could not store the file; nothing was changed. Try again "
+                   "later.");
+    }
+}
+
+static void
+upload_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Upload *up = g_task_get_task_data (G_TASK (result));
+  SaRequest *req = up->req;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  sqlite3_stmt *stmt;
+  gboolean created;
+
+  if (up->status != 0)
+    {
+      sa_request_reply_error (req, up->status, up->code, up->message);
+      return;
+    }
+
+  stmt = sa_registry_db_prepare (req->db,
+                                 "INSERT OR IGNORE INTO attachments (sha256, content_type, size,"
+                                 " created_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5)", &error);
+  if (stmt == NULL)
+    {
+      sa_request_reply_gerror (req, error);
+      return;
+    }
+  sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, up->content_type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_bytes_get_size (up->body));
+  sqlite3_bind_int64 (stmt, 4, _sa_registry_now ());
+  sqlite3_bind_text (stmt, 5, req->user->login, -1, SQLITE_STATIC);
+  if (!sa_registry_db_step_done (req->db, stmt, &error))
+    {
+      sa_request_reply_gerror (req, error);
+      return;
+    }
+  created = sqlite3_changes (sa_registry_db_get_handle (req->db)) > 0;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, up->sha256);
+  json_builder_set_member_name (b, "content_type");
+  json_builder_add_string_value (b, up->content_type);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, g_bytes_get_size (up->body));
+  json_builder_end_object (b);
+  location = g_strconcat (SA_REGISTRY_ATTACHMENTS_PREFIX, up->sha256, NULL);
+  sa_request_set_header (req, "Location", location);
+  sa_request_reply_builder (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, b);
+}
+
+static void
+upload_handler (SaRequest *req)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *dir = NULL;
+  const char *role = req->user->role;
+  const char *declared;
+  Upload *up;
+
+  if (!is_sha256 (req->param))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_hash",
+                              "The path must end in the file's SHA-256 as 64 lowercase hex "
+                              "digits.");
+      return;
+    }
+  if (strcmp (role, "curator") == 0 || strcmp (role, "admin") == 0)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
+                              "Your role cannot add files to appeals.");
+      return;
+    }
+  body = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+  if (g_bytes_get_size (body) == 0)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "empty",
+                              "Send the file's bytes as the body.");
+      return;
+    }
+  if (g_bytes_get_size (body) > SA_REGISTRY_MAX_ATTACHMENT)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                              "The file is larger than 10 MiB.");
+      return;
+    }
+  dir = attachments_dir (req->db);
+  if (dir == NULL)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "no_storage",
+                              "This registry runs without a database file and cannot keep "
+                              "files.");
+      return;
+    }
+  declared = soup_message_headers_get_content_type (
+      soup_server_message_get_request_headers (req->msg), NULL);
+
+  up = g_new0 (Upload, 1);
+  up->req = req;
+  up->body = g_steal_pointer (&body);
+  up->sha256 = g_strdup (req->param);
+  up->declared = g_strdup (declared);
+  up->dir = g_steal_pointer (&dir);
+
+  sa_request_pause (req);
+  task = g_task_new (NULL, NULL, upload_done, NULL);
+  g_task_set_source_tag (task, upload_handler);
+  g_task_set_task_data (task, up, (GDestroyNotify) upload_free);
+  g_task_run_in_thread (task, upload_thread);
+}
+
+/* Download */
+
+/* The type and size of a file @req's user may see: one linked to at
+ * least one appeal they see. A missing file answers the same. */
+static gboolean
+lookup_visible (SaRequest  *req,
+                char      **content_type,
+                gint64     *size)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  if (!is_sha256 (req->param))
+    return FALSE;
+  stmt = sa_registry_db_prepare (req->db,
+                                 "SELECT f.content_type, f.size FROM attachments f"
+                                 " WHERE f.sha256 = ?1 AND EXISTS (SELECT 1"
+                                 "  FROM appeal_attachments l JOIN appeals a ON a.id = l.appeal_id"
+                                 "  WHERE l.sha256 = f.sha256 AND " SA_REGISTRY_VISIBLE_SQL ("a")
+                                 ")", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, req->param, -1, SQLITE_STATIC);
+  _sa_registry_bind_visibility (stmt, req->user);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *size = sqlite3_column_int64 (stmt, 1);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static void
+reply_not_found (SaRequest *req)
+{
+  sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "There is no such file.");
+}
+
+static void
+download_handler (SaRequest *req)
+{
+  g_autofree char *content_type = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *etag = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 size = 0;
+
+  if (!lookup_visible (req, &content_type, &size) ||
+      (dir = attachments_dir (req->db)) == NULL)
+    {
+      reply_not_found (req);
+      return;
+    }
+  etag = g_strdup_printf ("\"%s\"", req->param);
+  set_file_headers (req, etag);
+  if (etag_matches (req, etag))
+    {
+      sa_request_reply_bytes (req, SOUP_STATUS_NOT_MODIFIED, NULL, NULL);
+      return;
+    }
+
+  /* Mapped rather than read: libsoup writes it out page by page. */
+  path = blob_path (dir, req->param, "");
+  mapped = g_mapped_file_new (path, FALSE, &error);
+  if (mapped == NULL || (gint64) g_mapped_file_get_length (mapped) != size)
+    {
+      g_warning ("Attachment %s is listed but its file is missing or damaged: %s", req->param,
+                 error != NULL ? error->message : "wrong size");
+      sa_request_reply_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                              "The registry cannot read this file now; tell its administrator.");
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  sa_request_reply_bytes (req, SOUP_STATUS_OK, content_type, bytes);
+}
+
+/* Thumbnails */
+
+typedef struct
+{
+  SaRequest *req;
+  char      *path;
+  char      *thumb_path;
+  char      *loader_type;
+  /* set by the worker: */
+  GBytes     *thumb;
+  const char *thumb_type;
+  gboolean    too_big;
+} Thumb;
+
+static void
+thumb_free (Thumb *t)
+{
+  g_free (t->path);
+  g_free (t->thumb_path);
+  g_free (t->loader_type);
+  g_clear_pointer (&t->thumb, g_bytes_unref);
+  g_free (t);
+}
+
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  Thumb *t = user_data;
+  double scale;
+
+  /* A decompression bomb (a tiny file that claims 100,000² pixels) is
+   * refused before the decoder allocates it. */
+  if (width <= 0 || height <= 0 || (gint64) width * height > THUMBNAIL_MAX_PIXELS)
+    {
+      t->too_big = TRUE;
+      return;
+    }
+  scale = MIN (1.0, (double) THUMBNAIL_SIZE / MAX (width, height));
+  gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale + 0.5)),
+                              MAX (1, (int) (height * scale + 0.5)));
+}
+
+static GBytes *
+make_thumbnail (Thumb   *t,
+                GError **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GdkPixbuf) oriented = NULL;
+  GdkPixbuf *pixbuf;
+  const guint8 *data;
+  gsize len;
+  gsize off = 0;
+  char *buffer = NULL;
+  gsize buffer_len = 0;
+  gboolean ok;
+
+  mapped = g_mapped_file_new (t->path, FALSE, error);
+  if (mapped == NULL)
+    return NULL;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  len = g_mapped_file_get_length (mapped);
+
+  /* The loader is forced to the sniffed type, so that no other of
+   * gdk-pixbuf's many loaders ever parses a user's file. */
+  loader = gdk_pixbuf_loader_new_with_type (t->loader_type, error);
+  if (loader == NULL)
+    return NULL;
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), t);
+  while (off < len && !t->too_big)
+    {
+      gsize n = MIN (len - off, 64 * 1024);
+
+      if (!gdk_pixbuf_loader_write (loader, data + off, n, error))
+        {
+          gdk_pixbuf_loader_close (loader, NULL);
+          return NULL;
+        }
+      off += n;
+    }
+  if (t->too_big)
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The image is too large to decode.");
+      return NULL;
+    }
+  if (!gdk_pixbuf_loader_close (loader, error))
+    return NULL;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The image has no pixels.");
+      return NULL;
+    }
+  /* Phone photos are stored sideways with an EXIF orientation. */
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+
+  if (gdk_pixbuf_get_has_alpha (oriented))
+    {
+      ok = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_len, "png", error, NULL);
+      t->thumb_type = "image/png";
+    }
+  else
+    {
+      ok = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_len, "jpeg", error,
+                                      "quality", "85", NULL);
+      t->thumb_type = "image/jpeg";
+    }
+  if (!ok)
+    return NULL;
+  return g_bytes_new_take (buffer, buffer_len);
+}
+
+static void
+thumb_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Thumb *t = task_data;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  /* Cached beside the blob; a thumbnail is as immutable as its file. */
+  if (g_file_get_contents (t->thumb_path, &contents, &len, NULL))
+    {
+      t->thumb = g_bytes_new_take (contents, len);
+      t->thumb_type = sniff_type ((const guint8 *) contents, len);
+      if (t->thumb_type != NULL)
+        return;
+      g_clear_pointer (&t->thumb, g_bytes_unref);
+    }
+
+  t->thumb = make_thumbnail (t, &error);
+  if (t->thumb == NULL)
+    {
+      g_debug ("No thumbnail for %s: %s", t->path, error != NULL ? error->message : "unknown");
+      return;
+    }
+  /* A cache: losing it to a crash costs one more decode, so no fsync. */
+  if (!write_atomically (t->thumb_path, g_bytes_get_data (t->thumb, NULL),
+                         g_bytes_get_size (t->thumb), FALSE, &error))
+    g_warning ("Cannot cache a thumbnail: %s", error->message);
+}
+
+static void
+reply_no_thumbnail (SaRequest *req)
+{
+  sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "no_thumbnail",
+                          "This file has no thumbnail (it is a document, or an image this "
+                          "registry cannot decode); download the file itself.");
+}
+
+static void
+thumb_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Thumb *t = g_task_get_task_data (G_TASK (result));
+
+  if (t->thumb == NULL)
+    reply_no_thumbnail (t->req);
+  else
+    sa_request_reply_bytes (t->req, SOUP_STATUS_OK, t->thumb_type, t->thumb);
+}
+
+static void
+thumbnail_handler (SaRequest *req)
+{
+  g_autofree char *content_type = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *etag = NULL;
+  g_autoptr(GTask) task = NULL;
+  const char *loader_type;
+  gint64 size = 0;
+  Thumb *t;
+
+  if (!lookup_visible (req, &content_type, &size) ||
+      (dir = attachments_dir (req->db)) == NULL)
+    {
+      reply_not_found (req);
+      return;
+    }
+  loader_type = pixbuf_loader_type (content_type);
+  if (loader_type == NULL)
+    {
+      reply_no_thumbnail (req);
+      return;
+    }
+  etag = g_strdup_printf ("\"%s-t%d\"", req->param, THUMBNAIL_SIZE);
+  set_file_headers (req, etag);
+  if (etag_matches (req, etag))
+    {
+      sa_request_reply_bytes (req, SOUP_STATUS_NOT_MODIFIED, NULL, NULL);
+      return;
+    }
+
+  t = g_new0 (Thumb, 1);
+  t->req = req;
+  t->path = blob_path (dir, req->param, "");
+  t->thumb_path = blob_path (dir, req->param, ".thumb");
+  t->loader_type = g_strdup (loader_type);
+
+  sa_request_pause (req);
+  task = g_task_new (NULL, NULL, thumb_done, NULL);
+  g_task_set_source_tag (task, thumbnail_handler);
+  g_task_set_task_data (task, t, (GDestroyNotify) thumb_free);
+  g_task_run_in_thread (task, thumb_thread);
+}
+
+/* Linking, for the attach op and intake */
+
+static gboolean
+name_is_valid (const char *name)
+{
+  glong n;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return FALSE;
+  n = g_utf8_strlen (name, -1);
+  if (n < 1 || n > NAME_MAX_CHARS)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * _sa_registry_attachment_link:
+ * @db: the database, inside the op's transaction
+ * @appeal_id: the appeal (the caller checked that its user may see it)
+ * @sha256: (nullable): an uploaded file's hash
+ * @name: (nullable): the file's name as people see it; never a path
+ * @actor: who links it
+ * @now: when
+ * @payload: an open JSON object to add the history payload to
+ * @reject_code: (out): a rejection code when the input breaks a rule
+ * @reject_message: (out): the sentence for it
+ * @error: return location for a database error
+ *
+ * Returns: %TRUE if linked; %FALSE with either a rejection or @error
+ */
+gboolean
+_sa_registry_attachment_link (SaRegistryDb  *db,
+                              const char    *appeal_id,
+                              const char    *sha256,
+                              const char    *name,
+                              const char    *actor,
+                              gint64         now,
+                              JsonBuilder   *payload,
+                              const char   **reject_code,
+                              char         **reject_message,
+                              GError       **error)
+{
+  g_autofree char *content_type = NULL;
+  gint64 size = 0;
+  sqlite3_stmt *stmt;
+  gboolean linked;
+
+  if (!is_sha256 (sha256) || !name_is_valid (name))
+    {
+      *reject_code = "invalid_args";
+      *reject_message = g_strdup ("Give \"args.sha256\" (64 lowercase hex digits) and "
+                                  "\"args.name\" (1 to 255 characters).");
+      return FALSE;
+    }
+  stmt = sa_registry_db_prepare (db, "SELECT content_type, size FROM attachments"
+                                     " WHERE sha256 = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      size = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (content_type == NULL)
+    {
+      *reject_code = "unknown_attachment";
+      *reject_message = g_strdup ("No file with this SHA-256 was uploaded; upload it with "
+                                  "PUT /api/v1/attachments/{sha256} first.");
+      return FALSE;
+    }
+
+  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM appeal_attachments WHERE appeal_id = ?1"
+                                     " AND sha256 = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
+  linked = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (linked)
+    {
+      *reject_code = "already_attached";
+      *reject_message = g_strdup ("This file is attached to the appeal already.");
+      return FALSE;
+    }
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO appeal_attachments (appeal_id, sha256, name,"
+                                 " added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_text (stmt, 5, actor, -1, SQLITE_STATIC);
+  if (!sa_registry_db_step_done (db, stmt, error))
+    return FALSE;
+
+  json_builder_set_member_name (payload, "sha256");
+  json_builder_add_string_value (payload, sha256);
+  json_builder_set_member_name (payload, "name");
+  json_builder_add_string_value (payload, name);
+  json_builder_set_member_name (payload, "content_type");
+  json_builder_add_string_value (payload, content_type);
+  json_builder_set_member_name (payload, "size");
+  json_builder_add_int_value (payload, size);
+  return TRUE;
+}
+
+/**
+ * _sa_registry_attachments_link_intake:
+ * @db: the database, inside the intake's transaction
+ * @appeal_id: the new appeal
+ * @list: (nullable): the intake's "attachments" member
+ * @actor: the operator
+ * @now: the registration time
+ * @error: return location for a #GError (%SA_REGISTRY_ERROR_INVALID for bad input)
+ *
+ * Links the files an intake names, each with an "attached" history event.
+ *
+ * Returns: %FALSE on error; the caller rolls back
+ */
+gboolean
+_sa_registry_attachments_link_intake (SaRegistryDb  *db,
+                                      const char    *appeal_id,
+                                      JsonNode      *list,
+                                      const char    *actor,
+                                      gint64         now,
+                                      GError       **error)
+{
+  JsonArray *array;
+  guint n;
+
+  if (list == NULL || JSON_NODE_HOLDS_NULL (list))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (list) ||
+      (n = json_array_get_length (array = json_node_get_array (list))) > INTAKE_MAX_FILES)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "\"attachments\" must be a list of at most %d {\"sha256\",\"name\"} objects.",
+                   INTAKE_MAX_FILES);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      JsonObject *obj = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) payload = NULL;
+      g_autofree char *message = NULL;
+      const char *code = NULL;
+
+      json_builder_begin_object (b);
+      if (!_sa_registry_attachment_link (db, appeal_id,
+                                         obj != NULL ? json_object_get_string_member_with_default (
+                                             obj, "sha256", NULL) : NULL,
+                                         obj != NULL ? json_object_get_string_member_with_default (
+                                             obj, "name", NULL) : NULL,
+                                         actor, now, b, &code, &message, error))
+        {
+          if (code != NULL)
+            g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                         "attachments[%u]: %s", i,
+                         g_strcmp0 (code, "invalid_args") == 0
+                         ? "give \"sha256\" (64 lowercase hex digits) and \"name\" "
+                           "(1 to 255 characters)." : message);
+          return FALSE;
+        }
+      json_builder_end_object (b);
+      payload = json_builder_get_root (b);
+      if (!_sa_registry_history_add (db, appeal_id, now, actor, "attached", payload, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * _sa_registry_attachments_write:
+ * @db: the database
+ * @appeal_id: the appeal
+ * @out: the appeal's JSON object being written, after its first member
+ *
+ * Appends the appeal's "attachments" member.
+ */
+void
+_sa_registry_attachments_write (SaRegistryDb *db,
+                                const char   *appeal_id,
+                                GString      *out)
+{
+  sqlite3_stmt *stmt;
+  gboolean first = TRUE;
+
+  g_string_append (out, ",\"attachments\":[");
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT l.sha256, l.name, f.content_type, f.size"
+                                 " FROM appeal_attachments l JOIN attachments f"
+                                 " ON f.sha256 = l.sha256 WHERE l.appeal_id = ?1"
+                                 " ORDER BY l.added_at, l.name", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_string_append (out, first ? "{\"sha256\":" : ",{\"sha256\":");
+          first = FALSE;
+          _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, 0));
+          g_string_append (out, ",\"name\":");
+          _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, 1));
+          g_string_append (out, ",\"content_type\":");
+          _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, 2));
+          g_string_append_printf (out, ",\"size\":%" G_GINT64_FORMAT "}",
+                                  (gint64) sqlite3_column_int64 (stmt, 3));
+        }
+      sqlite3_reset (stmt);
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+_sa_registry_attachments_register (SaRegistryServer *server)
+{
+  sa_registry_server_add_route (server, "PUT", SA_REGISTRY_ATTACHMENTS_PREFIX, SA_ROUTE_PARAM,
+                                upload_handler);
+  sa_registry_server_add_route (server, "GET", SA_REGISTRY_ATTACHMENTS_PREFIX, SA_ROUTE_PARAM,
+                                download_handler);
+  sa_registry_server_add_route (server, "GET", SA_REGISTRY_ATTACHMENTS_PREFIX "{}/thumbnail",
+                                SA_ROUTE_PARAM, thumbnail_handler);
+}

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-registry-events"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sa-registry-private.h"
+
+/* Push: a WebSocket at /api/v1/events that tells each signed-in client
+ * "the feed has something new for you, pull" — never the data itself, so
+ * the rights stay where the feed enforces them. The token comes in the
+ * upgrade request's Authorization header, or in a first message
+ * {"type":"auth","token":…} for clients that cannot set headers; never in
+ * the URL, where proxies and access logs would keep it.
+ *
+ * Flow control: each client gets at most one "changes" message per
+ * coalescing window. What we sent since the client last showed it reads
+ * (a Pong to libsoup's keepalive Ping, or any message from it) is counted;
+ * past the bound, or after three keepalive periods of silence, the client
+ * is closed with 1008 rather than buffered forever. */
+
+#define CLOSE_UNAUTHORIZED      4401
+#define DEFAULT_AUTH_TIMEOUT_MS 5000
+#define DEFAULT_COALESCE_MS     100
+#define DEFAULT_KEEPALIVE_S     30
+#define DEFAULT_MAX_UNACKED     (64 * 1024)
+#define MAX_INCOMING            4096
+#define SILENT_PERIODS          3
+
+typedef struct _Events Events;
+
+typedef struct
+{
+  Events                  *events;
+  SoupWebsocketConnection *conn;
+  SaRegistryUser          *user;        /* NULL until signed in */
+  char                    *token;       /* re-checked on every keepalive tick */
+  gint64                   seq;         /* the feed is known up to here */
+  gint64                   last_heard_us;
+  gsize                    unacked;
+  gboolean                 dirty;
+  gboolean                 closing;
+  guint                    auth_timeout_id;
+  guint                    flush_id;
+  guint                    tick_id;
+} Client;
+
+struct _Events
+{
+  SaRegistryServer *server;   /* not a reference: the server owns us */
+  SaRegistryDb     *db;
+  GPtrArray        *clients;
+  gulong            feed_changed_id;
+  guint             auth_timeout_ms;
+  guint             coalesce_ms;
+  guint             keepalive_s;
+  gsize             max_unacked;
+};
+
+static const char events_key[] = "sa-registry-events";
+
+static void
+client_free (Client *c)
+{
+  g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
+  g_clear_handle_id (&c->flush_id, g_source_remove);
+  g_clear_handle_id (&c->tick_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (c->conn, c);
+  g_clear_object (&c->conn);
+  g_clear_pointer (&c->user, sa_registry_user_free);
+  if (c->token != NULL)
+    memset (c->token, 0, strlen (c->token));
+  g_free (c->token);
+  g_free (c);
+}
+
+static void
+client_close (Client     *c,
+              gushort     code,
+              const char *reason)
+{
+  if (c->closing)
+    return;
+  c->closing = TRUE;
+  g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
+  g_clear_handle_id (&c->flush_id, g_source_remove);
+  g_clear_handle_id (&c->tick_id, g_source_remove);
+  if (code != CLOSE_UNAUTHORIZED)
+    g_debug ("Closing the events socket of %s: %s",
+             c->user != NULL ? c->user->login : "-", reason);
+  if (soup_websocket_connection_get_state (c->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (c->conn, code, reason);
+}
+
+static void
+client_send (Client     *c,
+             const char *text)
+{
+  if (c->closing || soup_websocket_connection_get_state (c->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  soup_websocket_connection_send_text (c->conn, text);
+  /* Payload plus the frame header a server writes for a short frame. */
+  c->unacked += strlen (text) + 4;
+  if (c->unacked > c->events->max_unacked)
+    client_close (c, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                  "too slow: messages are not being read");
+}
+
+static gint64
+feed_head (SaRegistryDb *db)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT COALESCE (MAX (seq), 0) FROM feed",
+                                               NULL);
+  gint64 seq = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return seq;
+}
+
+/* The newest feed entry after @since that @user may see, or 0. The same
+ * filter as GET /api/v1/changes (sa-registry-feed.c): reference data for
+ * everyone, appeals by SA_REGISTRY_VISIBLE_SQL, revocations to the agency
+ * that lost sight. */
+static gint64
+visible_after (SaRegistryDb   *db,
+               SaRegistryUser *user,
+               gint64          since)
+{
+  sqlite3_stmt *stmt;
+  gint64 seq = 0;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT COALESCE (MAX (f.seq), 0) FROM feed f WHERE f.seq > ?1"
+                                 " AND (f.kind IN ('agency', 'category')"
+                                 "  OR (f.kind = 'user' AND (?101 IN ('curator', 'admin')"
+                                 "      OR EXISTS (SELECT 1 FROM users u"
+                                 "                 WHERE u.login = f.entity_id"
+                                 "                 AND u.agency = ?102)))"
+                                 "  OR (f.kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a"
+                                 "      WHERE a.id = f.entity_id AND "
+                                 SA_REGISTRY_VISIBLE_SQL ("a") "))"
+                                 "  OR (f.kind = 'revoke' AND f.agency = ?102"
+                                 "      AND ?101 NOT IN ('curator', 'admin')))", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, since);
+  _sa_registry_bind_visibility (stmt, user);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return seq;
+}
+
+static gboolean
+client_flush (gpointer user_data)
+{
+  Client *c = user_data;
+  Events *ev = c->events;
+  gint64 head, seq;
+
+  c->flush_id = 0;
+  if (!c->dirty || c->closing || c->user == NULL)
+    return G_SOURCE_REMOVE;
+  c->dirty = FALSE;
+
+  head = feed_head (ev->db);
+  seq = visible_after (ev->db, c->user, c->seq);
+  /* Entries up to the head are judged; the next look starts there. */
+  c->seq = MAX (c->seq, head);
+  if (seq > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"type\":\"changes\",\"seq\":%" G_GINT64_FORMAT
+                                               "}", seq);
+
+      client_send (c, text);
+      /* The window: later changes wait for it and go out as one. */
+      if (!c->closing)
+        c->flush_id = g_timeout_add (ev->coalesce_ms, client_flush, c);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+client_poke (Client *c)
+{
+  c->dirty = TRUE;
+  if (c->flush_id == 0 && !c->closing && c->user != NULL)
+    c->flush_id = g_idle_add (client_flush, c);
+}
+
+static void
+on_feed_changed (SaRegistryDb *db,
+                 gint64        seq,
+                 gpointer      user_data)
+{
+  Events *ev = user_data;
+
+  /* The work runs from the main loop, after the request that committed
+   * has been answered. */
+  for (guint i = 0; i < ev->clients->len; i++)
+    client_poke (g_ptr_array_index (ev->clients, i));
+}
+
+static gboolean
+client_tick (gpointer user_data)
+{
+  Client *c = user_data;
+  g_autoptr(SaRegistryUser) user = NULL;
+  gint64 silent_us = g_get_monotonic_time () - c->last_heard_us;
+
+  user = _sa_registry_auth_resolve (c->events->db, c->token);
+  if (user == NULL)
+    {
+      c->tick_id = 0;
+      client_close (c, CLOSE_UNAUTHORIZED, "the access token expired or was revoked");
+      return G_SOURCE_REMOVE;
+    }
+  if (silent_us > (gint64) SILENT_PERIODS * c->events->keepalive_s * G_USEC_PER_SEC)
+    {
+      c->tick_id = 0;
+      client_close (c, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                    "too slow: no answer to keepalive pings");
+      return G_SOURCE_REMOVE;
+    }
+  /* libsoup's Ping frames are invisible to a browser's script; this lets
+   * any client tell a dead connection from a quiet one. */
+  client_send (c, "{\"type\":\"ping\"}");
+  return c->closing ? (c->tick_id = 0, G_SOURCE_REMOVE) : G_SOURCE_CONTINUE;
+}
+
+static void
+client_sign_in (Client     *c,
+                const char *token)
+{
+  g_autofree char *ready = NULL;
+
+  c->user = _sa_registry_auth_resolve (c->events->db, token);
+  if (c->user == NULL)
+    {
+      client_close (c, CLOSE_UNAUTHORIZED, "unauthorized: the access token is invalid");
+      return;
+    }
+  g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
+  c->token = g_strdup (token);
+  c->seq = feed_head (c->events->db);
+  c->tick_id = g_timeout_add_seconds (c->events->keepalive_s, client_tick, c);
+  ready = g_strdup_printf ("{\"type\":\"ready\",\"seq\":%" G_GINT64_FORMAT "}", c->seq);
+  client_send (c, ready);
+}
+
+static gboolean
+on_auth_timeout (gpointer user_data)
+{
+  Client *c = user_data;
+
+  c->auth_timeout_id = 0;
+  client_close (c, CLOSE_UNAUTHORIZED, "unauthorized: send the access token");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_message (SoupWebsocketConnection *conn,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  Client *c = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  JsonObject *obj = NULL;
+  const char *kind = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+
+  c->last_heard_us = g_get_monotonic_time ();
+  c->unacked = 0;
+
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && json_parser_load_from_data (parser, data, len, NULL))
+    {
+      root = json_parser_get_root (parser);
+      if (JSON_NODE_HOLDS_OBJECT (root))
+        {
+          obj = json_node_get_object (root);
+          kind = json_object_get_string_member_with_default (obj, "type", NULL);
+        }
+    }
+
+  if (c->user == NULL)
+    {
+      const char *token = obj != NULL ? json_object_get_string_member_with_default (obj, "token",
+                                                                                    NULL)
+                                      : NULL;
+
+      if (g_strcmp0 (kind, "auth") != 0 || token == NULL)
+        client_close (c, CLOSE_UNAUTHORIZED, "unauthorized: the first message must be auth");
+      else
+        client_sign_in (c, token);
+      return;
+    }
+
+  if (g_strcmp0 (kind, "ping") == 0)
+    client_send (c, "{\"type\":\"pong\"}");
+  else if (g_strcmp0 (kind, "pong") == 0 || g_strcmp0 (kind, "auth") == 0)
+    ;
+  else
+    /* "call" is reserved for call signalling, not served yet. */
+    client_send (c, "{\"type\":\"error\",\"code\":\"unsupported\",\"message\":"
+                    "\"This message type is not supported.\"}");
+}
+
+static void
+on_pong (SoupWebsocketConnection *conn,
+         GBytes                  *message,
+         gpointer                 user_data)
+{
+  Client *c = user_data;
+
+  c->last_heard_us = g_get_monotonic_time ();
+  c->unacked = 0;
+}
+
+static void
+on_closed (SoupWebsocketConnection *conn,
+           gpointer                 user_data)
+{
+  Client *c = user_data;
+  Events *ev = c->events;
+
+  sa_registry_server_add_open_websockets (ev->server, -1);
+  g_ptr_array_remove_fast (ev->clients, c);
+}
+
+static void
+websocket_callback (SoupServer              *soup,
+                    SoupServerMessage       *msg,
+                    const char              *path,
+                    SoupWebsocketConnection *conn,
+                    gpointer                 user_data)
+{
+  Events *ev = user_data;
+  Client *c;
+  const char *auth;
+
+  c = g_new0 (Client, 1);
+  c->events = ev;
+  c->conn = g_object_ref (conn);
+  c->last_heard_us = g_get_monotonic_time ();
+  g_ptr_array_add (ev->clients, c);
+  sa_registry_server_add_open_websockets (ev->server, 1);
+
+  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING);
+  soup_websocket_connection_set_keepalive_interval (conn, ev->keepalive_s);
+  g_signal_connect (conn, "message", G_CALLBACK (on_message), c);
+  g_signal_connect (conn, "pong", G_CALLBACK (on_pong), c);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), c);
+
+  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                       "Authorization");
+  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0)
+    client_sign_in (c, auth + 7);
+  else
+    c->auth_timeout_id = g_timeout_add (ev->auth_timeout_ms, on_auth_timeout, c);
+}
+
+static void
+events_free (gpointer data)
+{
+  Events *ev = data;
+
+  g_clear_signal_handler (&ev->feed_changed_id, ev->db);
+  /* The server is going away: close what is still open. */
+  for (guint i = 0; i < ev->clients->len; i++)
+    {
+      Client *c = g_ptr_array_index (ev->clients, i);
+
+      g_signal_handlers_disconnect_by_data (c->conn, c);
+      if (soup_websocket_connection_get_state (c->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (c->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+                                         "the registry is stopping");
+    }
+  g_ptr_array_unref (ev->clients);
+  g_clear_object (&ev->db);
+  g_free (ev);
+}
+
+/**
+ * _sa_registry_events_set_limits:
+ * @server: the server
+ * @auth_timeout_ms: how long a socket may stay unauthenticated
+ * @coalesce_ms: the shortest gap between two "changes" to one client
+ * @keepalive_s: the Ping and {"type":"ping"} period
+ * @max_unacked_bytes: what may be sent to a client that shows no sign of reading
+ *
+ * For tests, which cannot wait for the production values; 0 keeps one.
+ * Applies to sockets opened afterwards.
+ */
+void
+_sa_registry_events_set_limits (SaRegistryServer *server,
+                                guint             auth_timeout_ms,
+                                guint             coalesce_ms,
+                                guint             keepalive_s,
+                                gsize             max_unacked_bytes)
+{
+  Events *ev = g_object_get_data (G_OBJECT (server), events_key);
+
+  g_return_if_fail (ev != NULL);
+  if (auth_timeout_ms > 0)
+    ev->auth_timeout_ms = auth_timeout_ms;
+  if (coalesce_ms > 0)
+    ev->coalesce_ms = coalesce_ms;
+  if (keepalive_s > 0)
+    ev->keepalive_s = keepalive_s;
+  if (max_unacked_bytes > 0)
+    ev->max_unacked = max_unacked_bytes;
+}
+
+void
+_sa_registry_events_register (SaRegistryServer *server)
+{
+  Events *ev = g_new0 (Events, 1);
+
+  ev->server = server;
+  ev->db = g_object_ref (sa_registry_server_get_db (server));
+  ev->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  ev->auth_timeout_ms = DEFAULT_AUTH_TIMEOUT_MS;
+  ev->coalesce_ms = DEFAULT_COALESCE_MS;
+  ev->keepalive_s = DEFAULT_KEEPALIVE_S;
+  ev->max_unacked = DEFAULT_MAX_UNACKED;
+  ev->feed_changed_id = g_signal_connect (ev->db, "feed-changed", G_CALLBACK (on_feed_changed),
+                                          ev);
+  g_object_set_data_full (G_OBJECT (server), events_key, ev, events_free);
+
+  soup_server_add_websocket_handler (sa_registry_server_get_soup_server (server),
+                                     "/api/v1/events", NULL, NULL, websocket_callback, ev, NULL);
+}
