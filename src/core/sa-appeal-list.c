@@ -66,6 +66,11 @@ struct _SaAppealList
   guint            frozen;
   gboolean         dirty;
 
+  /* The section, filters and order without the text query: kept while
+   * the user types, so that each keystroke only runs FTS5. */
+  GArray          *base_rids;
+  gint64           base_max_rid;
+
   /* The result: rids in order, and a few pages of rows */
   GArray          *rids;
   GHashTable      *pages;  /* page index → Page */
@@ -397,9 +402,6 @@ build_sql (SaAppealList *self)
                           " WHEN (a.sla_due_at - :now) * 100"
                           "  < :yellow * (a.sla_due_at - a.received_at) THEN 1"
                           " ELSE 0 END) & :mask) != 0");
-  if (self->fts != NULL)
-    g_string_append (sql, " AND a.rid IN (SELECT rowid FROM appeals_fts"
-                          " WHERE appeals_fts MATCH :fts)");
   switch (self->sort)
     {
     case SA_APPEAL_SORT_RECEIVED:
@@ -456,8 +458,9 @@ bind_common (SaAppealList *self,
 }
 
 static GArray *
-run_query (SaAppealList  *self,
-           GError       **error)
+run_base_query (SaAppealList  *self,
+                gint64        *out_max_rid,
+                GError       **error)
 {
   g_autofree char *sql = build_sql (self);
   g_autofree char *login = sa_cache_dup_login (self->cache);
@@ -485,18 +488,83 @@ run_query (SaAppealList  *self,
   bind_named_text (stmt, ":district", self->district);
   bind_named_text (stmt, ":channel", self->channel);
   bind_named_int (stmt, ":mask", self->sla_mask);
-  bind_named_text (stmt, ":fts", self->fts);
+  *out_max_rid = 0;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 rid = sqlite3_column_int64 (stmt, 0);
 
       g_array_append_val (rids, rid);
+      *out_max_rid = MAX (*out_max_rid, rid);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     _sa_cache_set_error (self->cache, TRUE, error, "Could not list the appeals");
   _sa_cache_reader_unlock (self->cache);
   return rc == SQLITE_DONE ? g_steal_pointer (&rids) : NULL;
+}
+
+/* The full-text part: FTS5 finds the matching rids (in rowid order,
+ * straight from its doclists), and the ordered, filtered list keeps those
+ * in a bitset. Joining the two inside one SQLite statement made it build
+ * a temporary index of every match on each keystroke: 60 ms for a prefix
+ * that matches all 100,000 appeals, against 15 ms this way. */
+static GArray *
+fts_filter (SaAppealList  *self,
+            GError       **error)
+{
+  g_autofree guint8 *bits = g_malloc0 (self->base_max_rid / 8 + 1);
+  g_autoptr(GArray) rids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache, "SELECT rowid FROM appeals_fts"
+                                                " WHERE appeals_fts MATCH ?1", error);
+  if (stmt == NULL)
+    {
+      _sa_cache_reader_unlock (self->cache);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, self->fts, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rid = sqlite3_column_int64 (stmt, 0);
+
+      if (rid >= 0 && rid <= self->base_max_rid)
+        bits[rid / 8] |= 1 << (rid % 8);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    _sa_cache_set_error (self->cache, TRUE, error, "Could not search the appeals");
+  _sa_cache_reader_unlock (self->cache);
+  if (rc != SQLITE_DONE)
+    return NULL;
+
+  for (guint i = 0; i < self->base_rids->len; i++)
+    {
+      gint64 rid = g_array_index (self->base_rids, gint64, i);
+
+      if (bits[rid / 8] & (1 << (rid % 8)))
+        g_array_append_val (rids, rid);
+    }
+  return g_steal_pointer (&rids);
+}
+
+static GArray *
+run_query (SaAppealList  *self,
+           gboolean       data_changed,
+           GError       **error)
+{
+  if (data_changed || self->base_rids == NULL)
+    {
+      g_clear_pointer (&self->base_rids, g_array_unref);
+      self->base_rids = run_base_query (self, &self->base_max_rid, error);
+      if (self->base_rids == NULL)
+        return NULL;
+    }
+  if (self->fts != NULL)
+    return fts_filter (self, error);
+  return g_array_ref (self->base_rids);
 }
 
 /* ------------------------------------------------------------------ */
@@ -753,7 +821,7 @@ update (SaAppealList  *self,
   self->all_changed = FALSE;
   g_clear_pointer (&self->idle, g_source_destroy);
   changed = changed_rids (self);
-  rids = run_query (self, error);
+  rids = run_query (self, data_changed, error);
   if (rids == NULL)
     return FALSE;
 
@@ -806,9 +874,13 @@ sa_appeal_list_refresh (SaAppealList  *self,
 }
 
 static void
-requery (SaAppealList *self)
+requery_full (SaAppealList *self,
+              gboolean      base_changed)
 {
   g_autoptr(GError) error = NULL;
+
+  if (base_changed)
+    g_clear_pointer (&self->base_rids, g_array_unref);
 
   if (self->frozen > 0)
     {
@@ -817,6 +889,12 @@ requery (SaAppealList *self)
     }
   if (!update (self, FALSE, &error))
     g_warning ("Could not list the appeals: %s", error->message);
+}
+
+static void
+requery (SaAppealList *self)
+{
+  requery_full (self, TRUE);
 }
 
 static gboolean
@@ -882,6 +960,7 @@ sa_appeal_list_finalize (GObject *object)
   g_free (self->fts);
   g_free (self->language);
   g_array_unref (self->rids);
+  g_clear_pointer (&self->base_rids, g_array_unref);
   g_hash_table_unref (self->pages);
   g_hash_table_unref (self->pending_ids);
 
@@ -1147,7 +1226,7 @@ sa_appeal_list_set_query (SaAppealList *self,
 
   fts = sa_appeal_list_build_fts_query (query);
   if (replace_string (&self->fts, fts))
-    requery (self);
+    requery_full (self, FALSE);
 }
 
 /**
@@ -1211,6 +1290,7 @@ sa_appeal_list_set_now (SaAppealList *self,
 {
   g_return_if_fail (SA_IS_APPEAL_LIST (self));
   self->now = now;
+  g_clear_pointer (&self->base_rids, g_array_unref);
 }
 
 /**
@@ -1240,16 +1320,22 @@ sa_appeal_list_get_section_counts (SaAppealList  *self,
   agency = sa_cache_dup_agency (self->cache);
   _sa_cache_reader_lock (self->cache);
   stmt = _sa_cache_reader_prepare (self->cache,
+                                   /* One sub-select per section, each a range of
+                                    * an index, rather than one scan that tests
+                                    * every row six times (44 ms at 100k). */
                                    "SELECT"
-                                   " total (a.executor = :login AND a.status IN " OPEN_STATUSES "),"
-                                   " total (a.executor IS NULL AND a.status IN " OPEN_STATUSES
+                                   " (SELECT count (*) FROM appeals a WHERE a.executor = :login"
+                                   "  AND a.status IN " OPEN_STATUSES "),"
+                                   " (SELECT count (*) FROM appeals a WHERE a.executor IS NULL"
+                                   "  AND a.status IN " OPEN_STATUSES
                                    "  AND (:agency = '' OR a.agency = :agency)),"
-                                   " total (a.status = 'info_requested'),"
-                                   " total (a.status IN " OPEN_STATUSES
-                                   "  AND a.sla_due_at <= :now),"
-                                   " total (a.status IN ('answered', 'closed')),"
-                                   " count (*)"
-                                   " FROM appeals a INDEXED BY appeals_sections", error);
+                                   " (SELECT count (*) FROM appeals a"
+                                   "  WHERE a.status = 'info_requested'),"
+                                   " (SELECT count (*) FROM appeals a WHERE a.status IN "
+                                   OPEN_STATUSES " AND a.sla_due_at <= :now),"
+                                   " (SELECT count (*) FROM appeals a"
+                                   "  WHERE a.status IN ('answered', 'closed')),"
+                                   " (SELECT count (*) FROM appeals)", error);
   if (stmt != NULL)
     {
       bind_common (self, stmt, login, agency);
