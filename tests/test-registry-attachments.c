@@ -76,6 +76,36 @@ make_png (int      width,
   return g_bytes_new_take (buffer, len);
 }
 
+/* A real JPEG, opaque, @width × @height. */
+static GBytes *
+make_jpeg (int width,
+           int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize len = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x99aa33ff);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &len, "jpeg", &error, NULL);
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, len);
+}
+
+static GdkPixbuf *
+decode (GBytes *bytes)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_loader_write_bytes (loader, bytes, &error);
+  g_assert_no_error (error);
+  gdk_pixbuf_loader_close (loader, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gdk_pixbuf_loader_get_pixbuf (loader));
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
 static GBytes *
 make_pdf (void)
 {
@@ -483,22 +513,15 @@ test_thumbnail (Fixture       *f,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) again = NULL;
   g_autoptr(SoupMessageHeaders) headers = NULL;
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) json = NULL;
-  GdkPixbuf *thumb;
+  g_autoptr(GdkPixbuf) thumb = NULL;
   const char *etag;
 
   g_assert_cmpuint (get_raw (f, path, f->heat_token, NULL, &bytes, &headers), ==, 200);
   g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "image/jpeg");
   etag = soup_message_headers_get_one (headers, "ETag");
   g_assert_nonnull (etag);
-  gdk_pixbuf_loader_write_bytes (loader, bytes, &error);
-  g_assert_no_error (error);
-  gdk_pixbuf_loader_close (loader, &error);
-  g_assert_no_error (error);
-  thumb = gdk_pixbuf_loader_get_pixbuf (loader);
-  g_assert_nonnull (thumb);
+  thumb = decode (bytes);
   g_assert_cmpint (gdk_pixbuf_get_width (thumb), ==, 256);
   g_assert_cmpint (gdk_pixbuf_get_height (thumb), ==, 171);
   g_assert_true (g_file_test (cache, G_FILE_TEST_IS_REGULAR));
@@ -510,6 +533,41 @@ test_thumbnail (Fixture       *f,
 
   g_assert_cmpuint (sa_test_get (f->r, pdf_path, f->heat_token, &json), ==, 404);
   g_assert_cmpstr (sa_test_error_code (json), ==, "no_thumbnail");
+}
+
+static void
+test_thumbnail_formats (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* A tall JPEG gets a JPEG thumbnail 256 px high; a PNG with transparency keeps it in a PNG thumbnail; a small image is not enlarged. */
+  g_autoptr(GBytes) jpeg = make_jpeg (300, 900);
+  g_autoptr(GBytes) alpha = make_png (100, 50, TRUE);
+  g_autofree char *jpeg_sha = sha256_of (jpeg);
+  g_autofree char *alpha_sha = sha256_of (alpha);
+  g_autofree char *jpeg_id = appeal_with_file (f, jpeg, "tall.jpg");
+  g_autofree char *alpha_id = appeal_with_file (f, alpha, "logo.png");
+  g_autofree char *jpeg_path = g_strconcat ("/api/v1/attachments/", jpeg_sha, "/thumbnail", NULL);
+  g_autofree char *alpha_path = g_strconcat ("/api/v1/attachments/", alpha_sha, "/thumbnail",
+                                             NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(GdkPixbuf) thumb = NULL;
+
+  g_assert_cmpuint (get_raw (f, jpeg_path, f->heat_token, NULL, &bytes, &headers), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "image/jpeg");
+  thumb = decode (bytes);
+  g_assert_cmpint (gdk_pixbuf_get_width (thumb), ==, 85);
+  g_assert_cmpint (gdk_pixbuf_get_height (thumb), ==, 256);
+  g_clear_object (&thumb);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_clear_pointer (&headers, soup_message_headers_unref);
+
+  g_assert_cmpuint (get_raw (f, alpha_path, f->heat_token, NULL, &bytes, &headers), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "image/png");
+  thumb = decode (bytes);
+  g_assert_true (gdk_pixbuf_get_has_alpha (thumb));
+  g_assert_cmpint (gdk_pixbuf_get_width (thumb), ==, 100);
+  g_assert_cmpint (gdk_pixbuf_get_height (thumb), ==, 50);
 }
 
 static void
@@ -599,6 +657,7 @@ main (int    argc,
   ADD ("attach-op", test_attach_op);
   ADD ("visibility", test_visibility);
   ADD ("thumbnail", test_thumbnail);
+  ADD ("thumbnail-formats", test_thumbnail_formats);
   ADD ("intake", test_intake_attachments);
 
   return g_test_run ();

@@ -363,6 +363,22 @@ test_no_auth (Fixture       *f,
 }
 
 static void
+test_token_revoked (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* A signed-in socket whose token is revoked by logout is closed with 4401 at the next keepalive tick. */
+  g_autoptr(Ws) ws = NULL;
+
+  _sa_registry_events_set_limits (f->r->server, 0, 0, 1, 0);
+  ws = ws_open (f, f->heat_token);
+  g_assert_true (ws_wait_for (ws, "ready", 1, 5000));
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/auth/logout", f->heat_token, NULL, NULL), ==,
+                    200);
+  g_assert_true (wait_until (ws_is_closed, ws, 5000));
+  g_assert_cmpuint (ws->close_code, ==, 4401);
+}
+
+static void
 test_own_agency_change (Fixture       *f,
                         gconstpointer  data)
 {
@@ -606,6 +622,7 @@ main (int    argc,
   ADD ("header-auth", test_header_auth);
   ADD ("message-auth", test_message_auth);
   ADD ("no-auth", test_no_auth);
+  ADD ("token-revoked", test_token_revoked);
   ADD ("own-agency-change", test_own_agency_change);
   ADD ("other-agency-silent", test_other_agency_silent);
   ADD ("coalescing", test_coalescing);

@@ -27,7 +27,12 @@
  * which catches a client that mixed up its files. */
 
 #define THUMBNAIL_SIZE       256
-#define THUMBNAIL_MAX_PIXELS (64 * 1024 * 1024)
+/* libjpeg decodes at 1/2…1/8 scale for a thumbnail; PNG and WebP decode
+ * whole, 4 bytes a pixel, so they get a lower bound. */
+#define JPEG_MAX_PIXELS      (256 * 1000 * 1000)
+#define OTHER_MAX_PIXELS     (32 * 1000 * 1000)
+/* Decodes at a time: each may hold an image of OTHER_MAX_PIXELS. */
+#define THUMBNAIL_THREADS    2
 #define NAME_MAX_CHARS       255
 #define INTAKE_MAX_FILES     20
 #define CACHE_CONTROL        "private, max-age=31536000, immutable"
@@ -508,9 +513,11 @@ on_size_prepared (GdkPixbufLoader *loader,
   Thumb *t = user_data;
   double scale;
 
+  gint64 max_pixels = strcmp (t->loader_type, "jpeg") == 0 ? JPEG_MAX_PIXELS : OTHER_MAX_PIXELS;
+
   /* A decompression bomb (a tiny file that claims 100,000² pixels) is
    * refused before the decoder allocates it. */
-  if (width <= 0 || height <= 0 || (gint64) width * height > THUMBNAIL_MAX_PIXELS)
+  if (width <= 0 || height <= 0 || (gint64) width * height > max_pixels)
     {
       t->too_big = TRUE;
       return;
@@ -592,12 +599,8 @@ make_thumbnail (Thumb   *t,
 }
 
 static void
-thumb_thread (GTask        *task,
-              gpointer      source,
-              gpointer      task_data,
-              GCancellable *cancellable)
+thumb_work (Thumb *t)
 {
-  Thumb *t = task_data;
   g_autoptr(GError) error = NULL;
   char *contents = NULL;
   gsize len = 0;
@@ -622,6 +625,18 @@ thumb_thread (GTask        *task,
   if (!write_atomically (t->thumb_path, g_bytes_get_data (t->thumb, NULL),
                          g_bytes_get_size (t->thumb), FALSE, &error))
     g_warning ("Cannot cache a thumbnail: %s", error->message);
+}
+
+/* Runs on the thumbnail pool; GTask takes the answer to the main loop. */
+static void
+thumb_pool_func (gpointer data,
+                 gpointer user_data)
+{
+  GTask *task = data;
+
+  thumb_work (g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -651,8 +666,9 @@ thumbnail_handler (SaRequest *req)
   g_autofree char *content_type = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *etag = NULL;
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
   const char *loader_type;
+  static GThreadPool *pool;
   gint64 size = 0;
   Thumb *t;
 
@@ -682,11 +698,15 @@ thumbnail_handler (SaRequest *req)
   t->thumb_path = blob_path (dir, req->param, ".thumb");
   t->loader_type = g_strdup (loader_type);
 
+  /* Not GTask's shared pool: it would run up to ten large decodes at
+   * once; this one queues them. */
+  if (pool == NULL)
+    pool = g_thread_pool_new (thumb_pool_func, NULL, THUMBNAIL_THREADS, FALSE, NULL);
   sa_request_pause (req);
   task = g_task_new (NULL, NULL, thumb_done, NULL);
   g_task_set_source_tag (task, thumbnail_handler);
   g_task_set_task_data (task, t, (GDestroyNotify) thumb_free);
-  g_task_run_in_thread (task, thumb_thread);
+  g_thread_pool_push (pool, task, NULL);
 }
 
 /* Linking, for the attach op and intake */
