@@ -381,6 +381,20 @@ test_row (Fixture       *f,
   g_assert_cmpstr (sa_appeal_row_get_executor (again), ==, "me");
   g_assert_cmpstr (sa_appeal_row_get_status (again), ==, "in_progress");
 
+  /* Someone else changes it: unread again. */
+  {
+    JsonArray *changes = json_array_new ();
+
+    add_change (changes, "appeal", "a1", appeal_json (&fixtures[0], 2));
+    apply (f->cache, changes);
+    flush ();
+    assert_signals (f, "(0,1,1)");
+    g_clear_object (&again);
+    again = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
+    g_assert_true (sa_appeal_row_get_unread (again));
+    g_assert_true (sa_appeal_row_get_pending (again));
+  }
+
   sa_appeal_list_set_language (f->list, "kk");
   assert_signals (f, "(0,1,1)");
   g_clear_object (&again);
@@ -475,7 +489,8 @@ test_bounded_rows (void)
 
       for (guint i = page * 5000; i < (page + 1) * 5000; i++)
         g_string_append_printf (json,
-                                "%s{\"kind\":\"appeal\",\"id\":\"id-%u\",\"data\":{\"id\":\"id-%u\","
+                                "%s{\"kind\":\"appeal\",\"id\":\"id-%u\","
+                                "\"data\":{\"id\":\"id-%u\","
                                 "\"reg_number\":\"ALA-2026-%06u\",\"status\":\"registered\","
                                 "\"text\":\"Обращение номер %u\",\"version\":1,"
                                 "\"received_at\":\"2026-01-01T10:00:00+05:00\","

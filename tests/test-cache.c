@@ -949,6 +949,48 @@ test_reset_keeps_outbox (Fixture       *f,
   g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
 }
 
+static void
+test_outbox_order (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* Ops come out in the order made, across appeals and a restart; failures keep them queued. */
+  g_autofree char *a = local_op (f->cache, ID1, "comment", args1 ("text", "раз"));
+  g_autofree char *b = local_op (f->cache, ID2, "take", NULL);
+  g_autofree char *c = local_op (f->cache, ID1, "comment", args1 ("text", "три"));
+  const char *sent[] = { a, b, NULL };
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  SaOutboxEntry *e;
+
+  g_assert_finalize_object (f->cache);
+  f->cache = sa_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID2, &keep), "executor"), ==,
+                   "me");
+
+  first = sa_cache_get_unsynced_ops (f->cache, 2, &error);
+  g_assert_cmpuint (first->len, ==, 2);
+  g_assert_cmpstr (((SaOutboxEntry *) first->pdata[0])->op_id, ==, a);
+  g_assert_cmpstr (((SaOutboxEntry *) first->pdata[1])->op_id, ==, b);
+  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
+  g_assert_true (sa_cache_mark_op_failed (f->cache, b, "HTTP 503", &error));
+  g_assert_no_error (error);
+
+  all = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  g_assert_cmpuint (all->len, ==, 3);
+  e = all->pdata[1];
+  g_assert_cmpstr (e->op_id, ==, b);
+  g_assert_cmpint (e->state, ==, SA_OP_SENT);
+  g_assert_cmpuint (e->attempts, ==, 1);
+  g_assert_cmpstr (e->last_error, ==, "HTTP 503");
+  e = all->pdata[2];
+  g_assert_cmpstr (e->op_id, ==, c);
+  g_assert_cmpint (e->base_version, ==, 2);
+  g_assert_cmpint (e->state, ==, SA_OP_PENDING);
+}
+
 static GThread *main_thread;
 
 static void
@@ -1021,6 +1063,7 @@ main (int    argc,
   ADD ("outbox/rejected", test_outbox_rejected);
   ADD ("outbox/undo", test_outbox_undo);
   ADD ("outbox/applied", test_outbox_applied);
+  ADD ("outbox/order-restart-failure", test_outbox_order);
   ADD ("outbox/async", test_async);
 #undef ADD
 
