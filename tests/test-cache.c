@@ -538,7 +538,8 @@ test_fts_case (Fixture       *f,
                gconstpointer  data)
 {
   /* Capitals find small letters in Russian and Kazakh, Kazakh letters included. */
-  A a3 = { ID3, "ALA-2026-000200", .text = "ӘҒҚҢӨҰҮҺІ әріптер: өзен, ұя, үй, һ, іні" };
+  A a3 = { ID3, "ALA-2026-000200", .name = "Семёнов Пётр",
+           .text = "ӘҒҚҢӨҰҮҺІ әріптер: өзен, ұя, үй, һ, іні; ёлка во дворе, иод" };
 
   apply_appeals (f->cache, 11, &a3, NULL);
   assert_finds (f->cache, "ҚАЗАҚ", ID1);
@@ -549,6 +550,11 @@ test_fts_case (Fixture       *f,
   assert_finds (f->cache, "ӨЗЕН ҰЯ ҮЙ ІНІ", ID3);
   /* Kazakh letters are letters of their own, not Russian look-alikes. */
   assert_finds (f->cache, "казак", NULL);
+  /* ё and е are one letter for search, both ways; й stays й. */
+  assert_finds (f->cache, "Семенов", ID3);
+  assert_finds (f->cache, "ЕЛКА", ID3);
+  assert_finds (f->cache, "иод", ID3);
+  assert_finds (f->cache, "йод", NULL);
 }
 
 static void

@@ -117,13 +117,13 @@ static const char * const migrations[] = {
   " last_error TEXT, error_code TEXT, conflict_json TEXT,"
   " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
   "CREATE INDEX outbox_by_appeal ON outbox (appeal_id, seq);"
-  /* remove_diacritics 2: SQLite's unicode61 only strips Latin marks, so
-   * Cyrillic (ё, й) and the Kazakh letters stay as they are while Latin
-   * addresses still match without accents; see docs/cache.md. */
+  /* unicode61 with remove_diacritics 2 strips only Latin marks, so й and
+   * the Kazakh letters stay letters of their own while Latin addresses
+   * match without accents; sa_unicode61 adds ё = е. See docs/cache.md. */
   "CREATE VIRTUAL TABLE appeals_fts USING fts5 ("
   " reg_number, applicant_name, address_text, text,"
   " content = 'appeals', content_rowid = 'rid',"
-  " tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');"
+  " tokenize = 'sa_unicode61 remove_diacritics 2', prefix = '1 2 3');"
   "CREATE TRIGGER appeals_fts_insert AFTER INSERT ON appeals BEGIN"
   " INSERT INTO appeals_fts (rowid, reg_number, applicant_name, address_text, text)"
   " VALUES (new.rid, new.reg_number, new.applicant_name, new.address_text, new.text);"
@@ -277,6 +277,121 @@ finalize_stmt (gpointer data)
   sqlite3_finalize (data);
 }
 
+/* The FTS5 tokenizer "sa_unicode61": unicode61 (same arguments), then ё
+ * folded to е, as Russian writers mostly leave out the dots ("Семенов"
+ * must find "Семёнов"). Both letters are two bytes in UTF-8, so offsets
+ * stay right. Registered on each connection before the schema is used. */
+
+typedef struct
+{
+  fts5_tokenizer  inner_api;
+  Fts5Tokenizer  *inner;
+} FoldTokenizer;
+
+typedef struct
+{
+  void *ctx;
+  int (*token) (void *, int, const char *, int, int, int);
+} FoldCall;
+
+static int
+fold_create (void           *user_data,
+             const char    **argv,
+             int             argc,
+             Fts5Tokenizer **out)
+{
+  fts5_api *api = user_data;
+  FoldTokenizer *tok = g_new0 (FoldTokenizer, 1);
+  void *inner_data = NULL;
+  int rc;
+
+  rc = api->xFindTokenizer (api, "unicode61", &inner_data, &tok->inner_api);
+  if (rc == SQLITE_OK)
+    rc = tok->inner_api.xCreate (inner_data, argv, argc, &tok->inner);
+  if (rc != SQLITE_OK)
+    {
+      g_free (tok);
+      return rc;
+    }
+  *out = (Fts5Tokenizer *) tok;
+  return SQLITE_OK;
+}
+
+static void
+fold_delete (Fts5Tokenizer *t)
+{
+  FoldTokenizer *tok = (FoldTokenizer *) t;
+
+  tok->inner_api.xDelete (tok->inner);
+  g_free (tok);
+}
+
+static int
+fold_token (void       *data,
+            int         flags,
+            const char *token,
+            int         n,
+            int         start,
+            int         end)
+{
+  FoldCall *call = data;
+  char stack[128];
+  char *buf;
+  int rc;
+
+  if (n < 2 || memchr (token, 0xD1, n) == NULL)
+    return call->token (call->ctx, flags, token, n, start, end);
+  buf = n <= (int) sizeof stack ? stack : g_malloc (n);
+  memcpy (buf, token, n);
+  for (int i = 0; i + 1 < n; i++)
+    if ((guchar) buf[i] == 0xD1 && (guchar) buf[i + 1] == 0x91)  /* ё */
+      {
+        buf[i] = (char) 0xD0;  /* е */
+        buf[i + 1] = (char) 0xB5;
+      }
+  rc = call->token (call->ctx, flags, buf, n, start, end);
+  if (buf != stack)
+    g_free (buf);
+  return rc;
+}
+
+static int
+fold_tokenize (Fts5Tokenizer *t,
+               void          *ctx,
+               int            flags,
+               const char    *text,
+               int            n,
+               int          (*token) (void *, int, const char *, int, int, int))
+{
+  FoldTokenizer *tok = (FoldTokenizer *) t;
+  FoldCall call = { ctx, token };
+
+  return tok->inner_api.xTokenize (tok->inner, &call, flags, text, n, fold_token);
+}
+
+static gboolean
+register_tokenizer (Conn    *c,
+                    GError **error)
+{
+  static fts5_tokenizer fold = { fold_create, fold_delete, fold_tokenize };
+  fts5_api *api = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (c->db, "SELECT fts5 (?1)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_pointer (stmt, 1, &api, "fts5_api_ptr", NULL);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (api == NULL ||
+      api->xCreateTokenizer (api, "sa_unicode61", api, &fold, NULL) != SQLITE_OK)
+    {
+      set_db_error (c->db, error, "This SQLite has no FTS5");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 conn_open (Conn        *c,
            const char  *path,
@@ -302,7 +417,7 @@ conn_open (Conn        *c,
     return FALSE;
   /* 16 MB of page cache (the default is 2 MB): a feed page touches
    * several indexes and the FTS5 index of 100,000 appeals. */
-  if (!conn_exec (c, "PRAGMA cache_size = -16384", error))
+  if (!conn_exec (c, "PRAGMA cache_size = -16384", error) || !register_tokenizer (c, error))
     return FALSE;
   if (reader)
     return conn_exec (c, "PRAGMA query_only = ON", error);
