@@ -1441,7 +1441,7 @@ rebuild_appeal (SaCache     *self,
   gboolean conflict = FALSE, rejected = FALSE;
   guint overlaid = 0;
   SaOfflineState state;
-  gint64 server_version;
+  gint64 server_version = 0;
   int rc;
 
   if (!load_row (c, appeal_id, &info, error))
