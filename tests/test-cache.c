@@ -1042,6 +1042,50 @@ test_async (Fixture       *f,
   g_signal_handler_disconnect (f->cache, id);
 }
 
+static void
+on_ready (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+test_async_open_undo (Fixture       *f,
+                      gconstpointer  data)
+{
+  /* Opening and undoing off the main thread give the same results as the sync calls. */
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) undone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *op = local_op (f->cache, ID1, "set_priority", args1 ("priority", "critical"));
+  g_autofree char *other_path = g_build_filename (f->dir, "other", "cache.db", NULL);
+  SaCache *other;
+
+  sa_cache_open_async (other_path, NULL, on_ready, &opened);
+  other = sa_cache_open_finish (wait_for (&opened), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sa_cache_get_schema_version (other), ==, 1);
+  g_assert_cmpint (sa_cache_get_cursor (other), ==, 0);
+  g_assert_finalize_object (other);
+
+  sa_cache_undo_op_async (f->cache, op, NULL, on_ready, &undone);
+  g_assert_true (sa_cache_undo_op_finish (f->cache, wait_for (&undone), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
+                   "normal");
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1071,6 +1115,7 @@ main (int    argc,
   ADD ("outbox/applied", test_outbox_applied);
   ADD ("outbox/order-restart-failure", test_outbox_order);
   ADD ("outbox/async", test_async);
+  ADD ("outbox/async-open-undo", test_async_open_undo);
 #undef ADD
 
   return g_test_run ();
