@@ -703,9 +703,10 @@ static void
 test_outbox_durable (Fixture       *f,
                      gconstpointer  data)
 {
-  /* A local op's commit syncs the WAL (synchronous=FULL); a feed page's does not. */
+  /* Local ops and "sent" marks sync the WAL at commit (synchronous=FULL); feed pages do not. */
   A a2v2 = { ID2, "ALA-2026-000124", .status = "in_progress", .version = 2 };
   g_autofree char *op = NULL;
+  const char *sent[] = { NULL, NULL };
   gint before;
 
   before = g_atomic_int_get (&wal_syncs);
@@ -719,6 +720,12 @@ test_outbox_durable (Fixture       *f,
   /* And back to durable for the next edit. */
   g_clear_pointer (&op, g_free);
   op = local_op (f->cache, ID2, "take", NULL);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);
+
+  /* "Sent" is durable too: after a crash a pushed op must not look undoable. */
+  before = g_atomic_int_get (&wal_syncs);
+  sent[0] = op;
+  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, NULL));
   g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);
 }
 

@@ -1944,8 +1944,9 @@ sa_cache_list_outbox (SaCache  *self,
  * @op_ids: (array zero-terminated=1): the operations about to be pushed
  * @error: return location for a #GError
  *
- * Counts an attempt for each; a sent operation can no longer be undone,
- * since the registry may have applied it.
+ * Counts an attempt for each, durably (`synchronous=FULL`), before the
+ * push: a sent operation can no longer be undone, since the registry may
+ * have applied it.
  *
  * Returns: %TRUE on success
  */
@@ -1962,7 +1963,9 @@ sa_cache_mark_ops_sent (SaCache             *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  ok = begin (c, FALSE, error);
+  /* Durable: after a crash an op must not look unsent (and undoable)
+   * when the registry may have applied it. */
+  ok = begin (c, TRUE, error);
   for (guint i = 0; ok && op_ids[i] != NULL; i++)
     {
       sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox SET state = 1,"
@@ -1978,9 +1981,9 @@ sa_cache_mark_ops_sent (SaCache             *self,
         }
     }
   if (ok)
-    ok = commit (c, FALSE, error);
+    ok = commit (c, TRUE, error);
   else
-    rollback (c, FALSE);
+    rollback (c, TRUE);
   g_mutex_unlock (&c->lock);
   return ok;
 }
