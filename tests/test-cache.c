@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -323,6 +325,24 @@ count_sql (const char *path,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return n;
+}
+
+/* Read-write: the first reader after a kill may have to recover the WAL. */
+static char *
+text_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
 }
 
 static void
@@ -1093,10 +1113,131 @@ test_async_open_undo (Fixture       *f,
   g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Killed at random points */
+
+/* The child: local edits and feed pages in a loop on @path, printing each
+ * op_id once sa_cache_apply_local_op_sync() has returned it. */
+static int
+kill_child (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaCache) cache = sa_cache_open (path, &error);
+  A a1 = { ID1, "ALA-2026-000123" };
+  A a2 = { ID2, "ALA-2026-000124" };
+
+  if (cache == NULL)
+    g_error ("child: %s", error->message);
+  for (guint n = 0; ; n++)
+    {
+      g_autoptr(JsonObject) args = args1 ("text", "правка");
+      g_autofree char *op = NULL;
+
+      if (n % 4 == 3)
+        {
+          apply_appeals (cache, n, &a1, &a2, NULL);
+          continue;
+        }
+      op = sa_cache_apply_local_op_sync (cache, n % 2 ? ID1 : ID2, "comment", args, &error);
+      if (op == NULL)
+        g_error ("child: %s", error->message);
+      printf ("%s\n", op);
+      fflush (stdout);
+    }
+  return 0;
+}
+
+static guint
+pending_history_items (SaCache    *cache,
+                       const char *id)
+{
+  g_autoptr(JsonNode) node = sa_cache_get_appeal (cache, id, NULL);
+  JsonArray *history = json_object_get_array_member (json_node_get_object (node), "history");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    n += json_object_get_boolean_member_with_default (json_array_get_object_element (history, i),
+                                                      "pending", FALSE);
+  return n;
+}
+
+static void
+test_killed (Fixture       *f,
+             gconstpointer  data)
+{
+  /* Killed with SIGKILL at 200 random points, the cache stays sound and keeps every acknowledged op. */
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *exe = g_test_get_filename (G_TEST_BUILT, "test-cache", NULL);
+  guint rounds = g_test_slow () ? 500 : 200;
+
+  g_assert_finalize_object (f->cache);
+  f->cache = NULL;
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                                       exe, "--kill-child", f->path, NULL);
+      g_autoptr(GDataInputStream) in = NULL;
+      g_autoptr(GPtrArray) entries = NULL;
+      g_autoptr(SaCache) cache = NULL;
+      GHashTableIter iter;
+      gpointer key;
+      guint per_appeal[2] = { 0, 0 };
+      char *line;
+
+      g_assert_no_error (error);
+      g_usleep (g_test_rand_int_range (2000, 40000));
+      g_subprocess_send_signal (child, SIGKILL);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_subprocess_get_if_exited (child) &&
+                      g_subprocess_get_exit_status (child) != 0);
+
+      /* Only whole lines were acknowledged. */
+      in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+      while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL)
+        if (g_uuid_string_is_valid (line))
+          g_hash_table_add (acked, line);
+        else
+          g_free (line);
+
+      {
+        g_autofree char *check = text_sql (f->path, "PRAGMA integrity_check");
+
+        g_assert_cmpstr (check, ==, "ok");
+      }
+      cache = sa_cache_open (f->path, &error);
+      g_assert_no_error (error);
+      entries = outbox (cache);
+      {
+        g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+
+        for (guint i = 0; i < entries->len; i++)
+          {
+            SaOutboxEntry *e = entries->pdata[i];
+
+            g_hash_table_add (present, e->op_id);
+            per_appeal[g_str_equal (e->appeal_id, ID1) ? 0 : 1]++;
+          }
+        g_hash_table_iter_init (&iter, acked);
+        while (g_hash_table_iter_next (&iter, &key, NULL))
+          g_assert_true (g_hash_table_contains (present, key));
+      }
+      /* Each appeal shows exactly its outbox entries on top. */
+      g_assert_cmpuint (pending_history_items (cache, ID1), ==, per_appeal[0]);
+      g_assert_cmpuint (pending_history_items (cache, ID2), ==, per_appeal[1]);
+    }
+  g_test_message ("%u ops acknowledged across %u kills", g_hash_table_size (acked), rounds);
+  g_assert_cmpuint (g_hash_table_size (acked), >, 0);
+  f->cache = sa_cache_open (f->path, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  if (argc == 3 && g_str_equal (argv[1], "--kill-child"))
+    return kill_child (argv[2]);
   g_test_init (&argc, &argv, NULL);
   main_thread = g_thread_self ();
   install_shim ();
@@ -1123,6 +1264,7 @@ main (int    argc,
   ADD ("outbox/order-restart-failure", test_outbox_order);
   ADD ("outbox/async", test_async);
   ADD ("outbox/async-open-undo", test_async_open_undo);
+  ADD ("outbox/killed-at-random", test_killed);
 #undef ADD
 
   return g_test_run ();
