@@ -479,6 +479,36 @@ test_coalescing (Fixture       *f,
   g_assert_cmpint (sa_test_member_int (last_of_type (ws, "changes"), "seq"), ==, feed_head (f));
 }
 
+static void
+test_reading_client_kept (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* A client that reads (its libsoup answers the keepalive Pings) keeps its socket, though it never writes and gets more than the unread bound in total. */
+  g_autoptr(Ws) ws = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  const char *id;
+  gint64 version;
+
+  /* The first Ping may come up to 2 s late (whole-second timers): the
+   * bound leaves room for 2 s of hints, not for all of them. */
+  _sa_registry_events_set_limits (f->r->server, 0, 10, 1, 600);
+  ws = ws_open (f, f->heat_token);
+  g_assert_true (ws_wait_for (ws, "ready", 1, 5000));
+  appeal = intake (f, "heating.no-heat", 51);
+  id = sa_test_member_string (appeal, "id");
+  version = sa_test_member_int (appeal, "version");
+  for (guint i = 0; i < 24; i++)
+    {
+      comment_ops (f, f->heat_token, id, version++, 1);
+      spin (200);
+    }
+  /* 24 hints of ~31 bytes and some pings: over 600 bytes, in 5 s (> 3 keepalive periods). */
+  g_assert_cmpuint (count_type (ws, "changes"), >=, 22);
+  g_assert_cmpuint (count_type (ws, "ping"), >=, 3);
+  g_assert_false (ws->closed);
+  g_assert_cmpuint (sa_registry_server_get_open_websockets (f->r->server), ==, 1);
+}
+
 /* A WebSocket client made by hand on a plain socket, so that it can
  * stop reading, which libsoup's client never does. */
 typedef struct
@@ -627,6 +657,7 @@ main (int    argc,
   ADD ("other-agency-silent", test_other_agency_silent);
   ADD ("coalescing", test_coalescing);
   ADD ("slow-client-dropped", test_slow_client_dropped);
+  ADD ("reading-client-kept", test_reading_client_kept);
 
   return g_test_run ();
 }
