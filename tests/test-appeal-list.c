@@ -271,6 +271,17 @@ test_sort (Fixture       *f,
   assert_ids (f->list, "a6 a2 a8 a5 a7 a4 a1 a3");
   sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_DEADLINE);
   assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+
+  /* An appeal's position is found without building rows. */
+  {
+    guint pos = 0;
+
+    g_assert_true (sa_appeal_list_find (f->list, "a4", &pos));
+    g_assert_cmpuint (pos, ==, 4);
+    sa_appeal_list_set_category (f->list, "water");
+    g_assert_false (sa_appeal_list_find (f->list, "a4", &pos));
+    g_assert_false (sa_appeal_list_find (f->list, "nope", NULL));
+  }
 }
 
 static void

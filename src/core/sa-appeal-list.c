@@ -1352,3 +1352,47 @@ sa_appeal_list_get_section_counts (SaAppealList  *self,
   _sa_cache_reader_unlock (self->cache);
   return ok;
 }
+
+/**
+ * sa_appeal_list_find:
+ * @self: a #SaAppealList
+ * @appeal_id: an appeal's UUID
+ * @out_position: (out) (optional): where it is
+ *
+ * Finds an appeal's position without building rows, e.g. to keep the
+ * selection on it after the order changed, or to show an appeal a
+ * notification named.
+ *
+ * Returns: %TRUE if the list shows the appeal
+ */
+gboolean
+sa_appeal_list_find (SaAppealList *self,
+                     const char   *appeal_id,
+                     guint        *out_position)
+{
+  sqlite3_stmt *stmt;
+  gint64 rid = -1;
+
+  g_return_val_if_fail (SA_IS_APPEAL_LIST (self), FALSE);
+  g_return_val_if_fail (appeal_id != NULL, FALSE);
+
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache, "SELECT rid FROM appeals WHERE id = ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        rid = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  _sa_cache_reader_unlock (self->cache);
+
+  for (guint i = 0; rid >= 0 && i < self->rids->len; i++)
+    if (g_array_index (self->rids, gint64, i) == rid)
+      {
+        if (out_position != NULL)
+          *out_position = i;
+        return TRUE;
+      }
+  return FALSE;
+}

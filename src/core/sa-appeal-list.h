@@ -77,6 +77,9 @@ gboolean        sa_appeal_list_refresh           (SaAppealList        *self,
 gboolean        sa_appeal_list_get_section_counts (SaAppealList       *self,
                                                   guint                counts[SA_APPEAL_N_SECTIONS],
                                                   GError             **error);
+gboolean        sa_appeal_list_find              (SaAppealList        *self,
+                                                  const char          *appeal_id,
+                                                  guint               *out_position);
 char           *sa_appeal_list_build_fts_query   (const char          *text);
 
 G_END_DECLS
