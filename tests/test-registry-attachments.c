@@ -348,6 +348,17 @@ test_too_big (Fixture       *f,
   g_assert_cmpuint (put_file (f, f->heat_token, sha, "application/pdf", bytes, &json), ==, 413);
   g_assert_cmpstr (sa_test_error_code (json), ==, "too_large");
   g_clear_pointer (&json, json_node_unref);
+  /* Answered by the early handler, from the Content-Length, not after reading the body. */
+  {
+    g_autofree char *uri = g_strconcat (f->r->base, "/metrics", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+    g_autoptr(GBytes) metrics = sa_test_send (f->r->session, msg);
+    g_autofree char *text = g_strndup (g_bytes_get_data (metrics, NULL),
+                                       g_bytes_get_size (metrics));
+
+    g_assert_nonnull (strstr (text,
+                              "sa_registry_requests_total{route=\"early\",status=\"413\"} 1"));
+  }
 
   exact = g_bytes_new_from_bytes (bytes, 0, SA_REGISTRY_MAX_ATTACHMENT);
   exact_sha = sha256_of (exact);
@@ -624,7 +635,8 @@ test_intake_attachments (Fixture       *f,
   sqlite3_reset (stmt);
 
   json_object_set_string_member (json_array_get_object_element (list, 1), "sha256",
-                                 "1111111111111111111111111111111111111111111111111111111111111111");
+                                 "11111111111111111111111111111111"
+                                 "11111111111111111111111111111111");
   g_free (body);
   body = _sa_registry_json_to_string (node);
   g_assert_cmpuint (sa_test_post (f->r, "/api/v1/intake", f->operator_token, body, &json), ==,
