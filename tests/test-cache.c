@@ -442,6 +442,25 @@ test_open_schema (Fixture       *f,
 }
 
 static void
+test_delete (Fixture       *f,
+             gconstpointer  data)
+{
+  /* Sign-out removes the database, its WAL files and the account directory. */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+
+  g_assert_finalize_object (f->cache);
+  g_assert_true (sa_cache_delete (f->path, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (sa_cache_delete (f->path, &error));
+  f->cache = sa_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 0);
+}
+
+static void
 test_default_path (void)
 {
   /* Each account gets its own cache under the data dir, with no login in the path. */
@@ -1246,6 +1265,7 @@ main (int    argc,
                                   fixture_teardown)
   ADD ("open/schema", test_open_schema);
   g_test_add_func ("/sa/cache/open/default-path", test_default_path);
+  ADD ("open/delete", test_delete);
   ADD ("feed/page", test_feed_page);
   ADD ("feed/page-is-atomic", test_feed_page_atomic);
   ADD ("feed/pending-stays-on-top", test_feed_keeps_pending_on_top);

@@ -734,6 +734,44 @@ sa_cache_open_finish (GAsyncResult  *result,
 }
 
 /**
+ * sa_cache_delete:
+ * @path: a cache file no #SaCache has open any more
+ * @error: return location for a #GError
+ *
+ * Removes the account's cache at sign-out: the database, its `-wal` and
+ * `-shm` files and, when empty, the account's directory. A missing
+ * file is no error.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_cache_delete (const char  *path,
+                 GError     **error)
+{
+  static const char * const suffixes[] = { "-wal", "-shm", "-journal", "" };
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED,
+                       "Could not remove %s: %s", file, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  dir = g_path_get_dirname (path);
+  g_rmdir (dir);
+  return TRUE;
+}
+
+/**
  * sa_cache_get_path:
  * @self: a #SaCache
  *

@@ -116,6 +116,8 @@ void            sa_cache_open_async          (const char           *path,
                                               gpointer              user_data);
 SaCache        *sa_cache_open_finish         (GAsyncResult         *result,
                                               GError              **error);
+gboolean        sa_cache_delete              (const char           *path,
+                                              GError              **error);
 const char     *sa_cache_get_path            (SaCache              *self);
 guint           sa_cache_get_schema_version  (SaCache              *self);
 
