@@ -113,12 +113,13 @@ write_atomically (const char    *path,
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *tmp = g_build_filename (dir, ".upload-XXXXXX", NULL);
   gsize done = 0;
+  gboolean ok;
+  int saved = 0;
   int fd;
 
   if (g_mkdir_with_parents (dir, 0750) != 0)
     {
-      int saved = errno;
-
+      saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "Cannot create %s: %s", dir, g_strerror (saved));
       return FALSE;
@@ -126,8 +127,7 @@ write_atomically (const char    *path,
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
   if (fd < 0)
     {
-      int saved = errno;
-
+      saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "Cannot create a file in %s: %s", dir, g_strerror (saved));
       return FALSE;
@@ -142,13 +142,21 @@ write_atomically (const char    *path,
         break;
       done += n;
     }
-  if (done < len || (durable && fsync (fd) != 0) || close (fd) != 0 ||
-      g_rename (tmp, path) != 0)
+  ok = done == len && (!durable || fsync (fd) == 0);
+  if (!ok)
+    saved = errno != 0 ? errno : EIO;
+  if (close (fd) != 0 && ok)
     {
-      int saved = errno;
-
-      if (done < len)
-        close (fd);
+      ok = FALSE;
+      saved = errno;
+    }
+  if (ok && g_rename (tmp, path) != 0)
+    {
+      ok = FALSE;
+      saved = errno;
+    }
+  if (!ok)
+    {
       g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "Cannot write %s: %s", path, g_strerror (saved));
