@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "sa-appeal-list.h"
 #include "sa-appeal-row-private.h"
@@ -478,6 +479,34 @@ test_items_changed (Fixture       *f,
 }
 
 static void
+test_reads_during_write (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* The list reads the last commit at once while another connection holds a write transaction. */
+  g_autofree char *path = g_build_filename (f->dir, "cache.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  sqlite3 *db = NULL;
+  gint64 start;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  /* (Not appeals itself: its FTS triggers need the cache's tokenizer.) */
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE; DELETE FROM appeal_docs;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  start = g_get_monotonic_time ();
+  sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_RECEIVED);
+  g_assert_true (sa_appeal_list_refresh (f->list, &error));
+  g_assert_no_error (error);
+  assert_ids (f->list, "a6 a8 a2 a1 a7 a4 a3 a5");
+  appeal = sa_cache_get_appeal (f->cache, "a1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (appeal);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
 test_bounded_rows (void)
 {
   /* Scrolling through 100,000 appeals never keeps more than a few pages of rows alive. */
@@ -559,6 +588,7 @@ main (int    argc,
   ADD ("filters", test_filters);
   ADD ("row", test_row);
   ADD ("items-changed", test_items_changed);
+  ADD ("reads-during-write", test_reads_during_write);
 #undef ADD
   g_test_add_func ("/sa/appeal-list/bounded-rows", test_bounded_rows);
 
