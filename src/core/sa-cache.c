@@ -1976,6 +1976,66 @@ sa_cache_list_outbox (SaCache  *self,
   return entries;
 }
 
+static gboolean
+mark_sent (Conn        *c,
+           const char  *op_id,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox SET state = 1, attempts = attempts + 1,"
+                                        " updated_at = ?2 WHERE op_id = ?1 AND state IN (0, 1)",
+                                     error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (c, stmt, error);
+}
+
+/**
+ * sa_cache_begin_push:
+ * @self: a #SaCache
+ * @max: at most this many, 0 for all
+ * @error: return location for a #GError
+ *
+ * The next batch to push: reads the unsynced operations in order and
+ * marks them sent in the same durable transaction, so that the user
+ * cannot undo an operation between the moment the engine read it and
+ * the moment it goes out. The returned entries show the state before
+ * the mark (their `attempts` not yet counted).
+ *
+ * Returns: (transfer full) (element-type SaOutboxEntry): the batch
+ */
+GPtrArray *
+sa_cache_begin_push (SaCache  *self,
+                     guint     max,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  Conn *c;
+  gboolean ok;
+
+  g_return_val_if_fail (SA_IS_CACHE (self), NULL);
+
+  c = &self->writer;
+  g_mutex_lock (&c->lock);
+  if (!begin (c, TRUE, error))
+    {
+      g_mutex_unlock (&c->lock);
+      return NULL;
+    }
+  entries = read_outbox (c, TRUE, max, error);
+  ok = entries != NULL;
+  for (guint i = 0; ok && i < entries->len; i++)
+    ok = mark_sent (c, ((SaOutboxEntry *) entries->pdata[i])->op_id, error);
+  if (ok)
+    ok = commit (c, TRUE, error);
+  else
+    rollback (c, TRUE);
+  g_mutex_unlock (&c->lock);
+  return ok ? g_steal_pointer (&entries) : NULL;
+}
+
 /**
  * sa_cache_mark_ops_sent:
  * @self: a #SaCache
@@ -2005,19 +2065,7 @@ sa_cache_mark_ops_sent (SaCache             *self,
    * when the registry may have applied it. */
   ok = begin (c, TRUE, error);
   for (guint i = 0; ok && op_ids[i] != NULL; i++)
-    {
-      sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox SET state = 1,"
-                                            " attempts = attempts + 1, updated_at = ?2"
-                                            " WHERE op_id = ?1 AND state IN (0, 1)", error);
-
-      ok = stmt != NULL;
-      if (ok)
-        {
-          sqlite3_bind_text (stmt, 1, op_ids[i], -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-          ok = step_done (c, stmt, error);
-        }
-    }
+    ok = mark_sent (c, op_ids[i], error);
   if (ok)
     ok = commit (c, TRUE, error);
   else

@@ -147,6 +147,9 @@ GPtrArray      *sa_cache_get_unsynced_ops    (SaCache              *self,
                                               GError              **error);
 GPtrArray      *sa_cache_list_outbox         (SaCache              *self,
                                               GError              **error);
+GPtrArray      *sa_cache_begin_push          (SaCache              *self,
+                                              guint                 max,
+                                              GError              **error);
 gboolean        sa_cache_mark_ops_sent       (SaCache              *self,
                                               const char * const   *op_ids,
                                               GError              **error);
