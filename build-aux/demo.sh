@@ -77,7 +77,7 @@ echo "Registry: $url (log: $log)"
 # stored once from the demo passwords init printed, read back for each start.
 password=$(secret-tool lookup xdg:schema kz.almaty.SmartAppeals.Demo login "$demo_login" 2>/dev/null || true)
 if [ -z "$password" ]; then
-  password=$(sed -n "s/^ *$demo_login  *[a-z_]*  *\([^ ]*\).*/\1/p" "$data_dir/init.log" | head -n 1)
+  password=$(sed -n "s/^ *$demo_login  *\([^ ]*\).*/\1/p" "$data_dir/init.log" | head -n 1)
   [ -n "$password" ] || password="demo-${demo_login%%.*}"
   printf '%s' "$password" | secret-tool store --label="Smart Appeals demo: $demo_login" \
     xdg:schema kz.almaty.SmartAppeals.Demo login "$demo_login"

@@ -15,7 +15,7 @@ static const char *appeal_json =
   "\"applicant\":{\"name\":\"Айгуль Серикова\",\"iin\":\"900101300017\",\"phone\":\"+77011234567\"},"
   "\"address\":{\"text\":\"проспект Абая, 52, кв. 14\",\"district\":\"almaly\"},"
   "\"history\":[{\"at\":\"2026-11-20T04:30:00Z\",\"actor\":\"operator.ikomek-109\",\"type\":\"registered\"},"
-  "{\"at\":\"2026-11-20T06:00:00Z\",\"actor\":\"executor.other\",\"type\":\"take\"}]}";
+  "{\"at\":\"2026-11-20T06:00:00Z\",\"actor\":\"executor.other\",\"type\":\"taken\"}]}";
 
 static JsonObject *
 parse (const char *json)

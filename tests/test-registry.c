@@ -995,6 +995,65 @@ test_ops_rejections (Fixture       *f,
   g_assert_cmpuint (history_length (stored), ==, 2);
 }
 
+static char *
+days_after (const char *rfc3339,
+            int         days)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (rfc3339, NULL);
+  g_autoptr(GDateTime) later = g_date_time_add_days (t, days);
+
+  return g_date_time_format_iso8601 (later);
+}
+
+static void
+test_ops_extend (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* A supervisor extends the legal deadline within two months with a reason; the event says by when to tell the applicant; beyond the cap or by an executor it is rejected. */
+  g_autoptr(JsonNode) appeal = new_heating_appeal (f, 97);
+  const char *id = sa_test_member_string (appeal, "id");
+  const char *received = sa_test_member_string (appeal, "received_at");
+  g_autofree char *sup = sa_test_login (f->r, "sup.heat");
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", id, NULL);
+  g_autofree char *too_far = days_after (received, 70);
+  g_autofree char *within = days_after (received, 40);
+  g_autofree char *too_far_args = g_strdup_printf ("{\"due_at\":\"%s\",\"reason\":\"x\"}",
+                                                   too_far);
+  g_autofree char *args = g_strdup_printf ("{\"due_at\":\"%s\",\"reason\":\"Нужна экспертиза\"}",
+                                           within);
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(GDateTime) wanted = NULL;
+  JsonArray *history;
+  JsonObject *event, *payload;
+
+  expect_rejected (f, "exec.heat", "extend", id, 1, args, "supervisor_only");
+  expect_rejected (f, "sup.heat", "extend", id, 1, too_far_args, "extension_too_long");
+  expect_rejected (f, "sup.heat", "extend", id, 1, "{\"due_at\":\"2099-01-01T00:00:00Z\"}",
+                   "invalid_args");
+
+  result = send_op (f, sup, op_id, "extend", id, 1, args);
+  g_assert_cmpstr (op_status (result), ==, "applied");
+  g_assert_cmpint (appeal_version (result), ==, 2);
+
+  g_assert_cmpuint (sa_test_get (f->r, path, sup, &stored), ==, 200);
+  due = g_date_time_new_from_iso8601 (sa_test_member_string (stored, "legal_due_at"), NULL);
+  wanted = g_date_time_new_from_iso8601 (within, NULL);
+  /* The new deadline is the end of the requested Almaty day. */
+  g_assert_true (g_str_has_suffix (sa_test_member_string (stored, "legal_due_at"),
+                                   "T23:59:59+05:00"));
+  g_assert_cmpint (g_date_time_to_unix (due), >=, g_date_time_to_unix (wanted));
+  g_assert_cmpint (g_date_time_to_unix (due) - g_date_time_to_unix (wanted), <, 24 * 3600);
+  history = json_object_get_array_member (obj (stored), "history");
+  event = json_array_get_object_element (history, json_array_get_length (history) - 1);
+  g_assert_cmpstr (json_object_get_string_member (event, "type"), ==, "extended");
+  payload = json_object_get_object_member (event, "payload");
+  g_assert_cmpstr (json_object_get_string_member (payload, "reason"), ==, "Нужна экспертиза");
+  g_assert_nonnull (json_object_get_string_member (payload, "notify_applicant_by"));
+}
+
 static void
 test_ops_all_types (Fixture       *f,
                     gconstpointer  data)
@@ -1194,6 +1253,7 @@ main (int    argc,
   ADD ("ops/conflict", test_ops_conflict);
   ADD ("ops/rejections", test_ops_rejections);
   ADD ("ops/all-types", test_ops_all_types);
+  ADD ("ops/extend", test_ops_extend);
   ADD ("feed/changed-signal", test_feed_changed_signal);
   ADD ("auth/access-token-expiry", test_access_token_expiry);
   ADD ("storage/history-immutable", test_history_immutable);

@@ -60,17 +60,16 @@ static const SaLabel channels[] = {
 
 static const SaLabel events[] = {
   { "registered", NC_("appeal", "Registered") },
-  { "intake", NC_("appeal", "Registered") },
-  { "take", NC_("appeal", "Taken into work") },
-  { "assign", NC_("appeal", "Assigned") },
+  { "taken", NC_("appeal", "Taken into work") },
+  { "assigned", NC_("appeal", "Assigned") },
   { "comment", NC_("appeal", "Comment") },
-  { "request_info", NC_("appeal", "Information requested from the applicant") },
-  { "forward", NC_("appeal", "Forwarded to another agency") },
-  { "escalate", NC_("appeal", "Escalated") },
-  { "set_priority", NC_("appeal", "Priority changed") },
-  { "add_coexecutor", NC_("appeal", "Co-executor added") },
-  { "extend", NC_("appeal", "Deadline extended") },
-  { "attach", NC_("appeal", "File attached") },
+  { "info_requested", NC_("appeal", "Information requested from the applicant") },
+  { "forwarded", NC_("appeal", "Forwarded to another agency") },
+  { "escalated", NC_("appeal", "Escalated") },
+  { "priority", NC_("appeal", "Priority changed") },
+  { "coexecutor_added", NC_("appeal", "Co-executor added") },
+  { "extended", NC_("appeal", "Deadline extended") },
+  { "attached", NC_("appeal", "File attached") },
 };
 
 /**

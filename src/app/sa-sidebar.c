@@ -32,7 +32,7 @@ static const struct {
   const char *icon_name;
 } sections[SA_N_SECTIONS] = {
   [SA_SECTION_MINE] = { N_("My Appeals"), "avatar-default-symbolic" },
-  [SA_SECTION_QUEUE] = { N_("Agency Queue"), "mail-inbox-symbolic" },
+  [SA_SECTION_QUEUE] = { N_("Agency Queue"), "mail-unread-symbolic" },
   [SA_SECTION_WAITING] = { N_("Waiting for the Applicant"), "mail-send-receive-symbolic" },
   [SA_SECTION_OVERDUE] = { N_("Overdue"), "alarm-symbolic" },
   [SA_SECTION_ANSWERED] = { N_("Answered"), "emblem-ok-symbolic" },

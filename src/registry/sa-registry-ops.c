@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "sa-registry-private.h"
+#include "sa-sla.h"
 
 #define MAX_OPS_PER_BATCH 100
 #define COMMENT_MAX       5000
@@ -305,6 +306,23 @@ op_request_info (OpContext *ctx, GError **error)
   return TRUE;
 }
 
+static gint64
+appeal_received_at (OpContext *ctx)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (ctx->db,
+                                               "SELECT received_at FROM appeals WHERE id = ?1",
+                                               NULL);
+  gint64 received = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    received = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return received;
+}
+
 static gboolean
 op_forward (OpContext *ctx, GError **error)
 {
@@ -333,9 +351,59 @@ op_forward (OpContext *ctx, GError **error)
       sa_registry_db_touch (ctx->db, "revoke", revoke_id, ctx->appeal.agency, error) == 0)
     return FALSE;
   ctx->event = "forwarded";
+  /* Forwarding later than 3 working days after receipt breaks the rules;
+   * it is allowed but flagged, so reports can count it. */
+  json_builder_set_member_name (ctx->payload, "late");
+  json_builder_add_boolean_value (ctx->payload,
+                                  _sa_registry_forward_is_late (appeal_received_at (ctx),
+                                                                ctx->now));
   payload_string (ctx, "from", ctx->appeal.agency);
   payload_string (ctx, "to", agency);
   payload_string (ctx, "reason", reason);
+  return TRUE;
+}
+
+static gboolean
+op_extend (OpContext *ctx, GError **error)
+{
+  const char *due = arg_string (ctx, "due_at");
+  const char *reason = arg_string (ctx, "reason");
+  g_autoptr(GError) sla_error = NULL;
+  g_autofree char *due_text = NULL;
+  g_autofree char *notify_text = NULL;
+  gint64 requested, new_due;
+  sqlite3_stmt *stmt;
+
+  if (!require_supervisor (ctx) || !require_open (ctx))
+    return FALSE;
+  if (due == NULL || !_sa_registry_parse_time (due, &requested))
+    return reject (ctx, "invalid_args",
+                   "Give \"args.due_at\": the new legal deadline in RFC 3339.");
+  if (reason == NULL || *reason == '\0')
+    return reject (ctx, "invalid_args",
+                   "Give \"args.reason\": why the deadline is extended; the applicant is told.");
+  if (!_sa_registry_extend_legal_due (appeal_received_at (ctx), requested, &new_due, &sla_error))
+    return reject (ctx,
+                   sla_error->code == SA_SLA_ERROR_EXTENSION_TOO_LONG ? "extension_too_long"
+                                                                      : "extension_not_later",
+                   sla_error->message);
+
+  stmt = sa_registry_db_prepare (ctx->db, "UPDATE appeals SET legal_due_at = ?2 WHERE id = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, new_due);
+  if (!sa_registry_db_step_done (ctx->db, stmt, error))
+    return FALSE;
+
+  due_text = _sa_registry_format_time (new_due);
+  /* The law gives 3 working days to tell the applicant; the event says by when. */
+  notify_text = _sa_registry_format_time (_sa_registry_extension_notify_by (ctx->now));
+  ctx->event = "extended";
+  payload_string (ctx, "due_at", due_text);
+  payload_string (ctx, "reason", reason);
+  payload_string (ctx, "notify_applicant_by", notify_text);
   return TRUE;
 }
 
@@ -449,6 +517,7 @@ static const struct
   { "set_priority", op_set_priority },
   { "add_coexecutor", op_add_coexecutor },
   { "attach", op_attach },
+  { "extend", op_extend },
 };
 
 static gboolean

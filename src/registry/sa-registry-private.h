@@ -243,6 +243,13 @@ gint64          _sa_registry_legal_due         (gint64            received_at);
 gint64          _sa_registry_operational_due   (SaRegistryDb     *db,
                                                 const char       *category,
                                                 gint64            received_at);
+gboolean        _sa_registry_extend_legal_due  (gint64            received_at,
+                                                gint64            requested_due,
+                                                gint64           *out_due,
+                                                GError          **error);
+gint64          _sa_registry_extension_notify_by (gint64          extended_at);
+gboolean        _sa_registry_forward_is_late   (gint64            received_at,
+                                                gint64            forwarded_at);
 gint64          _sa_registry_now               (void);
 GTimeZone      *_sa_registry_almaty            (void);
 char           *_sa_registry_json_to_string    (JsonNode         *node);

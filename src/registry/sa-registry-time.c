@@ -75,6 +75,31 @@ _sa_registry_legal_due (gint64 received_at)
   return sa_sla_legal_due (calendar (), received_at);
 }
 
+/* A supervisor's extension (APPK art. 76): checked against the two-month
+ * cap by the core SLA engine, which also says by when the applicant must
+ * be told. */
+gboolean
+_sa_registry_extend_legal_due (gint64   received_at,
+                               gint64   requested_due,
+                               gint64  *out_due,
+                               GError **error)
+{
+  return sa_sla_extend_legal_due (calendar (), received_at, requested_due, out_due, error);
+}
+
+gint64
+_sa_registry_extension_notify_by (gint64 extended_at)
+{
+  return sa_sla_extension_notify_by (calendar (), extended_at);
+}
+
+gboolean
+_sa_registry_forward_is_late (gint64 received_at,
+                              gint64 forwarded_at)
+{
+  return sa_sla_forward_is_late (calendar (), received_at, forwarded_at);
+}
+
 /* The operational resolution deadline from the category's regulation,
  * or 0 when the category is unknown. */
 gint64
