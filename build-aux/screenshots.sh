@@ -22,10 +22,24 @@ shot () {
       --style "$style" --output "$out/$name.png" "$@"
 }
 
+# A demo registry to sign in to, for the signed-in views.
+registry="$build/src/registry/smart-appeals-registry"
+"$registry" init --db "$work/registry.db" --demo --appeals 200 > /dev/null
+"$registry" serve --db "$work/registry.db" --listen 127.0.0.1:0 > "$work/serve.out" 2> /dev/null &
+registry_pid=$!
+trap 'kill $registry_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^listening on //p' "$work/serve.out")
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+
 for style in light dark; do
   for lang in ru kk en; do
     suffix="-$lang-$style"
     [ "$lang-$style" = "en-light" ] && suffix=""
     shot "$lang" "$style" "sign-in$suffix" --width 900 --height 640
+    printf 'demo-executor' | shot "$lang" "$style" "main$suffix" --width 1100 --height 720 \
+      --server "$url" --login executor.almaty-teplo --delay 3
   done
 done
