@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "sa-test-widgets.h"
+
 #include <adwaita.h>
 
 #include "sa-application.h"
@@ -25,20 +27,6 @@ parse (const char *json)
   return json_object_ref (json_node_get_object (node));
 }
 
-static void
-collect (GtkWidget *root,
-         GType      type,
-         GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        g_ptr_array_add (found, child);
-      collect (child, type, found);
-    }
-}
-
 /* Whether any label under @root shows exactly @text, as a user would see it. */
 static gboolean
 shows_label (GtkWidget  *root,
@@ -46,7 +34,7 @@ shows_label (GtkWidget  *root,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  collect (root, GTK_TYPE_LABEL, labels);
+  sa_test_collect (root, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (gtk_widget_is_visible (g_ptr_array_index (labels, i)) &&
         g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
@@ -77,7 +65,7 @@ test_shows_appeal (void)
   /* Received 04:30 UTC is 09:30 in Almaty. */
   g_assert_true (shows_label (GTK_WIDGET (detail), "20.11.2026 09:30 · 109 Phone Line"));
 
-  collect (GTK_WIDGET (detail), GTK_TYPE_TOGGLE_BUTTON, toggles);
+  sa_test_collect (GTK_WIDGET (detail), GTK_TYPE_TOGGLE_BUTTON, toggles);
   for (guint i = 0; i < toggles->len; i++)
     if (g_strcmp0 (gtk_button_get_icon_name (g_ptr_array_index (toggles, i)),
                    "view-reveal-symbolic") == 0)
@@ -101,7 +89,7 @@ test_history_newest_first (void)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
   sa_appeal_detail_set_appeal (detail, appeal);
-  collect (GTK_WIDGET (detail), ADW_TYPE_ACTION_ROW, rows);
+  sa_test_collect (GTK_WIDGET (detail), ADW_TYPE_ACTION_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       AdwActionRow *row = g_ptr_array_index (rows, i);

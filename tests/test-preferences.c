@@ -1,34 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "sa-test-widgets.h"
+
 #include "sa-application.h"
 #include "sa-preferences-window.h"
-
-static void
-collect (GtkWidget *root,
-         GType      type,
-         GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        g_ptr_array_add (found, child);
-      collect (child, type, found);
-    }
-}
-
-/* The nth widget of @type in depth-first order, as a user tabbing would meet it. */
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type,
-              guint      nth)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  return nth < found->len ? g_ptr_array_index (found, nth) : NULL;
-}
 
 static void
 assert_setting (GSettings  *settings,
@@ -49,7 +25,7 @@ test_notifications_bound (void)
   GtkWidget *first_switch;
 
   g_object_ref_sink (window);
-  first_switch = find_by_type (window, GTK_TYPE_SWITCH, 0);
+  first_switch = sa_test_find_by_type (window, GTK_TYPE_SWITCH, 0);
   g_assert_nonnull (first_switch);
   g_assert_true (g_settings_get_boolean (settings, "notify-assigned"));
   gtk_switch_set_active (GTK_SWITCH (first_switch), FALSE);
@@ -71,7 +47,7 @@ test_registry_address (void)
   g_settings_set_string (settings, "registry-url", "http://127.0.0.1:1");
   g_settings_set_string (settings, "account-login", "executor.test");
   window = g_object_ref_sink (sa_preferences_window_new (NULL, settings));
-  row = find_by_type (window, ADW_TYPE_ENTRY_ROW, 0);
+  row = sa_test_find_by_type (window, ADW_TYPE_ENTRY_ROW, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "http://127.0.0.1:1");
 
   gtk_editable_set_text (GTK_EDITABLE (row), "registry.almaty.kz");

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* Walking a widget tree the way a user meets it: depth-first, in order. */
+
+static inline void
+sa_test_collect (GtkWidget *root,
+                 GType      type,
+                 GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      sa_test_collect (child, type, found);
+    }
+}
+
+/* The nth widget of @type in depth-first order, or NULL. */
+static inline GtkWidget *
+sa_test_find_by_type (GtkWidget *root,
+                      GType      type,
+                      guint      nth)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  sa_test_collect (root, type, found);
+  return nth < found->len ? g_ptr_array_index (found, nth) : NULL;
+}
