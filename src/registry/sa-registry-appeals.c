@@ -561,32 +561,14 @@ static gboolean
 district_exists (SaRegistryDb *db,
                  const char   *code)
 {
-  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM districts WHERE code = ?1",
-                                               NULL);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  return sa_registry_db_code_exists (db, "districts", code);
 }
 
 static gboolean
 category_exists (SaRegistryDb *db,
                  const char   *code)
 {
-  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM categories WHERE code = ?1",
-                                               NULL);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  return sa_registry_db_code_exists (db, "categories", code);
 }
 
 /**

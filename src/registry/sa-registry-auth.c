@@ -197,18 +197,12 @@ _sa_registry_user_add (SaRegistryDb  *db,
                    "ksk_manager or admin", role);
       return FALSE;
     }
-  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM agencies WHERE code = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, agency, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!sa_registry_db_code_exists (db, "agencies", agency))
     {
-      sqlite3_reset (stmt);
       g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
                    "no agency has the code “%s”", agency);
       return FALSE;
     }
-  sqlite3_reset (stmt);
 
   hash = _sa_registry_password_hash (password, error);
   if (hash == NULL || !sa_registry_db_begin (db, error))

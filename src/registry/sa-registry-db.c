@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sa-registry-private.h"
 
 G_DEFINE_QUARK (sa-registry-error-quark, sa_registry_error)
@@ -328,6 +330,42 @@ sa_registry_db_prepare (SaRegistryDb  *self,
     }
   g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
   return stmt;
+}
+
+/**
+ * sa_registry_db_code_exists:
+ * @self: the database
+ * @table: one of the reference tables keyed by `code`: "agencies", "categories", "districts"
+ * @code: (nullable): the code to look for
+ *
+ * Returns: %TRUE if @table has a row with @code
+ */
+gboolean
+sa_registry_db_code_exists (SaRegistryDb *self,
+                            const char   *table,
+                            const char   *code)
+{
+  /* Table names cannot be bound; only these fixed statements are prepared. */
+  static const char * const tables[] = { "agencies", "categories", "districts" };
+  static const char * const sql[] = {
+    "SELECT 1 FROM agencies WHERE code = ?1",
+    "SELECT 1 FROM categories WHERE code = ?1",
+    "SELECT 1 FROM districts WHERE code = ?1",
+  };
+  sqlite3_stmt *stmt = NULL;
+  gboolean found;
+
+  if (code == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (strcmp (table, tables[i]) == 0)
+      stmt = sa_registry_db_prepare (self, sql[i], NULL);
+  g_return_val_if_fail (stmt != NULL, FALSE);
+
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
 }
 
 /* Steps a statement that returns no rows and resets it. */

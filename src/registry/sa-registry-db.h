@@ -29,6 +29,9 @@ void          sa_registry_db_rollback         (SaRegistryDb  *self);
 gboolean      sa_registry_db_step_done        (SaRegistryDb  *self,
                                                sqlite3_stmt  *stmt,
                                                GError       **error);
+gboolean      sa_registry_db_code_exists      (SaRegistryDb  *self,
+                                               const char    *table,
+                                               const char    *code);
 gint64        sa_registry_db_touch            (SaRegistryDb  *self,
                                                const char    *kind,
                                                const char    *entity_id,
