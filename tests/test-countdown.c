@@ -49,10 +49,14 @@ test_next_wakeup (void)
   const gint64 due = 100 * HOUR;
   gint64 now, next;
 
-  /* 50.5 % left: the colour turns yellow at 50 %, before the hour shown changes. */
+  /* 50.5 % left: the colour turns yellow just below 50 % (exactly 50 % is still green),
+   * before the hour shown changes; woken then, the chip is yellow. */
   now = 49 * HOUR + HOUR / 2;
   next = sa_countdown_apply (chip, &light, 0, due, now, SA_COUNTDOWN_SHORT, NULL);
-  g_assert_cmpint (next, ==, (gint64)50 * HOUR * G_USEC_PER_SEC);
+  g_assert_cmpstr (light, ==, "green");
+  g_assert_cmpint (next, ==, ((gint64)50 * HOUR + 1) * G_USEC_PER_SEC);
+  sa_countdown_apply (chip, &light, 0, due, next / G_USEC_PER_SEC, SA_COUNTDOWN_SHORT, NULL);
+  g_assert_cmpstr (light, ==, "yellow");
 
   /* Deep in the yellow, the next change is the text's. */
   now = 70 * HOUR;

@@ -469,6 +469,48 @@ test_traffic_light_configured (void)
   g_assert_false (sa_traffic_light_from_string (NULL, &light));
 }
 
+static void
+test_traffic_light_next_change (void)
+{
+  /* The next change is the very second the colour changes: the same colour up to it, another at it. */
+  static const SaSlaThresholds thresholds[] = { { 50, 20 }, { 70, 10 }, { 100, 0 }, { 33, 17 } };
+  static const gint64 spans[] = { 0, 1, 2, 3, 7, 99, 100, 101, 250, 1003 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (thresholds); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (spans); j++)
+      {
+        const SaSlaThresholds *t = &thresholds[i];
+        gint64 start = 1000, due = start + spans[j];
+
+        for (gint64 now = start - 3; now <= due + 3; now++)
+          {
+            SaTrafficLight light = sa_sla_traffic_light (t, start, due, now);
+            gint64 next = sa_sla_traffic_light_next_change (t, start, due, now);
+
+            if (light == SA_TRAFFIC_LIGHT_OVERDUE)
+              {
+                g_assert_cmpint (next, ==, SA_SLA_NO_DUE);
+                continue;
+              }
+            g_assert_cmpint (next, >, now);
+            g_assert_cmpint (next, <=, due + 1);
+            for (gint64 n = now; n < next; n++)
+              g_assert_cmpint (sa_sla_traffic_light (t, start, due, n), ==, light);
+            g_assert_cmpint (sa_sla_traffic_light (t, start, due, next), !=, light);
+          }
+      }
+
+  /* Defaults for NULL; exactly 50% left is still green; a paused clock never changes. */
+  g_assert_cmpint (sa_sla_traffic_light_next_change (NULL, 0, 1000, 0), ==, 501);
+  g_assert_cmpint (sa_sla_traffic_light_next_change (NULL, 0, 1000, 501), ==, 801);
+  g_assert_cmpint (sa_sla_traffic_light_next_change (NULL, 0, 1000, 801), ==, 1001);
+  g_assert_cmpint (sa_sla_traffic_light_next_change (NULL, 0, 1000, 1000), ==, 1001);
+  g_assert_cmpint (sa_sla_traffic_light_next_change (NULL, 0, SA_SLA_NO_DUE, 5), ==, SA_SLA_NO_DUE);
+  /* Nor does a span near the limit of gint64 overflow. */
+  g_assert_cmpint (sa_sla_traffic_light_next_change (NULL, 0, G_MAXINT64 - 1, 0), ==,
+                   G_MAXINT64 - 1 - (G_MAXINT64 - 1) / 2 + 1);
+}
+
 /* ---- words ------------------------------------------------------------------------ */
 
 #define MIN_ 60
@@ -639,6 +681,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sa/sla/operational/paused-remaining", test_paused_remaining);
   g_test_add_func ("/sa/sla/traffic-light/default", test_traffic_light_default);
   g_test_add_func ("/sa/sla/traffic-light/configured", test_traffic_light_configured);
+  g_test_add_func ("/sa/sla/traffic-light/next-change", test_traffic_light_next_change);
   g_test_add_func ("/sa/sla/words/en", test_words_en);
   g_test_add_func ("/sa/sla/words/ru", test_words_ru);
   g_test_add_func ("/sa/sla/words/kk", test_words_kk);

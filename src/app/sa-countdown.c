@@ -5,27 +5,6 @@
 
 #include "sa-countdown.h"
 
-/* The instant, in unix seconds, at which the traffic light next changes
- * colour, or G_MAXINT64 if it never will again (it is overdue). */
-static gint64
-next_light_change (const SaSlaThresholds *t,
-                   gint64                 start,
-                   gint64                 due,
-                   gint64                 now)
-{
-  const guint percents[] = { t->yellow_below_percent, t->red_below_percent, 0 };
-  gint64 span = MAX (due - start, 1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (percents); i++)
-    {
-      gint64 at = due - span * (gint64)percents[i] / 100;
-
-      if (at > now)
-        return at;
-    }
-  return G_MAXINT64;
-}
-
 /**
  * sa_countdown_apply:
  * @chip: the label showing the countdown
@@ -84,6 +63,6 @@ sa_countdown_apply (GtkLabel               *chip,
   gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
 
   next = MIN (now + sa_sla_countdown_next_change (left, style),
-              next_light_change (thresholds, start, due, now));
+              sa_sla_traffic_light_next_change (thresholds, start, due, now));
   return next >= G_MAXINT64 / G_USEC_PER_SEC ? G_MAXINT64 : next * G_USEC_PER_SEC;
 }

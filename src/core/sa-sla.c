@@ -488,6 +488,62 @@ sa_sla_traffic_light (const SaSlaThresholds *t,
   return SA_TRAFFIC_LIGHT_GREEN;
 }
 
+/* The largest number of seconds left at which the light is already the
+ * colour of @percent: left * 100 < percent * total, so left ≤
+ * ⌈percent × total / 100⌉ − 1. Split so that it cannot overflow. */
+static gint64
+last_left_of (guint  percent,
+              gint64 total)
+{
+  return total / 100 * percent + ((total % 100) * percent + 99) / 100 - 1;
+}
+
+/**
+ * sa_sla_traffic_light_next_change:
+ * @t: (nullable): thresholds, or %NULL for the defaults
+ * @start: when the clock started, unix seconds
+ * @due: the deadline (the last second in time), unix seconds
+ * @now: the present, unix seconds
+ *
+ * The first second after @now at which sa_sla_traffic_light() gives another
+ * colour, for waking up exactly then (sa_clock_request_wakeup()) instead of
+ * polling: exactly 50% left is still green, so yellow starts one second
+ * later; the due second is still red, so overdue starts at @due + 1.
+ *
+ * Returns: unix seconds, or %SA_SLA_NO_DUE if the light never changes again
+ *   (overdue, or a paused clock without a due)
+ */
+gint64
+sa_sla_traffic_light_next_change (const SaSlaThresholds *t,
+                                  gint64                 start,
+                                  gint64                 due,
+                                  gint64                 now)
+{
+  guint percents[2] = { SA_SLA_DEFAULT_YELLOW_BELOW_PERCENT, SA_SLA_DEFAULT_RED_BELOW_PERCENT };
+  gint64 total, next;
+
+  if (t != NULL)
+    {
+      percents[0] = t->yellow_below_percent;
+      percents[1] = t->red_below_percent;
+    }
+
+  if (due == SA_SLA_NO_DUE || now > due)
+    return SA_SLA_NO_DUE;
+
+  next = due + 1;
+  total = due - start;
+  /* A span of zero or less is red from the start, as in sa_sla_traffic_light(). */
+  for (guint i = 0; total > 0 && i < G_N_ELEMENTS (percents); i++)
+    {
+      gint64 at = due - last_left_of (percents[i], total);
+
+      if (at > now)
+        next = MIN (next, at);
+    }
+  return next;
+}
+
 static const char * const light_names[] = { "green", "yellow", "red", "overdue" };
 
 /**

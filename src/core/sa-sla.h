@@ -168,6 +168,10 @@ SaTrafficLight  sa_sla_traffic_light             (const SaSlaThresholds  *t,
                                                   gint64                  start,
                                                   gint64                  due,
                                                   gint64                  now);
+gint64          sa_sla_traffic_light_next_change (const SaSlaThresholds  *t,
+                                                  gint64                  start,
+                                                  gint64                  due,
+                                                  gint64                  now);
 const char     *sa_traffic_light_to_string       (SaTrafficLight          light);
 gboolean        sa_traffic_light_from_string     (const char             *str,
                                                   SaTrafficLight         *out_light);
