@@ -506,6 +506,73 @@ test_reads_during_write (Fixture       *f,
   sqlite3_close (db);
 }
 
+static char *
+choices_text (GPtrArray *choices)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < choices->len; i++)
+    {
+      SaAppealChoice *c = g_ptr_array_index (choices, i);
+
+      g_string_append_printf (out, "%s%s=%s", i > 0 ? " " : "", c->code, c->name);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_choices (Fixture       *f,
+              gconstpointer  data)
+{
+  /* The filter choices are the categories and districts the cached appeals use, named in the list's language (the code when the cache has no name), sorted by name. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GPtrArray) districts = NULL;
+  g_autofree char *text = NULL;
+
+  categories = sa_appeal_list_get_category_choices (f->list, &error);
+  g_assert_no_error (error);
+  text = choices_text (categories);
+  g_assert_cmpstr (text, ==, "roads=roads water=water heat=Нет отопления");
+  g_clear_pointer (&text, g_free);
+
+  districts = sa_appeal_list_get_district_choices (f->list, &error);
+  g_assert_no_error (error);
+  text = choices_text (districts);
+  g_assert_cmpstr (text, ==, "auezov=auezov bostandyk=bostandyk almaly=Алмалинский");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&categories, g_ptr_array_unref);
+
+  sa_appeal_list_set_language (f->list, "kk");
+  categories = sa_appeal_list_get_category_choices (f->list, &error);
+  g_assert_no_error (error);
+  text = choices_text (categories);
+  g_assert_cmpstr (text, ==, "roads=roads water=water heat=Жылу жоқ");
+}
+
+static void
+test_lookup_user (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* The signed-in user's record from the feed is found by login, so an offline start knows the role; an unknown login gives NULL. */
+  g_autoptr(JsonParser) p = json_parser_new ();
+  g_autoptr(JsonObject) user = NULL;
+  JsonArray *changes = json_array_new ();
+
+  g_assert_null (sa_appeal_list_lookup_user (f->list, "me"));
+  g_assert_true (json_parser_load_from_data (p, "{\"login\":\"me\",\"full_name\":\"Айгерим Омарова\","
+                                                "\"agency\":\"ENERGY\",\"role\":\"executor\"}",
+                                             -1, NULL));
+  add_change (changes, "user", "me", json_node_copy (json_parser_get_root (p)));
+  apply (f->cache, changes);
+
+  user = sa_appeal_list_lookup_user (f->list, "me");
+  g_assert_nonnull (user);
+  g_assert_cmpstr (json_object_get_string_member (user, "role"), ==, "executor");
+  g_assert_cmpstr (json_object_get_string_member (user, "full_name"), ==, "Айгерим Омарова");
+  g_assert_null (sa_appeal_list_lookup_user (f->list, "nobody"));
+}
+
 static void
 test_bounded_rows (void)
 {
@@ -589,6 +656,8 @@ main (int    argc,
   ADD ("row", test_row);
   ADD ("items-changed", test_items_changed);
   ADD ("reads-during-write", test_reads_during_write);
+  ADD ("choices", test_choices);
+  ADD ("lookup-user", test_lookup_user);
 #undef ADD
   g_test_add_func ("/sa/appeal-list/bounded-rows", test_bounded_rows);
 

@@ -43,6 +43,22 @@ typedef enum
   SA_APPEAL_SORT_PRIORITY,
 } SaAppealSort;
 
+/**
+ * SaAppealChoice:
+ * @code: the registry's code, e.g. `heating.no-heat` or `almaly`
+ * @name: its name in the list's language, or the code when the cache has none
+ *
+ * One choice of a category or district filter.
+ */
+typedef struct
+{
+  char *code;
+  char *name;
+} SaAppealChoice;
+
+void sa_appeal_choice_free (SaAppealChoice *choice);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaAppealChoice, sa_appeal_choice_free)
+
 #define SA_TYPE_APPEAL_LIST (sa_appeal_list_get_type ())
 G_DECLARE_FINAL_TYPE (SaAppealList, sa_appeal_list, SA, APPEAL_LIST, GObject)
 
@@ -81,5 +97,12 @@ gboolean        sa_appeal_list_find              (SaAppealList        *self,
                                                   const char          *appeal_id,
                                                   guint               *out_position);
 char           *sa_appeal_list_build_fts_query   (const char          *text);
+
+GPtrArray      *sa_appeal_list_get_category_choices (SaAppealList     *self,
+                                                  GError             **error);
+GPtrArray      *sa_appeal_list_get_district_choices (SaAppealList     *self,
+                                                  GError             **error);
+JsonObject     *sa_appeal_list_lookup_user       (SaAppealList        *self,
+                                                  const char          *login);
 
 G_END_DECLS
