@@ -108,6 +108,59 @@ test_bind (void)
   g_assert_finalize_object (row);
 }
 
+static gint64
+fake_now (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+static void
+test_countdown_live (void)
+{
+  /* The SLA chip counts down from the shared clock: it asks to be woken exactly when its text or colour changes, shows the new text then, turns red and overdue on time, and a closed appeal has no chip. */
+  SaAppealListRow *row = g_object_ref_sink (SA_APPEAL_LIST_ROW (sa_appeal_list_row_new ()));
+  g_autoptr(TestItem) item = g_object_new (TEST_TYPE_ITEM, NULL);
+  const gint64 t0 = 1763900000;
+  gint64 now = t0 * G_USEC_PER_SEC;
+  g_autoptr(SaClock) clock = sa_clock_new_with_now_func (fake_now, &now, NULL);
+  GtkWidget *chip;
+
+  sa_appeal_list_row_bind (row, G_OBJECT (item));
+  /* Received 10 days ago, due in 1 h 5 min: red (under 10 % of the time left). */
+  sa_appeal_list_row_set_deadline (row, clock, t0 - 10 * 24 * 3600, t0 + 3900);
+  chip = gtk_widget_get_last_child (gtk_widget_get_first_child (gtk_widget_get_first_child (
+           GTK_WIDGET (row))));
+  g_assert_true (gtk_widget_get_visible (chip));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chip)), ==, "1 h 5 min");
+  g_assert_true (gtk_widget_has_css_class (chip, "red"));
+  /* One wake-up, at the minute the text changes. */
+  g_assert_cmpint (sa_clock_get_next_wakeup (clock), ==, (t0 + 60) * G_USEC_PER_SEC);
+
+  now = (t0 + 30) * G_USEC_PER_SEC;
+  sa_clock_check (clock);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chip)), ==, "1 h 5 min");
+  now = (t0 + 60) * G_USEC_PER_SEC;
+  sa_clock_check (clock);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chip)), ==, "1 h 4 min");
+
+  now = (t0 + 3901) * G_USEC_PER_SEC;
+  sa_clock_check (clock);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chip)), ==, "overdue by 1 min");
+  g_assert_true (gtk_widget_has_css_class (chip, "overdue"));
+  g_assert_false (gtk_widget_has_css_class (chip, "red"));
+
+  /* Recycled for an answered appeal: no chip, and the clock no longer changes it. */
+  sa_appeal_list_row_unbind (row);
+  sa_appeal_list_row_bind (row, G_OBJECT (item));
+  sa_appeal_list_row_set_deadline (row, clock, t0, 0);
+  g_assert_false (gtk_widget_get_visible (chip));
+  now = (t0 + 5 * 3600) * G_USEC_PER_SEC;
+  sa_clock_check (clock);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chip)), ==, "");
+
+  g_assert_finalize_object (row);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -120,5 +173,6 @@ main (int    argc,
   app = sa_application_new ();
 
   g_test_add_func ("/sa/appeal-list-row/bind", test_bind);
+  g_test_add_func ("/sa/appeal-list-row/countdown-live", test_countdown_live);
   return g_test_run ();
 }
