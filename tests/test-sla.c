@@ -472,7 +472,8 @@ test_traffic_light_configured (void)
 static void
 test_traffic_light_next_change (void)
 {
-  /* The next change is the very second the colour changes: the same colour up to it, another at it. */
+  /* The next change is the very second the colour changes: the same colour up to it, another
+   * at it. */
   static const SaSlaThresholds thresholds[] = { { 50, 20 }, { 70, 10 }, { 100, 0 }, { 33, 17 } };
   static const gint64 spans[] = { 0, 1, 2, 3, 7, 99, 100, 101, 250, 1003 };
 
