@@ -168,6 +168,40 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (sa_preferences_window_new (parent, self->settings)));
 }
 
+static SaWindow *
+sa_application_find_window (SaApplication *self)
+{
+  /* Most recently focused first; dialogs are not the application's windows. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SA_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* The default action of a notification (see SaNotifier). A click may have
+ * started the application through D-Bus, with no window yet: "activate"
+ * makes it as a launch would. */
+static void
+open_appeal_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  SaApplication *self = user_data;
+  const char *appeal_id = g_variant_get_string (param, NULL);
+  SaWindow *window = sa_application_find_window (self);
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = sa_application_find_window (self);
+    }
+  if (window == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_open_appeal (window, appeal_id);
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
@@ -179,6 +213,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
+  { "open-appeal", open_appeal_action, "s" },
   { "quit", quit_action },
 };
 
