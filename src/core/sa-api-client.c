@@ -15,6 +15,7 @@ struct _SaApiClient
   SoupSession *session;
   char        *base_url;
   char        *access_token;
+  gint64       refresh_due;  /* monotonic µs; 0 when unknown */
 };
 
 G_DEFINE_TYPE (SaApiClient, sa_api_client, G_TYPE_OBJECT)
@@ -162,8 +163,11 @@ sa_api_client_translate_error (SoupMessage *msg,
     }
 
   status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_GONE)
+    return g_error_new (SA_API_ERROR, SA_API_ERROR_GONE,
+                        "The registry no longer keeps changes that old");
   parser = json_parser_new ();
-  if (body != NULL &&
+  if (body != NULL && g_bytes_get_size (body) > 0 &&
       json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                   g_bytes_get_size (body), NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -210,7 +214,8 @@ auth_cb (GObject      *object,
     }
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+  if (g_bytes_get_size (body) == 0 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                    g_bytes_get_size (body), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
@@ -231,6 +236,15 @@ auth_cb (GObject      *object,
 
   g_free (self->access_token);
   self->access_token = g_strdup (json_object_get_string_member (root, "access_token"));
+  self->refresh_due = 0;
+  if (json_object_get_int_member_with_default (root, "expires_in", 0) > 0)
+    {
+      gint64 life = json_object_get_int_member (root, "expires_in");
+
+      /* A minute early, or at three quarters of a short life. */
+      self->refresh_due = g_get_monotonic_time () +
+                          MAX (life - 60, life * 3 / 4) * G_USEC_PER_SEC;
+    }
   g_task_return_pointer (task, json_object_ref (root), (GDestroyNotify)json_object_unref);
 }
 
@@ -351,6 +365,255 @@ JsonObject *
 sa_api_client_auth_finish (SaApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sa_api_client_get_refresh_due:
+ * @self: a #SaApiClient
+ *
+ * Returns: when to refresh the access token, a little before it expires,
+ *   in g_get_monotonic_time() µs; 0 when there is none or the registry
+ *   did not say how long it lives
+ */
+gint64
+sa_api_client_get_refresh_due (SaApiClient *self)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), 0);
+  return self->access_token != NULL ? self->refresh_due : 0;
+}
+
+/**
+ * sa_api_client_set_timeout:
+ * @self: a #SaApiClient
+ * @seconds: how long a request may wait for the registry's next byte; 0 for ever
+ *
+ * A registry that accepts a connection and then says nothing must not hold
+ * the sync engine for ever.
+ */
+void
+sa_api_client_set_timeout (SaApiClient *self,
+                           guint        seconds)
+{
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+  soup_session_set_timeout (self->session, seconds);
+}
+
+static SoupMessage *
+sa_api_client_new_message (SaApiClient  *self,
+                           const char   *method,
+                           const char   *path,
+                           GError      **error)
+{
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg == NULL)
+    {
+      g_set_error (error, SA_API_ERROR, SA_API_ERROR_UNREACHABLE,
+                   "“%s” is not a valid registry address", self->base_url);
+      return NULL;
+    }
+  if (self->access_token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->access_token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                    "Authorization", bearer);
+    }
+  return msg;
+}
+
+static void
+call_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  SoupStatus status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  status = soup_message_get_status (msg);
+  if (body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, sa_api_client_translate_error (msg, body, error));
+      return;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (g_bytes_get_size (body) == 0 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), NULL) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                               "The registry answered with something that is not JSON");
+      return;
+    }
+  g_task_return_pointer (task, json_parser_steal_root (parser),
+                         (GDestroyNotify)json_node_unref);
+}
+
+/**
+ * sa_api_client_call_async:
+ * @self: a #SaApiClient
+ * @method: "GET", "POST", …
+ * @path: the path and query, e.g. `/api/v1/changes?since=5`
+ * @body: (nullable): a JSON body to send
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * One authenticated call of the registry's JSON API, with the access token
+ * of the last sign-in or refresh.
+ */
+void
+sa_api_client_call_async (SaApiClient         *self,
+                          const char          *method,
+                          const char          *path,
+                          JsonNode            *body,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL && path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sa_api_client_call_async);
+
+  msg = sa_api_client_new_message (self, method, path, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+
+  if (body != NULL)
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(GBytes) bytes = NULL;
+      gsize len;
+      char *data;
+
+      json_generator_set_root (gen, body);
+      data = json_generator_to_data (gen, &len);
+      bytes = g_bytes_new_take (data, len);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    call_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sa_api_client_call_finish:
+ * @self: a #SaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError (%SA_API_ERROR, or %G_IO_ERROR_CANCELLED)
+ *
+ * Returns: (transfer full): the answer's JSON, or %NULL with @error set
+ */
+JsonNode *
+sa_api_client_call_finish (SaApiClient   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+connect_events_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  if (ws == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (soup_message_get_status (msg) != SOUP_STATUS_NONE &&
+               soup_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+        g_task_return_error (task, sa_api_client_translate_error (msg, NULL, NULL));
+      else
+        g_task_return_error (task, sa_api_client_translate_error (msg, NULL, error));
+      return;
+    }
+  g_task_return_pointer (task, ws, g_object_unref);
+}
+
+/**
+ * sa_api_client_connect_events_async:
+ * @self: a #SaApiClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when connected or refused
+ * @user_data: data for @callback
+ *
+ * Opens the registry's push channel, the WebSocket at `/api/v1/events`,
+ * authenticated with the access token in the handshake.
+ */
+void
+sa_api_client_connect_events_async (SaApiClient         *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sa_api_client_connect_events_async);
+  msg = sa_api_client_new_message (self, SOUP_METHOD_GET, "/api/v1/events", &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        cancellable, connect_events_cb,
+                                        g_steal_pointer (&task));
+  g_object_unref (msg);
+}
+
+/**
+ * sa_api_client_connect_events_finish:
+ * @self: a #SaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the open connection, or %NULL with @error set
+ */
+SoupWebsocketConnection *
+sa_api_client_connect_events_finish (SaApiClient   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
 {
   g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

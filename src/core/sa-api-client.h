@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,7 @@ G_BEGIN_DECLS
  * @SA_API_ERROR_PROTOCOL: the answer was not what the API promises
  * @SA_API_ERROR_SERVER: the registry reported an error of its own (5xx)
  * @SA_API_ERROR_REFUSED: the registry refused the request (other 4xx)
+ * @SA_API_ERROR_GONE: the change-feed cursor is older than the registry keeps (410)
  *
  * Errors of talking to the registry.
  */
@@ -27,6 +29,7 @@ typedef enum
   SA_API_ERROR_PROTOCOL,
   SA_API_ERROR_SERVER,
   SA_API_ERROR_REFUSED,
+  SA_API_ERROR_GONE,
 } SaApiError;
 
 GQuark sa_api_error_quark (void);
@@ -51,5 +54,27 @@ JsonObject  *sa_api_client_auth_finish    (SaApiClient         *self,
                                            GAsyncResult        *result,
                                            GError             **error);
 const char  *sa_api_client_get_access_token (SaApiClient       *self);
+gint64       sa_api_client_get_refresh_due (SaApiClient        *self);
+void         sa_api_client_set_timeout    (SaApiClient         *self,
+                                           guint                seconds);
+
+void         sa_api_client_call_async     (SaApiClient         *self,
+                                           const char          *method,
+                                           const char          *path,
+                                           JsonNode            *body,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+JsonNode    *sa_api_client_call_finish    (SaApiClient         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
+void         sa_api_client_connect_events_async  (SaApiClient         *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+SoupWebsocketConnection *sa_api_client_connect_events_finish (SaApiClient         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 
 G_END_DECLS

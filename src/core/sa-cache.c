@@ -2223,6 +2223,54 @@ apply_one_result (SaCache     *self,
 }
 
 /**
+ * sa_cache_count_outbox:
+ * @self: a #SaCache
+ * @out_unsynced: (out) (optional): operations waiting to be pushed or answered
+ * @out_attention: (out) (optional): conflicts and rejections waiting for the user
+ * @error: return location for a #GError
+ *
+ * What the header's sync state shows; reads on the main thread's connection.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_cache_count_outbox (SaCache  *self,
+                       guint    *out_unsynced,
+                       guint    *out_attention,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt;
+  guint unsynced = 0, attention = 0;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
+
+  g_mutex_lock (&self->reader.lock);
+  stmt = conn_prepare (&self->reader,
+                       "SELECT count(*) FILTER (WHERE state IN (0, 1)),"
+                       " count(*) FILTER (WHERE state IN (2, 3)) FROM outbox", error);
+  if (stmt != NULL)
+    {
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          unsynced = sqlite3_column_int (stmt, 0);
+          attention = sqlite3_column_int (stmt, 1);
+          ok = TRUE;
+        }
+      else
+        set_db_error (self->reader.db, error, "Could not count the outbox");
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->reader.lock);
+
+  if (out_unsynced != NULL)
+    *out_unsynced = unsynced;
+  if (out_attention != NULL)
+    *out_attention = attention;
+  return ok;
+}
+
+/**
  * sa_cache_apply_push_results:
  * @self: a #SaCache
  * @results: the `results` array of `POST /api/v1/ops`

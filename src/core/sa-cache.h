@@ -160,6 +160,10 @@ gboolean        sa_cache_mark_op_failed      (SaCache              *self,
 gboolean        sa_cache_apply_push_results  (SaCache              *self,
                                               JsonArray            *results,
                                               GError              **error);
+gboolean        sa_cache_count_outbox        (SaCache              *self,
+                                              guint                *out_unsynced,
+                                              guint                *out_attention,
+                                              GError              **error);
 
 /* Local edits: durable before they return. */
 char           *sa_cache_apply_local_op_sync (SaCache              *self,

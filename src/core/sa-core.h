@@ -2,8 +2,11 @@
 #pragma once
 
 #include "sa-api-client.h"
+#include "sa-appeal-list.h"
+#include "sa-cache.h"
 #include "sa-calendar.h"
 #include "sa-clock.h"
 #include "sa-iin.h"
 #include "sa-secret.h"
 #include "sa-sla.h"
+#include "sa-sync-engine.h"

@@ -11,7 +11,6 @@
 
 /* Access tokens live 15 minutes; refresh tokens 30 days and are rotated
  * on every use. */
-#define ACCESS_TTL   (15 * 60)
 #define REFRESH_TTL  (30 * 24 * 3600)
 
 /* Failed logins: after LOGIN_FREE failures for one login (ADDR_FREE from
@@ -361,7 +360,8 @@ reply_with_tokens (SaRequest      *req,
       if (!sa_registry_db_step_done (req->db, stmt, &error))
         goto fail;
     }
-  if (!insert_token (req->db, access, "access", user->id, family, now + ACCESS_TTL, &error) ||
+  if (!insert_token (req->db, access, "access", user->id, family,
+                     now + sa_registry_server_get_access_ttl (req->server), &error) ||
       !insert_token (req->db, refresh, "refresh", user->id, family, now + REFRESH_TTL,
                      &error) ||
       !sa_registry_db_commit (req->db, &error))
@@ -375,7 +375,7 @@ reply_with_tokens (SaRequest      *req,
   json_builder_set_member_name (b, "token_type");
   json_builder_add_string_value (b, "Bearer");
   json_builder_set_member_name (b, "expires_in");
-  json_builder_add_int_value (b, ACCESS_TTL);
+  json_builder_add_int_value (b, sa_registry_server_get_access_ttl (req->server));
   json_builder_set_member_name (b, "user");
   _sa_registry_user_to_json (user, b);
   json_builder_end_object (b);

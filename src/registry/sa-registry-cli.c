@@ -196,6 +196,7 @@ cmd_serve (int    argc,
   g_autofree char *uri = NULL;
   gboolean quiet = FALSE;
   guint port = 0;
+  gint access_ttl = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database file", "PATH" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
@@ -203,6 +204,8 @@ cmd_serve (int    argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate for HTTPS", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key for HTTPS", "FILE" },
     { "no-access-log", 0, 0, G_OPTION_ARG_NONE, &quiet, "Do not log each request", NULL },
+    { "access-ttl", 0, 0, G_OPTION_ARG_INT, &access_ttl,
+      "Lifetime of access tokens in seconds (default 900)", "SECONDS" },
     { NULL }
   };
   g_autoptr(SaRegistryDb) db = NULL;
@@ -220,6 +223,11 @@ cmd_serve (int    argc,
       g_printerr ("smart-appeals-registry: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n");
       return 2;
     }
+  if (access_ttl < 0)
+    {
+      g_printerr ("smart-appeals-registry: --access-ttl must not be negative\n");
+      return 2;
+    }
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr ("smart-appeals-registry: give both --tls-cert and --tls-key, or neither\n");
@@ -231,6 +239,7 @@ cmd_serve (int    argc,
     return 1;
   server = sa_registry_server_new (db);
   sa_registry_server_set_access_log (server, !quiet);
+  sa_registry_server_set_access_ttl (server, (guint)access_ttl);
   if (tls_cert != NULL && !sa_registry_server_set_tls_files (server, tls_cert, tls_key, &error))
     {
       g_printerr ("smart-appeals-registry: cannot load the TLS certificate: %s\n",

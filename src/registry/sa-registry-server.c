@@ -48,6 +48,7 @@ struct _SaRegistryServer
   /* route → SaHistogram */
   GHashTable   *latency;
   guint         open_websockets;
+  guint         access_ttl;
 };
 
 G_DEFINE_FINAL_TYPE (SaRegistryServer, sa_registry_server, G_TYPE_OBJECT)
@@ -859,6 +860,26 @@ sa_registry_server_get_soup_server (SaRegistryServer *self)
 {
   g_return_val_if_fail (SA_IS_REGISTRY_SERVER (self), NULL);
   return self->soup;
+}
+
+/**
+ * sa_registry_server_set_access_ttl:
+ * @self: a #SaRegistryServer
+ * @seconds: how long an access token lives; 0 for the default (15 min)
+ */
+void
+sa_registry_server_set_access_ttl (SaRegistryServer *self,
+                                   guint             seconds)
+{
+  g_return_if_fail (SA_IS_REGISTRY_SERVER (self));
+  self->access_ttl = seconds;
+}
+
+guint
+sa_registry_server_get_access_ttl (SaRegistryServer *self)
+{
+  g_return_val_if_fail (SA_IS_REGISTRY_SERVER (self), 0);
+  return self->access_ttl != 0 ? self->access_ttl : SA_REGISTRY_ACCESS_TTL;
 }
 
 void

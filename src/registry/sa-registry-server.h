@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* An access token's life by default: 15 minutes. */
+#define SA_REGISTRY_ACCESS_TTL (15 * 60)
+
 #define SA_TYPE_REGISTRY_SERVER (sa_registry_server_get_type ())
 
 G_DECLARE_FINAL_TYPE (SaRegistryServer, sa_registry_server, SA, REGISTRY_SERVER, GObject)
@@ -30,6 +33,9 @@ guint             sa_registry_server_get_port            (SaRegistryServer  *sel
 char             *sa_registry_server_get_base_uri        (SaRegistryServer  *self);
 SaRegistryDb     *sa_registry_server_get_db              (SaRegistryServer  *self);
 SoupServer       *sa_registry_server_get_soup_server     (SaRegistryServer  *self);
+void              sa_registry_server_set_access_ttl      (SaRegistryServer  *self,
+                                                          guint              seconds);
+guint             sa_registry_server_get_access_ttl      (SaRegistryServer  *self);
 void              sa_registry_server_set_access_log      (SaRegistryServer  *self,
                                                           gboolean           enabled);
 void              sa_registry_server_add_open_websockets (SaRegistryServer  *self,

@@ -1,0 +1,1360 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-sync-engine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sa-sync-engine.h"
+
+/**
+ * SECTION:sa-sync-engine
+ * @title: SaSyncEngine
+ * @short_description: keeps an account's cache in step with the registry
+ *
+ * One cycle pushes the outbox in batches (`POST /api/v1/ops`), then pulls
+ * the change feed from the stored cursor in pages (`GET /api/v1/changes`),
+ * then listens on the WebSocket (`/api/v1/events`) until the registry
+ * hints at a newer sequence number or a local edit waits in the outbox.
+ *
+ * HTTP runs on the main context through SoupSession's async API; every
+ * SQLite write runs on a worker thread (one at a time, in order), so the
+ * main loop never waits for the disk. Feed pages are pipelined: the next
+ * page is fetched while the previous one is written.
+ *
+ * Failures back off exponentially with jitter (1 s doubling to 5 min); a
+ * GNetworkMonitor change retries at once. An expired access token is
+ * refreshed with the refresh token, which the registry rotates: the new
+ * one is announced by #SaSyncEngine::refresh-token-changed for the
+ * Secret Service. A 410 drops the mirrored data, keeps the outbox and
+ * pulls from zero. docs/sync.md has the whole contract.
+ */
+
+#define PUSH_BATCH        100
+#define FEED_PAGE         2000
+#define FEED_QUEUE_MAX    3
+#define BACKOFF_FIRST_MS  1000
+#define BACKOFF_MAX_MS    (5 * 60 * 1000)
+#define POLL_SECONDS      60
+#define DEFAULT_TIMEOUT   30
+
+typedef struct
+{
+  JsonNode *root;   /* the feed answer, owns the changes */
+  gint64    next;
+  gboolean  more;
+} FeedPage;
+
+struct _SaSyncEngine
+{
+  GObject                  parent_instance;
+
+  SaCache                 *cache;
+  SaApiClient             *client;
+  char                    *refresh_token;
+  GNetworkMonitor         *monitor;
+  gulong                   monitor_handler;
+  gulong                   cache_handler;
+
+  SaSyncState              state;
+  guint                    pending;
+  guint                    attention;
+  char                    *last_error;
+  gint64                   last_synced;
+  guint                    requests;
+
+  gboolean                 running;
+  GCancellable            *cancellable;   /* everything of this start () */
+  gboolean                 cycle_active;
+  gboolean                 again;
+  gboolean                 refreshed;     /* in this cycle */
+  gboolean                 force_refresh;
+  gboolean                 reset_done;    /* in this cycle */
+  guint                    failures;
+  guint                    retry_source;
+  gint64                   cursor;
+
+  /* The pull's pipeline. */
+  GQueue                   pages;
+  gint64                   fetch_since;
+  gboolean                 fetching;
+  gboolean                 fetch_done;
+  gboolean                 applying;
+  GError                  *pull_error;
+
+  SoupWebsocketConnection *ws;
+  gboolean                 ws_connecting;
+};
+
+G_DEFINE_FINAL_TYPE (SaSyncEngine, sa_sync_engine, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  PROP_PENDING,
+  PROP_ATTENTION,
+  PROP_LAST_ERROR,
+  PROP_LAST_SYNCED,
+  PROP_LISTENING,
+  N_PROPS
+};
+
+enum
+{
+  REFRESH_TOKEN_CHANGED,
+  CYCLE_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+GType
+sa_sync_state_get_type (void)
+{
+  static gsize type_id;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { SA_SYNC_STATE_STOPPED, "SA_SYNC_STATE_STOPPED", "stopped" },
+        { SA_SYNC_STATE_SYNCING, "SA_SYNC_STATE_SYNCING", "syncing" },
+        { SA_SYNC_STATE_SYNCED, "SA_SYNC_STATE_SYNCED", "synced" },
+        { SA_SYNC_STATE_OFFLINE, "SA_SYNC_STATE_OFFLINE", "offline" },
+        { SA_SYNC_STATE_ERROR, "SA_SYNC_STATE_ERROR", "error" },
+        { SA_SYNC_STATE_SIGNED_OUT, "SA_SYNC_STATE_SIGNED_OUT", "signed-out" },
+        { 0, NULL, NULL }
+      };
+      g_once_init_leave (&type_id, g_enum_register_static ("SaSyncState", values));
+    }
+  return type_id;
+}
+
+static void cycle_start       (SaSyncEngine *self);
+static void cycle_begin       (SaSyncEngine *self,
+                               gboolean      restart);
+static void cycle_fail        (SaSyncEngine *self,
+                               const GError *error);
+static void push_next_batch   (SaSyncEngine *self);
+static void pull_start        (SaSyncEngine *self);
+static void pull_fetch        (SaSyncEngine *self);
+static void pull_maybe_apply  (SaSyncEngine *self);
+static void events_connect    (SaSyncEngine *self);
+
+static void
+feed_page_free (gpointer data)
+{
+  FeedPage *page = data;
+
+  g_clear_pointer (&page->root, json_node_unref);
+  g_free (page);
+}
+
+/* ------------------------------------------------------------------ */
+/* Observable state */
+
+static void
+set_state (SaSyncEngine *self,
+           SaSyncState   state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_last_error (SaSyncEngine *self,
+                const char   *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+update_counts (SaSyncEngine *self)
+{
+  guint pending = 0, attention = 0;
+  g_autoptr(GError) error = NULL;
+
+  if (!sa_cache_count_outbox (self->cache, &pending, &attention, &error))
+    {
+      g_warning ("Could not count the outbox: %s", error->message);
+      return;
+    }
+  if (pending != self->pending)
+    {
+      self->pending = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+    }
+  if (attention != self->attention)
+    {
+      self->attention = attention;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTENTION]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker jobs: every write to the cache, one at a time, off the main loop */
+
+typedef enum
+{
+  JOB_BEGIN_PUSH,
+  JOB_PUSH_RESULTS,
+  JOB_CHANGES,
+  JOB_RESET,
+  JOB_DISTRICTS,
+} JobKind;
+
+typedef struct
+{
+  JobKind   kind;
+  JsonNode *node;
+  gint64    next;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_clear_pointer (&job->node, json_node_unref);
+  g_free (job);
+}
+
+static JsonArray *
+node_member_array (JsonNode   *node,
+                   const char *member)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  if (member == NULL)
+    return NULL;
+  return json_object_get_array_member (json_node_get_object (node), member);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  SaSyncEngine *self = source_object;
+  Job *job = task_data;
+  GError *error = NULL;
+  gboolean ok = FALSE;
+
+  switch (job->kind)
+    {
+    case JOB_BEGIN_PUSH:
+      {
+        GPtrArray *batch = sa_cache_begin_push (self->cache, PUSH_BATCH, &error);
+
+        if (batch != NULL)
+          g_task_return_pointer (task, batch, (GDestroyNotify)g_ptr_array_unref);
+        else
+          g_task_return_error (task, error);
+        return;
+      }
+
+    case JOB_PUSH_RESULTS:
+      ok = sa_cache_apply_push_results (self->cache, node_member_array (job->node, "results"),
+                                        &error);
+      break;
+
+    case JOB_CHANGES:
+      ok = sa_cache_apply_changes (self->cache, node_member_array (job->node, "changes"),
+                                   job->next, &error);
+      break;
+
+    case JOB_RESET:
+      ok = sa_cache_reset (self->cache, &error);
+      break;
+
+    case JOB_DISTRICTS:
+      ok = sa_cache_put_districts (self->cache, json_node_get_array (job->node), &error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_job (SaSyncEngine        *self,
+         JobKind              kind,
+         JsonNode            *node,
+         gint64               next,
+         GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, NULL);
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->node = node != NULL ? json_node_ref (node) : NULL;
+  job->next = next;
+  g_task_set_task_data (task, job, job_free);
+  /* Writes must land in order even if cancelled half-way: the cache's own
+   * transactions keep each one whole. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, job_thread);
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls */
+
+static void
+call (SaSyncEngine        *self,
+      const char          *method,
+      const char          *path,
+      JsonNode            *body,
+      GAsyncReadyCallback  callback)
+{
+  self->requests++;
+  sa_api_client_call_async (self->client, method, path, body, self->cancellable,
+                            callback, g_object_ref (self));
+}
+
+/* An answer to a request of an earlier start (): stop() cancelled it,
+ * and whatever it says must not steer the current cycle. */
+static gboolean
+stale (GAsyncResult *result)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  return cancellable != NULL && g_cancellable_is_cancelled (cancellable);
+}
+
+/* A 401 in the middle of a cycle: the access token expired early or was
+ * revoked. Refresh once and start the cycle again; pushing twice is safe,
+ * the op ids make it idempotent. Returns TRUE when it took over. */
+static gboolean
+handle_unauthorized (SaSyncEngine *self,
+                     const GError *error)
+{
+  if (!g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
+    return FALSE;
+  if (self->refreshed)
+    return FALSE;
+  g_debug ("The registry refused the access token; refreshing it");
+  g_clear_object (&self->ws);
+  self->force_refresh = TRUE;
+  self->cycle_active = FALSE;
+  cycle_begin (self, TRUE);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Backoff and scheduling */
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  SaSyncEngine *self = user_data;
+
+  self->retry_source = 0;
+  cycle_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (SaSyncEngine *self,
+          guint         delay_ms)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (!self->running)
+    return;
+  self->retry_source = g_timeout_add (delay_ms, retry_cb, self);
+}
+
+/* Full jitter on the upper half: somewhere in [d/2, d], so that a
+ * thousand desks coming back from one outage do not knock together. */
+static guint
+backoff_delay (guint failures)
+{
+  guint64 delay = BACKOFF_FIRST_MS;
+
+  for (guint i = 1; i < failures && delay < BACKOFF_MAX_MS; i++)
+    delay *= 2;
+  delay = MIN (delay, BACKOFF_MAX_MS);
+  return (guint)(delay / 2 + g_random_int_range (0, (gint32)(delay / 2) + 1));
+}
+
+static void
+cycle_finish (SaSyncEngine *self)
+{
+  self->cycle_active = FALSE;
+  update_counts (self);
+  g_signal_emit (self, signals[CYCLE_FINISHED], 0);
+}
+
+static void
+cycle_fail (SaSyncEngine *self,
+            const GError *error)
+{
+  gboolean offline;
+
+  if (self->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      g_clear_object (&self->ws);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+    }
+
+  set_last_error (self, error->message);
+  if (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
+    {
+      /* The refresh token itself was refused: only signing in helps. */
+      g_message ("Sync stopped: %s", error->message);
+      set_state (self, SA_SYNC_STATE_SIGNED_OUT);
+      cycle_finish (self);
+      return;
+    }
+
+  offline = g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNREACHABLE) ||
+            g_error_matches (error, SA_API_ERROR, SA_API_ERROR_CERTIFICATE);
+  self->failures++;
+  g_debug ("Sync failed (%u in a row): %s", self->failures, error->message);
+  set_state (self, offline ? SA_SYNC_STATE_OFFLINE : SA_SYNC_STATE_ERROR);
+  self->again = FALSE;
+  schedule (self, backoff_delay (self->failures));
+  cycle_finish (self);
+}
+
+static void
+cycle_succeed (SaSyncEngine *self)
+{
+  self->failures = 0;
+  self->last_synced = g_get_real_time ();
+  set_last_error (self, NULL);
+  set_state (self, SA_SYNC_STATE_SYNCED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+  cycle_finish (self);
+
+  if (self->again)
+    {
+      self->again = FALSE;
+      cycle_start (self);
+      return;
+    }
+  if (self->ws == NULL && !self->ws_connecting)
+    events_connect (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pull */
+
+static void
+pull_done (SaSyncEngine *self)
+{
+  self->cursor = sa_cache_get_cursor (self->cache);
+  cycle_succeed (self);
+}
+
+static void
+pull_settle (SaSyncEngine *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->fetching || self->applying)
+    return;
+  if (self->pull_error != NULL)
+    {
+      error = g_steal_pointer (&self->pull_error);
+      g_queue_clear_full (&self->pages, feed_page_free);
+      if (handle_unauthorized (self, error))
+        return;
+      cycle_fail (self, error);
+      return;
+    }
+  if (self->fetch_done && g_queue_is_empty (&self->pages))
+    pull_done (self);
+}
+
+static void
+reset_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  if (stale (result))
+    return;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      cycle_fail (self, error);
+      return;
+    }
+  pull_start (self);
+}
+
+static void
+fetch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *obj;
+  FeedPage *page;
+  if (stale (result))
+    return;
+
+  self->fetching = FALSE;
+  root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
+  if (root == NULL && g_error_matches (error, SA_API_ERROR, SA_API_ERROR_GONE) &&
+      !self->reset_done && !self->applying && g_queue_is_empty (&self->pages))
+    {
+      /* The registry pruned what we would need: start from zero. The
+       * outbox stays; sent operations go again and come back duplicate. */
+      g_message ("The change feed expired our cursor; pulling everything again");
+      self->reset_done = TRUE;
+      run_job (self, JOB_RESET, NULL, 0, reset_cb);
+      return;
+    }
+
+  obj = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (root != NULL &&
+      (obj == NULL || json_object_get_array_member (obj, "changes") == NULL ||
+       !json_object_has_member (obj, "next")))
+    error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                         "The registry's change feed answer lacks “changes” or “next”");
+  if (error != NULL)
+    {
+      if (self->pull_error == NULL)
+        self->pull_error = g_steal_pointer (&error);
+      pull_settle (self);
+      return;
+    }
+
+  page = g_new0 (FeedPage, 1);
+  page->root = g_steal_pointer (&root);
+  page->next = json_object_get_int_member (obj, "next");
+  page->more = json_object_get_boolean_member_with_default (obj, "more", FALSE);
+  /* A registry that says "more" without moving the cursor would spin us. */
+  if (page->more && page->next <= self->fetch_since)
+    page->more = FALSE;
+  g_queue_push_tail (&self->pages, page);
+
+  if (page->more)
+    {
+      self->fetch_since = page->next;
+      if (g_queue_get_length (&self->pages) < FEED_QUEUE_MAX)
+        pull_fetch (self);
+    }
+  else
+    self->fetch_done = TRUE;
+
+  pull_maybe_apply (self);
+}
+
+static void
+pull_fetch (SaSyncEngine *self)
+{
+  g_autofree char *path = NULL;
+
+  path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d",
+                          self->fetch_since, FEED_PAGE);
+  self->fetching = TRUE;
+  call (self, "GET", path, NULL, fetch_cb);
+}
+
+static void
+apply_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  if (stale (result))
+    return;
+
+  self->applying = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (self->pull_error == NULL)
+        self->pull_error = g_steal_pointer (&error);
+      g_queue_clear_full (&self->pages, feed_page_free);
+      pull_settle (self);
+      return;
+    }
+
+  /* Room in the queue again: resume fetching. */
+  if (self->pull_error == NULL && !self->fetching && !self->fetch_done &&
+      g_queue_get_length (&self->pages) < FEED_QUEUE_MAX)
+    pull_fetch (self);
+  pull_maybe_apply (self);
+  pull_settle (self);
+}
+
+static void
+pull_maybe_apply (SaSyncEngine *self)
+{
+  FeedPage *page;
+
+  if (self->applying || self->pull_error != NULL || g_queue_is_empty (&self->pages))
+    return;
+  page = g_queue_pop_head (&self->pages);
+  /* An empty page that does not move the cursor needs no write. */
+  if (json_array_get_length (node_member_array (page->root, "changes")) == 0 &&
+      page->next == sa_cache_get_cursor (self->cache))
+    {
+      feed_page_free (page);
+      pull_settle (self);
+      return;
+    }
+  self->applying = TRUE;
+  run_job (self, JOB_CHANGES, page->root, page->next, apply_cb);
+  feed_page_free (page);
+}
+
+static void
+districts_applied_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  if (stale (result))
+    return;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      cycle_fail (self, error);
+      return;
+    }
+  pull_fetch (self);
+}
+
+static void
+districts_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *items = NULL;
+  if (stale (result))
+    return;
+
+  root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    items = json_object_get_array_member (json_node_get_object (root), "districts");
+  else if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    items = json_node_get_array (root);
+  if (root != NULL && items == NULL)
+    error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                         "The registry's district list is not a list");
+  if (error != NULL)
+    {
+      if (!handle_unauthorized (self, error))
+        cycle_fail (self, error);
+      return;
+    }
+
+  {
+    g_autoptr(JsonNode) array = json_node_init_array (json_node_alloc (), items);
+    run_job (self, JOB_DISTRICTS, array, 0, districts_applied_cb);
+  }
+}
+
+static void
+pull_start (SaSyncEngine *self)
+{
+  g_queue_clear_full (&self->pages, feed_page_free);
+  g_clear_error (&self->pull_error);
+  self->fetch_since = sa_cache_get_cursor (self->cache);
+  self->fetch_done = FALSE;
+  self->fetching = FALSE;
+  self->applying = FALSE;
+
+  /* Districts are not in the feed: fetch them with a first sync. */
+  if (self->fetch_since == 0)
+    call (self, "GET", "/api/v1/districts", NULL, districts_cb);
+  else
+    pull_fetch (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Push */
+
+static void
+push_results_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  if (stale (result))
+    return;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      cycle_fail (self, error);
+      return;
+    }
+  update_counts (self);
+  push_next_batch (self);
+}
+
+static void
+push_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  if (stale (result))
+    return;
+
+  root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
+  if (root != NULL && node_member_array (root, "results") == NULL)
+    error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                         "The registry's answer to the operations lacks “results”");
+  if (error != NULL)
+    {
+      /* The batch stays "sent" and goes again next time; the registry
+       * answers "duplicate" for what it already applied. */
+      if (!handle_unauthorized (self, error))
+        cycle_fail (self, error);
+      return;
+    }
+  run_job (self, JOB_PUSH_RESULTS, root, 0, push_results_cb);
+}
+
+static void
+begin_push_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  if (stale (result))
+    return;
+
+  batch = g_task_propagate_pointer (G_TASK (result), &error);
+  if (batch == NULL)
+    {
+      cycle_fail (self, error);
+      return;
+    }
+  if (batch->len == 0)
+    {
+      pull_start (self);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ops");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < batch->len; i++)
+    json_builder_add_value (builder, sa_outbox_entry_to_json (batch->pdata[i]));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  g_debug ("Pushing %u operations", batch->len);
+  call (self, "POST", "/api/v1/ops", body, push_cb);
+}
+
+static void
+push_next_batch (SaSyncEngine *self)
+{
+  run_job (self, JOB_BEGIN_PUSH, NULL, 0, begin_push_cb);
+}
+
+/* ------------------------------------------------------------------ */
+/* The cycle */
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  const char *token;
+
+  if (stale (result))
+    return;
+  answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
+  if (answer == NULL)
+    {
+      cycle_fail (self, error);
+      return;
+    }
+
+  token = json_object_get_string_member (answer, "refresh_token");
+  g_free (self->refresh_token);
+  self->refresh_token = g_strdup (token);
+  g_signal_emit (self, signals[REFRESH_TOKEN_CHANGED], 0, token);
+  push_next_batch (self);
+}
+
+static gboolean
+needs_refresh (SaSyncEngine *self)
+{
+  gint64 due;
+
+  if (self->force_refresh)
+    return TRUE;
+  if (sa_api_client_get_access_token (self->client) == NULL)
+    return TRUE;
+  due = sa_api_client_get_refresh_due (self->client);
+  return due != 0 && due <= g_get_monotonic_time ();
+}
+
+/* @restart: the same cycle again after a refused access token, which
+ * may refresh only once. */
+static void
+cycle_begin (SaSyncEngine *self,
+             gboolean      restart)
+{
+  if (!self->running || self->state == SA_SYNC_STATE_SIGNED_OUT)
+    return;
+  if (self->cycle_active)
+    {
+      self->again = TRUE;
+      return;
+    }
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+
+  self->cycle_active = TRUE;
+  if (!restart)
+    {
+      self->refreshed = FALSE;
+      self->reset_done = FALSE;
+    }
+  set_state (self, SA_SYNC_STATE_SYNCING);
+
+  if (needs_refresh (self))
+    {
+      if (self->refresh_token == NULL)
+        {
+          g_autoptr(GError) error =
+            g_error_new (SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED, "Not signed in");
+          cycle_fail (self, error);
+          return;
+        }
+      self->refreshed = TRUE;
+      self->force_refresh = FALSE;
+      self->requests++;
+      sa_api_client_refresh_async (self->client, self->refresh_token, self->cancellable,
+                                   refresh_cb, g_object_ref (self));
+      return;
+    }
+  push_next_batch (self);
+}
+
+static void
+cycle_start (SaSyncEngine *self)
+{
+  cycle_begin (self, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Listening */
+
+static void
+events_message_cb (SoupWebsocketConnection *ws,
+                   gint                     type,
+                   GBytes                  *message,
+                   gpointer                 user_data)
+{
+  SaSyncEngine *self = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *obj;
+  const char *kind;
+  gint64 seq;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (message, NULL),
+                                   g_bytes_get_size (message), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  obj = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member_with_default (obj, "type", "");
+  seq = json_object_get_int_member_with_default (obj, "seq", 0);
+  if ((strcmp (kind, "changes") == 0 || strcmp (kind, "ready") == 0) && seq > self->cursor)
+    cycle_start (self);
+}
+
+static void
+events_closed_cb (SoupWebsocketConnection *ws,
+                  gpointer                 user_data)
+{
+  SaSyncEngine *self = user_data;
+
+  g_debug ("The registry's event channel closed (%u)",
+           soup_websocket_connection_get_close_code (ws));
+  if (self->ws != ws)
+    return;
+  g_signal_handlers_disconnect_by_data (ws, self);
+  g_clear_object (&self->ws);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+  /* Reconnect after a pull; if the registry went away that pull fails
+   * and backs off. */
+  if (self->running && !self->cycle_active && self->retry_source == 0)
+    schedule (self, backoff_delay (1));
+}
+
+static void
+events_connect_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws;
+
+  ws = sa_api_client_connect_events_finish (SA_API_CLIENT (object), result, &error);
+  if (stale (result))
+    {
+      if (ws != NULL)
+        soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      g_clear_object (&ws);
+      return;
+    }
+  self->ws_connecting = FALSE;
+  if (ws == NULL)
+    {
+      /* No push channel: poll now and then instead. */
+      g_debug ("No event channel (%s); polling every %d s", error->message, POLL_SECONDS);
+      if (self->running && self->retry_source == 0)
+        schedule (self, POLL_SECONDS * 1000);
+      return;
+    }
+
+  if (self->ws != NULL)
+    g_signal_handlers_disconnect_by_data (self->ws, self);
+  g_clear_object (&self->ws);
+  self->ws = ws;
+  soup_websocket_connection_set_keepalive_interval (ws, 30);
+  g_signal_connect (ws, "message", G_CALLBACK (events_message_cb), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (events_closed_cb), self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+}
+
+static void
+events_connect (SaSyncEngine *self)
+{
+  self->ws_connecting = TRUE;
+  self->requests++;
+  sa_api_client_connect_events_async (self->client, self->cancellable, events_connect_cb,
+                                      g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Triggers */
+
+static void
+appeals_changed_cb (SaCache      *cache,
+                    char        **ids,
+                    SaSyncEngine *self)
+{
+  guint before = self->pending;
+
+  update_counts (self);
+  /* A local edit: push it now. Feed pages and push results change
+   * appeals too, but never add to the outbox. */
+  if (!self->running)
+    return;
+  if (self->cycle_active ? self->pending > before : self->pending > 0)
+    cycle_start (self);
+}
+
+static void
+can_reach_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  gboolean reachable;
+
+  reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (object), result, NULL);
+  if (reachable || !self->running || self->cycle_active ||
+      self->state == SA_SYNC_STATE_SIGNED_OUT)
+    return;
+  /* Wait for the network to come back rather than burn retries. */
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      g_clear_object (&self->ws);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+    }
+  set_state (self, SA_SYNC_STATE_OFFLINE);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    SaSyncEngine    *self)
+{
+  if (!self->running)
+    return;
+  g_debug ("Network %s", available ? "available" : "gone");
+  if (available)
+    {
+      /* Whatever the back-off said, try at once. */
+      self->failures = 0;
+      if (self->state != SA_SYNC_STATE_SYNCED || self->ws == NULL)
+        cycle_start (self);
+    }
+  else
+    {
+      g_autoptr(GSocketConnectable) registry =
+        g_network_address_parse_uri (sa_api_client_get_base_url (self->client), 443, NULL);
+
+      /* Loopback and the local network may still reach the registry. */
+      if (registry != NULL)
+        g_network_monitor_can_reach_async (monitor, registry, self->cancellable,
+                                           can_reach_cb, g_object_ref (self));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject */
+
+static void
+sa_sync_engine_dispose (GObject *object)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+
+  sa_sync_engine_stop (self);
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->monitor_handler, self->monitor);
+  if (self->cache != NULL)
+    g_clear_signal_handler (&self->cache_handler, self->cache);
+  g_clear_object (&self->monitor);
+
+  G_OBJECT_CLASS (sa_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+sa_sync_engine_finalize (GObject *object)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+
+  g_queue_clear_full (&self->pages, feed_page_free);
+  g_clear_error (&self->pull_error);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->refresh_token, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+
+  G_OBJECT_CLASS (sa_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+sa_sync_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_PENDING:
+      g_value_set_uint (value, self->pending);
+      break;
+
+    case PROP_ATTENTION:
+      g_value_set_uint (value, self->attention);
+      break;
+
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+
+    case PROP_LAST_SYNCED:
+      g_value_set_int64 (value, self->last_synced);
+      break;
+
+    case PROP_LISTENING:
+      g_value_set_boolean (value, self->ws != NULL);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sa_sync_engine_class_init (SaSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sa_sync_engine_dispose;
+  object_class->finalize = sa_sync_engine_finalize;
+  object_class->get_property = sa_sync_engine_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, SA_TYPE_SYNC_STATE, SA_SYNC_STATE_STOPPED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING] =
+    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ATTENTION] =
+    g_param_spec_uint ("attention", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SYNCED] =
+    g_param_spec_int64 ("last-synced", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LISTENING] =
+    g_param_spec_boolean ("listening", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SaSyncEngine::refresh-token-changed:
+   * @self: the engine
+   * @token: the new refresh token
+   *
+   * The registry rotated the refresh token: store @token in the Secret
+   * Service, the old one no longer works.
+   */
+  signals[REFRESH_TOKEN_CHANGED] =
+    g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * SaSyncEngine::cycle-finished:
+   * @self: the engine
+   *
+   * A sync cycle ended, in success (#SaSyncEngine:state is synced) or not.
+   */
+  signals[CYCLE_FINISHED] =
+    g_signal_new ("cycle-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+sa_sync_engine_init (SaSyncEngine *self)
+{
+  g_queue_init (&self->pages);
+}
+
+/**
+ * sa_sync_engine_new:
+ * @cache: the account's cache
+ * @client: the registry client, signed in or not
+ * @refresh_token: (nullable): the stored refresh token
+ *
+ * Returns: (transfer full): a stopped engine
+ */
+SaSyncEngine *
+sa_sync_engine_new (SaCache     *cache,
+                    SaApiClient *client,
+                    const char  *refresh_token)
+{
+  SaSyncEngine *self;
+
+  g_return_val_if_fail (SA_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (SA_IS_API_CLIENT (client), NULL);
+
+  self = g_object_new (SA_TYPE_SYNC_ENGINE, NULL);
+  self->cache = g_object_ref (cache);
+  self->client = g_object_ref (client);
+  self->refresh_token = g_strdup (refresh_token);
+  self->cursor = sa_cache_get_cursor (cache);
+  self->cache_handler = g_signal_connect (cache, "appeals-changed",
+                                          G_CALLBACK (appeals_changed_cb), self);
+  sa_api_client_set_timeout (client, DEFAULT_TIMEOUT);
+  sa_sync_engine_set_network_monitor (self, g_network_monitor_get_default ());
+  update_counts (self);
+  return self;
+}
+
+SaCache *
+sa_sync_engine_get_cache (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), NULL);
+  return self->cache;
+}
+
+/**
+ * sa_sync_engine_set_network_monitor:
+ * @self: a #SaSyncEngine
+ * @monitor: the monitor to follow (tests give their own)
+ */
+void
+sa_sync_engine_set_network_monitor (SaSyncEngine    *self,
+                                    GNetworkMonitor *monitor)
+{
+  g_return_if_fail (SA_IS_SYNC_ENGINE (self));
+  g_return_if_fail (G_IS_NETWORK_MONITOR (monitor));
+
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->monitor_handler, self->monitor);
+  g_set_object (&self->monitor, monitor);
+  self->monitor_handler = g_signal_connect (monitor, "network-changed",
+                                            G_CALLBACK (network_changed_cb), self);
+}
+
+/**
+ * sa_sync_engine_set_timeout:
+ * @self: a #SaSyncEngine
+ * @seconds: how long to wait for a silent registry before backing off
+ */
+void
+sa_sync_engine_set_timeout (SaSyncEngine *self,
+                            guint         seconds)
+{
+  g_return_if_fail (SA_IS_SYNC_ENGINE (self));
+  sa_api_client_set_timeout (self->client, seconds);
+}
+
+/**
+ * sa_sync_engine_start:
+ * @self: a #SaSyncEngine
+ *
+ * Starts syncing now and keeps at it until sa_sync_engine_stop().
+ */
+void
+sa_sync_engine_start (SaSyncEngine *self)
+{
+  g_return_if_fail (SA_IS_SYNC_ENGINE (self));
+
+  if (self->running)
+    return;
+  self->running = TRUE;
+  self->failures = 0;
+  self->cancellable = g_cancellable_new ();
+  if (self->state == SA_SYNC_STATE_SIGNED_OUT)
+    set_state (self, SA_SYNC_STATE_STOPPED);
+  cycle_start (self);
+}
+
+/**
+ * sa_sync_engine_stop:
+ * @self: a #SaSyncEngine
+ *
+ * Cancels what is on its way. An operation already sent stays "sent" and
+ * goes again at the next start; the registry knows it by its id.
+ */
+void
+sa_sync_engine_stop (SaSyncEngine *self)
+{
+  g_return_if_fail (SA_IS_SYNC_ENGINE (self));
+
+  if (!self->running)
+    return;
+  self->running = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      g_clear_object (&self->ws);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+    }
+  self->ws_connecting = FALSE;
+  self->again = FALSE;
+  self->cycle_active = FALSE;
+  self->fetching = self->applying = FALSE;
+  g_queue_clear_full (&self->pages, feed_page_free);
+  g_clear_error (&self->pull_error);
+  if (self->state != SA_SYNC_STATE_SIGNED_OUT)
+    set_state (self, SA_SYNC_STATE_STOPPED);
+}
+
+/**
+ * sa_sync_engine_sync_now:
+ * @self: a #SaSyncEngine
+ *
+ * Syncs at once, whatever the back-off says (a "Sync now" button, a
+ * network that came back).
+ */
+void
+sa_sync_engine_sync_now (SaSyncEngine *self)
+{
+  g_return_if_fail (SA_IS_SYNC_ENGINE (self));
+
+  self->failures = 0;
+  cycle_start (self);
+}
+
+SaSyncState
+sa_sync_engine_get_state (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), SA_SYNC_STATE_STOPPED);
+  return self->state;
+}
+
+guint
+sa_sync_engine_get_pending (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), 0);
+  return self->pending;
+}
+
+guint
+sa_sync_engine_get_attention (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), 0);
+  return self->attention;
+}
+
+const char *
+sa_sync_engine_get_last_error (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), NULL);
+  return self->last_error;
+}
+
+gint64
+sa_sync_engine_get_last_synced (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), 0);
+  return self->last_synced;
+}
+
+/**
+ * sa_sync_engine_get_request_count:
+ * @self: a #SaSyncEngine
+ *
+ * Returns: how many requests the engine made, for tests and benchmarks
+ */
+guint
+sa_sync_engine_get_request_count (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), 0);
+  return self->requests;
+}
+
+gboolean
+sa_sync_engine_get_listening (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), FALSE);
+  return self->ws != NULL;
+}

@@ -1,0 +1,1156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The sync engine against a real registry process on 127.0.0.1, and
+ * through a proxy that makes the registry fail the ways networks do. */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "sa-core.h"
+
+#define EXECUTOR     "executor.almaty-teplo"
+#define EXECUTOR_PW  "demo-executor"
+#define SUPERVISOR   "supervisor.almaty-teplo"
+#define SUPERVISOR_PW "demo-supervisor"
+
+/* ------------------------------------------------------------------ */
+/* A registry process that can be stopped and started on the same port */
+
+typedef struct
+{
+  char        *dir;
+  char        *db;
+  char        *url;
+  guint        port;
+  GSubprocess *process;
+} Registry;
+
+static void
+registry_run (Registry   *r,
+              const char *first,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (char *)g_getenv ("SA_REGISTRY_EXE"));
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *)a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *)argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+registry_serve (Registry   *r,
+                const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", r->port);
+  g_autofree char *line = NULL;
+  const char *argv[10] = { g_getenv ("SA_REGISTRY_EXE"), "serve", "--db", r->db,
+                           "--listen", listen, "--no-access-log", NULL, NULL, NULL };
+
+  if (extra != NULL)
+    {
+      argv[7] = "--access-ttl";
+      argv[8] = extra;
+    }
+  r->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  if (r->url == NULL)
+    {
+      g_autoptr(GUri) uri = NULL;
+
+      r->url = g_strdup (line + strlen ("listening on "));
+      uri = g_uri_parse (r->url, G_URI_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+      r->port = g_uri_get_port (uri);
+    }
+}
+
+static void
+registry_stop (Registry *r)
+{
+  if (r->process == NULL)
+    return;
+  g_subprocess_send_signal (r->process, SIGTERM);
+  g_subprocess_wait (r->process, NULL, NULL);
+  g_clear_object (&r->process);
+}
+
+static void
+registry_start (Registry   *r,
+                const char *access_ttl)
+{
+  g_autoptr(GError) error = NULL;
+
+  r->dir = g_dir_make_tmp ("sa-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  r->db = g_build_filename (r->dir, "registry.db", NULL);
+  registry_run (r, "init", "--db", r->db, "--demo", "--appeals", "400", NULL);
+  registry_serve (r, access_ttl);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+registry_free (Registry *r)
+{
+  registry_stop (r);
+  remove_tree (r->dir);
+  g_free (r->dir);
+  g_free (r->db);
+  g_free (r->url);
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting on the main loop */
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (Predicate pred,
+          gpointer  data,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!pred (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **)data = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static JsonObject *
+login (SaApiClient *client,
+       const char  *user,
+       const char  *password)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer;
+
+  sa_api_client_login_async (client, user, password, NULL, result_cb, &result);
+  g_assert_true (wait_for (have_result, &result, 30));
+  answer = sa_api_client_auth_finish (client, result, &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+static JsonNode *
+call (SaApiClient *client,
+      const char  *method,
+      const char  *path,
+      const char  *body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *answer;
+
+  if (body != NULL)
+    {
+      node = json_from_string (body, &error);
+      g_assert_no_error (error);
+    }
+  sa_api_client_call_async (client, method, path, node, NULL, result_cb, &result);
+  g_assert_true (wait_for (have_result, &result, 30));
+  answer = sa_api_client_call_finish (client, result, &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+/* Another user's op, straight to the registry. */
+static const char *
+remote_op (SaApiClient *client,
+           const char  *type,
+           const char  *appeal_id,
+           gint64       base_version,
+           const char  *args)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"ops\":[{\"op_id\":\"%s\",\"type\":\"%s\","
+                                           "\"appeal_id\":\"%s\",\"base_version\":%"
+                                           G_GINT64_FORMAT ",\"args\":%s}]}",
+                                           uuid, type, appeal_id, base_version, args);
+  g_autoptr(JsonNode) answer = call (client, "POST", "/api/v1/ops", body);
+  JsonObject *res = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (answer), "results"), 0);
+
+  return g_intern_string (json_object_get_string_member (res, "status"));
+}
+
+static JsonObject *
+registry_appeal (SaApiClient *client,
+                 const char  *id)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", id, NULL);
+  g_autoptr(JsonNode) node = call (client, "GET", path, NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* How often the registry's history of @appeal has an event of @type by
+ * the executor, with @text when given: an op applied twice shows twice. */
+static guint
+history_count (JsonObject *appeal,
+               const char *type,
+               const char *text)
+{
+  JsonArray *history = json_object_get_array_member (appeal, "history");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    {
+      JsonObject *ev = json_array_get_object_element (history, i);
+      JsonObject *payload = json_object_get_object_member (ev, "payload");
+
+      if (g_strcmp0 (json_object_get_string_member (ev, "type"), type) != 0 ||
+          g_strcmp0 (json_object_get_string_member (ev, "actor"), EXECUTOR) != 0)
+        continue;
+      if (text == NULL ||
+          (payload != NULL &&
+           g_strcmp0 (json_object_get_string_member_with_default (payload, "text", NULL),
+                      text) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* A desk: cache + client + engine, as the window holds them */
+
+typedef struct
+{
+  char         *dir;
+  char         *url;
+  SaCache      *cache;
+  SaApiClient  *client;
+  SaSyncEngine *engine;
+  char         *refresh;
+  guint         rotations;
+  guint         cycles;
+} Desk;
+
+static void
+token_changed_cb (SaSyncEngine *engine,
+                  const char   *token,
+                  Desk         *d)
+{
+  g_free (d->refresh);
+  d->refresh = g_strdup (token);
+  d->rotations++;
+}
+
+static void
+cycle_cb (SaSyncEngine *engine,
+          Desk         *d)
+{
+  d->cycles++;
+}
+
+static void
+desk_attach (Desk *d)
+{
+  g_autofree char *path = g_build_filename (d->dir, "cache.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  d->cache = sa_cache_open (path, &error);
+  g_assert_no_error (error);
+  sa_cache_set_identity (d->cache, EXECUTOR, "ALMATY-TEPLO", &error);
+  g_assert_no_error (error);
+  d->engine = sa_sync_engine_new (d->cache, d->client, d->refresh);
+  g_signal_connect (d->engine, "refresh-token-changed", G_CALLBACK (token_changed_cb), d);
+  g_signal_connect (d->engine, "cycle-finished", G_CALLBACK (cycle_cb), d);
+}
+
+static void
+desk_open (Desk       *d,
+           const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  d->dir = g_dir_make_tmp ("sa-desk-XXXXXX", &error);
+  g_assert_no_error (error);
+  d->url = g_strdup (url);
+  d->client = sa_api_client_new (url);
+  answer = login (d->client, EXECUTOR, EXECUTOR_PW);
+  d->refresh = g_strdup (json_object_get_string_member (answer, "refresh_token"));
+  desk_attach (d);
+}
+
+static void
+desk_detach (Desk *d)
+{
+  sa_sync_engine_stop (d->engine);
+  g_clear_object (&d->engine);
+  g_clear_object (&d->cache);
+  g_clear_object (&d->client);
+}
+
+/* The app quits and starts again: nothing survives but the cache file
+ * and the refresh token in the keyring. */
+static void
+desk_restart (Desk *d)
+{
+  desk_detach (d);
+  d->client = sa_api_client_new (d->url);
+  desk_attach (d);
+}
+
+static void
+desk_free (Desk *d)
+{
+  desk_detach (d);
+  remove_tree (d->dir);
+  g_free (d->dir);
+  g_free (d->url);
+  g_free (d->refresh);
+}
+
+static gboolean
+is_synced (gpointer data)
+{
+  Desk *d = data;
+
+  return sa_sync_engine_get_state (d->engine) == SA_SYNC_STATE_SYNCED &&
+         sa_sync_engine_get_pending (d->engine) == 0;
+}
+
+static gboolean
+is_failing (gpointer data)
+{
+  SaSyncState state = sa_sync_engine_get_state (((Desk *)data)->engine);
+
+  return state == SA_SYNC_STATE_OFFLINE || state == SA_SYNC_STATE_ERROR;
+}
+
+static gboolean
+is_listening (gpointer data)
+{
+  return sa_sync_engine_get_listening (((Desk *)data)->engine);
+}
+
+static void
+desk_sync (Desk *d)
+{
+  guint cycles = d->cycles;
+
+  sa_sync_engine_start (d->engine);
+  sa_sync_engine_sync_now (d->engine);
+  g_assert_true (wait_for (is_synced, d, 60));
+  g_assert_cmpuint (d->cycles, >, cycles);
+}
+
+/* Open appeals of the agency nobody took yet, in the cache. */
+static GPtrArray *
+queue_ids (Desk *d,
+           guint n)
+{
+  g_autoptr(SaAppealList) list = sa_appeal_list_new (d->cache);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  sa_appeal_list_set_section (list, SA_APPEAL_SECTION_QUEUE);
+  sa_appeal_list_refresh (list, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >=, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SaAppealRow) row = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_ptr_array_add (ids, g_strdup (sa_appeal_row_get_id (row)));
+    }
+  return ids;
+}
+
+static char *
+local_op (Desk       *d,
+          const char *appeal_id,
+          const char *type,
+          const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (args, &error);
+  char *op_id;
+
+  g_assert_no_error (error);
+  op_id = sa_cache_apply_local_op_sync (d->cache, appeal_id, type,
+                                        json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (op_id);
+  return op_id;
+}
+
+static JsonObject *
+cached_appeal (Desk       *d,
+               const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = sa_cache_get_appeal (d->cache, id, &error);
+
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static guint
+cached_count (Desk *d)
+{
+  g_autoptr(SaAppealList) list = sa_appeal_list_new (d->cache);
+  g_autoptr(GError) error = NULL;
+
+  sa_appeal_list_set_section (list, SA_APPEAL_SECTION_ALL);
+  sa_appeal_list_refresh (list, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (G_LIST_MODEL (list));
+}
+
+static guint
+registry_total (SaApiClient *client)
+{
+  g_autoptr(JsonNode) node = call (client, "GET", "/api/v1/appeals?limit=1", NULL);
+
+  return json_object_get_int_member (json_node_get_object (node), "total");
+}
+
+/* ------------------------------------------------------------------ */
+/* First sign-in, full sync, listening, and a sync with nothing new */
+
+typedef struct
+{
+  Desk       *desk;
+  const char *id;
+  const char *executor;
+} ExecutorWait;
+
+static gboolean
+executor_is (gpointer data)
+{
+  ExecutorWait *w = data;
+  g_autoptr(JsonObject) appeal = cached_appeal (w->desk, w->id);
+
+  return g_strcmp0 (json_object_get_string_member_with_default (appeal, "executor", NULL),
+                    w->executor) == 0;
+}
+
+static void
+test_initial_sync (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(SaApiClient) supervisor = NULL;
+  g_autoptr(JsonObject) sv = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  ExecutorWait w;
+  guint requests;
+
+  registry_start (&r, NULL);
+  desk_open (&d, r.url);
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_STOPPED);
+  desk_sync (&d);
+
+  /* Exactly what the registry lets this executor see. */
+  g_assert_cmpuint (cached_count (&d), >, 0);
+  g_assert_cmpuint (cached_count (&d), ==, registry_total (d.client));
+  g_assert_cmpint (sa_cache_get_cursor (d.cache), >, 0);
+  g_assert_null (sa_sync_engine_get_last_error (d.engine));
+  g_assert_cmpint (sa_sync_engine_get_last_synced (d.engine), >, 0);
+
+  /* Then it listens, and a colleague's change arrives by itself. */
+  g_assert_true (wait_for (is_listening, &d, 30));
+  ids = queue_ids (&d, 1);
+  before = cached_appeal (&d, ids->pdata[0]);
+  supervisor = sa_api_client_new (r.url);
+  sv = login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  g_assert_cmpstr (remote_op (supervisor, "assign", ids->pdata[0],
+                              json_object_get_int_member (before, "version"),
+                              "{\"user\":\"" EXECUTOR "\"}"), ==, "applied");
+  w = (ExecutorWait) { &d, ids->pdata[0], EXECUTOR };
+  g_assert_true (wait_for (executor_is, &w, 30));
+
+  /* A sync with nothing new costs one request. */
+  g_assert_true (wait_for (is_synced, &d, 30));
+  requests = sa_sync_engine_get_request_count (d.engine);
+  {
+    guint cycles = d.cycles;
+
+    sa_sync_engine_sync_now (d.engine);
+    while (d.cycles == cycles)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine) - requests, ==, 1);
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Edits while the registry is down, a restart, then everything once */
+
+static void
+test_offline_restart (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) a = NULL;
+  g_autoptr(JsonObject) b = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+
+  registry_start (&r, NULL);
+  desk_open (&d, r.url);
+  desk_sync (&d);
+  ids = queue_ids (&d, 2);
+
+  registry_stop (&r);
+  g_free (local_op (&d, ids->pdata[0], "take", "{}"));
+  g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Бригада выехала\"}"));
+  g_free (local_op (&d, ids->pdata[1], "take", "{}"));
+  g_free (local_op (&d, ids->pdata[1], "comment", "{\"text\":\"Су берілді\"}"));
+  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_OFFLINE);
+  g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 4);
+  g_assert_nonnull (sa_sync_engine_get_last_error (d.engine));
+  /* The user sees the edit at once. */
+  shown = cached_appeal (&d, ids->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "in_progress");
+  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
+                   SA_OFFLINE_MODIFIED);
+
+  /* The app restarts, still offline. */
+  desk_restart (&d);
+  sa_sync_engine_start (d.engine);
+  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 4);
+
+  /* The registry comes back; the back-off finds it without help. */
+  registry_serve (&r, NULL);
+  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
+
+  a = registry_appeal (d.client, ids->pdata[0]);
+  b = registry_appeal (d.client, ids->pdata[1]);
+  g_assert_cmpstr (json_object_get_string_member (a, "executor"), ==, EXECUTOR);
+  g_assert_cmpstr (json_object_get_string_member (b, "status"), ==, "in_progress");
+  g_assert_cmpuint (history_count (a, "taken", NULL), ==, 1);
+  g_assert_cmpuint (history_count (a, "comment", "Бригада выехала"), ==, 1);
+  g_assert_cmpuint (history_count (b, "taken", NULL), ==, 1);
+  g_assert_cmpuint (history_count (b, "comment", "Су берілді"), ==, 1);
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Conflict and rejection */
+
+static SaOutboxEntry *
+outbox_entry (Desk       *d,
+              const char *op_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = sa_cache_list_outbox (d->cache, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      SaOutboxEntry *e = entries->pdata[i];
+
+      if (strcmp (e->op_id, op_id) == 0)
+        return g_steal_pointer (&entries->pdata[i]);
+    }
+  return NULL;
+}
+
+static gboolean
+needs_attention (gpointer data)
+{
+  Desk *d = data;
+
+  return sa_sync_engine_get_attention (d->engine) > 0 &&
+         sa_sync_engine_get_state (d->engine) == SA_SYNC_STATE_SYNCED;
+}
+
+static void
+test_conflict (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(SaApiClient) supervisor = NULL;
+  g_autoptr(JsonObject) sv = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(SaOutboxEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op = NULL;
+  g_autofree char *again = NULL;
+
+  registry_start (&r, NULL);
+  desk_open (&d, r.url);
+  desk_sync (&d);
+  ids = queue_ids (&d, 1);
+  before = cached_appeal (&d, ids->pdata[0]);
+
+  /* The executor comments offline while the supervisor raises the
+   * priority of the same appeal. */
+  sa_sync_engine_stop (d.engine);
+  op = local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Проверено на месте\"}");
+  supervisor = sa_api_client_new (r.url);
+  sv = login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  g_assert_cmpstr (remote_op (supervisor, "set_priority", ids->pdata[0],
+                              json_object_get_int_member (before, "version"),
+                              "{\"priority\":\"high\"}"), ==, "applied");
+
+  sa_sync_engine_start (d.engine);
+  g_assert_true (wait_for (needs_attention, &d, 60));
+  entry = outbox_entry (&d, op);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->state, ==, SA_OP_CONFLICT);
+  g_assert_nonnull (entry->conflict_appeal);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (entry->conflict_appeal),
+                                               "version"), ==,
+                   json_object_get_int_member (before, "version") + 1);
+  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
+                   SA_OFFLINE_CONFLICT);
+  /* Never silently: nothing of it reached the registry. */
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "comment", "Проверено на месте"), ==, 0);
+  g_clear_pointer (&after, json_object_unref);
+
+  /* Apply again, on top of the registry's version. */
+  again = sa_cache_reapply_op_sync (d.cache, op, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, !=, op);
+  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_cmpuint (sa_sync_engine_get_attention (d.engine), ==, 0);
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (after, "priority"), ==, "high");
+  g_assert_cmpuint (history_count (after, "comment", "Проверено на месте"), ==, 1);
+  shown = cached_appeal (&d, ids->pdata[0]);
+  g_assert_cmpint (json_object_get_int_member (shown, "version"), ==,
+                   json_object_get_int_member (after, "version"));
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+static void
+test_rejected (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(SaOutboxEntry) entry = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op = NULL;
+
+  registry_start (&r, NULL);
+  desk_open (&d, r.url);
+  desk_sync (&d);
+  ids = queue_ids (&d, 1);
+
+  /* An executor may not change the priority: the registry says why. */
+  before = cached_appeal (&d, ids->pdata[0]);
+  op = local_op (&d, ids->pdata[0], "set_priority",
+                 g_strcmp0 (json_object_get_string_member (before, "priority"), "low") == 0
+                 ? "{\"priority\":\"critical\"}" : "{\"priority\":\"low\"}");
+  g_assert_true (wait_for (needs_attention, &d, 60));
+  entry = outbox_entry (&d, op);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->state, ==, SA_OP_REJECTED);
+  g_assert_cmpstr (entry->error_code, ==, "supervisor_only");
+  g_assert_nonnull (entry->last_error);
+  g_assert_cmpuint (strlen (entry->last_error), >, 10);
+  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
+                   SA_OFFLINE_REJECTED);
+
+  /* It stays until dismissed, through a restart. */
+  desk_restart (&d);
+  desk_sync (&d);
+  g_clear_pointer (&entry, sa_outbox_entry_free);
+  entry = outbox_entry (&d, op);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->state, ==, SA_OP_REJECTED);
+  g_assert_cmpuint (sa_sync_engine_get_attention (d.engine), ==, 1);
+
+  sa_cache_discard_op_sync (d.cache, op, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, sa_outbox_entry_free);
+  g_assert_null (outbox_entry (&d, op));
+  shown = cached_appeal (&d, ids->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (shown, "priority"), ==,
+                   json_object_get_string_member (before, "priority"));
+  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* 410: the registry pruned what the cursor needs */
+
+static void
+test_cursor_expired (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(SaApiClient) supervisor = NULL;
+  g_autoptr(JsonObject) sv = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  gint64 cursor;
+  guint count;
+
+  registry_start (&r, NULL);
+  desk_open (&d, r.url);
+  desk_sync (&d);
+  count = cached_count (&d);
+  ids = queue_ids (&d, 2);
+  cursor = sa_cache_get_cursor (d.cache);
+
+  /* Offline: the executor edits one appeal, the supervisor another. */
+  sa_sync_engine_stop (d.engine);
+  g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Жду акт\"}"));
+  before = cached_appeal (&d, ids->pdata[1]);
+  supervisor = sa_api_client_new (r.url);
+  sv = login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  g_assert_cmpstr (remote_op (supervisor, "set_priority", ids->pdata[1],
+                              json_object_get_int_member (before, "version"),
+                              "{\"priority\":\"critical\"}"), ==, "applied");
+
+  /* The administrator compacts the feed past this client's cursor. */
+  registry_stop (&r);
+  registry_run (&r, "compact", "--db", r.db, "--keep", "0", NULL);
+  registry_serve (&r, NULL);
+
+  sa_sync_engine_start (d.engine);
+  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_cmpint (sa_cache_get_cursor (d.cache), >, cursor);
+  g_assert_cmpuint (cached_count (&d), ==, count);
+  shown = cached_appeal (&d, ids->pdata[1]);
+  g_assert_cmpstr (json_object_get_string_member (shown, "priority"), ==, "critical");
+  /* The outbox survived the reset and went out once. */
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "comment", "Жду акт"), ==, 1);
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* An access token that expires */
+
+static void
+test_expired_token (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(SaApiClient) other = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *first = NULL;
+
+  registry_start (&r, "2");
+  desk_open (&d, r.url);
+  first = g_strdup (d.refresh);
+  desk_sync (&d);
+  ids = queue_ids (&d, 1);
+
+  /* Past the access token's two seconds, an edit still goes through. */
+  spin (3000);
+  g_free (local_op (&d, ids->pdata[0], "take", "{}"));
+  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_cmpuint (d.rotations, >=, 1);
+  g_assert_cmpstr (d.refresh, !=, first);
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "taken", NULL), ==, 1);
+
+  /* The rotated token is the one that works now (what the keyring keeps). */
+  other = sa_api_client_new (r.url);
+  sa_api_client_refresh_async (other, d.refresh, NULL, result_cb, &result);
+  g_assert_true (wait_for (have_result, &result, 30));
+  answer = sa_api_client_auth_finish (other, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+static void
+test_signed_out (void)
+{
+  Registry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  registry_start (&r, NULL);
+  desk_open (&d, r.url);
+  desk_sync (&d);
+
+  /* A refresh token the registry no longer honours: sign in again. */
+  g_free (d.refresh);
+  d.refresh = g_strdup ("not-a-token");
+  desk_restart (&d);
+  sa_sync_engine_start (d.engine);
+  while (sa_sync_engine_get_state (d.engine) == SA_SYNC_STATE_SYNCING ||
+         sa_sync_engine_get_state (d.engine) == SA_SYNC_STATE_STOPPED)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_SIGNED_OUT);
+  /* And it does not retry on its own. */
+  {
+    guint requests = sa_sync_engine_get_request_count (d.engine);
+
+    spin (2500);
+    g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine), ==, requests);
+  }
+
+  desk_free (&d);
+  registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* A registry that answers 500, garbage, 401 or nothing at all */
+
+typedef enum
+{
+  PROXY_PASS,
+  PROXY_500,
+  PROXY_GARBAGE,
+  PROXY_SILENT,
+  PROXY_401_ONCE,
+} ProxyMode;
+
+typedef struct
+{
+  SoupServer  *server;
+  SoupSession *session;
+  char        *upstream;
+  char        *url;
+  ProxyMode    mode;
+  guint        requests;
+  GPtrArray   *held;
+} Proxy;
+
+static void
+forwarded_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  SoupServerMessage *msg = data;
+  SoupMessage *up = g_object_get_data (G_OBJECT (msg), "upstream");
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result,
+                                                              NULL);
+
+  if (body == NULL)
+    soup_server_message_set_status (msg, SOUP_STATUS_BAD_GATEWAY, NULL);
+  else
+    {
+      const char *type = soup_message_headers_get_content_type (
+        soup_message_get_response_headers (up), NULL);
+
+      soup_server_message_set_status (msg, soup_message_get_status (up), NULL);
+      soup_server_message_set_response (msg, type ? type : "application/json",
+                                        SOUP_MEMORY_COPY, g_bytes_get_data (body, NULL),
+                                        g_bytes_get_size (body));
+    }
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static void
+proxy_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           data)
+{
+  Proxy *p = data;
+  static const char unauthorized[] =
+    "{\"error\":{\"code\":\"unauthorized\",\"message\":\"The access token expired.\"}}";
+  static const char broken[] =
+    "{\"error\":{\"code\":\"internal\",\"message\":\"database is locked\"}}";
+
+  p->requests++;
+  switch (p->mode)
+    {
+    case PROXY_500:
+      soup_server_message_set_status (msg, 500, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        broken, strlen (broken));
+      return;
+
+    case PROXY_GARBAGE:
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "<html>Captive portal", 20);
+      return;
+
+    case PROXY_SILENT:
+      soup_server_message_pause (msg);
+      g_ptr_array_add (p->held, g_object_ref (msg));
+      return;
+
+    case PROXY_401_ONCE:
+      /* The token runs out just as the outbox goes. */
+      if (strcmp (path, "/api/v1/ops") == 0)
+        {
+          p->mode = PROXY_PASS;
+          soup_server_message_set_status (msg, 401, NULL);
+          soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                            unauthorized, strlen (unauthorized));
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    case PROXY_PASS:
+    default:
+      {
+        GUri *uri = soup_server_message_get_uri (msg);
+        g_autofree char *target = g_strconcat (p->upstream, g_uri_get_path (uri),
+                                               g_uri_get_query (uri) ? "?" : "",
+                                               g_uri_get_query (uri), NULL);
+        SoupMessage *up = soup_message_new (soup_server_message_get_method (msg), target);
+        SoupMessageHeaders *in = soup_server_message_get_request_headers (msg);
+        SoupMessageBody *req_body = soup_server_message_get_request_body (msg);
+        const char *auth = soup_message_headers_get_one (in, "Authorization");
+        const char *type = soup_message_headers_get_content_type (in, NULL);
+
+        if (auth != NULL)
+          soup_message_headers_replace (soup_message_get_request_headers (up),
+                                        "Authorization", auth);
+        if (req_body->length > 0)
+          {
+            g_autoptr(GBytes) bytes = soup_message_body_flatten (req_body);
+            soup_message_set_request_body_from_bytes (up, type ? type : "application/json",
+                                                      bytes);
+          }
+        g_object_set_data_full (G_OBJECT (msg), "upstream", up, g_object_unref);
+        soup_server_message_pause (msg);
+        soup_session_send_and_read_async (p->session, up, G_PRIORITY_DEFAULT, NULL,
+                                          forwarded_cb, g_object_ref (msg));
+      }
+    }
+}
+
+static void
+proxy_start (Proxy      *p,
+             const char *upstream)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  p->server = soup_server_new (NULL, NULL);
+  p->session = soup_session_new ();
+  p->upstream = g_strdup (upstream);
+  len = strlen (p->upstream);
+  if (len > 0 && p->upstream[len - 1] == '/')
+    p->upstream[len - 1] = '\0';
+  p->held = g_ptr_array_new_with_free_func (g_object_unref);
+  soup_server_add_handler (p->server, NULL, proxy_cb, p, NULL);
+  soup_server_listen_local (p->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (p->server);
+  text = g_uri_to_string (uris->data);
+  p->url = g_strdup (text);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+}
+
+static void
+proxy_release (Proxy *p)
+{
+  for (guint i = 0; i < p->held->len; i++)
+    {
+      SoupServerMessage *msg = p->held->pdata[i];
+
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      soup_server_message_unpause (msg);
+    }
+  g_ptr_array_set_size (p->held, 0);
+}
+
+static void
+proxy_free (Proxy *p)
+{
+  proxy_release (p);
+  soup_server_disconnect (p->server);
+  g_clear_object (&p->server);
+  g_clear_object (&p->session);
+  g_ptr_array_unref (p->held);
+  g_free (p->upstream);
+  g_free (p->url);
+}
+
+static void
+test_faults (void)
+{
+  Registry r = { 0 };
+  Proxy p = { 0 };
+  Desk d = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  gint64 cursor;
+  guint requests, rotations;
+
+  registry_start (&r, NULL);
+  proxy_start (&p, r.url);
+  desk_open (&d, p.url);
+  desk_sync (&d);
+  ids = queue_ids (&d, 1);
+
+  /* 500: an error state, back-off rather than hammering, nothing lost. */
+  p.mode = PROXY_500;
+  g_free (local_op (&d, ids->pdata[0], "take", "{}"));
+  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_ERROR);
+  g_assert_cmpstr (sa_sync_engine_get_last_error (d.engine), ==, "database is locked");
+  requests = p.requests;
+  spin (3000);
+  /* 1 s, then 2 s (each with jitter): at most three more tries in 3 s. */
+  g_assert_cmpuint (p.requests - requests, <=, 3);
+  g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
+  p.mode = PROXY_PASS;
+  g_assert_true (wait_for (is_synced, &d, 60));
+
+  /* Garbage: a protocol error; the cache is untouched. */
+  p.mode = PROXY_GARBAGE;
+  cursor = sa_cache_get_cursor (d.cache);
+  g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Мусор в ответе\"}"));
+  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_ERROR);
+  g_assert_cmpint (sa_cache_get_cursor (d.cache), ==, cursor);
+  g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
+  p.mode = PROXY_PASS;
+  g_assert_true (wait_for (is_synced, &d, 60));
+
+  /* A 401 mid-session: refresh once and carry on. */
+  rotations = d.rotations;
+  p.mode = PROXY_401_ONCE;
+  g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Токен устарел\"}"));
+  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_cmpuint (d.rotations, ==, rotations + 1);
+
+  /* Nothing at all for 30 s: the request times out, the desk says
+   * offline, and the edit goes through when the registry answers. */
+  sa_sync_engine_set_timeout (d.engine, 10);
+  p.mode = PROXY_SILENT;
+  g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Тишина\"}"));
+  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_OFFLINE);
+  g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
+  spin (30000 - 10000);
+  p.mode = PROXY_PASS;
+  proxy_release (&p);
+  g_assert_true (wait_for (is_synced, &d, 60));
+
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "taken", NULL), ==, 1);
+  g_assert_cmpuint (history_count (after, "comment", "Мусор в ответе"), ==, 1);
+  g_assert_cmpuint (history_count (after, "comment", "Токен устарел"), ==, 1);
+  g_assert_cmpuint (history_count (after, "comment", "Тишина"), ==, 1);
+
+  desk_free (&d);
+  proxy_free (&p);
+  registry_free (&r);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  /* Each test starts its own registry with demo data: make hashing cheap. */
+  g_setenv ("SA_REGISTRY_PWHASH", "fast", TRUE);
+
+  g_test_add_func ("/sync/initial", test_initial_sync);
+  g_test_add_func ("/sync/offline-restart", test_offline_restart);
+  g_test_add_func ("/sync/conflict", test_conflict);
+  g_test_add_func ("/sync/rejected", test_rejected);
+  g_test_add_func ("/sync/cursor-expired", test_cursor_expired);
+  g_test_add_func ("/sync/expired-token", test_expired_token);
+  g_test_add_func ("/sync/signed-out", test_signed_out);
+  g_test_add_func ("/sync/faults", test_faults);
+
+  return g_test_run ();
+}
