@@ -11,10 +11,11 @@
 #include "sa-notifier.h"
 #include "sa-sla.h"
 
-/* The notifier against a real cache, a fake clock and, on the private
- * session bus the tests run on, a stand-in for GNOME Shell: this process
- * owns org.gtk.Notifications, so each notification is read as the desktop
- * would receive it from GApplication (title, body, default action and its
+/* The notifier against a real cache, a fake clock and, on a D-Bus session
+ * bus of this program's own (GTestDBus, so that no other test can own the
+ * name), a stand-in for GNOME Shell: this process owns
+ * org.gtk.Notifications, so each notification is read as the desktop would
+ * receive it from GApplication (title, body, default action and its
  * target), through the notifier's default signal handlers. */
 
 #define NOW  ((gint64) 1763900000)   /* 2025-11-23 12:13:20 UTC */
@@ -109,6 +110,7 @@ start_shell (void)
   g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (introspection_xml, &error);
   g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_autoptr(GVariant) reply = NULL;
+  guint32 result;
 
   g_assert_no_error (error);
   shell_bus = g_dbus_connection_new_for_address_sync (
@@ -125,6 +127,8 @@ start_shell (void)
                                        G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                                        &error);
   g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);   /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
   shell_calls = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -381,9 +385,13 @@ static void
 test_start_is_quiet (Fixture       *f,
                      gconstpointer  data)
 {
-  /* What is there at the start, overdue included, is taken stock of, not announced;
-   * the one wake-up asked for is the next change of light, not a poll. */
-  SaNotifier *notifier = notifier_new (f);
+  /* What is there at the start, overdue or just assigned included, is taken stock of,
+   * not announced; the one wake-up asked for is the next change of light, not a poll. */
+  SaNotifier *notifier;
+
+  feed_one (f, { "a5", "in_progress", "me", NOW - HOUR, NOW + 15 * DAY, NONE,
+                 "Назначено минуту назад", "boss", NOW - MINUTE });
+  notifier = notifier_new (f);
 
   assert_calls ("");
   /* At NOW half of a1's time is left, still green; one second later it is yellow. */
@@ -739,6 +747,7 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+  GTestDBus *bus;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -749,6 +758,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   use_language ("en");
 
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
   g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
   start_shell ();
   app = g_application_new (APP_TEST_ID, G_APPLICATION_NON_UNIQUE);
@@ -773,7 +784,10 @@ main (int    argc,
   ret = g_test_run ();
 
   g_clear_object (&app);
+  g_dbus_connection_close_sync (shell_bus, NULL, NULL);
   g_clear_object (&shell_bus);
+  g_test_dbus_down (bus);
+  g_object_unref (bus);
   g_clear_pointer (&shell_calls, g_ptr_array_unref);
   g_free (locale_dir);
   return ret;
