@@ -10,222 +10,12 @@
 #include <libsoup/soup.h>
 
 #include "sa-core.h"
+#include "sync-test-util.h"
 
 #define EXECUTOR     "executor.almaty-teplo"
 #define EXECUTOR_PW  "demo-executor"
 #define SUPERVISOR   "supervisor.almaty-teplo"
 #define SUPERVISOR_PW "demo-supervisor"
-
-/* ------------------------------------------------------------------ */
-/* A registry process that can be stopped and started on the same port */
-
-typedef struct
-{
-  char        *dir;
-  char        *db;
-  char        *url;
-  guint        port;
-  GSubprocess *process;
-} Registry;
-
-static void
-registry_run (Registry   *r,
-              const char *first,
-              ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *)g_getenv ("SA_REGISTRY_EXE"));
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *)a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char * const *)argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (proc, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
-registry_serve (Registry   *r,
-                const char *extra)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", r->port);
-  g_autofree char *line = NULL;
-  const char *argv[10] = { g_getenv ("SA_REGISTRY_EXE"), "serve", "--db", r->db,
-                           "--listen", listen, "--no-access-log", NULL, NULL, NULL };
-
-  if (extra != NULL)
-    {
-      argv[7] = "--access-ttl";
-      argv[8] = extra;
-    }
-  r->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  if (r->url == NULL)
-    {
-      g_autoptr(GUri) uri = NULL;
-
-      r->url = g_strdup (line + strlen ("listening on "));
-      uri = g_uri_parse (r->url, G_URI_FLAGS_NONE, &error);
-      g_assert_no_error (error);
-      r->port = g_uri_get_port (uri);
-    }
-}
-
-static void
-registry_stop (Registry *r)
-{
-  if (r->process == NULL)
-    return;
-  g_subprocess_send_signal (r->process, SIGTERM);
-  g_subprocess_wait (r->process, NULL, NULL);
-  g_clear_object (&r->process);
-}
-
-static void
-registry_start (Registry   *r,
-                const char *access_ttl)
-{
-  g_autoptr(GError) error = NULL;
-
-  r->dir = g_dir_make_tmp ("sa-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  r->db = g_build_filename (r->dir, "registry.db", NULL);
-  registry_run (r, "init", "--db", r->db, "--demo", "--appeals", "400", NULL);
-  registry_serve (r, access_ttl);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
-registry_free (Registry *r)
-{
-  registry_stop (r);
-  remove_tree (r->dir);
-  g_free (r->dir);
-  g_free (r->db);
-  g_free (r->url);
-}
-
-/* ------------------------------------------------------------------ */
-/* Waiting on the main loop */
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (Predicate pred,
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!pred (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(GAsyncResult **)data = g_object_ref (result);
-}
-
-static gboolean
-have_result (gpointer data)
-{
-  return *(GAsyncResult **)data != NULL;
-}
-
-static JsonObject *
-login (SaApiClient *client,
-       const char  *user,
-       const char  *password)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *answer;
-
-  sa_api_client_login_async (client, user, password, NULL, result_cb, &result);
-  g_assert_true (wait_for (have_result, &result, 30));
-  answer = sa_api_client_auth_finish (client, result, &error);
-  g_assert_no_error (error);
-  return answer;
-}
-
-static JsonNode *
-call (SaApiClient *client,
-      const char  *method,
-      const char  *path,
-      const char  *body)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  JsonNode *answer;
-
-  if (body != NULL)
-    {
-      node = json_from_string (body, &error);
-      g_assert_no_error (error);
-    }
-  sa_api_client_call_async (client, method, path, node, NULL, result_cb, &result);
-  g_assert_true (wait_for (have_result, &result, 30));
-  answer = sa_api_client_call_finish (client, result, &error);
-  g_assert_no_error (error);
-  return answer;
-}
 
 /* Another user's op, straight to the registry. */
 static const char *
@@ -240,7 +30,7 @@ remote_op (SaApiClient *client,
                                            "\"appeal_id\":\"%s\",\"base_version\":%"
                                            G_GINT64_FORMAT ",\"args\":%s}]}",
                                            uuid, type, appeal_id, base_version, args);
-  g_autoptr(JsonNode) answer = call (client, "POST", "/api/v1/ops", body);
+  g_autoptr(JsonNode) answer = sync_call (client, "POST", "/api/v1/ops", body);
   JsonObject *res = json_array_get_object_element (
     json_object_get_array_member (json_node_get_object (answer), "results"), 0);
 
@@ -252,7 +42,7 @@ registry_appeal (SaApiClient *client,
                  const char  *id)
 {
   g_autofree char *path = g_strconcat ("/api/v1/appeals/", id, NULL);
-  g_autoptr(JsonNode) node = call (client, "GET", path, NULL);
+  g_autoptr(JsonNode) node = sync_call (client, "GET", path, NULL);
 
   return json_object_ref (json_node_get_object (node));
 }
@@ -342,7 +132,7 @@ desk_open (Desk       *d,
   g_assert_no_error (error);
   d->url = g_strdup (url);
   d->client = sa_api_client_new (url);
-  answer = login (d->client, EXECUTOR, EXECUTOR_PW);
+  answer = sync_login (d->client, EXECUTOR, EXECUTOR_PW);
   d->refresh = g_strdup (json_object_get_string_member (answer, "refresh_token"));
   desk_attach (d);
 }
@@ -370,7 +160,7 @@ static void
 desk_free (Desk *d)
 {
   desk_detach (d);
-  remove_tree (d->dir);
+  sync_remove_tree (d->dir);
   g_free (d->dir);
   g_free (d->url);
   g_free (d->refresh);
@@ -406,7 +196,7 @@ desk_sync (Desk *d)
 
   sa_sync_engine_start (d->engine);
   sa_sync_engine_sync_now (d->engine);
-  g_assert_true (wait_for (is_synced, d, 60));
+  g_assert_true (sync_wait_for (is_synced, d, 60));
   g_assert_cmpuint (d->cycles, >, cycles);
 }
 
@@ -475,7 +265,7 @@ cached_count (Desk *d)
 static guint
 registry_total (SaApiClient *client)
 {
-  g_autoptr(JsonNode) node = call (client, "GET", "/api/v1/appeals?limit=1", NULL);
+  g_autoptr(JsonNode) node = sync_call (client, "GET", "/api/v1/appeals?limit=1", NULL);
 
   return json_object_get_int_member (json_node_get_object (node), "total");
 }
@@ -503,7 +293,7 @@ executor_is (gpointer data)
 static void
 test_initial_sync (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(SaApiClient) supervisor = NULL;
   g_autoptr(JsonObject) sv = NULL;
@@ -512,7 +302,7 @@ test_initial_sync (void)
   ExecutorWait w;
   guint requests;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   desk_open (&d, r.url);
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_STOPPED);
   desk_sync (&d);
@@ -525,19 +315,19 @@ test_initial_sync (void)
   g_assert_cmpint (sa_sync_engine_get_last_synced (d.engine), >, 0);
 
   /* Then it listens, and a colleague's change arrives by itself. */
-  g_assert_true (wait_for (is_listening, &d, 30));
+  g_assert_true (sync_wait_for (is_listening, &d, 30));
   ids = queue_ids (&d, 1);
   before = cached_appeal (&d, ids->pdata[0]);
   supervisor = sa_api_client_new (r.url);
-  sv = login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  sv = sync_login (supervisor, SUPERVISOR, SUPERVISOR_PW);
   g_assert_cmpstr (remote_op (supervisor, "assign", ids->pdata[0],
                               json_object_get_int_member (before, "version"),
                               "{\"user\":\"" EXECUTOR "\"}"), ==, "applied");
   w = (ExecutorWait) { &d, ids->pdata[0], EXECUTOR };
-  g_assert_true (wait_for (executor_is, &w, 30));
+  g_assert_true (sync_wait_for (executor_is, &w, 30));
 
   /* A sync with nothing new costs one request. */
-  g_assert_true (wait_for (is_synced, &d, 30));
+  g_assert_true (sync_wait_for (is_synced, &d, 30));
   requests = sa_sync_engine_get_request_count (d.engine);
   {
     guint cycles = d.cycles;
@@ -550,7 +340,7 @@ test_initial_sync (void)
   g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine) - requests, ==, 1);
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -559,24 +349,24 @@ test_initial_sync (void)
 static void
 test_offline_restart (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) a = NULL;
   g_autoptr(JsonObject) b = NULL;
   g_autoptr(JsonObject) shown = NULL;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   desk_open (&d, r.url);
   desk_sync (&d);
   ids = queue_ids (&d, 2);
 
-  registry_stop (&r);
+  sync_registry_stop (&r);
   g_free (local_op (&d, ids->pdata[0], "take", "{}"));
   g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Бригада выехала\"}"));
   g_free (local_op (&d, ids->pdata[1], "take", "{}"));
   g_free (local_op (&d, ids->pdata[1], "comment", "{\"text\":\"Су берілді\"}"));
-  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_OFFLINE);
   g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 4);
   g_assert_nonnull (sa_sync_engine_get_last_error (d.engine));
@@ -589,12 +379,12 @@ test_offline_restart (void)
   /* The app restarts, still offline. */
   desk_restart (&d);
   sa_sync_engine_start (d.engine);
-  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 4);
 
   /* The registry comes back; the back-off finds it without help. */
-  registry_serve (&r, NULL);
-  g_assert_true (wait_for (is_synced, &d, 60));
+  sync_registry_serve (&r, NULL);
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
   g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
 
   a = registry_appeal (d.client, ids->pdata[0]);
@@ -607,7 +397,7 @@ test_offline_restart (void)
   g_assert_cmpuint (history_count (b, "comment", "Су берілді"), ==, 1);
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -643,7 +433,7 @@ needs_attention (gpointer data)
 static void
 test_conflict (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(SaApiClient) supervisor = NULL;
   g_autoptr(JsonObject) sv = NULL;
@@ -656,7 +446,7 @@ test_conflict (void)
   g_autofree char *op = NULL;
   g_autofree char *again = NULL;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   desk_open (&d, r.url);
   desk_sync (&d);
   ids = queue_ids (&d, 1);
@@ -667,13 +457,13 @@ test_conflict (void)
   sa_sync_engine_stop (d.engine);
   op = local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Проверено на месте\"}");
   supervisor = sa_api_client_new (r.url);
-  sv = login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  sv = sync_login (supervisor, SUPERVISOR, SUPERVISOR_PW);
   g_assert_cmpstr (remote_op (supervisor, "set_priority", ids->pdata[0],
                               json_object_get_int_member (before, "version"),
                               "{\"priority\":\"high\"}"), ==, "applied");
 
   sa_sync_engine_start (d.engine);
-  g_assert_true (wait_for (needs_attention, &d, 60));
+  g_assert_true (sync_wait_for (needs_attention, &d, 60));
   entry = outbox_entry (&d, op);
   g_assert_nonnull (entry);
   g_assert_cmpint (entry->state, ==, SA_OP_CONFLICT);
@@ -692,7 +482,7 @@ test_conflict (void)
   again = sa_cache_reapply_op_sync (d.cache, op, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (again, !=, op);
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
   g_assert_cmpuint (sa_sync_engine_get_attention (d.engine), ==, 0);
   after = registry_appeal (d.client, ids->pdata[0]);
   g_assert_cmpstr (json_object_get_string_member (after, "priority"), ==, "high");
@@ -702,13 +492,13 @@ test_conflict (void)
                    json_object_get_int_member (after, "version"));
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 static void
 test_rejected (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(SaOutboxEntry) entry = NULL;
@@ -717,7 +507,7 @@ test_rejected (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *op = NULL;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   desk_open (&d, r.url);
   desk_sync (&d);
   ids = queue_ids (&d, 1);
@@ -727,7 +517,7 @@ test_rejected (void)
   op = local_op (&d, ids->pdata[0], "set_priority",
                  g_strcmp0 (json_object_get_string_member (before, "priority"), "low") == 0
                  ? "{\"priority\":\"critical\"}" : "{\"priority\":\"low\"}");
-  g_assert_true (wait_for (needs_attention, &d, 60));
+  g_assert_true (sync_wait_for (needs_attention, &d, 60));
   entry = outbox_entry (&d, op);
   g_assert_nonnull (entry);
   g_assert_cmpint (entry->state, ==, SA_OP_REJECTED);
@@ -756,7 +546,7 @@ test_rejected (void)
   g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -765,7 +555,7 @@ test_rejected (void)
 static void
 test_cursor_expired (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(SaApiClient) supervisor = NULL;
   g_autoptr(JsonObject) sv = NULL;
@@ -776,7 +566,7 @@ test_cursor_expired (void)
   gint64 cursor;
   guint count;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   desk_open (&d, r.url);
   desk_sync (&d);
   count = cached_count (&d);
@@ -788,18 +578,18 @@ test_cursor_expired (void)
   g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Жду акт\"}"));
   before = cached_appeal (&d, ids->pdata[1]);
   supervisor = sa_api_client_new (r.url);
-  sv = login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  sv = sync_login (supervisor, SUPERVISOR, SUPERVISOR_PW);
   g_assert_cmpstr (remote_op (supervisor, "set_priority", ids->pdata[1],
                               json_object_get_int_member (before, "version"),
                               "{\"priority\":\"critical\"}"), ==, "applied");
 
   /* The administrator compacts the feed past this client's cursor. */
-  registry_stop (&r);
-  registry_run (&r, "compact", "--db", r.db, "--keep", "0", NULL);
-  registry_serve (&r, NULL);
+  sync_registry_stop (&r);
+  sync_registry_run (&r, "compact", "--db", r.db, "--keep", "0", NULL);
+  sync_registry_serve (&r, NULL);
 
   sa_sync_engine_start (d.engine);
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
   g_assert_cmpint (sa_cache_get_cursor (d.cache), >, cursor);
   g_assert_cmpuint (cached_count (&d), ==, count);
   shown = cached_appeal (&d, ids->pdata[1]);
@@ -809,7 +599,7 @@ test_cursor_expired (void)
   g_assert_cmpuint (history_count (after, "comment", "Жду акт"), ==, 1);
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -818,7 +608,7 @@ test_cursor_expired (void)
 static void
 test_expired_token (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) after = NULL;
@@ -828,16 +618,16 @@ test_expired_token (void)
   g_autoptr(JsonObject) answer = NULL;
   g_autofree char *first = NULL;
 
-  registry_start (&r, "2");
+  sync_registry_start (&r, 400, "2");
   desk_open (&d, r.url);
   first = g_strdup (d.refresh);
   desk_sync (&d);
   ids = queue_ids (&d, 1);
 
   /* Past the access token's two seconds, an edit still goes through. */
-  spin (3000);
+  sync_spin (3000);
   g_free (local_op (&d, ids->pdata[0], "take", "{}"));
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
   g_assert_cmpuint (d.rotations, >=, 1);
   g_assert_cmpstr (d.refresh, !=, first);
   after = registry_appeal (d.client, ids->pdata[0]);
@@ -845,25 +635,25 @@ test_expired_token (void)
 
   /* The rotated token is the one that works now (what the keyring keeps). */
   other = sa_api_client_new (r.url);
-  sa_api_client_refresh_async (other, d.refresh, NULL, result_cb, &result);
-  g_assert_true (wait_for (have_result, &result, 30));
+  sa_api_client_refresh_async (other, d.refresh, NULL, sync_result_cb, &result);
+  g_assert_true (sync_wait_for (sync_have_result, &result, 30));
   answer = sa_api_client_auth_finish (other, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (answer);
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 static void
 test_signed_out (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   desk_open (&d, r.url);
   desk_sync (&d);
 
@@ -880,12 +670,12 @@ test_signed_out (void)
   {
     guint requests = sa_sync_engine_get_request_count (d.engine);
 
-    spin (2500);
+    sync_spin (2500);
     g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine), ==, requests);
   }
 
   desk_free (&d);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1065,7 +855,7 @@ proxy_free (Proxy *p)
 static void
 test_faults (void)
 {
-  Registry r = { 0 };
+  SyncRegistry r = { 0 };
   Proxy p = { 0 };
   Desk d = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
@@ -1073,7 +863,7 @@ test_faults (void)
   gint64 cursor;
   guint requests, rotations;
 
-  registry_start (&r, NULL);
+  sync_registry_start (&r, 400, NULL);
   proxy_start (&p, r.url);
   desk_open (&d, p.url);
   desk_sync (&d);
@@ -1082,33 +872,33 @@ test_faults (void)
   /* 500: an error state, back-off rather than hammering, nothing lost. */
   p.mode = PROXY_500;
   g_free (local_op (&d, ids->pdata[0], "take", "{}"));
-  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_ERROR);
   g_assert_cmpstr (sa_sync_engine_get_last_error (d.engine), ==, "database is locked");
   requests = p.requests;
-  spin (3000);
+  sync_spin (3000);
   /* 1 s, then 2 s (each with jitter): at most three more tries in 3 s. */
   g_assert_cmpuint (p.requests - requests, <=, 3);
   g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
   p.mode = PROXY_PASS;
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
 
   /* Garbage: a protocol error; the cache is untouched. */
   p.mode = PROXY_GARBAGE;
   cursor = sa_cache_get_cursor (d.cache);
   g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Мусор в ответе\"}"));
-  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_ERROR);
   g_assert_cmpint (sa_cache_get_cursor (d.cache), ==, cursor);
   g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
   p.mode = PROXY_PASS;
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
 
   /* A 401 mid-session: refresh once and carry on. */
   rotations = d.rotations;
   p.mode = PROXY_401_ONCE;
   g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Токен устарел\"}"));
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
   g_assert_cmpuint (d.rotations, ==, rotations + 1);
 
   /* Nothing at all for 30 s: the request times out, the desk says
@@ -1116,13 +906,13 @@ test_faults (void)
   sa_sync_engine_set_timeout (d.engine, 10);
   p.mode = PROXY_SILENT;
   g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Тишина\"}"));
-  g_assert_true (wait_for (is_failing, &d, 30));
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_OFFLINE);
   g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
-  spin (30000 - 10000);
+  sync_spin (30000 - 10000);
   p.mode = PROXY_PASS;
   proxy_release (&p);
-  g_assert_true (wait_for (is_synced, &d, 60));
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
 
   after = registry_appeal (d.client, ids->pdata[0]);
   g_assert_cmpuint (history_count (after, "taken", NULL), ==, 1);
@@ -1132,7 +922,7 @@ test_faults (void)
 
   desk_free (&d);
   proxy_free (&p);
-  registry_free (&r);
+  sync_registry_free (&r);
 }
 
 int
