@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "sa-core.h"
 #include "sync-test-util.h"
@@ -925,10 +926,185 @@ test_faults (void)
   sync_registry_free (&r);
 }
 
+/* ------------------------------------------------------------------ */
+/* Killed at random points of editing and syncing */
+
+typedef struct
+{
+  SaCache  *cache;
+  gboolean  synced;
+  guint     n;
+} KillChild;
+
+static void
+kill_child_synced (SaSyncEngine *engine,
+                   KillChild    *k)
+{
+  k->synced = TRUE;
+}
+
+/* Every 5 ms a comment on one of the first appeals; each acknowledged one
+ * is printed as "APPEAL-ID TEXT" once it is durable. */
+static gboolean
+kill_child_edit (gpointer data)
+{
+  KillChild *k = data;
+  g_autoptr(SaAppealList) list = NULL;
+  g_autoptr(SaAppealRow) row = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autofree char *text = g_uuid_string_random ();
+  g_autofree char *op = NULL;
+
+  if (!k->synced)
+    return G_SOURCE_CONTINUE;
+  list = sa_appeal_list_new (k->cache);
+  sa_appeal_list_set_section (list, SA_APPEAL_SECTION_ALL);
+  sa_appeal_list_refresh (list, NULL);
+  row = g_list_model_get_item (G_LIST_MODEL (list), k->n++ % 5);
+  json_object_set_string_member (args, "text", text);
+  op = sa_cache_apply_local_op_sync (k->cache, sa_appeal_row_get_id (row), "comment", args,
+                                     &error);
+  if (op == NULL)
+    g_error ("child: %s", error->message);
+  printf ("%s %s\n", sa_appeal_row_get_id (row), text);
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+kill_child (const char *url,
+            const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaApiClient) client = sa_api_client_new (url);
+  g_autoptr(JsonObject) answer = sync_login (client, EXECUTOR, EXECUTOR_PW);
+  g_autoptr(SaSyncEngine) engine = NULL;
+  KillChild k = { 0 };
+
+  k.cache = sa_cache_open (path, &error);
+  if (k.cache == NULL)
+    g_error ("child: %s", error->message);
+  sa_cache_set_identity (k.cache, EXECUTOR, "ALMATY-TEPLO", NULL);
+  engine = sa_sync_engine_new (k.cache, client,
+                               json_object_get_string_member (answer, "refresh_token"));
+  g_signal_connect (engine, "cycle-finished", G_CALLBACK (kill_child_synced), &k);
+  sa_sync_engine_start (engine);
+  g_timeout_add (5, kill_child_edit, &k);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static char *
+integrity (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static void
+test_killed (void)
+{
+  SyncRegistry r = { 0 };
+  Desk d = { 0 };
+  const char *exe = g_test_get_filename (G_TEST_BUILT, "test-sync", NULL);
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) appeals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify)json_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint rounds = 200;
+
+  sync_registry_start (&r, 400, NULL);
+  d.dir = g_dir_make_tmp ("sa-killed-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (d.dir, "cache.db", NULL);
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(GSubprocess) child = NULL;
+      g_autoptr(GDataInputStream) in = NULL;
+      g_autofree char *check = NULL;
+      char *line;
+
+      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                &error, exe, "--kill-child", r.url, path, NULL);
+      g_assert_no_error (error);
+      g_usleep (g_test_rand_int_range (20000, 300000));
+      g_subprocess_send_signal (child, SIGKILL);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_subprocess_get_if_exited (child));
+
+      in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+      while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL)
+        {
+          char *space = strchr (line, ' ');
+
+          /* Only whole lines were acknowledged. */
+          if (space != NULL && g_uuid_string_is_valid (space + 1))
+            {
+              *space = '\0';
+              g_hash_table_insert (acked, g_strdup (space + 1), g_strdup (line));
+            }
+          g_free (line);
+        }
+      check = integrity (path);
+      g_assert_cmpstr (check, ==, "ok");
+    }
+  g_test_message ("%u comments acknowledged across %u kills", g_hash_table_size (acked), rounds);
+  g_assert_cmpuint (g_hash_table_size (acked), >, 0);
+
+  /* The last start syncs to the end: every acknowledged comment is in the
+   * registry exactly once. */
+  d.url = g_strdup (r.url);
+  d.client = sa_api_client_new (r.url);
+  {
+    g_autoptr(JsonObject) answer = sync_login (d.client, EXECUTOR, EXECUTOR_PW);
+
+    d.refresh = g_strdup (json_object_get_string_member (answer, "refresh_token"));
+  }
+  desk_attach (&d);
+  sa_sync_engine_start (d.engine);
+  g_assert_true (sync_wait_for (is_synced, &d, 120));
+
+  g_hash_table_iter_init (&iter, acked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      JsonObject *appeal = g_hash_table_lookup (appeals, value);
+
+      if (appeal == NULL)
+        {
+          appeal = registry_appeal (d.client, value);
+          g_hash_table_insert (appeals, g_strdup (value), appeal);
+        }
+      g_assert_cmpuint (history_count (appeal, "comment", key), ==, 1);
+    }
+  g_assert_cmpuint (sa_sync_engine_get_attention (d.engine), ==, 0);
+
+  desk_free (&d);
+  sync_registry_free (&r);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 4 && g_str_equal (argv[1], "--kill-child"))
+    return kill_child (argv[2], argv[3]);
   g_test_init (&argc, &argv, NULL);
   /* Each test starts its own registry with demo data: make hashing cheap. */
   g_setenv ("SA_REGISTRY_PWHASH", "fast", TRUE);
@@ -941,6 +1117,7 @@ main (int   argc,
   g_test_add_func ("/sync/expired-token", test_expired_token);
   g_test_add_func ("/sync/signed-out", test_signed_out);
   g_test_add_func ("/sync/faults", test_faults);
+  g_test_add_func ("/sync/killed-at-random", test_killed);
 
   return g_test_run ();
 }
