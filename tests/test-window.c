@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
-#include <signal.h>
 
 #include "sa-application.h"
+#include "sa-test-spawn.h"
 #include "sa-window-private.h"
 
 static SaApplication *app;
@@ -119,63 +118,6 @@ test_size_remembered (void)
   g_settings_reset (settings, "window-height");
 }
 
-/* A real registry with the demo data, spawned from the built binary. */
-typedef struct
-{
-  GSubprocess *process;
-  char        *dir;
-  char        *url;
-} Registry;
-
-static void
-registry_start (Registry *r)
-{
-  const char *exe = g_getenv ("SA_REGISTRY_EXE");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) init = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *line = NULL;
-
-  r->dir = g_dir_make_tmp ("sa-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (r->dir, "registry.db", NULL);
-  init = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, exe, "init", "--db", db,
-                           "--demo", "--appeals", "20", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (init, NULL, &error));
-  g_assert_no_error (error);
-
-  r->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                 &error, exe, "serve", "--db", db, "--listen", "127.0.0.1:0",
-                                 NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  r->url = g_strdup (line + strlen ("listening on "));
-}
-
-static void
-registry_stop (Registry *r)
-{
-  g_autofree char *db = g_build_filename (r->dir, "registry.db", NULL);
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  g_subprocess_send_signal (r->process, SIGTERM);
-  g_subprocess_wait (r->process, NULL, NULL);
-  g_clear_object (&r->process);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (r->dir);
-  g_clear_pointer (&r->dir, g_free);
-  g_clear_pointer (&r->url, g_free);
-}
-
 static void
 wait_for_page_change (SaWindow *window)
 {
@@ -188,11 +130,11 @@ static void
 test_sign_in_real_registry (void)
 {
   /* Against a real registry: a wrong password says so; the right one opens the desk with the user's name and remembers the account. */
-  Registry r = { 0 };
+  SaTestSpawnedRegistry r = { 0 };
   SaWindow *window;
   g_autofree char *remembered = NULL;
 
-  registry_start (&r);
+  sa_test_spawn_registry (&r, 20);
 
   window = make_window ();
   sa_window_sign_in (window, r.url, "executor.almaty-teplo", "not-the-password");
@@ -206,8 +148,8 @@ test_sign_in_real_registry (void)
       g_assert_null (_sa_window_get_sign_in_message (window));
       g_main_context_iteration (NULL, TRUE);
     }
-  g_assert_cmpstr (_sa_window_get_welcome_text (window), !=, "executor.almaty-teplo");
-  g_assert_cmpuint (strlen (_sa_window_get_welcome_text (window)), >, 5);
+  g_assert_cmpstr (_sa_window_get_user_name (window), !=, "executor.almaty-teplo");
+  g_assert_cmpuint (strlen (_sa_window_get_user_name (window)), >, 5);
   remembered = g_settings_get_string (sa_application_get_settings (app), "account-login");
   g_assert_cmpstr (remembered, ==, "executor.almaty-teplo");
   close_window_soon (window);
@@ -222,7 +164,7 @@ test_sign_in_real_registry (void)
     }
   close_window_soon (window);
 
-  registry_stop (&r);
+  sa_test_stop_registry (&r);
 }
 
 int

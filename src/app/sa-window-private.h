@@ -1,11 +1,90 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sa-appeal-detail.h"
+#include "sa-core.h"
+#include "sa-sidebar.h"
 #include "sa-window.h"
 
 G_BEGIN_DECLS
 
-const char *_sa_window_get_sign_in_message (SaWindow *self);
-const char *_sa_window_get_welcome_text    (SaWindow *self);
+struct _SaWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  GtkStack             *stack;
+  AdwEntryRow          *server_row;
+  AdwEntryRow          *login_row;
+  AdwPasswordEntryRow  *password_row;
+  GtkLabel             *sign_in_error;
+  GtkButton            *sign_in_button;
+  AdwWindowTitle       *main_title;
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  SaSidebar            *sidebar;
+  GtkLabel             *sync_label;
+  AdwWindowTitle       *list_title;
+  GtkMenuButton        *filter_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *list_stack;
+  GtkListView          *list_view;
+  AdwStatusPage        *empty_page;
+  GtkButton            *clear_filters_button;
+  GMenu                *category_menu;
+  GMenu                *district_menu;
+  SaAppealDetail       *detail;
+
+  GSettings            *settings;
+  /* The window's life: sign-in and the keyring */
+  GCancellable         *cancellable;
+  SaApiClient          *client;
+  JsonObject           *user;
+  char                 *login;
+  char                 *refresh_token;
+  gboolean              online;
+
+  /* One signed-in session on one account's cache; cancelled at sign-out */
+  GCancellable         *session;
+  char                 *opening_path;
+  char                 *deleting_path;
+  gboolean              open_when_deleted;
+  SaCache              *cache;
+  gulong                changed_handler;
+  SaAppealList         *appeals;
+  GtkSingleSelection   *selection;
+  guint                 minute_source;
+
+  /* The appeal the detail shows */
+  char                 *shown_id;
+  char                 *shown_category_name;
+  char                 *pending_open_id;
+
+  /* The list pane's filters in words, for its subtitle */
+  char                 *filter_summary;
+
+  AdwToast             *last_toast;
+};
+
+/* sa-window-actions.c: search, sort and filters of the list pane */
+void          _sa_window_install_list_actions (SaWindow      *self);
+void          _sa_window_reset_list_actions   (SaWindow      *self);
+void          _sa_window_apply_list_actions   (SaWindow      *self);
+gboolean      _sa_window_is_filtered          (SaWindow      *self);
+char         *_sa_window_describe_filters     (SaWindow      *self);
+void          _sa_window_update_list_state    (SaWindow      *self);
+void          _sa_window_search_changed_cb    (SaWindow      *self);
+void          _sa_window_search_mode_cb       (SaWindow      *self);
+void          _sa_window_search_action        (GtkWidget     *widget,
+                                               const char    *action_name,
+                                               GVariant      *param);
+void          _sa_window_add_toast            (SaWindow      *self,
+                                               AdwToast      *toast);
+
+/* For tests */
+const char   *_sa_window_get_sign_in_message  (SaWindow      *self);
+const char   *_sa_window_get_user_name        (SaWindow      *self);
+AdwToast     *_sa_window_get_last_toast       (SaWindow      *self);
 
 G_END_DECLS

@@ -5,42 +5,26 @@
 
 #include <glib/gi18n.h>
 
-#include "sa-appeal-detail.h"
-#include "sa-core.h"
-#include "sa-sidebar.h"
+#include "sa-appeal-list-row.h"
 #include "sa-window-private.h"
 
-struct _SaWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GtkStack             *stack;
-  AdwEntryRow          *server_row;
-  AdwEntryRow          *login_row;
-  AdwPasswordEntryRow  *password_row;
-  GtkLabel             *sign_in_error;
-  GtkButton            *sign_in_button;
-  AdwWindowTitle       *main_title;
-  AdwStatusPage        *welcome_page;
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  SaSidebar            *sidebar;
-  GtkLabel             *sync_label;
-  AdwWindowTitle       *list_title;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *list_stack;
-  GtkListView          *list_view;
-  SaAppealDetail       *detail;
-
-  GSettings            *settings;
-  GCancellable         *cancellable;
-  SaApiClient          *client;
-  JsonObject           *user;
-  char                 *login;
-};
+/* The main window: signing in, the account's session (its cache and the
+ * list over it), and the detail of the chosen appeal. The list pane's
+ * search, sort and filters are in sa-window-actions.c. */
 
 G_DEFINE_FINAL_TYPE (SaWindow, sa_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CACHE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
+
+static void sa_window_open_cache (SaWindow *self);
 
 SaWindow *
 sa_window_new (SaApplication *application)
@@ -57,6 +41,30 @@ sa_window_get_page (SaWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+/**
+ * sa_window_get_cache:
+ * @self: a #SaWindow
+ *
+ * The signed-in account's cache, once it is open; #SaWindow:cache tells
+ * when that changes.
+ *
+ * Returns: (transfer none) (nullable): the cache, or %NULL
+ */
+SaCache *
+sa_window_get_cache (SaWindow *self)
+{
+  g_return_val_if_fail (SA_IS_WINDOW (self), NULL);
+  return self->cache;
+}
+
+void
+_sa_window_add_toast (SaWindow *self,
+                      AdwToast *toast)
+{
+  g_set_weak_pointer (&self->last_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 sa_window_show_sign_in (SaWindow   *self,
                         const char *message)
@@ -69,33 +77,22 @@ sa_window_show_sign_in (SaWindow   *self,
 }
 
 static void
-sa_window_show_main (SaWindow *self,
-                     gboolean  online)
+sa_window_update_title (SaWindow *self)
 {
   const char *full_name = NULL;
-  const char *agency = NULL;
-  g_autofree char *description = NULL;
 
   if (self->user != NULL)
-    {
-      full_name = json_object_get_string_member_with_default (self->user, "full_name", NULL);
-      agency = json_object_get_string_member_with_default (self->user, "agency", NULL);
-    }
+    full_name = json_object_get_string_member_with_default (self->user, "full_name", NULL);
+  adw_window_title_set_subtitle (self->main_title, full_name ? full_name : self->login);
+}
 
-  gtk_stack_set_visible_child_name (self->list_stack, "empty");
-  adw_status_page_set_title (self->welcome_page, full_name ? full_name : self->login);
-  if (online)
-    /* Translators: the first %s is an agency code, the second the registry's address */
-    description = g_strdup_printf (_("%s · connected to %s"), agency ? agency : "",
-                                   sa_api_client_get_base_url (self->client));
-  else
-    description = g_strdup (_("Offline: changes will be sent when the registry is reachable"));
-  adw_status_page_set_description (self->welcome_page, description);
-  adw_window_title_set_subtitle (self->main_title, agency);
-  gtk_label_set_text (self->sync_label, online ? sa_api_client_get_base_url (self->client)
-                                               : _("Offline"));
-  adw_window_title_set_title (self->list_title,
-                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
+static void
+sa_window_show_main (SaWindow *self)
+{
+  sa_window_update_title (self);
+  gtk_label_set_text (self->sync_label,
+                      self->online ? sa_api_client_get_base_url (self->client) : _("Offline"));
+  _sa_window_update_list_state (self);
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
 
@@ -125,14 +122,15 @@ sa_window_describe_error (const GError *error)
 }
 
 static void
-sa_window_adopt_session (SaWindow   *self,
-                         JsonObject *answer)
+sa_window_set_user (SaWindow   *self,
+                    JsonObject *user)
 {
-  JsonObject *user = json_object_get_object_member (answer, "user");
-
+  if (user != NULL)
+    json_object_ref (user);
   g_clear_pointer (&self->user, json_object_unref);
-  self->user = json_object_ref (user);
+  self->user = user;
   sa_appeal_detail_set_user (self->detail, self->user);
+  sa_window_update_title (self);
 }
 
 static void
@@ -150,23 +148,44 @@ store_secret_cb (GObject      *object,
       /* Without the Secret Service the session works but is not remembered;
        * say so instead of failing the sign-in. */
       g_warning ("Could not store the session in the Secret Service: %s", error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Could not save the sign-in in the keyring; "
-                                                    "you will be asked again next time")));
+      _sa_window_add_toast (self,
+                            adw_toast_new (_("Could not save the sign-in in the keyring; "
+                                             "you will be asked again next time")));
     }
 }
 
 static void
 sa_window_remember (SaWindow   *self,
-                    JsonObject *answer)
+                    const char *refresh_token)
 {
   const char *server = sa_api_client_get_base_url (self->client);
 
   g_settings_set_string (self->settings, "registry-url", server);
   g_settings_set_string (self->settings, "account-login", self->login);
-  sa_secret_store_async (server, self->login,
-                         json_object_get_string_member (answer, "refresh_token"),
+  sa_secret_store_async (server, self->login, refresh_token,
                          self->cancellable, store_secret_cb, g_object_ref (self));
+}
+
+/* Signed in (or back from the keyring): show the desk and open the
+ * account's cache, which holds everything the desk shows. */
+static void
+sa_window_start_session (SaWindow   *self,
+                         JsonObject *answer,
+                         gboolean    online)
+{
+  self->online = online;
+  if (answer != NULL)
+    {
+      const char *token = json_object_get_string_member_with_default (answer, "refresh_token",
+                                                                      NULL);
+
+      sa_window_set_user (self, json_object_get_object_member (answer, "user"));
+      g_free (self->refresh_token);
+      self->refresh_token = g_strdup (token);
+      sa_window_remember (self, token);
+    }
+  sa_window_show_main (self);
+  sa_window_open_cache (self);
 }
 
 static void
@@ -190,9 +209,7 @@ login_cb (GObject      *object,
       return;
     }
 
-  sa_window_adopt_session (self, answer);
-  sa_window_remember (self, answer);
-  sa_window_show_main (self, TRUE);
+  sa_window_start_session (self, answer, TRUE);
 }
 
 /**
@@ -252,18 +269,14 @@ refresh_cb (GObject      *object,
 
   answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
   if (answer != NULL)
-    {
-      sa_window_adopt_session (self, answer);
-      sa_window_remember (self, answer);
-      sa_window_show_main (self, TRUE);
-    }
+    sa_window_start_session (self, answer, TRUE);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   else if (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
     sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
   else
     /* The registry is away: work from what is stored on this computer. */
-    sa_window_show_main (self, FALSE);
+    sa_window_start_session (self, NULL, FALSE);
 }
 
 static void
@@ -286,6 +299,9 @@ lookup_secret_cb (GObject      *object,
       return;
     }
 
+  /* Kept for an offline start: the sync engine refreshes with it later. */
+  g_free (self->refresh_token);
+  self->refresh_token = g_strdup (token);
   sa_api_client_refresh_async (self->client, token, self->cancellable, refresh_cb,
                                g_object_ref (self));
 }
@@ -332,6 +348,702 @@ sa_window_restore_session (SaWindow   *self,
                           g_object_ref (self));
 }
 
+/* ------------------------------------------------------------------ */
+/* The account's cache */
+
+/* A signed-out account's cache is deleted once the last reference is
+ * gone (sa_cache_delete() wants it closed): a local edit still running in
+ * a worker holds one for a moment. The notify is object data, which
+ * GObject frees after SaCache's finalize has closed the database. */
+typedef struct
+{
+  char     *path;
+  GWeakRef  window;
+} DoomedCache;
+
+static gboolean
+doomed_cache_deleted_cb (gpointer data)
+{
+  DoomedCache *doomed = data;
+  g_autoptr(SaWindow) self = g_weak_ref_get (&doomed->window);
+
+  if (self != NULL && g_strcmp0 (self->deleting_path, doomed->path) == 0)
+    {
+      g_clear_pointer (&self->deleting_path, g_free);
+      /* Signed in to the same account again meanwhile: open it afresh. */
+      if (self->open_when_deleted)
+        {
+          self->open_when_deleted = FALSE;
+          sa_window_open_cache (self);
+        }
+    }
+  g_weak_ref_clear (&doomed->window);
+  g_free (doomed->path);
+  g_free (doomed);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+doomed_cache_finalized (gpointer data)
+{
+  DoomedCache *doomed = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sa_cache_delete (doomed->path, &error))
+    g_warning ("Could not delete the signed-out account's cache: %s", error->message);
+  g_main_context_invoke (NULL, doomed_cache_deleted_cb, doomed);
+}
+
+static void
+sa_window_doom_cache (SaWindow *self,
+                      SaCache  *cache)
+{
+  DoomedCache *doomed = g_new0 (DoomedCache, 1);
+
+  doomed->path = g_strdup (sa_cache_get_path (cache));
+  g_weak_ref_init (&doomed->window, self);
+  g_free (self->deleting_path);
+  self->deleting_path = g_strdup (doomed->path);
+  g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", doomed, doomed_cache_finalized);
+}
+
+static void
+sa_window_update_counts (SaWindow *self)
+{
+  guint counts[SA_APPEAL_N_SECTIONS] = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (self->appeals != NULL &&
+      !sa_appeal_list_get_section_counts (self->appeals, counts, &error))
+    g_warning ("Could not count the appeals: %s", error->message);
+  for (guint i = 0; i < SA_N_SECTIONS; i++)
+    sa_sidebar_set_count (self->sidebar, i, counts[i]);
+}
+
+/* Keeps the shown appeal selected when the list changed around it: a
+ * changed appeal is a new row object, which GtkSingleSelection does not
+ * recognise as the one it had. */
+static void
+sa_window_reselect (SaWindow *self)
+{
+  guint position;
+
+  if (self->appeals == NULL || self->shown_id == NULL)
+    return;
+  if (sa_appeal_list_find (self->appeals, self->shown_id, &position))
+    {
+      if (gtk_single_selection_get_selected (self->selection) != position)
+        gtk_single_selection_set_selected (self->selection, position);
+    }
+  else
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+mark_opened_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sa_cache_mark_opened (SA_CACHE (source_object), task_data, &error))
+    g_warning ("Could not mark the appeal as opened: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Shows @appeal_id in the detail, from the cache. The list row's
+ * category name goes along, since the registry's JSON has only the code. */
+static gboolean
+sa_window_show_appeal (SaWindow    *self,
+                       const char  *appeal_id,
+                       SaAppealRow *row)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *appeal;
+
+  node = sa_cache_get_appeal (self->cache, appeal_id, &error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      if (error != NULL)
+        g_warning ("Could not read appeal %s: %s", appeal_id, error->message);
+      _sa_window_add_toast (self, adw_toast_new (_("This appeal is not on this computer")));
+      return FALSE;
+    }
+
+  if (g_strcmp0 (self->shown_id, appeal_id) != 0)
+    {
+      g_free (self->shown_id);
+      self->shown_id = g_strdup (appeal_id);
+      g_clear_pointer (&self->shown_category_name, g_free);
+    }
+  if (row != NULL)
+    {
+      g_free (self->shown_category_name);
+      self->shown_category_name = g_strdup (sa_appeal_row_get_category_name (row));
+    }
+
+  appeal = json_node_get_object (node);
+  if (self->shown_category_name != NULL && !json_object_has_member (appeal, "category_name"))
+    json_object_set_string_member (appeal, "category_name", self->shown_category_name);
+  sa_appeal_detail_set_appeal (self->detail, appeal);
+
+  /* Opening turns the row from bold to plain; a write, so off the main thread. */
+  if (row != NULL && sa_appeal_row_get_unread (row))
+    {
+      g_autoptr(GTask) task = g_task_new (self->cache, NULL, NULL, NULL);
+
+      g_task_set_source_tag (task, sa_window_show_appeal);
+      g_task_set_task_data (task, g_strdup (appeal_id), g_free);
+      g_task_run_in_thread (task, mark_opened_thread);
+    }
+  return TRUE;
+}
+
+static void
+sa_window_reload_detail (SaWindow *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (self->shown_id == NULL)
+    return;
+  node = sa_cache_get_appeal (self->cache, self->shown_id, NULL);
+  if (node == NULL)
+    {
+      /* Gone from the cache: forwarded away, or no longer visible. */
+      g_clear_pointer (&self->shown_id, g_free);
+      sa_appeal_detail_set_appeal (self->detail, NULL);
+      return;
+    }
+  sa_window_show_appeal (self, self->shown_id, NULL);
+}
+
+static void
+appeals_changed_cb (SaCache            *cache,
+                    const char * const *ids,
+                    SaWindow           *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* At once rather than in the list's idle, so that the row, the counts
+   * and the detail change together. */
+  if (!sa_appeal_list_refresh (self->appeals, &error))
+    g_warning ("Could not refresh the appeals: %s", error->message);
+  sa_window_update_counts (self);
+  sa_window_reselect (self);
+  if (self->shown_id != NULL && (ids == NULL || g_strv_contains (ids, self->shown_id)))
+    sa_window_reload_detail (self);
+}
+
+/* "Overdue" and the traffic lights move with time, not only with data. */
+static gboolean
+minute_cb (gpointer data)
+{
+  SaWindow *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sa_appeal_list_refresh (self->appeals, &error))
+    g_warning ("Could not refresh the appeals: %s", error->message);
+  sa_window_update_counts (self);
+  sa_window_reselect (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+selection_changed_cb (SaWindow *self)
+{
+  SaAppealRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  /* None: the row left the list (e.g. taken out of the queue); the detail
+   * keeps it. Folded, a click activates instead, and the pointer merely
+   * passing over rows selects them. */
+  if (row == NULL || adw_leaflet_get_folded (self->leaflet))
+    return;
+  if (g_strcmp0 (sa_appeal_row_get_id (row), self->shown_id) == 0)
+    return;
+  sa_window_show_appeal (self, sa_appeal_row_get_id (row), row);
+}
+
+static void
+list_activate_cb (SaWindow *self,
+                  guint     position)
+{
+  g_autoptr(SaAppealRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (row == NULL)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  if (sa_window_show_appeal (self, sa_appeal_row_get_id (row), row))
+    adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+}
+
+static void
+folded_cb (SaWindow *self)
+{
+  /* Unfolded, the selection shows the detail's appeal again, not a row
+   * the pointer passed over. */
+  if (!adw_leaflet_get_folded (self->leaflet))
+    sa_window_reselect (self);
+}
+
+static gboolean
+is_open_status (const char *status)
+{
+  return status != NULL &&
+         !g_str_equal (status, "answered") &&
+         !g_str_equal (status, "closed") &&
+         !g_str_equal (status, "archived");
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  data)
+{
+  gtk_list_item_set_child (item, sa_appeal_list_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  data)
+{
+  SaAppealListRow *widget = SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item));
+  SaAppealRow *row = gtk_list_item_get_item (item);
+  gint64 legal = sa_appeal_row_get_legal_due_at (row);
+  gint64 operational = sa_appeal_row_get_operational_due_at (row);
+  gint64 due = 0;
+
+  sa_appeal_list_row_bind (widget, G_OBJECT (row));
+  /* The chip counts down to the nearer deadline; only open appeals have one. */
+  if (is_open_status (sa_appeal_row_get_status (row)))
+    {
+      if (legal != 0 && operational != 0)
+        due = MIN (legal, operational);
+      else
+        due = legal != 0 ? legal : operational;
+    }
+  sa_appeal_list_row_set_deadline (widget, sa_clock_get_default (),
+                                   sa_appeal_row_get_received_at (row), due);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  data)
+{
+  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
+}
+
+static void
+list_items_changed_cb (SaWindow *self)
+{
+  _sa_window_update_list_state (self);
+}
+
+/* The cache is open and knows who is signed in: show what it holds. */
+static void
+sa_window_set_cache (SaWindow *self,
+                     SaCache  *cache)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autofree char *open_id = NULL;
+
+  self->cache = g_object_ref (cache);
+  self->appeals = sa_appeal_list_new (cache);
+  /* After the list's own handler, which records the changed ids. */
+  self->changed_handler = g_signal_connect (cache, "appeals-changed",
+                                            G_CALLBACK (appeals_changed_cb), self);
+  g_signal_connect_swapped (self->appeals, "items-changed",
+                            G_CALLBACK (list_items_changed_cb), self);
+  _sa_window_apply_list_actions (self);
+
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->appeals)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  /* Offline, the registry cannot say who we are; the feed told the cache. */
+  if (self->user == NULL)
+    {
+      g_autoptr(JsonObject) user = sa_appeal_list_lookup_user (self->appeals, self->login);
+
+      if (user != NULL)
+        sa_window_set_user (self, user);
+    }
+
+  self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
+  sa_window_update_counts (self);
+  _sa_window_update_list_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
+
+  open_id = g_steal_pointer (&self->pending_open_id);
+  if (open_id != NULL)
+    sa_window_open_appeal (self, open_id);
+}
+
+typedef struct
+{
+  char *login;
+  char *agency;
+} Identity;
+
+static void
+identity_free (gpointer data)
+{
+  Identity *identity = data;
+
+  g_free (identity->login);
+  g_free (identity->agency);
+  g_free (identity);
+}
+
+static void
+set_identity_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Identity *identity = task_data;
+  GError *error = NULL;
+
+  if (sa_cache_set_identity (SA_CACHE (source_object), identity->login, identity->agency, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+set_identity_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* "My appeals" and "take" need it; the rest works without. */
+      g_warning ("Could not store who is signed in: %s", error->message);
+    }
+  sa_window_set_cache (self, SA_CACHE (object));
+}
+
+static void
+open_cache_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaCache) cache = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  g_autoptr(GTask) task = NULL;
+  Identity *identity;
+
+  cache = sa_cache_open_finish (result, &error);
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      /* Signed out while it opened: it goes with the account. */
+      if (cache != NULL && g_strcmp0 (self->deleting_path, sa_cache_get_path (cache)) == 0)
+        sa_window_doom_cache (self, cache);
+      return;
+    }
+  g_clear_pointer (&self->opening_path, g_free);
+  if (cache == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      g_warning ("Could not open the cache: %s", error->message);
+      message = g_strdup_printf (_("Could not open the appeals stored on this computer: %s"),
+                                 error->message);
+      _sa_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  if (self->user == NULL)
+    {
+      sa_window_set_cache (self, cache);
+      return;
+    }
+  identity = g_new0 (Identity, 1);
+  identity->login = g_strdup (self->login);
+  identity->agency = g_strdup (json_object_get_string_member_with_default (self->user, "agency",
+                                                                           NULL));
+  task = g_task_new (cache, self->session, set_identity_cb, g_object_ref (self));
+  g_task_set_source_tag (task, open_cache_cb);
+  g_task_set_task_data (task, identity, identity_free);
+  g_task_run_in_thread (task, set_identity_thread);
+}
+
+static void
+sa_window_open_cache (SaWindow *self)
+{
+  g_autofree char *path = sa_cache_default_path (sa_api_client_get_base_url (self->client),
+                                                 self->login);
+
+  if (self->cache != NULL && g_strcmp0 (sa_cache_get_path (self->cache), path) == 0)
+    return;
+  if (self->opening_path != NULL && g_strcmp0 (self->opening_path, path) == 0)
+    return;
+  if (self->deleting_path != NULL && g_strcmp0 (self->deleting_path, path) == 0)
+    {
+      /* The same account's old cache is still being closed and deleted. */
+      self->open_when_deleted = TRUE;
+      return;
+    }
+
+  g_free (self->opening_path);
+  self->opening_path = g_steal_pointer (&path);
+  _sa_window_update_list_state (self);
+  sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
+}
+
+/* Ends the session: the list, the detail and the cache are let go, and at
+ * sign-out the cache is deleted with the account. */
+static void
+sa_window_end_session (SaWindow *self,
+                       gboolean  delete_cache)
+{
+  g_cancellable_cancel (self->session);
+  g_clear_object (&self->session);
+  self->session = g_cancellable_new ();
+
+  if (self->opening_path != NULL && delete_cache)
+    {
+      g_free (self->deleting_path);
+      self->deleting_path = g_steal_pointer (&self->opening_path);
+    }
+  g_clear_pointer (&self->opening_path, g_free);
+  self->open_when_deleted = FALSE;
+  g_clear_handle_id (&self->minute_source, g_source_remove);
+
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_object (&self->selection);
+  if (self->appeals != NULL)
+    g_signal_handlers_disconnect_by_data (self->appeals, self);
+  g_clear_object (&self->appeals);
+  g_clear_pointer (&self->shown_id, g_free);
+  g_clear_pointer (&self->shown_category_name, g_free);
+  g_clear_pointer (&self->pending_open_id, g_free);
+  if (self->detail != NULL)
+    sa_appeal_detail_set_appeal (self->detail, NULL);
+
+  if (self->cache != NULL)
+    {
+      g_clear_signal_handler (&self->changed_handler, self->cache);
+      if (delete_cache)
+        sa_window_doom_cache (self, self->cache);
+      g_clear_object (&self->cache);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Showing an appeal */
+
+/**
+ * sa_window_open_appeal:
+ * @self: a #SaWindow
+ * @appeal_id: an appeal's UUID
+ *
+ * Shows an appeal as if the user had picked it in the list: selects its
+ * row, switching to "All Appeals" and dropping the search and the filters
+ * if they hide it, and shows it in the detail (on a narrow window, the
+ * detail alone). Before the cache is open, the appeal is shown once it is.
+ */
+void
+sa_window_open_appeal (SaWindow   *self,
+                       const char *appeal_id)
+{
+  g_autoptr(SaAppealRow) row = NULL;
+  guint position;
+
+  g_return_if_fail (SA_IS_WINDOW (self));
+  g_return_if_fail (appeal_id != NULL);
+
+  if (self->appeals == NULL)
+    {
+      g_free (self->pending_open_id);
+      self->pending_open_id = g_strdup (appeal_id);
+      return;
+    }
+
+  if (!sa_appeal_list_find (self->appeals, appeal_id, &position))
+    {
+      sa_sidebar_set_section (self->sidebar, SA_SECTION_ALL);
+      if (!sa_appeal_list_find (self->appeals, appeal_id, &position))
+        {
+          gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+          _sa_window_reset_list_actions (self);
+        }
+    }
+
+  if (sa_appeal_list_find (self->appeals, appeal_id, &position))
+    {
+      row = g_list_model_get_item (G_LIST_MODEL (self->appeals), position);
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                                  position);
+    }
+  if (sa_window_show_appeal (self, appeal_id, row))
+    adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations on the shown appeal */
+
+typedef struct
+{
+  SaWindow *self;
+  char     *type;
+} OpData;
+
+static void
+op_data_free (OpData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->type);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpData, op_data_free)
+
+/* The toast after an operation, in the words of the history. */
+static const char *
+op_done_message (const char *type)
+{
+  static const struct {
+    const char *type;
+    const char *message;
+  } messages[] = {
+    { "take", N_("Appeal taken into work") },
+    { "assign", N_("Executor assigned") },
+    { "comment", N_("Comment added") },
+    { "request_info", N_("Information requested from the applicant") },
+    { "forward", N_("Appeal forwarded") },
+    { "escalate", N_("Appeal escalated") },
+    { "set_priority", N_("Priority changed") },
+    { "add_coexecutor", N_("Co-executor added") },
+    { "extend", N_("Deadline extended") },
+    { "attach", N_("File attached") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    if (g_str_equal (messages[i].type, type))
+      return _(messages[i].message);
+  return _("Change saved");
+}
+
+static void
+apply_op_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(OpData) data = user_data;
+  SaWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op_id = NULL;
+  AdwToast *toast;
+
+  op_id = sa_cache_apply_local_op_finish (SA_CACHE (object), result, &error);
+  if (op_id == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not apply %s: %s", data->type, error->message);
+      if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND))
+        message = g_strdup (_("This appeal is not on this computer"));
+      else
+        message = g_strdup_printf (_("Could not save the change: %s"), error->message);
+      _sa_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  toast = adw_toast_new (op_done_message (data->type));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-op");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (op_id));
+  _sa_window_add_toast (self, toast);
+}
+
+static void
+op_requested_cb (SaWindow       *self,
+                 const char     *type,
+                 JsonObject     *args,
+                 SaAppealDetail *detail)
+{
+  JsonObject *appeal = sa_appeal_detail_get_appeal (self->detail);
+  const char *appeal_id;
+  OpData *data;
+
+  if (self->cache == NULL || appeal == NULL)
+    return;
+  appeal_id = json_object_get_string_member_with_default (appeal, "id", NULL);
+  if (appeal_id == NULL)
+    return;
+
+  data = g_new0 (OpData, 1);
+  data->self = g_object_ref (self);
+  data->type = g_strdup (type);
+  sa_cache_apply_local_op_async (self->cache, appeal_id, type, args, self->session,
+                                 apply_op_cb, data);
+}
+
+static void
+undo_op_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (sa_cache_undo_op_finish (SA_CACHE (object), result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE))
+    _sa_window_add_toast (self, adw_toast_new (_("Already sent to the registry: "
+                                                 "it can no longer be undone")));
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not undo: %s"), error->message);
+
+      g_warning ("Could not undo: %s", error->message);
+      _sa_window_add_toast (self, adw_toast_new (message));
+    }
+}
+
+static void
+undo_op_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (self->cache == NULL)
+    return;
+  sa_cache_undo_op_async (self->cache, g_variant_get_string (param, NULL), self->session,
+                          undo_op_cb, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Actions */
+
 static void
 sign_in_action (GtkWidget  *widget,
                 const char *action_name,
@@ -349,8 +1061,15 @@ sign_in_action (GtkWidget  *widget,
 static void
 section_changed_cb (SaWindow *self)
 {
-  adw_window_title_set_title (self->list_title,
-                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
+  SaSection section = sa_sidebar_get_section (self->sidebar);
+
+  adw_window_title_set_title (self->list_title, sa_section_get_title (section));
+  if (self->appeals != NULL)
+    {
+      sa_appeal_list_set_section (self->appeals, (SaAppealSection) section);
+      sa_window_reselect (self);
+    }
+  _sa_window_update_list_state (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -367,7 +1086,28 @@ show_list_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  adw_leaflet_set_visible_child_name (SA_WINDOW (widget)->leaflet, "list");
+  SaWindow *self = SA_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* Escape: one step back, from the detail to the list to the sections. */
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  const char *visible;
+
+  if (g_strcmp0 (sa_window_get_page (self), "main") != 0 || !adw_leaflet_get_folded (self->leaflet))
+    return;
+  visible = adw_leaflet_get_visible_child_name (self->leaflet);
+  if (g_strcmp0 (visible, "detail") == 0)
+    show_list_action (widget, NULL, NULL);
+  else if (g_strcmp0 (visible, "list") == 0)
+    show_sidebar_action (widget, NULL, NULL);
 }
 
 static void
@@ -399,7 +1139,13 @@ sign_out_action (GtkWidget  *widget,
     sa_secret_clear_async (sa_api_client_get_base_url (self->client), self->login, NULL,
                            clear_secret_cb, NULL);
   g_settings_set_string (self->settings, "account-login", "");
-  g_clear_pointer (&self->user, json_object_unref);
+  /* DESIGN: signing out removes the account's cache from this computer. */
+  sa_window_end_session (self, TRUE);
+  _sa_window_reset_list_actions (self);
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  sa_window_set_user (self, NULL);
+  g_clear_pointer (&self->refresh_token, g_free);
+  sa_window_update_counts (self);
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), "");
   sa_window_show_sign_in (self, NULL);
 }
@@ -421,18 +1167,43 @@ sa_window_close_request (GtkWindow *window)
 }
 
 static void
+sa_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SaWindow *self = SA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CACHE:
+      g_value_set_object (value, self->cache);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sa_window_dispose (GObject *object)
 {
   SaWindow *self = SA_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  sa_window_end_session (self, FALSE);
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
 
+  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->user, json_object_unref);
   g_clear_pointer (&self->login, g_free);
+  g_clear_pointer (&self->refresh_token, g_free);
+  g_clear_pointer (&self->deleting_path, g_free);
+  g_clear_pointer (&self->filter_summary, g_free);
+  g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
 }
@@ -445,7 +1216,19 @@ sa_window_class_init (SaWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = sa_window_dispose;
+  object_class->get_property = sa_window_get_property;
   window_class->close_request = sa_window_close_request;
+
+  /**
+   * SaWindow:cache:
+   *
+   * The signed-in account's cache, or %NULL before it is open and after
+   * sign-out.
+   */
+  properties[PROP_CACHE] =
+    g_param_spec_object ("cache", NULL, NULL, SA_TYPE_CACHE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SA_TYPE_SIDEBAR);
   g_type_ensure (SA_TYPE_APPEAL_DETAIL);
@@ -455,10 +1238,15 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_title);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, filter_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, clear_filters_button);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, category_menu);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, district_menu);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, server_row);
@@ -467,21 +1255,35 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_error);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, main_title);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, op_requested_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
+                                                G_CALLBACK (_sa_window_search_changed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_mode_cb",
+                                                G_CALLBACK (_sa_window_search_mode_cb));
 
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.show-list", NULL, show_list_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-op", "s", undo_op_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, _sa_window_search_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
 }
 
 static void
 sa_window_init (SaWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->session = g_cancellable_new ();
   self->settings = g_settings_new ("kz.almaty.SmartAppeals");
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -489,6 +1291,7 @@ sa_window_init (SaWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_widget_init_template (GTK_WIDGET (self));
+  _sa_window_install_list_actions (self);
 }
 
 const char *
@@ -500,7 +1303,13 @@ _sa_window_get_sign_in_message (SaWindow *self)
 }
 
 const char *
-_sa_window_get_welcome_text (SaWindow *self)
+_sa_window_get_user_name (SaWindow *self)
 {
-  return adw_status_page_get_title (self->welcome_page);
+  return adw_window_title_get_subtitle (self->main_title);
+}
+
+AdwToast *
+_sa_window_get_last_toast (SaWindow *self)
+{
+  return self->last_toast;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "sa-application.h"
+#include "sa-cache.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,8 @@ void        sa_window_restore_session  (SaWindow      *self,
                                         const char    *server,
                                         const char    *login);
 const char *sa_window_get_page         (SaWindow      *self);
+SaCache    *sa_window_get_cache        (SaWindow      *self);
+void        sa_window_open_appeal      (SaWindow      *self,
+                                        const char    *appeal_id);
 
 G_END_DECLS

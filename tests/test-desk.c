@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "sa-appeal-list-row.h"
+#include "sa-application.h"
+#include "sa-test-spawn.h"
+#include "sa-test-widgets.h"
+#include "sa-window-private.h"
+
+/* The executor's desk against a real registry with the demo data: the
+ * executor of ALMATY-TEPLO signs in, the account's cache is filled from
+ * the registry's change feed, and the tests look at what the window
+ * shows. The cases run in the order added (one suite, no sub-suites: GTest
+ * runs a suite's own cases before its sub-suites) on one signed-in window. */
+
+#define LOGIN    "executor.almaty-teplo"
+#define PASSWORD "demo-executor"
+#define AGENCY   "ALMATY-TEPLO"
+
+static SaApplication *app;
+static SaTestSpawnedRegistry registry;
+static SaWindow *window;
+static char *data_dir;
+static GPtrArray *mine;      /* the appeals the executor may see, as the registry sends them */
+static GPtrArray *others;    /* appeals of other agencies, as a curator sees them */
+static char *intake_id;      /* an appeal registered for the test, in the agency's queue */
+
+/* ------------------------------------------------------------------ */
+/* Talking to the registry as a channel or another client would */
+
+static JsonNode *
+http (const char *method,
+      const char *path,
+      const char *token,
+      const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (registry.url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                             g_bytes_get_size (answer), &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+sign_in (const char *login,
+         const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login,
+                                           password);
+  g_autoptr(JsonNode) answer = http ("POST", "/api/v1/auth/login", NULL, body);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "access_token"));
+}
+
+/* Every change the user may see, page by page; each page also goes into
+ * @cache when one is given, as the sync engine would store it. */
+static GPtrArray *
+pull (const char *token,
+      SaCache    *cache)
+{
+  GPtrArray *appeals = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=50", since);
+      g_autoptr(JsonNode) page = http ("GET", path, token, NULL);
+      JsonObject *object = json_node_get_object (page);
+      JsonArray *changes = json_object_get_array_member (object, "changes");
+      g_autoptr(GError) error = NULL;
+
+      since = json_object_get_int_member (object, "next");
+      more = json_object_get_boolean_member (object, "more");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_str_equal (json_object_get_string_member (change, "kind"), "appeal") &&
+              json_object_has_member (change, "data"))
+            g_ptr_array_add (appeals, json_object_ref (json_object_get_object_member (change,
+                                                                                      "data")));
+        }
+      if (cache != NULL)
+        {
+          g_assert_true (sa_cache_apply_changes (cache, changes, since, &error));
+          g_assert_no_error (error);
+        }
+    }
+  if (cache != NULL)
+    {
+      g_autoptr(JsonNode) districts = http ("GET", "/api/v1/districts", token, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (sa_cache_put_districts (cache,
+                                             json_object_get_array_member (
+                                               json_node_get_object (districts), "districts"),
+                                             &error));
+      g_assert_no_error (error);
+    }
+  return appeals;
+}
+
+static JsonObject *
+find_appeal (GPtrArray  *appeals,
+             const char *reg_number)
+{
+  for (guint i = 0; i < appeals->len; i++)
+    {
+      JsonObject *appeal = g_ptr_array_index (appeals, i);
+
+      if (g_strcmp0 (json_object_get_string_member (appeal, "reg_number"), reg_number) == 0)
+        return appeal;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Looking at the window */
+
+static void
+wait_until (gboolean (*done) (void),
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done ())
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Lets the window lay out and draw, so that the list makes its rows. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static GListModel *
+shown_model (void)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (window->list_view));
+}
+
+static guint
+n_shown (void)
+{
+  GListModel *model = shown_model ();
+
+  return model != NULL ? g_list_model_get_n_items (model) : 0;
+}
+
+/* The registration numbers in the list, top to bottom. */
+static GPtrArray *
+shown_numbers (void)
+{
+  GPtrArray *numbers = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_shown (); i++)
+    {
+      g_autoptr(SaAppealRow) row = g_list_model_get_item (shown_model (), i);
+
+      g_ptr_array_add (numbers, g_strdup (sa_appeal_row_get_reg_number (row)));
+    }
+  return numbers;
+}
+
+static gboolean
+numbers_contain (GPtrArray  *numbers,
+                 const char *number)
+{
+  return g_ptr_array_find_with_equal_func (numbers, number, g_str_equal, NULL);
+}
+
+/* The drawn row widget showing @number, or NULL if none is on screen. */
+static GtkWidget *
+row_widget (const char *number)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *label = sa_test_find_by_type (rows->pdata[i], GTK_TYPE_LABEL, 0);
+
+      if (gtk_widget_get_mapped (rows->pdata[i]) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), number) == 0)
+        return rows->pdata[i];
+    }
+  return NULL;
+}
+
+static gboolean
+row_shows_pending (const char *number)
+{
+  GtkWidget *row = row_widget (number);
+  GtkWidget *icon;
+
+  g_assert_nonnull (row);
+  icon = sa_test_find_by_type (row, GTK_TYPE_IMAGE, 0);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (icon)), ==, "emblem-synchronizing-symbolic");
+  return gtk_widget_get_visible (icon);
+}
+
+/* Whether the detail pane shows a label reading @text. */
+static gboolean
+detail_shows (const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (window->detail), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (labels->pdata[i]) &&
+        g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* How many history entries of the detail read @title. */
+static guint
+history_count (const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint n = 0;
+
+  sa_test_collect (GTK_WIDGET (window->detail), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_get_mapped (rows->pdata[i]) &&
+        g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+      n++;
+  return n;
+}
+
+static void
+show_section (SaSection section)
+{
+  sa_sidebar_set_section (window->sidebar, section);
+  settle ();
+}
+
+static gboolean
+cache_is_open (void)
+{
+  return sa_window_get_cache (window) != NULL && gtk_list_view_get_model (window->list_view);
+}
+
+/* ------------------------------------------------------------------ */
+/* The cases */
+
+static void
+test_agency_only (void)
+{
+  /* All Appeals lists exactly the appeals of the executor's agency that the registry holds, none of another agency's; the sidebar counts them. */
+  g_autoptr(GPtrArray) numbers = NULL;
+
+  show_section (SA_SECTION_ALL);
+  numbers = shown_numbers ();
+  g_assert_cmpuint (numbers->len, ==, mine->len);
+  g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL), ==, mine->len);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      JsonObject *appeal = g_ptr_array_index (mine, i);
+
+      g_assert_cmpstr (json_object_get_string_member (appeal, "agency"), ==, AGENCY);
+      g_assert_true (numbers_contain (numbers,
+                                      json_object_get_string_member (appeal, "reg_number")));
+    }
+  g_assert_cmpuint (others->len, >, 0);
+  for (guint i = 0; i < others->len; i++)
+    g_assert_false (numbers_contain (numbers, json_object_get_string_member (others->pdata[i],
+                                                                             "reg_number")));
+
+  /* The top rows are drawn, each with its number. */
+  g_assert_nonnull (row_widget (numbers->pdata[0]));
+}
+
+static const char *wanted_query;
+
+static gboolean
+query_applied (void)
+{
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (window->search_entry)), wanted_query) == 0 &&
+         n_shown () < mine->len;
+}
+
+static gboolean
+query_cleared (void)
+{
+  return n_shown () == mine->len;
+}
+
+static gboolean
+contains_word (JsonObject *appeal,
+               const char *word)
+{
+  g_autofree char *needle = g_utf8_casefold (word, -1);
+  const char *fields[] = { "reg_number", "text" };
+  JsonObject *address = json_object_get_object_member (appeal, "address");
+  JsonObject *applicant = json_object_get_object_member (appeal, "applicant");
+  g_autofree char *all = g_strjoin (" ", json_object_get_string_member (appeal, fields[0]),
+                                    json_object_get_string_member (appeal, fields[1]),
+                                    json_object_get_string_member (address, "text"),
+                                    json_object_get_string_member (applicant, "name"), NULL);
+  g_autofree char *haystack = g_utf8_casefold (all, -1);
+
+  return strstr (haystack, needle) != NULL;
+}
+
+static void
+test_search (void)
+{
+  /* Typing a word from one appeal's address narrows the list to the appeals that have it; a registration number finds just that appeal; closing the search shows all again. */
+  JsonObject *appeal = g_ptr_array_index (mine, 0);
+  const char *address = json_object_get_string_member (json_object_get_object_member (appeal,
+                                                                                      "address"),
+                                                       "text");
+  g_auto(GStrv) words = g_strsplit_set (address, " ,", -1);
+  g_autoptr(GPtrArray) numbers = NULL;
+  const char *word = NULL;
+
+  show_section (SA_SECTION_ALL);
+  /* The longest word of the address: a street's name, not "улица". */
+  for (guint i = 0; words[i] != NULL; i++)
+    if (word == NULL || g_utf8_strlen (words[i], -1) > g_utf8_strlen (word, -1))
+      word = words[i];
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (window->search_bar));
+  wanted_query = word;
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), word);
+  wait_until (query_applied, "the search to narrow the list");
+  numbers = shown_numbers ();
+  g_assert_cmpuint (numbers->len, >, 0);
+  g_assert_true (numbers_contain (numbers, json_object_get_string_member (appeal, "reg_number")));
+  for (guint i = 0; i < numbers->len; i++)
+    g_assert_true (contains_word (find_appeal (mine, numbers->pdata[i]), word));
+  for (guint i = 0; i < mine->len; i++)
+    if (contains_word (mine->pdata[i], word))
+      g_assert_true (numbers_contain (numbers,
+                                      json_object_get_string_member (mine->pdata[i],
+                                                                     "reg_number")));
+  g_clear_pointer (&numbers, g_ptr_array_unref);
+
+  wanted_query = json_object_get_string_member (appeal, "reg_number");
+  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), wanted_query);
+  wait_until (query_applied, "the search for a number");
+  settle ();
+  g_assert_cmpuint (n_shown (), ==, 1);
+  g_assert_nonnull (row_widget (wanted_query));
+
+  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+  wait_until (query_cleared, "the whole list again");
+}
+
+static gboolean
+is_open (JsonObject *appeal)
+{
+  const char *status = json_object_get_string_member (appeal, "status");
+
+  return !g_str_equal (status, "answered") && !g_str_equal (status, "closed") &&
+         !g_str_equal (status, "archived");
+}
+
+static gint64
+member_time (JsonObject *appeal,
+             const char *member)
+{
+  const char *text = json_object_get_string_member_with_default (appeal, member, NULL);
+  g_autoptr(GDateTime) dt = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return dt ? g_date_time_to_unix (dt) : G_MAXINT64;
+}
+
+static void
+test_filter_and_sort (void)
+{
+  /* A status filter shows exactly the appeals in that status and says so above the list; a category filter on top narrows further; newest-first and priority orders reorder the rows; clearing the filters brings all back. */
+  g_autoptr(GPtrArray) numbers = NULL;
+  g_autoptr(GPtrArray) by_deadline = NULL;
+  guint expected = 0;
+  const char *category = NULL;
+  gint64 last;
+
+  show_section (SA_SECTION_ALL);
+  by_deadline = shown_numbers ();
+  /* Nearest deadline first: open appeals' nearer deadline never decreases down the list. */
+  last = G_MININT64;
+  for (guint i = 0; i < by_deadline->len; i++)
+    {
+      JsonObject *appeal = find_appeal (mine, by_deadline->pdata[i]);
+      gint64 due = MIN (member_time (appeal, "legal_due_at"),
+                        member_time (appeal, "resolution_due_at"));
+
+      g_assert_cmpint (due, >=, last);
+      last = due;
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-status", "s", "in_progress");
+  settle ();
+  for (guint i = 0; i < mine->len; i++)
+    if (g_str_equal (json_object_get_string_member (mine->pdata[i], "status"), "in_progress"))
+      {
+        expected++;
+        category = json_object_get_string_member (mine->pdata[i], "category");
+      }
+  g_assert_cmpuint (expected, >, 1);
+  numbers = shown_numbers ();
+  g_assert_cmpuint (numbers->len, ==, expected);
+  for (guint i = 0; i < numbers->len; i++)
+    g_assert_cmpstr (json_object_get_string_member (find_appeal (mine, numbers->pdata[i]),
+                                                    "status"), ==, "in_progress");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "In Progress");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->filter_button), "filters-on"));
+  g_clear_pointer (&numbers, g_ptr_array_unref);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-category", "s", category);
+  settle ();
+  expected = 0;
+  for (guint i = 0; i < mine->len; i++)
+    if (g_str_equal (json_object_get_string_member (mine->pdata[i], "status"), "in_progress") &&
+        g_str_equal (json_object_get_string_member (mine->pdata[i], "category"), category))
+      expected++;
+  g_assert_cmpuint (n_shown (), ==, expected);
+
+  /* Nothing matches: the status page says so and offers to clear the filters. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-channel", "s", "open311");
+  settle ();
+  g_assert_cmpuint (n_shown (), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "empty");
+  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==, "No Results");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->clear_filters_button)));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
+  settle ();
+  g_assert_cmpuint (n_shown (), ==, mine->len);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "list");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "");
+
+  /* Newest first. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");
+  settle ();
+  numbers = shown_numbers ();
+  g_assert_cmpuint (numbers->len, ==, by_deadline->len);
+  last = G_MAXINT64;
+  for (guint i = 0; i < numbers->len; i++)
+    {
+      gint64 received = member_time (find_appeal (mine, numbers->pdata[i]), "received_at");
+
+      g_assert_cmpint (received, <=, last);
+      last = received;
+    }
+  g_assert_cmpstr (numbers->pdata[0], !=, by_deadline->pdata[0]);
+  g_assert_nonnull (row_widget (numbers->pdata[0]));
+  g_clear_pointer (&numbers, g_ptr_array_unref);
+
+  /* Highest priority first. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "priority");
+  settle ();
+  numbers = shown_numbers ();
+  {
+    const char *ranks[] = { "low", "normal", "high", "critical" };
+    guint last_rank = G_N_ELEMENTS (ranks);
+
+    for (guint i = 0; i < numbers->len; i++)
+      {
+        const char *priority = json_object_get_string_member (find_appeal (mine, numbers->pdata[i]),
+                                                              "priority");
+        guint rank = 0;
+
+        while (rank < G_N_ELEMENTS (ranks) && !g_str_equal (ranks[rank], priority))
+          rank++;
+        g_assert_cmpuint (rank, <=, last_rank);
+        last_rank = rank;
+      }
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "deadline");
+  settle ();
+}
+
+static gboolean
+toast_shown (void)
+{
+  AdwToast *toast = _sa_window_get_last_toast (window);
+
+  return toast != NULL && g_str_equal (adw_toast_get_title (toast), "Appeal taken into work");
+}
+
+static const char *watched_number;
+
+static gboolean
+row_pending (void)
+{
+  return row_shows_pending (watched_number);
+}
+
+static gboolean
+row_not_pending (void)
+{
+  return !row_shows_pending (watched_number);
+}
+
+static void
+test_select_take_undo (void)
+{
+  /* Selecting the new appeal in the queue shows its number in the detail and makes its row plain; "take" marks the row as waiting to be sent, adds the history entry and moves it from the queue to My Appeals; undo from the toast puts everything back. */
+  g_autoptr(JsonNode) stored = NULL;
+  g_autoptr(GVariant) op_id = NULL;
+  g_autoptr(SaAppealRow) row = NULL;
+  g_autoptr(GPtrArray) numbers = NULL;
+  JsonObject *appeal = NULL;
+  const char *number;
+  guint position, queue, my;
+
+  for (guint i = 0; i < mine->len && appeal == NULL; i++)
+    if (g_strcmp0 (json_object_get_string_member (mine->pdata[i], "id"), intake_id) == 0)
+      appeal = mine->pdata[i];
+  g_assert_nonnull (appeal);
+  number = json_object_get_string_member (appeal, "reg_number");
+  watched_number = number;
+
+  show_section (SA_SECTION_QUEUE);
+  numbers = shown_numbers ();
+  g_assert_true (numbers_contain (numbers, number));
+  queue = sa_sidebar_get_count (window->sidebar, SA_SECTION_QUEUE);
+  my = sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE);
+
+  show_section (SA_SECTION_ALL);
+  g_assert_true (sa_appeal_list_find (window->appeals, intake_id, &position));
+  row = g_list_model_get_item (shown_model (), position);
+  g_assert_true (sa_appeal_row_get_unread (row));
+  /* Scrolled to, and a click on the row. */
+  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.scroll-to-item", "u", position);
+  settle ();
+  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.select-item", "(ubb)",
+                              position, FALSE, FALSE);
+  settle ();
+  g_assert_true (detail_shows (number));
+  g_assert_cmpuint (history_count ("Taken into work"), ==, 0);
+  g_assert_false (row_shows_pending (number));
+  /* Opened: the row is no longer bold. */
+  g_assert_false (gtk_widget_has_css_class (row_widget (number), "unread"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.take", NULL);
+  wait_until (toast_shown, "the toast after taking");
+  wait_until (row_pending, "the row's pending mark");
+  settle ();
+  g_assert_cmpuint (history_count ("Taken into work"), ==, 1);
+  g_assert_true (detail_shows (number));
+  g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_QUEUE), ==, queue - 1);
+  g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE), ==, my + 1);
+  stored = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored), "executor"), ==,
+                   LOGIN);
+  g_clear_pointer (&stored, json_node_unref);
+  /* The selection stayed on the changed row. */
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (shown_model ())), ==,
+                    position);
+
+  /* The toast's Undo button. */
+  op_id = adw_toast_get_action_target_value (_sa_window_get_last_toast (window));
+  g_variant_ref (op_id);
+  g_assert_cmpstr (adw_toast_get_action_name (_sa_window_get_last_toast (window)), ==,
+                   "win.undo-op");
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.undo-op", op_id);
+  wait_until (row_not_pending, "the pending mark to go");
+  settle ();
+  g_assert_cmpuint (history_count ("Taken into work"), ==, 0);
+  g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_QUEUE), ==, queue);
+  g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE), ==, my);
+  stored = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
+  g_assert_true (json_object_get_null_member (json_node_get_object (stored), "executor"));
+}
+
+static void
+test_open_appeal (void)
+{
+  /* Opening an appeal by id (as a notification does) from a section that hides it switches to All Appeals, selects its row and shows it. */
+  g_autoptr(GPtrArray) numbers = NULL;
+  JsonObject *answered = NULL;
+  guint position;
+  const char *number;
+
+  for (guint i = 0; i < mine->len && answered == NULL; i++)
+    if (!is_open (mine->pdata[i]))
+      answered = mine->pdata[i];
+  g_assert_nonnull (answered);
+  number = json_object_get_string_member (answered, "reg_number");
+
+  show_section (SA_SECTION_QUEUE);
+  numbers = shown_numbers ();
+  g_assert_false (numbers_contain (numbers, number));
+  sa_window_open_appeal (window, json_object_get_string_member (answered, "id"));
+  settle ();
+  g_assert_cmpuint (sa_sidebar_get_section (window->sidebar), ==, SA_SECTION_ALL);
+  g_assert_true (sa_appeal_list_find (window->appeals,
+                                      json_object_get_string_member (answered, "id"), &position));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (shown_model ())), ==,
+                    position);
+  g_assert_true (detail_shows (number));
+  g_assert_nonnull (row_widget (number));
+}
+
+static gboolean
+is_folded (void)
+{
+  return adw_leaflet_get_folded (window->leaflet);
+}
+
+static gboolean
+is_unfolded (void)
+{
+  return !adw_leaflet_get_folded (window->leaflet);
+}
+
+static void
+test_narrow (void)
+{
+  /* On a narrow window activating a row shows the detail alone; Escape goes back to the list, then to the sections. */
+  g_autoptr(GPtrArray) numbers = NULL;
+
+  show_section (SA_SECTION_ALL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  wait_until (is_folded, "the window to fold");
+  adw_leaflet_set_visible_child_name (window->leaflet, "list");
+  settle ();
+  numbers = shown_numbers ();
+  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 1);
+  settle ();
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (window->leaflet), ==, "detail");
+  g_assert_true (detail_shows (numbers->pdata[1]));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (window->leaflet), ==, "list");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (window->leaflet), ==, "sidebar");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  wait_until (is_unfolded, "the window to unfold");
+  settle ();
+}
+
+static const char *cache_path;
+
+static gboolean
+cache_deleted (void)
+{
+  return !g_file_test (cache_path, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_sign_out (void)
+{
+  /* Signing out shows the sign-in form, empties the desk and deletes the account's cache from disk. */
+  g_autofree char *path = g_strdup (sa_cache_get_path (sa_window_get_cache (window)));
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+  g_assert_null (sa_window_get_cache (window));
+  g_assert_null (gtk_list_view_get_model (window->list_view));
+  g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL), ==, 0);
+  cache_path = path;
+  wait_until (cache_deleted, "the cache file to be deleted");
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+register_test_appeal (void)
+{
+  g_autofree char *token = sign_in ("operator.ikomek-109", "demo-operator");
+  g_autoptr(JsonNode) appeal = NULL;
+
+  appeal = http ("POST", "/api/v1/intake", token,
+                 "{\"channel\":\"telegram\",\"category\":\"heating.no-heat\","
+                 "\"text\":\"В квартире нет отопления третий день, батареи холодные.\","
+                 "\"applicant\":{\"name\":\"Асанов Ерлан\",\"iin\":\"900101000177\","
+                 "\"phone\":\"+77011234567\"},"
+                 "\"address\":{\"text\":\"улица Розыбакиева, 247, кв. 12\"}}");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (appeal), "agency"), ==,
+                   AGENCY);
+  intake_id = g_strdup (json_object_get_string_member (json_node_get_object (appeal), "id"));
+}
+
+static void
+desk_setup (void)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *curator = NULL;
+  g_autoptr(GPtrArray) everything = NULL;
+
+  sa_test_spawn_registry (&registry, 80);
+  register_test_appeal ();
+
+  window = g_object_ref_sink (sa_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_sign_in (window, registry.url, LOGIN, PASSWORD);
+  wait_until (cache_is_open, "the cache to open");
+  g_assert_cmpstr (sa_window_get_page (window), ==, "main");
+
+  /* What the sync engine will do: pull the feed into the cache. */
+  token = sign_in (LOGIN, PASSWORD);
+  mine = pull (token, sa_window_get_cache (window));
+  curator = sign_in ("curator.city", "demo-curator");
+  everything = pull (curator, NULL);
+  others = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < everything->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (everything->pdata[i], "agency"), AGENCY) != 0)
+      g_ptr_array_add (others, json_object_ref (everything->pdata[i]));
+  settle ();
+}
+
+static void
+desk_teardown (void)
+{
+  gpointer weak = window;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (weak);
+
+  sa_test_stop_registry (&registry);
+  g_clear_pointer (&mine, g_ptr_array_unref);
+  g_clear_pointer (&others, g_ptr_array_unref);
+  g_clear_pointer (&intake_id, g_free);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  /* The account's cache goes under $XDG_DATA_HOME: a directory of our own. */
+  data_dir = g_dir_make_tmp ("sa-desk-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = sa_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+  g_test_add_func ("/sa/desk/agency-only", test_agency_only);
+  g_test_add_func ("/sa/desk/search", test_search);
+  g_test_add_func ("/sa/desk/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/sa/desk/select-take-undo", test_select_take_undo);
+  g_test_add_func ("/sa/desk/open-appeal", test_open_appeal);
+  g_test_add_func ("/sa/desk/narrow", test_narrow);
+  g_test_add_func ("/sa/desk/sign-out", test_sign_out);
+
+  desk_setup ();
+  ret = g_test_run ();
+  desk_teardown ();
+
+  g_object_unref (app);
+  remove_tree (data_dir);
+  g_free (data_dir);
+  return ret;
+}
