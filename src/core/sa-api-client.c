@@ -190,6 +190,42 @@ sa_api_client_translate_error (SoupMessage *msg,
                       server_message ? server_message : soup_status_get_phrase (status));
 }
 
+/* The answer of a send_and_read: its JSON, or an SA_API_ERROR the UI can
+ * show (G_IO_ERROR_CANCELLED stays as it is). */
+static JsonNode *
+read_answer (SoupSession   *session,
+             GAsyncResult  *result,
+             SoupMessage   *msg,
+             GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+
+  body = soup_session_send_and_read_finish (session, result, &local_error);
+  if (body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      if (local_error != NULL &&
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_propagate_error (error, sa_api_client_translate_error (msg, body, local_error));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (g_bytes_get_size (body) == 0 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), NULL) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
+                   "The registry answered with something that is not JSON");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
 static void
 auth_cb (GObject      *object,
          GAsyncResult *result,
@@ -199,32 +235,23 @@ auth_cb (GObject      *object,
   SaApiClient *self = g_task_get_source_object (task);
   SoupMessage *msg = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) answer = NULL;
   JsonObject *root;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+  answer = read_answer (SOUP_SESSION (object), result, msg, &error);
+  if (answer == NULL)
     {
-      if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, sa_api_client_translate_error (msg, body, error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  parser = json_parser_new ();
-  if (g_bytes_get_size (body) == 0 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (answer))
     {
       g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
                                "The registry answered with something that is not JSON");
       return;
     }
 
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (answer);
   if (json_object_get_string_member_with_default (root, "access_token", NULL) == NULL ||
       json_object_get_string_member_with_default (root, "refresh_token", NULL) == NULL ||
       json_object_get_object_member (root, "user") == NULL)
@@ -433,35 +460,14 @@ call_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  SoupStatus status;
+  GError *error = NULL;
+  JsonNode *answer;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  status = soup_message_get_status (msg);
-  if (body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, sa_api_client_translate_error (msg, body, error));
-      return;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (g_bytes_get_size (body) == 0 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      json_parser_get_root (parser) == NULL)
-    {
-      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
-                               "The registry answered with something that is not JSON");
-      return;
-    }
-  g_task_return_pointer (task, json_parser_steal_root (parser),
-                         (GDestroyNotify)json_node_unref);
+  answer = read_answer (SOUP_SESSION (object), result, g_task_get_task_data (task), &error);
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify)json_node_unref);
 }
 
 /**

@@ -141,6 +141,7 @@ static void pull_start        (SaSyncEngine *self);
 static void pull_fetch        (SaSyncEngine *self);
 static void pull_maybe_apply  (SaSyncEngine *self);
 static void events_connect    (SaSyncEngine *self);
+static gboolean stale         (GAsyncResult *result);
 
 static void
 feed_page_free (gpointer data)
@@ -210,11 +211,14 @@ typedef enum
   JOB_DISTRICTS,
 } JobKind;
 
+typedef void (*JobThen) (SaSyncEngine *self);
+
 typedef struct
 {
   JobKind   kind;
   JsonNode *node;
   gint64    next;
+  JobThen   then;
 } Job;
 
 static void
@@ -290,11 +294,12 @@ job_thread (GTask        *task,
 }
 
 static void
-run_job (SaSyncEngine        *self,
-         JobKind              kind,
-         JsonNode            *node,
-         gint64               next,
-         GAsyncReadyCallback  callback)
+run_job_full (SaSyncEngine        *self,
+              JobKind              kind,
+              JsonNode            *node,
+              gint64               next,
+              JobThen              then,
+              GAsyncReadyCallback  callback)
 {
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, NULL);
   Job *job = g_new0 (Job, 1);
@@ -302,11 +307,39 @@ run_job (SaSyncEngine        *self,
   job->kind = kind;
   job->node = node != NULL ? json_node_ref (node) : NULL;
   job->next = next;
+  job->then = then;
   g_task_set_task_data (task, job, job_free);
   /* Writes must land in order even if cancelled half-way: the cache's own
    * transactions keep each one whole. */
   g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, job_thread);
+}
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SaSyncEngine *self = SA_SYNC_ENGINE (object);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (stale (result))
+    return;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    cycle_fail (self, error);
+  else
+    job->then (self);
+}
+
+/* A write, then @then on the main context, or the cycle fails. */
+static void
+run_job (SaSyncEngine *self,
+         JobKind       kind,
+         JsonNode     *node,
+         JobThen       then)
+{
+  run_job_full (self, kind, node, 0, then, job_done_cb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -481,24 +514,6 @@ pull_settle (SaSyncEngine *self)
 }
 
 static void
-reset_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  SaSyncEngine *self = SA_SYNC_ENGINE (object);
-  g_autoptr(GError) error = NULL;
-  if (stale (result))
-    return;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      cycle_fail (self, error);
-      return;
-    }
-  pull_start (self);
-}
-
-static void
 fetch_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -508,9 +523,9 @@ fetch_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   JsonObject *obj;
   FeedPage *page;
+
   if (stale (result))
     return;
-
   self->fetching = FALSE;
   root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
   if (root == NULL && g_error_matches (error, SA_API_ERROR, SA_API_ERROR_GONE) &&
@@ -520,7 +535,7 @@ fetch_cb (GObject      *object,
        * outbox stays; sent operations go again and come back duplicate. */
       g_message ("The change feed expired our cursor; pulling everything again");
       self->reset_done = TRUE;
-      run_job (self, JOB_RESET, NULL, 0, reset_cb);
+      run_job (self, JOB_RESET, NULL, pull_start);
       return;
     }
 
@@ -577,9 +592,9 @@ apply_cb (GObject      *object,
 {
   SaSyncEngine *self = SA_SYNC_ENGINE (object);
   g_autoptr(GError) error = NULL;
+
   if (stale (result))
     return;
-
   self->applying = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -615,26 +630,8 @@ pull_maybe_apply (SaSyncEngine *self)
       return;
     }
   self->applying = TRUE;
-  run_job (self, JOB_CHANGES, page->root, page->next, apply_cb);
+  run_job_full (self, JOB_CHANGES, page->root, page->next, NULL, apply_cb);
   feed_page_free (page);
-}
-
-static void
-districts_applied_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  SaSyncEngine *self = SA_SYNC_ENGINE (object);
-  g_autoptr(GError) error = NULL;
-  if (stale (result))
-    return;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      cycle_fail (self, error);
-      return;
-    }
-  pull_fetch (self);
 }
 
 static void
@@ -646,9 +643,9 @@ districts_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonArray *items = NULL;
+
   if (stale (result))
     return;
-
   root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     items = json_object_get_array_member (json_node_get_object (root), "districts");
@@ -666,7 +663,7 @@ districts_cb (GObject      *object,
 
   {
     g_autoptr(JsonNode) array = json_node_init_array (json_node_alloc (), items);
-    run_job (self, JOB_DISTRICTS, array, 0, districts_applied_cb);
+    run_job (self, JOB_DISTRICTS, array, pull_fetch);
   }
 }
 
@@ -691,20 +688,8 @@ pull_start (SaSyncEngine *self)
 /* Push */
 
 static void
-push_results_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+push_results_applied (SaSyncEngine *self)
 {
-  SaSyncEngine *self = SA_SYNC_ENGINE (object);
-  g_autoptr(GError) error = NULL;
-  if (stale (result))
-    return;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      cycle_fail (self, error);
-      return;
-    }
   update_counts (self);
   push_next_batch (self);
 }
@@ -717,9 +702,9 @@ push_cb (GObject      *object,
   g_autoptr(SaSyncEngine) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+
   if (stale (result))
     return;
-
   root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
   if (root != NULL && node_member_array (root, "results") == NULL)
     error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
@@ -732,7 +717,7 @@ push_cb (GObject      *object,
         cycle_fail (self, error);
       return;
     }
-  run_job (self, JOB_PUSH_RESULTS, root, 0, push_results_cb);
+  run_job (self, JOB_PUSH_RESULTS, root, push_results_applied);
 }
 
 static void
@@ -745,9 +730,9 @@ begin_push_cb (GObject      *object,
   g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
+
   if (stale (result))
     return;
-
   batch = g_task_propagate_pointer (G_TASK (result), &error);
   if (batch == NULL)
     {
@@ -777,7 +762,7 @@ begin_push_cb (GObject      *object,
 static void
 push_next_batch (SaSyncEngine *self)
 {
-  run_job (self, JOB_BEGIN_PUSH, NULL, 0, begin_push_cb);
+  run_job_full (self, JOB_BEGIN_PUSH, NULL, 0, NULL, begin_push_cb);
 }
 
 /* ------------------------------------------------------------------ */
