@@ -7,6 +7,8 @@
 
 #include "sa-application.h"
 #include "sa-appeal-detail.h"
+#include "sa-op-dialog.h"
+#include "sa-test-cache.h"
 
 static const char *appeal_json =
   "{\"id\":\"0b7c\",\"reg_number\":\"ALA-2026-000042\",\"status\":\"in_progress\","
@@ -107,45 +109,545 @@ test_history_newest_first (void)
   g_assert_not_reached ();
 }
 
+typedef struct
+{
+  char       *type;
+  JsonObject *args;
+} Requested;
+
+static void
+requested_clear (Requested *r)
+{
+  g_clear_pointer (&r->type, g_free);
+  g_clear_pointer (&r->args, json_object_unref);
+}
+
 static void
 on_op (SaAppealDetail *detail,
        const char     *type,
        JsonObject     *args,
        gpointer        user_data)
 {
-  g_free (*(char **)user_data);
-  *(char **)user_data = g_strdup (type);
+  Requested *r = user_data;
+
+  requested_clear (r);
+  r->type = g_strdup (type);
+  r->args = json_object_ref (args);
+}
+
+static const char *
+arg (Requested  *r,
+     const char *name)
+{
+  g_assert_nonnull (r->args);
+  return json_object_get_string_member_with_default (r->args, name, NULL);
 }
 
 static void
 test_actions_follow_rights (void)
 {
-  /* An executor of the lead agency may take the appeal; a curator or another agency may not. */
+  /* An executor of the lead agency may take an unassigned appeal, not one another executor has
+   * (a supervisor may); a curator or another agency may not. */
   SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
   g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autoptr(JsonObject) unassigned = parse (appeal_json);
   g_autoptr(JsonObject) executor = parse ("{\"login\":\"executor.almaty-teplo\",\"role\":\"executor\",\"agency\":\"ALMATY-TEPLO\"}");
+  g_autoptr(JsonObject) supervisor = parse ("{\"login\":\"supervisor.almaty-teplo\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}");
   g_autoptr(JsonObject) stranger = parse ("{\"login\":\"executor.almaty-su\",\"role\":\"executor\",\"agency\":\"ALMATY-SU\"}");
   g_autoptr(JsonObject) curator = parse ("{\"login\":\"curator.city\",\"role\":\"curator\",\"agency\":\"ALMATY-TEPLO\"}");
-  g_autofree char *requested = NULL;
+  Requested requested = { 0 };
 
+  json_object_set_null_member (unassigned, "executor");
   g_signal_connect (detail, "op-requested", G_CALLBACK (on_op), &requested);
-  sa_appeal_detail_set_appeal (detail, appeal);
 
   sa_appeal_detail_set_user (detail, executor);
+  sa_appeal_detail_set_appeal (detail, unassigned);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL));
-  g_assert_cmpstr (requested, ==, "take");
-  g_clear_pointer (&requested, g_free);
+  g_assert_cmpstr (requested.type, ==, "take");
+  requested_clear (&requested);
+
+  sa_appeal_detail_set_appeal (detail, appeal);
+  gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL);
+  g_assert_null (requested.type);
+  sa_appeal_detail_set_user (detail, supervisor);
+  gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL);
+  g_assert_cmpstr (requested.type, ==, "take");
+  requested_clear (&requested);
 
   sa_appeal_detail_set_user (detail, stranger);
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL);
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.comment", NULL);
-  g_assert_null (requested);
+  g_assert_null (requested.type);
 
   sa_appeal_detail_set_user (detail, curator);
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL);
-  g_assert_null (requested);
+  g_assert_null (requested.type);
 
+  requested_clear (&requested);
   g_assert_finalize_object (detail);
+}
+
+/* ------------------------------------------------------------------ */
+/* The dialogs of assign, forward, escalate and extend */
+
+static const char *reference_json =
+  "[{\"seq\":1,\"kind\":\"agency\",\"id\":\"ALMATY-TEPLO\",\"data\":{\"code\":\"ALMATY-TEPLO\","
+  "  \"name_ru\":\"Алматинские тепловые сети\",\"name_kk\":\"Алматы жылу желілері\",\"kind\":\"utility\"}},"
+  " {\"seq\":2,\"kind\":\"agency\",\"id\":\"KSK-ZHETYSU\",\"data\":{\"code\":\"KSK-ZHETYSU\","
+  "  \"name_ru\":\"КСК «Жетысу»\",\"name_kk\":\"«Жетісу» ПИК\",\"kind\":\"ksk_osi\"}},"
+  " {\"seq\":3,\"kind\":\"agency\",\"id\":\"ALMATY-REMONT\",\"data\":{\"code\":\"ALMATY-REMONT\","
+  "  \"name_ru\":\"ТОО «Алматы Ремонт»\",\"name_kk\":\"«Алматы Жөндеу» ЖШС\",\"kind\":\"contractor\"}},"
+  " {\"seq\":4,\"kind\":\"agency\",\"id\":\"AKIMAT-ALATAU\",\"data\":{\"code\":\"AKIMAT-ALATAU\","
+  "  \"name_ru\":\"Аппарат акима Алатауского района\",\"name_kk\":\"Алатау ауданы әкімінің аппараты\","
+  "  \"kind\":\"district_akimat\"}},"
+  " {\"seq\":5,\"kind\":\"user\",\"id\":\"supervisor.almaty-teplo\",\"data\":{\"login\":\"supervisor.almaty-teplo\","
+  "  \"full_name\":\"Абаев Ержан\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"supervisor\",\"disabled\":false}},"
+  " {\"seq\":6,\"kind\":\"user\",\"id\":\"executor.almaty-teplo\",\"data\":{\"login\":\"executor.almaty-teplo\","
+  "  \"full_name\":\"Бекова Дана\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"executor\",\"disabled\":false}},"
+  " {\"seq\":7,\"kind\":\"user\",\"id\":\"executor.other\",\"data\":{\"login\":\"executor.other\","
+  "  \"full_name\":\"Серикова Айгуль\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"executor\",\"disabled\":false}},"
+  " {\"seq\":8,\"kind\":\"user\",\"id\":\"executor.gone\",\"data\":{\"login\":\"executor.gone\","
+  "  \"full_name\":\"Уволенный Пётр\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"executor\",\"disabled\":true}},"
+  " {\"seq\":9,\"kind\":\"user\",\"id\":\"operator.teplo\",\"data\":{\"login\":\"operator.teplo\","
+  "  \"full_name\":\"Оператор Ирина\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"operator\",\"disabled\":false}}]";
+
+static const char *supervisor_json =
+  "{\"login\":\"supervisor.almaty-teplo\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}";
+static const char *executor_json =
+  "{\"login\":\"executor.almaty-teplo\",\"role\":\"executor\",\"agency\":\"ALMATY-TEPLO\"}";
+
+typedef struct
+{
+  char           *dir;
+  SaCache        *cache;
+  GtkWidget      *window;
+  SaAppealDetail *detail;
+  JsonObject     *appeal;
+  Requested       requested;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *user_json = data != NULL ? data : supervisor_json;
+  g_autoptr(JsonObject) user = parse (user_json);
+
+  f->cache = sa_test_cache_new (&f->dir, json_object_get_string_member (user, "login"),
+                                "ALMATY-TEPLO");
+  sa_test_cache_feed (f->cache, 10, reference_json);
+  f->detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  f->window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->detail));
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->appeal = parse (appeal_json);
+  g_signal_connect (f->detail, "op-requested", G_CALLBACK (on_op), &f->requested);
+  sa_appeal_detail_set_cache (f->detail, f->cache);
+  sa_appeal_detail_set_user (f->detail, user);
+  sa_appeal_detail_set_appeal (f->detail, f->appeal);
+}
+
+/* Every window but the test's own: the dialogs the detail opened. */
+static GPtrArray *
+dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (toplevels, i);
+
+      if (SA_IS_OP_DIALOG (window) || ADW_IS_MESSAGE_DIALOG (window))
+        g_ptr_array_add (found, window);
+      else
+        g_object_unref (window);
+    }
+  return found;
+}
+
+static void
+close_dialogs (void)
+{
+  g_autoptr(GPtrArray) open = dialogs ();
+
+  for (guint i = 0; i < open->len; i++)
+    gtk_window_destroy (g_ptr_array_index (open, i));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  close_dialogs ();
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_finalize_object (f->detail);
+  requested_clear (&f->requested);
+  json_object_unref (f->appeal);
+  sa_test_cache_free (f->cache, g_steal_pointer (&f->dir));
+}
+
+/* Activates @action as the menu would, and returns the dialog it opened, or NULL. */
+static SaOpDialog *
+open_dialog (Fixture    *f,
+             const char *action)
+{
+  g_autoptr(GPtrArray) open = NULL;
+
+  close_dialogs ();
+  gtk_widget_activate_action (GTK_WIDGET (f->detail), action, NULL);
+  open = dialogs ();
+  g_assert_cmpuint (open->len, <=, 1);
+  if (open->len == 0)
+    return NULL;
+  g_assert_true (SA_IS_OP_DIALOG (open->pdata[0]));
+  g_assert_true (gtk_widget_get_visible (open->pdata[0]));
+  return open->pdata[0];
+}
+
+static gboolean
+offers (Fixture    *f,
+        const char *action)
+{
+  gboolean opened = open_dialog (f, action) != NULL;
+
+  close_dialogs ();
+  return opened;
+}
+
+/* What a click does (gtk_widget_activate() would wait for the press animation). */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  sa_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_assert_not_reached ();
+}
+
+/* The titles of the choices, in the order shown. */
+static char *
+choices (SaOpDialog *dialog)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GString) titles = g_string_new (NULL);
+
+  sa_test_collect (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      /* The choices are the rows with a radio button. */
+      if (sa_test_find_by_type (row, GTK_TYPE_CHECK_BUTTON, 0) != NULL)
+        g_string_append_printf (titles, "%s%s", titles->len ? " | " : "",
+                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+    }
+  return g_string_free (g_steal_pointer (&titles), FALSE);
+}
+
+static void
+choose (SaOpDialog *dialog,
+        const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      {
+        adw_action_row_activate (g_ptr_array_index (rows, i));
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+type_text (SaOpDialog *dialog,
+           const char *text)
+{
+  GtkWidget *view = sa_test_find_by_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, 0);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+/* Picks an Almaty date in the calendar the way a click does. */
+static void
+pick_date (SaOpDialog *dialog,
+           int         year,
+           int         month,
+           int         day)
+{
+  GtkWidget *calendar = sa_test_find_by_type (GTK_WIDGET (dialog), GTK_TYPE_CALENDAR, 0);
+  g_autoptr(GTimeZone) almaty = g_time_zone_new_identifier ("Asia/Almaty");
+  g_autoptr(GDateTime) date = g_date_time_new (almaty, year, month, day, 12, 0, 0);
+
+  gtk_calendar_select_day (GTK_CALENDAR (calendar), date);
+  g_signal_emit_by_name (calendar, "day-selected");
+}
+
+/* The chosen date, as the date row shows it. */
+static const char *
+shown_date (SaOpDialog *dialog)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (sa_test_find_by_type (g_ptr_array_index (rows, i), GTK_TYPE_MENU_BUTTON, 0) != NULL)
+      return adw_preferences_row_get_title (g_ptr_array_index (rows, i));
+  g_assert_not_reached ();
+}
+
+static void
+test_dialog_rights (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* Each action is offered exactly when the registry would accept it from this user. */
+  static const struct
+  {
+    const char *user;
+    const char *status;
+    gboolean    assign, forward, escalate, extend;
+  } cases[] = {
+    { "{\"login\":\"s\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}", "in_progress", 1, 1, 1, 1 },
+    { "{\"login\":\"s\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}", "reopened", 1, 1, 1, 1 },
+    { "{\"login\":\"s\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}", "awaiting_approval", 0, 0, 0, 0 },
+    { "{\"login\":\"s\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}", "answered", 0, 0, 0, 0 },
+    { "{\"login\":\"e\",\"role\":\"executor\",\"agency\":\"ALMATY-TEPLO\"}", "in_progress", 0, 1, 1, 0 },
+    { "{\"login\":\"k\",\"role\":\"ksk_manager\",\"agency\":\"ALMATY-TEPLO\"}", "info_requested", 0, 1, 1, 0 },
+    /* A supervisor of another agency, even one the appeal was escalated to. */
+    { "{\"login\":\"s\",\"role\":\"supervisor\",\"agency\":\"KSK-ZHETYSU\"}", "in_progress", 0, 0, 0, 0 },
+    { "{\"login\":\"o\",\"role\":\"operator\",\"agency\":\"IKOMEK-109\"}", "registered", 0, 1, 0, 0 },
+    { "{\"login\":\"o\",\"role\":\"operator\",\"agency\":\"IKOMEK-109\"}", "in_progress", 0, 0, 0, 0 },
+    { "{\"login\":\"c\",\"role\":\"curator\",\"agency\":\"AKIMAT-CITY\"}", "in_progress", 0, 0, 0, 0 },
+  };
+  JsonArray *escalated = json_array_new ();
+
+  json_array_add_string_element (escalated, "KSK-ZHETYSU");
+  json_object_set_array_member (f->appeal, "escalated_to", escalated);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) user = parse (cases[i].user);
+
+      g_test_message ("case %u: %s on %s", i, cases[i].user, cases[i].status);
+      json_object_set_string_member (f->appeal, "status", cases[i].status);
+      sa_appeal_detail_set_user (f->detail, user);
+      sa_appeal_detail_set_appeal (f->detail, f->appeal);
+      g_assert_cmpint (offers (f, "detail.assign"), ==, cases[i].assign);
+      g_assert_cmpint (offers (f, "detail.forward"), ==, cases[i].forward);
+      g_assert_cmpint (offers (f, "detail.escalate"), ==, cases[i].escalate);
+      g_assert_cmpint (offers (f, "detail.extend"), ==, cases[i].extend);
+    }
+  /* The KSK/OSI the appeal was escalated to sees it and may comment on it. */
+  {
+    g_autoptr(JsonObject) ksk = parse ("{\"login\":\"k\",\"role\":\"ksk_manager\",\"agency\":\"KSK-ZHETYSU\"}");
+
+    sa_appeal_detail_set_user (f->detail, ksk);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->detail), "detail.comment", NULL));
+    {
+      g_autoptr(GPtrArray) open = dialogs ();
+
+      g_assert_cmpuint (open->len, ==, 1);
+      g_assert_true (ADW_IS_MESSAGE_DIALOG (open->pdata[0]));
+    }
+    close_dialogs ();
+  }
+
+  /* Without a cache there is nothing to choose from; extending needs no list. */
+  {
+    g_autoptr(JsonObject) supervisor = parse (supervisor_json);
+
+    json_object_set_string_member (f->appeal, "status", "in_progress");
+    sa_appeal_detail_set_appeal (f->detail, f->appeal);
+    sa_appeal_detail_set_user (f->detail, supervisor);
+    sa_appeal_detail_set_cache (f->detail, NULL);
+    g_assert_false (offers (f, "detail.assign"));
+    g_assert_false (offers (f, "detail.forward"));
+    g_assert_false (offers (f, "detail.escalate"));
+    g_assert_true (offers (f, "detail.extend"));
+  }
+  g_assert_null (f->requested.type);
+}
+
+static void
+test_assign (Fixture       *f,
+             gconstpointer  data)
+{
+  /* A supervisor chooses among the agency's active executors, not the one who has it already. */
+  SaOpDialog *dialog = open_dialog (f, "detail.assign");
+  g_autofree char *offered = NULL;
+  GtkWidget *assign;
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Assign the Appeal");
+  offered = choices (dialog);
+  g_assert_cmpstr (offered, ==, "Абаев Ержан | Бекова Дана");
+  assign = find_button (GTK_WIDGET (dialog), "_Assign");
+  g_assert_false (gtk_widget_is_sensitive (assign));
+
+  choose (dialog, "Бекова Дана");
+  g_assert_true (gtk_widget_is_sensitive (assign));
+  g_assert_null (f->requested.type);
+  click (assign);
+  g_assert_cmpstr (f->requested.type, ==, "assign");
+  g_assert_cmpstr (arg (&f->requested, "user"), ==, "executor.almaty-teplo");
+  g_assert_cmpuint (json_object_get_size (f->requested.args), ==, 1);
+  {
+    g_autoptr(GPtrArray) open = dialogs ();
+
+    g_assert_cmpuint (open->len, ==, 0);
+  }
+}
+
+static void
+test_forward (Fixture       *f,
+              gconstpointer  data)
+{
+  /* Forwarding needs another agency and a reason; a blank reason keeps the button off. */
+  SaOpDialog *dialog = open_dialog (f, "detail.forward");
+  g_autofree char *offered = NULL;
+  GtkWidget *forward;
+
+  g_assert_nonnull (dialog);
+  offered = choices (dialog);
+  /* Every agency but the lead one, by name. */
+  g_assert_cmpstr (offered, ==,
+                   "Аппарат акима Алатауского района | КСК «Жетысу» | ТОО «Алматы Ремонт»");
+  forward = find_button (GTK_WIDGET (dialog), "_Forward");
+  g_assert_false (gtk_widget_is_sensitive (forward));
+
+  choose (dialog, "Аппарат акима Алатауского района");
+  g_assert_false (gtk_widget_is_sensitive (forward));
+  type_text (dialog, "  \n\t ");
+  g_assert_false (gtk_widget_is_sensitive (forward));
+  /* Ctrl+Enter does not confirm while the reason is missing either. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.accept", NULL);
+  g_assert_null (f->requested.type);
+
+  type_text (dialog, "  Дом относится к Алатаускому району.\n");
+  g_assert_true (gtk_widget_is_sensitive (forward));
+  click (forward);
+  g_assert_cmpstr (f->requested.type, ==, "forward");
+  g_assert_cmpstr (arg (&f->requested, "agency"), ==, "AKIMAT-ALATAU");
+  g_assert_cmpstr (arg (&f->requested, "reason"), ==, "Дом относится к Алатаускому району.");
+}
+
+static void
+test_escalate (Fixture       *f,
+               gconstpointer  data)
+{
+  /* Escalation offers the KSK/OSI and contractors not yet involved, and needs a task and a
+   * due date from today on. */
+  g_autoptr(GTimeZone) almaty = g_time_zone_new_identifier ("Asia/Almaty");
+  g_autoptr(GDateTime) now = g_date_time_new_now (almaty);
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 3);
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autofree char *expected_due = g_date_time_format (later, "%Y-%m-%dT23:59:59%:z");
+  g_autofree char *shown_due = g_date_time_format (later, "%d.%m.%Y");
+  g_autofree char *too_long = NULL;
+  JsonArray *escalated = json_array_new ();
+  g_autofree char *offered = NULL;
+  SaOpDialog *dialog;
+  GtkWidget *escalate;
+
+  json_array_add_string_element (escalated, "KSK-ZHETYSU");
+  json_object_set_array_member (f->appeal, "escalated_to", escalated);
+  sa_appeal_detail_set_appeal (f->detail, f->appeal);
+
+  dialog = open_dialog (f, "detail.escalate");
+  g_assert_nonnull (dialog);
+  offered = choices (dialog);
+  g_assert_cmpstr (offered, ==, "ТОО «Алматы Ремонт»");
+  escalate = find_button (GTK_WIDGET (dialog), "_Escalate");
+
+  choose (dialog, "ТОО «Алматы Ремонт»");
+  type_text (dialog, "Заменить участок стояка в подвале.");
+  g_assert_cmpstr (shown_date (dialog), ==, "Not chosen");
+  g_assert_false (gtk_widget_is_sensitive (escalate));
+
+  pick_date (dialog, g_date_time_get_year (yesterday), g_date_time_get_month (yesterday),
+             g_date_time_get_day_of_month (yesterday));
+  g_assert_false (gtk_widget_is_sensitive (escalate));
+  pick_date (dialog, g_date_time_get_year (later), g_date_time_get_month (later),
+             g_date_time_get_day_of_month (later));
+  g_assert_cmpstr (shown_date (dialog), ==, shown_due);
+  g_assert_true (gtk_widget_is_sensitive (escalate));
+
+  /* The registry takes at most 5,000 characters of text. */
+  too_long = g_strnfill (5001, 'a');
+  type_text (dialog, too_long);
+  g_assert_false (gtk_widget_is_sensitive (escalate));
+  g_assert_true (shows_label (GTK_WIDGET (dialog), "Shorten the text by 1 character."));
+  too_long[5000] = '\0';
+  type_text (dialog, too_long);
+  g_assert_true (gtk_widget_is_sensitive (escalate));
+  type_text (dialog, "Заменить участок стояка в подвале.");
+
+  click (escalate);
+  g_assert_cmpstr (f->requested.type, ==, "escalate");
+  g_assert_cmpstr (arg (&f->requested, "agency"), ==, "ALMATY-REMONT");
+  g_assert_cmpstr (arg (&f->requested, "text"), ==, "Заменить участок стояка в подвале.");
+  g_assert_cmpstr (arg (&f->requested, "due_at"), ==, expected_due);
+}
+
+static void
+test_extend (Fixture       *f,
+             gconstpointer  data)
+{
+  /* Received 20.11.2026: the legal deadline 11.12.2026 may move to 12.12.2026 … 20.01.2027,
+   * two months from receipt, and only with a reason. */
+  SaOpDialog *dialog = open_dialog (f, "detail.extend");
+  GtkWidget *extend;
+
+  g_assert_nonnull (dialog);
+  g_assert_true (shows_label (GTK_WIDGET (dialog), "From 12.12.2026 to 20.01.2027"));
+  /* The day after the current deadline is chosen at first. */
+  g_assert_cmpstr (shown_date (dialog), ==, "12.12.2026");
+  extend = find_button (GTK_WIDGET (dialog), "_Extend");
+  g_assert_false (gtk_widget_is_sensitive (extend));
+
+  type_text (dialog, "Нужна экспертиза теплосети.");
+  g_assert_true (gtk_widget_is_sensitive (extend));
+  pick_date (dialog, 2027, 1, 21);
+  g_assert_false (gtk_widget_is_sensitive (extend));
+  pick_date (dialog, 2026, 12, 11);
+  g_assert_false (gtk_widget_is_sensitive (extend));
+  pick_date (dialog, 2027, 1, 20);
+  g_assert_true (gtk_widget_is_sensitive (extend));
+
+  click (extend);
+  g_assert_cmpstr (f->requested.type, ==, "extend");
+  g_assert_cmpstr (arg (&f->requested, "due_at"), ==, "2027-01-20T23:59:59+05:00");
+  g_assert_cmpstr (arg (&f->requested, "reason"), ==, "Нужна экспертиза теплосети.");
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  /* Cancel and Escape close the dialog and request nothing. */
+  SaOpDialog *dialog = open_dialog (f, "detail.forward");
+
+  choose (dialog, "КСК «Жетысу»");
+  type_text (dialog, "Причина");
+  click (find_button (GTK_WIDGET (dialog), "_Cancel"));
+  {
+    g_autoptr(GPtrArray) open = dialogs ();
+
+    g_assert_cmpuint (open->len, ==, 0);
+  }
+  g_assert_null (f->requested.type);
 }
 
 int
@@ -162,5 +664,14 @@ main (int    argc,
   g_test_add_func ("/sa/appeal-detail/shows-appeal", test_shows_appeal);
   g_test_add_func ("/sa/appeal-detail/history-newest-first", test_history_newest_first);
   g_test_add_func ("/sa/appeal-detail/actions-follow-rights", test_actions_follow_rights);
+#define ADD(path, func, user) \
+  g_test_add ("/sa/appeal-detail/" path, Fixture, user, fixture_setup, func, fixture_teardown)
+  ADD ("dialogs/rights", test_dialog_rights, NULL);
+  ADD ("dialogs/assign", test_assign, supervisor_json);
+  ADD ("dialogs/forward", test_forward, executor_json);
+  ADD ("dialogs/escalate", test_escalate, executor_json);
+  ADD ("dialogs/extend", test_extend, supervisor_json);
+  ADD ("dialogs/cancel", test_cancel, executor_json);
+#undef ADD
   return g_test_run ();
 }

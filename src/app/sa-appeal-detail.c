@@ -10,7 +10,9 @@
 #include "sa-clock.h"
 #include "sa-core.h"
 #include "sa-countdown.h"
+#include "sa-directory.h"
 #include "sa-labels.h"
+#include "sa-op-dialog.h"
 
 /* Shows one appeal from its registry JSON and offers the operations the
  * signed-in user may do on it. It does not apply them: it emits
@@ -40,6 +42,7 @@ struct _SaAppealDetail
 
   JsonObject     *appeal;
   JsonObject     *user;
+  SaCache        *cache;
   char           *status_class;
   char           *legal_light;
   char           *operational_light;
@@ -166,29 +169,64 @@ sa_appeal_detail_user_is (SaAppealDetail *self,
 }
 
 static gboolean
-sa_appeal_detail_in_my_agency (SaAppealDetail *self)
+array_has_string (JsonObject *object,
+                  const char *member,
+                  const char *value)
 {
-  const char *mine = member_string (self->user, "agency");
-  JsonNode *co;
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  JsonArray *array;
 
-  if (mine == NULL || self->appeal == NULL)
+  if (value == NULL || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     return FALSE;
-  if (g_strcmp0 (member_string (self->appeal, "agency"), mine) == 0)
-    return TRUE;
-  co = json_object_get_member (self->appeal, "coexecutors");
-  if (co != NULL && JSON_NODE_HOLDS_ARRAY (co))
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonArray *array = json_node_get_array (co);
+      JsonNode *element = json_array_get_element (array, i);
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (g_strcmp0 (json_array_get_string_element (array, i), mine) == 0)
-          return TRUE;
+      if (JSON_NODE_HOLDS_VALUE (element) &&
+          g_strcmp0 (json_node_get_string (element), value) == 0)
+        return TRUE;
     }
   return FALSE;
 }
 
-/* Mirrors the registry's rules so that the user is not offered what would
- * be rejected; the registry still decides. */
+/* Whether the user's agency sees the appeal: the lead agency, a
+ * co-executor or an agency it was escalated to (sa-registry-rights.c). */
+static gboolean
+sa_appeal_detail_in_my_agency (SaAppealDetail *self)
+{
+  const char *mine = member_string (self->user, "agency");
+
+  if (mine == NULL || self->appeal == NULL)
+    return FALSE;
+  return g_strcmp0 (member_string (self->appeal, "agency"), mine) == 0 ||
+         array_has_string (self->appeal, "coexecutors", mine) ||
+         array_has_string (self->appeal, "escalated_to", mine);
+}
+
+static gboolean
+status_is_open (const char *status)
+{
+  return g_strcmp0 (status, "registered") == 0 || g_strcmp0 (status, "in_progress") == 0 ||
+         g_strcmp0 (status, "info_requested") == 0 || g_strcmp0 (status, "reopened") == 0;
+}
+
+/* The working calendar: the bounds of an extension (docs/sla.md,
+ * "Extension") and the first day an escalation may be due. */
+static SaCalendar *
+sa_appeal_detail_calendar (void)
+{
+  static SaCalendar *calendar;
+
+  if (g_once_init_enter (&calendar))
+    g_once_init_leave (&calendar, sa_calendar_new_default ());
+  return calendar;
+}
+
+/* Mirrors the registry's rules (sa-registry-ops.c) so that the user is not
+ * offered what would be rejected; the registry still decides. "Lead" is a
+ * worker of the lead agency; co-executors and escalated agencies see the
+ * appeal and may comment, nothing more. */
 static void
 sa_appeal_detail_update_actions (SaAppealDetail *self)
 {
@@ -196,24 +234,38 @@ sa_appeal_detail_update_actions (SaAppealDetail *self)
   const char *status = member_string (self->appeal, "status");
   const char *executor = member_string (self->appeal, "executor");
   const char *login = member_string (self->user, "login");
-  gboolean mine = self->appeal != NULL && sa_appeal_detail_in_my_agency (self);
   gboolean worker = sa_appeal_detail_user_is (self, "executor") ||
                     sa_appeal_detail_user_is (self, "supervisor") ||
                     sa_appeal_detail_user_is (self, "ksk_manager");
-  gboolean supervisor = sa_appeal_detail_user_is (self, "supervisor");
-  gboolean open = status != NULL &&
-                  !g_str_equal (status, "answered") &&
-                  !g_str_equal (status, "closed") &&
-                  !g_str_equal (status, "archived");
+  gboolean lead = self->appeal != NULL && worker &&
+                  g_strcmp0 (member_string (self->user, "agency"),
+                             member_string (self->appeal, "agency")) == 0;
+  gboolean supervisor = lead && sa_appeal_detail_user_is (self, "supervisor");
+  gboolean open = status_is_open (status);
+  gboolean operator_on_queue = self->appeal != NULL &&
+                               sa_appeal_detail_user_is (self, "operator") &&
+                               g_strcmp0 (status, "registered") == 0;
   gboolean is_executor = executor != NULL && g_strcmp0 (executor, login) == 0;
+  gboolean has_cache = self->cache != NULL;
 
   gtk_widget_action_set_enabled (widget, "detail.take",
-                                 mine && worker && open && !is_executor);
-  gtk_widget_action_set_enabled (widget, "detail.comment", mine && worker);
+                                 lead && open && !is_executor &&
+                                 (executor == NULL || supervisor));
+  gtk_widget_action_set_enabled (widget, "detail.comment",
+                                 worker && sa_appeal_detail_in_my_agency (self) &&
+                                 g_strcmp0 (status, "archived") != 0);
   gtk_widget_action_set_enabled (widget, "detail.request-info",
-                                 mine && open && (is_executor || supervisor));
+                                 lead && open && g_strcmp0 (status, "info_requested") != 0);
   gtk_widget_action_set_enabled (widget, "detail.set-priority",
-                                 mine && open && (is_executor || supervisor));
+                                 (supervisor && open) || operator_on_queue);
+  /* The lists to choose from come from the cache. */
+  gtk_widget_action_set_enabled (widget, "detail.assign", has_cache && supervisor && open);
+  gtk_widget_action_set_enabled (widget, "detail.forward",
+                                 has_cache && ((lead && open) || operator_on_queue));
+  gtk_widget_action_set_enabled (widget, "detail.escalate", has_cache && lead && open);
+  gtk_widget_action_set_enabled (widget, "detail.extend",
+                                 supervisor && open &&
+                                 member_string (self->appeal, "received_at") != NULL);
 }
 
 static void
@@ -379,6 +431,25 @@ sa_appeal_detail_set_user (SaAppealDetail *self,
   sa_appeal_detail_update_actions (self);
 }
 
+/**
+ * sa_appeal_detail_set_cache:
+ * @self: a #SaAppealDetail
+ * @cache: (nullable): the signed-in account's cache, or %NULL
+ *
+ * Sets where the agencies and colleagues offered by "Assign", "Forward"
+ * and "Escalate" are read from; without a cache those actions are off.
+ */
+void
+sa_appeal_detail_set_cache (SaAppealDetail *self,
+                            SaCache        *cache)
+{
+  g_return_if_fail (SA_IS_APPEAL_DETAIL (self));
+  g_return_if_fail (cache == NULL || SA_IS_CACHE (cache));
+
+  if (g_set_object (&self->cache, cache))
+    sa_appeal_detail_update_actions (self);
+}
+
 static void
 sa_appeal_detail_request (SaAppealDetail *self,
                           const char     *type,
@@ -493,6 +564,214 @@ request_info_action (GtkWidget  *widget,
 }
 
 static void
+take_string_member (JsonObject *object,
+                    const char *name,
+                    char       *value)
+{
+  json_object_set_string_member (object, name, value);
+  g_free (value);
+}
+
+static SaOpDialog *
+sa_appeal_detail_new_dialog (SaAppealDetail *self,
+                             const char     *title,
+                             const char     *description,
+                             const char     *accept_label,
+                             GCallback       accepted)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SaOpDialog *dialog = sa_op_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         title, description, accept_label);
+
+  g_signal_connect_object (dialog, "accepted", accepted, self, G_CONNECT_SWAPPED);
+  return dialog;
+}
+
+static GPtrArray *
+sa_appeal_detail_list_agencies (SaAppealDetail     *self,
+                                const char * const *kinds)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *agencies = sa_directory_list_agencies (self->cache, kinds, NULL, &error);
+
+  if (agencies == NULL)
+    {
+      g_warning ("Could not list the agencies: %s", error->message);
+      agencies = g_ptr_array_new ();
+    }
+  return agencies;
+}
+
+static void
+assign_accepted_cb (SaAppealDetail *self,
+                    SaOpDialog     *dialog)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "user", sa_op_dialog_get_choice (dialog));
+  sa_appeal_detail_request (self, "assign", args);
+}
+
+static void
+assign_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
+  const char *executor = member_string (self->appeal, "executor");
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  SaOpDialog *dialog;
+
+  dialog = sa_appeal_detail_new_dialog (self, _("Assign the Appeal"),
+                                        _("The executor you choose will see it among their appeals."),
+                                        _("_Assign"), G_CALLBACK (assign_accepted_cb));
+  sa_op_dialog_ask_choice (dialog, _("Executor"),
+                           _("No colleagues are known yet. They appear after the next sync."));
+  users = sa_directory_list_colleagues (self->cache, member_string (self->appeal, "agency"),
+                                        &error);
+  if (users == NULL)
+    g_warning ("Could not list the colleagues: %s", error->message);
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      SaDirectoryUser *user = g_ptr_array_index (users, i);
+
+      /* The registry refuses to assign the appeal to whoever has it. */
+      if (g_strcmp0 (user->login, executor) != 0)
+        sa_op_dialog_add_choice (dialog, user->login, user->full_name,
+                                 sa_labels_role (user->role));
+    }
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+forward_accepted_cb (SaAppealDetail *self,
+                     SaOpDialog     *dialog)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
+  take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
+  sa_appeal_detail_request (self, "forward", args);
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
+  const char *lead = member_string (self->appeal, "agency");
+  g_autoptr(GPtrArray) agencies = sa_appeal_detail_list_agencies (self, NULL);
+  SaOpDialog *dialog;
+
+  dialog = sa_appeal_detail_new_dialog (self, _("Forward to Another Agency"),
+                                        _("The appeal leaves your agency and is registered again "
+                                          "with the agency you choose. Forwarding is not a reply "
+                                          "to the applicant."),
+                                        _("_Forward"), G_CALLBACK (forward_accepted_cb));
+  sa_op_dialog_ask_choice (dialog, _("Agency"),
+                           _("No agencies are known yet. They appear after the next sync."));
+  for (guint i = 0; i < agencies->len; i++)
+    {
+      SaDirectoryAgency *agency = g_ptr_array_index (agencies, i);
+
+      if (g_strcmp0 (agency->code, lead) != 0)
+        sa_op_dialog_add_choice (dialog, agency->code, agency->name, agency->code);
+    }
+  sa_op_dialog_ask_text (dialog, _("Reason"),
+                         _("Why the appeal belongs to that agency. Both agencies will see it."), 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+escalate_accepted_cb (SaAppealDetail *self,
+                      SaOpDialog     *dialog)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
+  take_string_member (args, "text", sa_op_dialog_dup_text (dialog));
+  take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
+  sa_appeal_detail_request (self, "escalate", args);
+}
+
+static void
+escalate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  static const char * const kinds[] = { "ksk_osi", "contractor", NULL };
+  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
+  g_autoptr(GPtrArray) agencies = sa_appeal_detail_list_agencies (self, kinds);
+  gint64 now = sa_clock_get_now (sa_clock_get_default ()) / G_USEC_PER_SEC;
+  SaOpDialog *dialog;
+
+  dialog = sa_appeal_detail_new_dialog (self, _("Escalate to a KSK/OSI or Contractor"),
+                                        _("The organization you choose is asked to act by the due "
+                                          "date and sees the appeal. Your agency stays responsible "
+                                          "for the reply."),
+                                        _("_Escalate"), G_CALLBACK (escalate_accepted_cb));
+  sa_op_dialog_ask_choice (dialog, _("Organization"),
+                           _("No KSK/OSI or contractors are known yet. They appear after the next "
+                             "sync."));
+  for (guint i = 0; i < agencies->len; i++)
+    {
+      SaDirectoryAgency *agency = g_ptr_array_index (agencies, i);
+
+      /* The registry refuses an agency that works on the appeal already. */
+      if (g_strcmp0 (agency->code, member_string (self->appeal, "agency")) != 0 &&
+          !array_has_string (self->appeal, "coexecutors", agency->code) &&
+          !array_has_string (self->appeal, "escalated_to", agency->code))
+        sa_op_dialog_add_choice (dialog, agency->code, agency->name, agency->code);
+    }
+  /* The registry's limit for a task's text (COMMENT_MAX). */
+  sa_op_dialog_ask_text (dialog, _("What Must Be Done"), NULL, 5000);
+  sa_op_dialog_ask_date (dialog, _("Due Date"),
+                         sa_calendar_day_end (sa_appeal_detail_calendar (), now), 0, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+extend_accepted_cb (SaAppealDetail *self,
+                    SaOpDialog     *dialog)
+{
+  JsonObject *args = json_object_new ();
+
+  take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
+  take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
+  sa_appeal_detail_request (self, "extend", args);
+}
+
+static void
+extend_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
+  SaCalendar *cal = sa_appeal_detail_calendar ();
+  gint64 received = member_time (self->appeal, "received_at");
+  gint64 current = member_time (self->appeal, "legal_due_at");
+  gint64 first, last, initial;
+  SaOpDialog *dialog;
+
+  /* The same bounds as sa_sla_extend_legal_due(): later than the
+   * unextended legal deadline, not later than two months from receipt. */
+  first = sa_calendar_day_end (cal, sa_sla_legal_due (cal, received) + 1);
+  last = sa_sla_extension_limit (cal, received);
+  initial = CLAMP (current != 0 ? sa_calendar_day_end (cal, current + 1) : first, first, last);
+
+  dialog = sa_appeal_detail_new_dialog (self, _("Extend the Legal Deadline"),
+                                        _("The law allows up to two months from receipt in all. "
+                                          "The applicant must be told of the new deadline within "
+                                          "3 working days."),
+                                        _("_Extend"), G_CALLBACK (extend_accepted_cb));
+  sa_op_dialog_ask_date (dialog, _("New Deadline"), first, last, initial);
+  sa_op_dialog_ask_text (dialog, _("Reason"), _("The applicant is told this reason."), 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 sa_appeal_detail_get_property (GObject    *object,
                                guint       prop_id,
                                GValue     *value,
@@ -545,6 +824,7 @@ sa_appeal_detail_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->appeal, json_object_unref);
   g_clear_pointer (&self->user, json_object_unref);
+  g_clear_object (&self->cache);
   g_clear_pointer (&self->status_class, g_free);
   g_clear_pointer (&self->legal_light, g_free);
   g_clear_pointer (&self->operational_light, g_free);
@@ -610,6 +890,10 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "detail.comment", NULL, comment_action);
   gtk_widget_class_install_action (widget_class, "detail.request-info", NULL, request_info_action);
   gtk_widget_class_install_action (widget_class, "detail.set-priority", "s", set_priority_action);
+  gtk_widget_class_install_action (widget_class, "detail.assign", NULL, assign_action);
+  gtk_widget_class_install_action (widget_class, "detail.forward", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
+  gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

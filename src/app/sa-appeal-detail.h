@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "sa-cache.h"
+
 G_BEGIN_DECLS
 
 #define SA_TYPE_APPEAL_DETAIL (sa_appeal_detail_get_type ())
@@ -15,5 +17,7 @@ void        sa_appeal_detail_set_user    (SaAppealDetail *self,
 void        sa_appeal_detail_set_appeal  (SaAppealDetail *self,
                                           JsonObject     *appeal);
 JsonObject *sa_appeal_detail_get_appeal  (SaAppealDetail *self);
+void        sa_appeal_detail_set_cache   (SaAppealDetail *self,
+                                          SaCache        *cache);
 
 G_END_DECLS

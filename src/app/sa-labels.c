@@ -72,6 +72,54 @@ static const SaLabel events[] = {
   { "attached", NC_("appeal", "File attached") },
 };
 
+static const SaLabel roles[] = {
+  { "executor", NC_("appeal", "Executor") },
+  { "supervisor", NC_("appeal", "Supervisor") },
+  { "curator", NC_("appeal", "Curator") },
+  { "operator", NC_("appeal", "Operator") },
+  { "ksk_manager", NC_("appeal", "KSK/OSI Manager") },
+  { "admin", NC_("appeal", "Administrator") },
+};
+
+/* What the user asked for, as a heading: the operation before its
+ * arguments ("Forward" + "to Almaty Su"). */
+static const SaLabel ops[] = {
+  { "take", NC_("operation", "Take into work") },
+  { "assign", NC_("operation", "Assign") },
+  { "comment", NC_("operation", "Comment") },
+  { "request_info", NC_("operation", "Request information") },
+  { "forward", NC_("operation", "Forward") },
+  { "escalate", NC_("operation", "Escalate") },
+  { "set_priority", NC_("operation", "Change priority") },
+  { "add_coexecutor", NC_("operation", "Add a co-executor") },
+  { "extend", NC_("operation", "Extend the legal deadline") },
+  { "attach", NC_("operation", "Attach a file") },
+};
+
+/* The registry's rejection codes (docs/api.md, POST /api/v1/ops) as
+ * sentences a person can act on: the registry itself speaks English. */
+static const SaLabel rejections[] = {
+  { "not_found", N_("The appeal is no longer visible to you: it may have been forwarded to another agency.") },
+  { "read_only", N_("A curator’s access is read-only.") },
+  { "forbidden", N_("Your role cannot do this.") },
+  { "not_lead_agency", N_("Only the lead agency’s executors and supervisors may do this.") },
+  { "supervisor_only", N_("Only a supervisor of the lead agency may do this; ask your supervisor.") },
+  { "appeal_not_open", N_("The appeal is no longer in work: it awaits approval, is answered or closed.") },
+  { "appeal_archived", N_("The appeal is archived and cannot change.") },
+  { "appeal_closed", N_("The appeal is closed; files can no longer be added.") },
+  { "already_yours", N_("You have this appeal in work already.") },
+  { "taken_by_other", N_("Another executor has this appeal; ask your supervisor to reassign it.") },
+  { "already_requested", N_("More information was requested already; wait for the applicant.") },
+  { "unknown_user", N_("That person is not an active executor of the lead agency.") },
+  { "unknown_agency", N_("The registry does not know that agency.") },
+  { "already_involved", N_("That agency works on this appeal already.") },
+  { "unchanged", N_("The appeal is like this already.") },
+  { "invalid_args", N_("Something in the change is missing or not valid.") },
+  { "extension_too_long", N_("The new deadline is more than two months after the appeal was received.") },
+  { "extension_not_later", N_("The new deadline is not later than the legal one.") },
+  { "internal", N_("The registry failed to apply the change; nothing was changed. Try again later.") },
+};
+
 /**
  * sa_labels_status:
  * @status: (nullable): a status code such as `in_progress`
@@ -122,4 +170,50 @@ sa_labels_status_style (const char *status)
   if (g_str_equal (status, "in_progress"))
     return "status-progress";
   return "status-registered";
+}
+
+/**
+ * sa_labels_role:
+ * @role: (nullable): a role code such as `supervisor`
+ *
+ * Returns: the role in the user's language
+ */
+const char *
+sa_labels_role (const char *role)
+{
+  return lookup (roles, G_N_ELEMENTS (roles), role);
+}
+
+/**
+ * sa_labels_op:
+ * @op_type: (nullable): an operation type such as `forward`
+ *
+ * Returns: the operation in the user's language
+ */
+const char *
+sa_labels_op (const char *op_type)
+{
+  if (op_type == NULL)
+    return "";
+  for (gsize i = 0; i < G_N_ELEMENTS (ops); i++)
+    if (g_str_equal (ops[i].code, op_type))
+      return g_dpgettext2 (NULL, "operation", ops[i].label);
+  return op_type;
+}
+
+/**
+ * sa_labels_rejection:
+ * @code: (nullable): the registry's rejection code
+ *
+ * Returns: (nullable): why the registry refused an operation, in the
+ *   user's language, or %NULL for a code this build does not know (show
+ *   the registry's own message then)
+ */
+const char *
+sa_labels_rejection (const char *code)
+{
+  for (gsize i = 0; code != NULL && i < G_N_ELEMENTS (rejections); i++)
+    if (g_str_equal (rejections[i].code, code))
+      return _(rejections[i].label);
+  return NULL;
 }
