@@ -48,15 +48,44 @@ sa_test_spawn_registry (SaTestSpawnedRegistry *r,
   r->url = g_strdup (line + strlen ("listening on "));
 }
 
+/* Stops serving, keeping the database: the registry is away. */
+static inline void
+sa_test_pause_registry (SaTestSpawnedRegistry *r)
+{
+  g_subprocess_send_signal (r->process, SIGTERM);
+  g_subprocess_wait (r->process, NULL, NULL);
+  g_clear_object (&r->process);
+}
+
+/* Serves the same database on the same address again. */
+static inline void
+sa_test_resume_registry (SaTestSpawnedRegistry *r)
+{
+  const char *exe = g_getenv ("SA_REGISTRY_EXE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *db = g_build_filename (r->dir, "registry.db", NULL);
+  g_autofree char *line = NULL;
+  const char *listen = r->url + strlen ("http://");
+
+  g_assert_null (r->process);
+  r->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                 &error, exe, "serve", "--db", db, "--listen", listen, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+}
+
 static inline void
 sa_test_stop_registry (SaTestSpawnedRegistry *r)
 {
   g_autofree char *db = g_build_filename (r->dir, "registry.db", NULL);
   const char *suffixes[] = { "", "-wal", "-shm" };
 
-  g_subprocess_send_signal (r->process, SIGTERM);
-  g_subprocess_wait (r->process, NULL, NULL);
-  g_clear_object (&r->process);
+  if (r->process != NULL)
+    sa_test_pause_registry (r);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *path = g_strconcat (db, suffixes[i], NULL);

@@ -13,9 +13,8 @@
 #include "sa-window-private.h"
 
 /* The executor's desk against a real registry with the demo data: the
- * executor of ALMATY-TEPLO signs in, the account's cache is filled from
- * the registry's change feed, and the tests look at what the window
- * shows. The cases run in the order added (one suite, no sub-suites: GTest
+ * executor of ALMATY-TEPLO signs in, the sync engine fills the account's
+ * cache from the registry, and the tests look at what the window shows. The cases run in the order added (one suite, no sub-suites: GTest
  * runs a suite's own cases before its sub-suites) on one signed-in window. */
 
 #define LOGIN    "executor.almaty-teplo"
@@ -78,11 +77,9 @@ sign_in (const char *login,
   return g_strdup (json_object_get_string_member (json_node_get_object (answer), "access_token"));
 }
 
-/* Every change the user may see, page by page; each page also goes into
- * @cache when one is given, as the sync engine would store it. */
+/* Every appeal the user may see, from the change feed. */
 static GPtrArray *
-pull (const char *token,
-      SaCache    *cache)
+pull (const char *token)
 {
   GPtrArray *appeals = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   gint64 since = 0;
@@ -95,7 +92,6 @@ pull (const char *token,
       g_autoptr(JsonNode) page = http ("GET", path, token, NULL);
       JsonObject *object = json_node_get_object (page);
       JsonArray *changes = json_object_get_array_member (object, "changes");
-      g_autoptr(GError) error = NULL;
 
       since = json_object_get_int_member (object, "next");
       more = json_object_get_boolean_member (object, "more");
@@ -108,22 +104,6 @@ pull (const char *token,
             g_ptr_array_add (appeals, json_object_ref (json_object_get_object_member (change,
                                                                                       "data")));
         }
-      if (cache != NULL)
-        {
-          g_assert_true (sa_cache_apply_changes (cache, changes, since, &error));
-          g_assert_no_error (error);
-        }
-    }
-  if (cache != NULL)
-    {
-      g_autoptr(JsonNode) districts = http ("GET", "/api/v1/districts", token, NULL);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_true (sa_cache_put_districts (cache,
-                                             json_object_get_array_member (
-                                               json_node_get_object (districts), "districts"),
-                                             &error));
-      g_assert_no_error (error);
     }
   return appeals;
 }
@@ -277,9 +257,11 @@ show_section (SaSection section)
 }
 
 static gboolean
-cache_is_open (void)
+synced (void)
 {
-  return sa_window_get_cache (window) != NULL && gtk_list_view_get_model (window->list_view);
+  return window->engine != NULL &&
+         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED &&
+         sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL) == mine->len;
 }
 
 /* ------------------------------------------------------------------ */
@@ -288,9 +270,10 @@ cache_is_open (void)
 static void
 test_agency_only (void)
 {
-  /* All Appeals lists exactly the appeals of the executor's agency that the registry holds, none of another agency's; the sidebar counts them. */
+  /* After the first sync the header says so, and All Appeals lists exactly the appeals of the executor's agency that the registry holds, none of another agency's; the sidebar counts them. */
   g_autoptr(GPtrArray) numbers = NULL;
 
+  g_assert_cmpstr (gtk_label_get_text (window->sync_label), ==, "Synced");
   show_section (SA_SECTION_ALL);
   numbers = shown_numbers ();
   g_assert_cmpuint (numbers->len, ==, mine->len);
@@ -516,12 +499,24 @@ test_filter_and_sort (void)
   settle ();
 }
 
+static AdwToast *previous_toast;
+static const char *wanted_toast;
+
 static gboolean
-toast_shown (void)
+new_toast_shown (void)
 {
   AdwToast *toast = _sa_window_get_last_toast (window);
 
-  return toast != NULL && g_str_equal (adw_toast_get_title (toast), "Appeal taken into work");
+  return toast != NULL && toast != previous_toast &&
+         g_str_equal (adw_toast_get_title (toast), wanted_toast);
+}
+
+static void
+wait_for_toast (const char *title)
+{
+  wanted_toast = title;
+  wait_until (new_toast_shown, title);
+  previous_toast = _sa_window_get_last_toast (window);
 }
 
 static const char *watched_number;
@@ -538,17 +533,64 @@ row_not_pending (void)
   return !row_shows_pending (watched_number);
 }
 
-static void
-test_select_take_undo (void)
+static const char *wanted_sync_text;
+
+static gboolean
+sync_label_reads (void)
 {
-  /* Selecting the new appeal in the queue shows its number in the detail and makes its row plain; "take" marks the row as waiting to be sent, adds the history entry and moves it from the queue to My Appeals; undo from the toast puts everything back. */
-  g_autoptr(JsonNode) stored = NULL;
+  return g_strcmp0 (gtk_label_get_text (window->sync_label), wanted_sync_text) == 0;
+}
+
+static void
+wait_for_sync_label (const char *text)
+{
+  wanted_sync_text = text;
+  wait_until (sync_label_reads, text);
+}
+
+static gboolean
+listening (void)
+{
+  return sa_sync_engine_get_listening (window->engine);
+}
+
+static void
+undo_from_toast (void)
+{
   g_autoptr(GVariant) op_id = NULL;
+  AdwToast *toast = _sa_window_get_last_toast (window);
+
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-op");
+  op_id = g_variant_ref (adw_toast_get_action_target_value (toast));
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.undo-op", op_id);
+}
+
+static const char *
+stored_executor (void)
+{
+  static char *executor;
+  g_autoptr(JsonNode) stored = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
+  JsonObject *appeal = json_node_get_object (stored);
+
+  g_clear_pointer (&executor, g_free);
+  if (!json_object_get_null_member (appeal, "executor"))
+    executor = g_strdup (json_object_get_string_member (appeal, "executor"));
+  return executor;
+}
+
+static void
+test_offline_take_undo_sync (void)
+{
+  /* Selecting the new appeal shows it and makes its row plain; "take" marks the row as waiting, adds the history entry, moves it from the queue to My Appeals and counts it in the header; undo from the toast puts everything back. With the registry stopped the header says offline and taking still works; once it is back and synced the change is in the registry and can no longer be undone. */
   g_autoptr(SaAppealRow) row = NULL;
   g_autoptr(GPtrArray) numbers = NULL;
+  g_autoptr(JsonNode) remote = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
   JsonObject *appeal = NULL;
+  JsonArray *history;
   const char *number;
-  guint position, queue, my;
+  guint position, queue, my, taken = 0;
 
   for (guint i = 0; i < mine->len && appeal == NULL; i++)
     if (g_strcmp0 (json_object_get_string_member (mine->pdata[i], "id"), intake_id) == 0)
@@ -579,35 +621,72 @@ test_select_take_undo (void)
   /* Opened: the row is no longer bold. */
   g_assert_false (gtk_widget_has_css_class (row_widget (number), "unread"));
 
+  /* The engine pushes a new operation at once, after which it can no
+   * longer be undone; held back here, as if the registry had not been
+   * reached yet, the operation stays undoable. */
+  sa_sync_engine_stop (window->engine);
   gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.take", NULL);
-  wait_until (toast_shown, "the toast after taking");
+  wait_for_toast ("Appeal taken into work");
   wait_until (row_pending, "the row's pending mark");
   settle ();
   g_assert_cmpuint (history_count ("Taken into work"), ==, 1);
   g_assert_true (detail_shows (number));
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_QUEUE), ==, queue - 1);
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE), ==, my + 1);
-  stored = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored), "executor"), ==,
-                   LOGIN);
-  g_clear_pointer (&stored, json_node_unref);
+  g_assert_cmpstr (stored_executor (), ==, LOGIN);
+  wait_for_sync_label ("1 change waiting");
   /* The selection stayed on the changed row. */
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (shown_model ())), ==,
                     position);
 
-  /* The toast's Undo button. */
-  op_id = adw_toast_get_action_target_value (_sa_window_get_last_toast (window));
-  g_variant_ref (op_id);
-  g_assert_cmpstr (adw_toast_get_action_name (_sa_window_get_last_toast (window)), ==,
-                   "win.undo-op");
-  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.undo-op", op_id);
+  undo_from_toast ();
   wait_until (row_not_pending, "the pending mark to go");
   settle ();
   g_assert_cmpuint (history_count ("Taken into work"), ==, 0);
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_QUEUE), ==, queue);
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE), ==, my);
-  stored = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
-  g_assert_true (json_object_get_null_member (json_node_get_object (stored), "executor"));
+  g_assert_null (stored_executor ());
+  wait_for_sync_label ("");
+  sa_sync_engine_start (window->engine);
+  wait_for_sync_label ("Synced");
+  wait_until (listening, "the engine to listen for the registry's hints");
+
+  /* The registry goes away: the header says so, and taking still works. */
+  sa_test_pause_registry (&registry);
+  wait_for_sync_label ("Offline");
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.take", NULL);
+  wait_for_toast ("Appeal taken into work");
+  wait_until (row_pending, "the row's pending mark");
+  wait_for_sync_label ("Offline · 1 change waiting");
+  settle ();
+  g_assert_cmpuint (history_count ("Taken into work"), ==, 1);
+
+  /* It comes back and Ctrl+R syncs: the change is in the registry. */
+  sa_test_resume_registry (&registry);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  wait_for_sync_label ("Synced");
+  wait_until (row_not_pending, "the pending mark to go after the push");
+  settle ();
+  g_assert_cmpuint (history_count ("Taken into work"), ==, 1);
+  g_assert_cmpstr (stored_executor (), ==, LOGIN);
+
+  token = sign_in (LOGIN, PASSWORD);
+  path = g_strconcat ("/api/v1/appeals/", intake_id, NULL);
+  remote = http ("GET", path, token, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (remote), "executor"), ==,
+                   LOGIN);
+  history = json_object_get_array_member (json_node_get_object (remote), "history");
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (history, i),
+                                                    "type"), "taken"))
+      taken++;
+  g_assert_cmpuint (taken, ==, 1);
+
+  undo_from_toast ();
+  wait_for_toast ("Already sent to the registry: it can no longer be undone");
+  settle ();
+  g_assert_cmpstr (stored_executor (), ==, LOGIN);
+  g_assert_cmpuint (history_count ("Taken into work"), ==, 1);
 }
 
 static void
@@ -731,22 +810,23 @@ desk_setup (void)
   sa_test_spawn_registry (&registry, 80);
   register_test_appeal ();
 
-  window = g_object_ref_sink (sa_window_new (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  sa_window_sign_in (window, registry.url, LOGIN, PASSWORD);
-  wait_until (cache_is_open, "the cache to open");
-  g_assert_cmpstr (sa_window_get_page (window), ==, "main");
-
-  /* What the sync engine will do: pull the feed into the cache. */
+  /* What the registry holds, as the executor and as a curator see it. */
   token = sign_in (LOGIN, PASSWORD);
-  mine = pull (token, sa_window_get_cache (window));
+  mine = pull (token);
   curator = sign_in ("curator.city", "demo-curator");
-  everything = pull (curator, NULL);
+  everything = pull (curator);
   others = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   for (guint i = 0; i < everything->len; i++)
     if (g_strcmp0 (json_object_get_string_member (everything->pdata[i], "agency"), AGENCY) != 0)
       g_ptr_array_add (others, json_object_ref (everything->pdata[i]));
+
+  /* The window signs in, opens the account's cache and syncs it. */
+  window = g_object_ref_sink (sa_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_sign_in (window, registry.url, LOGIN, PASSWORD);
+  wait_until (synced, "the first sync");
+  g_assert_cmpstr (sa_window_get_page (window), ==, "main");
   settle ();
 }
 
@@ -807,7 +887,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk/agency-only", test_agency_only);
   g_test_add_func ("/sa/desk/search", test_search);
   g_test_add_func ("/sa/desk/filter-and-sort", test_filter_and_sort);
-  g_test_add_func ("/sa/desk/select-take-undo", test_select_take_undo);
+  g_test_add_func ("/sa/desk/offline-take-undo-sync", test_offline_take_undo_sync);
   g_test_add_func ("/sa/desk/open-appeal", test_open_appeal);
   g_test_add_func ("/sa/desk/narrow", test_narrow);
   g_test_add_func ("/sa/desk/sign-out", test_sign_out);

@@ -52,6 +52,7 @@ struct _SaWindow
   gboolean              open_when_deleted;
   SaCache              *cache;
   gulong                changed_handler;
+  SaSyncEngine         *engine;
   SaAppealList         *appeals;
   GtkSingleSelection   *selection;
   guint                 minute_source;

@@ -24,7 +24,9 @@ static GParamSpec *properties[N_PROPS];
 
 G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
 
-static void sa_window_open_cache (SaWindow *self);
+static void sa_window_open_cache   (SaWindow *self);
+static void sa_window_end_session (SaWindow *self,
+                                   gboolean  delete_cache);
 
 SaWindow *
 sa_window_new (SaApplication *application)
@@ -86,12 +88,72 @@ sa_window_update_title (SaWindow *self)
   adw_window_title_set_subtitle (self->main_title, full_name ? full_name : self->login);
 }
 
+/* The sync engine's state in a few words, under the sections. */
+static void
+sa_window_update_sync_label (SaWindow *self)
+{
+  g_autofree char *text = NULL;
+  const char *tooltip = NULL;
+  guint pending, attention;
+
+  if (self->engine == NULL)
+    {
+      gtk_label_set_text (self->sync_label, self->online ? "" : _("Offline"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), NULL);
+      return;
+    }
+
+  pending = sa_sync_engine_get_pending (self->engine);
+  attention = sa_sync_engine_get_attention (self->engine);
+  switch (sa_sync_engine_get_state (self->engine))
+    {
+    case SA_SYNC_STATE_SYNCING:
+      text = g_strdup (_("Syncing…"));
+      break;
+
+    case SA_SYNC_STATE_OFFLINE:
+      if (pending > 0)
+        text = g_strdup_printf (ngettext ("Offline · %u change waiting",
+                                          "Offline · %u changes waiting", pending), pending);
+      else
+        text = g_strdup (_("Offline"));
+      tooltip = sa_sync_engine_get_last_error (self->engine);
+      break;
+
+    case SA_SYNC_STATE_ERROR:
+      text = g_strdup (_("Registry error, retrying"));
+      tooltip = sa_sync_engine_get_last_error (self->engine);
+      break;
+
+    case SA_SYNC_STATE_SIGNED_OUT:
+      text = g_strdup (_("Sign in again"));
+      break;
+
+    case SA_SYNC_STATE_SYNCED:
+    case SA_SYNC_STATE_STOPPED:
+    default:
+      if (attention > 0)
+        text = g_strdup_printf (ngettext ("%u change needs your decision",
+                                          "%u changes need your decision", attention),
+                                attention);
+      else if (pending > 0)
+        text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending),
+                                pending);
+      else if (sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SYNCED)
+        text = g_strdup (_("Synced"));
+      else
+        text = g_strdup ("");
+      break;
+    }
+  gtk_label_set_text (self->sync_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
+}
+
 static void
 sa_window_show_main (SaWindow *self)
 {
   sa_window_update_title (self);
-  gtk_label_set_text (self->sync_label,
-                      self->online ? sa_api_client_get_base_url (self->client) : _("Offline"));
+  sa_window_update_sync_label (self);
   _sa_window_update_list_state (self);
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
@@ -642,6 +704,64 @@ list_items_changed_cb (SaWindow *self)
   _sa_window_update_list_state (self);
 }
 
+static void
+refresh_token_changed_cb (SaSyncEngine *engine,
+                          const char   *token,
+                          SaWindow     *self)
+{
+  /* The registry rotated it: the old one no longer works. */
+  g_free (self->refresh_token);
+  self->refresh_token = g_strdup (token);
+  sa_secret_store_async (sa_api_client_get_base_url (self->client), self->login, token,
+                         self->cancellable, store_secret_cb, g_object_ref (self));
+}
+
+static void
+sync_state_cb (SaWindow *self)
+{
+  sa_window_update_sync_label (self);
+  if (sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SIGNED_OUT)
+    {
+      /* Work goes on offline; syncing waits until the user signs in. */
+      AdwToast *toast = adw_toast_new (_("The registry ended your session: "
+                                         "changes wait until you sign in again"));
+
+      adw_toast_set_button_label (toast, _("_Sign In"));
+      adw_toast_set_action_name (toast, "win.sign-in-again");
+      adw_toast_set_timeout (toast, 0);
+      _sa_window_add_toast (self, toast);
+    }
+}
+
+static void
+sa_window_stop_engine (SaWindow *self)
+{
+  if (self->engine == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->engine, self);
+  sa_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
+}
+
+/* A new engine for each sign-in: it holds the refresh token it was given. */
+static void
+sa_window_start_engine (SaWindow *self)
+{
+  sa_window_stop_engine (self);
+  self->engine = sa_sync_engine_new (self->cache, self->client, self->refresh_token);
+  g_signal_connect (self->engine, "refresh-token-changed",
+                    G_CALLBACK (refresh_token_changed_cb), self);
+  g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (sync_state_cb), self);
+  g_signal_connect_swapped (self->engine, "notify::pending",
+                            G_CALLBACK (sa_window_update_sync_label), self);
+  g_signal_connect_swapped (self->engine, "notify::attention",
+                            G_CALLBACK (sa_window_update_sync_label), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", TRUE);
+  sa_sync_engine_start (self->engine);
+  sa_window_update_sync_label (self);
+}
+
 /* The cache is open and knows who is signed in: show what it holds. */
 static void
 sa_window_set_cache (SaWindow *self,
@@ -684,6 +804,7 @@ sa_window_set_cache (SaWindow *self,
   sa_window_update_counts (self);
   _sa_window_update_list_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
+  sa_window_start_engine (self);
 
   open_id = g_steal_pointer (&self->pending_open_id);
   if (open_id != NULL)
@@ -793,9 +914,16 @@ sa_window_open_cache (SaWindow *self)
                                                  self->login);
 
   if (self->cache != NULL && g_strcmp0 (sa_cache_get_path (self->cache), path) == 0)
-    return;
+    {
+      /* Signed in again after the registry ended the session: the cache
+       * stays, syncing starts again with the new token. */
+      sa_window_start_engine (self);
+      return;
+    }
   if (self->opening_path != NULL && g_strcmp0 (self->opening_path, path) == 0)
     return;
+  if (self->cache != NULL || self->opening_path != NULL)
+    sa_window_end_session (self, FALSE);
   if (self->deleting_path != NULL && g_strcmp0 (self->deleting_path, path) == 0)
     {
       /* The same account's old cache is still being closed and deleted. */
@@ -827,6 +955,7 @@ sa_window_end_session (SaWindow *self,
   g_clear_pointer (&self->opening_path, g_free);
   self->open_when_deleted = FALSE;
   g_clear_handle_id (&self->minute_source, g_source_remove);
+  sa_window_stop_engine (self);
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
@@ -1016,7 +1145,9 @@ undo_op_cb (GObject      *object,
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE))
+  /* Sent, or already applied by the registry and gone from the outbox. */
+  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE) ||
+      g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND))
     _sa_window_add_toast (self, adw_toast_new (_("Already sent to the registry: "
                                                  "it can no longer be undone")));
   else
@@ -1108,6 +1239,34 @@ go_back_action (GtkWidget  *widget,
     show_list_action (widget, NULL, NULL);
   else if (g_strcmp0 (visible, "list") == 0)
     show_sidebar_action (widget, NULL, NULL);
+}
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (self->engine != NULL)
+    sa_sync_engine_sync_now (self->engine);
+}
+
+/* The registry refused the refresh token: sign in again, keeping the
+ * cache and whatever waits in its outbox. */
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (self->client == NULL || self->login == NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row),
+                         sa_api_client_get_base_url (self->client));
+  gtk_editable_set_text (GTK_EDITABLE (self->login_row), self->login);
+  sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
 }
 
 static void
@@ -1273,10 +1432,14 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.undo-op", "s", undo_op_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, _sa_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.sync-now", NULL);
 }
 
 static void
@@ -1292,6 +1455,7 @@ sa_window_init (SaWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_widget_init_template (GTK_WIDGET (self));
   _sa_window_install_list_actions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
 }
 
 const char *
