@@ -94,9 +94,9 @@ test_bind (void)
   sa_appeal_list_row_set_sla (row, "2 дн. 4 ч", "yellow", "осталось 2 дня 4 часа");
   collect_visible_text (GTK_WIDGET (row), seen);
   g_assert_cmpstr (seen->str, ==,
-                   "[ALA-2026-000042]<view-refresh-symbolic>[2 дн. 4 ч]"
+                   "[ALA-2026-000042]<view-refresh-symbolic>[Waiting for Information]"
                    "[Нет отопления][В квартире +12 градусов]"
-                   "[проспект Абая, 52 · Алмалинский][Waiting for Information]");
+                   "[проспект Абая, 52 · Алмалинский][2 дн. 4 ч]");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "unread"));
 
   /* Recycled for an opened appeal, the row is no longer bold. */
@@ -128,7 +128,8 @@ test_countdown_live (void)
   sa_appeal_list_row_bind (row, G_OBJECT (item));
   /* Received 10 days ago, due in 1 h 5 min: red (under 10 % of the time left). */
   sa_appeal_list_row_set_deadline (row, clock, t0 - 10 * 24 * 3600, t0 + 3900);
-  chip = gtk_widget_get_last_child (gtk_widget_get_first_child (gtk_widget_get_first_child (
+  /* The last widget of the last line. */
+  chip = gtk_widget_get_last_child (gtk_widget_get_last_child (gtk_widget_get_first_child (
            GTK_WIDGET (row))));
   g_assert_true (gtk_widget_get_visible (chip));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (chip)), ==, "1 h 5 min");

@@ -152,6 +152,8 @@ sa_window_update_sync_label (SaWindow *self)
 static void
 sa_window_show_main (SaWindow *self)
 {
+  adw_window_title_set_title (self->list_title,
+                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
   sa_window_update_title (self);
   sa_window_update_sync_label (self);
   _sa_window_update_list_state (self);
@@ -772,6 +774,7 @@ sa_window_set_cache (SaWindow *self,
 
   self->cache = g_object_ref (cache);
   self->appeals = sa_appeal_list_new (cache);
+  sa_appeal_detail_set_cache (self->detail, cache);
   /* After the list's own handler, which records the changed ids. */
   self->changed_handler = g_signal_connect (cache, "appeals-changed",
                                             G_CALLBACK (appeals_changed_cb), self);
@@ -967,7 +970,10 @@ sa_window_end_session (SaWindow *self,
   g_clear_pointer (&self->shown_category_name, g_free);
   g_clear_pointer (&self->pending_open_id, g_free);
   if (self->detail != NULL)
-    sa_appeal_detail_set_appeal (self->detail, NULL);
+    {
+      sa_appeal_detail_set_appeal (self->detail, NULL);
+      sa_appeal_detail_set_cache (self->detail, NULL);
+    }
 
   if (self->cache != NULL)
     {
