@@ -757,6 +757,47 @@ test_narrow (void)
   settle ();
 }
 
+static gboolean
+window_gone (void)
+{
+  return window == NULL;
+}
+
+static gboolean
+restored (void)
+{
+  return window->engine != NULL && n_shown () > 0;
+}
+
+static void
+test_offline_start (void)
+{
+  /* The next start with the registry stopped opens the desk from this computer: the user's name, the same appeals and "Offline"; when the registry is back it syncs. */
+  g_autofree char *name = g_strdup (_sa_window_get_user_name (window));
+  guint n_all = sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_until (window_gone, "the window to go");
+  sa_test_pause_registry (&registry);
+
+  window = g_object_ref_sink (sa_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_restore_session (window, NULL, NULL);
+  wait_until (restored, "the desk from the cache");
+  show_section (SA_SECTION_ALL);
+  g_assert_cmpstr (sa_window_get_page (window), ==, "main");
+  g_assert_cmpstr (_sa_window_get_user_name (window), ==, name);
+  g_assert_cmpuint (n_shown (), ==, n_all);
+  wait_for_sync_label ("Offline");
+
+  sa_test_resume_registry (&registry);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  wait_for_sync_label ("Synced");
+}
+
 static const char *cache_path;
 
 static gboolean
@@ -890,6 +931,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk/offline-take-undo-sync", test_offline_take_undo_sync);
   g_test_add_func ("/sa/desk/open-appeal", test_open_appeal);
   g_test_add_func ("/sa/desk/narrow", test_narrow);
+  g_test_add_func ("/sa/desk/offline-start", test_offline_start);
   g_test_add_func ("/sa/desk/sign-out", test_sign_out);
 
   desk_setup ();
