@@ -2,7 +2,9 @@
 #pragma once
 
 #include "sa-appeal-detail.h"
+#include "sa-conflicts-view.h"
 #include "sa-core.h"
+#include "sa-notifier.h"
 #include "sa-sidebar.h"
 #include "sa-window.h"
 
@@ -24,6 +26,8 @@ struct _SaWindow
   AdwLeaflet           *leaflet;
   SaSidebar            *sidebar;
   GtkLabel             *sync_label;
+  GtkButton            *conflicts_button;
+  GtkLabel             *conflicts_label;
   AdwWindowTitle       *list_title;
   GtkMenuButton        *filter_button;
   GtkSearchBar         *search_bar;
@@ -35,6 +39,10 @@ struct _SaWindow
   GMenu                *category_menu;
   GMenu                *district_menu;
   SaAppealDetail       *detail;
+
+  /* The changes the registry did not apply, in a window of their own */
+  SaConflictsView      *conflicts;
+  GtkWindow            *conflicts_window;
 
   GSettings            *settings;
   /* The window's life: sign-in and the keyring */
@@ -53,6 +61,7 @@ struct _SaWindow
   SaCache              *cache;
   gulong                changed_handler;
   SaSyncEngine         *engine;
+  SaNotifier           *notifier;
   SaAppealList         *appeals;
   GtkSingleSelection   *selection;
   guint                 minute_source;

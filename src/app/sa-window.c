@@ -100,6 +100,8 @@ sa_window_update_sync_label (SaWindow *self)
     {
       gtk_label_set_text (self->sync_label, self->online ? "" : _("Offline"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->sync_label), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
       return;
     }
 
@@ -132,14 +134,11 @@ sa_window_update_sync_label (SaWindow *self)
     case SA_SYNC_STATE_SYNCED:
     case SA_SYNC_STATE_STOPPED:
     default:
-      if (attention > 0)
-        text = g_strdup_printf (ngettext ("%u change needs your decision",
-                                          "%u changes need your decision", attention),
-                                attention);
-      else if (pending > 0)
+      /* The changes that need a decision say so in their button below. */
+      if (pending > 0)
         text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending),
                                 pending);
-      else if (sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SYNCED)
+      else if (attention == 0 && sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SYNCED)
         text = g_strdup (_("Synced"));
       else
         text = g_strdup ("");
@@ -147,6 +146,20 @@ sa_window_update_sync_label (SaWindow *self)
     }
   gtk_label_set_text (self->sync_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), attention == 0 || *text != '\0');
+
+  if (attention > 0)
+    {
+      g_autofree char *decision = g_strdup_printf (ngettext ("%u change needs your decision",
+                                                             "%u changes need your decision",
+                                                             attention),
+                                                   attention);
+
+      gtk_label_set_text (self->conflicts_label, decision);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->conflicts_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, decision, -1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), attention > 0);
 }
 
 static void
@@ -775,6 +788,10 @@ sa_window_set_cache (SaWindow *self,
   self->cache = g_object_ref (cache);
   self->appeals = sa_appeal_list_new (cache);
   sa_appeal_detail_set_cache (self->detail, cache);
+  sa_conflicts_view_set_cache (self->conflicts, cache);
+  /* Identity is set by now: the notifier's "My appeals" needs it. */
+  self->notifier = sa_notifier_new (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                    cache, sa_clock_get_default ());
   /* After the list's own handler, which records the changed ids. */
   self->changed_handler = g_signal_connect (cache, "appeals-changed",
                                             G_CALLBACK (appeals_changed_cb), self);
@@ -974,6 +991,15 @@ sa_window_end_session (SaWindow *self,
       sa_appeal_detail_set_appeal (self->detail, NULL);
       sa_appeal_detail_set_cache (self->detail, NULL);
     }
+  if (self->conflicts != NULL)
+    sa_conflicts_view_set_cache (self->conflicts, NULL);
+  if (self->conflicts_window != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->conflicts_window), FALSE);
+
+  /* Notifications about a signed-out account's appeals go with it. */
+  if (self->notifier != NULL && delete_cache)
+    sa_notifier_withdraw_all (self->notifier);
+  g_clear_object (&self->notifier);
 
   if (self->cache != NULL)
     {
@@ -1248,6 +1274,48 @@ go_back_action (GtkWidget  *widget,
 }
 
 static void
+conflicts_count_cb (SaWindow *self)
+{
+  guint n = sa_conflicts_view_get_n_entries (self->conflicts);
+
+  /* An open window stays after the last decision and says so itself. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", n > 0);
+}
+
+/* Its own window rather than a pane of the leaflet: the user may keep it
+ * beside the desk while looking at the appeals it names. */
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (self->conflicts_window == NULL)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+      GtkShortcutTrigger *escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+      GtkShortcutAction *close_window = gtk_named_action_new ("window.close");
+
+      self->conflicts_window = GTK_WINDOW (adw_window_new ());
+      gtk_window_set_title (self->conflicts_window, _("Changes Not Applied"));
+      gtk_window_set_transient_for (self->conflicts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->conflicts_window, TRUE);
+      gtk_window_set_default_size (self->conflicts_window, 760, 640);
+      gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->conflicts), TRUE);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->conflicts));
+      adw_window_set_content (ADW_WINDOW (self->conflicts_window), box);
+
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                            gtk_shortcut_new (escape, close_window));
+      gtk_widget_add_controller (GTK_WIDGET (self->conflicts_window), shortcuts);
+    }
+  gtk_window_present (self->conflicts_window);
+}
+
+static void
 sync_now_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
@@ -1357,6 +1425,11 @@ sa_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   sa_window_end_session (self, FALSE);
+  if (self->conflicts_window != NULL)
+    gtk_window_destroy (g_steal_pointer (&self->conflicts_window));
+  if (self->conflicts != NULL)
+    g_signal_handlers_disconnect_by_data (self->conflicts, self);
+  g_clear_object (&self->conflicts);
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
 
   g_clear_object (&self->session);
@@ -1402,6 +1475,8 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_button);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_label);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, filter_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, search_bar);
@@ -1440,6 +1515,8 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, _sa_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL,
+                                   show_conflicts_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
@@ -1462,6 +1539,11 @@ sa_window_init (SaWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   _sa_window_install_list_actions (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
+
+  self->conflicts = g_object_ref_sink (sa_conflicts_view_new ());
+  g_signal_connect_object (self->conflicts, "notify::n-entries",
+                           G_CALLBACK (conflicts_count_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", FALSE);
 }
 
 const char *
