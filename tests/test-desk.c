@@ -8,6 +8,7 @@
 
 #include "sa-appeal-list-row.h"
 #include "sa-application.h"
+#include "sa-op-dialog.h"
 #include "sa-test-spawn.h"
 #include "sa-test-widgets.h"
 #include "sa-window-private.h"
@@ -689,6 +690,221 @@ test_offline_take_undo_sync (void)
   g_assert_cmpuint (history_count ("Taken into work"), ==, 1);
 }
 
+/* An operation sent to the registry as another client would, on the
+ * appeal's version it holds now; returns the result's status (and code). */
+static char *
+push_op (const char *token,
+         const char *appeal_id,
+         const char *type,
+         const char *args)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", appeal_id, NULL);
+  g_autoptr(JsonNode) appeal = http ("GET", path, token, NULL);
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *result;
+
+  body = g_strdup_printf ("{\"ops\":[{\"op_id\":\"%s\",\"type\":\"%s\",\"appeal_id\":\"%s\","
+                          "\"base_version\":%" G_GINT64_FORMAT ",\"args\":%s}]}",
+                          op_id, type, appeal_id,
+                          json_object_get_int_member (json_node_get_object (appeal), "version"),
+                          args);
+  answer = http ("POST", "/api/v1/ops", token, body);
+  result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (answer),
+                                                                        "results"), 0);
+  /* "rejected: code", so that a failing test says why. */
+  if (json_object_has_member (result, "code"))
+    return g_strdup_printf ("%s: %s", json_object_get_string_member (result, "status"),
+                            json_object_get_string_member (result, "code"));
+  return g_strdup (json_object_get_string_member (result, "status"));
+}
+
+/* Whether activating @action on the detail opens its dialog, as the
+ * actions menu would: a disabled action does nothing. */
+static gboolean
+detail_offers (const char *action)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean offered = FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), action, NULL);
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i - 1);
+
+      if (SA_IS_OP_DIALOG (toplevel))
+        {
+          offered = offered || gtk_widget_get_visible (GTK_WIDGET (toplevel));
+          gtk_window_destroy (toplevel);
+        }
+    }
+  return offered;
+}
+
+static gboolean
+needs_decision (void)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)) &&
+         gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button));
+}
+
+static gboolean
+decided (void)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)) &&
+         sa_conflicts_view_get_n_entries (window->conflicts) == 0;
+}
+
+/* The conflicts window's entries: each one's group, titled with the appeal's number. */
+static GPtrArray *
+conflict_groups (void)
+{
+  GPtrArray *groups = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (window->conflicts_window), ADW_TYPE_PREFERENCES_GROUP, groups);
+  return groups;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  sa_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      return buttons->pdata[i];
+  return NULL;
+}
+
+static void
+test_conflict (void)
+{
+  /* A comment made while a colleague changed the same appeal comes back as a conflict: the sidebar says a decision is needed and opens the conflicts window, which lists it under the appeal's number; after Discard nothing waits, and the state reads Synced again. */
+  g_autofree char *token = sign_in ("supervisor.almaty-teplo", "demo-supervisor");
+  g_autofree char *status = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(JsonNode) stored = NULL;
+  const char *number = NULL;
+  GtkWidget *discard;
+
+  for (guint i = 0; i < mine->len && number == NULL; i++)
+    if (g_strcmp0 (json_object_get_string_member (mine->pdata[i], "id"), intake_id) == 0)
+      number = json_object_get_string_member (mine->pdata[i], "reg_number");
+  g_assert_nonnull (number);
+  wait_for_sync_label ("Synced");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
+
+  /* Held back, as if the network were slow, while the supervisor acts. */
+  sa_sync_engine_stop (window->engine);
+  sa_window_open_appeal (window, intake_id);
+  settle ();
+  json_object_set_string_member (args, "text", "Бригада выехала на место.");
+  g_signal_emit_by_name (window->detail, "op-requested", "comment", args);
+  wait_for_toast ("Comment added");
+  wait_for_sync_label ("1 change waiting");
+  status = push_op (token, intake_id, "set_priority", "{\"priority\":\"critical\"}");
+  g_assert_cmpstr (status, ==, "applied");
+
+  sa_sync_engine_start (window->engine);
+  wait_until (needs_decision, "the sidebar to ask for a decision");
+  g_assert_cmpstr (gtk_label_get_text (window->conflicts_label), ==,
+                   "1 change needs your decision");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (window->conflicts_button)), ==,
+                   "win.show-conflicts");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
+  settle ();
+  g_assert_nonnull (window->conflicts_window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->conflicts_window)));
+  g_assert_cmpstr (gtk_window_get_title (window->conflicts_window), ==, "Changes Not Applied");
+  g_assert_true (gtk_window_get_transient_for (window->conflicts_window) == GTK_WINDOW (window));
+  g_assert_cmpuint (sa_conflicts_view_get_n_entries (window->conflicts), ==, 1);
+  groups = conflict_groups ();
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_assert_cmpstr (adw_preferences_group_get_title (groups->pdata[0]), ==, number);
+  /* The cache holds the registry's appeal, with the supervisor's priority. */
+  stored = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored), "priority"), ==,
+                   "critical");
+
+  discard = find_button (GTK_WIDGET (window->conflicts_window), "_Discard");
+  g_assert_nonnull (discard);
+  g_signal_emit_by_name (discard, "clicked");
+  wait_until (decided, "the conflict to be discarded");
+  wait_for_sync_label ("Synced");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
+  /* The window says so itself until it is closed. */
+  settle ();
+  g_clear_pointer (&groups, g_ptr_array_unref);
+  groups = conflict_groups ();
+  g_assert_cmpuint (groups->len, ==, 0);
+  gtk_window_close (window->conflicts_window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->conflicts_window)));
+}
+
+static GPtrArray *notified;
+
+static gboolean
+record_notification (SaNotifier    *notifier,
+                     const char    *id,
+                     GNotification *notification,
+                     gpointer       data)
+{
+  g_ptr_array_add (notified, g_strdup (id));
+  return TRUE;
+}
+
+static const char *wanted_notification;
+
+static gboolean
+notification_sent (void)
+{
+  return g_ptr_array_find_with_equal_func (notified, wanted_notification, g_str_equal, NULL);
+}
+
+static void
+test_notify_assigned (void)
+{
+  /* The signed-in session has a notifier: an appeal the supervisor assigns to the executor through the registry arrives through sync and is announced as assigned to them; assign is not offered to the executor. */
+  g_autofree char *operator = sign_in ("operator.ikomek-109", "demo-operator");
+  g_autofree char *supervisor = sign_in ("supervisor.almaty-teplo", "demo-supervisor");
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *wanted = NULL;
+  const char *id;
+  gulong handler;
+
+  g_assert_nonnull (window->notifier);
+  notified = g_ptr_array_new_with_free_func (g_free);
+  handler = g_signal_connect (window->notifier, "send-notification",
+                              G_CALLBACK (record_notification), NULL);
+
+  appeal = http ("POST", "/api/v1/intake", operator,
+                 "{\"channel\":\"egov\",\"category\":\"heating.no-heat\","
+                 "\"text\":\"Холодные батареи в подъезде, просим проверить стояк.\","
+                 "\"applicant\":{\"name\":\"Жумабаева Динара\",\"iin\":\"900101000177\"},"
+                 "\"address\":{\"text\":\"проспект Абая, 52\",\"district\":\"almaly\"}}");
+  id = json_object_get_string_member (json_node_get_object (appeal), "id");
+  status = push_op (supervisor, id, "assign", "{\"user\":\"" LOGIN "\"}");
+  g_assert_cmpstr (status, ==, "applied");
+
+  wanted = g_strdup_printf ("appeal-%s-assigned", id);
+  wanted_notification = wanted;
+  wait_until (notification_sent, "the notification of the assignment");
+  g_signal_handler_disconnect (window->notifier, handler);
+  g_clear_pointer (&notified, g_ptr_array_unref);
+
+  /* The executor may not assign it on: only a supervisor may. */
+  sa_window_open_appeal (window, id);
+  settle ();
+  g_assert_false (detail_offers ("detail.assign"));
+}
+
 static void
 test_open_appeal (void)
 {
@@ -822,6 +1038,30 @@ test_sign_out (void)
   wait_until (cache_deleted, "the cache file to be deleted");
 }
 
+static gboolean
+supervisor_synced (void)
+{
+  g_autoptr(JsonNode) appeal = NULL;
+
+  if (window->engine == NULL ||
+      sa_sync_engine_get_state (window->engine) != SA_SYNC_STATE_SYNCED)
+    return FALSE;
+  appeal = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
+  return appeal != NULL;
+}
+
+static void
+test_supervisor_assign (void)
+{
+  /* Signed in again as the agency's supervisor, the detail of an open appeal offers "assign", whose choices come from the account's cache. */
+  sa_window_sign_in (window, registry.url, "supervisor.almaty-teplo", "demo-supervisor");
+  wait_until (supervisor_synced, "the supervisor's first sync");
+  g_assert_cmpstr (_sa_window_get_user_name (window), !=, NULL);
+  sa_window_open_appeal (window, intake_id);
+  settle ();
+  g_assert_true (detail_offers ("detail.assign"));
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -929,10 +1169,13 @@ main (int    argc,
   g_test_add_func ("/sa/desk/search", test_search);
   g_test_add_func ("/sa/desk/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/sa/desk/offline-take-undo-sync", test_offline_take_undo_sync);
+  g_test_add_func ("/sa/desk/conflict", test_conflict);
+  g_test_add_func ("/sa/desk/notify-assigned", test_notify_assigned);
   g_test_add_func ("/sa/desk/open-appeal", test_open_appeal);
   g_test_add_func ("/sa/desk/narrow", test_narrow);
   g_test_add_func ("/sa/desk/offline-start", test_offline_start);
   g_test_add_func ("/sa/desk/sign-out", test_sign_out);
+  g_test_add_func ("/sa/desk/supervisor-assign", test_supervisor_assign);
 
   desk_setup ();
   ret = g_test_run ();
