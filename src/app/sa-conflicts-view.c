@@ -234,6 +234,18 @@ side (const char *heading,
   return box;
 }
 
+static GtkWidget *
+clamp_side (GtkWidget *side_box)
+{
+  GtkWidget *clamp = adw_clamp_new ();
+
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 300);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 300);
+  adw_clamp_set_child (ADW_CLAMP (clamp), side_box);
+  gtk_widget_set_hexpand (clamp, TRUE);
+  return clamp;
+}
+
 /* The registry's appeal now: its state, and in a second list what others
  * did since the version the user's change was made on. Each applied op
  * adds one event and one version, so events from index base_version on
@@ -362,15 +374,19 @@ sa_conflicts_view_entry (SaConflictsView     *self,
     {
       GtkWidget *sides = gtk_flow_box_new ();
 
-      /* Side by side when there is room, one above the other on a phone. */
+      /* Side by side when there is room, one above the other on a phone.
+       * A flow box puts children on a line by their natural width, which
+       * long wrapping subtitles make wide: each side is clamped so that two
+       * fit in the window's default width. Not homogeneous: stacked, the
+       * short side would otherwise be as tall as the long one. */
       gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (sides), GTK_SELECTION_NONE);
-      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (sides), TRUE);
+      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (sides), FALSE);
       gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (sides), 1);
       gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (sides), 2);
       gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (sides), 18);
       gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (sides), 18);
-      gtk_flow_box_append (GTK_FLOW_BOX (sides), side (_("Your Change"), mine));
-      gtk_flow_box_append (GTK_FLOW_BOX (sides), registry_side (self, entry));
+      gtk_flow_box_append (GTK_FLOW_BOX (sides), clamp_side (side (_("Your Change"), mine)));
+      gtk_flow_box_append (GTK_FLOW_BOX (sides), clamp_side (registry_side (self, entry)));
       for (GtkWidget *child = gtk_widget_get_first_child (sides); child != NULL;
            child = gtk_widget_get_next_sibling (child))
         {
