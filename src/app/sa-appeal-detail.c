@@ -23,6 +23,8 @@ struct _SaAppealDetail
   GtkWidget       parent_instance;
 
   GtkStack       *stack;
+  GtkWidget      *take_button;
+  GtkWidget      *more_button;
   GtkLabel       *reg_number;
   GtkLabel       *repeat_badge;
   GtkLabel       *status_badge;
@@ -335,6 +337,9 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   g_clear_pointer (&self->appeal, json_object_unref);
   self->appeal = appeal;
 
+  /* With no appeal there is nothing to act on: no greyed-out Take. */
+  gtk_widget_set_visible (self->take_button, appeal != NULL);
+  gtk_widget_set_visible (self->more_button, appeal != NULL);
   if (appeal == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -868,6 +873,8 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/sa-appeal-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, stack);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, take_button);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, more_button);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, reg_number);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, repeat_badge);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, status_badge);
