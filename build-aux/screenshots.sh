@@ -1,6 +1,11 @@
 #!/bin/bash
 # Renders the main views in light and dark, in Russian, Kazakh and English,
-# into docs/screenshots/ (used by the README and the metainfo).
+# into docs/screenshots/ (used by the README and the metainfo):
+#   sign-in-LANG-STYLE.png    the first start
+#   list-LANG-STYLE.png       the executor's synced desk
+#   detail-LANG-STYLE.png     an appeal with its history beside the list
+#   conflicts-LANG-STYLE.png  a conflict and a rejection, made for real
+# English light has no suffix: sign-in.png, list.png, detail.png, conflicts.png.
 # Usage: build-aux/screenshots.sh [BUILD_DIR]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,34 +17,70 @@ mkdir -p "$out"
 meson compile -C "$build"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+registry_pid=
+stop_registry () {
+  [ -z "$registry_pid" ] || { kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null || true; }
+  registry_pid=
+}
+trap 'stop_registry; rm -rf "$work"' EXIT
+
+# Each shot is a new computer: a home of its own, so no account's cache
+# (or its outbox) carries over from the shot before.
+n=0
 shot () {
   local lang=$1 style=$2 name=$3; shift 3
-  HOME="$work/home" XDG_RUNTIME_DIR="$work/run" GSETTINGS_BACKEND=memory \
+  n=$((n + 1))
+  mkdir -p "$work/home-$n" "$work/run-$n"
+  chmod 700 "$work/run-$n"
+  HOME="$work/home-$n" XDG_RUNTIME_DIR="$work/run-$n" GSETTINGS_BACKEND=memory \
   GSETTINGS_SCHEMA_DIR="$build/data" GSK_RENDERER=cairo NO_AT_BRIDGE=1 \
   LANG=C.UTF-8 LANGUAGE="$lang" \
     "$top/build-aux/headless.sh" "$build/tests/sa-screenshot" --localedir "$build/po" \
       --style "$style" --output "$out/$name.png" "$@"
 }
 
-# A demo registry to sign in to, for the signed-in views.
+# A demo registry to sign in to, for the signed-in views. The conflicts
+# change its data, so each of their shots starts from the same fresh copy.
 registry="$build/src/registry/smart-appeals-registry"
-"$registry" init --db "$work/registry.db" --demo --appeals 200 > /dev/null
-"$registry" serve --db "$work/registry.db" --listen 127.0.0.1:0 > "$work/serve.out" 2> /dev/null &
-registry_pid=$!
-trap 'kill $registry_pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^listening on //p' "$work/serve.out")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+"$registry" init --db "$work/pristine.db" --demo --appeals 200 > /dev/null
+url=
+start_registry () {
+  stop_registry
+  rm -f "$work"/registry.db*
+  cp "$work/pristine.db" "$work/registry.db"
+  : > "$work/serve.out"
+  "$registry" serve --db "$work/registry.db" --listen 127.0.0.1:0 > "$work/serve.out" 2> /dev/null &
+  registry_pid=$!
+  url=
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^listening on //p' "$work/serve.out")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "The demo registry did not start" >&2; exit 1; }
+}
 
+executor=executor.almaty-teplo
+supervisor=supervisor.almaty-teplo
+start_registry
 for style in light dark; do
   for lang in ru kk en; do
     suffix="-$lang-$style"
     [ "$lang-$style" = "en-light" ] && suffix=""
     shot "$lang" "$style" "sign-in$suffix" --width 900 --height 640
-    printf 'demo-executor' | shot "$lang" "$style" "main$suffix" --width 1100 --height 720 \
-      --server "$url" --login executor.almaty-teplo --delay 3
+    # The window's default size: nothing may be cut off at it.
+    printf 'demo-executor\n' | shot "$lang" "$style" "list$suffix" --view list \
+      --server "$url" --login "$executor"
+    printf 'demo-executor\n' | shot "$lang" "$style" "detail$suffix" --view detail \
+      --server "$url" --login "$executor"
+  done
+done
+for style in light dark; do
+  for lang in ru kk en; do
+    suffix="-$lang-$style"
+    [ "$lang-$style" = "en-light" ] && suffix=""
+    start_registry
+    printf 'demo-executor\ndemo-supervisor\n' | shot "$lang" "$style" "conflicts$suffix" \
+      --view conflicts --server "$url" --login "$executor" --colleague "$supervisor"
   done
 done

@@ -3,21 +3,32 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 #include <locale.h>
 
 #include "sa-application.h"
-#include "sa-window.h"
+#include "sa-window-private.h"
 
-/* Renders the main window to a PNG without a compositor or a screenshot
- * portal: the window's own paintable is drawn by its renderer. Used by
- * build-aux/screenshots.sh for docs/screenshots/. */
+/* Renders a view of the main window to a PNG without a compositor or a
+ * screenshot portal: the window's own paintable is drawn by its renderer.
+ * Used by build-aux/screenshots.sh for docs/screenshots/.
+ *
+ * Views: "sign-in" (no --login), "list" (the synced desk), "detail" (an
+ * open appeal with a history beside the list), "conflicts" (the conflicts
+ * window with a conflict and a rejection, made for real: a comment while
+ * --colleague changes the same appeal, and a priority the executor may not
+ * set). Passwords come on stdin, one a line: the login's, the colleague's. */
 
 static char *opt_output;
 static char *opt_style = (char *)"light";
 static char *opt_localedir;
 static char *opt_server;
 static char *opt_login;
+static char *opt_colleague;
+static char *opt_view;
 static int opt_width = 1100;
 static int opt_height = 720;
 static double opt_delay = 1.5;
@@ -28,23 +39,55 @@ static const GOptionEntry entries[] = {
   { "localedir", 0, 0, G_OPTION_ARG_FILENAME, &opt_localedir, "Where the .mo files are", "DIR" },
   { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, "Registry to sign in to", "URL" },
   { "login", 0, 0, G_OPTION_ARG_STRING, &opt_login, "Login (password on stdin)", "LOGIN" },
+  { "colleague", 0, 0, G_OPTION_ARG_STRING, &opt_colleague,
+    "A supervisor who changes an appeal meanwhile (password on stdin's second line)", "LOGIN" },
+  { "view", 0, 0, G_OPTION_ARG_STRING, &opt_view, "list, detail or conflicts", "VIEW" },
   { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width", "PX" },
   { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height", "PX" },
   { "delay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_delay, "Seconds to wait before the shot", "S" },
   { NULL }
 };
 
-static gboolean
-shoot (gpointer user_data)
+static void
+wait_until (gboolean    (*done) (SaWindow *),
+            SaWindow     *window,
+            const char   *what)
 {
-  GtkWidget *window = user_data;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Lets the windows lay out, draw and run their timers for @seconds. */
+static void
+settle (double seconds)
+{
+  gint64 until = g_get_monotonic_time () + (gint64)(seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static void
+shoot (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (window);
-  int h = gtk_widget_get_height (window);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
   node = gtk_snapshot_to_node (snapshot);
@@ -52,8 +95,207 @@ shoot (gpointer user_data)
   if (!gdk_texture_save_to_png (texture, opt_output))
     g_error ("Could not write %s", opt_output);
   g_print ("%s: %d×%d\n", opt_output, w, h);
-  gtk_window_destroy (GTK_WINDOW (window));
-  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+synced (SaWindow *window)
+{
+  return window->engine != NULL &&
+         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED &&
+         window->appeals != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0;
+}
+
+static gboolean
+needs_two_decisions (SaWindow *window)
+{
+  return window->engine != NULL &&
+         sa_sync_engine_get_attention (window->engine) >= 2 &&
+         sa_conflicts_view_get_n_entries (window->conflicts) >= 2;
+}
+
+static gboolean
+is_open (JsonObject *appeal)
+{
+  const char *status = json_object_get_string_member_with_default (appeal, "status", "");
+
+  return g_str_equal (status, "registered") || g_str_equal (status, "in_progress") ||
+         g_str_equal (status, "info_requested") || g_str_equal (status, "reopened");
+}
+
+/* The open appeals in the list's order, as the cache holds them. */
+static GPtrArray *
+open_appeals (SaWindow *window)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  GListModel *list = G_LIST_MODEL (window->appeals);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(SaAppealRow) row = g_list_model_get_item (list, i);
+      g_autoptr(JsonNode) node = sa_cache_get_appeal (window->cache, sa_appeal_row_get_id (row),
+                                                      NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) && is_open (json_node_get_object (node)))
+        g_ptr_array_add (found, g_steal_pointer (&node));
+    }
+  return found;
+}
+
+static guint
+history_length (JsonNode *node)
+{
+  JsonObject *appeal = json_node_get_object (node);
+
+  if (!json_object_has_member (appeal, "history"))
+    return 0;
+  return json_array_get_length (json_object_get_array_member (appeal, "history"));
+}
+
+/* A worked-on appeal shows the detail at its fullest: the first open one
+ * with the longest history among the top of the list. */
+static const char *
+pick_detail (GPtrArray *appeals)
+{
+  JsonNode *best = NULL;
+
+  for (guint i = 0; i < appeals->len && i < 40; i++)
+    if (best == NULL || history_length (appeals->pdata[i]) > history_length (best))
+      best = appeals->pdata[i];
+  if (best == NULL)
+    g_error ("No open appeal to show");
+  return json_object_get_string_member (json_node_get_object (best), "id");
+}
+
+static JsonNode *
+http (const char *method,
+      const char *path,
+      const char *token,
+      const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (opt_server, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  if (answer == NULL)
+    g_error ("%s %s: %s", method, path, error->message);
+  if (soup_message_get_status (msg) >= 300 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                   g_bytes_get_size (answer), NULL))
+    g_error ("%s %s: %u", method, path, soup_message_get_status (msg));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static const char *
+other_priority (JsonObject *appeal)
+{
+  const char *priority = json_object_get_string_member_with_default (appeal, "priority", "");
+
+  return g_str_equal (priority, "critical") ? "high" : "critical";
+}
+
+/* The colleague raises the priority of @appeal_id in the registry, on its
+ * version there, as their own client would. */
+static void
+colleague_changes (const char *password,
+                   const char *appeal_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) login = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *login_body = NULL;
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", appeal_id, NULL);
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autofree char *text = NULL;
+  const char *token;
+  JsonArray *results;
+  JsonObject *result;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "login");
+  json_builder_add_string_value (builder, opt_colleague);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  login_body = json_to_string (body, FALSE);
+  login = http ("POST", "/api/v1/auth/login", NULL, login_body);
+  token = json_object_get_string_member (json_node_get_object (login), "access_token");
+
+  appeal = http ("GET", path, token, NULL);
+  text = g_strdup_printf ("{\"ops\":[{\"op_id\":\"%s\",\"type\":\"set_priority\","
+                          "\"appeal_id\":\"%s\",\"base_version\":%" G_GINT64_FORMAT ","
+                          "\"args\":{\"priority\":\"%s\"}}]}",
+                          op_id, appeal_id,
+                          json_object_get_int_member (json_node_get_object (appeal), "version"),
+                          other_priority (json_node_get_object (appeal)));
+  answer = http ("POST", "/api/v1/ops", token, text);
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  result = json_array_get_object_element (results, 0);
+  if (g_strcmp0 (json_object_get_string_member (result, "status"), "applied") != 0)
+    g_error ("The colleague's change was not applied: %s",
+             json_object_get_string_member_with_default (result, "code", "?"));
+}
+
+static void
+apply_local (SaWindow   *window,
+             const char *appeal_id,
+             const char *type,
+             const char *member,
+             const char *value)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op_id = NULL;
+
+  json_object_set_string_member (args, member, value);
+  op_id = sa_cache_apply_local_op_sync (window->cache, appeal_id, type, args, &error);
+  if (op_id == NULL)
+    g_error ("Could not apply %s: %s", type, error->message);
+}
+
+/* A conflict and a rejection, the way a user gets them: the engine is held
+ * back (a slow network) while the executor comments on an appeal that the
+ * colleague changes meanwhile, and sets a priority only a supervisor may. */
+static void
+make_conflicts (SaWindow   *window,
+                const char *colleague_password)
+{
+  g_autoptr(GPtrArray) appeals = open_appeals (window);
+  JsonObject *commented, *prioritised;
+
+  if (appeals->len < 2)
+    g_error ("Too few open appeals for the conflicts view");
+  commented = json_node_get_object (appeals->pdata[0]);
+  prioritised = json_node_get_object (appeals->pdata[1]);
+
+  sa_sync_engine_stop (window->engine);
+  apply_local (window, json_object_get_string_member (commented, "id"), "comment", "text",
+               "Бригада выехала, давление в стояке восстановят до 18:00.");
+  apply_local (window, json_object_get_string_member (prioritised, "id"), "set_priority",
+               "priority", other_priority (prioritised));
+  colleague_changes (colleague_password, json_object_get_string_member (commented, "id"));
+  sa_sync_engine_start (window->engine);
+  wait_until (needs_two_decisions, window, "the conflict and the rejection");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
 }
 
 int
@@ -63,7 +305,8 @@ main (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- screenshot the Smart Appeals window");
   g_autoptr(GError) error = NULL;
   g_autoptr(SaApplication) app = NULL;
-  g_autofree char *password = NULL;
+  g_auto(GStrv) passwords = NULL;
+  GtkWidget *target;
   SaWindow *window;
 
   setlocale (LC_ALL, "");
@@ -73,6 +316,15 @@ main (int    argc,
       g_printerr ("%s\n", error ? error->message : "--output is required");
       return 2;
     }
+  if (opt_view == NULL)
+    opt_view = g_strdup (opt_login != NULL ? "list" : "sign-in");
+  if ((opt_login == NULL) != g_str_equal (opt_view, "sign-in") ||
+      (g_str_equal (opt_view, "conflicts") && opt_colleague == NULL))
+    {
+      g_printerr ("--view %s needs %s\n", opt_view,
+                  opt_login == NULL ? "--login" : "--colleague (and no --login for sign-in)");
+      return 2;
+    }
   bindtextdomain (GETTEXT_PACKAGE, opt_localedir ? opt_localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -80,9 +332,15 @@ main (int    argc,
   if (opt_login != NULL)
     {
       g_autoptr(GIOChannel) in = g_io_channel_unix_new (0);
+      g_autofree char *text = NULL;
 
-      g_io_channel_read_to_end (in, &password, NULL, NULL);
-      g_strchomp (password);
+      g_io_channel_read_to_end (in, &text, NULL, NULL);
+      passwords = g_strsplit (text ? text : "", "\n", -1);
+      if (g_strv_length (passwords) < (opt_colleague != NULL ? 2u : 1u))
+        {
+          g_printerr ("Give the passwords on stdin, one a line\n");
+          return 2;
+        }
     }
 
   gtk_init ();
@@ -96,15 +354,43 @@ main (int    argc,
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, NULL);
 
-  window = sa_window_new (app);
+  window = g_object_ref_sink (sa_window_new (app));
   gtk_window_set_default_size (GTK_WINDOW (window), opt_width, opt_height);
+  target = GTK_WIDGET (window);
   if (opt_login != NULL)
-    sa_window_sign_in (window, opt_server, opt_login, password);
+    sa_window_sign_in (window, opt_server, opt_login, passwords[0]);
   else
     sa_window_restore_session (window, "", "");
   gtk_window_present (GTK_WINDOW (window));
 
-  g_timeout_add ((guint)(opt_delay * 1000), shoot, window);
+  if (opt_login != NULL)
+    {
+      wait_until (synced, window, "the first sync");
+      if (g_str_equal (opt_view, "detail"))
+        {
+          g_autoptr(GPtrArray) appeals = open_appeals (window);
+
+          sa_window_open_appeal (window, pick_detail (appeals));
+        }
+      else if (g_str_equal (opt_view, "conflicts"))
+        {
+          make_conflicts (window, passwords[1]);
+          target = GTK_WIDGET (window->conflicts_window);
+          /* Taller than its default, so that the rejection below the
+           * conflict shows whole; a user scrolls to it. */
+          gtk_window_set_default_size (GTK_WINDOW (target), 760, 800);
+        }
+      else if (!g_str_equal (opt_view, "list"))
+        {
+          g_printerr ("Unknown view %s\n", opt_view);
+          return 2;
+        }
+    }
+
+  settle (opt_delay);
+  shoot (target);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
   while (g_list_model_get_n_items (gtk_window_get_toplevels ()) > 0)
     g_main_context_iteration (NULL, TRUE);
 
