@@ -703,6 +703,7 @@ push_op (const char *token,
   g_autofree char *op_id = g_uuid_string_random ();
   g_autofree char *body = NULL;
   g_autoptr(JsonNode) answer = NULL;
+  JsonArray *results;
   JsonObject *result;
 
   body = g_strdup_printf ("{\"ops\":[{\"op_id\":\"%s\",\"type\":\"%s\",\"appeal_id\":\"%s\","
@@ -711,8 +712,8 @@ push_op (const char *token,
                           json_object_get_int_member (json_node_get_object (appeal), "version"),
                           args);
   answer = http ("POST", "/api/v1/ops", token, body);
-  result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (answer),
-                                                                        "results"), 0);
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  result = json_array_get_object_element (results, 0);
   /* "rejected: code", so that a failing test says why. */
   if (json_object_has_member (result, "code"))
     return g_strdup_printf ("%s: %s", json_object_get_string_member (result, "status"),
