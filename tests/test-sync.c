@@ -118,6 +118,8 @@ desk_attach (Desk *d)
   sa_cache_set_identity (d->cache, EXECUTOR, "ALMATY-TEPLO", &error);
   g_assert_no_error (error);
   d->engine = sa_sync_engine_new (d->cache, d->client, d->refresh);
+  /* Push at once; /sync/undo-window tests the default. */
+  sa_sync_engine_set_undo_window (d->engine, 0);
   g_signal_connect (d->engine, "refresh-token-changed", G_CALLBACK (token_changed_cb), d);
   g_signal_connect (d->engine, "cycle-finished", G_CALLBACK (cycle_cb), d);
 }
@@ -396,6 +398,48 @@ test_offline_restart (void)
   g_assert_cmpuint (history_count (a, "comment", "Бригада выехала"), ==, 1);
   g_assert_cmpuint (history_count (b, "taken", NULL), ==, 1);
   g_assert_cmpuint (history_count (b, "comment", "Су берілді"), ==, 1);
+
+  desk_free (&d);
+  sync_registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* A new edit waits out its undo window, then goes */
+
+static void
+test_undo_window (void)
+{
+  SyncRegistry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *undone = NULL;
+  guint requests;
+
+  sync_registry_start (&r, 400, NULL);
+  desk_open (&d, r.url);
+  sa_sync_engine_set_undo_window (d.engine, 3);
+  desk_sync (&d);
+  g_assert_true (sync_wait_for (is_listening, &d, 30));
+  ids = queue_ids (&d, 1);
+
+  /* Within the window nothing goes out, and Undo still works. */
+  requests = sa_sync_engine_get_request_count (d.engine);
+  undone = local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Передумал\"}");
+  sync_spin (1500);
+  g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine), ==, requests);
+  sa_cache_undo_op_sync (d.cache, undone, &error);
+  g_assert_no_error (error);
+
+  /* An edit left alone goes when its window closes. */
+  g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Оставил\"}"));
+  sync_spin (1500);
+  g_assert_cmpuint (sa_sync_engine_get_pending (d.engine), ==, 1);
+  g_assert_true (sync_wait_for (is_synced, &d, 30));
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "comment", "Оставил"), ==, 1);
+  g_assert_cmpuint (history_count (after, "comment", "Передумал"), ==, 0);
 
   desk_free (&d);
   sync_registry_free (&r);
@@ -988,6 +1032,7 @@ kill_child (const char *url,
   sa_cache_set_identity (k.cache, EXECUTOR, "ALMATY-TEPLO", NULL);
   engine = sa_sync_engine_new (k.cache, client,
                                json_object_get_string_member (answer, "refresh_token"));
+  sa_sync_engine_set_undo_window (engine, 0);
   g_signal_connect (engine, "cycle-finished", G_CALLBACK (kill_child_synced), &k);
   sa_sync_engine_start (engine);
   g_timeout_add (5, kill_child_edit, &k);
@@ -1111,6 +1156,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/initial", test_initial_sync);
   g_test_add_func ("/sync/offline-restart", test_offline_restart);
+  g_test_add_func ("/sync/undo-window", test_undo_window);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/rejected", test_rejected);
   g_test_add_func ("/sync/cursor-expired", test_cursor_expired);

@@ -2011,6 +2011,27 @@ sa_cache_begin_push (SaCache  *self,
                      guint     max,
                      GError  **error)
 {
+  return sa_cache_begin_push_before (self, max, G_MAXINT64, error);
+}
+
+/**
+ * sa_cache_begin_push_before:
+ * @self: a #SaCache
+ * @max: at most this many, 0 for all
+ * @created_before: leave operations made after this (unix seconds) and
+ *   everything after them in the outbox: the user may still undo them
+ * @error: return location for a #GError
+ *
+ * sa_cache_begin_push() with an undo window.
+ *
+ * Returns: (transfer full) (element-type SaOutboxEntry): the batch
+ */
+GPtrArray *
+sa_cache_begin_push_before (SaCache  *self,
+                            guint     max,
+                            gint64    created_before,
+                            GError  **error)
+{
   g_autoptr(GPtrArray) entries = NULL;
   Conn *c;
   gboolean ok;
@@ -2026,6 +2047,17 @@ sa_cache_begin_push (SaCache  *self,
     }
   entries = read_outbox (c, TRUE, max, error);
   ok = entries != NULL;
+  /* In outbox order: a held operation holds back the ones after it. */
+  for (guint i = 0; ok && i < entries->len; i++)
+    {
+      SaOutboxEntry *e = entries->pdata[i];
+
+      if (e->state == SA_OP_PENDING && e->created_at > created_before)
+        {
+          g_ptr_array_set_size (entries, i);
+          break;
+        }
+    }
   for (guint i = 0; ok && i < entries->len; i++)
     ok = mark_sent (c, ((SaOutboxEntry *) entries->pdata[i])->op_id, error);
   if (ok)

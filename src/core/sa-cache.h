@@ -150,6 +150,10 @@ GPtrArray      *sa_cache_list_outbox         (SaCache              *self,
 GPtrArray      *sa_cache_begin_push          (SaCache              *self,
                                               guint                 max,
                                               GError              **error);
+GPtrArray      *sa_cache_begin_push_before   (SaCache              *self,
+                                              guint                 max,
+                                              gint64                created_before,
+                                              GError              **error);
 gboolean        sa_cache_mark_ops_sent       (SaCache              *self,
                                               const char * const   *op_ids,
                                               GError              **error);

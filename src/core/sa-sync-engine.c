@@ -37,6 +37,8 @@
 #define BACKOFF_MAX_MS    (5 * 60 * 1000)
 #define POLL_SECONDS      60
 #define DEFAULT_TIMEOUT   30
+/* As long as the toast that offers Undo stays (AdwToast's default). */
+#define UNDO_WINDOW       5
 
 typedef struct
 {
@@ -73,6 +75,7 @@ struct _SaSyncEngine
   guint                    failures;
   guint                    retry_source;
   gint64                   cursor;
+  guint                    undo_window;
 
   /* The pull's pipeline. */
   GQueue                   pages;
@@ -256,7 +259,8 @@ job_thread (GTask        *task,
     {
     case JOB_BEGIN_PUSH:
       {
-        GPtrArray *batch = sa_cache_begin_push (self->cache, PUSH_BATCH, &error);
+        GPtrArray *batch = sa_cache_begin_push_before (self->cache, PUSH_BATCH, job->next,
+                                                       &error);
 
         if (batch != NULL)
           g_task_return_pointer (task, batch, (GDestroyNotify)g_ptr_array_unref);
@@ -479,6 +483,9 @@ cycle_succeed (SaSyncEngine *self)
       cycle_start (self);
       return;
     }
+  /* Edits still in their undo window go when it closes. */
+  if (self->pending > 0 && self->retry_source == 0)
+    schedule (self, self->undo_window * 1000 + 100);
   if (self->ws == NULL && !self->ws_connecting)
     events_connect (self);
 }
@@ -762,7 +769,9 @@ begin_push_cb (GObject      *object,
 static void
 push_next_batch (SaSyncEngine *self)
 {
-  run_job_full (self, JOB_BEGIN_PUSH, NULL, 0, NULL, begin_push_cb);
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC - self->undo_window;
+
+  run_job_full (self, JOB_BEGIN_PUSH, NULL, before, NULL, begin_push_cb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -958,12 +967,18 @@ appeals_changed_cb (SaCache      *cache,
   guint before = self->pending;
 
   update_counts (self);
-  /* A local edit: push it now. Feed pages and push results change
-   * appeals too, but never add to the outbox. */
+  /* A local edit: push it once its undo window closes. Feed pages and
+   * push results change appeals too, but never add to the outbox. */
   if (!self->running)
     return;
-  if (self->cycle_active ? self->pending > before : self->pending > 0)
-    cycle_start (self);
+  if (self->pending > before || (!self->cycle_active && self->pending > 0))
+    {
+      /* Leave the user the toast's time to undo it. */
+      if (self->undo_window == 0)
+        cycle_start (self);
+      else
+        schedule (self, self->undo_window * 1000 + 100);
+    }
 }
 
 static void
@@ -1169,6 +1184,7 @@ sa_sync_engine_new (SaCache     *cache,
   self->client = g_object_ref (client);
   self->refresh_token = g_strdup (refresh_token);
   self->cursor = sa_cache_get_cursor (cache);
+  self->undo_window = UNDO_WINDOW;
   self->cache_handler = g_signal_connect (cache, "appeals-changed",
                                           G_CALLBACK (appeals_changed_cb), self);
   sa_api_client_set_timeout (client, DEFAULT_TIMEOUT);
@@ -1214,6 +1230,21 @@ sa_sync_engine_set_timeout (SaSyncEngine *self,
 {
   g_return_if_fail (SA_IS_SYNC_ENGINE (self));
   sa_api_client_set_timeout (self->client, seconds);
+}
+
+/**
+ * sa_sync_engine_set_undo_window:
+ * @self: a #SaSyncEngine
+ * @seconds: how long a new local edit waits before it is pushed (default 5)
+ *
+ * An edit may be undone until it is sent; this is the user's time for it.
+ */
+void
+sa_sync_engine_set_undo_window (SaSyncEngine *self,
+                                guint         seconds)
+{
+  g_return_if_fail (SA_IS_SYNC_ENGINE (self));
+  self->undo_window = seconds;
 }
 
 /**

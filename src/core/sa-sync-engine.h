@@ -46,6 +46,8 @@ void          sa_sync_engine_set_network_monitor (SaSyncEngine     *self,
                                                   GNetworkMonitor  *monitor);
 void          sa_sync_engine_set_timeout         (SaSyncEngine     *self,
                                                   guint             seconds);
+void          sa_sync_engine_set_undo_window     (SaSyncEngine     *self,
+                                                  guint             seconds);
 void          sa_sync_engine_start               (SaSyncEngine     *self);
 void          sa_sync_engine_stop                (SaSyncEngine     *self);
 void          sa_sync_engine_sync_now            (SaSyncEngine     *self);
