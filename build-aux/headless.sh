@@ -16,5 +16,11 @@ eval "$(printf 'smart-appeals' | gnome-keyring-daemon --unlock --components=secr
 export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
 "$@"
 status=$?
-pkill -u "$(id -u)" -f "gnome-keyring-daemon.*--components=secrets" 2>/dev/null || true
+# Stop this session's keyring only: other runs may share the machine.
+for pid in $(pgrep -u "$(id -u)" -f "gnome-keyring-daemon.*--components=secrets"); do
+  if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null |
+       grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
+    kill "$pid" 2>/dev/null || true
+  fi
+done
 exit $status
