@@ -404,6 +404,43 @@ test_offline_restart (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* The registry goes away between the pull and the WebSocket */
+
+static void
+stop_registry_once_cb (SaSyncEngine *engine,
+                       SyncRegistry *r)
+{
+  if (sa_sync_engine_get_state (engine) == SA_SYNC_STATE_SYNCED)
+    {
+      g_signal_handlers_disconnect_by_func (engine, stop_registry_once_cb, r);
+      sync_registry_stop (r);
+    }
+}
+
+static void
+test_gone_before_listening (void)
+{
+  SyncRegistry r = { 0 };
+  Desk d = { 0 };
+
+  sync_registry_start (&r, 400, NULL);
+  desk_open (&d, r.url);
+  g_signal_connect (d.engine, "cycle-finished", G_CALLBACK (stop_registry_once_cb), &r);
+  sa_sync_engine_start (d.engine);
+  /* Not "synced" while nothing answers: offline, and retrying. */
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_OFFLINE);
+  g_assert_false (sa_sync_engine_get_listening (d.engine));
+
+  sync_registry_serve (&r, NULL);
+  g_assert_true (sync_wait_for (is_listening, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_SYNCED);
+
+  desk_free (&d);
+  sync_registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
 /* A new edit waits out its undo window, then goes */
 
 static void
@@ -1156,6 +1193,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/initial", test_initial_sync);
   g_test_add_func ("/sync/offline-restart", test_offline_restart);
+  g_test_add_func ("/sync/gone-before-listening", test_gone_before_listening);
   g_test_add_func ("/sync/undo-window", test_undo_window);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/rejected", test_rejected);

@@ -928,6 +928,13 @@ events_connect_cb (GObject      *object,
       return;
     }
   self->ws_connecting = FALSE;
+  if (ws == NULL && g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNREACHABLE))
+    {
+      /* The registry went away since the pull: say so, and back off. */
+      if (self->running && !self->cycle_active)
+        cycle_fail (self, error);
+      return;
+    }
   if (ws == NULL)
     {
       /* No push channel: poll now and then instead. */
