@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sa-application.h"
+#include "sa-first-frame.h"
 #include "sa-preferences-window.h"
 #include "sa-resources.h"
 #include "sa-window.h"
@@ -120,6 +121,8 @@ sa_application_activate (GApplication *app)
       SaWindow *sa_window = sa_window_new (self);
 
       window = GTK_WINDOW (sa_window);
+      if (g_getenv ("SA_REPORT_FIRST_FRAME") != NULL)
+        _sa_first_frame_report (sa_window);
       if (self->password != NULL)
         {
           sa_window_sign_in (sa_window, self->server, self->login, self->password);
