@@ -262,6 +262,15 @@ desk_child (void)
   watch_frames (window, &f);
   while (!f.shown)
     g_main_context_iteration (NULL, TRUE);
+  if (g_getenv ("SA_BENCH_VERBOSE"))
+    {
+      guint n = 0;
+
+      for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (window->list_view)); c != NULL;
+           c = gtk_widget_get_next_sibling (c))
+        n++;
+      printf ("# %u row widgets alive\n", n);
+    }
   stall = search_stall_ms (window);
   printf ("bench: ui.search_stall_max %.1f ms\n", stall);
   fflush (stdout);
