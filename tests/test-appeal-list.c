@@ -365,8 +365,9 @@ test_row (Fixture       *f,
   g_autofree char *category = NULL;
   gboolean unread = FALSE;
 
+  /* A query keeps positions: only the change of length is announced. */
   sa_appeal_list_set_query (f->list, "ALA-2026-000049");
-  assert_signals (f, "(0,8,1)");
+  assert_signals (f, "(1,7,0)");
   row = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
   g_assert_cmpstr (sa_appeal_row_get_id (row), ==, "a1");
   g_object_get (row, "category-name", &category, "unread", &unread, NULL);
@@ -476,6 +477,49 @@ test_items_changed (Fixture       *f,
   flush ();
   assert_signals (f, "(0,8,0)");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 0);
+}
+
+static void
+count_changed (SaAppealRow *row,
+               guint       *n)
+{
+  (*n)++;
+}
+
+static void
+test_refill (Fixture       *f,
+             gconstpointer  data)
+{
+  /* A sort or query refills the rows handed out in place, so a list view keeps its widgets. */
+  g_autoptr(SaAppealRow) first = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
+  g_autoptr(SaAppealRow) last = g_list_model_get_item (G_LIST_MODEL (f->list), 7);
+  g_autoptr(SaAppealRow) again = NULL;
+  guint changed = 0;
+
+  g_assert_cmpstr (sa_appeal_row_get_id (first), ==, "a5");
+  g_signal_connect (first, "changed", G_CALLBACK (count_changed), &changed);
+
+  sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_RECEIVED);
+  assert_signals (f, "");
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpstr (sa_appeal_row_get_id (first), ==, "a6");
+  g_assert_cmpstr (sa_appeal_row_get_id (last), ==, "a5");
+  again = g_list_model_get_item (G_LIST_MODEL (f->list), 0);
+  g_assert_true (again == first);
+  assert_ids (f->list, "a6 a8 a2 a1 a7 a4 a3 a5");
+
+  /* Narrowed to one: the tail goes, the first row shows the match. */
+  sa_appeal_list_set_query (f->list, "ALA-2026-000049");
+  assert_signals (f, "(1,7,0)");
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_cmpstr (sa_appeal_row_get_id (first), ==, "a1");
+  g_assert_cmpstr (sa_appeal_row_get_reg_number (first), ==, "ALA-2026-000049");
+
+  /* Widened again: the tail comes back. */
+  sa_appeal_list_set_query (f->list, NULL);
+  assert_signals (f, "(1,0,7)");
+  g_assert_cmpstr (sa_appeal_row_get_id (first), ==, "a6");
+  assert_ids (f->list, "a6 a8 a2 a1 a7 a4 a3 a5");
 }
 
 static void
@@ -655,6 +699,7 @@ main (int    argc,
   ADD ("filters", test_filters);
   ADD ("row", test_row);
   ADD ("items-changed", test_items_changed);
+  ADD ("refill", test_refill);
   ADD ("reads-during-write", test_reads_during_write);
   ADD ("choices", test_choices);
   ADD ("lookup-user", test_lookup_user);

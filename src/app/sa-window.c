@@ -682,9 +682,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  data)
+bind_row (GtkListItem *item)
 {
   SaAppealListRow *widget = SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item));
   SaAppealRow *row = gtk_list_item_get_item (item);
@@ -705,17 +703,45 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                                    sa_appeal_row_get_received_at (row), due);
 }
 
+/* A new query or order refilled the row in place: the widget stays. */
+static void
+row_refilled_cb (SaAppealRow *row,
+                 GtkListItem *item)
+{
+  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
+  bind_row (item);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  data)
+{
+  bind_row (item);
+  g_signal_connect (gtk_list_item_get_item (item), "changed", G_CALLBACK (row_refilled_cb), item);
+}
+
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  data)
 {
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_refilled_cb, item);
   sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
 }
 
 static void
 list_items_changed_cb (SaWindow *self)
 {
+  _sa_window_update_list_state (self);
+}
+
+/* The rows stayed in place with other appeals in them: the highlight
+ * follows the appeal the detail shows. */
+static void
+list_refilled_cb (SaWindow *self)
+{
+  sa_window_reselect (self);
   _sa_window_update_list_state (self);
 }
 
@@ -797,6 +823,7 @@ sa_window_set_cache (SaWindow *self,
                                             G_CALLBACK (appeals_changed_cb), self);
   g_signal_connect_swapped (self->appeals, "items-changed",
                             G_CALLBACK (list_items_changed_cb), self);
+  g_signal_connect_swapped (self->appeals, "refilled", G_CALLBACK (list_refilled_cb), self);
   _sa_window_apply_list_actions (self);
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->appeals)));

@@ -76,6 +76,10 @@ struct _SaAppealList
   GHashTable      *pages;  /* page index → Page */
   GQueue           lru;    /* of Page, most recent first */
 
+  /* Rows handed out by position, while someone else may hold them: a
+   * query, filter or sort change refills these in place. */
+  GHashTable      *handed; /* position → SaAppealRow */
+
   /* Appeals the cache reported since the last refresh */
   GHashTable      *pending_ids;
   gboolean         all_changed;
@@ -94,6 +98,7 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+static guint refilled_signal;
 
 static void
 page_free (gpointer data)
@@ -109,6 +114,59 @@ drop_pages (SaAppealList *self)
 {
   g_queue_clear (&self->lru);
   g_hash_table_remove_all (self->pages);
+}
+
+/* Forgets the handed-out rows nobody else holds any more (@extra: the
+ * references the caller knows of besides the table's, e.g. a page's). */
+static void
+forget_handed (SaAppealList *self,
+               guint         first,
+               guint         end,
+               guint         extra)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->handed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint pos = GPOINTER_TO_UINT (key);
+
+      if (pos >= first && pos < end &&
+          g_atomic_int_get (&G_OBJECT (value)->ref_count) <= (gint) (1 + extra))
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* After items-changed (@pos, @removed, @added): the handed-out rows move
+ * with their positions. */
+static void
+shift_handed (SaAppealList *self,
+              guint         pos,
+              guint         removed,
+              guint         added)
+{
+  g_autoptr(GHashTable) moved = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (self->handed) == 0 || (removed == 0 && added == 0))
+    return;
+  moved = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  g_hash_table_iter_init (&iter, self->handed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint p = GPOINTER_TO_UINT (key);
+
+      if (p < pos)
+        g_hash_table_insert (moved, key, g_object_ref (value));
+      else if (p >= pos + removed)
+        g_hash_table_insert (moved, GUINT_TO_POINTER (p - removed + added), g_object_ref (value));
+    }
+  g_hash_table_remove_all (self->handed);
+  g_hash_table_iter_init (&iter, moved);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (self->handed, key, g_object_ref (value));
 }
 
 /* ------------------------------------------------------------------ */
@@ -267,10 +325,15 @@ sa_appeal_list_get_item (GListModel *model,
 {
   SaAppealList *self = SA_APPEAL_LIST (model);
   guint index = position / PAGE_SIZE;
+  SaAppealRow *row;
   Page *page;
 
   if (position >= self->rids->len)
     return NULL;
+
+  row = g_hash_table_lookup (self->handed, GUINT_TO_POINTER (position));
+  if (row != NULL)
+    return g_object_ref (row);
 
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
   if (page != NULL)
@@ -287,10 +350,13 @@ sa_appeal_list_get_item (GListModel *model,
         {
           Page *old = g_queue_pop_tail (&self->lru);
 
+          forget_handed (self, old->index * PAGE_SIZE, (old->index + 1) * PAGE_SIZE, 1);
           g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
         }
     }
-  return g_object_ref (g_ptr_array_index (page->rows, position % PAGE_SIZE));
+  row = g_ptr_array_index (page->rows, position % PAGE_SIZE);
+  g_hash_table_insert (self->handed, GUINT_TO_POINTER (position), g_object_ref (row));
+  return g_object_ref (row);
 }
 
 static void
@@ -806,6 +872,68 @@ changed_rids (SaAppealList *self)
   return set;
 }
 
+/* A new query, filter or sort: the data is the same, the positions show
+ * other appeals. The rows handed out are refilled in place (a list view
+ * keeps its row widgets and binds them again) and only the change of
+ * length is announced. */
+static gboolean
+refill (SaAppealList *self,
+        GArray       *rids,
+        GHashTable   *changed)
+{
+  g_autoptr(GArray) old = self->rids;
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  self->rids = rids;
+  drop_pages (self);
+  forget_handed (self, 0, G_MAXUINT, 0);
+  g_hash_table_iter_init (&iter, self->handed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint pos = GPOINTER_TO_UINT (key);
+
+      gint64 rid = pos < rids->len ? g_array_index (rids, gint64, pos) : 0;
+
+      if (pos >= rids->len)
+        g_hash_table_iter_remove (&iter);
+      else if (SA_APPEAL_ROW (value)->rid != rid ||
+               (changed != NULL && g_hash_table_contains (changed, &rid)))
+        g_array_append_val (positions, pos);
+    }
+
+  if (old->len > rids->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), rids->len, old->len - rids->len, 0);
+  else if (old->len < rids->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), old->len, 0, rids->len - old->len);
+  if (old->len != rids->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+
+  for (guint i = 0; i < positions->len; i++)
+    {
+      guint pos = g_array_index (positions, guint, i);
+      SaAppealRow *row = g_hash_table_lookup (self->handed, GUINT_TO_POINTER (pos));
+      g_autoptr(SaAppealRow) fresh = NULL;
+      Page *page;
+
+      /* A handler of an earlier row may have let this one go. */
+      if (row == NULL || pos >= self->rids->len)
+        continue;
+      g_object_ref (row);
+      g_hash_table_remove (self->handed, GUINT_TO_POINTER (pos));
+      fresh = g_list_model_get_item (G_LIST_MODEL (self), pos);
+      /* The page keeps the refilled row, so the position stays one object. */
+      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (pos / PAGE_SIZE));
+      g_ptr_array_index (page->rows, pos % PAGE_SIZE) = g_object_ref (row);
+      g_object_unref (fresh);  /* the page's reference */
+      g_hash_table_insert (self->handed, GUINT_TO_POINTER (pos), row);
+      _sa_appeal_row_refill (row, fresh);
+    }
+  g_signal_emit (self, refilled_signal, 0);
+  return TRUE;
+}
+
 static gboolean
 update (SaAppealList  *self,
         gboolean       data_changed,
@@ -825,6 +953,9 @@ update (SaAppealList  *self,
   if (rids == NULL)
     return FALSE;
 
+  if (!data_changed && !all_changed)
+    return refill (self, g_steal_pointer (&rids), changed);
+
   if (all_changed)
     {
       changes = g_array_new (FALSE, FALSE, sizeof (Change));
@@ -841,11 +972,15 @@ update (SaAppealList  *self,
   old = g_steal_pointer (&self->rids);
   self->rids = g_steal_pointer (&rids);
   if (changes->len > 0)
-    drop_pages (self);
+    {
+      drop_pages (self);
+      forget_handed (self, 0, G_MAXUINT, 0);
+    }
   for (guint i = 0; i < changes->len; i++)
     {
       Change *c = &g_array_index (changes, Change, i);
 
+      shift_handed (self, c->pos, c->removed, c->added);
       g_list_model_items_changed (G_LIST_MODEL (self), c->pos, c->removed, c->added);
     }
   if (old->len != self->rids->len)
@@ -942,6 +1077,7 @@ sa_appeal_list_dispose (GObject *object)
   self->idle = NULL;
   g_clear_signal_handler (&self->changed_handler, self->cache);
   drop_pages (self);
+  g_hash_table_remove_all (self->handed);
 
   G_OBJECT_CLASS (sa_appeal_list_parent_class)->dispose (object);
 }
@@ -962,6 +1098,7 @@ sa_appeal_list_finalize (GObject *object)
   g_array_unref (self->rids);
   g_clear_pointer (&self->base_rids, g_array_unref);
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->handed);
   g_hash_table_unref (self->pending_ids);
 
   G_OBJECT_CLASS (sa_appeal_list_parent_class)->finalize (object);
@@ -998,6 +1135,18 @@ sa_appeal_list_class_init (SaAppealListClass *klass)
                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                                                 G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SaAppealList::refilled:
+   * @self: the list
+   *
+   * A query, filter or sort change showed other appeals at the same
+   * positions: the rows handed out were refilled in place (each emitted
+   * SaAppealRow::changed), and only a change of length was announced by
+   * #GListModel::items-changed. A selection by position must look again.
+   */
+  refilled_signal = g_signal_new ("refilled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1007,6 +1156,7 @@ sa_appeal_list_init (SaAppealList *self)
 
   self->rids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
+  self->handed = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->pending_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->section = SA_APPEAL_SECTION_ALL;
   self->sort = SA_APPEAL_SORT_DEADLINE;
@@ -1272,6 +1422,7 @@ sa_appeal_list_set_language (SaAppealList *self,
       guint n = self->rids->len;
 
       drop_pages (self);
+      g_hash_table_remove_all (self->handed);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, n, n);
     }
 }

@@ -32,6 +32,9 @@ struct _SaAppealRow
 };
 
 SaAppealRow *_sa_appeal_row_new         (void);
+/* Takes @src's columns into @self and emits SaAppealRow::changed. */
+void         _sa_appeal_row_refill      (SaAppealRow *self,
+                                         SaAppealRow *src);
 /* Rows alive now, for the test that scrolling keeps them bounded. */
 guint        _sa_appeal_row_get_n_live  (void);
 

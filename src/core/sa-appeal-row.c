@@ -10,9 +10,12 @@
  * @title: SaAppealRow
  * @short_description: what one line of the appeals list shows
  *
- * An immutable snapshot of an appeal's list columns, made by
- * #SaAppealList a page at a time. A changed appeal gets a new row object
- * (announced by #GListModel::items-changed), so rows never notify.
+ * A snapshot of an appeal's list columns, made by #SaAppealList a page
+ * at a time. A changed appeal gets a new row object (announced by
+ * #GListModel::items-changed). When a query, filter or sort replaces what
+ * a position shows, the row handed out for it is refilled in place and
+ * emits #SaAppealRow::changed, so that a list view keeps its row widgets
+ * and only binds them again.
  */
 
 G_DEFINE_FINAL_TYPE (SaAppealRow, sa_appeal_row, G_TYPE_OBJECT)
@@ -43,6 +46,7 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+static guint changed_signal;
 static gint n_live;
 
 static void
@@ -113,6 +117,15 @@ sa_appeal_row_class_init (SaAppealRowClass *klass)
   object_class->finalize = sa_appeal_row_finalize;
   object_class->get_property = sa_appeal_row_get_property;
 
+  /**
+   * SaAppealRow::changed:
+   * @self: the row
+   *
+   * The row now shows another appeal (or the same one anew): read it again.
+   */
+  changed_signal = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   for (guint i = PROP_ID; i <= PROP_EXECUTOR; i++)
     properties[i] = g_param_spec_string (strings[i], NULL, NULL, NULL, flags);
   properties[PROP_IS_REPEAT] = g_param_spec_boolean ("is-repeat", NULL, NULL, FALSE, flags);
@@ -181,3 +194,31 @@ GETTER (gboolean, unread, self->unread)
 GETTER (gint64, received_at, self->received_at)
 GETTER (gint64, legal_due_at, self->legal_due_at)
 GETTER (gint64, operational_due_at, self->operational_due_at)
+
+void
+_sa_appeal_row_refill (SaAppealRow *self,
+                       SaAppealRow *src)
+{
+#define TAKE(field) G_STMT_START { g_free (self->field); self->field = g_steal_pointer (&src->field); } G_STMT_END
+  self->rid = src->rid;
+  TAKE (id);
+  TAKE (reg_number);
+  TAKE (category);
+  TAKE (category_name);
+  TAKE (summary);
+  TAKE (address);
+  TAKE (district);
+  TAKE (district_name);
+  TAKE (status);
+  TAKE (channel);
+  TAKE (executor);
+#undef TAKE
+  self->priority = src->priority;
+  self->is_repeat = src->is_repeat;
+  self->unread = src->unread;
+  self->offline_state = src->offline_state;
+  self->received_at = src->received_at;
+  self->legal_due_at = src->legal_due_at;
+  self->operational_due_at = src->operational_due_at;
+  g_signal_emit (self, changed_signal, 0);
+}
