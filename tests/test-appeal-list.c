@@ -523,6 +523,68 @@ test_refill (Fixture       *f,
 }
 
 static void
+count_refilled (SaAppealList *list,
+                guint        *n)
+{
+  (*n)++;
+}
+
+static void
+test_incremental (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* For a list view, a longer result is announced 24 rows a step, then "refilled" again. */
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  guint refilled = 0;
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (json, "%s{\"kind\":\"appeal\",\"id\":\"more-%u\","
+                                  "\"data\":{\"id\":\"more-%u\",\"reg_number\":\"ALA-2026-%06u\","
+                                  "\"status\":\"registered\",\"text\":\"Обращение %u\","
+                                  "\"version\":1,\"received_at\":\"2026-01-01T10:00:00+05:00\"}}",
+                            i ? "," : "", i, i, 500 + i, i);
+  g_string_append_c (json, ']');
+  g_assert_true (json_parser_load_from_data (parser, json->str, json->len, &error));
+  g_assert_true (sa_cache_apply_changes (f->cache, json_node_get_array (
+                                           json_parser_get_root (parser)), 2, &error));
+  g_assert_true (sa_appeal_list_refresh (f->list, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 68);
+  g_array_set_size (f->signals, 0);
+
+  sa_appeal_list_set_incremental (f->list, TRUE);
+  g_signal_connect (f->list, "refilled", G_CALLBACK (count_refilled), &refilled);
+  sa_appeal_list_set_query (f->list, "ALA-2026-000049");
+  assert_signals (f, "(1,67,0)");
+  refilled = 0;
+
+  /* Cleared: the first step at once, the rest on a timer. */
+  sa_appeal_list_set_query (f->list, NULL);
+  assert_signals (f, "(1,0,24)");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 25);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (f->list), 25));
+  g_assert_cmpuint (refilled, ==, 1);
+  while (refilled < 2)
+    g_main_context_iteration (NULL, TRUE);
+  assert_signals (f, "(25,0,24)(49,0,19)");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 68);
+
+  /* Finding a row not yet announced announces the rest at once. */
+  sa_appeal_list_set_query (f->list, "ALA-2026-000049");
+  sa_appeal_list_set_query (f->list, NULL);
+  g_array_set_size (f->signals, 0);
+  {
+    guint pos;
+
+    g_assert_true (sa_appeal_list_find (f->list, "more-59", &pos));
+    g_assert_cmpuint (pos, >=, 25);
+    g_assert_cmpuint (pos, <, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 68);
+  }
+}
+
+static void
 test_reads_during_write (Fixture       *f,
                          gconstpointer  data)
 {
@@ -700,6 +762,7 @@ main (int    argc,
   ADD ("row", test_row);
   ADD ("items-changed", test_items_changed);
   ADD ("refill", test_refill);
+  ADD ("incremental", test_incremental);
   ADD ("reads-during-write", test_reads_during_write);
   ADD ("choices", test_choices);
   ADD ("lookup-user", test_lookup_user);

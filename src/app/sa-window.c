@@ -824,6 +824,8 @@ sa_window_set_cache (SaWindow *self,
   g_signal_connect_swapped (self->appeals, "items-changed",
                             G_CALLBACK (list_items_changed_cb), self);
   g_signal_connect_swapped (self->appeals, "refilled", G_CALLBACK (list_refilled_cb), self);
+  /* A longer result reaches the view over a few frames, not in one. */
+  sa_appeal_list_set_incremental (self->appeals, TRUE);
   _sa_window_apply_list_actions (self);
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->appeals)));

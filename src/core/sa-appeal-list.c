@@ -32,6 +32,8 @@
 
 #define PAGE_SIZE   64
 #define MAX_PAGES   8
+#define GROW_STEP   24
+#define GROW_MS     16
 #define DIFF_MAX_D  128
 
 #define OPEN_STATUSES "('registered', 'in_progress', 'info_requested', 'awaiting_approval'," \
@@ -79,6 +81,13 @@ struct _SaAppealList
   /* Rows handed out by position, while someone else may hold them: a
    * query, filter or sort change refills these in place. */
   GHashTable      *handed; /* position → SaAppealRow */
+
+  /* How many rows the consumers know of: a longer result is announced
+   * GROW_STEP rows per GROW_MS, so that a list view builds its row
+   * widgets over several frames instead of in one. */
+  guint            announced;
+  GSource         *grow;
+  gboolean         incremental;
 
   /* Appeals the cache reported since the last refresh */
   GHashTable      *pending_ids;
@@ -181,7 +190,7 @@ sa_appeal_list_get_item_type (GListModel *model)
 static guint
 sa_appeal_list_get_n_items (GListModel *model)
 {
-  return SA_APPEAL_LIST (model)->rids->len;
+  return SA_APPEAL_LIST (model)->announced;
 }
 
 static const char *
@@ -328,7 +337,7 @@ sa_appeal_list_get_item (GListModel *model,
   SaAppealRow *row;
   Page *page;
 
-  if (position >= self->rids->len)
+  if (position >= self->announced)
     return NULL;
 
   row = g_hash_table_lookup (self->handed, GUINT_TO_POINTER (position));
@@ -872,6 +881,46 @@ changed_rids (SaAppealList *self)
   return set;
 }
 
+/* Announces up to @step more rows of the result (all for 0). */
+static void
+announce (SaAppealList *self,
+          guint         step)
+{
+  guint from = self->announced;
+  guint n = self->rids->len - from;
+
+  if (step != 0)
+    n = MIN (n, step);
+  if (n == 0)
+    return;
+  self->announced += n;
+  g_list_model_items_changed (G_LIST_MODEL (self), from, 0, n);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static gboolean
+grow_cb (gpointer data)
+{
+  SaAppealList *self = data;
+
+  announce (self, GROW_STEP);
+  if (self->announced < self->rids->len)
+    return G_SOURCE_CONTINUE;
+  self->grow = NULL;
+  /* Positions beyond the first steps exist now: a selection may look again. */
+  g_signal_emit (self, refilled_signal, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything announced at once, before a change that counts positions
+ * over the whole result. */
+static void
+finish_growing (SaAppealList *self)
+{
+  g_clear_pointer (&self->grow, g_source_destroy);
+  announce (self, 0);
+}
+
 /* A new query, filter or sort: the data is the same, the positions show
  * other appeals. The rows handed out are refilled in place (a list view
  * keeps its row widgets and binds them again) and only the change of
@@ -883,6 +932,7 @@ refill (SaAppealList *self,
 {
   g_autoptr(GArray) old = self->rids;
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint known = self->announced;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -903,12 +953,25 @@ refill (SaAppealList *self,
         g_array_append_val (positions, pos);
     }
 
-  if (old->len > rids->len)
-    g_list_model_items_changed (G_LIST_MODEL (self), rids->len, old->len - rids->len, 0);
-  else if (old->len < rids->len)
-    g_list_model_items_changed (G_LIST_MODEL (self), old->len, 0, rids->len - old->len);
-  if (old->len != rids->len)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  if (known > rids->len)
+    {
+      g_clear_pointer (&self->grow, g_source_destroy);
+      self->announced = rids->len;
+      g_list_model_items_changed (G_LIST_MODEL (self), rids->len, known - rids->len, 0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+  else if (known < rids->len)
+    {
+      announce (self, self->incremental ? GROW_STEP : 0);
+      if (self->announced < rids->len && self->grow == NULL)
+        {
+          self->grow = g_timeout_source_new (GROW_MS);
+          g_source_set_callback (self->grow, grow_cb, self, NULL);
+          g_source_set_static_name (self->grow, "[sa-appeal-list] grow");
+          g_source_attach (self->grow, self->context);
+          g_source_unref (self->grow);
+        }
+    }
 
   for (guint i = 0; i < positions->len; i++)
     {
@@ -918,7 +981,7 @@ refill (SaAppealList *self,
       Page *page;
 
       /* A handler of an earlier row may have let this one go. */
-      if (row == NULL || pos >= self->rids->len)
+      if (row == NULL || pos >= self->announced)
         continue;
       g_object_ref (row);
       g_hash_table_remove (self->handed, GUINT_TO_POINTER (pos));
@@ -955,6 +1018,7 @@ update (SaAppealList  *self,
 
   if (!data_changed && !all_changed)
     return refill (self, g_steal_pointer (&rids), changed);
+  finish_growing (self);
 
   if (all_changed)
     {
@@ -976,6 +1040,7 @@ update (SaAppealList  *self,
       drop_pages (self);
       forget_handed (self, 0, G_MAXUINT, 0);
     }
+  self->announced = self->rids->len;
   for (guint i = 0; i < changes->len; i++)
     {
       Change *c = &g_array_index (changes, Change, i);
@@ -1075,6 +1140,7 @@ sa_appeal_list_dispose (GObject *object)
   if (self->idle != NULL)
     g_source_destroy (self->idle);
   self->idle = NULL;
+  g_clear_pointer (&self->grow, g_source_destroy);
   g_clear_signal_handler (&self->changed_handler, self->cache);
   drop_pages (self);
   g_hash_table_remove_all (self->handed);
@@ -1115,7 +1181,7 @@ sa_appeal_list_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->rids->len);
+      g_value_set_uint (value, self->announced);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1417,6 +1483,7 @@ sa_appeal_list_set_language (SaAppealList *self,
     return;
   g_free (self->language);
   self->language = g_strdup (language);
+  finish_growing (self);
   if (self->rids->len > 0)
     {
       guint n = self->rids->len;
@@ -1425,6 +1492,26 @@ sa_appeal_list_set_language (SaAppealList *self,
       g_hash_table_remove_all (self->handed);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, n, n);
     }
+}
+
+/**
+ * sa_appeal_list_set_incremental:
+ * @self: a #SaAppealList
+ * @incremental: whether to announce a longer result in steps
+ *
+ * For a list view: when a query, filter or sort lengthens the result,
+ * announce it 24 rows every 16 ms rather than at once, so that the view
+ * builds its row widgets over several frames. #SaAppealList::refilled is
+ * emitted again when the whole result is announced.
+ */
+void
+sa_appeal_list_set_incremental (SaAppealList *self,
+                                gboolean      incremental)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  self->incremental = incremental;
+  if (!incremental)
+    finish_growing (self);
 }
 
 /**
@@ -1541,6 +1628,9 @@ sa_appeal_list_find (SaAppealList *self,
   for (guint i = 0; rid >= 0 && i < self->rids->len; i++)
     if (g_array_index (self->rids, gint64, i) == rid)
       {
+        /* The caller will select or fetch it: announce it now. */
+        if (i >= self->announced)
+          finish_growing (self);
         if (out_position != NULL)
           *out_position = i;
         return TRUE;

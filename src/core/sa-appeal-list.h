@@ -87,6 +87,8 @@ void            sa_appeal_list_set_language      (SaAppealList        *self,
                                                   const char          *language);
 void            sa_appeal_list_set_now           (SaAppealList        *self,
                                                   gint64               now);
+void            sa_appeal_list_set_incremental   (SaAppealList        *self,
+                                                  gboolean             incremental);
 
 gboolean        sa_appeal_list_refresh           (SaAppealList        *self,
                                                   GError             **error);
