@@ -650,6 +650,33 @@ test_cancel (Fixture       *f,
   g_assert_null (f->requested.type);
 }
 
+static void
+test_district_name (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* The address names the district as the cache knows it, not by its code. */
+  g_autoptr(JsonNode) districts = json_from_string (
+    "[{\"code\":\"almaly\",\"name_ru\":\"Алмалинский район\",\"name_kk\":\"Алмалы ауданы\"}]",
+    NULL);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *shown = NULL;
+
+  g_assert_true (sa_cache_put_districts (f->cache, json_node_get_array (districts), &error));
+  sa_appeal_detail_set_appeal (f->detail, f->appeal);
+  sa_test_collect (GTK_WIDGET (f->detail), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+
+      if (subtitle != NULL && g_str_has_prefix (subtitle, "проспект Абая"))
+        shown = subtitle;
+    }
+  g_assert_nonnull (shown);
+  g_assert_true (g_str_has_suffix (shown, " · Алмалинский район") ||
+                 g_str_has_suffix (shown, " · Алмалы ауданы"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -672,6 +699,7 @@ main (int    argc,
   ADD ("dialogs/escalate", test_escalate, executor_json);
   ADD ("dialogs/extend", test_extend, supervisor_json);
   ADD ("dialogs/cancel", test_cancel, executor_json);
+  ADD ("district-name", test_district_name, executor_json);
 #undef ADD
   return g_test_run ();
 }

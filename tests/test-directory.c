@@ -96,6 +96,24 @@ test_agencies (void)
   escalation_codes = codes (escalation);
   g_assert_cmpstr (escalation_codes, ==, "KSK-ZHETYSU ALMATY-REMONT");
 
+  /* Districts come from GET /api/v1/districts, not the feed. */
+  {
+    g_autoptr(JsonNode) districts = json_from_string (
+      "[{\"code\":\"medeu\",\"name_ru\":\"Медеуский район\",\"name_kk\":\"Медеу ауданы\"}]",
+      &error);
+    g_autofree char *ru = NULL;
+    g_autofree char *kz = NULL;
+    g_autofree char *unknown = NULL;
+
+    g_assert_true (sa_cache_put_districts (cache, json_node_get_array (districts), &error));
+    ru = sa_directory_dup_district_name (cache, "medeu", "ru");
+    kz = sa_directory_dup_district_name (cache, "medeu", "kk");
+    unknown = sa_directory_dup_district_name (cache, "atlantis", "ru");
+    g_assert_cmpstr (ru, ==, "Медеуский район");
+    g_assert_cmpstr (kz, ==, "Медеу ауданы");
+    g_assert_null (unknown);
+  }
+
   name = sa_directory_dup_agency_name (cache, "ALMATY-REMONT", "kk");
   g_assert_cmpstr (name, ==, "«Алматы Жөндеу» ЖШС");
   missing = sa_directory_dup_agency_name (cache, "NO-SUCH", "ru");

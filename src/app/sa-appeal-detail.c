@@ -328,6 +328,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   g_autofree char *contact = NULL;
   g_autofree char *address_text = NULL;
   g_autofree char *channel_text = NULL;
+  g_autofree char *district_name = NULL;
   const char *phone, *email, *district, *street;
 
   g_return_if_fail (SA_IS_APPEAL_DETAIL (self));
@@ -380,7 +381,11 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   address = member_object (appeal, "address");
   district = member_string (address, "district");
   street = member_string (address, "text");
-  address_text = g_strjoin (" · ", street ? street : "—", district, NULL);
+  /* The district's name in the user's language; its code when unknown. */
+  if (self->cache != NULL)
+    district_name = sa_directory_dup_district_name (self->cache, district, NULL);
+  address_text = g_strjoin (" · ", street ? street : "—",
+                            district_name ? district_name : district, NULL);
   adw_action_row_set_subtitle (self->address_row, address_text);
 
   received = format_time (member_string (appeal, "received_at"));

@@ -319,3 +319,29 @@ sa_directory_dup_user_name (SaCache    *cache,
     return NULL;
   return lookup_text (cache, "SELECT full_name FROM users WHERE login = ?1", login, NULL);
 }
+
+/**
+ * sa_directory_dup_district_name:
+ * @cache: a #SaCache
+ * @code: (nullable): a district code, e.g. "medeu"
+ * @language: (nullable): "ru" or "kk"; %NULL for the user's
+ *
+ * Returns: (transfer full) (nullable): the district's name, or %NULL when
+ *   the cache does not know the code
+ */
+char *
+sa_directory_dup_district_name (SaCache    *cache,
+                                const char *code,
+                                const char *language)
+{
+  g_return_val_if_fail (SA_IS_CACHE (cache), NULL);
+
+  if (code == NULL)
+    return NULL;
+  return lookup_text (cache,
+                      "SELECT CASE WHEN ?2 = 'kk'"
+                      "  THEN COALESCE (NULLIF (name_kk, ''), name_ru)"
+                      "  ELSE COALESCE (NULLIF (name_ru, ''), name_kk) END"
+                      " FROM districts WHERE code = ?1",
+                      code, language != NULL ? language : sa_directory_default_language ());
+}

@@ -60,5 +60,8 @@ char       *sa_directory_dup_agency_name  (SaCache              *cache,
                                            const char           *language);
 char       *sa_directory_dup_user_name    (SaCache              *cache,
                                            const char           *login);
+char       *sa_directory_dup_district_name (SaCache             *cache,
+                                           const char           *code,
+                                           const char           *language);
 
 G_END_DECLS
