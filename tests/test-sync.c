@@ -404,6 +404,170 @@ test_offline_restart (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Following the network: a GNetworkMonitor the test controls */
+
+#define FAKE_TYPE_MONITOR (fake_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (FakeMonitor, fake_monitor, FAKE, MONITOR, GObject)
+
+struct _FakeMonitor
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+static void fake_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void fake_monitor_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FakeMonitor, fake_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, fake_monitor_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                      fake_monitor_iface_init))
+
+static gboolean
+fake_monitor_initable (GInitable     *initable,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  return TRUE;
+}
+
+static void
+fake_monitor_initable_init (GInitableIface *iface)
+{
+  iface->init = fake_monitor_initable;
+}
+
+enum { FAKE_PROP_0, FAKE_PROP_AVAILABLE, FAKE_PROP_METERED, FAKE_PROP_CONNECTIVITY };
+
+static void
+fake_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FakeMonitor *self = (FakeMonitor *) object;
+
+  switch (prop_id)
+    {
+    case FAKE_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case FAKE_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case FAKE_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
+                                               : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+fake_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  if (((FakeMonitor *) monitor)->available)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "No network");
+  return FALSE;
+}
+
+static void
+fake_monitor_can_reach_async (GNetworkMonitor     *monitor,
+                              GSocketConnectable  *connectable,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (monitor, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  if (fake_monitor_can_reach (monitor, connectable, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+fake_monitor_can_reach_finish (GNetworkMonitor  *monitor,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+fake_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = fake_monitor_can_reach;
+  iface->can_reach_async = fake_monitor_can_reach_async;
+  iface->can_reach_finish = fake_monitor_can_reach_finish;
+}
+
+static void
+fake_monitor_class_init (FakeMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = fake_monitor_get_property;
+  g_object_class_override_property (object_class, FAKE_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, FAKE_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, FAKE_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+fake_monitor_init (FakeMonitor *self)
+{
+  self->available = TRUE;
+}
+
+static void
+fake_monitor_set (FakeMonitor *self,
+                  gboolean     available)
+{
+  self->available = available;
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+static void
+test_network_monitor (void)
+{
+  SyncRegistry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(FakeMonitor) monitor = g_object_new (FAKE_TYPE_MONITOR, NULL);
+  guint requests;
+
+  sync_registry_start (&r, 400, NULL);
+  desk_open (&d, r.url);
+  sa_sync_engine_set_network_monitor (d.engine, G_NETWORK_MONITOR (monitor));
+  desk_sync (&d);
+
+  /* The network goes and the registry with it: offline, and no retries
+   * burnt while there is no network. */
+  sync_registry_stop (&r);
+  fake_monitor_set (monitor, FALSE);
+  g_assert_true (sync_wait_for (is_failing, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_OFFLINE);
+  sync_spin (1000);
+  requests = sa_sync_engine_get_request_count (d.engine);
+  sync_spin (3000);
+  g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine), ==, requests);
+
+  /* It comes back: the engine syncs at once, whatever the back-off said. */
+  sync_registry_serve (&r, NULL);
+  fake_monitor_set (monitor, TRUE);
+  g_assert_true (sync_wait_for (is_listening, &d, 30));
+  g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_SYNCED);
+
+  desk_free (&d);
+  sync_registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
 /* The registry goes away between the pull and the WebSocket */
 
 static void
@@ -1194,6 +1358,7 @@ main (int   argc,
   g_test_add_func ("/sync/initial", test_initial_sync);
   g_test_add_func ("/sync/offline-restart", test_offline_restart);
   g_test_add_func ("/sync/gone-before-listening", test_gone_before_listening);
+  g_test_add_func ("/sync/network-monitor", test_network_monitor);
   g_test_add_func ("/sync/undo-window", test_undo_window);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/rejected", test_rejected);

@@ -76,6 +76,7 @@ struct _SaSyncEngine
   guint                    retry_source;
   gint64                   cursor;
   guint                    undo_window;
+  gboolean                 network_down;  /* the monitor says the registry is out of reach */
 
   /* The pull's pipeline. */
   GQueue                   pages;
@@ -408,7 +409,7 @@ schedule (SaSyncEngine *self,
           guint         delay_ms)
 {
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  if (!self->running)
+  if (!self->running || self->network_down)
     return;
   self->retry_source = g_timeout_add (delay_ms, retry_cb, self);
 }
@@ -463,7 +464,9 @@ cycle_fail (SaSyncEngine *self,
   g_debug ("Sync failed (%u in a row): %s", self->failures, error->message);
   set_state (self, offline ? SA_SYNC_STATE_OFFLINE : SA_SYNC_STATE_ERROR);
   self->again = FALSE;
-  schedule (self, backoff_delay (self->failures));
+  /* Without a network the next try waits for network-changed. */
+  if (!self->network_down)
+    schedule (self, backoff_delay (self->failures));
   cycle_finish (self);
 }
 
@@ -997,11 +1000,14 @@ can_reach_cb (GObject      *object,
   gboolean reachable;
 
   reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (object), result, NULL);
-  if (reachable || !self->running || self->cycle_active ||
-      self->state == SA_SYNC_STATE_SIGNED_OUT)
+  if (reachable || !self->running || self->state == SA_SYNC_STATE_SIGNED_OUT)
     return;
-  /* Wait for the network to come back rather than burn retries. */
+  /* Wait for the network to come back rather than burn retries; a cycle
+   * on its way fails by itself and schedules nothing. */
+  self->network_down = TRUE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->cycle_active)
+    return;
   if (self->ws != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->ws, self);
@@ -1022,6 +1028,7 @@ network_changed_cb (GNetworkMonitor *monitor,
   if (available)
     {
       /* Whatever the back-off said, try at once. */
+      self->network_down = FALSE;
       self->failures = 0;
       if (self->state != SA_SYNC_STATE_SYNCED || self->ws == NULL)
         cycle_start (self);
@@ -1323,6 +1330,8 @@ sa_sync_engine_sync_now (SaSyncEngine *self)
 {
   g_return_if_fail (SA_IS_SYNC_ENGINE (self));
 
+  /* The user asks: try even if the monitor thinks there is no network. */
+  self->network_down = FALSE;
   self->failures = 0;
   cycle_start (self);
 }
