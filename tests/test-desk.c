@@ -209,6 +209,65 @@ row_widget (const char *number)
   return NULL;
 }
 
+/* Every drawn row shows an appeal of @numbers: none is left showing what
+ * it showed before a query refilled it. */
+static void
+assert_rows_among (GPtrArray *numbers)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint mapped = 0;
+
+  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *label = sa_test_find_by_type (rows->pdata[i], GTK_TYPE_LABEL, 0);
+
+      if (!gtk_widget_get_mapped (rows->pdata[i]))
+        continue;
+      mapped++;
+      g_assert_true (numbers_contain (numbers, gtk_label_get_text (GTK_LABEL (label))));
+    }
+  g_assert_cmpuint (mapped, >, 0);
+}
+
+/* The row widgets of the list, top to bottom, show consecutive appeals of
+ * @numbers: each shows its own position's appeal, the ones off screen too
+ * (a query or sort refills rows in place and binds those later). */
+static void
+assert_rows_in_order (GPtrArray *numbers)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint first = G_MAXUINT;
+  guint anchor = 0;
+
+  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  /* The top row, bound at once, tells where the widgets start. */
+  for (guint i = 0; i < rows->len && first == G_MAXUINT; i++)
+    {
+      GtkWidget *label = sa_test_find_by_type (rows->pdata[i], GTK_TYPE_LABEL, 0);
+      guint pos;
+
+      if (gtk_widget_get_mapped (rows->pdata[i]) &&
+          g_ptr_array_find_with_equal_func (numbers, gtk_label_get_text (GTK_LABEL (label)),
+                                            g_str_equal, &pos))
+        {
+          first = pos;
+          anchor = i;
+        }
+    }
+  g_assert_cmpuint (first, !=, G_MAXUINT);
+  g_assert_cmpuint (first, >=, anchor);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *label = sa_test_find_by_type (rows->pdata[i], GTK_TYPE_LABEL, 0);
+
+      g_assert_cmpuint (first - anchor + i, <, numbers->len);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                       numbers->pdata[first - anchor + i]);
+    }
+}
+
 static gboolean
 row_shows_pending (const char *number)
 {
@@ -351,8 +410,10 @@ test_search (void)
   wanted_query = word;
   gtk_editable_set_text (GTK_EDITABLE (window->search_entry), word);
   wait_until (query_applied, "the search to narrow the list");
+  settle ();
   numbers = shown_numbers ();
   g_assert_cmpuint (numbers->len, >, 0);
+  assert_rows_among (numbers);
   g_assert_true (numbers_contain (numbers, json_object_get_string_member (appeal, "reg_number")));
   for (guint i = 0; i < numbers->len; i++)
     g_assert_true (contains_word (find_appeal (mine, numbers->pdata[i]), word));
@@ -473,6 +534,7 @@ test_filter_and_sort (void)
     }
   g_assert_cmpstr (numbers->pdata[0], !=, by_deadline->pdata[0]);
   g_assert_nonnull (row_widget (numbers->pdata[0]));
+  assert_rows_in_order (numbers);
   g_clear_pointer (&numbers, g_ptr_array_unref);
 
   /* Highest priority first. */

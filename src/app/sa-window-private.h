@@ -65,6 +65,9 @@ struct _SaWindow
   SaAppealList         *appeals;
   GtkSingleSelection   *selection;
   guint                 minute_source;
+  /* Off-screen rows refilled by a query, bound again a few per idle */
+  GPtrArray            *rebind_queue;  /* of GtkListItem */
+  guint                 rebind_idle;
 
   /* The appeal the detail shows */
   char                 *shown_id;

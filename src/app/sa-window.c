@@ -703,13 +703,72 @@ bind_row (GtkListItem *item)
                                    sa_appeal_row_get_received_at (row), due);
 }
 
-/* A new query or order refilled the row in place: the widget stays. */
+static void
+rebind_row (GtkListItem *item)
+{
+  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
+  bind_row (item);
+}
+
+#define REBIND_PER_IDLE 12
+
+static gboolean
+rebind_idle_cb (gpointer data)
+{
+  SaWindow *self = data;
+  guint n = MIN (REBIND_PER_IDLE, self->rebind_queue->len);
+
+  for (guint i = 0; i < n; i++)
+    rebind_row (g_ptr_array_index (self->rebind_queue, i));
+  g_ptr_array_remove_range (self->rebind_queue, 0, n);
+  if (self->rebind_queue->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->rebind_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether the row's widget shows in the list's viewport now. */
+static gboolean
+row_on_screen (SaWindow  *self,
+               GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (self->list_view), &bounds))
+    return FALSE;
+  return bounds.origin.y + bounds.size.height > 0 &&
+         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
+}
+
+/* A new query or order refilled the row in place: the widget stays. The
+ * rows on screen are bound again now; GTK 4.8 keeps some 200 row widgets,
+ * so the others follow a dozen per idle, and one frame never does them all. */
 static void
 row_refilled_cb (SaAppealRow *row,
                  GtkListItem *item)
 {
-  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
-  bind_row (item);
+  GtkWidget *widget = gtk_list_item_get_child (item);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  SaWindow *self = SA_IS_WINDOW (root) ? SA_WINDOW (root) : NULL;
+
+  if (self == NULL || self->rebind_queue == NULL || row_on_screen (self, widget))
+    {
+      rebind_row (item);
+      return;
+    }
+  if (!g_ptr_array_find (self->rebind_queue, item, NULL))
+    g_ptr_array_add (self->rebind_queue, item);
+  if (self->rebind_idle == 0)
+    self->rebind_idle = g_idle_add (rebind_idle_cb, self);
+}
+
+static void
+forget_rebind (GtkListItem *item)
+{
+  GtkRoot *root = gtk_widget_get_root (gtk_list_item_get_child (item));
+
+  if (SA_IS_WINDOW (root) && SA_WINDOW (root)->rebind_queue != NULL)
+    g_ptr_array_remove (SA_WINDOW (root)->rebind_queue, item);
 }
 
 static void
@@ -717,6 +776,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              gpointer                  data)
 {
+  forget_rebind (item);
   bind_row (item);
   g_signal_connect (gtk_list_item_get_item (item), "changed", G_CALLBACK (row_refilled_cb), item);
 }
@@ -727,6 +787,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
                gpointer                  data)
 {
   g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_refilled_cb, item);
+  forget_rebind (item);
   sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
 }
 
@@ -1004,6 +1065,9 @@ sa_window_end_session (SaWindow *self,
   g_clear_pointer (&self->opening_path, g_free);
   self->open_when_deleted = FALSE;
   g_clear_handle_id (&self->minute_source, g_source_remove);
+  g_clear_handle_id (&self->rebind_idle, g_source_remove);
+  if (self->rebind_queue != NULL)
+    g_ptr_array_set_size (self->rebind_queue, 0);
   sa_window_stop_engine (self);
 
   if (self->list_view != NULL)
@@ -1470,6 +1534,7 @@ sa_window_dispose (GObject *object)
   g_clear_pointer (&self->refresh_token, g_free);
   g_clear_pointer (&self->deleting_path, g_free);
   g_clear_pointer (&self->filter_summary, g_free);
+  g_clear_pointer (&self->rebind_queue, g_ptr_array_unref);
   g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
@@ -1557,6 +1622,7 @@ sa_window_class_init (SaWindowClass *klass)
 static void
 sa_window_init (SaWindow *self)
 {
+  self->rebind_queue = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   self->session = g_cancellable_new ();
   self->settings = g_settings_new ("kz.almaty.SmartAppeals");
