@@ -480,6 +480,29 @@ test_items_changed (Fixture       *f,
 }
 
 static void
+test_executor (Fixture       *f,
+               gconstpointer  data)
+{
+  /* A supervisor's view of one executor: the open appeals they work on, and everyone's counts. */
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sa_appeal_list_set_executor (f->list, "me");
+  assert_ids (f->list, "a3 a2");
+  /* "other" has only an answered and a closed one. */
+  sa_appeal_list_set_executor (f->list, "other");
+  assert_ids (f->list, "");
+  sa_appeal_list_set_executor (f->list, NULL);
+  assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+
+  counts = sa_appeal_list_count_by_executor (f->list, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "me")), ==, 2);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "colleague")), ==, 1);
+  g_assert_false (g_hash_table_contains (counts, "other"));
+}
+
+static void
 count_changed (SaAppealRow *row,
                guint       *n)
 {
@@ -762,6 +785,7 @@ main (int    argc,
   ADD ("row", test_row);
   ADD ("items-changed", test_items_changed);
   ADD ("refill", test_refill);
+  ADD ("executor", test_executor);
   ADD ("incremental", test_incremental);
   ADD ("reads-during-write", test_reads_during_write);
   ADD ("choices", test_choices);

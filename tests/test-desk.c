@@ -1123,6 +1123,63 @@ test_supervisor_assign (void)
   sa_window_open_appeal (window, intake_id);
   settle ();
   g_assert_true (detail_offers ("detail.assign"));
+
+  /* The sidebar lists the agency's executors; picking one shows the open
+   * appeals they work on, as many as their count says. */
+  {
+    static const char * const open[] = { "registered", "in_progress", "info_requested",
+                                         "awaiting_approval", "reopened", NULL };
+    g_autoptr(SaAppealList) all = sa_appeal_list_new (sa_window_get_cache (window));
+    g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) numbers = NULL;
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    GtkListBoxRow *row = NULL;
+    GtkListBox *list;
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (all)); i++)
+      {
+        g_autoptr(SaAppealRow) appeal = g_list_model_get_item (G_LIST_MODEL (all), i);
+
+        if (g_strcmp0 (sa_appeal_row_get_executor (appeal), LOGIN) == 0 &&
+            g_strv_contains (open, sa_appeal_row_get_status (appeal)))
+          g_ptr_array_add (expected, g_strdup (sa_appeal_row_get_reg_number (appeal)));
+      }
+    g_assert_cmpuint (expected->len, >, 0);
+
+    sa_test_collect (GTK_WIDGET (window->sidebar), GTK_TYPE_LIST_BOX, rows);
+    list = rows->pdata[0];
+    for (guint i = SA_N_SECTIONS; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+      {
+        g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+        sa_test_collect (GTK_WIDGET (row), GTK_TYPE_LABEL, labels);
+        /* The executor's full name, then the count. */
+        if (g_strcmp0 (gtk_label_get_text (labels->pdata[labels->len - 1]), "") != 0)
+          {
+            g_autofree char *count = g_strdup_printf ("%u", expected->len);
+
+            gtk_list_box_select_row (list, row);
+            if (g_strcmp0 (sa_sidebar_get_executor (window->sidebar), LOGIN) == 0)
+              {
+                g_assert_cmpstr (gtk_label_get_text (labels->pdata[labels->len - 1]), ==, count);
+                break;
+              }
+          }
+      }
+    g_assert_nonnull (row);
+    g_assert_cmpstr (sa_sidebar_get_executor (window->sidebar), ==, LOGIN);
+    settle ();
+    numbers = shown_numbers ();
+    g_assert_cmpuint (numbers->len, ==, expected->len);
+    for (guint i = 0; i < expected->len; i++)
+      g_assert_true (numbers_contain (numbers, expected->pdata[i]));
+
+    /* Back to a section: the whole section again. */
+    sa_sidebar_set_section (window->sidebar, SA_SECTION_ALL);
+    settle ();
+    g_assert_null (sa_sidebar_get_executor (window->sidebar));
+    g_assert_cmpuint (n_shown (), ==, g_list_model_get_n_items (G_LIST_MODEL (all)));
+  }
 }
 
 /* ------------------------------------------------------------------ */

@@ -41,4 +41,13 @@ guint       sa_sidebar_get_count       (SaSidebar  *self,
                                         SaSection   section);
 const char *sa_section_get_title       (SaSection   section);
 
+void        sa_sidebar_set_executors   (SaSidebar          *self,
+                                        const char * const *logins,
+                                        const char * const *names);
+void        sa_sidebar_set_executor_count (SaSidebar       *self,
+                                        const char         *login,
+                                        guint               count);
+const char *sa_sidebar_get_executor    (SaSidebar          *self);
+const char *sa_sidebar_get_executor_name (SaSidebar        *self);
+
 G_END_DECLS

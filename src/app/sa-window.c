@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sa-appeal-list-row.h"
+#include "sa-directory.h"
 #include "sa-window-private.h"
 
 /* The main window: signing in, the account's session (its cache and the
@@ -484,6 +485,48 @@ sa_window_doom_cache (SaWindow *self,
   g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", doomed, doomed_cache_finalized);
 }
 
+/* A supervisor shares out the work: the agency's executors, each with the
+ * open appeals they have, below the sections. */
+static void
+sa_window_update_executors (SaWindow *self)
+{
+  g_autoptr(GPtrArray) colleagues = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GStrvBuilder) logins = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) login_list = NULL;
+  g_auto(GStrv) name_list = NULL;
+  const char *role = NULL;
+  const char *agency = NULL;
+
+  if (self->user != NULL)
+    {
+      role = json_object_get_string_member_with_default (self->user, "role", NULL);
+      agency = json_object_get_string_member_with_default (self->user, "agency", NULL);
+    }
+  if (self->cache != NULL && g_strcmp0 (role, "supervisor") == 0 && agency != NULL)
+    colleagues = sa_directory_list_colleagues (self->cache, agency, NULL);
+  for (guint i = 0; colleagues != NULL && i < colleagues->len; i++)
+    {
+      SaDirectoryUser *user = g_ptr_array_index (colleagues, i);
+
+      if (g_strcmp0 (user->role, "executor") != 0 && g_strcmp0 (user->role, "ksk_manager") != 0)
+        continue;
+      g_strv_builder_add (logins, user->login);
+      g_strv_builder_add (names, user->full_name);
+    }
+  login_list = g_strv_builder_end (logins);
+  name_list = g_strv_builder_end (names);
+  sa_sidebar_set_executors (self->sidebar, (const char * const *) login_list,
+                            (const char * const *) name_list);
+  if (login_list[0] == NULL || self->appeals == NULL)
+    return;
+  counts = sa_appeal_list_count_by_executor (self->appeals, NULL);
+  for (guint i = 0; counts != NULL && login_list[i] != NULL; i++)
+    sa_sidebar_set_executor_count (self->sidebar, login_list[i],
+                                   GPOINTER_TO_UINT (g_hash_table_lookup (counts, login_list[i])));
+}
+
 static void
 sa_window_update_counts (SaWindow *self)
 {
@@ -495,6 +538,7 @@ sa_window_update_counts (SaWindow *self)
     g_warning ("Could not count the appeals: %s", error->message);
   for (guint i = 0; i < SA_N_SECTIONS; i++)
     sa_sidebar_set_count (self->sidebar, i, counts[i]);
+  sa_window_update_executors (self);
 }
 
 /* Keeps the shown appeal selected when the list changed around it: a
@@ -1329,6 +1373,27 @@ section_changed_cb (SaWindow *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* A colleague picked in the sidebar: their open appeals; none, the section. */
+static void
+executor_changed_cb (SaWindow *self)
+{
+  const char *executor = sa_sidebar_get_executor (self->sidebar);
+
+  if (self->appeals == NULL)
+    return;
+  sa_appeal_list_set_executor (self->appeals, executor);
+  if (executor == NULL)
+    {
+      section_changed_cb (self);
+      return;
+    }
+  adw_window_title_set_title (self->list_title, sa_sidebar_get_executor_name (self->sidebar));
+  sa_appeal_list_set_section (self->appeals, SA_APPEAL_SECTION_ALL);
+  sa_window_reselect (self);
+  _sa_window_update_list_state (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
 static void
 show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
@@ -1592,6 +1657,7 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, executor_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, folded_cb);
   gtk_widget_class_bind_template_callback (widget_class, op_requested_cb);

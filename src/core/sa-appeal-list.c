@@ -60,6 +60,7 @@ struct _SaAppealList
   char            *category;
   char            *district;
   char            *channel;
+  char            *executor;
   guint            sla_mask;
   char            *fts;
   SaAppealSort     sort;
@@ -466,6 +467,8 @@ build_sql (SaAppealList *self)
     g_string_append (sql, " AND a.district = :district");
   if (self->channel != NULL)
     g_string_append (sql, " AND a.channel = :channel");
+  if (self->executor != NULL)
+    g_string_append (sql, " AND a.executor = :executor AND a.status IN " OPEN_STATUSES);
   if (self->sla_mask != 0)
     /* The traffic light of sa_sla_traffic_light(), in SQL; only open
      * appeals have one. */
@@ -562,6 +565,7 @@ run_base_query (SaAppealList  *self,
   bind_named_text (stmt, ":category", self->category);
   bind_named_text (stmt, ":district", self->district);
   bind_named_text (stmt, ":channel", self->channel);
+  bind_named_text (stmt, ":executor", self->executor);
   bind_named_int (stmt, ":mask", self->sla_mask);
   *out_max_rid = 0;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1159,6 +1163,7 @@ sa_appeal_list_finalize (GObject *object)
   g_free (self->category);
   g_free (self->district);
   g_free (self->channel);
+  g_free (self->executor);
   g_free (self->fts);
   g_free (self->language);
   g_array_unref (self->rids);
@@ -1405,6 +1410,23 @@ sa_appeal_list_set_channel (SaAppealList *self,
 }
 
 /**
+ * sa_appeal_list_set_executor:
+ * @self: a #SaAppealList
+ * @login: (nullable): a colleague's login, or %NULL for anyone
+ *
+ * Narrows the list to the open appeals @login works on: what a
+ * supervisor looks at to share out the work.
+ */
+void
+sa_appeal_list_set_executor (SaAppealList *self,
+                             const char   *login)
+{
+  g_return_if_fail (SA_IS_APPEAL_LIST (self));
+  if (replace_string (&self->executor, login))
+    requery (self);
+}
+
+/**
  * sa_appeal_list_set_sla_mask:
  * @self: a #SaAppealList
  * @mask: a set of `1 << SaTrafficLight`, or 0 for any
@@ -1589,6 +1611,45 @@ sa_appeal_list_get_section_counts (SaAppealList  *self,
     }
   _sa_cache_reader_unlock (self->cache);
   return ok;
+}
+
+/**
+ * sa_appeal_list_count_by_executor:
+ * @self: a #SaAppealList
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): login → open appeals it works on (as
+ *   GUINT_TO_POINTER), for the supervisor's list of executors
+ */
+GHashTable *
+sa_appeal_list_count_by_executor (SaAppealList  *self,
+                                  GError       **error)
+{
+  g_autoptr(GHashTable) counts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SA_IS_APPEAL_LIST (self), NULL);
+
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  _sa_cache_reader_lock (self->cache);
+  stmt = _sa_cache_reader_prepare (self->cache,
+                                   "SELECT a.executor, count (*) FROM appeals a"
+                                   " WHERE a.executor IS NOT NULL AND a.status IN "
+                                   OPEN_STATUSES " GROUP BY a.executor", error);
+  if (stmt == NULL)
+    {
+      _sa_cache_reader_unlock (self->cache);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
+  if (rc != SQLITE_DONE)
+    _sa_cache_set_error (self->cache, TRUE, error, "Could not count the executors' appeals");
+  sqlite3_reset (stmt);
+  _sa_cache_reader_unlock (self->cache);
+  return rc == SQLITE_DONE ? g_steal_pointer (&counts) : NULL;
 }
 
 /**

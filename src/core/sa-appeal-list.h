@@ -79,6 +79,10 @@ void            sa_appeal_list_set_channel       (SaAppealList        *self,
                                                   const char          *channel);
 void            sa_appeal_list_set_sla_mask      (SaAppealList        *self,
                                                   guint                mask);
+void            sa_appeal_list_set_executor      (SaAppealList        *self,
+                                                  const char          *login);
+GHashTable     *sa_appeal_list_count_by_executor (SaAppealList        *self,
+                                                  GError             **error);
 void            sa_appeal_list_set_query         (SaAppealList        *self,
                                                   const char          *query);
 void            sa_appeal_list_set_sort          (SaAppealList        *self,
