@@ -180,6 +180,19 @@ set_last_error (SaSyncEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
+/* Lets the event channel go, closing it when it is still open. */
+static void
+drop_events (SaSyncEngine *self)
+{
+  if (self->ws == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->ws, self);
+  if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_clear_object (&self->ws);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+}
+
 static void
 update_counts (SaSyncEngine *self)
 {
@@ -384,7 +397,7 @@ handle_unauthorized (SaSyncEngine *self,
   if (self->refreshed)
     return FALSE;
   g_debug ("The registry refused the access token; refreshing it");
-  g_clear_object (&self->ws);
+  drop_events (self);
   self->force_refresh = TRUE;
   self->cycle_active = FALSE;
   cycle_begin (self, TRUE);
@@ -441,12 +454,7 @@ cycle_fail (SaSyncEngine *self,
 {
   gboolean offline;
 
-  if (self->ws != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->ws, self);
-      g_clear_object (&self->ws);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
-    }
+  drop_events (self);
 
   set_last_error (self, error->message);
   if (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
@@ -904,9 +912,7 @@ events_closed_cb (SoupWebsocketConnection *ws,
            soup_websocket_connection_get_close_code (ws));
   if (self->ws != ws)
     return;
-  g_signal_handlers_disconnect_by_data (ws, self);
-  g_clear_object (&self->ws);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+  drop_events (self);
   /* Reconnect after a pull; if the registry went away that pull fails
    * and backs off. */
   if (self->running && !self->cycle_active && self->retry_source == 0)
@@ -947,9 +953,7 @@ events_connect_cb (GObject      *object,
       return;
     }
 
-  if (self->ws != NULL)
-    g_signal_handlers_disconnect_by_data (self->ws, self);
-  g_clear_object (&self->ws);
+  drop_events (self);
   self->ws = ws;
   soup_websocket_connection_set_keepalive_interval (ws, 30);
   g_signal_connect (ws, "message", G_CALLBACK (events_message_cb), self);
@@ -1008,12 +1012,7 @@ can_reach_cb (GObject      *object,
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->cycle_active)
     return;
-  if (self->ws != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->ws, self);
-      g_clear_object (&self->ws);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
-    }
+  drop_events (self);
   set_state (self, SA_SYNC_STATE_OFFLINE);
 }
 
@@ -1300,14 +1299,7 @@ sa_sync_engine_stop (SaSyncEngine *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  if (self->ws != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->ws, self);
-      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
-      g_clear_object (&self->ws);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
-    }
+  drop_events (self);
   self->ws_connecting = FALSE;
   self->again = FALSE;
   self->cycle_active = FALSE;
