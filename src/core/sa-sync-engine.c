@@ -487,6 +487,9 @@ cycle_succeed (SaSyncEngine *self)
   set_state (self, SA_SYNC_STATE_SYNCED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
   cycle_finish (self);
+  /* A handler of cycle-finished may have stopped the engine. */
+  if (!self->running)
+    return;
 
   if (self->again)
     {
