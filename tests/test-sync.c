@@ -568,6 +568,39 @@ test_network_monitor (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Stopped from its own cycle-finished: nothing more goes out */
+
+static void
+stop_engine_cb (SaSyncEngine *engine,
+                gpointer      data)
+{
+  sa_sync_engine_stop (engine);
+}
+
+static void
+test_stopped_when_finished (void)
+{
+  SyncRegistry r = { 0 };
+  Desk d = { 0 };
+  guint requests;
+
+  sync_registry_start (&r, 400, NULL);
+  desk_open (&d, r.url);
+  g_signal_connect (d.engine, "cycle-finished", G_CALLBACK (stop_engine_cb), NULL);
+  sa_sync_engine_start (d.engine);
+  while (sa_sync_engine_get_state (d.engine) != SA_SYNC_STATE_STOPPED ||
+         sa_sync_engine_get_last_synced (d.engine) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  requests = sa_sync_engine_get_request_count (d.engine);
+  sync_spin (2000);
+  g_assert_cmpuint (sa_sync_engine_get_request_count (d.engine), ==, requests);
+  g_assert_false (sa_sync_engine_get_listening (d.engine));
+
+  desk_free (&d);
+  sync_registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
 /* The registry goes away between the pull and the WebSocket */
 
 static void
@@ -1359,6 +1392,7 @@ main (int   argc,
   g_test_add_func ("/sync/offline-restart", test_offline_restart);
   g_test_add_func ("/sync/gone-before-listening", test_gone_before_listening);
   g_test_add_func ("/sync/network-monitor", test_network_monitor);
+  g_test_add_func ("/sync/stopped-when-finished", test_stopped_when_finished);
   g_test_add_func ("/sync/undo-window", test_undo_window);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/rejected", test_rejected);
