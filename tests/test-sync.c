@@ -203,6 +203,26 @@ desk_sync (Desk *d)
   g_assert_cmpuint (d->cycles, >, cycles);
 }
 
+/* A registry with 400 demo appeals and the executor's desk synced to it. */
+static void
+desk_start (SyncRegistry *r,
+            Desk         *d)
+{
+  sync_registry_start (r, 400, NULL);
+  desk_open (d, r->url);
+  desk_sync (d);
+}
+
+/* The agency's supervisor, signed in, for changes made elsewhere. */
+static SaApiClient *
+supervisor_client (const char *url)
+{
+  SaApiClient *client = sa_api_client_new (url);
+  g_autoptr(JsonObject) answer = sync_login (client, SUPERVISOR, SUPERVISOR_PW);
+
+  return client;
+}
+
 /* Open appeals of the agency nobody took yet, in the cache. */
 static GPtrArray *
 queue_ids (Desk *d,
@@ -299,7 +319,6 @@ test_initial_sync (void)
   SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(SaApiClient) supervisor = NULL;
-  g_autoptr(JsonObject) sv = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) before = NULL;
   ExecutorWait w;
@@ -321,8 +340,7 @@ test_initial_sync (void)
   g_assert_true (sync_wait_for (is_listening, &d, 30));
   ids = queue_ids (&d, 1);
   before = cached_appeal (&d, ids->pdata[0]);
-  supervisor = sa_api_client_new (r.url);
-  sv = sync_login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  supervisor = supervisor_client (r.url);
   g_assert_cmpstr (remote_op (supervisor, "assign", ids->pdata[0],
                               json_object_get_int_member (before, "version"),
                               "{\"user\":\"" EXECUTOR "\"}"), ==, "applied");
@@ -359,9 +377,7 @@ test_offline_restart (void)
   g_autoptr(JsonObject) b = NULL;
   g_autoptr(JsonObject) shown = NULL;
 
-  sync_registry_start (&r, 400, NULL);
-  desk_open (&d, r.url);
-  desk_sync (&d);
+  desk_start (&r, &d);
   ids = queue_ids (&d, 2);
 
   sync_registry_stop (&r);
@@ -715,7 +731,6 @@ test_conflict (void)
   SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(SaApiClient) supervisor = NULL;
-  g_autoptr(JsonObject) sv = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) shown = NULL;
@@ -725,9 +740,7 @@ test_conflict (void)
   g_autofree char *op = NULL;
   g_autofree char *again = NULL;
 
-  sync_registry_start (&r, 400, NULL);
-  desk_open (&d, r.url);
-  desk_sync (&d);
+  desk_start (&r, &d);
   ids = queue_ids (&d, 1);
   before = cached_appeal (&d, ids->pdata[0]);
 
@@ -735,8 +748,7 @@ test_conflict (void)
    * priority of the same appeal. */
   sa_sync_engine_stop (d.engine);
   op = local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Проверено на месте\"}");
-  supervisor = sa_api_client_new (r.url);
-  sv = sync_login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  supervisor = supervisor_client (r.url);
   g_assert_cmpstr (remote_op (supervisor, "set_priority", ids->pdata[0],
                               json_object_get_int_member (before, "version"),
                               "{\"priority\":\"high\"}"), ==, "applied");
@@ -786,9 +798,7 @@ test_rejected (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *op = NULL;
 
-  sync_registry_start (&r, 400, NULL);
-  desk_open (&d, r.url);
-  desk_sync (&d);
+  desk_start (&r, &d);
   ids = queue_ids (&d, 1);
 
   /* An executor may not change the priority: the registry says why. */
@@ -837,7 +847,6 @@ test_cursor_expired (void)
   SyncRegistry r = { 0 };
   Desk d = { 0 };
   g_autoptr(SaApiClient) supervisor = NULL;
-  g_autoptr(JsonObject) sv = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) shown = NULL;
@@ -845,9 +854,7 @@ test_cursor_expired (void)
   gint64 cursor;
   guint count;
 
-  sync_registry_start (&r, 400, NULL);
-  desk_open (&d, r.url);
-  desk_sync (&d);
+  desk_start (&r, &d);
   count = cached_count (&d);
   ids = queue_ids (&d, 2);
   cursor = sa_cache_get_cursor (d.cache);
@@ -856,8 +863,7 @@ test_cursor_expired (void)
   sa_sync_engine_stop (d.engine);
   g_free (local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Жду акт\"}"));
   before = cached_appeal (&d, ids->pdata[1]);
-  supervisor = sa_api_client_new (r.url);
-  sv = sync_login (supervisor, SUPERVISOR, SUPERVISOR_PW);
+  supervisor = supervisor_client (r.url);
   g_assert_cmpstr (remote_op (supervisor, "set_priority", ids->pdata[1],
                               json_object_get_int_member (before, "version"),
                               "{\"priority\":\"critical\"}"), ==, "applied");
@@ -932,9 +938,7 @@ test_signed_out (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  sync_registry_start (&r, 400, NULL);
-  desk_open (&d, r.url);
-  desk_sync (&d);
+  desk_start (&r, &d);
 
   /* A refresh token the registry no longer honours: sign in again. */
   g_free (d.refresh);
