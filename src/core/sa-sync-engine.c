@@ -74,7 +74,7 @@ struct _SaSyncEngine
   gboolean                 reset_done;    /* in this cycle */
   guint                    failures;
   guint                    retry_source;
-  gint64                   cursor;
+  gint64                   cursor;        /* the cache's, as the engine last wrote it */
   guint                    undo_window;
   gboolean                 network_down;  /* the monitor says the registry is out of reach */
 
@@ -142,6 +142,7 @@ static void cycle_fail        (SaSyncEngine *self,
                                const GError *error);
 static void push_next_batch   (SaSyncEngine *self);
 static void pull_start        (SaSyncEngine *self);
+static void pull_from_zero    (SaSyncEngine *self);
 static void pull_fetch        (SaSyncEngine *self);
 static void pull_maybe_apply  (SaSyncEngine *self);
 static void events_connect    (SaSyncEngine *self);
@@ -510,7 +511,6 @@ cycle_succeed (SaSyncEngine *self)
 static void
 pull_done (SaSyncEngine *self)
 {
-  self->cursor = sa_cache_get_cursor (self->cache);
   cycle_succeed (self);
 }
 
@@ -556,7 +556,7 @@ fetch_cb (GObject      *object,
        * outbox stays; sent operations go again and come back duplicate. */
       g_message ("The change feed expired our cursor; pulling everything again");
       self->reset_done = TRUE;
-      run_job (self, JOB_RESET, NULL, pull_start);
+      run_job (self, JOB_RESET, NULL, pull_from_zero);
       return;
     }
 
@@ -617,7 +617,9 @@ apply_cb (GObject      *object,
   if (stale (result))
     return;
   self->applying = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    self->cursor = ((Job *) g_task_get_task_data (G_TASK (result)))->next;
+  else
     {
       if (self->pull_error == NULL)
         self->pull_error = g_steal_pointer (&error);
@@ -644,7 +646,7 @@ pull_maybe_apply (SaSyncEngine *self)
   page = g_queue_pop_head (&self->pages);
   /* An empty page that does not move the cursor needs no write. */
   if (json_array_get_length (node_member_array (page->root, "changes")) == 0 &&
-      page->next == sa_cache_get_cursor (self->cache))
+      page->next == self->cursor)
     {
       feed_page_free (page);
       pull_settle (self);
@@ -688,12 +690,20 @@ districts_cb (GObject      *object,
   }
 }
 
+/* After a reset the cache's cursor is 0 again. */
+static void
+pull_from_zero (SaSyncEngine *self)
+{
+  self->cursor = 0;
+  pull_start (self);
+}
+
 static void
 pull_start (SaSyncEngine *self)
 {
   g_queue_clear_full (&self->pages, feed_page_free);
   g_clear_error (&self->pull_error);
-  self->fetch_since = sa_cache_get_cursor (self->cache);
+  self->fetch_since = self->cursor;
   self->fetch_done = FALSE;
   self->fetching = FALSE;
   self->applying = FALSE;
