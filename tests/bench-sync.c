@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "sa-core.h"
+#include "sa-test-cache.h"
 #include "sync-test-util.h"
 
 static gboolean
@@ -91,7 +92,7 @@ main (int   argc,
   g_clear_object (&engine);
   g_clear_object (&list);
   g_clear_object (&cache);
-  sync_remove_tree (dir);
+  sa_test_remove_tree (dir);
   sync_registry_free (&r);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "sa-test-cache.h"
 #include "sync-test-util.h"
 
 /* ------------------------------------------------------------------ */
@@ -97,28 +98,10 @@ sync_registry_start (SyncRegistry *r,
 }
 
 void
-sync_remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        sync_remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-void
 sync_registry_free (SyncRegistry *r)
 {
   sync_registry_stop (r);
-  sync_remove_tree (r->dir);
+  sa_test_remove_tree (r->dir);
   g_free (r->dir);
   g_free (r->db);
   g_free (r->url);

@@ -30,7 +30,6 @@ void         sync_registry_run   (SyncRegistry  *r,
                                   const char    *first,
                                   ...) G_GNUC_NULL_TERMINATED;
 void         sync_registry_free  (SyncRegistry  *r);
-void         sync_remove_tree    (const char    *dir);
 
 /* Run the main loop until @pred holds; FALSE after @seconds. */
 gboolean     sync_wait_for       (SyncPredicate  pred,
