@@ -435,6 +435,31 @@ test_search (void)
   wait_until (query_cleared, "the whole list again");
 }
 
+static void
+test_sort_then_narrow (void)
+{
+  /* A new order binds the rows on screen at once and those off screen later; a search that narrows the list to one appeal before then destroys most of those rows: the list shows that one appeal, and no row is bound again after its widget is gone. */
+  JsonObject *appeal = g_ptr_array_index (mine, 0);
+  const char *number = json_object_get_string_member (appeal, "reg_number");
+  g_autoptr(GPtrArray) numbers = NULL;
+
+  show_section (SA_SECTION_ALL);
+  settle ();
+  /* More rows than the window shows, so that some wait to be bound. */
+  g_assert_cmpuint (n_shown (), >, 20);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");
+  sa_appeal_list_set_query (window->appeals, number);
+  settle ();
+  g_assert_cmpuint (n_shown (), ==, 1);
+  numbers = shown_numbers ();
+  assert_rows_among (numbers);
+  g_assert_nonnull (row_widget (number));
+
+  sa_appeal_list_set_query (window->appeals, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "deadline");
+  settle ();
+}
+
 static gboolean
 is_open (JsonObject *appeal)
 {
@@ -1288,6 +1313,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk/agency-only", test_agency_only);
   g_test_add_func ("/sa/desk/search", test_search);
   g_test_add_func ("/sa/desk/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/sa/desk/sort-then-narrow", test_sort_then_narrow);
   g_test_add_func ("/sa/desk/offline-take-undo-sync", test_offline_take_undo_sync);
   g_test_add_func ("/sa/desk/conflict", test_conflict);
   g_test_add_func ("/sa/desk/notify-assigned", test_notify_assigned);

@@ -806,21 +806,23 @@ row_refilled_cb (SaAppealRow *row,
     self->rebind_idle = g_idle_add (rebind_idle_cb, self);
 }
 
+/* The list view lets go of @item: it must not be bound again later. Its
+ * widget has already left the window when this runs, so the window comes
+ * from the factory's handlers, not from the widget. */
 static void
-forget_rebind (GtkListItem *item)
+forget_rebind (SaWindow    *self,
+               GtkListItem *item)
 {
-  GtkRoot *root = gtk_widget_get_root (gtk_list_item_get_child (item));
-
-  if (SA_IS_WINDOW (root) && SA_WINDOW (root)->rebind_queue != NULL)
-    g_ptr_array_remove (SA_WINDOW (root)->rebind_queue, item);
+  if (self->rebind_queue != NULL)
+    g_ptr_array_remove (self->rebind_queue, item);
 }
 
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
-             gpointer                  data)
+             SaWindow                 *self)
 {
-  forget_rebind (item);
+  forget_rebind (self, item);
   bind_row (item);
   g_signal_connect (gtk_list_item_get_item (item), "changed", G_CALLBACK (row_refilled_cb), item);
 }
@@ -828,11 +830,19 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               gpointer                  data)
+               SaWindow                 *self)
 {
   g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_refilled_cb, item);
-  forget_rebind (item);
+  forget_rebind (self, item);
   sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
+}
+
+static void
+teardown_row_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 SaWindow                 *self)
+{
+  forget_rebind (self, item);
 }
 
 static void
@@ -942,6 +952,7 @@ sa_window_set_cache (SaWindow *self,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
