@@ -6,6 +6,51 @@
 #include "sa-countdown.h"
 
 /**
+ * sa_countdown_compute:
+ * @start: when the clock started, unix seconds
+ * @due: the deadline, unix seconds
+ * @now: the present, unix seconds
+ * @style: short for a list row, long for the detail view
+ * @thresholds: (nullable): the traffic-light thresholds, or %NULL for the defaults
+ * @text: (out) (transfer full): the time left, as shown
+ * @spoken: (out) (transfer full): the time left in words, for screen readers
+ *
+ * Returns: (transfer none): the traffic light: "green", "yellow", "red" or
+ *   "overdue"; @next_change is set to when any of the three next changes,
+ *   unix microseconds, for sa_clock_request_wakeup()
+ */
+const char *
+sa_countdown_compute (gint64                  start,
+                      gint64                  due,
+                      gint64                  now,
+                      SaCountdownStyle        style,
+                      const SaSlaThresholds  *thresholds,
+                      char                  **text,
+                      char                  **spoken,
+                      gint64                 *next_change)
+{
+  SaSlaThresholds defaults;
+  gint64 left = due - now;
+  gint64 next;
+
+  g_return_val_if_fail (text != NULL && spoken != NULL && next_change != NULL, NULL);
+
+  if (thresholds == NULL)
+    {
+      sa_sla_thresholds_init_default (&defaults);
+      thresholds = &defaults;
+    }
+
+  *text = sa_sla_format_countdown (left, style);
+  *spoken = style == SA_COUNTDOWN_LONG ? g_strdup (*text)
+                                       : sa_sla_format_countdown (left, SA_COUNTDOWN_LONG);
+  next = MIN (now + sa_sla_countdown_next_change (left, style),
+              sa_sla_traffic_light_next_change (thresholds, start, due, now));
+  *next_change = next >= G_MAXINT64 / G_USEC_PER_SEC ? G_MAXINT64 : next * G_USEC_PER_SEC;
+  return sa_traffic_light_to_string (sa_sla_traffic_light (thresholds, start, due, now));
+}
+
+/**
  * sa_countdown_apply:
  * @chip: the label showing the countdown
  * @light_class: (inout): the traffic-light CSS class the label has now
@@ -30,27 +75,15 @@ sa_countdown_apply (GtkLabel               *chip,
                     SaCountdownStyle        style,
                     const SaSlaThresholds  *thresholds)
 {
-  SaSlaThresholds defaults;
   g_autofree char *text = NULL;
   g_autofree char *spoken = NULL;
   const char *light;
-  gint64 left = due - now;
   gint64 next;
 
   g_return_val_if_fail (GTK_IS_LABEL (chip), G_MAXINT64);
   g_return_val_if_fail (light_class != NULL, G_MAXINT64);
 
-  if (thresholds == NULL)
-    {
-      sa_sla_thresholds_init_default (&defaults);
-      thresholds = &defaults;
-    }
-
-  text = sa_sla_format_countdown (left, style);
-  spoken = style == SA_COUNTDOWN_LONG ? g_strdup (text)
-                                      : sa_sla_format_countdown (left, SA_COUNTDOWN_LONG);
-  light = sa_traffic_light_to_string (sa_sla_traffic_light (thresholds, start, due, now));
-
+  light = sa_countdown_compute (start, due, now, style, thresholds, &text, &spoken, &next);
   gtk_label_set_text (chip, text);
   if (g_strcmp0 (*light_class, light) != 0)
     {
@@ -61,8 +94,5 @@ sa_countdown_apply (GtkLabel               *chip,
       gtk_widget_add_css_class (GTK_WIDGET (chip), light);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
-
-  next = MIN (now + sa_sla_countdown_next_change (left, style),
-              sa_sla_traffic_light_next_change (thresholds, start, due, now));
-  return next >= G_MAXINT64 / G_USEC_PER_SEC ? G_MAXINT64 : next * G_USEC_PER_SEC;
+  return next;
 }

@@ -7,6 +7,15 @@
 
 G_BEGIN_DECLS
 
+const char *sa_countdown_compute (gint64                  start,
+                                  gint64                  due,
+                                  gint64                  now,
+                                  SaCountdownStyle        style,
+                                  const SaSlaThresholds  *thresholds,
+                                  char                  **text,
+                                  char                  **spoken,
+                                  gint64                 *next_change);
+
 gint64 sa_countdown_apply (GtkLabel               *chip,
                            char                  **light_class,
                            gint64                  start,
