@@ -142,6 +142,57 @@ typedef struct
   gint64 worst;
 } Pulse;
 
+/* With SA_BENCH_VERBOSE, each frame longer than half a frame is printed
+ * split into update and layout, and paint, to tell where a stall is. Our
+ * handlers run after GTK's own, which connected when the window was
+ * realized. */
+typedef struct
+{
+  gint64 start;
+  gint64 laid_out;
+  gint64 painted;
+} FramePhases;
+
+static void
+note_time_cb (GdkFrameClock *clock,
+              gint64        *when)
+{
+  *when = g_get_monotonic_time ();
+}
+
+static void
+frame_done_cb (GdkFrameClock *clock,
+               FramePhases   *p)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - p->start > 8000)
+    printf ("#   a frame of %.1f ms: update and layout %.1f, paint %.1f\n",
+            (now - p->start) / 1000.0, (p->laid_out - p->start) / 1000.0,
+            (p->painted - p->laid_out) / 1000.0);
+}
+
+static void
+watch_phases (SaWindow    *window,
+              FramePhases *p)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  g_signal_connect (clock, "before-paint", G_CALLBACK (note_time_cb), &p->start);
+  g_signal_connect (clock, "layout", G_CALLBACK (note_time_cb), &p->laid_out);
+  g_signal_connect (clock, "paint", G_CALLBACK (note_time_cb), &p->painted);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (frame_done_cb), p);
+}
+
+static void
+unwatch_phases (SaWindow *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  g_signal_handlers_disconnect_matched (clock, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, note_time_cb, NULL);
+  g_signal_handlers_disconnect_matched (clock, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, frame_done_cb, NULL);
+}
+
 static gboolean
 pulse_cb (gpointer data)
 {
@@ -191,11 +242,14 @@ search_stall_ms (SaWindow *window)
   /* Typed as a person types: a key every 120 ms, in Russian and Kazakh. */
   static const char * const queries[] = { "отопление", "жылу жоқ", "Абая" };
   Pulse pulse = { 0 };
+  FramePhases phases = { 0 };
   gint64 total = 0;
   guint id;
 
   gtk_search_bar_set_search_mode (window->search_bar, TRUE);
   spin (300);
+  if (g_getenv ("SA_BENCH_VERBOSE") != NULL)
+    watch_phases (window, &phases);
   id = g_timeout_add_full (G_PRIORITY_HIGH, 1, pulse_cb, &pulse, NULL);
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
@@ -214,6 +268,7 @@ search_stall_ms (SaWindow *window)
       measure_phase (&pulse, &total, 400, "cleared");
     }
   g_source_remove (id);
+  unwatch_phases (window);
   /* The timer's own millisecond is not a stall. */
   return MAX (0, total - 1000) / 1000.0;
 }

@@ -708,15 +708,6 @@ folded_cb (SaWindow *self)
     sa_window_reselect (self);
 }
 
-static gboolean
-is_open_status (const char *status)
-{
-  return status != NULL &&
-         !g_str_equal (status, "answered") &&
-         !g_str_equal (status, "closed") &&
-         !g_str_equal (status, "archived");
-}
-
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -728,23 +719,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 static void
 bind_row (GtkListItem *item)
 {
-  SaAppealListRow *widget = SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item));
-  SaAppealRow *row = gtk_list_item_get_item (item);
-  gint64 legal = sa_appeal_row_get_legal_due_at (row);
-  gint64 operational = sa_appeal_row_get_operational_due_at (row);
-  gint64 due = 0;
-
-  sa_appeal_list_row_bind (widget, G_OBJECT (row));
-  /* The chip counts down to the nearer deadline; only open appeals have one. */
-  if (is_open_status (sa_appeal_row_get_status (row)))
-    {
-      if (legal != 0 && operational != 0)
-        due = MIN (legal, operational);
-      else
-        due = legal != 0 ? legal : operational;
-    }
-  sa_appeal_list_row_set_deadline (widget, sa_clock_get_default (),
-                                   sa_appeal_row_get_received_at (row), due);
+  sa_appeal_list_row_bind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
 }
 
 static void
