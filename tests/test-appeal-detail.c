@@ -143,11 +143,25 @@ arg (Requested  *r,
   return json_object_get_string_member_with_default (r->args, name, NULL);
 }
 
+/* The header's Take button: the detail's first button with that label. */
+static GtkWidget *
+take_button (SaAppealDetail *detail)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (detail), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Take") == 0)
+      return buttons->pdata[i];
+  g_assert_not_reached ();
+}
+
 static void
 test_actions_follow_rights (void)
 {
   /* An executor of the lead agency may take an unassigned appeal, not one another executor has
-   * (a supervisor may); a curator or another agency may not. */
+   * (a supervisor may); a curator or another agency may not; the executor the appeal is with
+   * sees no Take button at all. */
   SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
   g_autoptr(JsonObject) appeal = parse (appeal_json);
   g_autoptr(JsonObject) unassigned = parse (appeal_json);
@@ -182,6 +196,12 @@ test_actions_follow_rights (void)
   sa_appeal_detail_set_user (detail, curator);
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL);
   g_assert_null (requested.type);
+  g_assert_true (gtk_widget_get_visible (take_button (detail)));
+
+  json_object_set_string_member (appeal, "executor", "executor.almaty-teplo");
+  sa_appeal_detail_set_user (detail, executor);
+  sa_appeal_detail_set_appeal (detail, appeal);
+  g_assert_false (gtk_widget_get_visible (take_button (detail)));
 
   requested_clear (&requested);
   g_assert_finalize_object (detail);

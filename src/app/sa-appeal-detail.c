@@ -253,6 +253,8 @@ sa_appeal_detail_update_actions (SaAppealDetail *self)
   gtk_widget_action_set_enabled (widget, "detail.take",
                                  lead && open && !is_executor &&
                                  (executor == NULL || supervisor));
+  /* The appeal is already the user's: Take has nothing to offer. */
+  gtk_widget_set_visible (self->take_button, self->appeal != NULL && !is_executor);
   gtk_widget_action_set_enabled (widget, "detail.comment",
                                  worker && sa_appeal_detail_in_my_agency (self) &&
                                  g_strcmp0 (status, "archived") != 0);
@@ -338,7 +340,8 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   g_clear_pointer (&self->appeal, json_object_unref);
   self->appeal = appeal;
 
-  /* With no appeal there is nothing to act on: no greyed-out Take. */
+  /* With no appeal there is nothing to act on: no greyed-out Take (the
+   * actions' update hides it too for an appeal that is already the user's). */
   gtk_widget_set_visible (self->take_button, appeal != NULL);
   gtk_widget_set_visible (self->more_button, appeal != NULL);
   if (appeal == NULL)
