@@ -177,7 +177,8 @@ fixture_setup (Fixture       *f,
   g_assert_true (sa_cache_set_identity (f->cache, "me", "ENERGY", &error));
 
   g_assert_true (json_parser_load_from_data (p, "{\"code\":\"heat\",\"name_ru\":\"Нет отопления\","
-                                                "\"name_kk\":\"Жылу жоқ\",\"agency\":\"ENERGY\"}",
+                                                "\"name_kk\":\"Жылу жоқ\",\"agency\":\"ENERGY\","
+                                                "\"sphere\":\"heating\"}",
                                              -1, NULL));
   add_change (changes, "category", "heat", json_node_copy (json_parser_get_root (p)));
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
@@ -357,7 +358,7 @@ static void
 test_row (Fixture       *f,
           gconstpointer  data)
 {
-  /* A row carries what the list row shows: names, first line, marks. */
+  /* A row carries what the list row shows: names, the category's sphere, first line, marks. */
   g_autoptr(SaAppealRow) row = NULL;
   g_autoptr(SaAppealRow) again = NULL;
   g_autoptr(GError) error = NULL;
@@ -372,6 +373,7 @@ test_row (Fixture       *f,
   g_assert_cmpstr (sa_appeal_row_get_id (row), ==, "a1");
   g_object_get (row, "category-name", &category, "unread", &unread, NULL);
   g_assert_cmpstr (category, ==, "Нет отопления");
+  g_assert_cmpstr (sa_appeal_row_get_sphere (row), ==, "heating");
   g_assert_true (unread);
   g_assert_cmpstr (sa_appeal_row_get_summary (row), ==, "Нет отопления");
   g_assert_cmpstr (sa_appeal_row_get_district_name (row), ==, "Алмалинский");

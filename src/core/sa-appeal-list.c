@@ -262,7 +262,7 @@ fetch_page (SaAppealList *self,
                                    "  ELSE COALESCE (d.name_ru, d.name_kk) END,"
                                    " a.status, a.priority, a.channel, a.executor, a.is_repeat,"
                                    " a.offline_state, a.opened, a.received_at, a.legal_due_at,"
-                                   " a.op_due_at"
+                                   " a.op_due_at, json_extract (c.json, '$.sphere')"
                                    " FROM appeals a"
                                    " LEFT JOIN categories c ON c.code = a.category"
                                    " LEFT JOIN districts d ON d.code = a.district"
@@ -298,6 +298,7 @@ fetch_page (SaAppealList *self,
           row->received_at = column_time (stmt, 16);
           row->legal_due_at = column_time (stmt, 17);
           row->operational_due_at = column_time (stmt, 18);
+          row->sphere = column_dup (stmt, 19);
           g_hash_table_insert (by_rid, &row->rid, row);
         }
       sqlite3_reset (stmt);

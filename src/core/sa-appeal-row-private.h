@@ -19,6 +19,7 @@ struct _SaAppealRow
   char           *address;
   char           *district;
   char           *district_name;
+  char           *sphere;
   char           *status;
   const char     *priority;  /* static string */
   char           *channel;

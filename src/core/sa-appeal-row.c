@@ -27,6 +27,7 @@ enum
   PROP_REG_NUMBER,
   PROP_CATEGORY,
   PROP_CATEGORY_NAME,
+  PROP_SPHERE,
   PROP_SUMMARY,
   PROP_ADDRESS,
   PROP_DISTRICT,
@@ -58,6 +59,7 @@ sa_appeal_row_finalize (GObject *object)
   g_free (self->reg_number);
   g_free (self->category);
   g_free (self->category_name);
+  g_free (self->sphere);
   g_free (self->summary);
   g_free (self->address);
   g_free (self->district);
@@ -84,6 +86,7 @@ sa_appeal_row_get_property (GObject    *object,
     case PROP_REG_NUMBER: g_value_set_string (value, self->reg_number); break;
     case PROP_CATEGORY: g_value_set_string (value, self->category); break;
     case PROP_CATEGORY_NAME: g_value_set_string (value, self->category_name); break;
+    case PROP_SPHERE: g_value_set_string (value, self->sphere); break;
     case PROP_SUMMARY: g_value_set_string (value, self->summary); break;
     case PROP_ADDRESS: g_value_set_string (value, self->address); break;
     case PROP_DISTRICT: g_value_set_string (value, self->district); break;
@@ -108,7 +111,7 @@ sa_appeal_row_class_init (SaAppealRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   static const char * const strings[] = {
-    NULL, "id", "reg-number", "category", "category-name", "summary", "address",
+    NULL, "id", "reg-number", "category", "category-name", "sphere", "summary", "address",
     "district", "district-name", "status", "priority", "channel", "executor",
   };
   static const char * const times[] = { "received-at", "legal-due-at", "operational-due-at" };
@@ -183,6 +186,7 @@ GETTER (const char *, summary, self->summary)
 GETTER (const char *, address, self->address)
 GETTER (const char *, district, self->district)
 GETTER (const char *, district_name, self->district_name)
+GETTER (const char *, sphere, self->sphere)
 GETTER (const char *, status, self->status)
 GETTER (const char *, priority, self->priority)
 GETTER (const char *, channel, self->channel)
@@ -205,6 +209,7 @@ _sa_appeal_row_refill (SaAppealRow *self,
   TAKE (reg_number);
   TAKE (category);
   TAKE (category_name);
+  TAKE (sphere);
   TAKE (summary);
   TAKE (address);
   TAKE (district);

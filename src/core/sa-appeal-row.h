@@ -18,6 +18,7 @@ const char     *sa_appeal_row_get_summary             (SaAppealRow *self);
 const char     *sa_appeal_row_get_address             (SaAppealRow *self);
 const char     *sa_appeal_row_get_district            (SaAppealRow *self);
 const char     *sa_appeal_row_get_district_name       (SaAppealRow *self);
+const char     *sa_appeal_row_get_sphere              (SaAppealRow *self);
 const char     *sa_appeal_row_get_status              (SaAppealRow *self);
 const char     *sa_appeal_row_get_priority            (SaAppealRow *self);
 const char     *sa_appeal_row_get_channel             (SaAppealRow *self);
