@@ -14,6 +14,7 @@ struct _TestItem
   GObject     parent_instance;
   const char *summary;
   const char *status;
+  const char *sphere;
   gboolean    unread;
   gint64      received;
   gint64      legal_due;
@@ -22,7 +23,7 @@ struct _TestItem
 
 G_DEFINE_FINAL_TYPE (TestItem, test_item, G_TYPE_OBJECT)
 
-enum { P_0, P_REG, P_CAT, P_SUM, P_ADDR, P_DIST, P_STATUS, P_REPEAT, P_PENDING, P_UNREAD,
+enum { P_0, P_REG, P_CAT, P_SUM, P_ADDR, P_DIST, P_STATUS, P_SPHERE, P_REPEAT, P_PENDING, P_UNREAD,
        P_RECEIVED, P_LEGAL, P_OPERATIONAL };
 
 static void
@@ -41,6 +42,7 @@ test_item_get_property (GObject    *object,
     case P_ADDR: g_value_set_string (value, "проспект Абая, 52"); break;
     case P_DIST: g_value_set_string (value, "Алмалинский"); break;
     case P_STATUS: g_value_set_string (value, self->status); break;
+    case P_SPHERE: g_value_set_string (value, self->sphere); break;
     case P_REPEAT: g_value_set_boolean (value, TRUE); break;
     case P_PENDING: g_value_set_boolean (value, FALSE); break;
     case P_UNREAD: g_value_set_boolean (value, self->unread); break;
@@ -56,12 +58,12 @@ test_item_class_init (TestItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const char *strings[] = { NULL, "reg-number", "category-name", "summary", "address",
-                            "district-name", "status" };
+                            "district-name", "status", "sphere" };
   const char *booleans[] = { "is-repeat", "pending", "unread" };
   const char *times[] = { "received-at", "legal-due-at", "operational-due-at" };
 
   object_class->get_property = test_item_get_property;
-  for (guint i = P_REG; i <= P_STATUS; i++)
+  for (guint i = P_REG; i <= P_SPHERE; i++)
     g_object_class_install_property (object_class, i,
                                      g_param_spec_string (strings[i], NULL, NULL, NULL,
                                                           G_PARAM_READABLE));
@@ -80,6 +82,7 @@ test_item_init (TestItem *self)
 {
   self->summary = "В квартире +12 градусов";
   self->status = "info_requested";
+  self->sphere = "heating";
 }
 
 /* What the row draws for @which. */
@@ -113,12 +116,13 @@ fake_now (gpointer user_data)
 static void
 test_bind (void)
 {
-  /* A bound row shows the number, category, text, place, status in words, the repeat mark and the countdown to the nearer deadline; screen readers hear all of it; an unread appeal's number and text are bold, and an answered one has no chip. */
+  /* A bound row shows the number, the sphere's icon and the category, text, place, status in words, the repeat mark and the countdown to the nearer deadline; screen readers hear all of it; an unread appeal's number and text are bold, and an answered one has no chip. */
   SaAppealListRow *row = g_object_ref_sink (SA_APPEAL_LIST_ROW (sa_appeal_list_row_new ()));
   g_autoptr(TestItem) item = g_object_new (TEST_TYPE_ITEM, NULL);
   const gint64 t0 = 1763900000;
   gint64 now = t0 * G_USEC_PER_SEC;
   g_autoptr(SaClock) clock = sa_clock_new_with_now_func (fake_now, &now, NULL);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
 
   item->unread = TRUE;
   item->received = t0 - 24 * 3600;
@@ -136,6 +140,8 @@ test_bind (void)
   g_assert_cmpstr (sa_appeal_list_row_get_mark (row, SA_APPEAL_LIST_ROW_REPEAT), ==,
                    "view-refresh-symbolic");
   g_assert_null (sa_appeal_list_row_get_mark (row, SA_APPEAL_LIST_ROW_PENDING));
+  g_assert_cmpstr (sa_appeal_list_row_get_mark (row, SA_APPEAL_LIST_ROW_SPHERE), ==,
+                   "sa-sphere-heating-symbolic");
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        SPOKEN_ROW "Waiting for Information, Repeat appeal, "
                                        "2 days 4 hours left");
@@ -143,14 +149,21 @@ test_bind (void)
   g_assert_true (is_bold (row, SA_APPEAL_LIST_ROW_SUMMARY));
   g_assert_false (is_bold (row, SA_APPEAL_LIST_ROW_PLACE));
 
-  /* Recycled for an opened, answered appeal. */
+  /* Recycled for an opened, answered appeal in a sphere without an icon of its own. */
   item->unread = FALSE;
   item->status = "answered";
+  item->sphere = "fireworks";
   sa_appeal_list_row_unbind (row);
   sa_appeal_list_row_bind (row, G_OBJECT (item));
   g_assert_false (is_bold (row, SA_APPEAL_LIST_ROW_NUMBER));
   g_assert_false (is_bold (row, SA_APPEAL_LIST_ROW_SUMMARY));
   g_assert_null (sa_appeal_list_row_get_light (row));
+  g_assert_cmpstr (sa_appeal_list_row_get_mark (row, SA_APPEAL_LIST_ROW_SPHERE), ==,
+                   "sa-sphere-other-symbolic");
+  /* Both icons are in the app's resources, where the app's icon theme looks. */
+  gtk_icon_theme_add_resource_path (theme, "/kz/almaty/SmartAppeals/icons");
+  g_assert_true (gtk_icon_theme_has_icon (theme, "sa-sphere-heating-symbolic"));
+  g_assert_true (gtk_icon_theme_has_icon (theme, "sa-sphere-other-symbolic"));
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        SPOKEN_ROW "Answered, Repeat appeal");
 
@@ -304,7 +317,9 @@ test_drawn_at_narrowest (void)
   summary = sa_appeal_list_row_get_layout (row, SA_APPEAL_LIST_ROW_SUMMARY);
   g_assert_cmpint (pango_layout_get_line_count (summary), ==, 1);
   g_assert_true (pango_layout_is_ellipsized (summary));
-  /* Drawn in order: number, badge, category, summary, place, chip. */
+  /* Drawn in order: number, badge, category, summary, place, chip. The
+   * category follows its sphere's icon. */
+  g_assert_cmpfloat (g_array_index (texts, graphene_rect_t, 2).origin.x, >=, 12 + 16 + 6 - 1);
   place = &g_array_index (texts, graphene_rect_t, texts->len - 2);
   chip = &g_array_index (texts, graphene_rect_t, texts->len - 1);
   g_assert_cmpfloat (place->origin.x + place->size.width, <, chip->origin.x);

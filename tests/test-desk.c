@@ -347,8 +347,10 @@ synced (void)
 static void
 test_agency_only (void)
 {
-  /* After the first sync the header says so, and All Appeals lists exactly the appeals of the executor's agency that the registry holds, none of another agency's; the sidebar counts them. */
+  /* After the first sync the header says so, and All Appeals lists exactly the appeals of the executor's agency that the registry holds, none of another agency's; the sidebar counts them. Each row drawn shows the icon of its category's sphere, one the app has. */
   g_autoptr(GPtrArray) numbers = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
 
   g_assert_cmpstr (gtk_label_get_text (window->sync_label), ==, "Synced");
   show_section (SA_SECTION_ALL);
@@ -370,6 +372,16 @@ test_agency_only (void)
 
   /* The top rows are drawn, each with its number. */
   g_assert_nonnull (row_widget (numbers->pdata[0]));
+  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *icon = sa_appeal_list_row_get_mark (rows->pdata[i], SA_APPEAL_LIST_ROW_SPHERE);
+
+      if (!gtk_widget_get_mapped (rows->pdata[i]))
+        continue;
+      g_assert_cmpstr (icon, !=, "sa-sphere-other-symbolic");
+      g_assert_true (gtk_icon_theme_has_icon (theme, icon));
+    }
 }
 
 static const char *wanted_query;

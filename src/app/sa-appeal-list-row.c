@@ -309,6 +309,24 @@ sa_appeal_list_row_set_clock (SaAppealListRow *self,
                                                 self, G_CONNECT_SWAPPED);
 }
 
+/* The spheres with an icon of their own in resources/icons. */
+static const char *
+sphere_icon (const char *sphere)
+{
+#define ICON(name) { name, "sa-sphere-" name "-symbolic" }
+  static const struct { const char *sphere, *icon; } drawn[] = {
+    ICON ("electricity"), ICON ("flooding"), ICON ("gas"), ICON ("heating"), ICON ("ksk"),
+    ICON ("landscaping"), ICON ("lifts"), ICON ("manholes"), ICON ("roads"),
+    ICON ("transport"), ICON ("waste"), ICON ("water"),
+  };
+#undef ICON
+
+  for (guint i = 0; sphere != NULL && i < G_N_ELEMENTS (drawn); i++)
+    if (g_str_equal (sphere, drawn[i].sphere))
+      return drawn[i].icon;
+  return "sa-sphere-other-symbolic";
+}
+
 static gboolean
 is_open_status (const char *status)
 {
@@ -335,6 +353,7 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
   g_autofree char *address = NULL;
   g_autofree char *district = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *sphere = NULL;
   char *reg_number = NULL, *category = NULL, *summary = NULL;
   gboolean is_repeat = FALSE, pending = FALSE, unread = FALSE;
   gint64 received = 0, legal = 0, operational = 0;
@@ -361,6 +380,8 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
    * merely waits to be sent; other items have only "pending". */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "offline-state") != NULL)
     g_object_get (item, "offline-state", &offline_state, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "sphere") != NULL)
+    g_object_get (item, "sphere", &sphere, NULL);
 
   if (unread != self->unread)
     {
@@ -375,6 +396,7 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
   set_text (self, SA_APPEAL_LIST_ROW_STATUS, g_strdup (sa_labels_status (status)));
   self->status_style = sa_labels_status_style (status);
 
+  self->marks[SA_APPEAL_LIST_ROW_SPHERE] = sphere_icon (sphere);
   self->marks[SA_APPEAL_LIST_ROW_REPEAT] = is_repeat ? "view-refresh-symbolic" : NULL;
   self->warn_pending = offline_state == SA_OFFLINE_CONFLICT ||
                        offline_state == SA_OFFLINE_REJECTED;
@@ -448,7 +470,7 @@ line_height (SaAppealListRow *self,
       return MAX (MAX (h[SA_APPEAL_LIST_ROW_NUMBER], ICON_SIZE),
                   h[SA_APPEAL_LIST_ROW_STATUS] + 2 * BADGE_PAD_Y);
     case 1:
-      return h[SA_APPEAL_LIST_ROW_CATEGORY];
+      return MAX (h[SA_APPEAL_LIST_ROW_CATEGORY], ICON_SIZE);
     case 2:
       return h[SA_APPEAL_LIST_ROW_SUMMARY];
     default:
@@ -542,7 +564,7 @@ arrange (SaAppealListRow *self,
   line = line_height (self, 0);
   right = place_pill (self, g, &g->badge, SA_APPEAL_LIST_ROW_STATUS, BADGE_PAD_X, BADGE_PAD_Y,
                       y, line, right);
-  for (int m = SA_APPEAL_LIST_ROW_N_MARKS - 1; m >= 0; m--)
+  for (int m = SA_APPEAL_LIST_ROW_REPEAT; m >= SA_APPEAL_LIST_ROW_PENDING; m--)
     if (self->marks[m] != NULL)
       {
         graphene_rect_init (&g->mark[m], right - ICON_SIZE, y + (line - ICON_SIZE) / 2,
@@ -552,8 +574,13 @@ arrange (SaAppealListRow *self,
   place_text (self, g, SA_APPEAL_LIST_ROW_NUMBER, y, line, right);
   y += line + LINE_SPACING;
 
+  /* The sphere's icon and the category. */
   line = line_height (self, 1);
+  graphene_rect_init (&g->mark[SA_APPEAL_LIST_ROW_SPHERE], MARGIN_X, y + (line - ICON_SIZE) / 2,
+                      ICON_SIZE, ICON_SIZE);
   place_text (self, g, SA_APPEAL_LIST_ROW_CATEGORY, y, line, width - MARGIN_X);
+  g->text[SA_APPEAL_LIST_ROW_CATEGORY].origin.x += ICON_SIZE + SPACING;
+  g->text[SA_APPEAL_LIST_ROW_CATEGORY].size.width -= ICON_SIZE + SPACING;
   y += line + LINE_SPACING;
 
   line = line_height (self, 2);

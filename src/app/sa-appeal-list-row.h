@@ -34,13 +34,16 @@ typedef enum
  * @SA_APPEAL_LIST_ROW_PENDING: a change not yet in the registry, or one
  *   that needs the user (a conflict, a rejection)
  * @SA_APPEAL_LIST_ROW_REPEAT: a repeat appeal
+ * @SA_APPEAL_LIST_ROW_SPHERE: the sphere of the appeal's category
+ *   (heating, water, lifts…), before the category's name
  *
- * The icons a row may show beside the number.
+ * The icons a row shows: the first two beside the number, if need be.
  */
 typedef enum
 {
   SA_APPEAL_LIST_ROW_PENDING,
   SA_APPEAL_LIST_ROW_REPEAT,
+  SA_APPEAL_LIST_ROW_SPHERE,
   SA_APPEAL_LIST_ROW_N_MARKS
 } SaAppealListRowMark;
 
