@@ -1100,13 +1100,16 @@ static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
-  /* The async edit writes on a worker and reports, and signals, on the caller's context. */
+  /* The async edit writes on a worker and reports, and signals, on the caller's context, on the caller's thread, also when that thread was busy, not running its context, while the worker wrote. */
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *op_id = NULL;
   g_autoptr(JsonObject) args = args1 ("text", "из потока");
   gulong id = g_signal_connect (f->cache, "appeals-changed", G_CALLBACK (on_changed), seen);
 
   sa_cache_apply_local_op_async (f->cache, ID2, "comment", args, NULL, on_op_done, &op_id);
+  /* Busy elsewhere: the worker finds the context free to take. on_changed()
+   * asserts it runs on this thread. */
+  g_usleep (G_USEC_PER_SEC / 2);
   while (op_id == NULL || seen->len == 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_uuid_string_is_valid (op_id));

@@ -469,7 +469,9 @@ doomed_cache_finalized (gpointer data)
 
   if (!sa_cache_delete (doomed->path, &error))
     g_warning ("Could not delete the signed-out account's cache: %s", error->message);
-  g_main_context_invoke (NULL, doomed_cache_deleted_cb, doomed);
+  /* Perhaps on a worker, which held the last reference: the window is
+   * the main thread's. */
+  g_idle_add (doomed_cache_deleted_cb, doomed);
 }
 
 static void

@@ -531,12 +531,15 @@ emit_in_owner (gpointer data)
 }
 
 /* @ids NULL means "anything may have changed" (a reset). Listeners live
- * on the thread that opened the cache, so workers hand the signal over. */
+ * on the thread that opened the cache, so workers hand the signal over,
+ * always through a source: g_main_context_invoke() would run it on the
+ * worker whenever the owner is not iterating its context just then. */
 static void
 emit_changed (SaCache   *self,
               GPtrArray *ids)
 {
   Emission *e = g_new0 (Emission, 1);
+  GSource *source;
 
   if (ids != NULL && ids->len == 0)
     {
@@ -551,9 +554,16 @@ emit_changed (SaCache   *self,
         e->ids[i] = g_strdup (ids->pdata[i]);
     }
   if (g_thread_self () == self->owner_thread)
-    emit_in_owner (e);
-  else
-    g_main_context_invoke (self->owner_context, emit_in_owner, e);
+    {
+      emit_in_owner (e);
+      return;
+    }
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_in_owner, e, NULL);
+  g_source_set_static_name (source, "[sa-cache] appeals-changed");
+  g_source_attach (source, self->owner_context);
+  g_source_unref (source);
 }
 
 /* ------------------------------------------------------------------ */
