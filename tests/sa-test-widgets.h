@@ -30,3 +30,18 @@ sa_test_find_by_type (GtkWidget *root,
   sa_test_collect (root, type, found);
   return nth < found->len ? g_ptr_array_index (found, nth) : NULL;
 }
+
+/* The first button under @root whose label (mnemonic included) is
+ * @label, or NULL. */
+static inline GtkWidget *
+sa_test_find_button (GtkWidget  *root,
+                     const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  sa_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}

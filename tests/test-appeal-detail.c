@@ -143,19 +143,6 @@ arg (Requested  *r,
   return json_object_get_string_member_with_default (r->args, name, NULL);
 }
 
-/* The header's Take button: the detail's first button with that label. */
-static GtkWidget *
-take_button (SaAppealDetail *detail)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  sa_test_collect (GTK_WIDGET (detail), GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Take") == 0)
-      return buttons->pdata[i];
-  g_assert_not_reached ();
-}
-
 static void
 test_actions_follow_rights (void)
 {
@@ -196,12 +183,12 @@ test_actions_follow_rights (void)
   sa_appeal_detail_set_user (detail, curator);
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.take", NULL);
   g_assert_null (requested.type);
-  g_assert_true (gtk_widget_get_visible (take_button (detail)));
+  g_assert_true (gtk_widget_get_visible (sa_test_find_button (GTK_WIDGET (detail), "_Take")));
 
   json_object_set_string_member (appeal, "executor", "executor.almaty-teplo");
   sa_appeal_detail_set_user (detail, executor);
   sa_appeal_detail_set_appeal (detail, appeal);
-  g_assert_false (gtk_widget_get_visible (take_button (detail)));
+  g_assert_false (gtk_widget_get_visible (sa_test_find_button (GTK_WIDGET (detail), "_Take")));
 
   requested_clear (&requested);
   g_assert_finalize_object (detail);
@@ -341,19 +328,6 @@ click (GtkWidget *button)
 {
   g_assert_true (GTK_IS_BUTTON (button));
   g_signal_emit_by_name (button, "clicked");
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      return g_ptr_array_index (buttons, i);
-  g_assert_not_reached ();
 }
 
 /* The titles of the choices, in the order shown. */
@@ -513,7 +487,7 @@ test_assign (Fixture       *f,
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Assign the Appeal");
   offered = choices (dialog);
   g_assert_cmpstr (offered, ==, "Абаев Ержан | Бекова Дана");
-  assign = find_button (GTK_WIDGET (dialog), "_Assign");
+  assign = sa_test_find_button (GTK_WIDGET (dialog), "_Assign");
   g_assert_false (gtk_widget_is_sensitive (assign));
 
   choose (dialog, "Бекова Дана");
@@ -544,7 +518,7 @@ test_forward (Fixture       *f,
   /* Every agency but the lead one, by name. */
   g_assert_cmpstr (offered, ==,
                    "Аппарат акима Алатауского района | КСК «Жетысу» | ТОО «Алматы Ремонт»");
-  forward = find_button (GTK_WIDGET (dialog), "_Forward");
+  forward = sa_test_find_button (GTK_WIDGET (dialog), "_Forward");
   g_assert_false (gtk_widget_is_sensitive (forward));
 
   choose (dialog, "Аппарат акима Алатауского района");
@@ -589,7 +563,7 @@ test_escalate (Fixture       *f,
   g_assert_nonnull (dialog);
   offered = choices (dialog);
   g_assert_cmpstr (offered, ==, "ТОО «Алматы Ремонт»");
-  escalate = find_button (GTK_WIDGET (dialog), "_Escalate");
+  escalate = sa_test_find_button (GTK_WIDGET (dialog), "_Escalate");
 
   choose (dialog, "ТОО «Алматы Ремонт»");
   type_text (dialog, "Заменить участок стояка в подвале.");
@@ -634,7 +608,7 @@ test_extend (Fixture       *f,
   g_assert_true (shows_label (GTK_WIDGET (dialog), "From 12.12.2026 to 20.01.2027"));
   /* The day after the current deadline is chosen at first. */
   g_assert_cmpstr (shown_date (dialog), ==, "12.12.2026");
-  extend = find_button (GTK_WIDGET (dialog), "_Extend");
+  extend = sa_test_find_button (GTK_WIDGET (dialog), "_Extend");
   g_assert_false (gtk_widget_is_sensitive (extend));
 
   type_text (dialog, "Нужна экспертиза теплосети.");
@@ -661,7 +635,7 @@ test_cancel (Fixture       *f,
 
   choose (dialog, "КСК «Жетысу»");
   type_text (dialog, "Причина");
-  click (find_button (GTK_WIDGET (dialog), "_Cancel"));
+  click (sa_test_find_button (GTK_WIDGET (dialog), "_Cancel"));
   {
     g_autoptr(GPtrArray) open = dialogs ();
 

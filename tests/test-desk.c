@@ -884,19 +884,6 @@ conflict_groups (void)
   return groups;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  return NULL;
-}
-
 static void
 test_conflict (void)
 {
@@ -950,7 +937,7 @@ test_conflict (void)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored), "priority"), ==,
                    "critical");
 
-  discard = find_button (GTK_WIDGET (window->conflicts_window), "_Discard");
+  discard = sa_test_find_button (GTK_WIDGET (window->conflicts_window), "_Discard");
   g_assert_nonnull (discard);
   g_signal_emit_by_name (discard, "clicked");
   wait_until (decided, "the conflict to be discarded");
