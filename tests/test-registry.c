@@ -1002,7 +1002,7 @@ days_after (const char *rfc3339,
   g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (rfc3339, NULL);
   g_autoptr(GDateTime) later = g_date_time_add_days (t, days);
 
-  return g_date_time_format_iso8601 (later);
+  return g_date_time_format (later, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 static void

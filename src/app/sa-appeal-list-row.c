@@ -7,6 +7,7 @@
 
 #include "sa-appeal-list-row.h"
 #include "sa-cache.h"
+#include "sa-appeal-model.h"
 #include "sa-countdown.h"
 #include "sa-labels.h"
 
@@ -327,15 +328,6 @@ sphere_icon (const char *sphere)
   return "sa-sphere-other-symbolic";
 }
 
-static gboolean
-is_open_status (const char *status)
-{
-  return status != NULL &&
-         !g_str_equal (status, "answered") &&
-         !g_str_equal (status, "closed") &&
-         !g_str_equal (status, "archived");
-}
-
 /**
  * sa_appeal_list_row_bind:
  * @self: a #SaAppealListRow
@@ -410,10 +402,10 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
                                             : self->warn_pending ? "dialog-warning-symbolic"
                                             : "emblem-synchronizing-symbolic";
 
-  /* The chip counts down to the nearer deadline; only open appeals have one. */
+  /* The chip counts down to the nearer deadline while the clock runs. */
   self->start = received;
   self->due = 0;
-  if (is_open_status (status))
+  if (sa_appeal_status_name_in (status, SA_STATUS_SET_CLOCK_RUNNING))
     self->due = legal != 0 && operational != 0 ? MIN (legal, operational)
                 : legal != 0 ? legal : operational;
   if (self->due != 0)

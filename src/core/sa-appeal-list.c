@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sa-appeal-list.h"
+#include "sa-appeal-model.h"
 #include "sa-appeal-row-private.h"
 #include "sa-cache-private.h"
 #include "sa-sla.h"
@@ -36,8 +37,6 @@
 #define GROW_MS     16
 #define DIFF_MAX_D  128
 
-#define OPEN_STATUSES "('registered', 'in_progress', 'info_requested', 'awaiting_approval'," \
-                      " 'reopened')"
 
 typedef struct
 {
@@ -423,27 +422,36 @@ list_now (SaAppealList *self)
   return self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* Each section's condition, written once from the appeal model's status
+ * sets; the list's queries and the sidebar's counts both use it. An open
+ * appeal here is one whose clock still runs. */
 static const char *
 section_sql (SaAppealSection section)
 {
-  switch (section)
+  static char *conditions[SA_APPEAL_N_SECTIONS];
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
     {
-    case SA_APPEAL_SECTION_MINE:
-      return "a.executor = :login AND a.status IN " OPEN_STATUSES;
-    case SA_APPEAL_SECTION_QUEUE:
-      return "a.executor IS NULL AND a.status IN " OPEN_STATUSES
-             " AND (:agency = '' OR a.agency = :agency)";
-    case SA_APPEAL_SECTION_WAITING:
-      return "a.status = 'info_requested'";
-    case SA_APPEAL_SECTION_OVERDUE:
-      return "a.status IN " OPEN_STATUSES " AND a.sla_due_at <= :now";
-    case SA_APPEAL_SECTION_ANSWERED:
-      return "a.status IN ('answered', 'closed')";
-    case SA_APPEAL_SECTION_ALL:
-    case SA_APPEAL_N_SECTIONS:
-    default:
-      return "1";
+      const char *running = sa_status_set_sql (SA_STATUS_SET_CLOCK_RUNNING);
+
+      conditions[SA_APPEAL_SECTION_MINE] =
+        g_strconcat ("a.executor = :login AND a.status IN ", running, NULL);
+      conditions[SA_APPEAL_SECTION_QUEUE] =
+        g_strconcat ("a.executor IS NULL AND a.status IN ", running,
+                     " AND (:agency = '' OR a.agency = :agency)", NULL);
+      conditions[SA_APPEAL_SECTION_WAITING] =
+        g_strdup_printf ("a.status = '%s'",
+                         sa_appeal_status_to_string (SA_APPEAL_STATUS_INFO_REQUESTED));
+      conditions[SA_APPEAL_SECTION_OVERDUE] =
+        g_strconcat ("a.status IN ", running, " AND a.sla_due_at <= :now", NULL);
+      conditions[SA_APPEAL_SECTION_ANSWERED] =
+        g_strconcat ("a.status IN ", sa_status_set_sql (SA_STATUS_SET_DONE), NULL);
+      conditions[SA_APPEAL_SECTION_ALL] = g_strdup ("1");
+      g_once_init_leave (&once, 1);
     }
+  g_return_val_if_fail (section < SA_APPEAL_N_SECTIONS, "1");
+  return conditions[section];
 }
 
 /* The SQL text depends only on the shape of the filter (which parts are
@@ -469,18 +477,20 @@ build_sql (SaAppealList *self)
   if (self->channel != NULL)
     g_string_append (sql, " AND a.channel = :channel");
   if (self->executor != NULL)
-    g_string_append (sql, " AND a.executor = :executor AND a.status IN " OPEN_STATUSES);
+    g_string_append_printf (sql, " AND a.executor = :executor AND a.status IN %s",
+                            sa_status_set_sql (SA_STATUS_SET_CLOCK_RUNNING));
   if (self->sla_mask != 0)
-    /* The traffic light of sa_sla_traffic_light(), in SQL; only open
-     * appeals have one. */
-    g_string_append (sql, " AND a.status IN " OPEN_STATUSES
-                          " AND ((1 << CASE WHEN a.sla_due_at = 9223372036854775807 THEN 0"
-                          " WHEN a.sla_due_at <= :now THEN 3"
-                          " WHEN (a.sla_due_at - :now) * 100"
-                          "  < :red * (a.sla_due_at - a.received_at) THEN 2"
-                          " WHEN (a.sla_due_at - :now) * 100"
-                          "  < :yellow * (a.sla_due_at - a.received_at) THEN 1"
-                          " ELSE 0 END) & :mask) != 0");
+    /* The traffic light of sa_sla_traffic_light(), in SQL; only appeals
+     * whose clock runs have one. */
+    g_string_append_printf (sql, " AND a.status IN %s"
+                                 " AND ((1 << CASE WHEN a.sla_due_at = 9223372036854775807 THEN 0"
+                                 " WHEN a.sla_due_at <= :now THEN 3"
+                                 " WHEN (a.sla_due_at - :now) * 100"
+                                 "  < :red * (a.sla_due_at - a.received_at) THEN 2"
+                                 " WHEN (a.sla_due_at - :now) * 100"
+                                 "  < :yellow * (a.sla_due_at - a.received_at) THEN 1"
+                                 " ELSE 0 END) & :mask) != 0",
+                            sa_status_set_sql (SA_STATUS_SET_CLOCK_RUNNING));
   switch (self->sort)
     {
     case SA_APPEAL_SORT_RECEIVED:
@@ -1564,6 +1574,25 @@ sa_appeal_list_set_now (SaAppealList *self,
  *
  * Returns: %TRUE on success
  */
+/* One sub-select per section, each a range of an index, rather than one
+ * scan that tests every row six times (44 ms at 100k). */
+static const char *
+section_counts_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    {
+      GString *s = g_string_new ("SELECT ");
+
+      for (guint i = 0; i < SA_APPEAL_N_SECTIONS; i++)
+        g_string_append_printf (s, "%s(SELECT count (*) FROM appeals a WHERE %s)",
+                                i > 0 ? ", " : "", section_sql (i));
+      g_once_init_leave (&sql, g_string_free (s, FALSE));
+    }
+  return sql;
+}
+
 gboolean
 sa_appeal_list_get_section_counts (SaAppealList  *self,
                                    guint          counts[SA_APPEAL_N_SECTIONS],
@@ -1580,23 +1609,7 @@ sa_appeal_list_get_section_counts (SaAppealList  *self,
   login = sa_cache_dup_login (self->cache);
   agency = sa_cache_dup_agency (self->cache);
   _sa_cache_reader_lock (self->cache);
-  stmt = _sa_cache_reader_prepare (self->cache,
-                                   /* One sub-select per section, each a range of
-                                    * an index, rather than one scan that tests
-                                    * every row six times (44 ms at 100k). */
-                                   "SELECT"
-                                   " (SELECT count (*) FROM appeals a WHERE a.executor = :login"
-                                   "  AND a.status IN " OPEN_STATUSES "),"
-                                   " (SELECT count (*) FROM appeals a WHERE a.executor IS NULL"
-                                   "  AND a.status IN " OPEN_STATUSES
-                                   "  AND (:agency = '' OR a.agency = :agency)),"
-                                   " (SELECT count (*) FROM appeals a"
-                                   "  WHERE a.status = 'info_requested'),"
-                                   " (SELECT count (*) FROM appeals a WHERE a.status IN "
-                                   OPEN_STATUSES " AND a.sla_due_at <= :now),"
-                                   " (SELECT count (*) FROM appeals a"
-                                   "  WHERE a.status IN ('answered', 'closed')),"
-                                   " (SELECT count (*) FROM appeals)", error);
+  stmt = _sa_cache_reader_prepare (self->cache, section_counts_sql (), error);
   if (stmt != NULL)
     {
       bind_common (self, stmt, login, agency);
@@ -1622,6 +1635,19 @@ sa_appeal_list_get_section_counts (SaAppealList  *self,
  * Returns: (transfer full): login → open appeals it works on (as
  *   GUINT_TO_POINTER), for the supervisor's list of executors
  */
+static const char *
+executor_counts_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    g_once_init_leave (&sql, g_strdup_printf ("SELECT a.executor, count (*) FROM appeals a"
+                                              " WHERE a.executor IS NOT NULL AND a.status IN %s"
+                                              " GROUP BY a.executor",
+                                              sa_status_set_sql (SA_STATUS_SET_CLOCK_RUNNING)));
+  return sql;
+}
+
 GHashTable *
 sa_appeal_list_count_by_executor (SaAppealList  *self,
                                   GError       **error)
@@ -1635,9 +1661,7 @@ sa_appeal_list_count_by_executor (SaAppealList  *self,
   counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   _sa_cache_reader_lock (self->cache);
   stmt = _sa_cache_reader_prepare (self->cache,
-                                   "SELECT a.executor, count (*) FROM appeals a"
-                                   " WHERE a.executor IS NOT NULL AND a.status IN "
-                                   OPEN_STATUSES " GROUP BY a.executor", error);
+                                   executor_counts_sql (), error);
   if (stmt == NULL)
     {
       _sa_cache_reader_unlock (self->cache);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "sa-appeal-model.h"
 #include "sa-cache.h"
 #include "sa-cache-private.h"
 
@@ -175,7 +176,7 @@ sa_outbox_entry_free (SaOutboxEntry *entry)
  * @entry: an entry
  *
  * Builds the operation as `POST /api/v1/ops` wants it:
- * `{"op_id","type","appeal_id","base_version","args"}`.
+ * `{"op_id","type","appeal_id","base_version","made_at","args"}`.
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -195,6 +196,14 @@ sa_outbox_entry_to_json (const SaOutboxEntry *entry)
   json_builder_add_string_value (b, entry->appeal_id);
   json_builder_set_member_name (b, "base_version");
   json_builder_add_int_value (b, entry->base_version);
+  if (entry->created_at > 0)
+    {
+      /* When the person made it: an offline edit keeps its own time. */
+      g_autofree char *made_at = sa_appeal_format_time (entry->created_at);
+
+      json_builder_set_member_name (b, "made_at");
+      json_builder_add_string_value (b, made_at);
+    }
   json_builder_set_member_name (b, "args");
   if (entry->args != NULL)
     json_builder_add_value (b, json_node_copy (entry->args));
@@ -1036,23 +1045,13 @@ obj_int (JsonObject *obj,
 }
 
 /* RFC 3339 → unix seconds; G_MININT64 for missing or malformed. */
+/* The cache's "no time" is G_MININT64, so that it sorts and binds as NULL. */
 static gint64
 parse_time (const char *text)
 {
-  g_autoptr(GDateTime) dt = NULL;
+  gint64 t = sa_appeal_parse_time (text);
 
-  if (text == NULL || *text == '\0')
-    return G_MININT64;
-  dt = g_date_time_new_from_iso8601 (text, NULL);
-  return dt != NULL ? g_date_time_to_unix (dt) : G_MININT64;
-}
-
-static char *
-format_time (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  return t != 0 ? t : G_MININT64;
 }
 
 static void
@@ -1077,16 +1076,14 @@ bind_opt_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
 }
 
+/* The list sorts by the priority's rank; an unknown one ranks as normal. */
 static int
 priority_rank (const char *priority)
 {
-  if (g_strcmp0 (priority, "low") == 0)
-    return 0;
-  if (g_strcmp0 (priority, "high") == 0)
-    return 2;
-  if (g_strcmp0 (priority, "critical") == 0)
-    return 3;
-  return 1;
+  SaPriority p = SA_PRIORITY_NORMAL;
+
+  sa_priority_from_string (priority, &p);
+  return p;
 }
 
 static char *
@@ -1112,114 +1109,41 @@ parse_json (const char *text)
 }
 
 /* ------------------------------------------------------------------ */
-/* Optimistic operations */
+/* Optimistic operations: the appeal model's rules (sa-appeal-model.c) */
 
-static const struct
-{
-  const char *type;
-  const char *event;  /* the history event the registry will record */
-} op_types[] = {
-  { "take", "taken" },
-  { "assign", "assigned" },
-  { "comment", "comment" },
-  { "request_info", "info_requested" },
-  { "forward", "forwarded" },
-  { "escalate", "escalated" },
-  { "set_priority", "priority" },
-  { "add_coexecutor", "coexecutor_added" },
-  { "extend", "extended" },
-};
-
-static const char *
-op_event (const char *type)
-{
-  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (op_types); i++)
-    if (strcmp (type, op_types[i].type) == 0)
-      return op_types[i].event;
-  return NULL;
-}
-
-/* The same checks the registry makes first, so that the user hears at once
- * about an op that could never apply. */
+/* The checks the registry makes of the op itself, so that the user hears
+ * at once about an op that could never apply and nothing that does not
+ * fit is queued. */
 static gboolean
 validate_op (const char  *type,
              JsonObject  *args,
              const char  *login,
              GError     **error)
 {
-  const char *need = NULL;
+  g_autoptr(GError) invalid = NULL;
+  SaOpType op_type;
 
-  if (op_event (type) == NULL)
+  if (!sa_op_type_from_string (type, &op_type))
     {
       g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID,
                    "Unknown operation type “%s”", type);
       return FALSE;
     }
-  if (strcmp (type, "take") == 0 && (login == NULL || *login == '\0'))
+  if (op_type == SA_OP_TAKE && (login == NULL || *login == '\0'))
     {
       g_set_error_literal (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID,
                            "“take” needs the signed-in login (sa_cache_set_identity)");
       return FALSE;
     }
-  if (strcmp (type, "comment") == 0 || strcmp (type, "request_info") == 0 ||
-      strcmp (type, "escalate") == 0)
-    need = "text";
-  else if (strcmp (type, "set_priority") == 0)
-    need = "priority";
-  else if (strcmp (type, "forward") == 0 || strcmp (type, "add_coexecutor") == 0)
-    need = "agency";
-  else if (strcmp (type, "assign") == 0)
-    need = "user";
-  if (need != NULL && (obj_string (args, need) == NULL || *obj_string (args, need) == '\0'))
+  if (!sa_op_validate_args (op_type, args, &invalid))
     {
-      g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID,
-                   "“%s” needs args.%s", type, need);
+      g_set_error_literal (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID, invalid->message);
       return FALSE;
-    }
-  if (strcmp (type, "set_priority") == 0)
-    {
-      const char *p = obj_string (args, "priority");
-
-      if (strcmp (p, "low") != 0 && strcmp (p, "normal") != 0 && strcmp (p, "high") != 0 &&
-          strcmp (p, "critical") != 0)
-        {
-          g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID,
-                       "Unknown priority “%s”", p);
-          return FALSE;
-        }
     }
   return TRUE;
 }
 
-static void
-take_status (JsonObject *appeal)
-{
-  const char *status = obj_string (appeal, "status");
-
-  if (g_strcmp0 (status, "registered") == 0 || g_strcmp0 (status, "reopened") == 0)
-    json_object_set_string_member (appeal, "status", "in_progress");
-}
-
-static void
-array_add_unique (JsonObject *appeal,
-                  const char *member,
-                  const char *value)
-{
-  JsonArray *array = obj_array (appeal, member);
-
-  if (array == NULL)
-    {
-      array = json_array_new ();
-      json_object_set_array_member (appeal, member, array);
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (g_strcmp0 (json_array_get_string_element (array, i), value) == 0)
-      return;
-  json_array_add_string_element (array, value);
-}
-
-/* Folds one local op over @appeal the way the registry would apply it,
- * and adds a pending history item so the detail view shows it at once. */
+/* Folds one local op over @appeal the way the registry would apply it. */
 static void
 apply_op (JsonObject *appeal,
           const char *type,
@@ -1228,54 +1152,12 @@ apply_op (JsonObject *appeal,
           gint64      created_at,
           const char *login)
 {
-  JsonObject *item = json_object_new ();
-  JsonObject *payload = args != NULL ? json_object_ref (args) : json_object_new ();
-  JsonArray *history = obj_array (appeal, "history");
-  g_autofree char *at = format_time (created_at);
+  /* Applying an op looks only at who made it, not at the role. */
+  SaActor actor = { login, SA_ROLE_EXECUTOR, NULL };
+  SaOpType op_type;
 
-  if (strcmp (type, "take") == 0)
-    {
-      json_object_set_string_member (appeal, "executor", login);
-      take_status (appeal);
-    }
-  else if (strcmp (type, "assign") == 0)
-    {
-      json_object_set_string_member (appeal, "executor", obj_string (args, "user"));
-      take_status (appeal);
-    }
-  else if (strcmp (type, "request_info") == 0)
-    json_object_set_string_member (appeal, "status", "info_requested");
-  else if (strcmp (type, "forward") == 0)
-    {
-      json_object_set_string_member (appeal, "agency", obj_string (args, "agency"));
-      json_object_set_null_member (appeal, "executor");
-      json_object_set_string_member (appeal, "status", "registered");
-    }
-  else if (strcmp (type, "escalate") == 0)
-    array_add_unique (appeal, "escalated_to", obj_string (args, "agency"));
-  else if (strcmp (type, "set_priority") == 0)
-    json_object_set_string_member (appeal, "priority", obj_string (args, "priority"));
-  else if (strcmp (type, "add_coexecutor") == 0)
-    array_add_unique (appeal, "coexecutors", obj_string (args, "agency"));
-  else if (strcmp (type, "extend") == 0 && obj_string (args, "due_at") != NULL)
-    json_object_set_string_member (appeal, "legal_due_at", obj_string (args, "due_at"));
-
-  if (history == NULL)
-    {
-      history = json_array_new ();
-      json_object_set_array_member (appeal, "history", history);
-    }
-  json_object_set_null_member (item, "seq");
-  json_object_set_string_member (item, "at", at);
-  if (login != NULL)
-    json_object_set_string_member (item, "actor", login);
-  else
-    json_object_set_null_member (item, "actor");
-  json_object_set_string_member (item, "type", op_event (type));
-  json_object_set_object_member (item, "payload", payload);
-  json_object_set_string_member (item, "op_id", op_id);
-  json_object_set_boolean_member (item, "pending", TRUE);
-  json_array_add_object_element (history, item);
+  if (sa_op_type_from_string (type, &op_type))
+    sa_appeal_fold_op (appeal, op_type, &actor, args, op_id, created_at);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1373,8 +1255,8 @@ write_appeal (Conn            *c,
   JsonObject *address = obj_object (effective, "address");
   g_autoptr(JsonNode) eff_node = NULL;
   g_autofree char *eff_text = NULL;
-  gint64 legal = parse_time (obj_string (effective, "legal_due_at"));
-  gint64 op_due = parse_time (obj_string (effective, "resolution_due_at"));
+  gint64 legal = parse_time (obj_string (effective, sa_deadline_field (SA_DEADLINE_LEGAL)));
+  gint64 op_due = parse_time (obj_string (effective, sa_deadline_field (SA_DEADLINE_RESOLUTION)));
   gint64 sla_due;
   gint64 rid = 0;
   sqlite3_stmt *stmt;
@@ -1388,8 +1270,6 @@ write_appeal (Conn            *c,
     }
   else
     eff_text = g_strdup (server_json);
-  if (op_due == G_MININT64)
-    op_due = parse_time (obj_string (effective, "operational_due_at"));
   /* The list sorts by the nearer of the two deadlines. */
   if (legal == G_MININT64 && op_due == G_MININT64)
     sla_due = SA_CACHE_NO_DUE;
@@ -1427,7 +1307,8 @@ write_appeal (Conn            *c,
   sqlite3_bind_text (stmt, 1, obj_string (effective, "id"), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, obj_string (effective, "reg_number") ?: "", -1, SQLITE_TRANSIENT);
   bind_opt_text (stmt, 3, obj_string (effective, "channel"));
-  sqlite3_bind_text (stmt, 4, obj_string (effective, "status") ?: "registered", -1,
+  sqlite3_bind_text (stmt, 4, obj_string (effective, "status")
+                               ?: sa_appeal_status_to_string (SA_APPEAL_STATUS_REGISTERED), -1,
                      SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 5, priority_rank (obj_string (effective, "priority")));
   bind_opt_text (stmt, 6, obj_string (effective, "category"));
@@ -1890,24 +1771,37 @@ sa_cache_reset (SaCache  *self,
 /* ------------------------------------------------------------------ */
 /* Outbox for the sync engine */
 
+typedef enum
+{
+  OUTBOX_ALL,
+  OUTBOX_UNSYNCED,  /* pending, or sent without an answer */
+  OUTBOX_PUSHABLE,  /* the first unsynced op of each appeal */
+} OutboxSelection;
+
 static GPtrArray *
-read_outbox (Conn        *c,
-             gboolean     unsynced_only,
-             guint        max,
-             GError     **error)
+read_outbox (Conn             *c,
+             OutboxSelection   selection,
+             guint             max,
+             GError          **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                  sa_outbox_entry_free);
   sqlite3_stmt *stmt;
   int rc;
 
+  /* An op may depend on the ones before it on the same appeal ("take",
+   * then "I am on my way"): it is pushed only once they are answered, and
+   * waits behind a conflict or a rejection until the user decides. */
   stmt = conn_prepare (c, "SELECT seq, op_id, type, appeal_id, base_version, args, state,"
                           " attempts, last_error, error_code, conflict_json, created_at"
-                          " FROM outbox WHERE ?1 = 0 OR state IN (0, 1) ORDER BY seq LIMIT ?2",
+                          " FROM outbox o WHERE ?1 = 0 OR (state IN (0, 1) AND (?1 = 1"
+                          "  OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.appeal_id = o.appeal_id"
+                          "                 AND e.seq < o.seq)))"
+                          " ORDER BY seq LIMIT ?2",
                        error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int (stmt, 1, unsynced_only);
+  sqlite3_bind_int (stmt, 1, selection);
   sqlite3_bind_int64 (stmt, 2, max > 0 ? (gint64) max : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1957,7 +1851,7 @@ sa_cache_get_unsynced_ops (SaCache  *self,
   g_return_val_if_fail (SA_IS_CACHE (self), NULL);
 
   g_mutex_lock (&self->writer.lock);
-  entries = read_outbox (&self->writer, TRUE, max, error);
+  entries = read_outbox (&self->writer, OUTBOX_UNSYNCED, max, error);
   g_mutex_unlock (&self->writer.lock);
   return entries;
 }
@@ -1981,7 +1875,7 @@ sa_cache_list_outbox (SaCache  *self,
   g_return_val_if_fail (SA_IS_CACHE (self), NULL);
 
   g_mutex_lock (&self->reader.lock);
-  entries = read_outbox (&self->reader, FALSE, 0, error);
+  entries = read_outbox (&self->reader, OUTBOX_ALL, 0, error);
   g_mutex_unlock (&self->reader.lock);
   return entries;
 }
@@ -2055,7 +1949,7 @@ sa_cache_begin_push_before (SaCache  *self,
       g_mutex_unlock (&c->lock);
       return NULL;
     }
-  entries = read_outbox (c, TRUE, max, error);
+  entries = read_outbox (c, OUTBOX_PUSHABLE, max, error);
   ok = entries != NULL;
   /* In outbox order: a held operation holds back the ones after it. */
   for (guint i = 0; ok && i < entries->len; i++)
@@ -2204,6 +2098,29 @@ rebase_later (Conn        *c,
   return step_done (c, stmt, error);
 }
 
+/* After the user decided on a conflict or a rejection, the ops that
+ * waited behind it go on from the registry's current version: the user
+ * has just seen that version beside the change. */
+static gboolean
+rebase_chain (Conn        *c,
+              const char  *appeal_id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox AS o SET base_version ="
+                                        " COALESCE ((SELECT server_version FROM appeals"
+                                        "            WHERE id = o.appeal_id), o.base_version)"
+                                        " + (SELECT count (*) FROM outbox e"
+                                        "    WHERE e.appeal_id = o.appeal_id AND e.seq < o.seq"
+                                        "    AND e.state IN (0, 1))"
+                                        " WHERE o.appeal_id = ?1 AND o.state = 0"
+                                        " AND o.attempts = 0", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  return step_done (c, stmt, error);
+}
+
 static gboolean
 apply_one_result (SaCache     *self,
                   JsonNode    *node,
@@ -2247,7 +2164,7 @@ apply_one_result (SaCache     *self,
       bind_opt_text (stmt, 4, obj_string (result, "message"));
       bind_opt_text (stmt, 5, conflict_text);
       sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-      if (!step_done (c, stmt, error) || !rebase_later (c, appeal_id, seq, error))
+      if (!step_done (c, stmt, error))
         return FALSE;
     }
   else
@@ -2485,8 +2402,6 @@ drop_op (SaCache      *self,
 {
   Conn *c = &self->writer;
   g_autofree char *appeal_id = NULL;
-  g_autofree char *type = NULL;
-  g_autoptr(JsonNode) args = NULL;
   g_autofree char *new_op_id = NULL;
   SaOpState state = SA_OP_PENDING;
   guint attempts = 0;
@@ -2518,32 +2433,33 @@ drop_op (SaCache      *self,
     }
   else
     {
-      sqlite3_stmt *stmt = conn_prepare (c, "SELECT type, args FROM outbox WHERE op_id = ?1",
-                                         error);
+      sqlite3_stmt *stmt;
 
-      ok = stmt != NULL;
-      if (ok)
+      ok = TRUE;
+      if (kind == DROP_REAPPLY)
         {
-          sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
+          /* The same change in its place, on top of the registry's current
+           * version; a new op_id, since the registry answered the old one. */
+          new_op_id = g_uuid_string_random ();
+          stmt = conn_prepare (c, "UPDATE outbox SET op_id = ?2, state = 0, attempts = 0,"
+                                  " last_error = NULL, error_code = NULL, conflict_json = NULL,"
+                                  " updated_at = ?3 WHERE op_id = ?1", error);
+          ok = stmt != NULL;
+          if (ok)
             {
-              type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-              args = parse_json ((const char *) sqlite3_column_text (stmt, 1));
+              sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
+              sqlite3_bind_text (stmt, 2, new_op_id, -1, SQLITE_STATIC);
+              sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+              ok = step_done (c, stmt, error);
             }
-          sqlite3_reset (stmt);
         }
-      ok = ok && delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error);
+      else
+        ok = ok && delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error);
       if (ok && kind == DROP_UNDO)
         ok = rebase_later (c, appeal_id, seq, error);
-      if (ok && kind == DROP_REAPPLY)
-        {
-          /* The same change, on top of the registry's current version. */
-          new_op_id = add_local_op (self, appeal_id, type,
-                                    args != NULL && JSON_NODE_HOLDS_OBJECT (args)
-                                    ? json_node_get_object (args) : NULL, error);
-          ok = new_op_id != NULL;
-        }
       else if (ok)
+        ok = rebase_chain (c, appeal_id, error);
+      if (ok)
         ok = rebuild_appeal (self, appeal_id, NULL, TRUE, FALSE, error);
     }
   if (ok)

@@ -3,6 +3,7 @@
 
 #include "sa-api-client.h"
 #include "sa-appeal-list.h"
+#include "sa-appeal-model.h"
 #include "sa-cache.h"
 #include "sa-calendar.h"
 #include "sa-clock.h"

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sa-appeal-model.h"
 #include "sa-iin.h"
 #include "sa-registry-private.h"
 
@@ -382,7 +383,8 @@ _sa_registry_appeal_write (SaRegistryDb *db,
                                  " applicant_phone, applicant_email, address_text, district,"
                                  " lat, lon, text, language, received_at, legal_due_at,"
                                  " resolution_due_at, version, is_repeat, repeat_of, created_at,"
-                                 " updated_at FROM appeals WHERE id = ?1", NULL);
+                                 " updated_at, reaction_due_at, answered_at FROM appeals"
+                                 " WHERE id = ?1", NULL);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
@@ -418,8 +420,10 @@ _sa_registry_appeal_write (SaRegistryDb *db,
   put_text (out, "text", stmt, 16);
   put_text (out, "language", stmt, 17);
   put_time (out, "received_at", stmt, 18);
-  put_time (out, "legal_due_at", stmt, 19);
-  put_time (out, "resolution_due_at", stmt, 20);
+  put_time (out, sa_deadline_field (SA_DEADLINE_LEGAL), stmt, 19);
+  put_time (out, sa_deadline_field (SA_DEADLINE_RESOLUTION), stmt, 20);
+  put_time (out, sa_deadline_field (SA_DEADLINE_REACTION), stmt, 26);
+  put_time (out, SA_APPEAL_FIELD_ANSWERED_AT, stmt, 27);
   put_key (out, "version");
   g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 21));
   put_key (out, "is_repeat");
@@ -465,7 +469,8 @@ _sa_registry_appeal_write (SaRegistryDb *db,
   if (with_history)
     {
       stmt = sa_registry_db_prepare (db,
-                                     "SELECT seq, at, actor, type, payload FROM history"
+                                     "SELECT seq, at, actor, type, payload, made_at, op_id"
+                                     " FROM history"
                                      " WHERE appeal_id = ?1 ORDER BY seq", NULL);
       put_key (out, "history");
       g_string_append_c (out, '[');
@@ -483,6 +488,8 @@ _sa_registry_appeal_write (SaRegistryDb *db,
               put_time (out, "at", stmt, 1);
               put_text (out, "actor", stmt, 2);
               put_text (out, "type", stmt, 3);
+              put_time (out, "made_at", stmt, 5);
+              put_text (out, "op_id", stmt, 6);
               /* Stored by the registry as JSON, so it goes out as it is. */
               put_key (out, "payload");
               g_string_append (out, (const char *) sqlite3_column_text (stmt, 4));

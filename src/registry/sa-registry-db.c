@@ -110,7 +110,15 @@ static const char * const migrations[] = {
   "  added_at INTEGER NOT NULL, added_by TEXT NOT NULL,"
   "  PRIMARY KEY (appeal_id, sha256)) WITHOUT ROWID;"
   "CREATE INDEX appeal_attachments_sha256 ON appeal_attachments (sha256);",
+  /* 2 → 3: an op's history event keeps when the person made it (offline
+   * edits arrive later) and the op it came from; an appeal keeps when it
+   * was answered, which stops its clock. */
+  "ALTER TABLE history ADD COLUMN made_at INTEGER;"
+  "ALTER TABLE history ADD COLUMN op_id TEXT;"
+  "ALTER TABLE appeals ADD COLUMN answered_at INTEGER;",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);
 
 static void
 sa_registry_db_finalize (GObject *object)

@@ -7,21 +7,26 @@
 
 #include <sodium.h>
 
+#include "sa-appeal-model.h"
 #include "sa-registry-private.h"
-#include "sa-sla.h"
 
 #define MAX_OPS_PER_BATCH 100
-#define COMMENT_MAX       5000
+/* How far a client's clock may run ahead, and how old an offline edit
+ * may be, before the time it says it was made is held to those bounds. */
+#define MADE_AT_AHEAD_MAX   (5 * 60)
+#define MADE_AT_OFFLINE_MAX (30 * 24 * 60 * 60)
 
-/* The appeal as an op sees it, read inside the op's transaction. */
+/* The appeal as an op sees it, read inside the op's transaction; the
+ * rules themselves are the appeal model's (sa-appeal-model.c). */
 typedef struct
 {
-  char   *id;
-  char   *status;
-  char   *priority;
-  char   *agency;
-  char   *executor;
-  gint64  version;
+  char          *id;
+  char          *status;
+  char          *priority;
+  char          *agency;
+  char          *executor;
+  GPtrArray     *involved;
+  SaAppealState  state;
 } Appeal;
 
 static void
@@ -32,20 +37,23 @@ appeal_clear (Appeal *a)
   g_free (a->priority);
   g_free (a->agency);
   g_free (a->executor);
+  g_clear_pointer (&a->involved, g_ptr_array_unref);
 }
 
 typedef struct
 {
   SaRegistryDb   *db;
   SaRegistryUser *user;
+  SaActor         actor;
+  SaOpType        type;
   Appeal          appeal;
+  SaAppealState   after;
   JsonObject     *args;
   gint64          now;
   /* set by the op: */
   const char     *code;       /* rejection code, or NULL when applied */
   char           *message;    /* rejection sentence */
-  const char     *event;      /* history event type */
-  JsonBuilder    *payload;    /* history payload, an open object */
+  JsonObject     *payload;    /* the history payload */
 } OpContext;
 
 static gboolean
@@ -55,8 +63,15 @@ reject (OpContext  *ctx,
 {
   ctx->code = code;
   g_free (ctx->message);
-  ctx->message = g_strdup (message);
+  ctx->message = g_strdup (message != NULL ? message : sa_rejection_message (code));
   return FALSE;
+}
+
+static gboolean
+reject_error (OpContext    *ctx,
+              const GError *error)
+{
+  return reject (ctx, sa_appeal_error_code (error), error->message);
 }
 
 static const char *
@@ -72,85 +87,58 @@ arg_string (OpContext  *ctx,
 }
 
 static gboolean
-is_role (OpContext  *ctx,
-         const char *role)
-{
-  return strcmp (ctx->user->role, role) == 0;
-}
-
-static gboolean
-is_lead_worker (OpContext *ctx)
-{
-  return (is_role (ctx, "executor") || is_role (ctx, "supervisor") ||
-          is_role (ctx, "ksk_manager")) &&
-         strcmp (ctx->user->agency, ctx->appeal.agency) == 0;
-}
-
-static gboolean
-is_open (OpContext *ctx)
-{
-  const char *s = ctx->appeal.status;
-
-  return strcmp (s, "registered") == 0 || strcmp (s, "in_progress") == 0 ||
-         strcmp (s, "info_requested") == 0 || strcmp (s, "reopened") == 0;
-}
-
-static gboolean
-require_open (OpContext *ctx)
-{
-  if (is_open (ctx))
-    return TRUE;
-  return reject (ctx, "appeal_not_open",
-                 "The appeal is no longer in work (it awaits approval, is answered or closed); "
-                 "only comments are possible.");
-}
-
-static gboolean
-require_lead (OpContext *ctx)
-{
-  if (is_lead_worker (ctx))
-    return TRUE;
-  return reject (ctx, "not_lead_agency",
-                 "Only the lead agency's executors and supervisors may do this; ask the lead "
-                 "agency or its supervisor.");
-}
-
-static gboolean
-require_supervisor (OpContext *ctx)
-{
-  if (is_lead_worker (ctx) && is_role (ctx, "supervisor"))
-    return TRUE;
-  return reject (ctx, "supervisor_only",
-                 "Only a supervisor of the lead agency may do this; ask your supervisor.");
-}
-
-static gboolean
 agency_exists (SaRegistryDb *db,
                const char   *code)
 {
   return sa_registry_db_code_exists (db, "agencies", code);
 }
 
+/* What only the registry's tables can tell, beyond the model's rules. */
 static gboolean
-set_column (OpContext   *ctx,
-            const char  *sql,
-            const char  *value,
-            GError     **error)
+check_in_registry (OpContext *ctx)
 {
-  sqlite3_stmt *stmt = sa_registry_db_prepare (ctx->db, sql, error);
+  const char *agency = arg_string (ctx, "agency");
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (ctx->db, stmt, error);
+  switch (ctx->type)
+    {
+    case SA_OP_ASSIGN:
+      {
+        g_autoptr(SaRegistryUser) target = _sa_registry_user_lookup (ctx->db,
+                                                                     arg_string (ctx, "user"));
+        SaRole role;
+
+        if (target == NULL || target->disabled ||
+            strcmp (target->agency, ctx->appeal.state.agency) != 0 ||
+            !sa_role_from_string (target->role, &role) || !sa_role_works_appeals (role))
+          return reject (ctx, "unknown_user",
+                         "That user is not an active executor of the lead agency; choose a "
+                         "colleague from your agency.");
+      }
+      break;
+    case SA_OP_FORWARD:
+    case SA_OP_ESCALATE:
+    case SA_OP_ADD_COEXECUTOR:
+      if (!agency_exists (ctx->db, agency))
+        return reject (ctx, "unknown_agency",
+                       "Give \"args.agency\": the code of a known agency (GET /api/v1/agencies).");
+      break;
+    case SA_OP_TAKE:
+    case SA_OP_COMMENT:
+    case SA_OP_REQUEST_INFO:
+    case SA_OP_SET_PRIORITY:
+    case SA_OP_ATTACH:
+    case SA_OP_EXTEND:
+    default:
+      break;
+    }
+  return TRUE;
 }
 
 static gboolean
-add_agency_link (OpContext   *ctx,
-                 const char  *agency,
-                 const char  *role,
-                 GError     **error)
+add_agency_link (OpContext     *ctx,
+                 const char    *agency,
+                 SaAgencyLink   link,
+                 GError       **error)
 {
   sqlite3_stmt *stmt;
 
@@ -161,355 +149,134 @@ add_agency_link (OpContext   *ctx,
     return FALSE;
   sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, sa_agency_link_to_string (link), -1, SQLITE_STATIC);
   return sa_registry_db_step_done (ctx->db, stmt, error);
 }
 
+/* Writes what sa_appeal_state_apply() changed, and the version. */
 static gboolean
-agency_linked (OpContext  *ctx,
-               const char *agency)
+write_state (OpContext  *ctx,
+             GError    **error)
 {
+  const SaAppealState *after = &ctx->after;
   sqlite3_stmt *stmt;
-  gboolean found;
 
   stmt = sa_registry_db_prepare (ctx->db,
-                                 "SELECT 1 FROM appeal_agencies WHERE appeal_id = ?1"
-                                 " AND agency = ?2", NULL);
+                                 "UPDATE appeals SET status = ?2, priority = ?3, agency = ?4,"
+                                 " executor = ?5, legal_due_at = ?6, version = ?7,"
+                                 " updated_at = ?8 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, agency, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  sqlite3_bind_text (stmt, 2, sa_appeal_status_to_string (after->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, sa_priority_to_string (after->priority), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, after->agency, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, after->executor, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, after->legal_due_at);
+  sqlite3_bind_int64 (stmt, 7, after->version);
+  sqlite3_bind_int64 (stmt, 8, ctx->now);
+  return sa_registry_db_step_done (ctx->db, stmt, error);
 }
 
 static void
-payload_string (OpContext  *ctx,
-                const char *name,
-                const char *value)
+payload_add_time (OpContext  *ctx,
+                  const char *name,
+                  gint64      at)
 {
-  json_builder_set_member_name (ctx->payload, name);
-  if (value != NULL)
-    json_builder_add_string_value (ctx->payload, value);
-  else
-    json_builder_add_null_value (ctx->payload);
+  g_autofree char *text = _sa_registry_format_time (at);
+
+  json_object_set_string_member (ctx->payload, name, text);
 }
 
+/* The changes that reach beyond the appeal's row, and what only the
+ * registry adds to the history. */
 static gboolean
-check_text (OpContext  *ctx,
-            const char *text)
+apply_in_registry (OpContext  *ctx,
+                   GError    **error)
 {
-  glong n = text != NULL && g_utf8_validate (text, -1, NULL) ? g_utf8_strlen (text, -1) : 0;
+  SaAgencyLink link = sa_op_type_link (ctx->type);
 
-  if (n < 1 || n > COMMENT_MAX)
-    return reject (ctx, "invalid_args", "Give \"args.text\" of 1 to 5000 characters.");
+  if (link != SA_AGENCY_LINK_NONE &&
+      !add_agency_link (ctx, arg_string (ctx, "agency"), link, error))
+    return FALSE;
+
+  switch (ctx->type)
+    {
+    case SA_OP_FORWARD:
+      {
+        /* The old agency loses sight unless it stays a co-executor; its
+         * clients learn that from the feed. */
+        const char *old = ctx->appeal.state.agency;
+        g_autofree char *revoke_id = g_strconcat (ctx->appeal.id, "|", old, NULL);
+        gboolean still_involved = FALSE;
+
+        for (guint i = 0; i < ctx->appeal.involved->len; i++)
+          still_involved |= g_strcmp0 (g_ptr_array_index (ctx->appeal.involved, i), old) == 0;
+        if (!still_involved &&
+            sa_registry_db_touch (ctx->db, "revoke", revoke_id, old, error) == 0)
+          return FALSE;
+        /* Forwarding later than 3 working days after receipt breaks the
+         * rules; it is allowed but flagged, so reports can count it. */
+        json_object_set_boolean_member (ctx->payload, "late",
+                                        _sa_registry_forward_is_late (
+                                          ctx->appeal.state.received_at, ctx->now));
+      }
+      break;
+    case SA_OP_EXTEND:
+      /* The law gives 3 working days to tell the applicant; the event says by when. */
+      payload_add_time (ctx, "notify_applicant_by", _sa_registry_extension_notify_by (ctx->now));
+      break;
+    case SA_OP_ATTACH:
+      {
+        /* sa-registry-attachments.c checks the blob and describes it. */
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+        g_autoptr(JsonNode) described = NULL;
+        g_autofree char *message = NULL;
+        const char *code = NULL;
+
+        json_builder_begin_object (b);
+        if (!_sa_registry_attachment_link (ctx->db, ctx->appeal.id, arg_string (ctx, "sha256"),
+                                           arg_string (ctx, "name"), ctx->user->login, ctx->now,
+                                           b, &code, &message, error))
+          return code != NULL ? reject (ctx, code, message) : FALSE;
+        json_builder_end_object (b);
+        described = json_builder_get_root (b);
+        json_object_unref (ctx->payload);
+        ctx->payload = json_object_ref (json_node_get_object (described));
+      }
+      break;
+    case SA_OP_TAKE:
+    case SA_OP_ASSIGN:
+    case SA_OP_COMMENT:
+    case SA_OP_REQUEST_INFO:
+    case SA_OP_ESCALATE:
+    case SA_OP_SET_PRIORITY:
+    case SA_OP_ADD_COEXECUTOR:
+    default:
+      break;
+    }
   return TRUE;
 }
 
-/* Each op_* checks its rules, returns FALSE with a rejection, or applies
- * its change (inside the transaction) and fills the history event. */
-
+/* Checks the op against the model's rules and the registry's tables and
+ * applies it inside the transaction: FALSE with a rejection in @ctx, or
+ * FALSE with @error for a database failure. */
 static gboolean
-op_take (OpContext *ctx, GError **error)
+apply_op (OpContext  *ctx,
+          GError    **error)
 {
-  if (!require_lead (ctx) || !require_open (ctx))
+  g_autoptr(GError) refused = NULL;
+
+  if (!sa_op_check (ctx->type, &ctx->actor, &ctx->appeal.state, ctx->args, ctx->now, &refused))
+    return reject_error (ctx, refused);
+  if (!check_in_registry (ctx))
     return FALSE;
-  if (g_strcmp0 (ctx->appeal.executor, ctx->user->login) == 0)
-    return reject (ctx, "already_yours", "You have this appeal in work already.");
-  if (ctx->appeal.executor != NULL && !is_role (ctx, "supervisor"))
-    return reject (ctx, "taken_by_other",
-                   "Another executor has this appeal; ask your supervisor to reassign it.");
-  if (!set_column (ctx, "UPDATE appeals SET executor = ?2, status = CASE status"
-                        " WHEN 'registered' THEN 'in_progress' WHEN 'reopened' THEN 'in_progress'"
-                        " ELSE status END WHERE id = ?1", ctx->user->login, error))
-    return FALSE;
-  ctx->event = "taken";
-  payload_string (ctx, "executor", ctx->user->login);
-  payload_string (ctx, "previous_executor", ctx->appeal.executor);
-  return TRUE;
+  ctx->after = ctx->appeal.state;
+  if (!sa_appeal_state_apply (&ctx->after, ctx->type, &ctx->actor, ctx->args, &refused))
+    return reject_error (ctx, refused);
+  ctx->payload = sa_op_history_payload (ctx->type, &ctx->appeal.state, &ctx->after, ctx->args);
+  return write_state (ctx, error) && apply_in_registry (ctx, error);
 }
-
-static gboolean
-op_assign (OpContext *ctx, GError **error)
-{
-  const char *login = arg_string (ctx, "user");
-  g_autoptr(SaRegistryUser) target = NULL;
-
-  if (!require_supervisor (ctx) || !require_open (ctx))
-    return FALSE;
-  if (login == NULL)
-    return reject (ctx, "invalid_args", "Give \"args.user\": the login of the executor.");
-  target = _sa_registry_user_lookup (ctx->db, login);
-  if (target == NULL || target->disabled || strcmp (target->agency, ctx->appeal.agency) != 0 ||
-      strcmp (target->role, "curator") == 0 || strcmp (target->role, "operator") == 0 ||
-      strcmp (target->role, "admin") == 0)
-    return reject (ctx, "unknown_user",
-                   "That user is not an active executor of the lead agency; choose a colleague "
-                   "from your agency.");
-  if (g_strcmp0 (ctx->appeal.executor, login) == 0)
-    return reject (ctx, "unchanged", "That user has this appeal already.");
-  if (!set_column (ctx, "UPDATE appeals SET executor = ?2, status = CASE status"
-                        " WHEN 'registered' THEN 'in_progress' WHEN 'reopened' THEN 'in_progress'"
-                        " ELSE status END WHERE id = ?1", login, error))
-    return FALSE;
-  ctx->event = "assigned";
-  payload_string (ctx, "executor", login);
-  payload_string (ctx, "previous_executor", ctx->appeal.executor);
-  return TRUE;
-}
-
-static gboolean
-op_comment (OpContext *ctx, GError **error)
-{
-  const char *text = arg_string (ctx, "text");
-
-  if (is_role (ctx, "curator"))
-    return reject (ctx, "read_only", "A curator's access is read-only.");
-  if (is_role (ctx, "admin") || is_role (ctx, "operator"))
-    return reject (ctx, "forbidden", "Your role cannot comment on appeals.");
-  if (strcmp (ctx->appeal.status, "archived") == 0)
-    return reject (ctx, "appeal_archived", "The appeal is archived and cannot change.");
-  if (!check_text (ctx, text))
-    return FALSE;
-  ctx->event = "comment";
-  payload_string (ctx, "text", text);
-  return TRUE;
-}
-
-static gboolean
-op_request_info (OpContext *ctx, GError **error)
-{
-  const char *text = arg_string (ctx, "text");
-
-  if (!require_lead (ctx) || !require_open (ctx))
-    return FALSE;
-  if (strcmp (ctx->appeal.status, "info_requested") == 0)
-    return reject (ctx, "already_requested",
-                   "More information was requested already; wait for the applicant.");
-  if (!check_text (ctx, text))
-    return FALSE;
-  if (!set_column (ctx, "UPDATE appeals SET status = ?2 WHERE id = ?1", "info_requested",
-                   error))
-    return FALSE;
-  ctx->event = "info_requested";
-  payload_string (ctx, "text", text);
-  return TRUE;
-}
-
-static gint64
-appeal_received_at (OpContext *ctx)
-{
-  sqlite3_stmt *stmt = sa_registry_db_prepare (ctx->db,
-                                               "SELECT received_at FROM appeals WHERE id = ?1",
-                                               NULL);
-  gint64 received = 0;
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    received = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return received;
-}
-
-static gboolean
-op_forward (OpContext *ctx, GError **error)
-{
-  const char *agency = arg_string (ctx, "agency");
-  const char *reason = arg_string (ctx, "reason");
-  g_autofree char *revoke_id = NULL;
-  gboolean operator_on_queue = is_role (ctx, "operator") &&
-                               strcmp (ctx->appeal.status, "registered") == 0;
-
-  if (!operator_on_queue && (!require_lead (ctx) || !require_open (ctx)))
-    return FALSE;
-  if (agency == NULL || !agency_exists (ctx->db, agency))
-    return reject (ctx, "unknown_agency",
-                   "Give \"args.agency\": the code of a known agency (GET /api/v1/agencies).");
-  if (strcmp (agency, ctx->appeal.agency) == 0)
-    return reject (ctx, "unchanged", "The appeal is with that agency already.");
-  if (reason == NULL || *reason == '\0')
-    return reject (ctx, "invalid_args", "Give \"args.reason\": why the appeal is forwarded.");
-  if (!set_column (ctx, "UPDATE appeals SET agency = ?2, executor = NULL,"
-                        " status = 'registered' WHERE id = ?1", agency, error))
-    return FALSE;
-  /* The old agency loses sight unless it stays a co-executor; its
-   * clients learn that from the feed. */
-  revoke_id = g_strconcat (ctx->appeal.id, "|", ctx->appeal.agency, NULL);
-  if (!agency_linked (ctx, ctx->appeal.agency) &&
-      sa_registry_db_touch (ctx->db, "revoke", revoke_id, ctx->appeal.agency, error) == 0)
-    return FALSE;
-  ctx->event = "forwarded";
-  /* Forwarding later than 3 working days after receipt breaks the rules;
-   * it is allowed but flagged, so reports can count it. */
-  json_builder_set_member_name (ctx->payload, "late");
-  json_builder_add_boolean_value (ctx->payload,
-                                  _sa_registry_forward_is_late (appeal_received_at (ctx),
-                                                                ctx->now));
-  payload_string (ctx, "from", ctx->appeal.agency);
-  payload_string (ctx, "to", agency);
-  payload_string (ctx, "reason", reason);
-  return TRUE;
-}
-
-static gboolean
-op_extend (OpContext *ctx, GError **error)
-{
-  const char *due = arg_string (ctx, "due_at");
-  const char *reason = arg_string (ctx, "reason");
-  g_autoptr(GError) sla_error = NULL;
-  g_autofree char *due_text = NULL;
-  g_autofree char *notify_text = NULL;
-  gint64 requested, new_due;
-  sqlite3_stmt *stmt;
-
-  if (!require_supervisor (ctx) || !require_open (ctx))
-    return FALSE;
-  if (due == NULL || !_sa_registry_parse_time (due, &requested))
-    return reject (ctx, "invalid_args",
-                   "Give \"args.due_at\": the new legal deadline in RFC 3339.");
-  if (reason == NULL || *reason == '\0')
-    return reject (ctx, "invalid_args",
-                   "Give \"args.reason\": why the deadline is extended; the applicant is told.");
-  if (!_sa_registry_extend_legal_due (appeal_received_at (ctx), requested, &new_due, &sla_error))
-    return reject (ctx,
-                   sla_error->code == SA_SLA_ERROR_EXTENSION_TOO_LONG ? "extension_too_long"
-                                                                      : "extension_not_later",
-                   sla_error->message);
-
-  stmt = sa_registry_db_prepare (ctx->db, "UPDATE appeals SET legal_due_at = ?2 WHERE id = ?1",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, new_due);
-  if (!sa_registry_db_step_done (ctx->db, stmt, error))
-    return FALSE;
-
-  due_text = _sa_registry_format_time (new_due);
-  /* The law gives 3 working days to tell the applicant; the event says by when. */
-  notify_text = _sa_registry_format_time (_sa_registry_extension_notify_by (ctx->now));
-  ctx->event = "extended";
-  payload_string (ctx, "due_at", due_text);
-  payload_string (ctx, "reason", reason);
-  payload_string (ctx, "notify_applicant_by", notify_text);
-  return TRUE;
-}
-
-static gboolean
-op_escalate (OpContext *ctx, GError **error)
-{
-  const char *agency = arg_string (ctx, "agency");
-  const char *text = arg_string (ctx, "text");
-  const char *due = arg_string (ctx, "due_at");
-  gint64 due_at = 0;
-
-  if (!require_lead (ctx) || !require_open (ctx))
-    return FALSE;
-  if (agency == NULL || !agency_exists (ctx->db, agency))
-    return reject (ctx, "unknown_agency",
-                   "Give \"args.agency\": the code of a known agency (GET /api/v1/agencies).");
-  if (strcmp (agency, ctx->appeal.agency) == 0 || agency_linked (ctx, agency))
-    return reject (ctx, "already_involved", "That agency works on this appeal already.");
-  if (!check_text (ctx, text))
-    return FALSE;
-  if (due != NULL && (!_sa_registry_parse_time (due, &due_at) || due_at <= ctx->now))
-    return reject (ctx, "invalid_args",
-                   "\"args.due_at\" must be an RFC 3339 time in the future.");
-  if (!add_agency_link (ctx, agency, "escalated", error))
-    return FALSE;
-  ctx->event = "escalated";
-  payload_string (ctx, "agency", agency);
-  payload_string (ctx, "text", text);
-  payload_string (ctx, "due_at", due);
-  return TRUE;
-}
-
-static gboolean
-op_set_priority (OpContext *ctx, GError **error)
-{
-  static const char * const priorities[] = { "low", "normal", "high", "critical" };
-  const char *priority = arg_string (ctx, "priority");
-  gboolean known = FALSE;
-  gboolean operator_on_queue = is_role (ctx, "operator") &&
-                               strcmp (ctx->appeal.status, "registered") == 0;
-
-  if (!operator_on_queue && (!require_supervisor (ctx) || !require_open (ctx)))
-    return FALSE;
-  for (guint i = 0; priority != NULL && i < G_N_ELEMENTS (priorities); i++)
-    known |= strcmp (priority, priorities[i]) == 0;
-  if (!known)
-    return reject (ctx, "invalid_args",
-                   "\"args.priority\" must be low, normal, high or critical.");
-  if (strcmp (priority, ctx->appeal.priority) == 0)
-    return reject (ctx, "unchanged", "The appeal has that priority already.");
-  if (!set_column (ctx, "UPDATE appeals SET priority = ?2 WHERE id = ?1", priority, error))
-    return FALSE;
-  ctx->event = "priority";
-  payload_string (ctx, "from", ctx->appeal.priority);
-  payload_string (ctx, "to", priority);
-  return TRUE;
-}
-
-static gboolean
-op_add_coexecutor (OpContext *ctx, GError **error)
-{
-  const char *agency = arg_string (ctx, "agency");
-
-  if (!require_supervisor (ctx) || !require_open (ctx))
-    return FALSE;
-  if (agency == NULL || !agency_exists (ctx->db, agency))
-    return reject (ctx, "unknown_agency",
-                   "Give \"args.agency\": the code of a known agency (GET /api/v1/agencies).");
-  if (strcmp (agency, ctx->appeal.agency) == 0 || agency_linked (ctx, agency))
-    return reject (ctx, "already_involved", "That agency works on this appeal already.");
-  if (!add_agency_link (ctx, agency, "coexecutor", error))
-    return FALSE;
-  ctx->event = "coexecutor_added";
-  payload_string (ctx, "agency", agency);
-  return TRUE;
-}
-
-/* Links an uploaded file (sa-registry-attachments.c checks the blob and
- * fills the payload). Whoever may work on the appeal may add evidence:
- * the lead agency, a co-executor or escalated agency, an operator on the
- * queue; the curator is read-only like everywhere. */
-static gboolean
-op_attach (OpContext *ctx, GError **error)
-{
-  const char *code = NULL;
-  g_autofree char *message = NULL;
-
-  if (is_role (ctx, "admin"))
-    return reject (ctx, "forbidden", "Your role cannot add files to appeals.");
-  if (strcmp (ctx->appeal.status, "closed") == 0 || strcmp (ctx->appeal.status, "archived") == 0)
-    return reject (ctx, "appeal_closed", "The appeal is closed; files can no longer be added.");
-  if (!_sa_registry_attachment_link (ctx->db, ctx->appeal.id, arg_string (ctx, "sha256"),
-                                     arg_string (ctx, "name"), ctx->user->login, ctx->now,
-                                     ctx->payload, &code, &message, error))
-    return code != NULL ? reject (ctx, code, message) : FALSE;
-  ctx->event = "attached";
-  return TRUE;
-}
-
-static const struct
-{
-  const char *type;
-  gboolean  (*apply) (OpContext *ctx, GError **error);
-} op_types[] = {
-  { "take", op_take },
-  { "assign", op_assign },
-  { "comment", op_comment },
-  { "request_info", op_request_info },
-  { "forward", op_forward },
-  { "escalate", op_escalate },
-  { "set_priority", op_set_priority },
-  { "add_coexecutor", op_add_coexecutor },
-  { "attach", op_attach },
-  { "extend", op_extend },
-};
 
 static gboolean
 load_appeal (SaRegistryDb *db,
@@ -520,8 +287,8 @@ load_appeal (SaRegistryDb *db,
   gboolean found = FALSE;
 
   stmt = sa_registry_db_prepare (db,
-                                 "SELECT id, status, priority, agency, executor, version"
-                                 " FROM appeals WHERE id = ?1", NULL);
+                                 "SELECT id, status, priority, agency, executor, version,"
+                                 " received_at, legal_due_at FROM appeals WHERE id = ?1", NULL);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -532,11 +299,78 @@ load_appeal (SaRegistryDb *db,
       a->priority = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       a->agency = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       a->executor = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      a->version = sqlite3_column_int64 (stmt, 5);
+      a->state.version = sqlite3_column_int64 (stmt, 5);
+      a->state.received_at = sqlite3_column_int64 (stmt, 6);
+      a->state.legal_due_at = sqlite3_column_int64 (stmt, 7);
       found = TRUE;
     }
   sqlite3_reset (stmt);
-  return found;
+  if (!found)
+    return FALSE;
+
+  a->involved = g_ptr_array_new_with_free_func (g_free);
+  stmt = sa_registry_db_prepare (db, "SELECT agency FROM appeal_agencies WHERE appeal_id = ?1",
+                                 NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (a->involved, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  g_ptr_array_add (a->involved, NULL);
+
+  /* A status or priority this build does not know is a damaged row. */
+  if (!sa_appeal_status_from_string (a->status, &a->state.status) ||
+      !sa_priority_from_string (a->priority, &a->state.priority))
+    return FALSE;
+  a->state.agency = a->agency;
+  a->state.executor = a->executor;
+  a->state.involved = (const char * const *) a->involved->pdata;
+  return TRUE;
+}
+
+/* When the person made the op, as the client recorded it: an offline edit
+ * keeps its own time, within sane bounds of the registry's clock. */
+static gint64
+op_made_at (JsonObject *op,
+            gint64      received_at,
+            gint64      now)
+{
+  gint64 made = sa_appeal_parse_time (_sa_registry_json_string (op, "made_at"));
+
+  if (made == 0)
+    return now;
+  return CLAMP (made, MAX (received_at, now - MADE_AT_OFFLINE_MAX), now + MADE_AT_AHEAD_MAX);
+}
+
+static gboolean
+history_add_op (SaRegistryDb  *db,
+                const char    *appeal_id,
+                gint64         at,
+                gint64         made_at,
+                const char    *actor,
+                const char    *type,
+                JsonObject    *payload,
+                const char    *op_id,
+                GError       **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
+  g_autofree char *text = _sa_registry_json_to_string (node);
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO history (appeal_id, at, actor, type, payload,"
+                                 " made_at, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, made_at);
+  sqlite3_bind_text (stmt, 7, op_id, -1, SQLITE_STATIC);
+  return sa_registry_db_step_done (db, stmt, error);
 }
 
 /* The op's content, for telling a replay from a reused op_id. */
@@ -610,12 +444,12 @@ apply_one (SaRegistryDb    *db,
   gint64 base_version;
   g_autofree char *digest = NULL;
   g_autoptr(JsonNode) appeal_json = NULL;
-  g_autoptr(JsonNode) payload = NULL;
   g_autoptr(JsonNode) result = NULL;
   g_autofree char *result_text = NULL;
   OpContext ctx = { 0 };
   sqlite3_stmt *stmt;
-  gboolean (*apply) (OpContext *, GError **) = NULL;
+  SaOpType op_type;
+  gint64 made_at;
   gboolean ok;
 
   if (!JSON_NODE_HOLDS_OBJECT (op_node))
@@ -629,10 +463,7 @@ apply_one (SaRegistryDb    *db,
 
   if (op_id == NULL || !g_uuid_string_is_valid (op_id))
     return rejected (op_id, "invalid_op", "\"op_id\" must be a UUID made by the client.");
-  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (op_types); i++)
-    if (strcmp (type, op_types[i].type) == 0)
-      apply = op_types[i].apply;
-  if (apply == NULL)
+  if (!sa_op_type_from_string (type, &op_type))
     return rejected (op_id, "unknown_type", "This type of operation is not known.");
   if (appeal_id == NULL || version_node == NULL || !JSON_NODE_HOLDS_VALUE (version_node) ||
       json_node_get_value_type (version_node) != G_TYPE_INT64 ||
@@ -677,10 +508,11 @@ apply_one (SaRegistryDb    *db,
   if (!sa_registry_user_can_see_appeal (db, user, appeal_id) ||
       !load_appeal (db, appeal_id, &ctx.appeal))
     {
+      appeal_clear (&ctx.appeal);
       sa_registry_db_rollback (db);
       return rejected (op_id, "not_found", "There is no such appeal.");
     }
-  if (ctx.appeal.version != base_version)
+  if (ctx.appeal.state.version != base_version)
     {
       appeal_clear (&ctx.appeal);
       sa_registry_db_rollback (db);
@@ -690,23 +522,22 @@ apply_one (SaRegistryDb    *db,
 
   ctx.db = db;
   ctx.user = user;
+  ctx.type = op_type;
   ctx.args = args_node != NULL && JSON_NODE_HOLDS_OBJECT (args_node)
              ? json_node_get_object (args_node) : NULL;
   ctx.now = _sa_registry_now ();
-  ctx.payload = json_builder_new ();
-  json_builder_begin_object (ctx.payload);
+  ctx.actor.login = user->login;
+  ctx.actor.agency = user->agency;
+  if (!sa_role_from_string (user->role, &ctx.actor.role))
+    ctx.actor.role = SA_ROLE_CURATOR;
 
-  if (is_role (&ctx, "curator") && strcmp (type, "comment") != 0)
-    ok = reject (&ctx, "read_only", "A curator's access is read-only.");
-  else
-    ok = apply (&ctx, error);
-
+  ok = apply_op (&ctx, error);
   if (!ok)
     {
       g_autofree char *message = g_steal_pointer (&ctx.message);
       const char *code = ctx.code;
 
-      g_clear_object (&ctx.payload);
+      g_clear_pointer (&ctx.payload, json_object_unref);
       appeal_clear (&ctx.appeal);
       sa_registry_db_rollback (db);
       if (code == NULL)
@@ -714,22 +545,9 @@ apply_one (SaRegistryDb    *db,
       return rejected (op_id, code, message);
     }
 
-  json_builder_set_member_name (ctx.payload, "op_id");
-  json_builder_add_string_value (ctx.payload, op_id);
-  json_builder_end_object (ctx.payload);
-  payload = json_builder_get_root (ctx.payload);
-  g_clear_object (&ctx.payload);
-
-  stmt = sa_registry_db_prepare (db,
-                                 "UPDATE appeals SET version = version + 1, updated_at = ?2"
-                                 " WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto fail_ctx;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, ctx.now);
-  if (!sa_registry_db_step_done (db, stmt, error) ||
-      !_sa_registry_history_add (db, appeal_id, ctx.now, user->login, ctx.event, payload,
-                                 error) ||
+  made_at = op_made_at (op, ctx.appeal.state.received_at, ctx.now);
+  if (!history_add_op (db, appeal_id, ctx.now, made_at, user->login, sa_op_type_event (op_type),
+                       ctx.payload, op_id, error) ||
       sa_registry_db_touch (db, "appeal", appeal_id, NULL, error) == 0)
     goto fail_ctx;
 
@@ -750,11 +568,13 @@ apply_one (SaRegistryDb    *db,
   if (!sa_registry_db_step_done (db, stmt, error) || !sa_registry_db_commit (db, error))
     goto fail_ctx;
 
+  g_clear_pointer (&ctx.payload, json_object_unref);
   appeal_clear (&ctx.appeal);
   g_free (ctx.message);
   return g_steal_pointer (&result);
 
 fail_ctx:
+  g_clear_pointer (&ctx.payload, json_object_unref);
   appeal_clear (&ctx.appeal);
   g_free (ctx.message);
 fail:

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sa-sla.h"
+
+G_BEGIN_DECLS
+
+/* The appeal's vocabulary, defined once: statuses and what they allow,
+ * priorities, roles, operations (who may, their arguments and limits, the
+ * history event each makes) and the deadline fields. The registry's ops,
+ * the client's optimistic fold, the list's SQL and the widgets all read
+ * it from here (docs/appeal-model.md). */
+
+/**
+ * SaAppealStatus:
+ * @SA_APPEAL_STATUS_REGISTERED: received, not yet taken into work
+ * @SA_APPEAL_STATUS_IN_PROGRESS: an executor works on it
+ * @SA_APPEAL_STATUS_INFO_REQUESTED: waits for the applicant's information
+ * @SA_APPEAL_STATUS_AWAITING_APPROVAL: a reply waits for the supervisor
+ * @SA_APPEAL_STATUS_ANSWERED: the reply is sent; waits for the applicant's verdict
+ * @SA_APPEAL_STATUS_CLOSED: the applicant agreed
+ * @SA_APPEAL_STATUS_REOPENED: the applicant disagreed; back in work under control
+ * @SA_APPEAL_STATUS_ARCHIVED: closed more than a year ago
+ *
+ * The statuses of DESIGN.md, in their order of progress.
+ */
+typedef enum
+{
+  SA_APPEAL_STATUS_REGISTERED,
+  SA_APPEAL_STATUS_IN_PROGRESS,
+  SA_APPEAL_STATUS_INFO_REQUESTED,
+  SA_APPEAL_STATUS_AWAITING_APPROVAL,
+  SA_APPEAL_STATUS_ANSWERED,
+  SA_APPEAL_STATUS_CLOSED,
+  SA_APPEAL_STATUS_REOPENED,
+  SA_APPEAL_STATUS_ARCHIVED,
+} SaAppealStatus;
+
+#define SA_N_APPEAL_STATUSES (SA_APPEAL_STATUS_ARCHIVED + 1)
+
+/**
+ * SaStatusSet:
+ * @SA_STATUS_SET_OPEN: not closed for good: everything but closed and
+ *   archived (an answered appeal still waits for the applicant's verdict)
+ * @SA_STATUS_SET_CLOCK_RUNNING: the agency still owes the answer, so its
+ *   deadlines count down: open and not answered
+ * @SA_STATUS_SET_WORKABLE: the lead agency may act on it (take, forward,
+ *   escalate, extend…): in work and no reply waiting for approval
+ * @SA_STATUS_SET_FINAL: nothing will happen to it any more but archiving
+ * @SA_STATUS_SET_DONE: answered or closed: the agency's work ended
+ *
+ * The named sets of statuses every part of the project asks about.
+ */
+typedef enum
+{
+  SA_STATUS_SET_OPEN,
+  SA_STATUS_SET_CLOCK_RUNNING,
+  SA_STATUS_SET_WORKABLE,
+  SA_STATUS_SET_FINAL,
+  SA_STATUS_SET_DONE,
+} SaStatusSet;
+
+const char     *sa_appeal_status_to_string   (SaAppealStatus  status);
+gboolean        sa_appeal_status_from_string (const char     *str,
+                                              SaAppealStatus *out_status);
+const char     *sa_appeal_status_label       (SaAppealStatus  status);
+gboolean        sa_appeal_status_in          (SaAppealStatus  status,
+                                              SaStatusSet     set);
+gboolean        sa_appeal_status_name_in     (const char     *status,
+                                              SaStatusSet     set);
+const char     *sa_status_set_sql            (SaStatusSet     set);
+
+/**
+ * SaPriority:
+ * @SA_PRIORITY_LOW: low
+ * @SA_PRIORITY_NORMAL: normal, the default
+ * @SA_PRIORITY_HIGH: high
+ * @SA_PRIORITY_CRITICAL: critical (emergencies)
+ *
+ * Priorities, in rank order: the value is the rank the list sorts by.
+ */
+typedef enum
+{
+  SA_PRIORITY_LOW,
+  SA_PRIORITY_NORMAL,
+  SA_PRIORITY_HIGH,
+  SA_PRIORITY_CRITICAL,
+} SaPriority;
+
+#define SA_N_PRIORITIES (SA_PRIORITY_CRITICAL + 1)
+
+const char     *sa_priority_to_string        (SaPriority      priority);
+gboolean        sa_priority_from_string      (const char     *str,
+                                              SaPriority     *out_priority);
+const char     *sa_priority_label            (SaPriority      priority);
+
+/**
+ * SaRole:
+ * @SA_ROLE_EXECUTOR: works on the agency's appeals
+ * @SA_ROLE_SUPERVISOR: approves replies, assigns, extends deadlines
+ * @SA_ROLE_CURATOR: city-wide, read-only plus reports
+ * @SA_ROLE_OPERATOR: first line: registers and classifies
+ * @SA_ROLE_KSK_MANAGER: manager of a KSK/OSI, works on its appeals
+ * @SA_ROLE_ADMIN: manages users; sees no appeals
+ */
+typedef enum
+{
+  SA_ROLE_EXECUTOR,
+  SA_ROLE_SUPERVISOR,
+  SA_ROLE_CURATOR,
+  SA_ROLE_OPERATOR,
+  SA_ROLE_KSK_MANAGER,
+  SA_ROLE_ADMIN,
+} SaRole;
+
+#define SA_N_ROLES (SA_ROLE_ADMIN + 1)
+
+const char     *sa_role_to_string            (SaRole          role);
+gboolean        sa_role_from_string          (const char     *str,
+                                              SaRole         *out_role);
+const char     *sa_role_label                (SaRole          role);
+gboolean        sa_role_works_appeals        (SaRole          role);
+
+/**
+ * SaChannel:
+ * @SA_CHANNEL_EGOV: the eGov portal
+ * @SA_CHANNEL_OPEN_ALMATY: Open Almaty
+ * @SA_CHANNEL_EMAIL: e-mail
+ * @SA_CHANNEL_PRESIDENT: the President's virtual reception
+ * @SA_CHANNEL_PHONE_109: the 109 phone line
+ * @SA_CHANNEL_TELEGRAM: the Telegram bot
+ * @SA_CHANNEL_OPEN311: Open311 GeoReport v2
+ *
+ * Where an appeal came from.
+ */
+typedef enum
+{
+  SA_CHANNEL_EGOV,
+  SA_CHANNEL_OPEN_ALMATY,
+  SA_CHANNEL_EMAIL,
+  SA_CHANNEL_PRESIDENT,
+  SA_CHANNEL_PHONE_109,
+  SA_CHANNEL_TELEGRAM,
+  SA_CHANNEL_OPEN311,
+} SaChannel;
+
+#define SA_N_CHANNELS (SA_CHANNEL_OPEN311 + 1)
+
+const char     *sa_channel_to_string         (SaChannel       channel);
+gboolean        sa_channel_from_string       (const char     *str,
+                                              SaChannel      *out_channel);
+const char     *sa_channel_label             (SaChannel       channel);
+
+/* History events that no op makes. */
+#define SA_EVENT_REGISTERED      "registered"
+#define SA_EVENT_STATUS_CHANGED  "status"
+
+const char     *sa_history_event_label       (const char     *type);
+
+/**
+ * SaDeadline:
+ * @SA_DEADLINE_LEGAL: the legal deadline (APPK art. 76)
+ * @SA_DEADLINE_REACTION: the category's time to react
+ * @SA_DEADLINE_RESOLUTION: the category's time to resolve: the
+ *   operational deadline
+ *
+ * The deadlines an appeal carries, each under one JSON name.
+ */
+typedef enum
+{
+  SA_DEADLINE_LEGAL,
+  SA_DEADLINE_REACTION,
+  SA_DEADLINE_RESOLUTION,
+} SaDeadline;
+
+#define SA_N_DEADLINES (SA_DEADLINE_RESOLUTION + 1)
+
+const char     *sa_deadline_field            (SaDeadline      deadline);
+
+/* The appeal object's members that more than one part reads. */
+#define SA_APPEAL_FIELD_RECEIVED_AT  "received_at"
+#define SA_APPEAL_FIELD_ANSWERED_AT  "answered_at"
+
+/**
+ * SaOpType:
+ * @SA_OP_TAKE: take the appeal into one's own work
+ * @SA_OP_ASSIGN: a supervisor gives it to a colleague
+ * @SA_OP_COMMENT: a note in the history
+ * @SA_OP_REQUEST_INFO: ask the applicant for more information
+ * @SA_OP_FORWARD: hand it to another lead agency
+ * @SA_OP_ESCALATE: involve a third line (KSK/OSI, contractor)
+ * @SA_OP_SET_PRIORITY: change the priority
+ * @SA_OP_ADD_COEXECUTOR: add a co-executor agency
+ * @SA_OP_ATTACH: link an uploaded file
+ * @SA_OP_EXTEND: a supervisor extends the legal deadline
+ *
+ * The operations of `POST /api/v1/ops`.
+ */
+typedef enum
+{
+  SA_OP_TAKE,
+  SA_OP_ASSIGN,
+  SA_OP_COMMENT,
+  SA_OP_REQUEST_INFO,
+  SA_OP_FORWARD,
+  SA_OP_ESCALATE,
+  SA_OP_SET_PRIORITY,
+  SA_OP_ADD_COEXECUTOR,
+  SA_OP_ATTACH,
+  SA_OP_EXTEND,
+} SaOpType;
+
+#define SA_N_OP_TYPES (SA_OP_EXTEND + 1)
+
+const char     *sa_op_type_to_string         (SaOpType        type);
+gboolean        sa_op_type_from_string       (const char     *str,
+                                              SaOpType       *out_type);
+const char     *sa_op_type_label             (SaOpType        type);
+const char     *sa_op_type_event             (SaOpType        type);
+
+/**
+ * SaArgKind:
+ * @SA_ARG_TEXT: text a person wrote, 1 to max_chars characters
+ * @SA_ARG_CODE: the code of an agency or the login of a user
+ * @SA_ARG_PRIORITY: a priority name
+ * @SA_ARG_TIME: an RFC 3339 time with its offset
+ * @SA_ARG_SHA256: 64 lower-case hex digits
+ *
+ * What an operation's argument holds.
+ */
+typedef enum
+{
+  SA_ARG_TEXT,
+  SA_ARG_CODE,
+  SA_ARG_PRIORITY,
+  SA_ARG_TIME,
+  SA_ARG_SHA256,
+} SaArgKind;
+
+/**
+ * SaOpArg:
+ * @name: the member of `args`
+ * @kind: the #SaArgKind
+ * @required: whether it must be there
+ * @max_chars: the longest value, in characters
+ *
+ * One argument of an operation.
+ */
+typedef struct
+{
+  const char *name;
+  SaArgKind   kind;
+  gboolean    required;
+  guint       max_chars;
+} SaOpArg;
+
+#define SA_OP_TEXT_MAX    5000
+#define SA_OP_REASON_MAX  1000
+#define SA_OP_CODE_MAX    64
+#define SA_OP_NAME_MAX    255
+
+/**
+ * SaAgencyLink:
+ * @SA_AGENCY_LINK_NONE: the op links no agency
+ * @SA_AGENCY_LINK_COEXECUTOR: a co-executor, who writes a part of the reply
+ * @SA_AGENCY_LINK_ESCALATED: a third line (KSK/OSI, contractor) asked to act
+ *
+ * How an agency other than the lead one comes to work on an appeal.
+ */
+typedef enum
+{
+  SA_AGENCY_LINK_NONE,
+  SA_AGENCY_LINK_COEXECUTOR,
+  SA_AGENCY_LINK_ESCALATED,
+} SaAgencyLink;
+
+const char     *sa_agency_link_to_string     (SaAgencyLink    link);
+const char     *sa_agency_link_field         (SaAgencyLink    link);
+SaAgencyLink    sa_op_type_link              (SaOpType        type);
+
+const SaOpArg  *sa_op_type_args              (SaOpType        type,
+                                              guint          *n_args);
+guint           sa_op_arg_max_chars          (SaOpType        type,
+                                              const char     *name);
+
+/**
+ * SaAppealError:
+ * @SA_APPEAL_ERROR_INVALID_ARGS: an argument is missing, unknown or does not fit
+ * @SA_APPEAL_ERROR_READ_ONLY: the role only reads (curator)
+ * @SA_APPEAL_ERROR_FORBIDDEN: the role cannot do this at all
+ * @SA_APPEAL_ERROR_NOT_LEAD_AGENCY: only the lead agency's workers may do this
+ * @SA_APPEAL_ERROR_SUPERVISOR_ONLY: only a supervisor of the lead agency may do this
+ * @SA_APPEAL_ERROR_NOT_OPEN: the appeal is not in work any more
+ * @SA_APPEAL_ERROR_ARCHIVED: the appeal is archived
+ * @SA_APPEAL_ERROR_CLOSED: the appeal is closed
+ * @SA_APPEAL_ERROR_ALREADY_YOURS: the appeal is the user's already
+ * @SA_APPEAL_ERROR_TAKEN_BY_OTHER: another executor has it
+ * @SA_APPEAL_ERROR_ALREADY_REQUESTED: information was requested already
+ * @SA_APPEAL_ERROR_UNCHANGED: the appeal is like that already
+ * @SA_APPEAL_ERROR_NOT_INVOLVED: the user's agency does not work on the appeal
+ * @SA_APPEAL_ERROR_ALREADY_INVOLVED: that agency works on the appeal already
+ * @SA_APPEAL_ERROR_IN_THE_PAST: a time that must lie ahead does not
+ *
+ * Why the model refuses an operation; each has one rejection code
+ * (sa_appeal_error_code()) that the registry sends and the client
+ * translates.
+ */
+typedef enum
+{
+  SA_APPEAL_ERROR_INVALID_ARGS,
+  SA_APPEAL_ERROR_READ_ONLY,
+  SA_APPEAL_ERROR_FORBIDDEN,
+  SA_APPEAL_ERROR_NOT_LEAD_AGENCY,
+  SA_APPEAL_ERROR_SUPERVISOR_ONLY,
+  SA_APPEAL_ERROR_NOT_OPEN,
+  SA_APPEAL_ERROR_ARCHIVED,
+  SA_APPEAL_ERROR_CLOSED,
+  SA_APPEAL_ERROR_ALREADY_YOURS,
+  SA_APPEAL_ERROR_TAKEN_BY_OTHER,
+  SA_APPEAL_ERROR_ALREADY_REQUESTED,
+  SA_APPEAL_ERROR_UNCHANGED,
+  SA_APPEAL_ERROR_NOT_INVOLVED,
+  SA_APPEAL_ERROR_ALREADY_INVOLVED,
+  SA_APPEAL_ERROR_IN_THE_PAST,
+} SaAppealError;
+
+#define SA_APPEAL_ERROR (sa_appeal_error_quark ())
+GQuark          sa_appeal_error_quark        (void);
+const char     *sa_appeal_error_code         (const GError   *error);
+
+const char     *sa_rejection_message         (const char     *code);
+
+/**
+ * SaActor:
+ * @login: the user's login
+ * @role: the user's role
+ * @agency: (nullable): the user's agency code
+ *
+ * Who asks for an operation.
+ */
+typedef struct
+{
+  const char *login;
+  SaRole      role;
+  const char *agency;
+} SaActor;
+
+/**
+ * SaAppealState:
+ * @status: the status
+ * @priority: the priority
+ * @agency: (nullable): the lead agency's code
+ * @executor: (nullable): the executor's login
+ * @version: the registry's version
+ * @received_at: unix seconds
+ * @legal_due_at: unix seconds, 0 when unknown
+ * @involved: (nullable): the co-executor and escalated agencies' codes
+ *
+ * The part of an appeal the rules look at. It points into the strings of
+ * whatever it was read from (sa_appeal_state_init_from_json(), or the
+ * registry's row); sa_appeal_state_apply() keeps the pointers it is given.
+ */
+typedef struct
+{
+  SaAppealStatus      status;
+  SaPriority          priority;
+  const char         *agency;
+  const char         *executor;
+  gint64              version;
+  gint64              received_at;
+  gint64              legal_due_at;
+  const char * const *involved;
+} SaAppealState;
+
+gboolean        sa_appeal_state_init_from_json (SaAppealState     *state,
+                                                JsonObject        *appeal);
+
+gboolean        sa_op_validate_args          (SaOpType              type,
+                                              JsonObject           *args,
+                                              GError              **error);
+gboolean        sa_actor_init_from_json      (SaActor              *actor,
+                                              JsonObject           *user);
+gboolean        sa_op_check                  (SaOpType              type,
+                                              const SaActor        *actor,
+                                              const SaAppealState  *appeal,
+                                              JsonObject           *args,
+                                              gint64                now,
+                                              GError              **error);
+gboolean        sa_appeal_state_apply        (SaAppealState        *state,
+                                              SaOpType              type,
+                                              const SaActor        *actor,
+                                              JsonObject           *args,
+                                              GError              **error);
+JsonObject     *sa_op_history_payload        (SaOpType              type,
+                                              const SaAppealState  *before,
+                                              const SaAppealState  *after,
+                                              JsonObject           *args);
+void            sa_appeal_fold_op            (JsonObject           *appeal,
+                                              SaOpType              type,
+                                              const SaActor        *actor,
+                                              JsonObject           *args,
+                                              const char           *op_id,
+                                              gint64                made_at);
+
+gint64          sa_appeal_parse_time         (const char           *rfc3339);
+char           *sa_appeal_format_time        (gint64                unix_seconds);
+
+G_END_DECLS
