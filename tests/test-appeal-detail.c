@@ -19,7 +19,8 @@ static const char *appeal_json =
   "\"applicant\":{\"name\":\"Айгуль Серикова\",\"iin\":\"900101300017\",\"phone\":\"+77011234567\"},"
   "\"address\":{\"text\":\"проспект Абая, 52, кв. 14\",\"district\":\"almaly\"},"
   "\"history\":[{\"at\":\"2026-11-20T04:30:00Z\",\"actor\":\"operator.ikomek-109\",\"type\":\"registered\"},"
-  "{\"at\":\"2026-11-20T06:00:00Z\",\"actor\":\"executor.other\",\"type\":\"taken\"}]}";
+  "{\"at\":\"2026-11-20T06:00:00Z\",\"actor\":\"executor.other\",\"type\":\"taken\","
+  "\"payload\":{\"executor\":\"executor.other\",\"previous_executor\":null}}]}";
 
 static JsonObject *
 parse (const char *json)
@@ -100,7 +101,8 @@ test_history_newest_first (void)
         {
           AdwActionRow *next = g_ptr_array_index (rows, i + 1);
 
-          g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "20.11.2026 11:00 · executor.other");
+          g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                           "To executor.other\n20.11.2026 11:00 · executor.other");
           g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (next)), ==, "Registered");
           g_assert_finalize_object (g_steal_pointer (&detail));
           return;
@@ -141,6 +143,183 @@ arg (Requested  *r,
 {
   g_assert_nonnull (r->args);
   return json_object_get_string_member_with_default (r->args, name, NULL);
+}
+
+/* The subtitle of the first row titled @title, as a user reads it. */
+static const char *
+row_subtitle (GtkWidget  *root,
+              const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+  return NULL;
+}
+
+/* The text and classes of the countdown label in the row titled @title. */
+static GtkLabel *
+row_chip (GtkWidget  *root,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      {
+        g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+        sa_test_collect (g_ptr_array_index (rows, i), GTK_TYPE_LABEL, labels);
+        for (guint j = 0; j < labels->len; j++)
+          if (gtk_widget_has_css_class (g_ptr_array_index (labels, j), "sla-chip"))
+            return g_ptr_array_index (labels, j);
+      }
+  return NULL;
+}
+
+static char *
+time_from_now (gint64 seconds)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) t = g_date_time_add_seconds (now, seconds);
+
+  return g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+test_both_clocks (void)
+{
+  /* The detail shows the operational clock beside the legal one: an emergency overdue by a day reads so, not as 21 days left. */
+  SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autofree char *received = time_from_now (-2 * 86400);
+  g_autofree char *legal = time_from_now (21 * 86400 + 3 * 3600 + 600);
+  g_autofree char *operational = time_from_now (-86400 - 600);
+  GtkLabel *chip;
+
+  json_object_set_string_member (appeal, "received_at", received);
+  json_object_set_string_member (appeal, "legal_due_at", legal);
+  json_object_set_string_member (appeal, "resolution_due_at", operational);
+  sa_appeal_detail_set_appeal (detail, appeal);
+
+  chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
+  g_assert_nonnull (chip);
+  g_assert_cmpstr (gtk_label_get_text (chip), ==, "21 days 3 hours left");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
+  chip = row_chip (GTK_WIDGET (detail), "Operational Deadline");
+  g_assert_nonnull (chip);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (GTK_WIDGET (chip),
+                                                                  ADW_TYPE_ACTION_ROW)));
+  g_assert_cmpstr (gtk_label_get_text (chip), ==, "overdue by 1 day");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "overdue"));
+  g_assert_finalize_object (detail);
+}
+
+static void
+test_stopped_clock (void)
+{
+  /* An answered or closed appeal does not count down: it says how it ended, in time or late. */
+  SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  GtkLabel *chip;
+
+  json_object_set_string_member (appeal, "status", "closed");
+  json_object_set_string_member (appeal, "answered_at", "2026-12-09T18:00:00+05:00");
+  sa_appeal_detail_set_appeal (detail, appeal);
+  chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
+  g_assert_cmpstr (gtk_label_get_text (chip), ==, "answered 2 days before the deadline");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "done"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (chip), "overdue"));
+
+  json_object_set_string_member (appeal, "status", "answered");
+  json_object_set_string_member (appeal, "answered_at", "2026-12-15T10:00:00+05:00");
+  sa_appeal_detail_set_appeal (detail, appeal);
+  chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
+  g_assert_cmpstr (gtk_label_get_text (chip), ==, "answered 3 days late");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "late"));
+
+  /* Closed with no answer on record: no clock at all rather than a wrong one. */
+  json_object_remove_member (appeal, "answered_at");
+  json_object_set_string_member (appeal, "status", "closed");
+  sa_appeal_detail_set_appeal (detail, appeal);
+  chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (chip)));
+  g_assert_finalize_object (detail);
+}
+
+static void
+test_history_says_what_changed (void)
+{
+  /* Each history entry says what changed, from → to, in words; an offline edit says when it was made and when it arrived. */
+  SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autoptr(JsonNode) history = json_from_string (
+    "[{\"at\":\"2026-11-20T05:00:00Z\",\"actor\":\"s\",\"type\":\"assigned\","
+    "  \"payload\":{\"executor\":\"executor.other\",\"previous_executor\":\"executor.first\"}},"
+    " {\"at\":\"2026-11-20T05:01:00Z\",\"actor\":\"s\",\"type\":\"priority\","
+    "  \"payload\":{\"from\":\"normal\",\"to\":\"critical\"}},"
+    " {\"at\":\"2026-11-20T05:02:00Z\",\"actor\":\"e\",\"type\":\"escalated\","
+    "  \"payload\":{\"agency\":\"KSK-7\",\"text\":\"Откройте подвал\","
+    "              \"due_at\":\"2026-11-25T23:59:59+05:00\"}},"
+    " {\"at\":\"2026-11-20T05:03:00Z\",\"actor\":\"s\",\"type\":\"extended\","
+    "  \"payload\":{\"from\":\"2026-12-11T23:59:59+05:00\",\"due_at\":\"2027-01-15T23:59:59+05:00\","
+    "              \"reason\":\"Экспертиза\",\"notify_applicant_by\":\"2026-11-25T23:59:59+05:00\"}},"
+    " {\"at\":\"2026-11-20T05:04:00Z\",\"actor\":\"e\",\"type\":\"status\","
+    "  \"payload\":{\"from\":\"registered\",\"to\":\"in_progress\"}},"
+    " {\"at\":\"2026-11-20T09:30:00Z\",\"made_at\":\"2026-11-20T06:15:00Z\",\"actor\":\"e\","
+    "  \"type\":\"comment\",\"payload\":{\"text\":\"Беру в работу, выезжаю\"}}]", NULL);
+
+  json_object_set_member (appeal, "history", json_node_copy (history));
+  sa_appeal_detail_set_appeal (detail, appeal);
+
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (detail), "Assigned"), ==,
+                   "From executor.first to executor.other\n20.11.2026 10:00 · s");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (detail), "Priority changed"), ==,
+                   "Normal → Critical\n20.11.2026 10:01 · s");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (detail), "Escalated"), ==,
+                   "KSK-7, due 25.11.2026\nОткройте подвал\n20.11.2026 10:02 · e");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (detail), "Deadline extended"), ==,
+                   "11.12.2026 → 15.01.2027\nThe applicant must be told by 25.11.2026\n"
+                   "Reason: Экспертиза\n20.11.2026 10:03 · s");
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (detail), "Status changed"), ==,
+                   "Registered → In Progress\n20.11.2026 10:04 · e");
+  g_assert_null (row_subtitle (GTK_WIDGET (detail), "status"));
+  g_assert_cmpstr (row_subtitle (GTK_WIDGET (detail), "Comment"), ==,
+                   "Беру в работу, выезжаю\n"
+                   "20.11.2026 11:15 (reached the registry 20.11.2026 14:30) · e");
+  g_assert_finalize_object (detail);
+}
+
+static void
+test_priority_marks_current (void)
+{
+  /* The priority menu marks the appeal's priority; choosing it again asks for nothing, another asks for the change. */
+  SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autoptr(JsonObject) supervisor = parse ("{\"login\":\"supervisor.almaty-teplo\",\"role\":\"supervisor\",\"agency\":\"ALMATY-TEPLO\"}");
+  g_autofree char *shown = NULL;
+  Requested requested = { 0 };
+
+  g_signal_connect (detail, "op-requested", G_CALLBACK (on_op), &requested);
+  json_object_set_string_member (appeal, "priority", "high");
+  sa_appeal_detail_set_user (detail, supervisor);
+  sa_appeal_detail_set_appeal (detail, appeal);
+  g_object_get (detail, "priority", &shown, NULL);
+  g_assert_cmpstr (shown, ==, "high");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (detail), "detail.set-priority", "s",
+                                             "high"));
+  g_assert_null (requested.type);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (detail), "detail.set-priority", "s",
+                                             "critical"));
+  g_assert_cmpstr (requested.type, ==, "set_priority");
+  g_assert_cmpstr (arg (&requested, "priority"), ==, "critical");
+
+  requested_clear (&requested);
+  g_assert_finalize_object (detail);
 }
 
 static void
@@ -685,6 +864,10 @@ main (int    argc,
   g_test_add_func ("/sa/appeal-detail/shows-appeal", test_shows_appeal);
   g_test_add_func ("/sa/appeal-detail/history-newest-first", test_history_newest_first);
   g_test_add_func ("/sa/appeal-detail/actions-follow-rights", test_actions_follow_rights);
+  g_test_add_func ("/sa/appeal-detail/both-clocks", test_both_clocks);
+  g_test_add_func ("/sa/appeal-detail/stopped-clock", test_stopped_clock);
+  g_test_add_func ("/sa/appeal-detail/history-says-what-changed", test_history_says_what_changed);
+  g_test_add_func ("/sa/appeal-detail/priority-marks-current", test_priority_marks_current);
 #define ADD(path, func, user) \
   g_test_add ("/sa/appeal-detail/" path, Fixture, user, fixture_setup, func, fixture_teardown)
   ADD ("dialogs/rights", test_dialog_rights, NULL);

@@ -7,10 +7,12 @@
 #include <adwaita.h>
 
 #include "sa-appeal-detail.h"
+#include "sa-appeal-model.h"
 #include "sa-clock.h"
 #include "sa-core.h"
 #include "sa-countdown.h"
 #include "sa-directory.h"
+#include "sa-history.h"
 #include "sa-labels.h"
 #include "sa-op-dialog.h"
 
@@ -48,10 +50,14 @@ struct _SaAppealDetail
   char           *status_class;
   char           *legal_light;
   char           *operational_light;
+  char           *priority;
   gboolean        folded;
 };
 
 G_DEFINE_FINAL_TYPE (SaAppealDetail, sa_appeal_detail, GTK_TYPE_WIDGET)
+
+static void sa_appeal_detail_set_priority (SaAppealDetail *self,
+                                           const char     *priority);
 
 enum {
   OP_REQUESTED,
@@ -61,6 +67,7 @@ enum {
 enum {
   PROP_0,
   PROP_FOLDED,
+  PROP_PRIORITY,
   N_PROPS
 };
 
@@ -124,6 +131,36 @@ member_time (JsonObject *object,
   return dt ? g_date_time_to_unix (dt) : 0;
 }
 
+/* One deadline's row: a live countdown while the clock runs, how it
+ * ended once the appeal is answered, nothing when the clock stopped
+ * without an answer. Returns when it next changes (unix µs). */
+static gint64
+sa_appeal_detail_show_deadline (SaAppealDetail *self,
+                                AdwActionRow   *row,
+                                GtkLabel       *chip,
+                                char          **light,
+                                SaDeadline      deadline,
+                                gint64          now)
+{
+  const char *status = member_string (self->appeal, "status");
+  gint64 received = member_time (self->appeal, SA_APPEAL_FIELD_RECEIVED_AT);
+  gint64 due = member_time (self->appeal, sa_deadline_field (deadline));
+  gint64 answered = member_time (self->appeal, SA_APPEAL_FIELD_ANSWERED_AT);
+
+  gtk_widget_set_visible (GTK_WIDGET (row), due != 0);
+  if (due == 0)
+    return G_MAXINT64;
+  if (sa_appeal_status_name_in (status, SA_STATUS_SET_CLOCK_RUNNING))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (chip), TRUE);
+      return sa_countdown_apply (chip, light, received, due, now, SA_COUNTDOWN_LONG, NULL);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (chip), answered != 0);
+  if (answered != 0)
+    sa_countdown_apply_outcome (chip, light, answered, due, SA_COUNTDOWN_LONG);
+  return G_MAXINT64;
+}
+
 /* Both countdowns tick from the shared clock, which wakes only when the
  * text or the colour of one of them changes. */
 static void
@@ -131,26 +168,17 @@ sa_appeal_detail_refresh_countdowns (SaAppealDetail *self)
 {
   SaClock *clock = sa_clock_get_default ();
   gint64 now = sa_clock_get_now (clock) / G_USEC_PER_SEC;
-  gint64 received, legal_due, operational_due, next = G_MAXINT64;
+  gint64 next;
 
   if (self->appeal == NULL)
     return;
 
-  received = member_time (self->appeal, "received_at");
-  legal_due = member_time (self->appeal, "legal_due_at");
-  operational_due = member_time (self->appeal, "operational_due_at");
-
-  gtk_widget_set_visible (GTK_WIDGET (self->legal_row), legal_due != 0);
-  if (legal_due != 0)
-    next = MIN (next, sa_countdown_apply (self->legal_countdown, &self->legal_light,
-                                          received, legal_due, now, SA_COUNTDOWN_LONG, NULL));
-
-  gtk_widget_set_visible (GTK_WIDGET (self->operational_row), operational_due != 0);
-  if (operational_due != 0)
-    next = MIN (next, sa_countdown_apply (self->operational_countdown, &self->operational_light,
-                                          received, operational_due, now, SA_COUNTDOWN_LONG,
-                                          NULL));
-
+  next = MIN (sa_appeal_detail_show_deadline (self, self->legal_row, self->legal_countdown,
+                                              &self->legal_light, SA_DEADLINE_LEGAL, now),
+              sa_appeal_detail_show_deadline (self, self->operational_row,
+                                              self->operational_countdown,
+                                              &self->operational_light,
+                                              SA_DEADLINE_RESOLUTION, now));
   if (next != G_MAXINT64)
     sa_clock_request_wakeup (clock, next);
 }
@@ -161,13 +189,6 @@ clock_tick_cb (SaAppealDetail *self,
                SaClock        *clock)
 {
   sa_appeal_detail_refresh_countdowns (self);
-}
-
-static gboolean
-sa_appeal_detail_user_is (SaAppealDetail *self,
-                          const char     *role)
-{
-  return g_strcmp0 (member_string (self->user, "role"), role) == 0;
 }
 
 static gboolean
@@ -192,27 +213,6 @@ array_has_string (JsonObject *object,
   return FALSE;
 }
 
-/* Whether the user's agency sees the appeal: the lead agency, a
- * co-executor or an agency it was escalated to (sa-registry-rights.c). */
-static gboolean
-sa_appeal_detail_in_my_agency (SaAppealDetail *self)
-{
-  const char *mine = member_string (self->user, "agency");
-
-  if (mine == NULL || self->appeal == NULL)
-    return FALSE;
-  return g_strcmp0 (member_string (self->appeal, "agency"), mine) == 0 ||
-         array_has_string (self->appeal, "coexecutors", mine) ||
-         array_has_string (self->appeal, "escalated_to", mine);
-}
-
-static gboolean
-status_is_open (const char *status)
-{
-  return g_strcmp0 (status, "registered") == 0 || g_strcmp0 (status, "in_progress") == 0 ||
-         g_strcmp0 (status, "info_requested") == 0 || g_strcmp0 (status, "reopened") == 0;
-}
-
 /* The working calendar: the bounds of an extension (docs/sla.md,
  * "Extension") and the first day an escalation may be due. */
 static SaCalendar *
@@ -225,51 +225,51 @@ sa_appeal_detail_calendar (void)
   return calendar;
 }
 
-/* Mirrors the registry's rules (sa-registry-ops.c) so that the user is not
- * offered what would be rejected; the registry still decides. "Lead" is a
- * worker of the lead agency; co-executors and escalated agencies see the
- * appeal and may comment, nothing more. */
+/* Offers what the appeal model allows (sa_op_check(), the registry's own
+ * rules), so that the user is not offered what would be rejected; the
+ * registry still decides. */
+static const struct
+{
+  const char *action;
+  SaOpType    type;
+  gboolean    needs_cache;  /* its choices come from the cache */
+} detail_actions[] = {
+  { "detail.take", SA_OP_TAKE, FALSE },
+  { "detail.comment", SA_OP_COMMENT, FALSE },
+  { "detail.request-info", SA_OP_REQUEST_INFO, FALSE },
+  { "detail.set-priority", SA_OP_SET_PRIORITY, FALSE },
+  { "detail.assign", SA_OP_ASSIGN, TRUE },
+  { "detail.forward", SA_OP_FORWARD, TRUE },
+  { "detail.escalate", SA_OP_ESCALATE, TRUE },
+  { "detail.extend", SA_OP_EXTEND, FALSE },
+};
+
 static void
 sa_appeal_detail_update_actions (SaAppealDetail *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  const char *status = member_string (self->appeal, "status");
-  const char *executor = member_string (self->appeal, "executor");
-  const char *login = member_string (self->user, "login");
-  gboolean worker = sa_appeal_detail_user_is (self, "executor") ||
-                    sa_appeal_detail_user_is (self, "supervisor") ||
-                    sa_appeal_detail_user_is (self, "ksk_manager");
-  gboolean lead = self->appeal != NULL && worker &&
-                  g_strcmp0 (member_string (self->user, "agency"),
-                             member_string (self->appeal, "agency")) == 0;
-  gboolean supervisor = lead && sa_appeal_detail_user_is (self, "supervisor");
-  gboolean open = status_is_open (status);
-  gboolean operator_on_queue = self->appeal != NULL &&
-                               sa_appeal_detail_user_is (self, "operator") &&
-                               g_strcmp0 (status, "registered") == 0;
-  gboolean is_executor = executor != NULL && g_strcmp0 (executor, login) == 0;
-  gboolean has_cache = self->cache != NULL;
+  gint64 now = sa_clock_get_now (sa_clock_get_default ()) / G_USEC_PER_SEC;
+  g_autofree const char **involved = NULL;
+  SaAppealState state;
+  SaActor actor;
+  gboolean known = FALSE, is_executor;
 
-  gtk_widget_action_set_enabled (widget, "detail.take",
-                                 lead && open && !is_executor &&
-                                 (executor == NULL || supervisor));
+  if (self->appeal != NULL)
+    {
+      known = sa_appeal_state_init_from_json (&state, self->appeal);
+      involved = (const char **) state.involved;
+    }
+  known &= sa_actor_init_from_json (&actor, self->user);
+
+  for (guint i = 0; i < G_N_ELEMENTS (detail_actions); i++)
+    gtk_widget_action_set_enabled (widget, detail_actions[i].action,
+                                   known && (!detail_actions[i].needs_cache ||
+                                             self->cache != NULL) &&
+                                   sa_op_check (detail_actions[i].type, &actor, &state, NULL,
+                                                now, NULL));
   /* The appeal is already the user's: Take has nothing to offer. */
+  is_executor = known && state.executor != NULL && g_strcmp0 (state.executor, actor.login) == 0;
   gtk_widget_set_visible (self->take_button, self->appeal != NULL && !is_executor);
-  gtk_widget_action_set_enabled (widget, "detail.comment",
-                                 worker && sa_appeal_detail_in_my_agency (self) &&
-                                 g_strcmp0 (status, "archived") != 0);
-  gtk_widget_action_set_enabled (widget, "detail.request-info",
-                                 lead && open && g_strcmp0 (status, "info_requested") != 0);
-  gtk_widget_action_set_enabled (widget, "detail.set-priority",
-                                 (supervisor && open) || operator_on_queue);
-  /* The lists to choose from come from the cache. */
-  gtk_widget_action_set_enabled (widget, "detail.assign", has_cache && supervisor && open);
-  gtk_widget_action_set_enabled (widget, "detail.forward",
-                                 has_cache && ((lead && open) || operator_on_queue));
-  gtk_widget_action_set_enabled (widget, "detail.escalate", has_cache && lead && open);
-  gtk_widget_action_set_enabled (widget, "detail.extend",
-                                 supervisor && open &&
-                                 member_string (self->appeal, "received_at") != NULL);
 }
 
 static void
@@ -289,21 +289,18 @@ reveal_iin_cb (SaAppealDetail *self)
 }
 
 static GtkWidget *
-sa_appeal_detail_history_row (JsonObject *event)
+sa_appeal_detail_history_row (SaAppealDetail *self,
+                              JsonObject     *event)
 {
-  const char *type = member_string (event, "type");
-  const char *actor = member_string (event, "actor");
-  JsonObject *payload = member_object (event, "payload");
-  const char *note = member_string (payload, "text");
-  g_autofree char *when = format_time (member_string (event, "at"));
+  g_autofree char *when_who = sa_history_when_who (event, self->cache);
+  g_autofree char *what = sa_history_describe (event, self->cache);
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
-  if (note == NULL)
-    note = member_string (payload, "reason");
-  subtitle = g_strdup_printf ("%s · %s%s%s", when, actor ? actor : "—",
-                              note ? "\n" : "", note ? note : "");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sa_labels_event (type));
+  subtitle = *what != '\0' ? g_strconcat (what, "\n", when_who, NULL) : g_strdup (when_who);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 sa_labels_event (member_string (event, "type")));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   return row;
@@ -351,6 +348,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
       return;
     }
 
+  sa_appeal_detail_set_priority (self, member_string (appeal, "priority"));
   gtk_label_set_text (self->reg_number, member_string (appeal, "reg_number"));
   gtk_widget_set_visible (GTK_WIDGET (self->repeat_badge),
                           json_object_get_boolean_member_with_default (appeal, "is_repeat", FALSE));
@@ -365,9 +363,9 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
                                         ?: member_string (appeal, "category"));
   gtk_label_set_text (self->text, member_string (appeal, "text"));
 
-  legal = format_time (member_string (appeal, "legal_due_at"));
+  legal = format_time (member_string (appeal, sa_deadline_field (SA_DEADLINE_LEGAL)));
   adw_action_row_set_subtitle (self->legal_row, legal);
-  operational = format_time (member_string (appeal, "operational_due_at"));
+  operational = format_time (member_string (appeal, sa_deadline_field (SA_DEADLINE_RESOLUTION)));
   adw_action_row_set_subtitle (self->operational_row, operational);
   sa_appeal_detail_refresh_countdowns (self);
 
@@ -391,7 +389,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
                             district_name ? district_name : district, NULL);
   adw_action_row_set_subtitle (self->address_row, address_text);
 
-  received = format_time (member_string (appeal, "received_at"));
+  received = format_time (member_string (appeal, SA_APPEAL_FIELD_RECEIVED_AT));
   channel_text = g_strdup_printf ("%s · %s", received,
                                   sa_labels_channel (member_string (appeal, "channel")));
   adw_action_row_set_subtitle (self->channel_row, channel_text);
@@ -409,7 +407,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
           JsonObject *event = json_array_get_object_element (events, i - 1);
 
           if (event != NULL)
-            gtk_list_box_append (self->history, sa_appeal_detail_history_row (event));
+            gtk_list_box_append (self->history, sa_appeal_detail_history_row (self, event));
         }
     }
 
@@ -481,15 +479,74 @@ take_action (GtkWidget  *widget,
   sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), "take", NULL);
 }
 
+/* The priority menu shows the appeal's priority as its choice; choosing
+ * another asks for the change, choosing the same one does nothing. */
 static void
-set_priority_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
+sa_appeal_detail_set_priority (SaAppealDetail *self,
+                               const char     *priority)
 {
-  JsonObject *args = json_object_new ();
+  /* The action's state is never empty. */
+  if (priority == NULL)
+    priority = sa_priority_to_string (SA_PRIORITY_NORMAL);
+  if (g_strcmp0 (self->priority, priority) == 0)
+    return;
+  g_free (self->priority);
+  self->priority = g_strdup (priority);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIORITY]);
+}
 
-  json_object_set_string_member (args, "priority", g_variant_get_string (param, NULL));
-  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), "set_priority", args);
+/* The text as it would be sent, and whether the registry would take it:
+ * not empty, within the op's limit (sa_op_arg_max_chars()). */
+static char *
+text_dialog_dup_text (AdwMessageDialog *dialog,
+                      gboolean         *out_fits)
+{
+  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
+  guint max = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "max-chars"));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  char *text;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  *out_fits = *text != '\0' && g_utf8_strlen (text, -1) <= (glong) max;
+  return text;
+}
+
+static void
+text_dialog_changed_cb (AdwMessageDialog *dialog)
+{
+  GtkLabel *counter = g_object_get_data (G_OBJECT (dialog), "counter");
+  guint max = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "max-chars"));
+  g_autofree char *text = NULL;
+  gboolean fits;
+  glong n;
+
+  text = text_dialog_dup_text (dialog, &fits);
+  n = g_utf8_strlen (text, -1);
+  adw_message_dialog_set_response_enabled (dialog, "send", fits);
+  /* The limit is news only near it. */
+  gtk_widget_set_visible (GTK_WIDGET (counter), n > (glong) max * 9 / 10);
+  if (n > (glong) max)
+    {
+      g_autofree char *over = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%ld character over the limit",
+                                                            "%ld characters over the limit",
+                                                            n - max), n - (glong) max);
+
+      gtk_label_set_text (counter, over);
+      gtk_widget_add_css_class (GTK_WIDGET (counter), "error");
+    }
+  else
+    {
+      g_autofree char *left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%ld character left",
+                                                            "%ld characters left",
+                                                            max - n), (glong) max - n);
+
+      gtk_label_set_text (counter, left);
+      gtk_widget_remove_css_class (GTK_WIDGET (counter), "error");
+    }
 }
 
 static void
@@ -497,19 +554,16 @@ text_dialog_response_cb (AdwMessageDialog *dialog,
                          const char       *response,
                          SaAppealDetail   *self)
 {
-  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
   const char *type = g_object_get_data (G_OBJECT (dialog), "op-type");
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
   g_autofree char *text = NULL;
+  gboolean fits;
   JsonObject *args;
 
   if (!g_str_equal (response, "send"))
     return;
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-  if (*text == '\0')
-    return;
+  text = text_dialog_dup_text (dialog, &fits);
+  /* The send response is off unless the text fits. */
+  g_return_if_fail (fits);
   args = json_object_new ();
   json_object_set_string_member (args, "text", text);
   sa_appeal_detail_request (self, type, args);
@@ -518,7 +572,7 @@ text_dialog_response_cb (AdwMessageDialog *dialog,
 /* One dialog for the operations that only need a sentence from the user. */
 static void
 sa_appeal_detail_ask_text (SaAppealDetail *self,
-                           const char     *type,
+                           SaOpType        type,
                            const char     *heading,
                            const char     *body,
                            const char     *send_label)
@@ -527,6 +581,8 @@ sa_appeal_detail_ask_text (SaAppealDetail *self,
   GtkWidget *dialog;
   GtkWidget *frame;
   GtkWidget *view;
+  GtkWidget *box;
+  GtkWidget *counter;
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   view = gtk_text_view_new ();
@@ -539,7 +595,14 @@ sa_appeal_detail_ask_text (SaAppealDetail *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, heading, -1);
   frame = gtk_frame_new (NULL);
   gtk_frame_set_child (GTK_FRAME (frame), view);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), frame);
+  counter = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (counter), 1);
+  gtk_widget_add_css_class (counter, "caption");
+  gtk_widget_set_visible (counter, FALSE);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (box), frame);
+  gtk_box_append (GTK_BOX (box), counter);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "send", send_label,
@@ -547,8 +610,15 @@ sa_appeal_detail_ask_text (SaAppealDetail *self,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "send", FALSE);
   g_object_set_data (G_OBJECT (dialog), "text-view", view);
-  g_object_set_data_full (G_OBJECT (dialog), "op-type", g_strdup (type), g_free);
+  g_object_set_data (G_OBJECT (dialog), "counter", counter);
+  g_object_set_data (G_OBJECT (dialog), "max-chars",
+                     GUINT_TO_POINTER (sa_op_arg_max_chars (type, "text")));
+  g_object_set_data_full (G_OBJECT (dialog), "op-type", g_strdup (sa_op_type_to_string (type)),
+                          g_free);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                           G_CALLBACK (text_dialog_changed_cb), dialog, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "response", G_CALLBACK (text_dialog_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (view);
@@ -559,7 +629,7 @@ comment_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), "comment",
+  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), SA_OP_COMMENT,
                              _("Add a Comment"),
                              _("Colleagues who can see this appeal will read it; the applicant will not."),
                              _("_Add"));
@@ -570,7 +640,7 @@ request_info_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
 {
-  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), "request_info",
+  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), SA_OP_REQUEST_INFO,
                              _("Request Information"),
                              _("The applicant will be asked for this. The operational deadline pauses until they answer; the legal one does not."),
                              _("_Request"));
@@ -693,7 +763,8 @@ forward_action (GtkWidget  *widget,
         sa_op_dialog_add_choice (dialog, agency->code, agency->name, agency->code);
     }
   sa_op_dialog_ask_text (dialog, _("Reason"),
-                         _("Why the appeal belongs to that agency. Both agencies will see it."), 0);
+                         _("Why the appeal belongs to that agency. Both agencies will see it."),
+                         sa_op_arg_max_chars (SA_OP_FORWARD, "reason"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -738,8 +809,8 @@ escalate_action (GtkWidget  *widget,
           !array_has_string (self->appeal, "escalated_to", agency->code))
         sa_op_dialog_add_choice (dialog, agency->code, agency->name, agency->code);
     }
-  /* The registry's limit for a task's text (COMMENT_MAX). */
-  sa_op_dialog_ask_text (dialog, _("What Must Be Done"), NULL, 5000);
+  sa_op_dialog_ask_text (dialog, _("What Must Be Done"), NULL,
+                         sa_op_arg_max_chars (SA_OP_ESCALATE, "text"));
   sa_op_dialog_ask_date (dialog, _("Due Date"),
                          sa_calendar_day_end (sa_appeal_detail_calendar (), now), 0, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -763,8 +834,8 @@ extend_action (GtkWidget  *widget,
 {
   SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
   SaCalendar *cal = sa_appeal_detail_calendar ();
-  gint64 received = member_time (self->appeal, "received_at");
-  gint64 current = member_time (self->appeal, "legal_due_at");
+  gint64 received = member_time (self->appeal, SA_APPEAL_FIELD_RECEIVED_AT);
+  gint64 current = member_time (self->appeal, sa_deadline_field (SA_DEADLINE_LEGAL));
   gint64 first, last, initial;
   SaOpDialog *dialog;
 
@@ -780,7 +851,8 @@ extend_action (GtkWidget  *widget,
                                           "3 working days."),
                                         _("_Extend"), G_CALLBACK (extend_accepted_cb));
   sa_op_dialog_ask_date (dialog, _("New Deadline"), first, last, initial);
-  sa_op_dialog_ask_text (dialog, _("Reason"), _("The applicant is told this reason."), 0);
+  sa_op_dialog_ask_text (dialog, _("Reason"), _("The applicant is told this reason."),
+                         sa_op_arg_max_chars (SA_OP_EXTEND, "reason"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -796,6 +868,10 @@ sa_appeal_detail_get_property (GObject    *object,
     {
     case PROP_FOLDED:
       g_value_set_boolean (value, self->folded);
+      break;
+
+    case PROP_PRIORITY:
+      g_value_set_string (value, self->priority);
       break;
 
     default:
@@ -821,6 +897,23 @@ sa_appeal_detail_set_property (GObject      *object,
         }
       break;
 
+    case PROP_PRIORITY:
+      {
+        const char *priority = g_value_get_string (value);
+
+        /* Set by the menu's action: a change the user asked for. */
+        if (self->appeal != NULL && priority != NULL &&
+            g_strcmp0 (priority, member_string (self->appeal, "priority")) != 0)
+          {
+            JsonObject *args = json_object_new ();
+
+            json_object_set_string_member (args, "priority", priority);
+            sa_appeal_detail_request (self, "set_priority", args);
+          }
+        sa_appeal_detail_set_priority (self, priority);
+      }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -841,6 +934,7 @@ sa_appeal_detail_dispose (GObject *object)
   g_clear_pointer (&self->status_class, g_free);
   g_clear_pointer (&self->legal_light, g_free);
   g_clear_pointer (&self->operational_light, g_free);
+  g_clear_pointer (&self->priority, g_free);
 
   G_OBJECT_CLASS (sa_appeal_detail_parent_class)->dispose (object);
 }
@@ -864,6 +958,16 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   properties[PROP_FOLDED] =
     g_param_spec_boolean ("folded", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * SaAppealDetail:priority:
+   *
+   * The shown appeal's priority; setting another one asks for the change
+   * (the priority menu's `detail.set-priority` action).
+   */
+  properties[PROP_PRIORITY] =
+    g_param_spec_string ("priority", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -904,7 +1008,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "detail.take", NULL, take_action);
   gtk_widget_class_install_action (widget_class, "detail.comment", NULL, comment_action);
   gtk_widget_class_install_action (widget_class, "detail.request-info", NULL, request_info_action);
-  gtk_widget_class_install_action (widget_class, "detail.set-priority", "s", set_priority_action);
+  gtk_widget_class_install_property_action (widget_class, "detail.set-priority", "priority");
   gtk_widget_class_install_action (widget_class, "detail.assign", NULL, assign_action);
   gtk_widget_class_install_action (widget_class, "detail.forward", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
@@ -916,6 +1020,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
 static void
 sa_appeal_detail_init (SaAppealDetail *self)
 {
+  self->priority = g_strdup (sa_priority_to_string (SA_PRIORITY_NORMAL));
   gtk_widget_init_template (GTK_WIDGET (self));
   sa_appeal_detail_update_actions (self);
   g_signal_connect_object (sa_clock_get_default (), "tick", G_CALLBACK (clock_tick_cb), self,

@@ -96,3 +96,65 @@ sa_countdown_apply (GtkLabel               *chip,
   gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
   return next;
 }
+
+/**
+ * sa_countdown_compute_outcome:
+ * @stopped_at: when the clock stopped (the answer), unix seconds
+ * @due: the deadline, unix seconds
+ * @style: short for a list row, long for the detail view
+ * @text: (out) (transfer full): how the clock ended, as shown
+ * @spoken: (out) (transfer full): the same in words, for screen readers
+ *
+ * Returns: (transfer none): the chip's class: "done" when answered in
+ *   time, "late" when not
+ */
+const char *
+sa_countdown_compute_outcome (gint64             stopped_at,
+                              gint64             due,
+                              SaCountdownStyle   style,
+                              char             **text,
+                              char             **spoken)
+{
+  g_return_val_if_fail (text != NULL && spoken != NULL, NULL);
+
+  *text = sa_sla_format_outcome (due - stopped_at, style);
+  *spoken = sa_sla_format_outcome (due - stopped_at, SA_COUNTDOWN_LONG);
+  return stopped_at <= due ? "done" : "late";
+}
+
+/**
+ * sa_countdown_apply_outcome:
+ * @chip: the label showing the countdown
+ * @light_class: (inout): the CSS class the label has now
+ * @stopped_at: when the clock stopped (the answer), unix seconds
+ * @due: the deadline, unix seconds
+ * @style: short for a list row, long for the detail view
+ *
+ * Shows how a stopped clock ended instead of a countdown.
+ */
+void
+sa_countdown_apply_outcome (GtkLabel          *chip,
+                            char             **light_class,
+                            gint64             stopped_at,
+                            gint64             due,
+                            SaCountdownStyle   style)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *spoken = NULL;
+  const char *kind;
+
+  g_return_if_fail (GTK_IS_LABEL (chip));
+  g_return_if_fail (light_class != NULL);
+
+  kind = sa_countdown_compute_outcome (stopped_at, due, style, &text, &spoken);
+  gtk_label_set_text (chip, text);
+  if (g_strcmp0 (*light_class, kind) != 0)
+    {
+      if (*light_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (chip), *light_class);
+      g_free (*light_class);
+      *light_class = g_strdup (kind);
+      gtk_widget_add_css_class (GTK_WIDGET (chip), kind);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+}

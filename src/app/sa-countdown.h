@@ -24,4 +24,16 @@ gint64 sa_countdown_apply (GtkLabel               *chip,
                            SaCountdownStyle        style,
                            const SaSlaThresholds  *thresholds);
 
+const char *sa_countdown_compute_outcome (gint64             stopped_at,
+                                          gint64             due,
+                                          SaCountdownStyle   style,
+                                          char             **text,
+                                          char             **spoken);
+
+void        sa_countdown_apply_outcome   (GtkLabel          *chip,
+                                          char             **light_class,
+                                          gint64             stopped_at,
+                                          gint64             due,
+                                          SaCountdownStyle   style);
+
 G_END_DECLS

@@ -718,6 +718,83 @@ sa_sla_format_countdown (gint64           seconds_left,
 }
 
 /**
+ * sa_sla_format_outcome:
+ * @margin: due − the time the clock stopped (the answer), in seconds;
+ *   negative when the answer came late
+ * @style: %SA_COUNTDOWN_SHORT for a list row, %SA_COUNTDOWN_LONG for a detail view
+ *
+ * How a stopped clock ended, in the largest unit, rounded down.
+ *
+ * Returns: (transfer full): e.g. "в срок", "answered 2 days before the
+ *   deadline", "answered 3 hours late"
+ */
+char *
+sa_sla_format_outcome (gint64           margin,
+                       SaCountdownStyle style)
+{
+  gint64 m = (margin >= 0 ? margin : (margin == G_MININT64 ? G_MAXINT64 : -margin)) / MINUTE;
+  gulong n;
+
+  if (style == SA_COUNTDOWN_SHORT)
+    {
+      g_autofree char *amount = NULL;
+
+      if (margin >= 0)
+        /* Translators: a list row's chip for an appeal answered within its deadline */
+        return g_strdup (C_("deadline", "on time"));
+      m = MAX (m, 1);
+      amount = m >= 24 * 60 ? unit_text (style, 'd', m / (24 * 60))
+               : m >= 60 ? unit_text (style, 'h', m / 60) : unit_text (style, 'm', m);
+      /* Translators: a list row's chip, %s is a short amount of time, "3 d" */
+      return g_strdup_printf (_("%s late"), amount);
+    }
+
+  /* Whole phrases, since a language may decline the unit. */
+  if (margin >= 0)
+    {
+      if (m < 1)
+        return g_strdup (_("answered at the deadline"));
+      if (m >= 24 * 60)
+        {
+          n = m / (24 * 60);
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "answered %d day before the deadline",
+                                               "answered %d days before the deadline", n),
+                                  (int) n);
+        }
+      if (m >= 60)
+        {
+          n = m / 60;
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "answered %d hour before the deadline",
+                                               "answered %d hours before the deadline", n),
+                                  (int) n);
+        }
+      n = m;
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "answered %d minute before the deadline",
+                                           "answered %d minutes before the deadline", n),
+                              (int) n);
+    }
+  m = MAX (m, 1);
+  if (m >= 24 * 60)
+    {
+      n = m / (24 * 60);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "answered %d day late",
+                                           "answered %d days late", n), (int) n);
+    }
+  if (m >= 60)
+    {
+      n = m / 60;
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "answered %d hour late",
+                                           "answered %d hours late", n), (int) n);
+    }
+  n = m;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "answered %d minute late",
+                                       "answered %d minutes late", n), (int) n);
+}
+
+/**
  * sa_sla_countdown_next_change:
  * @seconds_left: due − now in seconds, as given to sa_sla_format_countdown()
  * @style: the style shown

@@ -181,5 +181,7 @@ char           *sa_sla_format_countdown          (gint64                  second
                                                   SaCountdownStyle        style);
 gint64          sa_sla_countdown_next_change     (gint64                  seconds_left,
                                                   SaCountdownStyle        style);
+char           *sa_sla_format_outcome            (gint64                  margin,
+                                                  SaCountdownStyle        style);
 
 G_END_DECLS
