@@ -405,6 +405,42 @@ test_survives_restart (Fixture       *f,
   g_assert_finalize_object (view);
 }
 
+static void
+test_take_names_holder (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* A take that met a colleague's take says who has the appeal now, and that the comment written after it waits for the decision. */
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *take = local_op (f->cache, ID1, "take", "{}");
+  g_autofree char *comment = local_op (f->cache, ID1, "comment",
+                                       "{\"text\":\"Беру в работу, выезжаю\"}");
+  g_autofree char *results = NULL;
+  const char *description = NULL;
+
+  batch = sa_cache_begin_push (f->cache, 100, &error);
+  g_assert_no_error (error);
+  /* The comment may depend on the take: it is not sent with it. */
+  g_assert_cmpuint (batch->len, ==, 1);
+  results = g_strdup_printf ("[{\"op_id\":\"%s\",\"status\":\"conflict\",\"appeal\":%s}]", take,
+                             theirs_json);
+  sa_test_cache_push_results (f->cache, results);
+  g_clear_pointer (&batch, g_ptr_array_unref);
+  batch = sa_cache_begin_push (f->cache, 100, &error);
+  g_assert_cmpuint (batch->len, ==, 0);
+
+  wait_for_entries (f->view, 1);
+  sa_test_collect (GTK_WIDGET (f->view), ADW_TYPE_PREFERENCES_GROUP, groups);
+  for (guint i = 0; i < groups->len; i++)
+    if (g_strcmp0 (adw_preferences_group_get_title (groups->pdata[i]), "ALA-2026-000123") == 0)
+      description = adw_preferences_group_get_description (groups->pdata[i]);
+  g_assert_cmpstr (description, ==,
+                   "Серикова Айгуль has this appeal in work now. Applying your change again hands "
+                   "it over from them; discard it to leave it with them. 1 later change to this "
+                   "appeal waits for your decision.");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -424,6 +460,7 @@ main (int    argc,
   ADD ("apply-again", test_apply_again);
   ADD ("discard-and-dismiss", test_discard_and_dismiss);
   ADD ("survives-restart", test_survives_restart);
+  ADD ("take-names-holder", test_take_names_holder);
 #undef ADD
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "registry-test-util.h"
+#include "sa-appeal-model.h"
 
 typedef struct
 {
@@ -1054,6 +1055,142 @@ test_ops_extend (Fixture       *f,
   g_assert_nonnull (json_object_get_string_member (payload, "notify_applicant_by"));
 }
 
+/* The fields an op may change, as the desk and the registry show them. */
+static void
+assert_same_state (JsonObject *folded,
+                   JsonObject *stored,
+                   const char *op)
+{
+  static const char * const strings[] = {
+    "status", "executor", "priority", "agency", "legal_due_at", "resolution_due_at",
+  };
+  static const char * const arrays[] = { "coexecutors", "escalated_to" };
+
+  g_test_message ("parity after %s", op);
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    g_assert_cmpstr (json_object_get_string_member_with_default (folded, strings[i], NULL), ==,
+                     json_object_get_string_member_with_default (stored, strings[i], NULL));
+  g_assert_cmpint (json_object_get_int_member (folded, "version"), ==,
+                   json_object_get_int_member (stored, "version"));
+  for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
+    {
+      JsonArray *a = json_object_get_array_member (folded, arrays[i]);
+      JsonArray *b = json_object_get_array_member (stored, arrays[i]);
+
+      g_assert_cmpuint (json_array_get_length (a), ==, json_array_get_length (b));
+      for (guint j = 0; j < json_array_get_length (a); j++)
+        g_assert_cmpstr (json_array_get_string_element (a, j), ==,
+                         json_array_get_string_element (b, j));
+    }
+}
+
+static void
+test_ops_parity (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* Every op type, folded by the client over the registry's appeal and applied by the registry, gives the same status, people, priority, deadlines and version; its event says the same. */
+  static const char pdf[] =
+    "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+  g_autoptr(JsonNode) appeal = new_heating_appeal (f, 98);
+  const char *id = sa_test_member_string (appeal, "id");
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", id, NULL);
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) pdf,
+                                                     sizeof pdf - 1);
+  g_autofree char *attach = g_strdup_printf ("{\"sha256\":\"%s\",\"name\":\"акт.pdf\"}", sha);
+  g_autofree char *upload = g_strconcat ("/api/v1/attachments/", sha, NULL);
+  g_autofree char *due = NULL;
+  g_autofree char *extend = NULL;
+  g_autofree char *sup_token = sa_test_login (f->r, "sup.heat");
+  g_autofree char *exec_token = sa_test_login (f->r, "exec.heat");
+  /* The curator sees the appeal wherever it is forwarded. */
+  g_autofree char *reader = sa_test_login (f->r, "cur");
+  gboolean covered[SA_N_OP_TYPES] = { FALSE, };
+  struct { gboolean sup; const char *type; const char *args; } steps[] = {
+    { FALSE, "take", "{}" },
+    { TRUE, "assign", "{\"user\":\"exec2.heat\"}" },
+    { TRUE, "set_priority", "{\"priority\":\"critical\"}" },
+    { TRUE, "add_coexecutor", "{\"agency\":\"KSK-7\"}" },
+    { FALSE, "escalate", "{\"agency\":\"AKIMAT-MEDEU\",\"text\":\"Нужен доступ в подвал\","
+                         "\"due_at\":\"2099-01-01T10:00:00+05:00\"}" },
+    { FALSE, "comment", "{\"text\":\"Выезжаем сегодня\"}" },
+    { FALSE, "attach", attach },
+    { TRUE, "extend", NULL },
+    { FALSE, "request_info", "{\"text\":\"Уточните номер квартиры\"}" },
+    { TRUE, "forward", "{\"agency\":\"WATER\",\"reason\":\"Это водоснабжение\"}" },
+  };
+
+  g_assert_cmpuint (sa_test_http (f->r->session, f->r->base, "PUT", upload, exec_token,
+                                  "application/pdf", pdf, sizeof pdf - 1, NULL), <, 300);
+  due = days_after (sa_test_member_string (appeal, "received_at"), 40);
+  extend = g_strdup_printf ("{\"due_at\":\"%s\",\"reason\":\"Нужна экспертиза\"}", due);
+  steps[7].args = extend;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(JsonNode) before = NULL;
+      g_autoptr(JsonNode) after = NULL;
+      g_autoptr(JsonNode) result = NULL;
+      g_autoptr(JsonNode) args = json_from_string (steps[i].args, NULL);
+      g_autofree char *op_id = g_uuid_string_random ();
+      g_autoptr(JsonObject) folded = NULL;
+      JsonArray *fh, *sh;
+      JsonObject *fe, *se;
+      SaActor actor = { steps[i].sup ? "sup.heat" : "exec.heat",
+                        steps[i].sup ? SA_ROLE_SUPERVISOR : SA_ROLE_EXECUTOR, "HEAT" };
+      SaOpType type;
+
+      g_assert_true (sa_op_type_from_string (steps[i].type, &type));
+      covered[type] = TRUE;
+      g_assert_cmpuint (sa_test_get (f->r, path, reader, &before), ==, 200);
+      {
+        /* json_node_copy() is shallow: fold into a tree of its own. */
+        g_autofree char *text = json_to_string (before, FALSE);
+        g_autoptr(JsonNode) copy = json_from_string (text, NULL);
+
+        folded = json_object_ref (json_node_get_object (copy));
+      }
+      sa_appeal_fold_op (folded, type, &actor, json_node_get_object (args), op_id,
+                         g_get_real_time () / G_USEC_PER_SEC);
+
+      result = send_op (f, steps[i].sup ? sup_token : exec_token, op_id, steps[i].type, id,
+                        sa_test_member_int (before, "version"), steps[i].args);
+      g_assert_cmpstr (op_status (result), ==, "applied");
+      g_assert_cmpuint (sa_test_get (f->r, path, reader, &after), ==, 200);
+      assert_same_state (folded, json_node_get_object (after), steps[i].type);
+
+      /* The pending event the desk shows is the event the registry records. */
+      fh = json_object_get_array_member (folded, "history");
+      sh = json_object_get_array_member (json_node_get_object (after), "history");
+      fe = json_array_get_object_element (fh, json_array_get_length (fh) - 1);
+      se = json_array_get_object_element (sh, json_array_get_length (sh) - 1);
+      g_assert_cmpstr (json_object_get_string_member (fe, "type"), ==,
+                       json_object_get_string_member (se, "type"));
+      g_assert_cmpstr (json_object_get_string_member (se, "op_id"), ==, op_id);
+      {
+        JsonObject *fp = json_object_get_object_member (fe, "payload");
+        JsonObject *sp = json_object_get_object_member (se, "payload");
+        g_autoptr(GList) members = json_object_get_members (fp);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            JsonNode *a = json_object_get_member (fp, l->data);
+            JsonNode *b = json_object_get_member (sp, l->data);
+
+            g_assert_nonnull (b);
+            if (JSON_NODE_HOLDS_NULL (a))
+              g_assert_true (JSON_NODE_HOLDS_NULL (b));
+            else
+              g_assert_cmpstr (json_node_get_string (a), ==, json_node_get_string (b));
+          }
+      }
+      json_object_unref (folded);
+      folded = NULL;
+    }
+  for (guint t = 0; t < SA_N_OP_TYPES; t++)
+    g_assert_true (covered[t]);
+}
+
 static void
 test_ops_all_types (Fixture       *f,
                     gconstpointer  data)
@@ -1252,6 +1389,7 @@ main (int    argc,
   ADD ("ops/op-id-reuse", test_ops_op_id_reuse);
   ADD ("ops/conflict", test_ops_conflict);
   ADD ("ops/rejections", test_ops_rejections);
+  ADD ("ops/parity-with-client-fold", test_ops_parity);
   ADD ("ops/all-types", test_ops_all_types);
   ADD ("ops/extend", test_ops_extend);
   ADD ("feed/changed-signal", test_feed_changed_signal);

@@ -788,6 +788,78 @@ test_conflict (void)
 }
 
 static void
+test_dependent_ops_wait (void)
+{
+  /* Offline, the executor takes an appeal and writes "on my way"; a supervisor takes it meanwhile. The take conflicts, the comment waits for the executor's decision instead of reaching the registry, and goes once the conflict is discarded, stamped with when it was written. */
+  SyncRegistry r = { 0 };
+  Desk d = { 0 };
+  g_autoptr(SaApiClient) supervisor = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(SaOutboxEntry) take = NULL;
+  g_autoptr(SaOutboxEntry) comment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *take_id = NULL;
+  g_autofree char *comment_id = NULL;
+  g_autofree char *made = NULL;
+  JsonArray *history;
+  const char *made_at = NULL;
+
+  desk_start (&r, &d);
+  ids = queue_ids (&d, 1);
+  before = cached_appeal (&d, ids->pdata[0]);
+
+  sa_sync_engine_stop (d.engine);
+  take_id = local_op (&d, ids->pdata[0], "take", "{}");
+  comment_id = local_op (&d, ids->pdata[0], "comment", "{\"text\":\"Беру в работу, выезжаю\"}");
+  supervisor = supervisor_client (r.url);
+  g_assert_cmpstr (remote_op (supervisor, "take", ids->pdata[0],
+                              json_object_get_int_member (before, "version"), "{}"), ==,
+                   "applied");
+
+  sa_sync_engine_start (d.engine);
+  g_assert_true (sync_wait_for (needs_attention, &d, 60));
+  take = outbox_entry (&d, take_id);
+  comment = outbox_entry (&d, comment_id);
+  g_assert_cmpint (take->state, ==, SA_OP_CONFLICT);
+  g_assert_nonnull (comment);
+  g_assert_cmpint (comment->state, ==, SA_OP_PENDING);
+  g_assert_cmpuint (comment->attempts, ==, 0);
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "comment", "Беру в работу, выезжаю"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (after, "executor"), ==, SUPERVISOR);
+  g_clear_pointer (&after, json_object_unref);
+
+  /* The supervisor has it: the executor drops the take; the comment goes on. */
+  g_assert_true (sa_cache_discard_op_sync (d.cache, take_id, &error));
+  g_assert_no_error (error);
+  sa_sync_engine_sync_now (d.engine);
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
+  after = registry_appeal (d.client, ids->pdata[0]);
+  g_assert_cmpuint (history_count (after, "comment", "Беру в работу, выезжаю"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (after, "executor"), ==, SUPERVISOR);
+
+  /* The history keeps when the comment was written, as the desk recorded it. */
+  history = json_object_get_array_member (after, "history");
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    {
+      JsonObject *ev = json_array_get_object_element (history, i);
+
+      if (g_strcmp0 (json_object_get_string_member (ev, "type"), "comment") == 0)
+        {
+          made_at = json_object_get_string_member (ev, "made_at");
+          g_assert_cmpstr (json_object_get_string_member (ev, "op_id"), ==, comment_id);
+        }
+    }
+  made = sa_appeal_format_time (comment->created_at);
+  g_assert_cmpstr (made_at, ==, made);
+
+  desk_free (&d);
+  sync_registry_free (&r);
+}
+
+static void
 test_rejected (void)
 {
   SyncRegistry r = { 0 };
@@ -1401,6 +1473,7 @@ main (int   argc,
   g_test_add_func ("/sync/stopped-when-finished", test_stopped_when_finished);
   g_test_add_func ("/sync/undo-window", test_undo_window);
   g_test_add_func ("/sync/conflict", test_conflict);
+  g_test_add_func ("/sync/dependent-ops-wait", test_dependent_ops_wait);
   g_test_add_func ("/sync/rejected", test_rejected);
   g_test_add_func ("/sync/cursor-expired", test_cursor_expired);
   g_test_add_func ("/sync/expired-token", test_expired_token);

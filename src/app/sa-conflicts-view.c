@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "sa-appeal-model.h"
 #include "sa-conflicts-view.h"
 #include "sa-directory.h"
 #include "sa-labels.h"
@@ -133,7 +134,7 @@ describe_change (SaConflictsView     *self,
                  const SaOutboxEntry *entry)
 {
   JsonObject *args = node_object (entry->args);
-  const char *type = entry->type;
+  SaOpType type = SA_OP_COMMENT;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *made = format_unix (entry->created_at, TRUE);
 
@@ -144,33 +145,45 @@ describe_change (SaConflictsView     *self,
     g_string_append (text, line_);                                   \
   } G_STMT_END
 
-  if (g_str_equal (type, "assign"))
+  switch (sa_op_type_from_string (entry->type, &type) ? (int) type : -1)
     {
-      g_autofree char *name = user_name (self, member_string (args, "user"));
+    case SA_OP_ASSIGN:
+      {
+        g_autofree char *name = user_name (self, member_string (args, "user"));
 
-      /* Translators: who the appeal is assigned to */
-      LINE (_("To %s"), name);
+        /* Translators: who the appeal is assigned to */
+        LINE (_("To %s"), name);
+      }
+      break;
+    case SA_OP_FORWARD:
+    case SA_OP_ESCALATE:
+    case SA_OP_ADD_COEXECUTOR:
+      {
+        g_autofree char *name = agency_name (self, member_string (args, "agency"));
+
+        LINE ("%s", name);
+      }
+      break;
+    case SA_OP_SET_PRIORITY:
+      LINE ("%s", sa_labels_priority (member_string (args, "priority")));
+      break;
+    case SA_OP_EXTEND:
+      {
+        g_autofree char *due = format_rfc3339 (member_string (args, "due_at"), FALSE);
+
+        /* Translators: %s is a date */
+        LINE (_("New deadline: %s"), due);
+      }
+      break;
+    case SA_OP_ATTACH:
+      if (member_string (args, "name") != NULL)
+        LINE ("%s", member_string (args, "name"));
+      break;
+    default:
+      break;
     }
-  else if (g_str_equal (type, "forward") || g_str_equal (type, "escalate") ||
-           g_str_equal (type, "add_coexecutor"))
-    {
-      g_autofree char *name = agency_name (self, member_string (args, "agency"));
 
-      LINE ("%s", name);
-    }
-  else if (g_str_equal (type, "set_priority"))
-    LINE ("%s", sa_labels_priority (member_string (args, "priority")));
-  else if (g_str_equal (type, "extend"))
-    {
-      g_autofree char *due = format_rfc3339 (member_string (args, "due_at"), FALSE);
-
-      /* Translators: %s is a date */
-      LINE (_("New deadline: %s"), due);
-    }
-  else if (g_str_equal (type, "attach") && member_string (args, "name") != NULL)
-    LINE ("%s", member_string (args, "name"));
-
-  if (g_str_equal (type, "escalate") && member_string (args, "due_at") != NULL)
+  if (type == SA_OP_ESCALATE && member_string (args, "due_at") != NULL)
     {
       g_autofree char *due = format_rfc3339 (member_string (args, "due_at"), FALSE);
 
@@ -343,9 +356,52 @@ action_button (const char *label,
   return button;
 }
 
+/* The changes to the same appeal made after @entry: they may depend on
+ * it, so they wait for the user's decision (sa-cache.c, read_outbox()). */
+static guint
+count_waiting (GPtrArray           *entries,
+               const SaOutboxEntry *entry)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const SaOutboxEntry *e = g_ptr_array_index (entries, i);
+
+      n += e->seq > entry->seq && g_strcmp0 (e->appeal_id, entry->appeal_id) == 0 &&
+           (e->state == SA_OP_PENDING || e->state == SA_OP_SENT);
+    }
+  return n;
+}
+
+/* Says who holds the appeal now when the user's change would take it. */
+static char *
+conflict_description (SaConflictsView     *self,
+                      const SaOutboxEntry *entry)
+{
+  const char *holder = member_string (node_object (entry->conflict_appeal), "executor");
+  g_autofree char *login = sa_cache_dup_login (self->cache);
+  SaOpType type;
+
+  if (holder != NULL && g_strcmp0 (holder, login) != 0 &&
+      sa_op_type_from_string (entry->type, &type) &&
+      (type == SA_OP_TAKE || type == SA_OP_ASSIGN))
+    {
+      g_autofree char *name = user_name (self, holder);
+
+      /* Translators: %s is the person who has the appeal in work now */
+      return g_strdup_printf (_("%s has this appeal in work now. Applying your change again "
+                                "hands it over from them; discard it to leave it with them."),
+                              name);
+    }
+  return g_strdup (_("Someone changed the appeal before your change reached the registry. "
+                     "Apply your change again to the appeal as it is now, or discard it."));
+}
+
 static GtkWidget *
 sa_conflicts_view_entry (SaConflictsView     *self,
-                         const SaOutboxEntry *entry)
+                         const SaOutboxEntry *entry,
+                         guint                waiting)
 {
   gboolean conflict = entry->state == SA_OP_CONFLICT;
   GtkWidget *group = adw_preferences_group_new ();
@@ -355,14 +411,24 @@ sa_conflicts_view_entry (SaConflictsView     *self,
   g_autofree char *reg = sa_conflicts_view_reg_number (self, entry);
   g_autofree char *change = describe_change (self, entry);
   g_autofree char *described = g_strdup_printf ("%s · %s", reg, sa_labels_op (entry->type));
+  g_autofree char *description = conflict ? conflict_description (self, entry)
+                                          : g_strdup (_("The registry refused this change."));
 
+  if (waiting > 0)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u later change to this appeal "
+                                                            "waits for your decision.",
+                                                            "%u later changes to this appeal "
+                                                            "wait for your decision.", waiting),
+                                               waiting);
+      g_autofree char *both = g_strconcat (description, " ", more, NULL);
+
+      g_free (description);
+      description = g_steal_pointer (&both);
+    }
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), reg);
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         conflict
-                                         ? _("Someone changed the appeal before your change "
-                                             "reached the registry. Apply your change again to "
-                                             "the appeal as it is now, or discard it.")
-                                         : _("The registry refused this change."));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
   gtk_widget_add_css_class (badge, "badge");
   gtk_widget_add_css_class (badge, conflict ? "conflict" : "rejected");
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
@@ -461,7 +527,8 @@ sa_conflicts_view_refresh (SaConflictsView *self)
           if (entry->state == SA_OP_CONFLICT || entry->state == SA_OP_REJECTED)
             {
               g_ptr_array_add (shown, entry);
-              g_string_append_printf (signature, "%s:%d;", entry->op_id, entry->state);
+              g_string_append_printf (signature, "%s:%d:%u;", entry->op_id, entry->state,
+                                      count_waiting (entries, entry));
             }
         }
     }
@@ -476,7 +543,7 @@ sa_conflicts_view_refresh (SaConflictsView *self)
   for (guint i = 0; i < shown->len; i++)
     {
       SaOutboxEntry *entry = g_ptr_array_index (shown, i);
-      GtkWidget *group = sa_conflicts_view_entry (self, entry);
+      GtkWidget *group = sa_conflicts_view_entry (self, entry, count_waiting (entries, entry));
 
       gtk_box_append (self->entries_box, group);
       g_hash_table_insert (self->groups, g_strdup (entry->op_id), group);
