@@ -850,6 +850,44 @@ test_district_name (Fixture       *f,
                  g_str_has_suffix (shown, " · Алмалы ауданы"));
 }
 
+static void
+test_text_limits (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* A comment cannot be sent empty or over the registry's limit; the dialog says how far over, and a fitting text is sent. */
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autofree char *too_long = g_strnfill (5003, 'x');
+  AdwMessageDialog *dialog;
+  GtkTextView *view;
+  gboolean says_over = FALSE;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->detail), "detail.comment", NULL));
+  open = dialogs ();
+  g_assert_cmpuint (open->len, ==, 1);
+  dialog = ADW_MESSAGE_DIALOG (open->pdata[0]);
+  view = GTK_TEXT_VIEW (sa_test_find_by_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, 0));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "   ", -1);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), too_long, -1);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+  sa_test_collect (GTK_WIDGET (dialog), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    says_over |= gtk_widget_get_visible (labels->pdata[i]) &&
+                 g_strcmp0 (gtk_label_get_text (labels->pdata[i]),
+                            "3 characters over the limit") == 0;
+  g_assert_true (says_over);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "Выехала бригада", -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "send"));
+  adw_message_dialog_response (dialog, "send");
+  g_assert_cmpstr (f->requested.type, ==, "comment");
+  g_assert_cmpstr (arg (&f->requested, "text"), ==, "Выехала бригада");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -877,6 +915,7 @@ main (int    argc,
   ADD ("dialogs/extend", test_extend, supervisor_json);
   ADD ("dialogs/cancel", test_cancel, executor_json);
   ADD ("district-name", test_district_name, executor_json);
+  ADD ("dialogs/text-limits", test_text_limits, executor_json);
 #undef ADD
   return g_test_run ();
 }

@@ -463,12 +463,12 @@ sa_appeal_detail_set_cache (SaAppealDetail *self,
 
 static void
 sa_appeal_detail_request (SaAppealDetail *self,
-                          const char     *type,
+                          SaOpType        type,
                           JsonObject     *args)
 {
   g_autoptr(JsonObject) owned = args ? args : json_object_new ();
 
-  g_signal_emit (self, signals[OP_REQUESTED], 0, type, owned);
+  g_signal_emit (self, signals[OP_REQUESTED], 0, sa_op_type_to_string (type), owned);
 }
 
 static void
@@ -476,7 +476,7 @@ take_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), "take", NULL);
+  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), SA_OP_TAKE, NULL);
 }
 
 /* The priority menu shows the appeal's priority as its choice; choosing
@@ -554,7 +554,7 @@ text_dialog_response_cb (AdwMessageDialog *dialog,
                          const char       *response,
                          SaAppealDetail   *self)
 {
-  const char *type = g_object_get_data (G_OBJECT (dialog), "op-type");
+  SaOpType type = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "op-type"));
   g_autofree char *text = NULL;
   gboolean fits;
   JsonObject *args;
@@ -615,8 +615,7 @@ sa_appeal_detail_ask_text (SaAppealDetail *self,
   g_object_set_data (G_OBJECT (dialog), "counter", counter);
   g_object_set_data (G_OBJECT (dialog), "max-chars",
                      GUINT_TO_POINTER (sa_op_arg_max_chars (type, "text")));
-  g_object_set_data_full (G_OBJECT (dialog), "op-type", g_strdup (sa_op_type_to_string (type)),
-                          g_free);
+  g_object_set_data (G_OBJECT (dialog), "op-type", GUINT_TO_POINTER (type));
   g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                            G_CALLBACK (text_dialog_changed_cb), dialog, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "response", G_CALLBACK (text_dialog_response_cb), self, 0);
@@ -692,7 +691,7 @@ assign_accepted_cb (SaAppealDetail *self,
   JsonObject *args = json_object_new ();
 
   json_object_set_string_member (args, "user", sa_op_dialog_get_choice (dialog));
-  sa_appeal_detail_request (self, "assign", args);
+  sa_appeal_detail_request (self, SA_OP_ASSIGN, args);
 }
 
 static void
@@ -735,7 +734,7 @@ forward_accepted_cb (SaAppealDetail *self,
 
   json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
   take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
-  sa_appeal_detail_request (self, "forward", args);
+  sa_appeal_detail_request (self, SA_OP_FORWARD, args);
 }
 
 static void
@@ -777,7 +776,7 @@ escalate_accepted_cb (SaAppealDetail *self,
   json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
   take_string_member (args, "text", sa_op_dialog_dup_text (dialog));
   take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
-  sa_appeal_detail_request (self, "escalate", args);
+  sa_appeal_detail_request (self, SA_OP_ESCALATE, args);
 }
 
 static void
@@ -824,7 +823,7 @@ extend_accepted_cb (SaAppealDetail *self,
 
   take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
   take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
-  sa_appeal_detail_request (self, "extend", args);
+  sa_appeal_detail_request (self, SA_OP_EXTEND, args);
 }
 
 static void
@@ -908,7 +907,7 @@ sa_appeal_detail_set_property (GObject      *object,
             JsonObject *args = json_object_new ();
 
             json_object_set_string_member (args, "priority", priority);
-            sa_appeal_detail_request (self, "set_priority", args);
+            sa_appeal_detail_request (self, SA_OP_SET_PRIORITY, args);
           }
         sa_appeal_detail_set_priority (self, priority);
       }
