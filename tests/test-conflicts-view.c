@@ -421,12 +421,17 @@ test_take_names_holder (Fixture       *f,
 
   batch = sa_cache_begin_push (f->cache, 100, &error);
   g_assert_no_error (error);
-  /* The comment may depend on the take: it is not sent with it. */
-  g_assert_cmpuint (batch->len, ==, 1);
-  results = g_strdup_printf ("[{\"op_id\":\"%s\",\"status\":\"conflict\",\"appeal\":%s}]", take,
-                             theirs_json);
+  /* The comment may depend on the take: it goes with it, naming it. */
+  g_assert_cmpuint (batch->len, ==, 2);
+  g_assert_null (((SaOutboxEntry *) batch->pdata[0])->after_op_id);
+  g_assert_cmpstr (((SaOutboxEntry *) batch->pdata[1])->after_op_id, ==, take);
+  results = g_strdup_printf ("[{\"op_id\":\"%s\",\"status\":\"conflict\",\"appeal\":%s},"
+                             " {\"op_id\":\"%s\",\"status\":\"rejected\","
+                             "  \"code\":\"after_not_applied\",\"message\":\"Waits.\"}]",
+                             take, theirs_json, comment);
   sa_test_cache_push_results (f->cache, results);
   g_clear_pointer (&batch, g_ptr_array_unref);
+  /* Held back, not refused: it waits for the decision. */
   batch = sa_cache_begin_push (f->cache, 100, &error);
   g_assert_cmpuint (batch->len, ==, 0);
 

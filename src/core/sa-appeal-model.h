@@ -214,6 +214,10 @@ typedef enum
 
 #define SA_N_OP_TYPES (SA_OP_EXTEND + 1)
 
+/* The rejection of an op whose `after` op was not applied: it was not
+ * looked at, and the client holds it back with the one before it. */
+#define SA_OP_AFTER_NOT_APPLIED "after_not_applied"
+
 const char     *sa_op_type_to_string         (SaOpType        type);
 gboolean        sa_op_type_from_string       (const char     *str,
                                               SaOpType       *out_type);

@@ -167,6 +167,7 @@ sa_outbox_entry_free (SaOutboxEntry *entry)
   g_clear_pointer (&entry->args, json_node_unref);
   g_free (entry->last_error);
   g_free (entry->error_code);
+  g_free (entry->after_op_id);
   g_clear_pointer (&entry->conflict_appeal, json_node_unref);
   g_free (entry);
 }
@@ -176,7 +177,7 @@ sa_outbox_entry_free (SaOutboxEntry *entry)
  * @entry: an entry
  *
  * Builds the operation as `POST /api/v1/ops` wants it:
- * `{"op_id","type","appeal_id","base_version","made_at","args"}`.
+ * `{"op_id","type","appeal_id","base_version","made_at","after","args"}`.
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -203,6 +204,11 @@ sa_outbox_entry_to_json (const SaOutboxEntry *entry)
 
       json_builder_set_member_name (b, "made_at");
       json_builder_add_string_value (b, made_at);
+    }
+  if (entry->after_op_id != NULL)
+    {
+      json_builder_set_member_name (b, "after");
+      json_builder_add_string_value (b, entry->after_op_id);
     }
   json_builder_set_member_name (b, "args");
   if (entry->args != NULL)
@@ -1775,7 +1781,7 @@ typedef enum
 {
   OUTBOX_ALL,
   OUTBOX_UNSYNCED,  /* pending, or sent without an answer */
-  OUTBOX_PUSHABLE,  /* the first unsynced op of each appeal */
+  OUTBOX_PUSHABLE,  /* unsynced, and not behind a conflict or a rejection */
 } OutboxSelection;
 
 static GPtrArray *
@@ -1790,13 +1796,16 @@ read_outbox (Conn             *c,
   int rc;
 
   /* An op may depend on the ones before it on the same appeal ("take",
-   * then "I am on my way"): it is pushed only once they are answered, and
-   * waits behind a conflict or a rejection until the user decides. */
+   * then "I am on my way"): it names the one before it, so that the
+   * registry applies it only after that one, and behind a conflict or a
+   * rejection it waits until the user decides. */
   stmt = conn_prepare (c, "SELECT seq, op_id, type, appeal_id, base_version, args, state,"
-                          " attempts, last_error, error_code, conflict_json, created_at"
+                          " attempts, last_error, error_code, conflict_json, created_at,"
+                          " (SELECT e.op_id FROM outbox e WHERE e.appeal_id = o.appeal_id"
+                          "  AND e.seq < o.seq ORDER BY e.seq DESC LIMIT 1)"
                           " FROM outbox o WHERE ?1 = 0 OR (state IN (0, 1) AND (?1 = 1"
                           "  OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.appeal_id = o.appeal_id"
-                          "                 AND e.seq < o.seq)))"
+                          "                 AND e.seq < o.seq AND e.state IN (2, 3))))"
                           " ORDER BY seq LIMIT ?2",
                        error);
   if (stmt == NULL)
@@ -1819,6 +1828,7 @@ read_outbox (Conn             *c,
       e->error_code = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
       e->conflict_appeal = parse_json ((const char *) sqlite3_column_text (stmt, 10));
       e->created_at = sqlite3_column_int64 (stmt, 11);
+      e->after_op_id = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
       g_ptr_array_add (entries, e);
     }
   sqlite3_reset (stmt);
@@ -2100,7 +2110,8 @@ rebase_later (Conn        *c,
 
 /* After the user decided on a conflict or a rejection, the ops that
  * waited behind it go on from the registry's current version: the user
- * has just seen that version beside the change. */
+ * has just seen that version beside the change. Only ops the registry
+ * never looked at move: unsent ones, and those it held back unread. */
 static gboolean
 rebase_chain (Conn        *c,
               const char  *appeal_id,
@@ -2111,13 +2122,15 @@ rebase_chain (Conn        *c,
                                         "            WHERE id = o.appeal_id), o.base_version)"
                                         " + (SELECT count (*) FROM outbox e"
                                         "    WHERE e.appeal_id = o.appeal_id AND e.seq < o.seq"
-                                        "    AND e.state IN (0, 1))"
+                                        "    AND e.state IN (0, 1)),"
+                                        " error_code = NULL"
                                         " WHERE o.appeal_id = ?1 AND o.state = 0"
-                                        " AND o.attempts = 0", error);
+                                        " AND (o.attempts = 0 OR o.error_code = ?2)", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, SA_OP_AFTER_NOT_APPLIED, -1, SQLITE_STATIC);
   return step_done (c, stmt, error);
 }
 
@@ -2146,6 +2159,21 @@ apply_one_result (SaCache     *self,
   if (strcmp (status, "applied") == 0 || strcmp (status, "duplicate") == 0)
     {
       if (!delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error))
+        return FALSE;
+    }
+  else if (strcmp (status, "rejected") == 0 &&
+           g_strcmp0 (obj_string (result, "code"), SA_OP_AFTER_NOT_APPLIED) == 0)
+    {
+      /* The op before it failed: it waits with it, unsent as far as the
+       * registry knows, but no longer undoable. */
+      stmt = conn_prepare (c, "UPDATE outbox SET state = 0, error_code = ?3, updated_at = ?2"
+                              " WHERE op_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+      sqlite3_bind_text (stmt, 3, SA_OP_AFTER_NOT_APPLIED, -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error))
         return FALSE;
     }
   else if (strcmp (status, "conflict") == 0 || strcmp (status, "rejected") == 0)

@@ -80,6 +80,9 @@ typedef enum
  * @error_code: (nullable): the registry's rejection code
  * @conflict_appeal: (nullable): for a conflict, the registry's appeal at that time
  * @created_at: unix seconds
+ * @after_op_id: (nullable): the op before it on the same appeal, still in
+ *   the outbox when it was read: the registry applies this one only after
+ *   that one
  *
  * One operation in the outbox.
  */
@@ -97,6 +100,7 @@ typedef struct
   char      *error_code;
   JsonNode  *conflict_appeal;
   gint64     created_at;
+  char      *after_op_id;
 } SaOutboxEntry;
 
 void      sa_outbox_entry_free           (SaOutboxEntry  *entry);

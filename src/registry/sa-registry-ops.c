@@ -439,7 +439,7 @@ apply_one (SaRegistryDb    *db,
            GError         **error)
 {
   JsonObject *op;
-  const char *op_id, *type, *appeal_id;
+  const char *op_id, *type, *appeal_id, *after;
   JsonNode *version_node, *args_node;
   gint64 base_version;
   g_autofree char *digest = NULL;
@@ -458,11 +458,14 @@ apply_one (SaRegistryDb    *db,
   op_id = _sa_registry_json_string (op, "op_id");
   type = _sa_registry_json_string (op, "type");
   appeal_id = _sa_registry_json_string (op, "appeal_id");
+  after = _sa_registry_json_string (op, "after");
   version_node = json_object_get_member (op, "base_version");
   args_node = json_object_get_member (op, "args");
 
   if (op_id == NULL || !g_uuid_string_is_valid (op_id))
     return rejected (op_id, "invalid_op", "\"op_id\" must be a UUID made by the client.");
+  if (json_object_has_member (op, "after") && (after == NULL || !g_uuid_string_is_valid (after)))
+    return rejected (op_id, "invalid_op", "\"after\" must be the op_id of an earlier op.");
   if (!sa_op_type_from_string (type, &op_type))
     return rejected (op_id, "unknown_type", "This type of operation is not known.");
   if (appeal_id == NULL || version_node == NULL || !JSON_NODE_HOLDS_VALUE (version_node) ||
@@ -504,6 +507,29 @@ apply_one (SaRegistryDb    *db,
       return json_node_ref (first);
     }
   sqlite3_reset (stmt);
+
+  /* An op that depends on one before it (the client names it in "after")
+   * is looked at only once that one is applied; otherwise a take that
+   * conflicted could leave its "I am on my way" applied. */
+  if (after != NULL)
+    {
+      gboolean applied;
+
+      stmt = sa_registry_db_prepare (db, "SELECT 1 FROM ops WHERE op_id = ?1 AND user_id = ?2",
+                                     error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, after, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, user->id);
+      applied = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+      if (!applied)
+        {
+          sa_registry_db_rollback (db);
+          return rejected (op_id, SA_OP_AFTER_NOT_APPLIED,
+                           "The change before this one was not applied; this one waits for it.");
+        }
+    }
 
   if (!sa_registry_user_can_see_appeal (db, user, appeal_id) ||
       !load_appeal (db, appeal_id, &ctx.appeal))
