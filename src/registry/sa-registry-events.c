@@ -343,7 +343,7 @@ websocket_callback (SoupServer              *soup,
 {
   Events *ev = user_data;
   Client *c;
-  const char *auth;
+  g_autofree char *token = NULL;
 
   c = g_new0 (Client, 1);
   c->events = ev;
@@ -358,10 +358,9 @@ websocket_callback (SoupServer              *soup,
   g_signal_connect (conn, "pong", G_CALLBACK (on_pong), c);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), c);
 
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                       "Authorization");
-  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0)
-    client_sign_in (c, auth + 7);
+  token = _sa_registry_bearer_token (soup_server_message_get_request_headers (msg));
+  if (token != NULL)
+    client_sign_in (c, token);
   else
     c->auth_timeout_id = g_timeout_add (ev->auth_timeout_ms, on_auth_timeout, c);
 }
