@@ -541,6 +541,120 @@ test_content_length_and_sizes (Fixture       *f,
   g_assert_cmpuint (raw_exchange (f, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", NULL), ==, 200);
 }
 
+typedef struct
+{
+  SoupWebsocketConnection *conn;
+  GError                  *error;
+  gboolean                 done;
+  gboolean                 closed;
+  guint                    n_messages;
+} Ws;
+
+static void
+on_ws_connected (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Ws *ws = user_data;
+
+  ws->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &ws->error);
+  ws->done = TRUE;
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  ((Ws *) user_data)->closed = TRUE;
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *conn,
+               gint                     type,
+               GBytes                  *message,
+               gpointer                 user_data)
+{
+  ((Ws *) user_data)->n_messages++;
+}
+
+static gboolean
+ws_done (gpointer data)
+{
+  return ((Ws *) data)->done;
+}
+
+static gboolean
+ws_closed (gpointer data)
+{
+  return ((Ws *) data)->closed;
+}
+
+static gboolean
+ws_answered (gpointer data)
+{
+  return ((Ws *) data)->n_messages >= 2 || ((Ws *) data)->closed;
+}
+
+static void
+ws_open (Fixture    *f,
+         const char *token,
+         Ws         *ws)
+{
+  g_autofree char *uri = g_strconcat (f->r->base, "/api/v1/events", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    auth);
+    }
+  soup_session_websocket_connect_async (f->r->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, on_ws_connected, ws);
+  g_assert_true (wait_for (ws_done, ws, 10000));
+  g_assert_no_error (ws->error);
+  g_signal_connect (ws->conn, "closed", G_CALLBACK (on_ws_closed), ws);
+  g_signal_connect (ws->conn, "message", G_CALLBACK (on_ws_message), ws);
+}
+
+static void
+test_websocket_messages (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* Blank, comment-only and mistyped WebSocket messages, before and after signing in, are refused without a GLib CRITICAL. */
+  static const char * const texts[] = {
+    " ", "/* */", "", "{\"type\":{}}", "{\"type\":\"auth\",\"token\":[1]}", "[1]", "null",
+    "{\"type\":\"ping\",\"seq\":\"x\"}",
+  };
+  g_autofree char *token = sa_test_login (f->r, "exec.heat");
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      Ws ws = { 0 };
+
+      ws_open (f, NULL, &ws);
+      soup_websocket_connection_send_text (ws.conn, texts[i]);
+      g_assert_true (wait_for (ws_closed, &ws, 10000));
+      g_assert_cmpuint (soup_websocket_connection_get_close_code (ws.conn), ==, 4401);
+      g_clear_object (&ws.conn);
+    }
+
+  {
+    Ws ws = { 0 };
+
+    ws_open (f, token, &ws);
+    for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+      soup_websocket_connection_send_text (ws.conn, texts[i]);
+    /* "ready", then an "unsupported" error for a message it could not read. */
+    g_assert_true (wait_for (ws_answered, &ws, 10000));
+    g_assert_false (ws.closed);
+    soup_websocket_connection_close (ws.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    g_assert_true (wait_for (ws_closed, &ws, 10000));
+    g_clear_object (&ws.conn);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -558,6 +672,7 @@ main (int    argc,
   ADD ("idle-and-slow-closed", test_idle_and_slow_closed);
   ADD ("body-refused-before-read", test_body_refused_before_read);
   ADD ("content-length-and-sizes", test_content_length_and_sizes);
+  ADD ("websocket-messages", test_websocket_messages);
 
   return g_test_run ();
 }

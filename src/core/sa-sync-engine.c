@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sa-push-message.h"
 #include "sa-sync-engine.h"
 
 /**
@@ -898,21 +899,16 @@ events_message_cb (SoupWebsocketConnection *ws,
                    gpointer                 user_data)
 {
   SaSyncEngine *self = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *obj;
-  const char *kind;
-  gint64 seq;
+  SaPushMessage m = { NULL, -1, NULL, NULL };
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (message, NULL),
-                                   g_bytes_get_size (message), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return;
-  obj = json_node_get_object (json_parser_get_root (parser));
-  kind = json_object_get_string_member_with_default (obj, "type", "");
-  seq = json_object_get_int_member_with_default (obj, "seq", 0);
-  if ((strcmp (kind, "changes") == 0 || strcmp (kind, "ready") == 0) && seq > self->cursor)
+  /* The registry's reader too: strict JSON, typed members, no CRITICAL
+   * on whatever arrives. */
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && sa_push_message_parse (data, len, &m, NULL) &&
+      (strcmp (m.type, "changes") == 0 || strcmp (m.type, "ready") == 0) && m.seq > self->cursor)
     cycle_start (self);
+  sa_push_message_clear (&m);
 }
 
 static void
