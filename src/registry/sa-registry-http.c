@@ -49,6 +49,13 @@ typedef enum
 
 typedef enum
 {
+  SCAN_HEAD,
+  SCAN_BODY,
+  SCAN_OFF,        /* after an Upgrade: WebSocket frames, not HTTP */
+} ScanState;
+
+typedef enum
+{
   TIMER_NONE,
   TIMER_IDLE,
   TIMER_HEAD,
@@ -91,12 +98,14 @@ struct _Conn
   gboolean        closed;
   gboolean        answered;      /* we wrote a refusal ourselves */
   guint           n_requests;
-  /* The head scanner */
-  gboolean        scanning;
-  gboolean        in_request_line;
-  gsize           head_bytes;
-  gsize           line_bytes;
-  guchar          last;
+  /* The framer: every byte passes it before libsoup sees it */
+  ScanState       scan;
+  GByteArray     *head;          /* the head being read, at most max_head bytes */
+  gboolean        head_line_done;  /* the request line is in */
+  guint64         body_left;
+  gboolean        upgrade;       /* the head asked for a WebSocket */
+  guint           pending_status;
+  const char     *pending_body;  /* static */
   gint64          idle_since;
   TimerKind       timer_kind;
   guint           timer_id;
@@ -137,6 +146,7 @@ conn_unref (Conn *c)
   g_clear_object (&c->socket);
   g_clear_object (&c->remote);
   g_clear_object (&c->local);
+  g_clear_pointer (&c->head, g_byte_array_unref);
   g_free (c);
 }
 
@@ -319,51 +329,188 @@ conn_end (Conn       *c,
   conn_wake (c);
 }
 
-/* Counts a head's bytes as they pass; returns 414 or 431 past a limit. */
-static guint
-conn_scan_head (Conn         *c,
-                const guchar *buf,
-                gsize         n)
+static void
+conn_reset_head (Conn *c)
 {
-  const SaHttpLimits *l = &c->front->limits;
-
-  for (gsize i = 0; i < n && c->scanning; i++)
-    {
-      guchar b = buf[i];
-
-      c->head_bytes++;
-      if (b == '\n')
-        {
-          gboolean blank = c->line_bytes == 0 || (c->line_bytes == 1 && c->last == '\r');
-
-          /* Blank lines before the request line are allowed (RFC 9112 §2.2). */
-          if (c->in_request_line)
-            c->in_request_line = blank;
-          else if (blank)
-            c->scanning = FALSE;
-          c->line_bytes = 0;
-        }
-      else
-        {
-          c->line_bytes++;
-          if (c->in_request_line && c->line_bytes > l->max_request_line)
-            return SOUP_STATUS_REQUEST_URI_TOO_LONG;
-        }
-      c->last = b;
-      if (c->head_bytes > l->max_head)
-        return c->in_request_line ? SOUP_STATUS_REQUEST_URI_TOO_LONG : 431;
-    }
-  return 0;
+  g_byte_array_set_size (c->head, 0);
+  c->head_line_done = FALSE;
 }
 
-static void
-conn_reset_scanner (Conn *c)
+static gboolean
+name_is (const char *name,
+         gsize       len,
+         const char *what)
 {
-  c->scanning = TRUE;
-  c->in_request_line = TRUE;
-  c->head_bytes = 0;
-  c->line_bytes = 0;
-  c->last = 0;
+  return strlen (what) == len && g_ascii_strncasecmp (name, what, len) == 0;
+}
+
+/* A complete head, as strictly as RFC 9112 allows: libsoup ignores lines
+ * it cannot read, strips NULs and joins folded lines, so anything it
+ * might read otherwise than a proxy in front is refused here (§5.1,
+ * §5.2, §6.3). Sets body_left; returns 0 or the status to refuse with. */
+static guint
+conn_inspect_head (Conn        *c,
+                   const char **out_body)
+{
+  const char *p = (const char *) c->head->data;
+  const char *end = p + c->head->len;
+  gboolean first = TRUE;
+  gboolean te = FALSE;
+  const char *cl = NULL;
+  gsize cl_len = 0;
+
+  c->body_left = 0;
+  c->upgrade = FALSE;
+  *out_body = "{\"error\":{\"code\":\"bad_request\",\"message\":"
+              "\"The request head is not strict HTTP/1.1.\"}}";
+  while (p < end)
+    {
+      const char *eol = memchr (p, '\n', end - p);
+      const char *line_end = eol;
+      const char *colon, *value, *value_end;
+
+      if (eol == NULL)
+        return SOUP_STATUS_BAD_REQUEST;
+      if (line_end > p && line_end[-1] == '\r')
+        line_end--;
+      for (const char *q = p; q < line_end; q++)
+        if ((guchar) *q < 0x20 && *q != '\t')
+          return SOUP_STATUS_BAD_REQUEST;
+      if (first || line_end == p)
+        {
+          first = FALSE;
+          p = eol + 1;
+          continue;
+        }
+      if (*p == ' ' || *p == '\t')
+        return SOUP_STATUS_BAD_REQUEST;   /* obs-fold */
+      colon = memchr (p, ':', line_end - p);
+      if (colon == NULL || colon == p)
+        return SOUP_STATUS_BAD_REQUEST;
+      for (const char *q = p; q < colon; q++)
+        if (*q == ' ' || *q == '\t')
+          return SOUP_STATUS_BAD_REQUEST;
+      value = colon + 1;
+      value_end = line_end;
+      while (value < value_end && (*value == ' ' || *value == '\t'))
+        value++;
+      while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
+        value_end--;
+
+      if (name_is (p, colon - p, "Content-Length"))
+        {
+          if (cl != NULL || value == value_end || value_end - value > 18)
+            goto bad_length;
+          for (const char *q = value; q < value_end; q++)
+            if (!g_ascii_isdigit (*q))
+              goto bad_length;
+          cl = value;
+          cl_len = value_end - value;
+        }
+      else if (name_is (p, colon - p, "Transfer-Encoding"))
+        te = TRUE;
+      else if (name_is (p, colon - p, "Upgrade"))
+        c->upgrade = TRUE;
+      p = eol + 1;
+    }
+  if (te && cl != NULL)
+    goto bad_length;
+  if (te)
+    {
+      *out_body = "{\"error\":{\"code\":\"length_required\",\"message\":"
+                  "\"Send the body with a Content-Length.\"}}";
+      return SOUP_STATUS_LENGTH_REQUIRED;
+    }
+  if (cl != NULL)
+    {
+      g_autofree char *digits = g_strndup (cl, cl_len);
+
+      c->body_left = g_ascii_strtoull (digits, NULL, 10);
+    }
+  return 0;
+
+bad_length:
+  *out_body = "{\"error\":{\"code\":\"bad_content_length\",\"message\":"
+              "\"Send one Content-Length of digits only, and no Transfer-Encoding with it.\"}}";
+  return SOUP_STATUS_BAD_REQUEST;
+}
+
+/* Frames the requests in @buf as they pass: heads are collected and
+ * checked (limits, conn_inspect_head()), bodies skipped by their length.
+ * Returns how many bytes libsoup may have; with *status set, the rest
+ * is refused (what came before the bad head still goes, so that a
+ * pipelined request before it is answered first). */
+static gsize
+conn_scan (Conn         *c,
+           const guchar *buf,
+           gsize         n,
+           guint        *status,
+           const char  **body)
+{
+  const SaHttpLimits *l = &c->front->limits;
+  gsize head_start = 0;
+  gboolean head_here = c->head->len > 0 ? FALSE : TRUE;
+
+  *status = 0;
+  for (gsize i = 0; i < n;)
+    {
+      guchar b;
+      gsize len;
+
+      if (c->scan == SCAN_OFF)
+        return n;
+      if (c->scan == SCAN_BODY)
+        {
+          gsize take = (gsize) MIN ((guint64) (n - i), c->body_left);
+
+          i += take;
+          c->body_left -= take;
+          if (c->body_left == 0)
+            c->scan = c->upgrade ? SCAN_OFF : SCAN_HEAD;
+          continue;
+        }
+
+      b = buf[i];
+      /* Blank lines before a request line are allowed (RFC 9112 §2.2). */
+      if (c->head->len == 0 && (b == '\r' || b == '\n'))
+        {
+          i++;
+          continue;
+        }
+      if (c->head->len == 0)
+        {
+          head_start = i;
+          head_here = TRUE;
+        }
+      g_byte_array_append (c->head, &b, 1);
+      i++;
+      len = c->head->len;
+      if (!c->head_line_done)
+        {
+          if (b == '\n')
+            c->head_line_done = TRUE;
+          else if (len > l->max_request_line)
+            *status = SOUP_STATUS_REQUEST_URI_TOO_LONG;
+        }
+      if (*status == 0 && len > l->max_head)
+        *status = c->head_line_done ? 431 : SOUP_STATUS_REQUEST_URI_TOO_LONG;
+      if (*status == 0 && b == '\n' && c->head_line_done &&
+          ((len >= 2 && c->head->data[len - 2] == '\n') ||
+           (len >= 3 && c->head->data[len - 2] == '\r' && c->head->data[len - 3] == '\n')))
+        {
+          *status = conn_inspect_head (c, body);
+          conn_reset_head (c);
+          if (*status == 0)
+            c->scan = c->body_left > 0 ? SCAN_BODY : c->upgrade ? SCAN_OFF : SCAN_HEAD;
+        }
+      if (*status != 0)
+        {
+          if (*status != SOUP_STATUS_BAD_REQUEST && *status != SOUP_STATUS_LENGTH_REQUIRED)
+            *body = NULL;
+          return head_here ? head_start : 0;
+        }
+    }
+  return n;
 }
 
 /* The lingering close: after a refusal the client may still be sending
@@ -496,6 +643,8 @@ input_read (SaHttpInput   *self,
       return -1;
     }
 
+  if (!c->ending && c->pending_status != 0)
+    conn_end (c, c->pending_status, c->pending_body);
   if (!c->ending)
     {
       g_autoptr(GError) local_error = NULL;
@@ -509,18 +658,28 @@ input_read (SaHttpInput   *self,
       if (n > 0)
         {
           guint status = 0;
+          const char *body = NULL;
+          gsize ok = (gsize) n;
 
-          if (c->scanning && c->front != NULL)
+          if (c->front != NULL)
             {
-              gboolean was_empty = c->head_bytes == 0;
+              gboolean was_empty = c->head->len == 0;
 
-              status = conn_scan_head (c, buffer, n);
-              if (status == 0 && was_empty && c->head_bytes > 0 && c->timer_kind == TIMER_IDLE)
+              ok = conn_scan (c, buffer, n, &status, &body);
+              if (status == 0 && was_empty && c->head->len > 0 && c->timer_kind == TIMER_IDLE)
                 conn_set_timer (c, TIMER_HEAD, c->front->limits.head_ms);
             }
           if (status == 0)
             return n;
-          conn_end (c, status, NULL);
+          if (ok > 0)
+            {
+              /* The requests before the bad one go first; the refusal
+               * waits for libsoup to ask for more. */
+              c->pending_status = status;
+              c->pending_body = body;
+              return ok;
+            }
+          conn_end (c, status, body);
         }
       else if (n < 0 && (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) ||
                          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
@@ -793,7 +952,6 @@ on_got_headers (SoupServerMessage *msg,
   if (c->ending || c->closed || c->front == NULL)
     return;
   c->phase = PHASE_BODY;
-  c->scanning = FALSE;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     length = soup_message_headers_get_content_length (headers);
   if (length > 0)
@@ -824,7 +982,6 @@ on_finished (SoupServerMessage *msg,
   c->msg_started = FALSE;
   c->fake_sent = FALSE;
   c->idle_since = g_get_monotonic_time ();
-  conn_reset_scanner (c);
   if (c->front != NULL)
     conn_set_timer (c, TIMER_IDLE, c->front->limits.idle_ms);
 }
@@ -850,7 +1007,7 @@ on_request_started (SoupServer        *soup,
   c->msg_started = TRUE;
   /* A keep-alive request starts at its first byte; the first request on a
    * connection when the connection is made, and waits as idle. */
-  if (c->n_requests++ > 0 || c->head_bytes > 0)
+  if (c->n_requests++ > 0 || c->head->len > 0)
     conn_set_timer (c, TIMER_HEAD, front->limits.head_ms);
   else
     conn_set_timer (c, TIMER_IDLE, front->limits.idle_ms);
@@ -877,7 +1034,7 @@ front_evict_idle (SaHttpFront *front)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Conn *c = value;
-      gboolean idle = c->phase == PHASE_IDLE || (c->phase == PHASE_HEAD && c->head_bytes == 0);
+      gboolean idle = c->phase == PHASE_IDLE || (c->phase == PHASE_HEAD && c->head->len == 0);
 
       if (idle && !c->ending && (oldest == NULL || c->idle_since < oldest->idle_since))
         oldest = c;
@@ -927,7 +1084,7 @@ _sa_http_front_accept_stream (SaHttpFront    *front,
   c->remote = g_object_ref (remote);
   c->phase = PHASE_HEAD;
   c->idle_since = g_get_monotonic_time ();
-  conn_reset_scanner (c);
+  c->head = g_byte_array_new ();
   g_hash_table_insert (front->conns, c->remote, c);
 
   input = g_object_new (SA_TYPE_HTTP_INPUT, NULL);
