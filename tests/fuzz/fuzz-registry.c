@@ -98,6 +98,12 @@ answer_json (GBytes *answer)
   return sa_json_strict_parse (json + 4, len - (json + 4 - data), 64, 64 << 20, NULL);
 }
 
+void
+sa_fuzz_registry_forget_tokens (void)
+{
+  g_hash_table_remove_all (fuzz.tokens);
+}
+
 /* An appeal of the heating agency, registered once, for ops to act on. */
 const char *
 sa_fuzz_registry_appeal (void)

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 void        sa_fuzz_registry_init     (void);
 const char *sa_fuzz_registry_token    (const char   *login);
 const char *sa_fuzz_registry_appeal   (void);
+void        sa_fuzz_registry_forget_tokens (void);
 GByteArray *sa_fuzz_substitute        (const guint8 *data,
                                        gsize         size);
 GBytes     *sa_fuzz_registry_exchange (const void   *request,
