@@ -79,6 +79,7 @@ struct _SaHttpFront
   gulong           request_started_id;
   guint            n_handshakes;
   GCancellable    *cancellable;   /* cancelled when the front goes */
+  GThread         *thread;        /* connections live in this one only */
 };
 
 struct _Conn
@@ -584,6 +585,7 @@ conn_close (Conn *c)
 
   if (c->closed)
     return;
+  g_assert (front == NULL || front->thread == g_thread_self ());
   c->closed = TRUE;
   conn_clear_timers (c);
   conn_wake (c);
@@ -757,6 +759,31 @@ sa_http_input_close (GInputStream  *stream,
   return TRUE;
 }
 
+/* GInputStream's default close_async runs close_fn in a worker thread
+ * (SoupWebsocketConnection closes that way); a Conn lives on the main
+ * context only, so close right here. */
+static void
+sa_http_input_close_async (GInputStream        *stream,
+                           int                  io_priority,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sa_http_input_close_async);
+  conn_close (SA_HTTP_INPUT (stream)->conn);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+sa_http_input_close_finish (GInputStream  *stream,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 sa_http_input_finalize (GObject *object)
 {
@@ -776,6 +803,8 @@ sa_http_input_class_init (SaHttpInputClass *klass)
   object_class->finalize = sa_http_input_finalize;
   stream_class->read_fn = sa_http_input_read;
   stream_class->close_fn = sa_http_input_close;
+  stream_class->close_async = sa_http_input_close_async;
+  stream_class->close_finish = sa_http_input_close_finish;
 }
 
 static void
@@ -904,6 +933,47 @@ sa_http_output_close (GOutputStream  *stream,
   return TRUE;
 }
 
+/* As for the input: the defaults would run these in a worker thread. */
+static void
+sa_http_output_close_async (GOutputStream       *stream,
+                            int                  io_priority,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sa_http_output_close_async);
+  conn_close (SA_HTTP_OUTPUT (stream)->conn);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sa_http_output_flush_async (GOutputStream       *stream,
+                            int                  io_priority,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, sa_http_output_flush_async);
+  /* Socket and TLS output streams flush without blocking. */
+  if (sa_http_output_flush (stream, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+sa_http_output_finish (GOutputStream  *stream,
+                       GAsyncResult   *result,
+                       GError        **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 sa_http_output_finalize (GObject *object)
 {
@@ -923,6 +993,10 @@ sa_http_output_class_init (SaHttpOutputClass *klass)
   stream_class->write_fn = sa_http_output_write;
   stream_class->flush = sa_http_output_flush;
   stream_class->close_fn = sa_http_output_close;
+  stream_class->close_async = sa_http_output_close_async;
+  stream_class->close_finish = sa_http_output_finish;
+  stream_class->flush_async = sa_http_output_flush_async;
+  stream_class->flush_finish = sa_http_output_finish;
 }
 
 static void
@@ -1263,6 +1337,7 @@ _sa_http_front_new (SoupServer *soup)
 
   front->soup = g_object_ref (soup);
   front->cancellable = g_cancellable_new ();
+  front->thread = g_thread_self ();
   front->limits = default_limits;
   /* Stay clear of the descriptor limit, where accept() starts failing. */
   if (getrlimit (RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
