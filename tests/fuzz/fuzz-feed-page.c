@@ -36,7 +36,7 @@ LLVMFuzzerInitialize (int    *argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  sa_fuzz_criticals_crash ();
   dir = g_dir_make_tmp ("sa-fuzz-cache-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (dir, "cache.db", NULL);

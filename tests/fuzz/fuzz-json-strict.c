@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = NULL;
 
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  sa_fuzz_criticals_crash ();
   if (!sa_json_strict_validate ((const char *) data, size, 32, 1 << 20, &error))
     {
       g_assert_nonnull (error);

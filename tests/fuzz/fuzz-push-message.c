@@ -13,7 +13,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 {
   SaPushMessage m;
 
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  sa_fuzz_criticals_crash ();
   if (sa_push_message_parse ((const char *) data, size, &m, NULL))
     {
       g_assert_nonnull (m.type);

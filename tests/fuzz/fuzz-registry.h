@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <signal.h>
+#include <stdlib.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -24,6 +27,22 @@ GBytes     *sa_fuzz_registry_request  (const char   *method,
                                        const void   *body,
                                        gsize         body_len);
 void        sa_fuzz_check_answer      (GBytes       *answer);
+
+static inline void
+sa_fuzz_on_trap (int sig)
+{
+  abort ();
+}
+
+/* A GLib CRITICAL is a crash, and one libFuzzer keeps the input of:
+ * GLib stops on a fatal message with SIGTRAP, which libFuzzer does not
+ * catch, so it becomes an abort. */
+static inline void
+sa_fuzz_criticals_crash (void)
+{
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  signal (SIGTRAP, sa_fuzz_on_trap);
+}
 
 /* libFuzzer's entry points; fuzz-standalone.c calls them when the
  * targets are built without it. */
