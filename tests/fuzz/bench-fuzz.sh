@@ -14,7 +14,8 @@ while [ $# -ge 2 ]; do
   shift 2
   name=$(basename "$target")
   rm -rf "$work/new" && mkdir "$work/new"
-  "$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -print_final_stats=1 \
+  "$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -detect_leaks=0 \
+    -print_final_stats=1 \
     -artifact_prefix="$work/" "$work/new" "$corpus" >"$work/log" 2>&1 || {
       tail -n 40 "$work/log"; echo "$name crashed" >&2; exit 1; }
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
