@@ -9,7 +9,7 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   desktop-file-utils appstream"
 demo_pkgs="gnome-keyring libsecret-tools dbus-x11"
 test_pkgs="xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
-  python3 curl"
+  python3 curl clang-14 libclang-rt-14-dev"
 
 want=""
 for set in "$@"; do

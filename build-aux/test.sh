@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds Smart Appeals in fresh build directories and runs the whole suite
-# headless: once with --werror, once with AddressSanitizer and UBSan.
+# headless: once with --werror, once with AddressSanitizer and UBSan, and
+# runs the fuzz targets briefly under clang's libFuzzer.
 # The last line is "N passed, N failed", counting GTest cases.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,9 +61,38 @@ run_suite () {
   failed=$((failed + f))
 }
 
+# The fuzz targets under clang's libFuzzer with ASan and UBSan: only they
+# are built, and each fuzzes for a few seconds (tests/fuzz/meson.build).
+run_fuzz () {
+  local dir="$work/fuzz"
+  local targets
+
+  echo "== fuzz: configure and build"
+  if ! CC=clang-14 meson setup "$dir" "$top" -Dfuzzing=true --buildtype=debugoptimized \
+         -Db_sanitize=address,undefined -Db_lundef=false >"$work/fuzz-setup.log" 2>&1; then
+    cat "$work/fuzz-setup.log"; failed=$((failed + 1)); return
+  fi
+  targets=$(cd "$top/tests/fuzz" && ls fuzz-*.c | sed 's/\.c$//' |
+            grep -v -e '^fuzz-registry$' -e '^fuzz-standalone$')
+  # shellcheck disable=SC2086
+  if ! meson compile -C "$dir" $targets; then
+    failed=$((failed + 1)); return
+  fi
+
+  echo "== fuzz: test"
+  HOME="$work/fuzz-home" XDG_RUNTIME_DIR="$work/fuzz-run" GSETTINGS_BACKEND=memory \
+    meson test -C "$dir" --suite fuzz --no-rebuild --print-errorlogs --num-processes 2
+  read -r p f < <(count_results "$dir/meson-logs/testlog.json")
+  echo "== fuzz: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
 run_suite werror --werror --buildtype=debugoptimized
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite sanitize --werror --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_fuzz
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

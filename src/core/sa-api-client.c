@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "sa-api-client.h"
+#include "sa-json-strict.h"
 
 struct _SaApiClient
 {
@@ -147,7 +148,7 @@ sa_api_client_translate_error (SoupMessage *msg,
                                GError      *transport_error)
 {
   SoupStatus status;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) answer = NULL;
   const char *server_message = NULL;
   int code;
 
@@ -166,17 +167,19 @@ sa_api_client_translate_error (SoupMessage *msg,
   if (status == SOUP_STATUS_GONE)
     return g_error_new (SA_API_ERROR, SA_API_ERROR_GONE,
                         "The registry no longer keeps changes that old");
-  parser = json_parser_new ();
-  if (body != NULL && g_bytes_get_size (body) > 0 &&
-      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                  g_bytes_get_size (body), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An error answer is read as strictly as any other, member types
+   * checked, so that no answer can raise a CRITICAL. */
+  answer = sa_json_strict_parse_bytes (body, SA_JSON_ANSWER_MAX_DEPTH, SA_JSON_ANSWER_MAX_BYTES,
+                                       NULL);
+  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
     {
-      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
-      JsonObject *err = json_object_get_object_member (root, "error");
+      JsonNode *err = json_object_get_member (json_node_get_object (answer), "error");
+      JsonNode *text = err != NULL && JSON_NODE_HOLDS_OBJECT (err)
+                       ? json_object_get_member (json_node_get_object (err), "message") : NULL;
 
-      if (err != NULL)
-        server_message = json_object_get_string_member_with_default (err, "message", NULL);
+      if (text != NULL && JSON_NODE_HOLDS_VALUE (text) &&
+          json_node_get_value_type (text) == G_TYPE_STRING)
+        server_message = json_node_get_string (text);
     }
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
@@ -200,7 +203,7 @@ read_answer (SoupSession   *session,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *answer;
 
   body = soup_session_send_and_read_finish (session, result, &local_error);
   if (body == NULL || !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
@@ -213,17 +216,17 @@ read_answer (SoupSession   *session,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (g_bytes_get_size (body) == 0 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      json_parser_get_root (parser) == NULL)
+  /* Feed pages and every other answer: strict JSON, so that what the
+   * registry cannot have meant is refused here and not bent. */
+  answer = sa_json_strict_parse_bytes (body, SA_JSON_ANSWER_MAX_DEPTH, SA_JSON_ANSWER_MAX_BYTES,
+                                       NULL);
+  if (answer == NULL)
     {
       g_set_error (error, SA_API_ERROR, SA_API_ERROR_PROTOCOL,
                    "The registry answered with something that is not JSON");
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  return answer;
 }
 
 static void

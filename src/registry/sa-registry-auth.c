@@ -268,9 +268,7 @@ _sa_registry_auth_resolve (SaRegistryDb *db,
   sqlite3_stmt *stmt;
   SaRegistryUser *user = NULL;
 
-  while (*access_token == ' ')
-    access_token++;
-  if (*access_token == '\0' || strlen (access_token) > 256)
+  if (*access_token == '\0' || strlen (access_token) > SA_REGISTRY_MAX_TOKEN)
     return NULL;
 
   digest = token_digest (access_token);
@@ -667,15 +665,13 @@ refresh_handler (SaRequest *req)
 static void
 logout_handler (SaRequest *req)
 {
-  const char *auth;
   g_autofree char *digest = NULL;
   g_autofree char *family = NULL;
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
-                                       "Authorization");
-  digest = token_digest (auth + 7);
+  /* The token the server signed this request in with, parsed once. */
+  digest = token_digest (req->token);
   stmt = sa_registry_db_prepare (req->db, "SELECT family FROM tokens WHERE hash = ?1", &error);
   if (stmt == NULL)
     {

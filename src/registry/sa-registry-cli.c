@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib-unix.h>
 
@@ -237,6 +238,17 @@ cmd_serve (int    argc,
   db = open_db (db_path);
   if (db == NULL)
     return 1;
+  /* Every connection is a descriptor: take what the hard limit allows,
+   * so that the front's cap (sa-registry-http.c) is the limit, not 1024. */
+  {
+    struct rlimit nofile;
+
+    if (getrlimit (RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max)
+      {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &nofile);
+      }
+  }
   server = sa_registry_server_new (db);
   sa_registry_server_set_access_log (server, !quiet);
   sa_registry_server_set_access_ttl (server, (guint)access_ttl);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sa-push-message.h"
 #include "sa-registry-private.h"
 
 /* Push: a WebSocket at /api/v1/events that tells each signed-in client
@@ -269,9 +270,7 @@ on_message (SoupWebsocketConnection *conn,
             gpointer                 user_data)
 {
   Client *c = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-  JsonObject *obj = NULL;
+  SaPushMessage m = { NULL, -1, NULL, NULL };
   const char *kind = NULL;
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
@@ -279,26 +278,17 @@ on_message (SoupWebsocketConnection *conn,
   c->last_heard_us = g_get_monotonic_time ();
   c->unacked = 0;
 
-  if (type == SOUP_WEBSOCKET_DATA_TEXT && json_parser_load_from_data (parser, data, len, NULL))
-    {
-      root = json_parser_get_root (parser);
-      if (JSON_NODE_HOLDS_OBJECT (root))
-        {
-          obj = json_node_get_object (root);
-          kind = json_object_get_string_member_with_default (obj, "type", NULL);
-        }
-    }
+  /* The same reader as the client's: strict JSON, typed members. */
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && sa_push_message_parse (data, len, &m, NULL))
+    kind = m.type;
 
   if (c->user == NULL)
     {
-      const char *token = obj != NULL ? json_object_get_string_member_with_default (obj, "token",
-                                                                                    NULL)
-                                      : NULL;
-
-      if (g_strcmp0 (kind, "auth") != 0 || token == NULL)
+      if (g_strcmp0 (kind, "auth") != 0 || m.token == NULL)
         client_close (c, CLOSE_UNAUTHORIZED, "unauthorized: the first message must be auth");
       else
-        client_sign_in (c, token);
+        client_sign_in (c, m.token);
+      sa_push_message_clear (&m);
       return;
     }
 
@@ -310,6 +300,7 @@ on_message (SoupWebsocketConnection *conn,
     /* "call" is reserved for call signalling, not served yet. */
     client_send (c, "{\"type\":\"error\",\"code\":\"unsupported\",\"message\":"
                     "\"This message type is not supported.\"}");
+  sa_push_message_clear (&m);
 }
 
 static void
@@ -343,7 +334,7 @@ websocket_callback (SoupServer              *soup,
 {
   Events *ev = user_data;
   Client *c;
-  const char *auth;
+  g_autofree char *token = NULL;
 
   c = g_new0 (Client, 1);
   c->events = ev;
@@ -358,10 +349,9 @@ websocket_callback (SoupServer              *soup,
   g_signal_connect (conn, "pong", G_CALLBACK (on_pong), c);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), c);
 
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                       "Authorization");
-  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0)
-    client_sign_in (c, auth + 7);
+  token = _sa_registry_bearer_token (soup_server_message_get_request_headers (msg));
+  if (token != NULL)
+    client_sign_in (c, token);
   else
     c->auth_timeout_id = g_timeout_add (ev->auth_timeout_ms, on_auth_timeout, c);
 }

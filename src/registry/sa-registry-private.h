@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "sa-registry-db.h"
+#include "sa-registry-http.h"
 #include "sa-registry-server.h"
 
 G_BEGIN_DECLS
@@ -94,6 +95,7 @@ struct _SaRequest
   SaRegistryUser    *user;      /* NULL on public routes */
   JsonNode          *body;      /* SA_ROUTE_JSON_BODY routes only */
   char              *remote;    /* the peer's address, no port */
+  char              *token;     /* the Bearer token, from _sa_registry_bearer_token() */
   gint64             started_us;
   gboolean           paused;
   gboolean           gone;      /* the client went away while paused */
@@ -175,7 +177,11 @@ void            _sa_registry_events_set_limits (SaRegistryServer *server,
                                                 guint             keepalive_s,
                                                 gsize             max_unacked_bytes);
 
+SaHttpFront    *_sa_registry_server_get_http   (SaRegistryServer *server);
+
 /* Auth, for the server's Bearer check */
+#define SA_REGISTRY_MAX_TOKEN 256
+char           *_sa_registry_bearer_token      (SoupMessageHeaders *headers);
 SaRegistryUser *_sa_registry_auth_resolve      (SaRegistryDb     *db,
                                                 const char       *access_token);
 char           *_sa_registry_password_hash     (const char       *password,

@@ -3,10 +3,9 @@
 
 #include "config.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
+#include "sa-json-strict.h"
 #include "sa-registry-private.h"
 
 typedef struct
@@ -37,6 +36,8 @@ struct _SaRegistryServer
 
   SaRegistryDb *db;
   SoupServer   *soup;
+  SaHttpFront  *http;
+  GTlsCertificate *tls_certificate;
   GPtrArray    *routes;
   gboolean      access_log;
   gboolean      tls;
@@ -71,6 +72,9 @@ sa_request_free (SaRequest *req)
   g_clear_pointer (&req->query, g_hash_table_unref);
   g_clear_pointer (&req->user, sa_registry_user_free);
   g_clear_pointer (&req->body, json_node_unref);
+  if (req->token != NULL)
+    memset (req->token, 0, strlen (req->token));
+  g_free (req->token);
   g_free (req->param);
   g_free (req->remote);
   g_free (req);
@@ -288,39 +292,52 @@ sa_request_query (SaRequest  *req,
   return req->query != NULL ? g_hash_table_lookup (req->query, key) : NULL;
 }
 
-/* Counts the nesting of a JSON text without parsing it, so that a
- * hostile body cannot make the parser recurse deeply. */
 static gboolean
-json_depth_ok (const char *data,
-               gsize       len,
-               guint       max_depth)
+is_b64token_char (char c)
 {
-  guint depth = 0;
-  gboolean in_string = FALSE;
+  return g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
+         c == '/';
+}
 
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
+/**
+ * _sa_registry_bearer_token:
+ * @headers: a request's headers
+ *
+ * The one reader of the Authorization header: RFC 6750 §2.1,
+ * `"Bearer" 1*SP b64token`, the scheme in any case, one header only.
+ * Every route, logout and the events socket take the token from here, so
+ * that no two of them can read one header differently.
+ *
+ * Returns: (transfer full) (nullable): the token, or %NULL when the
+ *   header is absent or anything but that form
+ */
+char *
+_sa_registry_bearer_token (SoupMessageHeaders *headers)
+{
+  const char *value;
+  const char *p;
+  const char *token;
+  gsize n;
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-  return TRUE;
+  g_return_val_if_fail (headers != NULL, NULL);
+
+  /* Two Authorization headers come back joined by a comma, which no
+   * b64token holds. */
+  value = soup_message_headers_get_list (headers, "Authorization");
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+  p = value + 7;
+  while (*p == ' ')
+    p++;
+  token = p;
+  while (is_b64token_char (*p))
+    p++;
+  n = p - token;
+  while (*p == '=')
+    p++;
+  if (n == 0 || *p != '\0' || (gsize) (p - token) > SA_REGISTRY_MAX_TOKEN)
+    return NULL;
+  return g_strndup (token, p - token);
 }
 
 static SaRoute *
@@ -408,18 +425,15 @@ server_callback (SoupServer        *soup,
 
   if (!(route->flags & SA_ROUTE_PUBLIC))
     {
-      const char *auth;
-
-      auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                           "Authorization");
-      if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+      req->token = _sa_registry_bearer_token (soup_server_message_get_request_headers (msg));
+      if (req->token == NULL)
         {
           sa_request_set_header (req, "WWW-Authenticate", "Bearer");
           sa_request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                                   "Sign in: this request needs an access token.");
           return;
         }
-      req->user = _sa_registry_auth_resolve (self->db, auth + 7);
+      req->user = _sa_registry_auth_resolve (self->db, req->token);
       if (req->user == NULL)
         {
           sa_request_set_header (req, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -435,10 +449,7 @@ server_callback (SoupServer        *soup,
       const char *ctype;
       SoupMessageBody *body;
       g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(JsonParser) parser = NULL;
       g_autoptr(GError) error = NULL;
-      const char *data;
-      gsize len;
 
       ctype = soup_message_headers_get_content_type (
           soup_server_message_get_request_headers (msg), NULL);
@@ -451,49 +462,59 @@ server_callback (SoupServer        *soup,
         }
       body = soup_server_message_get_request_body (msg);
       bytes = soup_message_body_flatten (body);
-      data = g_bytes_get_data (bytes, &len);
-      if (len > SA_REGISTRY_MAX_BODY)
+      /* Strict RFC 8259 first: json-glib never sees a comment, a quote
+       * that hides brackets, or a depth past the limit. */
+      req->body = sa_json_strict_parse_bytes (bytes, SA_REGISTRY_MAX_DEPTH, SA_REGISTRY_MAX_BODY,
+                                              &error);
+      if (req->body == NULL)
         {
-          sa_request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                                  "The body is larger than 1 MiB.");
+          if (g_error_matches (error, SA_JSON_STRICT_ERROR, SA_JSON_STRICT_ERROR_TOO_LARGE))
+            sa_request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                                    "The body is larger than 1 MiB.");
+          else if (g_error_matches (error, SA_JSON_STRICT_ERROR, SA_JSON_STRICT_ERROR_TOO_DEEP))
+            sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "too_deep",
+                                    "The JSON is nested more than 32 levels deep.");
+          else
+            {
+              g_autofree char *message = g_strdup_printf ("The body is not a JSON object. %s.",
+                                                          error->message);
+
+              sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "malformed_json", message);
+            }
           return;
         }
-      if (!json_depth_ok (data, len, SA_REGISTRY_MAX_DEPTH))
-        {
-          sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "too_deep",
-                                  "The JSON is nested more than 32 levels deep.");
-          return;
-        }
-      parser = json_parser_new_immutable ();
-      if (len == 0 || !json_parser_load_from_data (parser, data, len, &error) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      if (!JSON_NODE_HOLDS_OBJECT (req->body))
         {
           sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "malformed_json",
                                   "The body is not a JSON object.");
           return;
         }
-      req->body = json_node_ref (json_parser_get_root (parser));
     }
 
   route->handler (req);
 }
 
-/* Answers go out in more than one write (headers, body); without
- * TCP_NODELAY, Nagle's algorithm holds the second until the client's
- * delayed ACK, which showed as a long latency tail under load. */
-static void
-on_request_started (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
+/* Content-Length = 1*DIGIT, once (RFC 9112 §6.3, §8.6). libsoup joins two
+ * headers with a comma and reads "5abc" as 5: a proxy in front may read
+ * either differently, so anything else is refused. */
+static gboolean
+content_length_ok (SoupMessageHeaders *headers)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  const char *value = soup_message_headers_get_list (headers, "Content-Length");
 
-  if (socket != NULL && g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  if (value == NULL)
+    return TRUE;
+  if (*value == '\0' || strlen (value) > 18)
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
 }
 
 /* Runs once the headers are in and before the body is read, so that an
- * oversized body is refused without buffering it. */
+ * oversized or ambiguous body is refused without reading it: the front
+ * answers and ends the connection, so not one byte more is read. */
 static void
 early_callback (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -506,30 +527,55 @@ early_callback (SoupServer        *soup,
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   g_autoptr(JsonNode) node = NULL;
   guint status = 0;
-  /* Attachments are uploaded as raw bytes, up to their own limit. */
+  /* Attachments are uploaded as raw bytes, up to their own limit, and
+   * only by someone signed in: a stranger gets the 1 MiB of any body. */
   gboolean upload = g_str_has_prefix (path, SA_REGISTRY_ATTACHMENTS_PREFIX) &&
                     strcmp (soup_server_message_get_method (msg), "PUT") == 0;
+  goffset limit = SA_REGISTRY_MAX_BODY;
 
-  if (encoding == SOUP_ENCODING_CHUNKED)
+  if (upload && soup_message_headers_get_content_length (headers) > SA_REGISTRY_MAX_BODY)
+    {
+      g_autofree char *token = _sa_registry_bearer_token (headers);
+      g_autoptr(SaRegistryUser) user = token != NULL
+                                       ? _sa_registry_auth_resolve (self->db, token) : NULL;
+
+      if (user != NULL)
+        limit = SA_REGISTRY_MAX_ATTACHMENT;
+    }
+
+  if (!content_length_ok (headers) ||
+      (soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL &&
+       soup_message_headers_get_list (headers, "Content-Length") != NULL))
+    {
+      status = SOUP_STATUS_BAD_REQUEST;
+      node = error_node ("bad_content_length",
+                         "Send one Content-Length of digits only, and no Transfer-Encoding "
+                         "with it.");
+    }
+  else if (encoding == SOUP_ENCODING_CHUNKED)
     {
       status = SOUP_STATUS_LENGTH_REQUIRED;
       node = error_node ("length_required", "Send the body with a Content-Length.");
     }
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-           soup_message_headers_get_content_length (headers) >
-           (upload ? SA_REGISTRY_MAX_ATTACHMENT : SA_REGISTRY_MAX_BODY))
+           soup_message_headers_get_content_length (headers) > limit)
     {
       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-      node = error_node ("too_large", upload ? "The file is larger than 10 MiB."
-                                             : "The body is larger than 1 MiB.");
+      node = error_node ("too_large", limit == SA_REGISTRY_MAX_ATTACHMENT
+                                      ? "The file is larger than 10 MiB."
+                                      : "The body is larger than 1 MiB.");
     }
 
   if (status != 0)
     {
+      g_autofree char *text = _sa_registry_json_to_string (node);
+
       set_json_response (msg, status, node);
-      /* Do not keep a connection whose unread body is still on the wire. */
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
+      /* Streams that did not come through the front (none in the
+       * registry) keep libsoup's behaviour: the answer after the body. */
+      _sa_http_front_refuse (self->http, msg, status, text);
       record_metrics (self, "early", status, 0);
       if (self->access_log)
         g_printerr ("%s %s %s %u early\n", soup_server_message_get_remote_host (msg),
@@ -660,7 +706,9 @@ sa_registry_server_dispose (GObject *object)
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->http, _sa_http_front_free);
   g_clear_object (&self->soup);
+  g_clear_object (&self->tls_certificate);
   g_clear_object (&self->db);
 
   G_OBJECT_CLASS (sa_registry_server_parent_class)->dispose (object);
@@ -747,7 +795,7 @@ sa_registry_server_new (SaRegistryDb *db)
   self->db = g_object_ref (db);
   self->soup = soup_server_new ("server-header", "smart-appeals-registry/" PACKAGE_VERSION,
                                 NULL);
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), NULL);
+  self->http = _sa_http_front_new (self->soup);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
 
@@ -776,7 +824,7 @@ sa_registry_server_set_tls_files (SaRegistryServer  *self,
   cert = g_tls_certificate_new_from_files (cert_file, key_file, error);
   if (cert == NULL)
     return FALSE;
-  g_object_set (self->soup, "tls-certificate", cert, NULL);
+  g_set_object (&self->tls_certificate, cert);
   self->tls = TRUE;
   return TRUE;
 }
@@ -790,7 +838,7 @@ sa_registry_server_listen (SaRegistryServer  *self,
   g_autoptr(GInetAddress) addr = NULL;
   g_autoptr(GSocketAddress) saddr = NULL;
   g_autoptr(GSocket) socket = NULL;
-  GSList *listeners;
+  g_autoptr(GSocketAddress) local = NULL;
 
   g_return_val_if_fail (SA_IS_REGISTRY_SERVER (self), FALSE);
 
@@ -810,21 +858,15 @@ sa_registry_server_listen (SaRegistryServer  *self,
    * at once; the kernel then drops their handshakes and they wait a
    * second for a retransmit. */
   g_socket_set_listen_backlog (socket, 1024);
+  /* The front accepts; see sa-registry-http.c. */
   if (!g_socket_bind (socket, saddr, TRUE, error) ||
       !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->soup, socket,
-                                  self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+      !_sa_http_front_listen (self->http, socket, self->tls_certificate, error))
     return FALSE;
 
-  listeners = soup_server_get_listeners (self->soup);
-  if (listeners != NULL)
-    {
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
-
-      if (local != NULL)
-        self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-      g_slist_free (listeners);
-    }
+  local = g_socket_get_local_address (socket, NULL);
+  if (local != NULL)
+    self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   g_free (self->host);
   self->host = g_strdup (host);
   return TRUE;
@@ -920,4 +962,15 @@ sa_registry_server_disconnect (SaRegistryServer *self)
   g_return_if_fail (SA_IS_REGISTRY_SERVER (self));
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  if (self->http != NULL)
+    _sa_http_front_disconnect (self->http);
+}
+
+/* The HTTP front, for tests and the fuzzers: limits, connection counts,
+ * and streams that are not sockets. */
+SaHttpFront *
+_sa_registry_server_get_http (SaRegistryServer *self)
+{
+  g_return_val_if_fail (SA_IS_REGISTRY_SERVER (self), NULL);
+  return self->http;
 }
