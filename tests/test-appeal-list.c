@@ -613,18 +613,18 @@ static void
 test_reads_during_write (Fixture       *f,
                          gconstpointer  data)
 {
-  /* The list reads the last commit at once while another connection holds a write transaction. */
+  /* The list reads the last commit while another connection holds a write transaction: a read
+   * that had to wait for the writer would fail here, since the writer is this thread (how long
+   * the read takes is bench-cache's cache.read_during_write). */
   g_autofree char *path = g_build_filename (f->dir, "cache.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) appeal = NULL;
   sqlite3 *db = NULL;
-  gint64 start;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   /* (Not appeals itself: its FTS triggers need the cache's tokenizer.) */
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE; DELETE FROM appeal_docs;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
-  start = g_get_monotonic_time ();
   sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_RECEIVED);
   g_assert_true (sa_appeal_list_refresh (f->list, &error));
   g_assert_no_error (error);
@@ -632,7 +632,6 @@ test_reads_during_write (Fixture       *f,
   appeal = sa_cache_get_appeal (f->cache, "a1", &error);
   g_assert_no_error (error);
   g_assert_nonnull (appeal);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
   g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 }

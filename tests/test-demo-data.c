@@ -556,28 +556,6 @@ test_appeals_any_now (void)
       }
 }
 
-static void
-test_appeals_fast (void)
-{
-  /* 100,000 appeals are generated in well under the time init may take. */
-  gint64 start = g_get_monotonic_time ();
-  gsize bytes = 0;
-  double seconds;
-
-  for (guint i = 0; i < 100000; i++)
-    {
-      SaDemoAppeal a;
-
-      sa_demo_appeal_generate (i, NOW, &a);
-      bytes += strlen (a.text);
-      sa_demo_appeal_clear (&a);
-    }
-  seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_test_message ("100,000 appeals in %.3f s, %" G_GSIZE_FORMAT " bytes of text",
-                  seconds, bytes);
-  g_assert_cmpfloat (seconds, <, 5.0);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -593,7 +571,6 @@ main (int   argc,
   g_test_add_func ("/sa/demo-data/appeals/valid", test_appeals_valid);
   g_test_add_func ("/sa/demo-data/appeals/spread", test_appeals_spread);
   g_test_add_func ("/sa/demo-data/appeals/any-now", test_appeals_any_now);
-  g_test_add_func ("/sa/demo-data/appeals/fast", test_appeals_fast);
 
   return g_test_run ();
 }
