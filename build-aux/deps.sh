@@ -6,7 +6,7 @@ set -eu
 build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libsqlite3-dev libsecret-1-dev libsodium-dev libgdk-pixbuf-2.0-dev
-  desktop-file-utils appstream"
+  desktop-file-utils appstream libxtst-dev"
 demo_pkgs="gnome-keyring libsecret-tools dbus-x11"
 test_pkgs="xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   python3 curl clang-14 libclang-rt-14-dev"

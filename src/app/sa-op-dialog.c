@@ -40,6 +40,7 @@ struct _SaOpDialog
   GtkCheckButton       *first_check;
   GtkWidget            *first_part;
   guint                 n_choices;
+  char                 *empty_text;
   char                 *choice;
   guint                 max_chars;
   gint64                min_due;
@@ -236,9 +237,22 @@ choice_filter (GtkListBoxRow *row,
   return haystack != NULL && strstr (haystack, needle) != NULL;
 }
 
+/* The placeholder shows when no row does: with choices known, it is the
+ * search that hid them all. */
 static void
 choice_search_cb (SaOpDialog *self)
 {
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->choice_search));
+
+  if (self->n_choices > 0 && *query != '\0')
+    {
+      /* Translators: %s is what the user searched for */
+      g_autofree char *text = g_strdup_printf (_("Nothing matches “%s”."), query);
+
+      gtk_label_set_text (self->choice_placeholder, text);
+    }
+  else
+    gtk_label_set_text (self->choice_placeholder, self->empty_text);
   gtk_list_box_invalidate_filter (self->choice_list);
 }
 
@@ -281,6 +295,7 @@ sa_op_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_OP_DIALOG);
   g_clear_pointer (&self->choice, g_free);
+  g_clear_pointer (&self->empty_text, g_free);
 
   G_OBJECT_CLASS (sa_op_dialog_parent_class)->dispose (object);
 }
@@ -325,17 +340,42 @@ sa_op_dialog_class_init (SaOpDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "dialog.accept", NULL, accept_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  /* Enter writes a new line in the text; Ctrl+Enter confirms, as in chat and mail. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "dialog.accept", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "dialog.accept", NULL);
+}
+
+static gboolean
+accept_shortcut_cb (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  accept_action (widget, NULL, NULL);
+  return TRUE;
+}
+
+/* Enter writes a new line in the text; Ctrl+Enter confirms, as in chat and
+ * mail. Before the text view hears it (it would take Ctrl+Enter for a new
+ * line too), and never a new line, even while the dialog is not valid. */
+static void
+sa_op_dialog_add_accept_shortcut (SaOpDialog *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutTrigger *trigger;
+
+  trigger = gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                         gtk_keyval_trigger_new (GDK_KEY_KP_Enter,
+                                                                 GDK_CONTROL_MASK));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (trigger,
+                                                          gtk_callback_action_new (accept_shortcut_cb,
+                                                                                   NULL, NULL)));
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
 sa_op_dialog_init (SaOpDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sa_op_dialog_add_accept_shortcut (self);
   gtk_list_box_set_filter_func (self->choice_list, choice_filter, self, NULL);
   g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
                            G_CALLBACK (text_changed_cb), self, G_CONNECT_SWAPPED);
@@ -377,7 +417,8 @@ sa_op_dialog_new (GtkWindow  *parent,
  * @title: what is chosen, e.g. "Agency"
  * @empty_text: what the list says when there is nothing to choose
  *
- * Asks for one of the choices added with sa_op_dialog_add_choice().
+ * Asks for one of the choices added with sa_op_dialog_add_choice(). When
+ * a search hides every choice, the list says that nothing matches instead.
  */
 void
 sa_op_dialog_ask_choice (SaOpDialog *self,
@@ -389,6 +430,8 @@ sa_op_dialog_ask_choice (SaOpDialog *self,
   adw_preferences_group_set_title (self->choice_group, title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->choice_list),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_free (self->empty_text);
+  self->empty_text = g_strdup (empty_text);
   gtk_label_set_text (self->choice_placeholder, empty_text);
   sa_op_dialog_show_group (self, self->choice_group);
   sa_op_dialog_validate (self);
