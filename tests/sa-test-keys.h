@@ -87,3 +87,52 @@ sa_test_type (const char *text)
   for (const char *p = text; *p != '\0'; p++)
     sa_test_press (*p == ' ' ? GDK_KEY_space : (guint) *p, 0);
 }
+
+/* Moves the pointer to the middle of @widget, as a mouse would. */
+static inline void
+sa_test_pointer_to (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+  Window child;
+  graphene_point_t at;
+  double nx, ny;
+  int rx, ry;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 gtk_widget_get_height (widget) / 2.f),
+                                           &at));
+  gtk_native_get_surface_transform (native, &nx, &ny);
+  XTranslateCoordinates (xdisplay, gdk_x11_surface_get_xid (surface),
+                         DefaultRootWindow (xdisplay), (int) (at.x + nx), (int) (at.y + ny),
+                         &rx, &ry, &child);
+  XTestFakeMotionEvent (xdisplay, -1, rx, ry, CurrentTime);
+  XFlush (xdisplay);
+  sa_test_keys_settle (60);
+}
+
+/* Clicks the first mouse button where the pointer is. */
+static inline void
+sa_test_click (void)
+{
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+
+  XTestFakeButtonEvent (xdisplay, 1, True, CurrentTime);
+  XTestFakeButtonEvent (xdisplay, 1, False, CurrentTime);
+  XFlush (xdisplay);
+  sa_test_keys_settle (60);
+}
+
+/* Whether GTK shows a tooltip in @window now (GTK parents its tooltip
+ * window to the window it belongs to). */
+static inline gboolean
+sa_test_tooltip_shown (GtkWidget *window)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkTooltipWindow") && gtk_widget_get_mapped (child))
+      return TRUE;
+  return FALSE;
+}

@@ -9,6 +9,7 @@
 #include "sa-appeal-list-row.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
+#include "sa-test-keys.h"
 #include "sa-test-spawn.h"
 #include "sa-test-widgets.h"
 #include "sa-window-private.h"
@@ -1079,6 +1080,309 @@ test_narrow (void)
   settle ();
 }
 
+
+/* ------------------------------------------------------------------ */
+/* The keyboard, the mouse and the screen reader */
+
+static gboolean
+focus_in (GtkWidget *ancestor)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+/* Shows the first row of All Appeals in the detail, with the keyboard in the list. */
+static void
+open_first_row (void)
+{
+  show_section (SA_SECTION_ALL);
+  sa_test_keys_focus_window (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 0);
+  settle ();
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+  g_assert_nonnull (sa_appeal_detail_get_appeal (window->detail));
+  g_assert_true (focus_in (GTK_WIDGET (window->list_view)));
+}
+
+static void
+test_tab_leaves_list (void)
+{
+  /* Tab goes from the list to the detail and Shift+Tab back, as in GNOME apps; the arrows move from row to row; going round the window with Tab passes the sections and the detail and meets the list once. */
+  GtkWidget *list = GTK_WIDGET (window->list_view);
+  GtkWidget *row;
+  gboolean in_list = TRUE, met_sidebar = FALSE, met_detail = FALSE;
+  guint entered = 0, presses = 0;
+
+  open_first_row ();
+  row = gtk_window_get_focus (GTK_WINDOW (window));
+  sa_test_press (GDK_KEY_Down, 0);
+  g_assert_true (focus_in (list));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) != row);
+
+  sa_test_press (GDK_KEY_Tab, 0);
+  g_assert_true (focus_in (GTK_WIDGET (window->detail)));
+  sa_test_press (GDK_KEY_Tab, GDK_SHIFT_MASK);
+  g_assert_true (focus_in (list));
+
+  /* Round the window, back into the list. */
+  while (entered == 0 && presses++ < 200)
+    {
+      sa_test_press (GDK_KEY_Tab, 0);
+      met_sidebar = met_sidebar || focus_in (GTK_WIDGET (window->sidebar));
+      met_detail = met_detail || focus_in (GTK_WIDGET (window->detail));
+      if (focus_in (list) && !in_list)
+        entered++;
+      in_list = focus_in (list);
+      /* One Tab in the list takes the focus out of it again. */
+      if (in_list && entered == 0)
+        g_assert_cmpuint (presses, ==, 1);
+    }
+  g_assert_cmpuint (entered, ==, 1);
+  g_assert_true (met_sidebar);
+  g_assert_true (met_detail);
+}
+
+static guint n_unsearched;
+
+static gboolean
+search_closed (void)
+{
+  return !gtk_search_bar_get_search_mode (window->search_bar) && n_shown () == n_unsearched;
+}
+
+static void
+test_escape_closes_search (void)
+{
+  /* Escape closes the search and shows the whole list again, with the keyboard in the search, the list or the detail, with a toast up or not. */
+  GtkWidget *places[3];
+
+  open_first_row ();
+  n_unsearched = n_shown ();
+  places[0] = GTK_WIDGET (window->search_entry);
+  places[1] = GTK_WIDGET (window->list_view);
+  places[2] = sa_test_find_by_type (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+      wanted_query = json_object_get_string_member (mine->pdata[0], "reg_number");
+      gtk_editable_set_text (GTK_EDITABLE (window->search_entry), wanted_query);
+      wait_until (query_applied, "the search to narrow the list");
+      g_assert_true (gtk_widget_grab_focus (places[i]));
+      g_assert_true (focus_in (places[i]));
+      /* After an operation a toast is up; it does not keep Escape from the search. */
+      _sa_window_add_toast (window, adw_toast_new ("Comment added"));
+      sa_test_press (GDK_KEY_Escape, 0);
+      wait_until (search_closed, "Escape to close the search");
+      /* The keyboard stays where it was, or goes from the closed search to the list. */
+      g_assert_true (focus_in (i == 0 ? GTK_WIDGET (window->list_view) : places[i]));
+    }
+}
+
+static char *
+register_appeal (const char *text)
+{
+  g_autofree char *token = sign_in ("operator.ikomek-109", "demo-operator");
+  g_autofree char *body = g_strdup_printf ("{\"channel\":\"phone_109\","
+                                           "\"category\":\"heating.no-heat\",\"text\":\"%s\","
+                                           "\"applicant\":{\"name\":\"Омарова Динара\","
+                                           "\"iin\":\"900101000177\",\"phone\":\"+77017654321\"},"
+                                           "\"address\":{\"text\":\"улица Жандосова, 58, кв. 3\"}}",
+                                           text);
+  g_autoptr(JsonNode) appeal = http ("POST", "/api/v1/intake", token, body);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (appeal), "id"));
+}
+
+static const char *awaited_id;
+
+static gboolean
+appeal_cached (void)
+{
+  g_autoptr(JsonNode) appeal = sa_cache_get_appeal (sa_window_get_cache (window), awaited_id,
+                                                    NULL);
+
+  return appeal != NULL;
+}
+
+/* The dialog an operation opened, or NULL. */
+static GtkWindow *
+open_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if ((SA_IS_OP_DIALOG (toplevel) || ADW_IS_MESSAGE_DIALOG (toplevel)) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+/* The accelerators data/ui/help-overlay.ui lists, each with its title. */
+static GHashTable *
+help_overlay_accels (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/kz/almaty/SmartAppeals/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr(GPtrArray) shortcuts = g_ptr_array_new ();
+  GHashTable *accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  sa_test_collect (overlay, GTK_TYPE_SHORTCUTS_SHORTCUT, shortcuts);
+  for (guint i = 0; i < shortcuts->len; i++)
+    {
+      g_autofree char *accel = NULL;
+      g_autofree char *title = NULL;
+
+      g_object_get (shortcuts->pdata[i], "accelerator", &accel, "title", &title, NULL);
+      if (accel != NULL)
+        g_hash_table_insert (accels, g_steal_pointer (&accel), g_steal_pointer (&title));
+    }
+  gtk_window_destroy (GTK_WINDOW (overlay));
+  return accels;
+}
+
+static void
+test_detail_shortcuts (void)
+{
+  /* Each operation in the detail's menu shows its shortcut there and in the help overlay, and the shortcut does it from anywhere in the window (here the list): Take takes the appeal, the others open their dialog; one the user may not do does nothing. */
+  g_autofree char *id = register_appeal ("Нет отопления во всём подъезде со вчерашнего вечера.");
+  g_autoptr(GHashTable) overlay = help_overlay_accels ();
+  GtkWidget *more = sa_test_find_by_type (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON, 0);
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (more));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  /* What the executor may do on an appeal they took (sa-appeal-detail.c) */
+  static const char * const allowed[] = {
+    "detail.comment", "detail.request-info", "detail.forward", "detail.escalate", NULL
+  };
+  static const char * const refused[] = { "detail.assign", "detail.extend", NULL };
+  guint key;
+  GdkModifierType mods;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  awaited_id = id;
+  wait_until (appeal_cached, "the new appeal to arrive");
+  sa_window_open_appeal (window, id);
+  settle ();
+  sa_test_keys_focus_window (GTK_WINDOW (window));
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+
+  /* The menu's items with their accelerators, sections and all. */
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      GMenuModel *model = section != NULL ? section : menu;
+      int n = section != NULL ? g_menu_model_get_n_items (section) : 1;
+
+      for (int k = 0; k < n; k++)
+        {
+          int at = section != NULL ? k : i;
+          g_autofree char *action = NULL;
+          g_autofree char *accel = NULL;
+
+          if (!g_menu_model_get_item_attribute (model, at, "action", "s", &action) ||
+              g_str_equal (action, "detail.set-priority"))
+            continue;
+          g_assert_true (g_menu_model_get_item_attribute (model, at, "accel", "s", &accel));
+          g_assert_true (g_hash_table_contains (overlay, accel));
+          g_ptr_array_add (items, g_strdup (action));
+          g_ptr_array_add (items, g_steal_pointer (&accel));
+        }
+    }
+  g_assert_cmpuint (items->len, ==, 2 * (g_strv_length ((char **) allowed) +
+                                         g_strv_length ((char **) refused)));
+
+  /* Take has its button; its shortcut is in the help overlay. */
+  g_assert_true (g_hash_table_contains (overlay, "<Control>t"));
+  sa_test_press (GDK_KEY_t, GDK_CONTROL_MASK);
+  wait_for_toast ("Appeal taken into work");
+  settle ();
+
+  for (guint i = 0; i < items->len; i += 2)
+    {
+      GtkWindow *dialog;
+
+      gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+      g_assert_true (gtk_accelerator_parse (items->pdata[i + 1], &key, &mods));
+      sa_test_press (key, mods);
+      sa_test_keys_settle (100);
+      dialog = open_dialog ();
+      if (g_strv_contains (allowed, items->pdata[i]))
+        {
+          g_assert_nonnull (dialog);
+          gtk_window_destroy (dialog);
+          settle ();
+        }
+      else
+        {
+          g_assert_true (g_strv_contains (refused, items->pdata[i]));
+          g_assert_null (dialog);
+        }
+    }
+}
+
+static void
+test_detail_scrolls_to_top (void)
+{
+  /* Another appeal shows in the detail from its top, not where the previous one was scrolled to. */
+  g_autoptr(GPtrArray) scrolled = g_ptr_array_new ();
+  GtkAdjustment *adjustment = NULL;
+
+  open_first_row ();
+  /* The one the appeal shows in (the empty page has its own). */
+  sa_test_collect (GTK_WIDGET (window->detail), GTK_TYPE_SCROLLED_WINDOW, scrolled);
+  for (guint i = 0; i < scrolled->len; i++)
+    if (gtk_widget_get_mapped (scrolled->pdata[i]))
+      adjustment = gtk_scrolled_window_get_vadjustment (scrolled->pdata[i]);
+  g_assert_nonnull (adjustment);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 500);
+  settle ();
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 1);
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  settle ();
+}
+
+static void
+test_menu_tooltip (void)
+{
+  /* A menu button keeps its tooltip, but not over its open menu: none while the menu is open, even with the pointer resting on the button. */
+  GtkWidget *more;
+  GtkPopover *popover;
+
+  open_first_row ();
+  more = sa_test_find_by_type (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON, 0);
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (more));
+  sa_test_pointer_to (more);
+  sa_test_keys_settle (1200);
+  g_assert_true (sa_test_tooltip_shown (GTK_WIDGET (window)));
+
+  sa_test_click ();
+  sa_test_keys_settle (200);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_false (sa_test_tooltip_shown (GTK_WIDGET (window)));
+  sa_test_pointer_to (more);
+  sa_test_keys_settle (1200);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_false (sa_test_tooltip_shown (GTK_WIDGET (window)));
+
+  /* Closed again, the tooltip is back. */
+  sa_test_press (GDK_KEY_Escape, 0);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  sa_test_pointer_to (GTK_WIDGET (window->list_view));
+  sa_test_pointer_to (more);
+  sa_test_keys_settle (1200);
+  g_assert_true (sa_test_tooltip_shown (GTK_WIDGET (window)));
+  sa_test_pointer_to (GTK_WIDGET (window->list_view));
+}
+
 static gboolean
 window_gone (void)
 {
@@ -1340,6 +1644,11 @@ main (int    argc,
   g_test_add_func ("/sa/desk/notify-assigned", test_notify_assigned);
   g_test_add_func ("/sa/desk/open-appeal", test_open_appeal);
   g_test_add_func ("/sa/desk/narrow", test_narrow);
+  g_test_add_func ("/sa/desk/tab-leaves-list", test_tab_leaves_list);
+  g_test_add_func ("/sa/desk/escape-closes-search", test_escape_closes_search);
+  g_test_add_func ("/sa/desk/detail-shortcuts", test_detail_shortcuts);
+  g_test_add_func ("/sa/desk/detail-scrolls-to-top", test_detail_scrolls_to_top);
+  g_test_add_func ("/sa/desk/menu-tooltip", test_menu_tooltip);
   g_test_add_func ("/sa/desk/offline-start", test_offline_start);
   g_test_add_func ("/sa/desk/sign-out", test_sign_out);
   g_test_add_func ("/sa/desk/supervisor-assign", test_supervisor_assign);

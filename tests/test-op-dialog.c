@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "sa-appeal-detail.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
 #include "sa-test-keys.h"
@@ -127,6 +131,68 @@ test_ctrl_enter_waits_for_valid (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The label of @action in the detail's More Actions menu. */
+static char *
+menu_label (SaAppealDetail *detail,
+            const char     *action)
+{
+  GtkWidget *more = sa_test_find_by_type (GTK_WIDGET (detail), GTK_TYPE_MENU_BUTTON, 0);
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (more));
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int k = 0; section != NULL && k < g_menu_model_get_n_items (section); k++)
+        {
+          g_autofree char *name = NULL;
+          char *label = NULL;
+
+          if (g_menu_model_get_item_attribute (section, k, "action", "s", &name) &&
+              g_str_equal (name, action) &&
+              g_menu_model_get_item_attribute (section, k, "label", "s", &label))
+            return label;
+        }
+    }
+  return NULL;
+}
+
+static void
+test_escalate_one_wording (void)
+{
+  /* In Russian and Kazakh the menu item that opens the escalation dialog says what the dialog's title says, not another name for it. */
+  static const char * const langs[] = { "ru", "kk" };
+  g_autofree char *localedir = g_build_filename (g_getenv ("SA_BUILD_ROOT"), "po", NULL);
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The app's main() does so too: GtkBuilder translates in this domain. */
+  textdomain (GETTEXT_PACKAGE);
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autoptr(GString) item = NULL;
+      SaAppealDetail *detail;
+      char *label;
+
+      g_setenv ("LANGUAGE", langs[i], TRUE);
+      setlocale (LC_ALL, "");
+      detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+      label = menu_label (detail, "detail.escalate");
+      g_assert_nonnull (label);
+      /* As it reads: without the mnemonic and the ellipsis. */
+      item = g_string_new (label);
+      g_free (label);
+      g_string_replace (item, "_", "", 0);
+      g_string_replace (item, "…", "", 0);
+      g_assert_cmpstr (item->str, !=, "Escalate");
+      g_assert_cmpstr (item->str, ==, g_dgettext (GETTEXT_PACKAGE,
+                                                  "Escalate to a KSK/OSI or Contractor"));
+      g_assert_finalize_object (detail);
+    }
+  g_setenv ("LANGUAGE", "C", TRUE);
+  setlocale (LC_ALL, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -134,6 +200,8 @@ main (int    argc,
   g_autoptr(SaApplication) app = NULL;
 
   g_setenv ("LANGUAGE", "C", TRUE);
+  /* A locale LANGUAGE is not ignored in, for the Russian and Kazakh cases. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   app = sa_application_new ();
@@ -141,5 +209,6 @@ main (int    argc,
   g_test_add_func ("/sa/op-dialog/search-nothing-matches", test_search_nothing_matches);
   g_test_add_func ("/sa/op-dialog/ctrl-enter-sends", test_ctrl_enter_sends);
   g_test_add_func ("/sa/op-dialog/ctrl-enter-waits-for-valid", test_ctrl_enter_waits_for_valid);
+  g_test_add_func ("/sa/op-dialog/escalate-one-wording", test_escalate_one_wording);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "sa-directory.h"
 #include "sa-history.h"
 #include "sa-labels.h"
+#include "sa-menu-button.h"
 #include "sa-op-dialog.h"
 
 /* Shows one appeal from its registry JSON and offers the operations the
@@ -25,6 +26,7 @@ struct _SaAppealDetail
   GtkWidget       parent_instance;
 
   GtkStack       *stack;
+  GtkScrolledWindow *scrolled;
   GtkWidget      *take_button;
   GtkWidget      *more_button;
   GtkLabel       *reg_number;
@@ -331,6 +333,11 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   const char *phone, *email, *district, *street;
 
   g_return_if_fail (SA_IS_APPEAL_DETAIL (self));
+
+  /* Another appeal is read from its top; the same one, changed, stays where the reader is. */
+  if (appeal == NULL || self->appeal == NULL ||
+      g_strcmp0 (member_string (appeal, "id"), member_string (self->appeal, "id")) != 0)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
 
   if (appeal != NULL)
     json_object_ref (appeal);
@@ -984,6 +991,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/sa-appeal-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, stack);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, scrolled);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, take_button);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, more_button);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, reg_number);
@@ -1021,6 +1029,7 @@ sa_appeal_detail_init (SaAppealDetail *self)
 {
   self->priority = g_strdup (sa_priority_to_string (SA_PRIORITY_NORMAL));
   gtk_widget_init_template (GTK_WIDGET (self));
+  sa_menu_button_quiet_tooltip (GTK_MENU_BUTTON (self->more_button));
   sa_appeal_detail_update_actions (self);
   g_signal_connect_object (sa_clock_get_default (), "tick", G_CALLBACK (clock_tick_cb), self,
                            G_CONNECT_SWAPPED);

@@ -358,8 +358,13 @@ _sa_window_search_changed_cb (SaWindow *self)
 void
 _sa_window_search_mode_cb (SaWindow *self)
 {
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
   if (gtk_search_bar_get_search_mode (self->search_bar))
     return;
+  /* The keyboard goes on in the list, not nowhere. */
+  if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->search_bar)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
   /* A closed search bar searches nothing. */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   if (self->appeals != NULL)

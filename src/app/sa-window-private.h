@@ -22,6 +22,7 @@ struct _SaWindow
   GtkLabel             *sign_in_error;
   GtkButton            *sign_in_button;
   AdwWindowTitle       *main_title;
+  GtkMenuButton        *primary_menu_button;
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
   SaSidebar            *sidebar;
@@ -94,6 +95,10 @@ void          _sa_window_search_action        (GtkWidget     *widget,
                                                GVariant      *param);
 void          _sa_window_add_toast            (SaWindow      *self,
                                                AdwToast      *toast);
+
+/* sa-window-keys.c: Tab through the panes, the shown appeal's shortcuts */
+void          _sa_window_class_add_keys       (GtkWidgetClass *widget_class);
+void          _sa_window_init_keys            (SaWindow      *self);
 
 /* For tests */
 const char   *_sa_window_get_sign_in_message  (SaWindow      *self);

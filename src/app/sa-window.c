@@ -7,6 +7,7 @@
 
 #include "sa-appeal-list-row.h"
 #include "sa-directory.h"
+#include "sa-menu-button.h"
 #include "sa-window-private.h"
 
 /* The main window: signing in, the account's session (its cache and the
@@ -1402,7 +1403,8 @@ show_list_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
-/* Escape: one step back, from the detail to the list to the sections. */
+/* Escape: one step back, from the detail to the list to the sections
+ * (an open search closes first: sa-window-keys.c). */
 static void
 go_back_action (GtkWidget  *widget,
                 const char *action_name,
@@ -1643,6 +1645,7 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_error);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, main_title);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
@@ -1672,6 +1675,7 @@ sa_window_class_init (SaWindowClass *klass)
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.sync-now", NULL);
+  _sa_window_class_add_keys (widget_class);
 }
 
 static void
@@ -1688,6 +1692,9 @@ sa_window_init (SaWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_widget_init_template (GTK_WIDGET (self));
   _sa_window_install_list_actions (self);
+  _sa_window_init_keys (self);
+  sa_menu_button_quiet_tooltip (self->primary_menu_button);
+  sa_menu_button_quiet_tooltip (self->filter_button);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
 
   self->conflicts = g_object_ref_sink (sa_conflicts_view_new ());
