@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
 #include "sa-application.h"
 #include "sa-appeal-list-row.h"
 
@@ -13,6 +17,8 @@ struct _TestItem
 {
   GObject     parent_instance;
   const char *summary;
+  const char *address;
+  const char *district;
   const char *status;
   const char *sphere;
   gboolean    unread;
@@ -39,8 +45,8 @@ test_item_get_property (GObject    *object,
     case P_REG: g_value_set_string (value, "ALA-2026-000042"); break;
     case P_CAT: g_value_set_string (value, "Нет отопления"); break;
     case P_SUM: g_value_set_string (value, self->summary); break;
-    case P_ADDR: g_value_set_string (value, "проспект Абая, 52"); break;
-    case P_DIST: g_value_set_string (value, "Алмалинский"); break;
+    case P_ADDR: g_value_set_string (value, self->address); break;
+    case P_DIST: g_value_set_string (value, self->district); break;
     case P_STATUS: g_value_set_string (value, self->status); break;
     case P_SPHERE: g_value_set_string (value, self->sphere); break;
     case P_REPEAT: g_value_set_boolean (value, TRUE); break;
@@ -81,6 +87,8 @@ static void
 test_item_init (TestItem *self)
 {
   self->summary = "В квартире +12 градусов";
+  self->address = "проспект Абая, 52";
+  self->district = "Алмалинский";
   self->status = "info_requested";
   self->sphere = "heating";
 }
@@ -110,13 +118,13 @@ fake_now (gpointer user_data)
   return *(gint64 *) user_data;
 }
 
-#define SPOKEN_ROW "ALA-2026-000042, Нет отопления, В квартире +12 градусов, " \
-                   "проспект Абая, 52 · Алмалинский, "
+/* One sentence: number, category, address, deadline, then status and marks. */
+#define SPOKEN_ROW "ALA-2026-000042, Нет отопления, проспект Абая, 52, Алмалинский, "
 
 static void
 test_bind (void)
 {
-  /* A bound row shows the number, the sphere's icon and the category, text, place, status in words, the repeat mark and the countdown to the nearer deadline; screen readers hear all of it; an unread appeal's number and text are bold, and an answered one has no chip. */
+  /* A bound row shows the number, the sphere's icon and the category, text, place, status in words, the repeat mark and the countdown to the nearer deadline; screen readers hear it as one sentence (number, category, address, deadline, status, marks); an unread appeal's number and text are bold, and an answered one has no chip. */
   SaAppealListRow *row = g_object_ref_sink (SA_APPEAL_LIST_ROW (sa_appeal_list_row_new ()));
   g_autoptr(TestItem) item = g_object_new (TEST_TYPE_ITEM, NULL);
   const gint64 t0 = 1763900000;
@@ -143,8 +151,8 @@ test_bind (void)
   g_assert_cmpstr (sa_appeal_list_row_get_mark (row, SA_APPEAL_LIST_ROW_SPHERE), ==,
                    "sa-sphere-heating-symbolic");
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       SPOKEN_ROW "Waiting for Information, Repeat appeal, "
-                                       "2 days 4 hours left");
+                                       SPOKEN_ROW "2 days 4 hours left, "
+                                       "Waiting for Information, Repeat appeal");
   g_assert_true (is_bold (row, SA_APPEAL_LIST_ROW_NUMBER));
   g_assert_true (is_bold (row, SA_APPEAL_LIST_ROW_SUMMARY));
   g_assert_false (is_bold (row, SA_APPEAL_LIST_ROW_PLACE));
@@ -197,12 +205,12 @@ test_countdown_live (void)
   sa_clock_check (clock);
   g_assert_cmpstr (text (row, SA_APPEAL_LIST_ROW_SLA), ==, "1 h 4 min");
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       SPOKEN_ROW "Waiting for Information, Repeat appeal, "
-                                       "1 hour 4 minutes left");
+                                       SPOKEN_ROW "1 hour 4 minutes left, "
+                                       "Waiting for Information, Repeat appeal");
 
   now = (t0 + 3901) * G_USEC_PER_SEC;
   sa_clock_check (clock);
-  g_assert_cmpstr (text (row, SA_APPEAL_LIST_ROW_SLA), ==, "overdue by 1 min");
+  g_assert_cmpstr (text (row, SA_APPEAL_LIST_ROW_SLA), ==, "−1 min");
   g_assert_cmpstr (sa_appeal_list_row_get_light (row), ==, "overdue");
 
   /* Recycled for a closed appeal: no chip, and the clock no longer changes it. */
@@ -212,7 +220,7 @@ test_countdown_live (void)
   g_assert_null (sa_appeal_list_row_get_light (row));
   now = (t0 + 5 * 3600) * G_USEC_PER_SEC;
   sa_clock_check (clock);
-  g_assert_cmpstr (text (row, SA_APPEAL_LIST_ROW_SLA), ==, "overdue by 1 min");
+  g_assert_cmpstr (text (row, SA_APPEAL_LIST_ROW_SLA), ==, "−1 min");
   g_assert_null (sa_appeal_list_row_get_light (row));
 
   g_assert_finalize_object (row);
@@ -327,6 +335,87 @@ test_drawn_at_narrowest (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Draws @row at its size, so that its layouts get their widths. */
+static void
+draw_row (SaAppealListRow *row)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (row));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (row)),
+                          gtk_widget_get_height (GTK_WIDGET (row)));
+  node = gtk_snapshot_free_to_node (snapshot);
+}
+
+/* The width @text takes in @layout's font. */
+static int
+width_of (PangoLayout *layout,
+          const char  *text)
+{
+  g_autoptr(PangoLayout) probe = pango_layout_copy (layout);
+  int width;
+
+  pango_layout_set_text (probe, text, -1);
+  pango_layout_set_width (probe, -1);
+  pango_layout_get_pixel_size (probe, &width, NULL);
+  return width;
+}
+
+static void
+test_overdue_keeps_house_number (void)
+{
+  /* As wide as a row in the narrowest window (360 px less the list's margins), in Russian and Kazakh, a row 173 days overdue shows its chip whole and the address with its house number; only the district may be cut. */
+  static const struct { const char *lang, *district; } langs[] = {
+    { "ru", "Алмалинский район" }, { "kk", "Алмалы ауданы" },
+  };
+  g_autofree char *localedir = g_build_filename (g_getenv ("SA_BUILD_ROOT"), "po", NULL);
+  const gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      GtkWidget *window = gtk_window_new ();
+      SaAppealListRow *row = SA_APPEAL_LIST_ROW (sa_appeal_list_row_new ());
+      g_autoptr(TestItem) item = g_object_new (TEST_TYPE_ITEM, NULL);
+      PangoLayout *place, *chip;
+
+      g_setenv ("LANGUAGE", langs[i].lang, TRUE);
+      setlocale (LC_ALL, "C");
+      setlocale (LC_ALL, "C.UTF-8");
+      item->status = "in_progress";
+      item->address = "проспект Рыскулова, 152";
+      item->district = langs[i].district;
+      item->received = now - 200 * 24 * 3600;
+      item->legal_due = now - 173 * 24 * 3600 - 3600;
+      gtk_window_set_default_size (GTK_WINDOW (window), 336, -1);
+      gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (row));
+      sa_appeal_list_row_bind (row, G_OBJECT (item));
+      gtk_window_present (GTK_WINDOW (window));
+      while (gtk_widget_get_width (GTK_WIDGET (row)) == 0)
+        g_main_context_iteration (NULL, TRUE);
+      draw_row (row);
+
+      place = sa_appeal_list_row_get_layout (row, SA_APPEAL_LIST_ROW_PLACE);
+      chip = sa_appeal_list_row_get_layout (row, SA_APPEAL_LIST_ROW_SLA);
+      g_assert_cmpstr (sa_appeal_list_row_get_light (row), ==, "overdue");
+      g_test_message ("%s: chip “%s”, place “%s”", langs[i].lang, pango_layout_get_text (chip),
+                      pango_layout_get_text (place));
+      /* In the language asked for, not English. */
+      g_assert_null (strstr (pango_layout_get_text (chip), " d"));
+      g_assert_false (pango_layout_is_ellipsized (chip));
+      /* The room the place is drawn in holds the whole address. */
+      g_assert_cmpint (width_of (place, "проспект Рыскулова, 152"), <=,
+                       pango_layout_get_width (place) / PANGO_SCALE);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  g_setenv ("LANGUAGE", "C", TRUE);
+  setlocale (LC_ALL, "C");
+  setlocale (LC_ALL, "C.UTF-8");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -334,6 +423,7 @@ main (int    argc,
   g_autoptr(SaApplication) app = NULL;
 
   g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   app = sa_application_new ();
@@ -341,5 +431,7 @@ main (int    argc,
   g_test_add_func ("/sa/appeal-list-row/bind", test_bind);
   g_test_add_func ("/sa/appeal-list-row/countdown-live", test_countdown_live);
   g_test_add_func ("/sa/appeal-list-row/drawn-at-narrowest", test_drawn_at_narrowest);
+  g_test_add_func ("/sa/appeal-list-row/overdue-keeps-house-number",
+                   test_overdue_keeps_house_number);
   return g_test_run ();
 }

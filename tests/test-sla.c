@@ -528,23 +528,23 @@ typedef struct
 static const WordsCase words_en[] = {
   { 2 * DAY_ + 4 * HOUR_, "2 d 4 h", "2 days 4 hours left" },
   { 17 * MIN_, "17 min", "17 minutes left" },
-  { -3 * HOUR_, "overdue by 3 h", "overdue by 3 hours" },
+  { -3 * HOUR_, "−3 h", "overdue by 3 hours" },
   { 1 * DAY_, "1 d", "1 day left" },
   { 1 * HOUR_ + 1, "1 h 1 min", "1 hour 1 minute left" },
   /* Rounded up while time is left, so "1 min" lasts until the due. */
   { 16 * MIN_ + 1, "17 min", "17 minutes left" },
   { 1, "1 min", "1 minute left" },
   { 0, "1 min", "1 minute left" },
-  { -1, "overdue by 1 min", "overdue by 1 minute" },
-  { -2 * MIN_ - 59, "overdue by 2 min", "overdue by 2 minutes" },
-  { -DAY_ - 23 * HOUR_, "overdue by 1 d", "overdue by 1 day" },
-  { -5 * DAY_, "overdue by 5 d", "overdue by 5 days" },
+  { -1, "−1 min", "overdue by 1 minute" },
+  { -2 * MIN_ - 59, "−2 min", "overdue by 2 minutes" },
+  { -DAY_ - 23 * HOUR_, "−1 d", "overdue by 1 day" },
+  { -5 * DAY_, "−5 d", "overdue by 5 days" },
 };
 
 static const WordsCase words_ru[] = {
   { 2 * DAY_ + 4 * HOUR_, "2 дн. 4 ч", "осталось 2 дня 4 часа" },
   { 17 * MIN_, "17 мин", "осталось 17 минут" },
-  { -3 * HOUR_, "просрочено на 3 ч", "просрочено на 3 часа" },
+  { -3 * HOUR_, "−3 ч", "просрочено на 3 часа" },
   /* one / few / many, and the teens */
   { 1 * DAY_ + 1 * HOUR_, "1 дн. 1 ч", "осталось 1 день 1 час" },
   { 5 * DAY_ + 11 * HOUR_, "5 дн. 11 ч", "осталось 5 дней 11 часов" },
@@ -555,22 +555,22 @@ static const WordsCase words_ru[] = {
   { 2 * HOUR_ + 3 * MIN_, "2 ч 3 мин", "осталось 2 часа 3 минуты" },
   { 11 * HOUR_ + 14 * MIN_, "11 ч 14 мин", "осталось 11 часов 14 минут" },
   /* After "на" the long unit is accusative: минуту, not минута. */
-  { -1 * MIN_, "просрочено на 1 мин", "просрочено на 1 минуту" },
-  { -22 * MIN_, "просрочено на 22 мин", "просрочено на 22 минуты" },
-  { -25 * MIN_, "просрочено на 25 мин", "просрочено на 25 минут" },
-  { -21 * HOUR_, "просрочено на 21 ч", "просрочено на 21 час" },
-  { -1 * DAY_, "просрочено на 1 дн.", "просрочено на 1 день" },
-  { -111 * DAY_, "просрочено на 111 дн.", "просрочено на 111 дней" },
+  { -1 * MIN_, "−1 мин", "просрочено на 1 минуту" },
+  { -22 * MIN_, "−22 мин", "просрочено на 22 минуты" },
+  { -25 * MIN_, "−25 мин", "просрочено на 25 минут" },
+  { -21 * HOUR_, "−21 ч", "просрочено на 21 час" },
+  { -1 * DAY_, "−1 дн.", "просрочено на 1 день" },
+  { -111 * DAY_, "−111 дн.", "просрочено на 111 дней" },
 };
 
 static const WordsCase words_kk[] = {
   { 2 * DAY_ + 4 * HOUR_, "2 күн 4 сағ", "2 күн 4 сағат қалды" },
   { 17 * MIN_, "17 мин", "17 минут қалды" },
-  { -3 * HOUR_, "3 сағ кешікті", "3 сағат кешікті" },
+  { -3 * HOUR_, "−3 сағ", "3 сағат кешікті" },
   { 1 * DAY_ + 1 * HOUR_, "1 күн 1 сағ", "1 күн 1 сағат қалды" },
   { 1 * MIN_, "1 мин", "1 минут қалды" },
-  { -1 * DAY_, "1 күн кешікті", "1 күн кешікті" },
-  { -5 * MIN_, "5 мин кешікті", "5 минут кешікті" },
+  { -1 * DAY_, "−1 күн", "1 күн кешікті" },
+  { -5 * MIN_, "−5 мин", "5 минут кешікті" },
 };
 
 static char *locale_dir;

@@ -80,6 +80,7 @@ struct _SaAppealListRow
   int          heights[SA_APPEAL_LIST_ROW_N_TEXTS];
 
   char        *spoken;  /* the whole row, for screen readers */
+  char        *place_spoken;  /* the address and the district, as read */
 
   /* The SLA chip's countdown: redrawn when the clock reaches next_change,
    * the instant its text or colour changes, and not before. */
@@ -224,26 +225,41 @@ set_text (SaAppealListRow     *self,
   g_clear_object (&self->layouts[text]);
 }
 
+/* GTK 4.8's list item widget, which takes the focus for the row, has no
+ * name of its own: a screen reader would read "GtkListItemWidget". It
+ * gets the row's sentence too. */
+static void
+label_parent (SaAppealListRow *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (parent != NULL && self->spoken != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (parent),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, self->spoken, -1);
+}
+
+/* The row as one sentence: the number, the category, the address, the
+ * deadline, then the status and the marks. The summary is left to the
+ * detail: read out for every row it would drown the rest. */
 static void
 update_spoken (SaAppealListRow *self)
 {
   g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
-  static const SaAppealListRowText order[] = {
-    SA_APPEAL_LIST_ROW_NUMBER, SA_APPEAL_LIST_ROW_CATEGORY, SA_APPEAL_LIST_ROW_SUMMARY,
-    SA_APPEAL_LIST_ROW_PLACE, SA_APPEAL_LIST_ROW_STATUS,
+  const char *texts[] = {
+    self->texts[SA_APPEAL_LIST_ROW_NUMBER], self->texts[SA_APPEAL_LIST_ROW_CATEGORY],
+    self->place_spoken, self->due != 0 ? self->sla_spoken : NULL,
+    self->texts[SA_APPEAL_LIST_ROW_STATUS],
   };
   g_auto(GStrv) strv = NULL;
   g_autofree char *spoken = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    if (self->texts[order[i]] != NULL && self->texts[order[i]][0] != '\0')
-      g_strv_builder_add (parts, self->texts[order[i]]);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL && texts[i][0] != '\0')
+      g_strv_builder_add (parts, texts[i]);
   if (self->marks[SA_APPEAL_LIST_ROW_REPEAT] != NULL)
     g_strv_builder_add (parts, _("Repeat appeal"));
   if (self->marks[SA_APPEAL_LIST_ROW_PENDING] != NULL)
     g_strv_builder_add (parts, self->pending_tooltip);
-  if (self->due != 0 && self->sla_spoken != NULL)
-    g_strv_builder_add (parts, self->sla_spoken);
   strv = g_strv_builder_end (parts);
   spoken = g_strjoinv (", ", strv);
 
@@ -255,6 +271,7 @@ update_spoken (SaAppealListRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->spoken,
                                   -1);
+  label_parent (self);
 }
 
 /* Computes the SLA chip for @now_usec and asks the clock to wake the row
@@ -385,6 +402,9 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
   set_text (self, SA_APPEAL_LIST_ROW_CATEGORY, category);
   set_text (self, SA_APPEAL_LIST_ROW_SUMMARY, summary);
   set_text (self, SA_APPEAL_LIST_ROW_PLACE, g_strjoin (" · ", address ? address : "", district, NULL));
+  /* A screen reader says "middle dot" for the dot. */
+  g_free (self->place_spoken);
+  self->place_spoken = g_strjoin (", ", address ? address : "", district, NULL);
   set_text (self, SA_APPEAL_LIST_ROW_STATUS, g_strdup (sa_labels_status (status)));
   self->status_style = sa_labels_status_style (status);
 
@@ -789,6 +809,7 @@ sa_appeal_list_row_dispose (GObject *object)
     g_clear_pointer (&self->texts[i], g_free);
   g_clear_pointer (&self->font, pango_font_description_free);
   g_clear_pointer (&self->spoken, g_free);
+  g_clear_pointer (&self->place_spoken, g_free);
   g_clear_pointer (&self->sla_spoken, g_free);
   g_clear_signal_handler (&self->tick_handler, self->clock);
   g_clear_object (&self->clock);
@@ -817,4 +838,5 @@ static void
 sa_appeal_list_row_init (SaAppealListRow *self)
 {
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "notify::parent", G_CALLBACK (label_parent), NULL);
 }

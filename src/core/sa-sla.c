@@ -655,8 +655,8 @@ two_units (SaCountdownStyle style, char big, gint64 nbig, char small, gint64 nsm
  * minutes from one hour, minutes below), rounded up to the minute; time
  * overdue has the largest unit, rounded down, at least one minute.
  *
- * Returns: (transfer full): e.g. "2 дн. 4 ч", "осталось 17 минут",
- *   "просрочено на 3 часа"
+ * Returns: (transfer full): e.g. "2 дн. 4 ч", "−3 ч" (short, overdue),
+ *   "осталось 17 минут", "просрочено на 3 часа"
  */
 char *
 sa_sla_format_countdown (gint64           seconds_left,
@@ -694,8 +694,10 @@ sa_sla_format_countdown (gint64           seconds_left,
             amount = unit_text (style, 'h', m / 60);
           else
             amount = unit_text (style, 'm', m);
-          /* Translators: %s is a short amount of time, "3 h" */
-          return g_strdup_printf (_("overdue by %s"), amount);
+          /* Translators: time overdue on a list row's red chip, "−3 h" (a minus sign,
+           * U+2212): beside the address it must stay short; screen readers and the
+           * chip's tooltip say "overdue by 3 hours" */
+          return g_strdup_printf (_("−%s"), amount);
         }
 
       /* Whole phrases, since a language may decline the unit after "by". */

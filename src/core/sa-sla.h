@@ -120,7 +120,7 @@ typedef struct
 
 /**
  * SaCountdownStyle:
- * @SA_COUNTDOWN_SHORT: for a list row: "2 дн. 4 ч", "17 мин", "просрочено на 3 ч"
+ * @SA_COUNTDOWN_SHORT: for a list row: "2 дн. 4 ч", "17 мин", "−3 ч" (overdue)
  * @SA_COUNTDOWN_LONG: for a detail view: "осталось 2 дня 4 часа", "просрочено на 3 часа"
  */
 typedef enum
