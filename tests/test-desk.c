@@ -1532,6 +1532,277 @@ test_supervisor_assign (void)
   }
 }
 
+/* The roles of containers and of parts GTK 4.8 does not show on their own:
+ * not controls, whatever their focusable flag says. */
+static gboolean
+is_structure (GtkAccessibleRole role)
+{
+  return role == GTK_ACCESSIBLE_ROLE_NONE || role == GTK_ACCESSIBLE_ROLE_PRESENTATION ||
+         role == GTK_ACCESSIBLE_ROLE_GENERIC || role == GTK_ACCESSIBLE_ROLE_GROUP ||
+         role == GTK_ACCESSIBLE_ROLE_LIST;
+}
+
+static char *spoken_name (GtkWidget *widget);
+
+/* The texts of the labels shown inside @widget, in order. */
+static void
+append_content (GtkWidget *widget,
+                GString   *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)) != '\0')
+        g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "",
+                                gtk_label_get_text (GTK_LABEL (child)));
+      else
+        append_content (child, text);
+    }
+}
+
+/* What a screen reader reads for @widget, as GTK 4.8 makes it up (its
+ * GtkATContext's name): the label property; else what labels it (GTK puts
+ * a button's label inside it, and a menu button labels its own inner
+ * button); else for a control the labels inside it. With nothing at all,
+ * GTK 4.8's AT-SPI falls back to gtk_widget_get_name(), the type's name. */
+static char *
+spoken_name (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+  g_autoptr(GString) name = g_string_new (NULL);
+
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      /* The value comes back as text when it is not the one asked for. */
+      g_autofree char *value = gtk_test_accessible_check_property (accessible,
+                                                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                  "\x01");
+
+      if (value != NULL && *value != '\0')
+        return g_steal_pointer (&value);
+    }
+  if (GTK_IS_LABEL (widget))
+    return g_strdup (gtk_label_get_text (GTK_LABEL (widget)));
+  if (gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    {
+      /* Printed as the type names of the widgets it is labelled by. */
+      g_autofree char *by = gtk_test_accessible_check_relation (accessible,
+                                                               GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                               NULL);
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (parent != NULL && by != NULL && g_str_equal (by, G_OBJECT_TYPE_NAME (parent)))
+        return spoken_name (parent);
+    }
+  append_content (widget, name);
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
+/* Whether a person can reach @widget and act on it now: a control that
+ * takes the focus, or a button of some kind, shown (the page of a stack
+ * not in sight is not). */
+static gboolean
+is_control (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w) || !gtk_widget_get_child_visible (w))
+      return FALSE;
+  if (GTK_IS_ACTIONABLE (widget))
+    return TRUE;
+  return gtk_widget_get_focusable (widget) && gtk_widget_get_can_focus (widget) &&
+         (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_NONE ||
+          !is_structure (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget))));
+}
+
+/* The widget a screen reader meets for @widget: GTK 4.8 does not show
+ * the parts of a widget (the text inside an entry and the box around it),
+ * so the nearest control around them speaks for them. */
+static GtkWidget *
+spoken_for (GtkWidget *widget)
+{
+  while (widget != NULL && is_structure (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget))))
+    widget = gtk_widget_get_parent (widget);
+  return widget;
+}
+
+/* Adds to @nameless every control under @root that would be read as
+ * nothing or as a type's name, described for the failure message. */
+static void
+collect_nameless (GtkWidget *root,
+                  GPtrArray *nameless)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  g_ptr_array_add (widgets, root);
+  sa_test_collect (root, GTK_TYPE_WIDGET, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = widgets->pdata[i];
+      GtkWidget *speaker;
+      g_autofree char *name = NULL;
+
+      if (!is_control (widget) || (speaker = spoken_for (widget)) == NULL)
+        continue;
+      name = spoken_name (speaker);
+      if (*name == '\0' || g_type_from_name (name) != 0)
+        g_ptr_array_add (nameless,
+                         g_strdup_printf ("%s (%s, in %s; tooltip “%s”) reads “%s”",
+                                          G_OBJECT_TYPE_NAME (speaker),
+                                          G_OBJECT_TYPE_NAME (widget),
+                                          G_OBJECT_TYPE_NAME (gtk_widget_get_parent (speaker)),
+                                          gtk_widget_get_tooltip_text (speaker),
+                                          *name != '\0' ? name : G_OBJECT_TYPE_NAME (speaker)));
+    }
+}
+
+/* Opens @action's dialog from the detail, collects its nameless controls
+ * and closes it. */
+static void
+collect_dialog_nameless (const char *action,
+                         GPtrArray  *nameless)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), action, NULL);
+  settle ();
+  dialog = open_dialog ();
+  g_assert_nonnull (dialog);
+  collect_nameless (GTK_WIDGET (dialog), nameless);
+  gtk_window_destroy (dialog);
+  settle ();
+}
+
+static void
+assert_all_named (GPtrArray *nameless)
+{
+  for (guint i = 0; i < nameless->len; i++)
+    g_test_message ("nameless: %s", (char *) nameless->pdata[i]);
+  if (nameless->len > 0)
+    g_error ("%u controls have no name a screen reader can read, the first: %s",
+             nameless->len, (char *) nameless->pdata[0]);
+}
+
+static gboolean
+session_synced (void)
+{
+  return window->engine != NULL &&
+         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED && appeal_cached ();
+}
+
+static gboolean
+swallow_notification (SaNotifier    *notifier,
+                      const char    *id,
+                      GNotification *notification,
+                      gpointer       data)
+{
+  return TRUE;
+}
+
+/* The session's notifier keeps its notifications to itself: this test is
+ * not about them, and the test session has no notification server. */
+static void
+quiet_notifier (void)
+{
+  if (window->notifier != NULL)
+    g_signal_connect (window->notifier, "send-notification", G_CALLBACK (swallow_notification),
+                      NULL);
+}
+
+/* Signs in as @login, signing whoever is in out first, and waits for the
+ * sync to bring awaited_id. */
+static void
+sign_in_as (const char *login,
+            const char *password)
+{
+  gulong handler = g_signal_connect_swapped (window, "notify::cache", G_CALLBACK (quiet_notifier),
+                                             NULL);
+
+  if (g_strcmp0 (window->login, login) == 0 && sa_window_get_cache (window) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  else
+    {
+      if (sa_window_get_cache (window) != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+      sa_window_sign_in (window, registry.url, login, password);
+    }
+  wait_until (session_synced, login);
+  settle ();
+  g_signal_handler_disconnect (window, handler);
+}
+
+static void
+test_accessible_names (void)
+{
+  /* Every control a person can reach (focusable or a button) in the window, the detail, the sidebar (with a supervisor's colleagues), the operations' dialogs and the preferences has a real, translatable name, never a widget type's name such as "GtkImage"; the list's rows read as their sentence. */
+  g_autoptr(GPtrArray) nameless = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = register_appeal ("Во дворе открытый люк, рядом детская площадка.");
+  GListModel *toplevels;
+
+  /* The executor: the desk with an open appeal, the list with its rows. */
+  awaited_id = id;
+  sign_in_as (LOGIN, PASSWORD);
+  sa_window_open_appeal (window, id);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  settle ();
+  collect_nameless (GTK_WIDGET (window), nameless);
+  /* A row, and the list item that takes the focus for it, read the row's sentence. */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    guint checked = 0;
+
+    sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        g_autofree char *row = NULL;
+        g_autofree char *item = NULL;
+
+        if (!gtk_widget_get_mapped (rows->pdata[i]))
+          continue;
+        row = spoken_name (rows->pdata[i]);
+        item = spoken_name (gtk_widget_get_parent (rows->pdata[i]));
+        g_assert_true (g_str_has_prefix (row, row_number (rows->pdata[i])));
+        g_assert_cmpstr (item, ==, row);
+        checked++;
+      }
+    g_assert_cmpuint (checked, >, 0);
+  }
+  collect_dialog_nameless ("detail.comment", nameless);
+  collect_dialog_nameless ("detail.forward", nameless);
+  collect_dialog_nameless ("detail.escalate", nameless);
+  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+
+  /* The preferences. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  settle ();
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (toplevel != GTK_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          !GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        {
+          collect_nameless (GTK_WIDGET (toplevel), nameless);
+          gtk_window_close (toplevel);
+        }
+    }
+  settle ();
+
+  /* The supervisor: colleagues in the sidebar, assigning and extending. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  collect_nameless (GTK_WIDGET (window), nameless);  /* the sign-in form */
+  sign_in_as ("supervisor.almaty-teplo", "demo-supervisor");
+  sa_window_open_appeal (window, id);
+  settle ();
+  collect_nameless (GTK_WIDGET (window), nameless);
+  collect_dialog_nameless ("detail.assign", nameless);
+  collect_dialog_nameless ("detail.extend", nameless);
+  assert_all_named (nameless);
+
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -1652,6 +1923,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk/offline-start", test_offline_start);
   g_test_add_func ("/sa/desk/sign-out", test_sign_out);
   g_test_add_func ("/sa/desk/supervisor-assign", test_supervisor_assign);
+  g_test_add_func ("/sa/desk/accessible-names", test_accessible_names);
 
   desk_setup ();
   ret = g_test_run ();

@@ -14,7 +14,7 @@
 #include "sa-directory.h"
 #include "sa-history.h"
 #include "sa-labels.h"
-#include "sa-menu-button.h"
+#include "sa-workarounds.h"
 #include "sa-op-dialog.h"
 
 /* Shows one appeal from its registry JSON and offers the operations the

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sa-menu-button.h"
+#include "sa-workarounds.h"
 #include "sa-op-dialog.h"
 
 /* The dialog of an operation that needs more than a click: a choice (an
@@ -378,6 +378,7 @@ sa_op_dialog_init (SaOpDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   sa_op_dialog_add_accept_shortcut (self);
   sa_menu_button_quiet_tooltip (self->date_button);
+  sa_accessible_name_icon_buttons (GTK_WIDGET (self));
   gtk_list_box_set_filter_func (self->choice_list, choice_filter, self, NULL);
   g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
                            G_CALLBACK (text_changed_cb), self, G_CONNECT_SWAPPED);

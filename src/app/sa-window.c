@@ -7,7 +7,7 @@
 
 #include "sa-appeal-list-row.h"
 #include "sa-directory.h"
-#include "sa-menu-button.h"
+#include "sa-workarounds.h"
 #include "sa-window-private.h"
 
 /* The main window: signing in, the account's session (its cache and the
@@ -1695,6 +1695,7 @@ sa_window_init (SaWindow *self)
   _sa_window_init_keys (self);
   sa_menu_button_quiet_tooltip (self->primary_menu_button);
   sa_menu_button_quiet_tooltip (self->filter_button);
+  sa_accessible_name_icon_buttons (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
 
   self->conflicts = g_object_ref_sink (sa_conflicts_view_new ());
