@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "sa-application.h"
+#include "sa-op-dialog.h"
 #include "sa-window-private.h"
 
 /* Renders a view of the main window to a PNG without a compositor or a
@@ -20,7 +21,10 @@
  * open appeal with a history beside the list), "conflicts" (the conflicts
  * window with a conflict and a rejection, made for real: a comment while
  * --colleague changes the same appeal, and a priority the executor may not
- * set). Passwords come on stdin, one a line: the login's, the colleague's. */
+ * set), "escalate" (the escalation dialog with a search that matches
+ * nothing), "menu" (the detail's More Actions menu, open) and "shortcuts"
+ * (the help overlay). Passwords come on stdin, one a line: the login's, the
+ * colleague's. */
 
 static char *opt_output;
 static char *opt_style = (char *)"light";
@@ -41,7 +45,7 @@ static const GOptionEntry entries[] = {
   { "login", 0, 0, G_OPTION_ARG_STRING, &opt_login, "Login (password on stdin)", "LOGIN" },
   { "colleague", 0, 0, G_OPTION_ARG_STRING, &opt_colleague,
     "A supervisor who changes an appeal meanwhile (password on stdin's second line)", "LOGIN" },
-  { "view", 0, 0, G_OPTION_ARG_STRING, &opt_view, "list, detail or conflicts", "VIEW" },
+  { "view", 0, 0, G_OPTION_ARG_STRING, &opt_view, "list, detail, conflicts, escalate, menu or shortcuts", "VIEW" },
   { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width", "PX" },
   { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height", "PX" },
   { "delay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_delay, "Seconds to wait before the shot", "S" },
@@ -298,6 +302,69 @@ make_conflicts (SaWindow   *window,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  g_error ("No %s is open", g_type_name (type));
+}
+
+/* The first widget of @type under @root, depth first. */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child
+                                                                 : find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The escalation dialog, its organisations searched for a name none has. */
+static GtkWidget *
+open_escalate (SaWindow *window)
+{
+  GtkWidget *dialog;
+  GtkWidget *search;
+
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.escalate", NULL);
+  dialog = GTK_WIDGET (find_toplevel (SA_TYPE_OP_DIALOG));
+  search = find_widget (dialog, GTK_TYPE_SEARCH_ENTRY);
+  if (search == NULL || !gtk_widget_get_visible (search))
+    g_error ("The dialog has no search");
+  gtk_editable_set_text (GTK_EDITABLE (search), "Самал-99");
+  return dialog;
+}
+
+/* The detail's More Actions menu, open: a popover, drawn on its own. */
+static GtkWidget *
+open_menu (SaWindow *window)
+{
+  GtkWidget *more = find_widget (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON);
+  GtkPopover *popover;
+
+  if (more == NULL)
+    g_error ("The detail has no menu");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (more));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (more));
+  return GTK_WIDGET (popover);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -380,7 +447,26 @@ main (int    argc,
            * conflict shows whole; a user scrolls to it. */
           gtk_window_set_default_size (GTK_WINDOW (target), 760, 800);
         }
-      else if (!g_str_equal (opt_view, "list"))
+      else if (g_str_equal (opt_view, "escalate") || g_str_equal (opt_view, "menu"))
+        {
+          g_autoptr(GPtrArray) appeals = open_appeals (window);
+
+          sa_window_open_appeal (window, pick_detail (appeals));
+          settle (0.5);
+          target = g_str_equal (opt_view, "menu") ? open_menu (window) : open_escalate (window);
+        }
+      else if (g_str_equal (opt_view, "shortcuts"))
+        {
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+          target = GTK_WIDGET (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+        }
+      else if (g_str_equal (opt_view, "list"))
+        {
+          /* In a narrow window, the list rather than the sections. */
+          if (adw_leaflet_get_folded (window->leaflet))
+            adw_leaflet_set_visible_child_name (window->leaflet, "list");
+        }
+      else
         {
           g_printerr ("Unknown view %s\n", opt_view);
           return 2;
