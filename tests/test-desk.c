@@ -1324,6 +1324,34 @@ test_detail_shortcuts (void)
     }
 }
 
+static gboolean
+no_dialog (void)
+{
+  return open_dialog () == NULL;
+}
+
+static void
+test_comment_ctrl_enter (void)
+{
+  /* In the comment dialog Enter writes a new line and Ctrl+Enter adds the comment, as the button does. */
+  GtkWindow *dialog;
+
+  open_first_row ();
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.comment", NULL);
+  settle ();
+  dialog = open_dialog ();
+  g_assert_nonnull (dialog);
+  sa_test_keys_focus_window (dialog);
+  g_assert_true (GTK_IS_TEXT_VIEW (gtk_window_get_focus (dialog)));
+  sa_test_type ("brigade on site");
+  sa_test_press (GDK_KEY_Return, 0);
+  g_assert_true (open_dialog () == dialog);
+  sa_test_type ("pressure back by six");
+  sa_test_press (GDK_KEY_Return, GDK_CONTROL_MASK);
+  wait_for_toast ("Comment added");
+  wait_until (no_dialog, "the dialog to close");
+}
+
 static void
 test_detail_scrolls_to_top (void)
 {
@@ -1918,6 +1946,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk/tab-leaves-list", test_tab_leaves_list);
   g_test_add_func ("/sa/desk/escape-closes-search", test_escape_closes_search);
   g_test_add_func ("/sa/desk/detail-shortcuts", test_detail_shortcuts);
+  g_test_add_func ("/sa/desk/comment-ctrl-enter", test_comment_ctrl_enter);
   g_test_add_func ("/sa/desk/detail-scrolls-to-top", test_detail_scrolls_to_top);
   g_test_add_func ("/sa/desk/menu-tooltip", test_menu_tooltip);
   g_test_add_func ("/sa/desk/offline-start", test_offline_start);

@@ -626,6 +626,7 @@ sa_appeal_detail_ask_text (SaAppealDetail *self,
   g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                            G_CALLBACK (text_dialog_changed_cb), dialog, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "response", G_CALLBACK (text_dialog_response_cb), self, 0);
+  sa_op_dialog_respond_on_ctrl_enter (ADW_MESSAGE_DIALOG (dialog), "send");
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (view);
 }

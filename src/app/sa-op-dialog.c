@@ -356,7 +356,10 @@ accept_shortcut_cb (GtkWidget *widget,
  * mail. Before the text view hears it (it would take Ctrl+Enter for a new
  * line too), and never a new line, even while the dialog is not valid. */
 static void
-sa_op_dialog_add_accept_shortcut (SaOpDialog *self)
+add_ctrl_enter (GtkWidget       *window,
+                GtkShortcutFunc  func,
+                gpointer         data,
+                GDestroyNotify   destroy)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
   GtkShortcutTrigger *trigger;
@@ -366,17 +369,52 @@ sa_op_dialog_add_accept_shortcut (SaOpDialog *self)
                                                                  GDK_CONTROL_MASK));
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                         gtk_shortcut_new (trigger,
-                                                          gtk_callback_action_new (accept_shortcut_cb,
-                                                                                   NULL, NULL)));
+                                                          gtk_callback_action_new (func, data,
+                                                                                   destroy)));
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  gtk_widget_add_controller (window, controller);
+}
+
+static gboolean
+respond_shortcut_cb (GtkWidget *widget,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (widget);
+  const char *response = user_data;
+
+  if (adw_message_dialog_get_response_enabled (dialog, response))
+    {
+      /* As its button does: the response, then the dialog closes. */
+      adw_message_dialog_response (dialog, response);
+      gtk_window_close (GTK_WINDOW (dialog));
+    }
+  return TRUE;
+}
+
+/**
+ * sa_op_dialog_respond_on_ctrl_enter:
+ * @dialog: a message dialog with a text to write
+ * @response: the response Ctrl+Enter gives, e.g. "send"
+ *
+ * Ctrl+Enter in @dialog gives @response while it is enabled, as SaOpDialog
+ * accepts; Enter stays a new line in the text.
+ */
+void
+sa_op_dialog_respond_on_ctrl_enter (AdwMessageDialog *dialog,
+                                    const char       *response)
+{
+  g_return_if_fail (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_return_if_fail (response != NULL);
+
+  add_ctrl_enter (GTK_WIDGET (dialog), respond_shortcut_cb, g_strdup (response), g_free);
 }
 
 static void
 sa_op_dialog_init (SaOpDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  sa_op_dialog_add_accept_shortcut (self);
+  add_ctrl_enter (GTK_WIDGET (self), accept_shortcut_cb, NULL, NULL);
   sa_menu_button_quiet_tooltip (self->date_button);
   sa_accessible_name_icon_buttons (GTK_WIDGET (self));
   gtk_list_box_set_filter_func (self->choice_list, choice_filter, self, NULL);

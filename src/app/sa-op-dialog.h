@@ -30,6 +30,8 @@ void        sa_op_dialog_ask_date       (SaOpDialog  *self,
                                          gint64       initial_due);
 
 gboolean    sa_op_dialog_is_valid       (SaOpDialog  *self);
+void        sa_op_dialog_respond_on_ctrl_enter (AdwMessageDialog *dialog,
+                                                const char       *response);
 const char *sa_op_dialog_get_choice     (SaOpDialog  *self);
 char       *sa_op_dialog_dup_text       (SaOpDialog  *self);
 gint64      sa_op_dialog_get_due        (SaOpDialog  *self);
