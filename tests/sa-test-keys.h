@@ -95,15 +95,14 @@ sa_test_pointer_to (GtkWidget *widget)
   GtkNative *native = gtk_widget_get_native (widget);
   GdkSurface *surface = gtk_native_get_surface (native);
   Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                 gtk_widget_get_height (widget) / 2.f);
   Window child;
   graphene_point_t at;
   double nx, ny;
   int rx, ry;
 
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
-                                                                 gtk_widget_get_height (widget) / 2.f),
-                                           &at));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &middle, &at));
   gtk_native_get_surface_transform (native, &nx, &ny);
   XTranslateCoordinates (xdisplay, gdk_x11_surface_get_xid (surface),
                          DefaultRootWindow (xdisplay), (int) (at.x + nx), (int) (at.y + ny),
@@ -132,7 +131,8 @@ sa_test_tooltip_shown (GtkWidget *window)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkTooltipWindow") && gtk_widget_get_mapped (child))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkTooltipWindow") &&
+        gtk_widget_get_mapped (child))
       return TRUE;
   return FALSE;
 }

@@ -14,8 +14,8 @@
 #include "sa-directory.h"
 #include "sa-history.h"
 #include "sa-labels.h"
-#include "sa-workarounds.h"
 #include "sa-op-dialog.h"
+#include "sa-workarounds.h"
 
 /* Shows one appeal from its registry JSON and offers the operations the
  * signed-in user may do on it. It does not apply them: it emits

@@ -6,8 +6,10 @@
 #include "sa-window-private.h"
 
 /* The keyboard in SaWindow: Tab through the panes, Escape out of the
- * search, and the shortcuts of the shown appeal's operations. The accelerators are also written in
- * data/ui/help-overlay.ui and in the detail's menu (data/ui/sa-appeal-detail.ui). */
+ * search, and the shortcuts of the shown appeal's operations. The
+ * accelerators are also written in data/ui/help-overlay.ui and in the
+ * detail's menu (data/ui/sa-appeal-detail.ui); docs/keyboard-and-screen-readers.md
+ * says why. */
 
 /* The operations of the shown appeal, with Ctrl. Reply gets its key (and
  * its line in the help overlay) when the action exists; Ctrl+R is taken
