@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sa-appeal-list-row.h"
 #include "sa-directory.h"
@@ -307,22 +308,29 @@ sa_window_sign_in (SaWindow   *self,
                    const char *password)
 {
   g_autofree char *stripped_server = NULL;
+  g_autofree char *login_copy = NULL;
+  g_autofree char *password_copy = NULL;
+  g_autofree char *refusal = NULL;
 
   g_return_if_fail (SA_IS_WINDOW (self));
 
+  /* From the form, these are the rows' own buffers: setting a row's text
+   * empties its buffer first, which would empty the login with it. */
   stripped_server = g_strstrip (g_strdup (server ? server : ""));
+  login = login_copy = g_strdup (login ? login : "");
+  password = password_copy = g_strdup (password ? password : "");
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), stripped_server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login ? login : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
 
   if (!g_str_has_prefix (stripped_server, "http://") &&
       !g_str_has_prefix (stripped_server, "https://"))
+    refusal = g_strdup (_("The registry address must start with https:// or http://."));
+  else if (*login == '\0' || *password == '\0')
+    refusal = g_strdup (_("Enter your login and password."));
+  if (refusal != NULL)
     {
-      sa_window_show_sign_in (self, _("The registry address must start with https:// or http://."));
-      return;
-    }
-  if (login == NULL || *login == '\0' || password == NULL || *password == '\0')
-    {
-      sa_window_show_sign_in (self, _("Enter your login and password."));
+      sa_window_show_sign_in (self, refusal);
+      memset (password_copy, 0, strlen (password_copy));
       return;
     }
 
@@ -335,6 +343,8 @@ sa_window_sign_in (SaWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
   sa_api_client_login_async (self->client, login, password, self->cancellable,
                              login_cb, g_object_ref (self));
+  /* The request holds its own copy; do not leave one in freed memory. */
+  memset (password_copy, 0, strlen (password_copy));
 }
 
 static void
