@@ -12,7 +12,7 @@
 
 /* The window's session as a user drives it against a real registry: the
  * sign-in form typed into and its button clicked, signing out from the
- * main menu and back in. */
+ * main menu and back in, and the registry addresses it refuses. */
 
 static SaApplication *app;
 static SaTestSpawnedRegistry registry;
@@ -214,6 +214,106 @@ test_sign_in_enter_key (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* The registry's address */
+
+static const char *refusal_http = "An http:// address would send your password and the "
+                                  "applicants’ data unencrypted over the network. Use the "
+                                  "registry’s https:// address; http:// is accepted only for a "
+                                  "registry on this computer (localhost, 127.0.0.1, ::1).";
+
+static void
+test_plain_http_refused (void)
+{
+  /* Plain http:// to any host but this computer is refused at once, saying why, and nothing is sent. */
+  static const char * const remote[] = {
+    "http://registry.almaty.kz",
+    "http://registry.almaty.kz:8470/",
+    "HTTP://Registry.Almaty.kz",
+    "http://10.0.0.5:8470",
+    "http://192.168.1.10",
+    "http://[2001:db8::1]:8470",
+    "http://[::ffff:10.0.0.5]",
+    "http://127.0.0.1.nip.io:8470",
+    "http://localhost.example.org",
+  };
+  SaWindow *window = make_window ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (remote); i++)
+    {
+      sa_window_sign_in (window, remote[i], executor.login, executor.password);
+      /* Before the main loop ran once: no request was even started. */
+      g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+      g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->sign_in_button)));
+      g_assert_null (window->client);
+    }
+  close_window (window);
+}
+
+static gboolean
+sign_in_answered (SaWindow *window)
+{
+  return _sa_window_get_sign_in_message (window) != NULL ||
+         g_strcmp0 (sa_window_get_page (window), "main") == 0;
+}
+
+static void
+test_plain_http_loopback (void)
+{
+  /* Plain http:// to this computer (127.0.0.0/8, ::1, localhost) is tried, not refused: the registry there answers, or cannot be reached. */
+  const char *port = strrchr (registry.url, ':') + 1;
+  g_autofree char *localhost = g_strconcat ("http://localhost:", port, NULL);
+  g_autofree char *other_loopback = g_strconcat ("http://127.42.0.1:", port, NULL);
+  g_autofree char *ipv6 = g_strconcat ("http://[::1]:", port, NULL);
+  const char * const unreachable[] = { other_loopback, ipv6 };
+  SaWindow *window = make_window ();
+
+  g_settings_reset (sa_application_get_settings (app), "account-login");
+  sa_window_restore_session (window, NULL, NULL);
+  /* The registry listens on 127.0.0.1 alone: these are tried and fail. */
+  for (guint i = 0; i < G_N_ELEMENTS (unreachable); i++)
+    {
+      sa_window_sign_in (window, unreachable[i], executor.login, executor.password);
+      g_assert_null (_sa_window_get_sign_in_message (window));
+      wait_until (sign_in_answered, window, "the sign-in to fail");
+      g_assert_cmpstr (_sa_window_get_sign_in_message (window), !=, refusal_http);
+      g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+    }
+
+  /* localhost may resolve to ::1 first and then to 127.0.0.1: it signs in. */
+  gtk_editable_set_text (GTK_EDITABLE (window->server_row), "");
+  type_into (window->server_row, localhost);
+  sign_in_with_form (window, executor.login, executor.password);
+  sign_out_from_menu (window);
+  close_window (window);
+}
+
+static void
+test_remembered_http_refused (void)
+{
+  /* A plain http:// address remembered for another host (by an older version, or given on the command line) opens the sign-in form with the explanation instead of a request. */
+  GSettings *settings = sa_application_get_settings (app);
+  SaWindow *window = make_window ();
+
+  g_settings_set_string (settings, "registry-url", "http://registry.almaty.kz");
+  g_settings_set_string (settings, "account-login", executor.login);
+  sa_window_restore_session (window, NULL, NULL);
+  g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+  g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->server_row)), ==,
+                   "http://registry.almaty.kz");
+  close_window (window);
+
+  window = make_window ();
+  sa_window_restore_session (window, "http://10.1.2.3:8470", executor.login);
+  g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
+  g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
+  close_window (window);
+  g_settings_reset (settings, "registry-url");
+  g_settings_reset (settings, "account-login");
+}
+
+/* ------------------------------------------------------------------ */
 
 static void
 remove_tree (const char *path)
@@ -256,6 +356,9 @@ main (int    argc,
   g_test_add_data_func ("/sa/session/sign-out-and-in/operator", &operator, test_sign_out_and_in);
   g_test_add_func ("/sa/session/sign-out-and-in/another-account", test_sign_out_switch_account);
   g_test_add_func ("/sa/session/sign-in/enter-key", test_sign_in_enter_key);
+  g_test_add_func ("/sa/session/address/plain-http-refused", test_plain_http_refused);
+  g_test_add_func ("/sa/session/address/plain-http-loopback", test_plain_http_loopback);
+  g_test_add_func ("/sa/session/address/remembered-http-refused", test_remembered_http_refused);
 
   sa_test_spawn_registry (&registry, 30);
   ret = g_test_run ();

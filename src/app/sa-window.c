@@ -292,6 +292,39 @@ login_cb (GObject      *object,
   sa_window_start_session (self, answer, TRUE);
 }
 
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* Why @address will not do, or %NULL if it will. Plain HTTP would carry
+ * the password and the applicants' data readable across the network; to
+ * a registry on this computer there is no network to cross. */
+static char *
+sa_window_check_address (const char *address)
+{
+  g_autoptr(GUri) uri = g_uri_parse (address, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
+    return g_strdup (_("The registry address must start with https:// or http://."));
+  if (host == NULL || *host == '\0')
+    return g_strdup (_("The registry address has no host name."));
+  if (g_str_equal (scheme, "http") && !is_loopback_host (host))
+    return g_strdup (_("An http:// address would send your password and the applicants’ data "
+                       "unencrypted over the network. Use the registry’s https:// address; "
+                       "http:// is accepted only for a registry on this computer (localhost, "
+                       "127.0.0.1, ::1)."));
+  return NULL;
+}
+
 /**
  * sa_window_sign_in:
  * @self: a #SaWindow
@@ -322,10 +355,8 @@ sa_window_sign_in (SaWindow   *self,
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), stripped_server);
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
 
-  if (!g_str_has_prefix (stripped_server, "http://") &&
-      !g_str_has_prefix (stripped_server, "https://"))
-    refusal = g_strdup (_("The registry address must start with https:// or http://."));
-  else if (*login == '\0' || *password == '\0')
+  refusal = sa_window_check_address (stripped_server);
+  if (refusal == NULL && (*login == '\0' || *password == '\0'))
     refusal = g_strdup (_("Enter your login and password."));
   if (refusal != NULL)
     {
@@ -411,6 +442,7 @@ sa_window_restore_session (SaWindow   *self,
 {
   g_autofree char *saved_server = g_settings_get_string (self->settings, "registry-url");
   g_autofree char *saved_login = g_settings_get_string (self->settings, "account-login");
+  g_autofree char *refusal = NULL;
 
   g_return_if_fail (SA_IS_WINDOW (self));
 
@@ -425,6 +457,13 @@ sa_window_restore_session (SaWindow   *self,
   if (*server == '\0' || *login == '\0')
     {
       sa_window_show_sign_in (self, NULL);
+      return;
+    }
+  /* Remembered by an older version, or given on the command line. */
+  refusal = sa_window_check_address (server);
+  if (refusal != NULL)
+    {
+      sa_window_show_sign_in (self, refusal);
       return;
     }
 
