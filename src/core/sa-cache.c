@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -652,6 +655,43 @@ sa_cache_default_path (const char *server,
                            "cache.db", NULL);
 }
 
+/* The cache holds applicants' personal data: 0600, made so before SQLite
+ * first writes to it (SQLite would create it 0644, and gives the -wal and
+ * -shm files the mode of the database). Older caches are tightened. */
+static gboolean
+prepare_file (const char  *path,
+              GError     **error)
+{
+  static const char * const companions[] = { "-wal", "-shm", "-journal" };
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED,
+                   "Could not create the cache %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *file = g_strconcat (path, companions[i], NULL);
+
+      if (g_chmod (file, 0600) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED,
+                       "Could not protect %s: %s", file, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * sa_cache_open:
  * @path: the database file; its directory is made if missing
@@ -660,6 +700,7 @@ sa_cache_default_path (const char *server,
  * Opens (or creates) the cache and brings its schema up to date. Blocks
  * on I/O: call it from a worker, or use sa_cache_open_async(). The cache
  * emits its signals on the thread-default main context of the caller.
+ * The file and its companions are readable by the user alone (0600).
  *
  * Returns: (transfer full): the cache, or %NULL with @error set
  */
@@ -684,6 +725,8 @@ sa_cache_open (const char  *path,
                    "Could not make the cache directory %s: %s", dir, g_strerror (saved));
       return NULL;
     }
+  if (!prepare_file (path, error))
+    return NULL;
   if (!conn_open (&self->writer, path, FALSE, error) || !migrate (self, error) ||
       !conn_open (&self->reader, path, TRUE, error))
     return NULL;
