@@ -1022,6 +1022,7 @@ update (SaAppealList  *self,
   g_autoptr(GArray) changes = NULL;
   g_autoptr(GHashTable) changed = NULL;
   gboolean all_changed = self->all_changed;
+  gint64 delta = 0;
 
   self->dirty = FALSE;
   self->all_changed = FALSE;
@@ -1049,20 +1050,49 @@ update (SaAppealList  *self,
     changes = diff (self->rids, rids, changed, !data_changed);
 
   old = g_steal_pointer (&self->rids);
-  self->rids = g_steal_pointer (&rids);
   if (changes->len > 0)
     {
       drop_pages (self);
       forget_handed (self, 0, G_MAXUINT, 0);
     }
-  self->announced = self->rids->len;
+  /* During each items-changed the model is as that change leaves it: the
+   * rows up to its end are the new ones, those after it still the old
+   * ones, shifted. A view reads the model while it handles a change; with
+   * the final rows already in place, a content change above an insertion
+   * had GTK find fewer items than the model counted, and abort. */
   for (guint i = 0; i < changes->len; i++)
     {
       Change *c = &g_array_index (changes, Change, i);
 
+      delta += (gint64) c->added - (gint64) c->removed;
+      g_clear_pointer (&self->rids, g_array_unref);
+      if (i + 1 < changes->len)
+        {
+          guint end = c->pos + c->added;
+          guint old_end = (guint) ((gint64) end - delta);
+
+          g_assert (end <= rids->len && old_end <= old->len);
+          self->rids = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                          end + old->len - old_end);
+          g_array_append_vals (self->rids, rids->data, end);
+          g_array_append_vals (self->rids, &g_array_index (old, gint64, old_end),
+                               old->len - old_end);
+          if (i > 0)
+            drop_pages (self);
+        }
+      else
+        {
+          self->rids = g_steal_pointer (&rids);
+          if (i > 0)
+            drop_pages (self);
+        }
+      self->announced = self->rids->len;
       shift_handed (self, c->pos, c->removed, c->added);
       g_list_model_items_changed (G_LIST_MODEL (self), c->pos, c->removed, c->added);
     }
+  if (self->rids == NULL)
+    self->rids = g_steal_pointer (&rids);
+  self->announced = self->rids->len;
   if (old->len != self->rids->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   return TRUE;
