@@ -6,9 +6,12 @@
 #include <glib/gstdio.h>
 
 #include "sa-cache.h"
+#include "sa-cache-rescue.h"
 #include "sa-test-cache.h"
+#include "sa-test-damage.h"
 
-/* Opening an account's cache: who may read its files. */
+/* Opening an account's cache: who may read its files, and what becomes
+ * of one that is damaged. */
 
 #define N_APPEALS 300
 #define COMMENT   "Беру в работу, выезжаю"
@@ -127,6 +130,107 @@ test_older_cache_tightened (void)
   sa_test_remove_tree (dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Damage */
+
+static void
+test_damaged (gconstpointer data)
+{
+  /* A damaged cache is told apart from a sound one (at open or by reading every page), set aside unchanged and private beside a new cache that opens cleanly, and the offline comment is in the new cache's outbox unless nothing of the file could be read. */
+  SaTestDamage how = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaCacheRescue) rescue = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(SaCache) cache = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *op_id = NULL;
+  g_autofree char *path = make_cache (&dir, &op_id);
+  g_autofree char *digest = NULL;
+  g_autofree char *aside_digest = NULL;
+  g_autofree char *aside_dir = NULL;
+  g_autofree char *account_dir = g_path_get_dirname (path);
+
+  /* Sound before the damage. */
+  g_assert_true (sa_cache_check_sync (path, &error));
+  g_assert_no_error (error);
+
+  sa_test_damage (path, how);
+  digest = sa_test_file_digest (path);
+  cache = sa_cache_open (path, &error);
+  if (cache != NULL)
+    {
+      /* Opening reads little; reading every page finds it. */
+      g_assert_no_error (error);
+      g_clear_object (&cache);
+      g_assert_false (sa_cache_check_sync (path, &error));
+    }
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  rescue = sa_cache_set_aside_sync (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rescue);
+
+  /* Set aside beside it, not deleted, not changed, the user's alone. */
+  aside_dir = g_path_get_dirname (rescue->aside_path);
+  g_assert_cmpstr (aside_dir, ==, account_dir);
+  g_assert_true (g_str_has_prefix (rescue->aside_path, path));
+  g_assert_true (g_str_has_prefix (rescue->aside_path + strlen (path), ".damaged-"));
+  aside_digest = sa_test_file_digest (rescue->aside_path);
+  g_assert_cmpstr (aside_digest, ==, digest);
+  g_assert_cmpuint (file_mode (rescue->aside_path), ==, 0600);
+
+  /* A new cache in its place, sound and private. */
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+  g_assert_true (sa_cache_check_sync (path, &error));
+  g_assert_no_error (error);
+  cache = sa_cache_open (path, &error);
+  g_assert_no_error (error);
+  outbox = sa_cache_list_outbox (cache, &error);
+  g_assert_no_error (error);
+
+  if (how == SA_TEST_DAMAGE_RANDOM_BYTES)
+    {
+      /* Nothing could be read: the damaged copy is all there is. */
+      g_assert_false (rescue->complete);
+      g_assert_cmpuint (rescue->n_kept, ==, 0);
+      g_assert_cmpuint (outbox->len, ==, 0);
+    }
+  else
+    {
+      SaOutboxEntry *entry;
+
+      g_assert_true (rescue->complete);
+      g_assert_cmpuint (rescue->n_kept, ==, 1);
+      g_assert_cmpuint (outbox->len, ==, 1);
+      entry = g_ptr_array_index (outbox, 0);
+      g_assert_cmpstr (entry->op_id, ==, op_id);
+      g_assert_cmpstr (entry->type, ==, "comment");
+      g_assert_cmpint (entry->state, ==, SA_OP_PENDING);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (entry->args), "text"),
+                       ==, COMMENT);
+    }
+  g_clear_object (&cache);
+  sa_test_remove_tree (dir);
+}
+
+static void
+test_sound_cache_passes (void)
+{
+  /* A sound cache, open and in use, passes the check. */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *op_id = NULL;
+  g_autofree char *path = make_cache (&dir, &op_id);
+  g_autoptr(SaCache) cache = sa_cache_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (sa_cache_check_sync (path, &error));
+  g_assert_no_error (error);
+  g_clear_object (&cache);
+  sa_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -135,5 +239,12 @@ main (int    argc,
 
   g_test_add_func ("/sa/cache/open/private-files", test_private_files);
   g_test_add_func ("/sa/cache/open/older-cache-tightened", test_older_cache_tightened);
+  g_test_add_func ("/sa/cache/open/sound-cache-passes", test_sound_cache_passes);
+  g_test_add_data_func ("/sa/cache/open/damaged/bad-pages",
+                        GINT_TO_POINTER (SA_TEST_DAMAGE_BAD_PAGES), test_damaged);
+  g_test_add_data_func ("/sa/cache/open/damaged/truncated",
+                        GINT_TO_POINTER (SA_TEST_DAMAGE_TRUNCATED), test_damaged);
+  g_test_add_data_func ("/sa/cache/open/damaged/random-bytes",
+                        GINT_TO_POINTER (SA_TEST_DAMAGE_RANDOM_BYTES), test_damaged);
   return g_test_run ();
 }

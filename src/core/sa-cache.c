@@ -233,8 +233,13 @@ set_db_error (sqlite3     *db,
               GError     **error,
               const char  *what)
 {
-  g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED, "%s: %s", what,
-               db != NULL ? sqlite3_errmsg (db) : "out of memory");
+  int code = db != NULL ? sqlite3_errcode (db) & 0xff : SQLITE_NOMEM;
+
+  /* Damage is told apart: the file is set aside rather than retried. */
+  g_set_error (error, SA_CACHE_ERROR,
+               code == SQLITE_CORRUPT || code == SQLITE_NOTADB
+               ? SA_CACHE_ERROR_CORRUPT : SA_CACHE_ERROR_FAILED,
+               "%s: %s", what, db != NULL ? sqlite3_errmsg (db) : "out of memory");
 }
 
 static sqlite3_stmt *
@@ -701,6 +706,10 @@ prepare_file (const char  *path,
  * on I/O: call it from a worker, or use sa_cache_open_async(). The cache
  * emits its signals on the thread-default main context of the caller.
  * The file and its companions are readable by the user alone (0600).
+ *
+ * A file that is not a database or cannot be read fails with
+ * %SA_CACHE_ERROR_CORRUPT; damage deeper inside is found by
+ * sa_cache_check_sync(), which reads every page.
  *
  * Returns: (transfer full): the cache, or %NULL with @error set
  */

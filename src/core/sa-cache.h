@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * @SA_CACHE_ERROR_INVALID: a malformed operation, change or argument
  * @SA_CACHE_ERROR_STATE: the outbox entry is not in a state that allows this
  *   (e.g. undo of an operation already sent)
+ * @SA_CACHE_ERROR_CORRUPT: the database file is damaged (not a database,
+ *   cut short, or pages that do not read back): set it aside with
+ *   sa_cache_set_aside_sync()
  *
  * Errors in the %SA_CACHE_ERROR domain.
  */
@@ -27,6 +30,7 @@ typedef enum
   SA_CACHE_ERROR_NOT_FOUND,
   SA_CACHE_ERROR_INVALID,
   SA_CACHE_ERROR_STATE,
+  SA_CACHE_ERROR_CORRUPT,
 } SaCacheError;
 
 #define SA_CACHE_ERROR (sa_cache_error_quark ())

@@ -5,6 +5,7 @@
 #include "sa-appeal-list.h"
 #include "sa-appeal-model.h"
 #include "sa-cache.h"
+#include "sa-cache-rescue.h"
 #include "sa-calendar.h"
 #include "sa-clock.h"
 #include "sa-iin.h"
