@@ -4,19 +4,98 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "sa-application.h"
+#include "sa-test-damage.h"
 #include "sa-test-spawn.h"
 #include "sa-test-widgets.h"
 #include "sa-window-private.h"
 
 /* The window's session as a user drives it against a real registry: the
  * sign-in form typed into and its button clicked, signing out from the
- * main menu and back in, and the registry addresses it refuses. */
+ * main menu and back in, the registry addresses it refuses, and an
+ * account whose cache on disk was damaged. */
+
+#define COMMENT "Беру в работу, выезжаю"
 
 static SaApplication *app;
 static SaTestSpawnedRegistry registry;
 static char *data_dir;
+
+/* ------------------------------------------------------------------ */
+/* Talking to the registry as another client would */
+
+static JsonNode *
+http (const char *method,
+      const char *path,
+      const char *token,
+      const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (registry.url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                             g_bytes_get_size (answer), &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+access_token (const char *login,
+              const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login,
+                                           password);
+  g_autoptr(JsonNode) answer = http ("POST", "/api/v1/auth/login", NULL, body);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "access_token"));
+}
+
+/* How many history entries of the appeal, as the registry keeps it, are
+ * comments reading @text. */
+static guint
+registry_comments (const char *token,
+                   const char *appeal_id,
+                   const char *text)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", appeal_id, NULL);
+  g_autoptr(JsonNode) appeal = http ("GET", path, token, NULL);
+  JsonArray *history = json_object_get_array_member (json_node_get_object (appeal), "history");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    {
+      JsonObject *event = json_array_get_object_element (history, i);
+      JsonObject *payload = json_object_get_object_member (event, "payload");
+
+      if (g_strcmp0 (json_object_get_string_member (event, "type"), "comment") == 0 &&
+          payload != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (payload, "text", NULL),
+                     text) == 0)
+        n++;
+    }
+  return n;
+}
 
 /* ------------------------------------------------------------------ */
 /* Driving the window */
@@ -314,6 +393,238 @@ test_remembered_http_refused (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* A damaged cache */
+
+/* Waits (bounded) for the object *@weak points to to be finalized. */
+static void
+wait_for_finalize (gpointer *weak)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (*weak);
+}
+
+/* Signs in as the executor, makes a comment while the registry is away,
+ * and closes the window with it waiting in the outbox. Returns the cache
+ * file and sets @out_appeal_id. */
+static char *
+leave_comment_offline (const char  *text,
+                       char       **out_appeal_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(SaAppealRow) row = NULL;
+  g_autofree char *op_id = NULL;
+  g_autofree char *path = NULL;
+  SaWindow *window = make_window ();
+  SaCache *cache;
+  gpointer weak;
+
+  g_settings_reset (sa_application_get_settings (app), "account-login");
+  sa_window_restore_session (window, NULL, NULL);
+  sign_in_with_form (window, executor.login, executor.password);
+  cache = sa_window_get_cache (window);
+  path = g_strdup (sa_cache_get_path (cache));
+  row = g_list_model_get_item (G_LIST_MODEL (window->appeals), 0);
+  g_assert_nonnull (row);
+  *out_appeal_id = g_strdup (sa_appeal_row_get_id (row));
+
+  sa_test_pause_registry (&registry);
+  json_object_set_string_member (args, "text", text);
+  op_id = sa_cache_apply_local_op_sync (cache, *out_appeal_id, "comment", args, &error);
+  g_assert_no_error (error);
+
+  /* Closed as the user quits: the cache goes once nothing holds it. */
+  weak = cache;
+  g_object_add_weak_pointer (G_OBJECT (cache), &weak);
+  close_window (window);
+  wait_for_finalize (&weak);
+  sa_test_resume_registry (&registry);
+  return g_steal_pointer (&path);
+}
+
+/* The damaged copies beside @path. */
+static GPtrArray *
+set_aside_files (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".damaged-", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, prefix) && !g_str_has_suffix (name, "-wal") &&
+        !g_str_has_suffix (name, "-shm"))
+      g_ptr_array_add (found, g_build_filename (dir, name, NULL));
+  return found;
+}
+
+static gboolean
+rebuilt (SaWindow *window)
+{
+  return _sa_window_get_cache_notice (window) != NULL && synced (window) &&
+         sa_sync_engine_get_pending (window->engine) == 0 &&
+         sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL) > 0;
+}
+
+/* Until its check has read every page, the desk shows a damaged cache
+ * like any other, and what reads it may log that it could not: while
+ * @expect_damage, those warnings are written as messages; anything else
+ * stays fatal. */
+static gboolean expect_damage;
+
+static GLogWriterOutput
+test_log_writer (GLogLevelFlags   log_level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  if (expect_damage && (log_level & G_LOG_LEVEL_MASK) == G_LOG_LEVEL_WARNING)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+          (strstr (fields[i].value, "malformed") != NULL ||
+           strstr (fields[i].value, "not a database") != NULL))
+        return g_log_writer_default (G_LOG_LEVEL_MESSAGE, fields, n_fields, user_data);
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static void
+test_damaged_cache (gconstpointer data)
+{
+  /* An account whose cache was damaged opens without a crash or an endless spinner: the damaged file is set aside unchanged and private, the window says so in a dialog, the account is loaded again from the registry, and the comment made offline reaches the registry, or, when it could not be read, the dialog says where the damaged copy is. */
+  SaTestDamage how = GPOINTER_TO_INT (data);
+  g_autofree char *comment = g_strdup_printf ("%s (%d)", COMMENT, how);
+  g_autofree char *appeal = NULL;
+  g_autofree char *path = leave_comment_offline (comment, &appeal);
+  g_autofree char *digest = NULL;
+  g_autofree char *aside_digest = NULL;
+  g_autofree char *token = access_token (executor.login, executor.password);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GPtrArray) aside = NULL;
+  GStatBuf st;
+  AdwMessageDialog *notice;
+  const char *body;
+  SaWindow *window;
+
+  g_assert_cmpuint (registry_comments (token, appeal, comment), ==, 0);
+  sa_test_damage (path, how);
+  digest = sa_test_file_digest (path);
+  expect_damage = TRUE;
+
+  /* The next start, from the keyring, as the application starts. */
+  window = make_window ();
+  sa_window_restore_session (window, NULL, NULL);
+  wait_until (rebuilt, window, "the account to be loaded again");
+
+  notice = _sa_window_get_cache_notice (window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (notice), ==, "Stored Appeals Were Damaged");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (notice)));
+  body = adw_message_dialog_get_body (notice);
+  g_assert_nonnull (strstr (body, "are being loaded again from the registry"));
+
+  aside = set_aside_files (path);
+  g_assert_cmpuint (aside->len, ==, 1);
+  aside_digest = sa_test_file_digest (aside->pdata[0]);
+  g_assert_cmpstr (aside_digest, ==, digest);
+  g_assert_cmpint (g_stat (aside->pdata[0], &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+
+  if (how == SA_TEST_DAMAGE_RANDOM_BYTES)
+    {
+      /* Nothing could be read: the dialog says where the copy is kept. */
+      g_assert_nonnull (strstr (body, "may be missing"));
+      g_assert_nonnull (strstr (body, folder));
+      g_assert_nonnull (sa_test_find_button (GTK_WIDGET (notice), "_Show Folder"));
+      g_assert_cmpuint (registry_comments (token, appeal, comment), ==, 0);
+    }
+  else
+    {
+      /* The comment was kept, and syncing sent it. */
+      g_assert_nonnull (strstr (body, "1 change you had not yet sent was kept and will be sent."));
+      g_assert_null (strstr (body, "may be missing"));
+      g_assert_cmpuint (registry_comments (token, appeal, comment), ==, 1);
+    }
+
+  expect_damage = FALSE;
+  gtk_window_destroy (GTK_WINDOW (notice));
+  sign_out_from_menu (window);
+  close_window (window);
+  /* Signing out removes the new cache; the damaged copy stays. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+  for (guint i = 0; i < aside->len; i++)
+    {
+      g_autofree char *wal = g_strconcat (aside->pdata[i], "-wal", NULL);
+      g_autofree char *shm = g_strconcat (aside->pdata[i], "-shm", NULL);
+
+      g_assert_true (g_file_test (aside->pdata[i], G_FILE_TEST_EXISTS));
+      g_unlink (aside->pdata[i]);
+      g_unlink (wal);
+      g_unlink (shm);
+    }
+  g_rmdir (folder);
+}
+
+static gboolean
+shows_cache_error (SaWindow *window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window->list_stack), "empty") == 0 &&
+         window->cache_error != NULL;
+}
+
+static void
+test_newer_cache (void)
+{
+  /* A cache written by a newer version is neither set aside nor spun on: the list says what is wrong, and the file is left as it is. */
+  g_autofree char *appeal = NULL;
+  g_autofree char *path = leave_comment_offline (COMMENT, &appeal);
+  g_autofree char *digest = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) aside = NULL;
+  sqlite3 *db = NULL;
+  SaWindow *window;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  digest = sa_test_file_digest (path);
+
+  window = make_window ();
+  sa_window_restore_session (window, NULL, NULL);
+  wait_until (shows_cache_error, window, "the list to say what is wrong");
+  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==,
+                   "Stored Appeals Cannot Be Opened");
+  g_assert_cmpstr (adw_status_page_get_description (window->empty_page), ==,
+                   "They were saved by a newer version of Smart Appeals. "
+                   "Update the application to work with them.");
+  g_assert_null (_sa_window_get_cache_notice (window));
+  aside = set_aside_files (path);
+  g_assert_cmpuint (aside->len, ==, 0);
+  after = sa_test_file_digest (path);
+  g_assert_cmpstr (after, ==, digest);
+
+  sign_out_from_menu (window);
+  close_window (window);
+}
+
+/* ------------------------------------------------------------------ */
 
 static void
 remove_tree (const char *path)
@@ -339,6 +650,7 @@ main (int    argc,
 {
   int ret;
 
+  g_log_set_writer_func (test_log_writer, NULL, NULL);
   /* The accounts' caches go under $XDG_DATA_HOME: a directory of our own. */
   data_dir = g_dir_make_tmp ("sa-session-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
@@ -359,6 +671,13 @@ main (int    argc,
   g_test_add_func ("/sa/session/address/plain-http-refused", test_plain_http_refused);
   g_test_add_func ("/sa/session/address/plain-http-loopback", test_plain_http_loopback);
   g_test_add_func ("/sa/session/address/remembered-http-refused", test_remembered_http_refused);
+  g_test_add_data_func ("/sa/session/damaged-cache/bad-pages",
+                        GINT_TO_POINTER (SA_TEST_DAMAGE_BAD_PAGES), test_damaged_cache);
+  g_test_add_data_func ("/sa/session/damaged-cache/truncated",
+                        GINT_TO_POINTER (SA_TEST_DAMAGE_TRUNCATED), test_damaged_cache);
+  g_test_add_data_func ("/sa/session/damaged-cache/random-bytes",
+                        GINT_TO_POINTER (SA_TEST_DAMAGE_RANDOM_BYTES), test_damaged_cache);
+  g_test_add_func ("/sa/session/damaged-cache/newer-version", test_newer_cache);
 
   sa_test_spawn_registry (&registry, 30);
   ret = g_test_run ();

@@ -313,10 +313,15 @@ scan (SaNotifier *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SaAppealRow) row = g_list_model_get_item (model, i);
-      const char *id = sa_appeal_row_get_id (row);
-      gboolean unread = sa_appeal_row_get_unread (row);
+      const char *id = row != NULL ? sa_appeal_row_get_id (row) : NULL;
+      gboolean unread;
       gboolean is_new = FALSE;
 
+      /* A damaged cache can give a row without an id (the window sets
+       * the cache aside once its check finds it); nothing to say of it. */
+      if (id == NULL)
+        continue;
+      unread = sa_appeal_row_get_unread (row);
       w = g_hash_table_lookup (self->watched, id);
       if (w == NULL)
         {

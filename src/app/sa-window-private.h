@@ -59,6 +59,9 @@ struct _SaWindow
   char                 *opening_path;
   char                 *deleting_path;
   gboolean              open_when_deleted;
+  gboolean              set_aside_done;   /* a damaged cache was set aside for this one */
+  char                 *cache_error;      /* why the cache cannot be opened, shown in the list */
+  AdwMessageDialog     *cache_notice;     /* weak: "stored appeals were damaged" */
   SaCache              *cache;
   gulong                changed_handler;
   SaSyncEngine         *engine;
@@ -104,5 +107,6 @@ void          _sa_window_init_keys            (SaWindow      *self);
 const char   *_sa_window_get_sign_in_message  (SaWindow      *self);
 const char   *_sa_window_get_user_name        (SaWindow      *self);
 AdwToast     *_sa_window_get_last_toast       (SaWindow      *self);
+AdwMessageDialog *_sa_window_get_cache_notice (SaWindow      *self);
 
 G_END_DECLS

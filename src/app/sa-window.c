@@ -27,9 +27,15 @@ static GParamSpec *properties[N_PROPS];
 
 G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
 
-static void sa_window_open_cache   (SaWindow *self);
-static void sa_window_end_session (SaWindow *self,
-                                   gboolean  delete_cache);
+static void sa_window_open_cache       (SaWindow     *self);
+static void sa_window_end_session      (SaWindow     *self,
+                                        gboolean      delete_cache);
+static void sa_window_set_aside_cache  (SaWindow     *self);
+static void sa_window_show_cache_error (SaWindow     *self,
+                                        const GError *error);
+static void check_cache_cb             (GObject      *object,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
 
 SaWindow *
 sa_window_new (SaApplication *application)
@@ -487,6 +493,8 @@ typedef struct
 {
   char     *path;
   GWeakRef  window;
+  /* Damaged: closed to be set aside, not deleted, unless signed out meanwhile. */
+  gboolean  damaged;
 } DoomedCache;
 
 static gboolean
@@ -495,6 +503,16 @@ doomed_cache_deleted_cb (gpointer data)
   DoomedCache *doomed = data;
   g_autoptr(SaWindow) self = g_weak_ref_get (&doomed->window);
 
+  if (self != NULL && doomed->damaged)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (self->opening_path, doomed->path) == 0)
+        sa_window_set_aside_cache (self);
+      else if (g_strcmp0 (self->deleting_path, doomed->path) == 0 &&
+               !sa_cache_delete (doomed->path, &error))
+        g_warning ("Could not delete the signed-out account's cache: %s", error->message);
+    }
   if (self != NULL && g_strcmp0 (self->deleting_path, doomed->path) == 0)
     {
       g_clear_pointer (&self->deleting_path, g_free);
@@ -517,7 +535,7 @@ doomed_cache_finalized (gpointer data)
   DoomedCache *doomed = data;
   g_autoptr(GError) error = NULL;
 
-  if (!sa_cache_delete (doomed->path, &error))
+  if (!doomed->damaged && !sa_cache_delete (doomed->path, &error))
     g_warning ("Could not delete the signed-out account's cache: %s", error->message);
   /* Perhaps on a worker, which held the last reference: the window is
    * the main thread's. */
@@ -997,7 +1015,10 @@ sa_window_set_cache (SaWindow *self,
   sa_window_update_counts (self);
   _sa_window_update_list_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
-  sa_window_start_engine (self);
+  /* The desk shows what the cache holds at once; the registry's changes
+   * are written into it once every page of it has been read back. */
+  sa_cache_check_async (sa_cache_get_path (cache), self->session, check_cache_cb,
+                        g_object_ref (self));
 
   open_id = g_steal_pointer (&self->pending_open_id);
   if (open_id != NULL)
@@ -1073,17 +1094,21 @@ open_cache_cb (GObject      *object,
         sa_window_doom_cache (self, cache);
       return;
     }
-  g_clear_pointer (&self->opening_path, g_free);
   if (cache == NULL)
     {
-      g_autofree char *message = NULL;
-
-      g_warning ("Could not open the cache: %s", error->message);
-      message = g_strdup_printf (_("Could not open the appeals stored on this computer: %s"),
-                                 error->message);
-      _sa_window_add_toast (self, adw_toast_new (message));
+      /* Once only: a new cache that is damaged again is a failing disk. */
+      if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT) && !self->set_aside_done)
+        {
+          g_message ("The cache is damaged: %s", error->message);
+          sa_window_set_aside_cache (self);
+          return;
+        }
+      g_clear_pointer (&self->opening_path, g_free);
+      sa_window_show_cache_error (self, error);
       return;
     }
+  g_clear_pointer (&self->opening_path, g_free);
+  g_clear_pointer (&self->cache_error, g_free);
 
   if (self->user == NULL)
     {
@@ -1098,6 +1123,186 @@ open_cache_cb (GObject      *object,
   g_task_set_source_tag (task, open_cache_cb);
   g_task_set_task_data (task, identity, identity_free);
   g_task_run_in_thread (task, set_identity_thread);
+}
+
+/* What is on this computer cannot be opened, and setting it aside does
+ * not help: say so where the list would be, not with an endless spinner. */
+static void
+sa_window_show_cache_error (SaWindow     *self,
+                            const GError *error)
+{
+  /* The user is told, below; the log keeps SQLite's words. */
+  g_message ("Could not open the cache: %s", error->message);
+  g_free (self->cache_error);
+  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_TOO_NEW))
+    self->cache_error = g_strdup (_("They were saved by a newer version of Smart Appeals. "
+                                    "Update the application to work with them."));
+  else
+    self->cache_error = g_strdup_printf (_("Could not open the appeals stored on this "
+                                           "computer: %s"), error->message);
+  _sa_window_update_list_state (self);
+}
+
+static void
+show_folder_cb (AdwMessageDialog *dialog,
+                const char       *response,
+                gpointer          user_data)
+{
+  const char *folder = g_object_get_data (G_OBJECT (dialog), "sa-folder");
+  g_autofree char *uri = g_filename_to_uri (folder, NULL, NULL);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+  if (uri != NULL)
+    gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+}
+
+/* Tells the user, in a dialog they have to see, that what was stored is
+ * being rebuilt, and whether anything they did is missing. */
+static void
+sa_window_tell_set_aside (SaWindow      *self,
+                          SaCacheRescue *rescue)
+{
+  g_autoptr(GString) body = g_string_new (_("The appeals stored on this computer were damaged "
+                                            "and could not be read. They have been set aside, "
+                                            "and your appeals are being loaded again from the "
+                                            "registry."));
+  g_autofree char *folder = g_path_get_dirname (rescue->aside_path);
+  AdwMessageDialog *dialog;
+
+  if (rescue->n_kept > 0)
+    {
+      g_string_append_c (body, ' ');
+      g_string_append_printf (body, ngettext ("%u change you had not yet sent was kept and "
+                                              "will be sent.",
+                                              "%u changes you had not yet sent were kept and "
+                                              "will be sent.", rescue->n_kept),
+                              rescue->n_kept);
+    }
+  if (!rescue->complete)
+    {
+      g_string_append (body, "\n\n");
+      g_string_append_printf (body, _("Changes you had not yet sent may be missing: they could "
+                                      "not be read from the damaged copy. It is kept in the "
+                                      "folder %s; your administrator may be able to recover "
+                                      "them from it."), folder);
+    }
+
+  if (self->cache_notice != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->cache_notice));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Stored Appeals Were Damaged"),
+                                                       body->str));
+  if (!rescue->complete)
+    {
+      adw_message_dialog_add_response (dialog, "show-folder", _("_Show Folder"));
+      g_object_set_data_full (G_OBJECT (dialog), "sa-folder", g_steal_pointer (&folder), g_free);
+      g_signal_connect (dialog, "response::show-folder", G_CALLBACK (show_folder_cb), NULL);
+    }
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_set_weak_pointer (&self->cache_notice, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+set_aside_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaCacheRescue) rescue = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  g_autofree char *path = g_strdup (g_task_get_task_data (G_TASK (result)));
+
+  rescue = sa_cache_set_aside_finish (result, &error);
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      /* Signed out meanwhile: the new cache goes with the account; the
+       * damaged copy stays, since it may hold what was never sent. */
+      if (g_strcmp0 (self->deleting_path, path) == 0)
+        {
+          g_autoptr(GError) delete_error = NULL;
+
+          if (!sa_cache_delete (path, &delete_error))
+            g_warning ("Could not delete the signed-out account's cache: %s",
+                       delete_error->message);
+          g_clear_pointer (&self->deleting_path, g_free);
+          if (self->open_when_deleted)
+            {
+              self->open_when_deleted = FALSE;
+              sa_window_open_cache (self);
+            }
+        }
+      return;
+    }
+  if (rescue == NULL)
+    {
+      g_clear_pointer (&self->opening_path, g_free);
+      sa_window_show_cache_error (self, error);
+      return;
+    }
+
+  self->set_aside_done = TRUE;
+  sa_window_tell_set_aside (self, rescue);
+  sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
+}
+
+/* The cache at opening_path is damaged and nothing has it open any more. */
+static void
+sa_window_set_aside_cache (SaWindow *self)
+{
+  g_assert (self->opening_path != NULL);
+  sa_cache_set_aside_async (self->opening_path, self->session, set_aside_cb,
+                            g_object_ref (self));
+}
+
+/* Found damaged while the desk showed it: let go of it, and set it aside
+ * once the last reference (perhaps a worker's) has closed it. */
+static void
+sa_window_cache_damaged (SaWindow *self)
+{
+  g_autoptr(SaCache) cache = g_object_ref (self->cache);
+  DoomedCache *damaged = g_new0 (DoomedCache, 1);
+
+  sa_window_end_session (self, FALSE);
+  damaged->path = g_strdup (sa_cache_get_path (cache));
+  damaged->damaged = TRUE;
+  g_weak_ref_init (&damaged->window, self);
+  g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", damaged, doomed_cache_finalized);
+  self->opening_path = g_strdup (damaged->path);
+  _sa_window_update_list_state (self);
+}
+
+static void
+check_cache_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean sound = sa_cache_check_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cache == NULL)
+    return;
+  if (!sound && g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT))
+    {
+      g_message ("%s", error->message);
+      if (!self->set_aside_done)
+        {
+          sa_window_cache_damaged (self);
+          return;
+        }
+      /* Damaged again at once: do not write more into it. */
+      sa_window_end_session (self, FALSE);
+      sa_window_show_cache_error (self, error);
+      return;
+    }
+  if (!sound)
+    g_warning ("Could not check the cache: %s", error->message);
+  sa_window_start_engine (self);
 }
 
 static void
@@ -1126,6 +1331,7 @@ sa_window_open_cache (SaWindow *self)
 
   g_free (self->opening_path);
   self->opening_path = g_steal_pointer (&path);
+  self->set_aside_done = FALSE;
   _sa_window_update_list_state (self);
   sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
 }
@@ -1146,6 +1352,7 @@ sa_window_end_session (SaWindow *self,
       self->deleting_path = g_steal_pointer (&self->opening_path);
     }
   g_clear_pointer (&self->opening_path, g_free);
+  g_clear_pointer (&self->cache_error, g_free);
   self->open_when_deleted = FALSE;
   g_clear_handle_id (&self->minute_source, g_source_remove);
   g_clear_handle_id (&self->rebind_idle, g_source_remove);
@@ -1638,6 +1845,8 @@ sa_window_dispose (GObject *object)
   g_clear_pointer (&self->login, g_free);
   g_clear_pointer (&self->refresh_token, g_free);
   g_clear_pointer (&self->deleting_path, g_free);
+  g_clear_pointer (&self->cache_error, g_free);
+  g_clear_weak_pointer (&self->cache_notice);
   g_clear_pointer (&self->filter_summary, g_free);
   g_clear_pointer (&self->rebind_queue, g_ptr_array_unref);
   g_clear_weak_pointer (&self->last_toast);
@@ -1771,4 +1980,10 @@ AdwToast *
 _sa_window_get_last_toast (SaWindow *self)
 {
   return self->last_toast;
+}
+
+AdwMessageDialog *
+_sa_window_get_cache_notice (SaWindow *self)
+{
+  return self->cache_notice;
 }
