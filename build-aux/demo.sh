@@ -84,5 +84,8 @@ if [ -z "$password" ]; then
 fi
 
 echo "Opening Smart Appeals as $demo_login"
-printf '%s' "$password" | GSETTINGS_SCHEMA_DIR="$build/data" \
-  "$build/src/app/smart-appeals" --server "$url" --login "$demo_login" --password-stdin
+# Run from the build tree as meson's devenv sets it up: the schema and the
+# translations compiled in $build are found there, so the desk speaks the
+# session's language (LANG=ru_RU.UTF-8, kk_KZ.UTF-8) with nothing installed.
+printf '%s' "$password" | meson devenv -C "$build" \
+  smart-appeals --server "$url" --login "$demo_login" --password-stdin

@@ -13,9 +13,12 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(SaApplication) app = NULL;
+  /* Run from the build tree ("meson devenv", as build-aux/demo.sh does),
+   * the translations are the ones compiled there: nothing is installed. */
+  const char *localedir = g_getenv ("SA_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
