@@ -8,6 +8,7 @@
 
 #include "sa-appeal-list.h"
 #include "sa-cache.h"
+#include "sa-cache-rescue.h"
 #include "cache-fill.h"
 
 /* Benchmarks of the offline cache with 100,000 appeals in Russian and
@@ -17,7 +18,8 @@
  *   bench: cache.search_p95 MS ms       (p95 over every keystroke)
  *   bench: cache.sort_change MS ms      (the slowest of the changes)
  *   bench: cache.read_during_write MS ms (a refresh while another connection
- *                                        holds a write transaction; median of 5) */
+ *                                        holds a write transaction; median of 5)
+ *   bench: cache.check_100k MS ms       (reading every page for damage, median of 3) */
 
 #define TOTAL   100000
 #define SCREEN  30
@@ -63,6 +65,7 @@ main (int    argc,
   g_autoptr(GArray) opens = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) searches = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) reads = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) checks = g_array_new (FALSE, FALSE, sizeof (double));
   double sort_max = 0;
   guint p95;
 
@@ -84,6 +87,17 @@ main (int    argc,
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, TOTAL);
     }
   g_array_sort (opens, compare_double);
+
+  for (guint run = 0; run < 3; run++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      g_assert_true (sa_cache_check_sync (path, &error));
+      ms = ms_since (start);
+      g_array_append_val (checks, ms);
+    }
+  g_array_sort (checks, compare_double);
 
   {
     g_autoptr(SaCache) cache = sa_cache_open (path, &error);
@@ -160,6 +174,7 @@ main (int    argc,
   printf ("bench: cache.search_p95 %.1f ms\n", g_array_index (searches, double, p95));
   printf ("bench: cache.sort_change %.1f ms\n", sort_max);
   printf ("bench: cache.read_during_write %.1f ms\n", g_array_index (reads, double, 2));
+  printf ("bench: cache.check_100k %.0f ms\n", g_array_index (checks, double, 1));
 
   g_unlink (path);
   g_unlink (wal);
