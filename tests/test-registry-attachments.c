@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -651,6 +652,47 @@ test_intake_attachments (Fixture       *f,
   sqlite3_reset (stmt);
 }
 
+static void
+assert_mode (const char *path,
+             guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  if ((st.st_mode & 0777) != mode)
+    g_error ("%s has mode %03o, not %03o", path, (guint) (st.st_mode & 0777), mode);
+}
+
+static void
+test_private_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* Files are 0600 and their directories 0700 whatever the umask: a file, its directory, attachments/ and a cached thumbnail; an attachments/ an older registry made 0750 is tightened. */
+  g_autoptr(GBytes) png = make_png (70, 70, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *id = NULL;
+  g_autofree char *root = g_build_filename (f->r->dir, "attachments", NULL);
+  g_autofree char *sub = g_build_filename (root, (char[]) { sha[0], sha[1], '\0' }, NULL);
+  g_autofree char *file = g_build_filename (sub, sha + 2, NULL);
+  g_autofree char *cache = g_strconcat (file, ".thumb", NULL);
+  g_autofree char *thumb = g_strconcat ("/api/v1/attachments/", sha, "/thumbnail", NULL);
+  g_autoptr(GBytes) other = make_png (71, 70, FALSE);
+  g_autofree char *other_sha = sha256_of (other);
+  mode_t old = umask (022);
+
+  id = appeal_with_file (f, png, "photo.png");
+  g_assert_cmpuint (get_raw (f, thumb, f->heat_token, NULL, NULL, NULL), ==, 200);
+  assert_mode (root, 0700);
+  assert_mode (sub, 0700);
+  assert_mode (file, 0600);
+  assert_mode (cache, 0600);
+
+  g_assert_cmpint (g_chmod (root, 0750), ==, 0);
+  g_assert_cmpuint (put_file (f, f->heat_token, other_sha, "image/png", other, NULL), ==, 201);
+  assert_mode (root, 0700);
+  umask (old);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -671,6 +713,7 @@ main (int    argc,
   ADD ("thumbnail", test_thumbnail);
   ADD ("thumbnail-formats", test_thumbnail_formats);
   ADD ("intake", test_intake_attachments);
+  ADD ("private-files", test_private_files);
 
   return g_test_run ();
 }

@@ -101,10 +101,36 @@ blob_path (const char *dir,
   return g_build_filename (dir, sub, leaf, NULL);
 }
 
-/* Writes @data to @path atomically: a temporary file in the same
- * directory, fsync (when @durable), rename, fsync of the directory. */
+/* Applicants' photos and documents: directories 0700, files 0600,
+ * whatever the umask. An attachments/ directory an older registry made
+ * 0750 is tightened, which closes everything below it. */
 static gboolean
-write_atomically (const char    *path,
+ensure_private_dir (const char  *dir,
+                    GError     **error)
+{
+  GStatBuf st;
+  int saved;
+
+  if (g_mkdir (dir, 0700) == 0)
+    return TRUE;
+  saved = errno;
+  if (saved == EEXIST && g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      if ((st.st_mode & 077) == 0 || g_chmod (dir, 0700) == 0)
+        return TRUE;
+      saved = errno;
+    }
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               "Cannot create %s as a private directory: %s", dir, g_strerror (saved));
+  return FALSE;
+}
+
+/* Writes @data to @path (@root/ab/cdef…) atomically: a temporary file in
+ * the same directory, fsync (when @durable), rename, fsync of the
+ * directory. */
+static gboolean
+write_atomically (const char    *root,
+                  const char    *path,
                   const guint8  *data,
                   gsize          len,
                   gboolean       durable,
@@ -117,14 +143,9 @@ write_atomically (const char    *path,
   int saved = 0;
   int fd;
 
-  if (g_mkdir_with_parents (dir, 0750) != 0)
-    {
-      saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create %s: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
+  if (!ensure_private_dir (root, error) || !ensure_private_dir (dir, error))
+    return FALSE;
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       saved = errno;
@@ -284,7 +305,7 @@ upload_thread (GTask        *task,
    * upload (files only ever appear by rename). */
   if (g_stat (path, &st) == 0 && (gsize) st.st_size == len)
     return;
-  if (!write_atomically (path, data, len, TRUE, &error))
+  if (!write_atomically (up->dir, path, data, len, TRUE, &error))
     {
       g_warning ("Cannot store an attachment: %s", error->message);
       upload_fail (up, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -493,6 +514,7 @@ download_handler (SaRequest *req)
 typedef struct
 {
   SaRequest *req;
+  char      *dir;
   char      *path;
   char      *thumb_path;
   char      *loader_type;
@@ -505,6 +527,7 @@ typedef struct
 static void
 thumb_free (Thumb *t)
 {
+  g_free (t->dir);
   g_free (t->path);
   g_free (t->thumb_path);
   g_free (t->loader_type);
@@ -630,7 +653,7 @@ thumb_work (Thumb *t)
       return;
     }
   /* A cache: losing it to a crash costs one more decode, so no fsync. */
-  if (!write_atomically (t->thumb_path, g_bytes_get_data (t->thumb, NULL),
+  if (!write_atomically (t->dir, t->thumb_path, g_bytes_get_data (t->thumb, NULL),
                          g_bytes_get_size (t->thumb), FALSE, &error))
     g_warning ("Cannot cache a thumbnail: %s", error->message);
 }
@@ -704,6 +727,7 @@ thumbnail_handler (SaRequest *req)
   t->req = req;
   t->path = blob_path (dir, req->param, "");
   t->thumb_path = blob_path (dir, req->param, ".thumb");
+  t->dir = g_steal_pointer (&dir);
   t->loader_type = g_strdup (loader_type);
 
   /* Not GTask's shared pool: it would run up to ten large decodes at
