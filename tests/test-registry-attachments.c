@@ -652,6 +652,175 @@ test_intake_attachments (Fixture       *f,
   sqlite3_reset (stmt);
 }
 
+static const char *
+op_status (JsonNode *json,
+           const char **code)
+{
+  JsonObject *result = first_result (json);
+
+  *code = json_object_get_string_member_with_default (result, "code", NULL);
+  return json_object_get_string_member (result, "status");
+}
+
+/* Sends an attach op for @sha to the appeal @appeal (as it is now). */
+static const char *
+attach_as (Fixture    *f,
+           const char *token,
+           JsonNode   *appeal,
+           const char *sha,
+           JsonNode  **out_json,
+           const char **code)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", sa_test_member_string (appeal, "id"),
+                                       NULL);
+  g_autoptr(JsonNode) now = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (sa_test_get (f->r, path, token, &now), ==, 200);
+  body = attach_body (sa_test_member_string (now, "id"), sa_test_member_int (now, "version"),
+                      sha, "photo.png", NULL);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/ops", token, body, out_json), ==, 200);
+  return op_status (*out_json, code);
+}
+
+static void
+test_hash_is_no_key (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* Knowing a file's SHA-256 is not enough to attach it: another agency's executor cannot attach a file of a HEAT appeal to their own and read it; uploading the bytes, or seeing an appeal with the file, is. */
+  g_autoptr(GBytes) png = make_png (50, 40, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *heat_id = appeal_with_file (f, png, "photo.png");
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, NULL);
+  g_autofree char *water_iin = sa_test_iin (303);
+  g_autofree char *heat_iin = sa_test_iin (304);
+  g_autofree char *colleague = sa_test_login (f->r, "exec2.heat");
+  g_autoptr(JsonNode) water_appeal = NULL;
+  g_autoptr(JsonNode) heat_appeal = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  const char *code = NULL;
+
+  water_appeal = sa_test_intake (f->r, f->operator_token, "water.no-cold", water_iin);
+  g_assert_cmpstr (attach_as (f, f->water_token, water_appeal, sha, &json, &code), ==,
+                   "rejected");
+  g_assert_cmpstr (code, ==, "unknown_attachment");
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (get_raw (f, path, f->water_token, NULL, NULL, NULL), ==, 404);
+
+  /* Whoever has the bytes proves it by uploading them. */
+  g_assert_cmpuint (put_file (f, f->water_token, sha, "image/png", png, NULL), ==, 200);
+  g_assert_cmpstr (attach_as (f, f->water_token, water_appeal, sha, &json, &code), ==,
+                   "applied");
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (get_raw (f, path, f->water_token, NULL, NULL, NULL), ==, 200);
+
+  /* A colleague who sees the appeal with the file may attach it elsewhere. */
+  heat_appeal = sa_test_intake (f->r, f->operator_token, "heating.no-heat", heat_iin);
+  g_assert_cmpstr (attach_as (f, colleague, heat_appeal, sha, &json, &code), ==, "applied");
+  g_clear_pointer (&json, json_node_unref);
+}
+
+static void
+test_upload_grant_expires (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* An upload lets its user attach the file for a day; after that the user uploads it again. */
+  g_autoptr(GBytes) png = make_png (12, 34, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *iin = sa_test_iin (305);
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  const char *code = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpuint (put_file (f, f->heat_token, sha, "image/png", png, NULL), ==, 201);
+  stmt = sa_registry_db_prepare (f->r->db, "UPDATE attachment_uploads"
+                                           " SET uploaded_at = uploaded_at - 25 * 3600", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+
+  appeal = sa_test_intake (f->r, f->operator_token, "heating.no-heat", iin);
+  g_assert_cmpstr (attach_as (f, f->heat_token, appeal, sha, &json, &code), ==, "rejected");
+  g_assert_cmpstr (code, ==, "unknown_attachment");
+  g_clear_pointer (&json, json_node_unref);
+
+  g_assert_cmpuint (put_file (f, f->heat_token, sha, "image/png", png, NULL), ==, 200);
+  g_assert_cmpstr (attach_as (f, f->heat_token, appeal, sha, &json, &code), ==, "applied");
+}
+
+static void
+test_intake_foreign_hash (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* Intake cannot name a file the operator neither uploaded nor can see: 400, and nothing is registered. */
+  g_autoptr(GBytes) pdf = make_pdf ();
+  g_autofree char *sha = sha256_of (pdf);
+  g_autofree char *iin = sa_test_iin (306);
+  g_autofree char *base_body = sa_test_intake_body ("heating.no-heat", iin, "ул. Кунаева, 21",
+                                                    "medeu");
+  g_autoptr(JsonNode) node = json_from_string (base_body, NULL);
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *body = NULL;
+  JsonArray *list = json_array_new ();
+  JsonObject *item = json_object_new ();
+
+  g_assert_cmpuint (put_file (f, f->heat_token, sha, "application/pdf", pdf, NULL), ==, 201);
+  json_object_set_string_member (item, "sha256", sha);
+  json_object_set_string_member (item, "name", "чужой.pdf");
+  json_array_add_object_element (list, item);
+  json_object_set_array_member (json_node_get_object (node), "attachments", list);
+  body = _sa_registry_json_to_string (node);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/intake", f->operator_token, body, &json), ==,
+                    400);
+  g_assert_nonnull (strstr (json_object_get_string_member (
+      json_object_get_object_member (json_node_get_object (json), "error"), "message"),
+                            "attachments[0]"));
+}
+
+static GString *captured_log;
+
+static void
+capture_printerr (const char *text)
+{
+  g_string_append (captured_log, text);
+}
+
+static void
+test_access_log_no_hash (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* The access log names the route's pattern, never a file's SHA-256: not for uploads, downloads, thumbnails, nor early refusals. */
+  g_autoptr(GBytes) png = make_png (33, 22, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *id = NULL;
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, NULL);
+  g_autofree char *thumb = g_strconcat (path, "/thumbnail", NULL);
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (SA_REGISTRY_MAX_ATTACHMENT + 1),
+                                            SA_REGISTRY_MAX_ATTACHMENT + 1);
+  g_autofree char *big_sha = sha256_of (big);
+  GPrintFunc old;
+
+  captured_log = g_string_new (NULL);
+  sa_registry_server_set_access_log (f->r->server, TRUE);
+  old = g_set_printerr_handler (capture_printerr);
+
+  id = appeal_with_file (f, png, "photo.png");
+  g_assert_cmpuint (get_raw (f, path, f->heat_token, NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (get_raw (f, thumb, f->heat_token, NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (put_file (f, f->heat_token, big_sha, NULL, big, NULL), ==, 413);
+
+  g_set_printerr_handler (old);
+  sa_registry_server_set_access_log (f->r->server, FALSE);
+  g_assert_nonnull (strstr (captured_log->str, "PUT /api/v1/attachments/{id} 201"));
+  g_assert_nonnull (strstr (captured_log->str, "GET /api/v1/attachments/{id} 200"));
+  g_assert_nonnull (strstr (captured_log->str, "GET /api/v1/attachments/{id}/thumbnail 200"));
+  g_assert_nonnull (strstr (captured_log->str, "413 early"));
+  g_assert_null (strstr (captured_log->str, sha));
+  g_assert_null (strstr (captured_log->str, big_sha));
+  g_string_free (captured_log, TRUE);
+  captured_log = NULL;
+}
+
 static void
 assert_mode (const char *path,
              guint       mode)
@@ -713,6 +882,10 @@ main (int    argc,
   ADD ("thumbnail", test_thumbnail);
   ADD ("thumbnail-formats", test_thumbnail_formats);
   ADD ("intake", test_intake_attachments);
+  ADD ("hash-is-no-key", test_hash_is_no_key);
+  ADD ("upload-grant-expires", test_upload_grant_expires);
+  ADD ("intake-foreign-hash", test_intake_foreign_hash);
+  ADD ("access-log-no-hash", test_access_log_no_hash);
   ADD ("private-files", test_private_files);
 
   return g_test_run ();

@@ -35,6 +35,9 @@
 #define THUMBNAIL_THREADS    2
 #define NAME_MAX_CHARS       255
 #define INTAKE_MAX_FILES     20
+/* How long an upload lets its user attach the file (see
+ * _sa_registry_attachment_link); uploading again renews it. */
+#define UPLOAD_GRANT_TTL     (24 * 3600)
 #define CACHE_CONTROL        "private, max-age=31536000, immutable"
 
 static gboolean
@@ -325,6 +328,7 @@ upload_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *location = NULL;
   sqlite3_stmt *stmt;
+  gint64 now = _sa_registry_now ();
   gboolean created;
 
   if (up->status != 0)
@@ -333,25 +337,35 @@ upload_done (GObject      *source,
       return;
     }
 
+  /* The file's row names its first uploader; every uploader gets their
+   * own row in attachment_uploads, which lets them attach the file. */
+  if (!sa_registry_db_begin (req->db, &error))
+    goto fail;
   stmt = sa_registry_db_prepare (req->db,
                                  "INSERT OR IGNORE INTO attachments (sha256, content_type, size,"
                                  " created_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5)", &error);
   if (stmt == NULL)
-    {
-      sa_request_reply_gerror (req, error);
-      return;
-    }
+    goto fail;
   sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, up->content_type, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, g_bytes_get_size (up->body));
-  sqlite3_bind_int64 (stmt, 4, _sa_registry_now ());
+  sqlite3_bind_int64 (stmt, 4, now);
   sqlite3_bind_text (stmt, 5, req->user->login, -1, SQLITE_STATIC);
   if (!sa_registry_db_step_done (req->db, stmt, &error))
-    {
-      sa_request_reply_gerror (req, error);
-      return;
-    }
+    goto fail;
   created = sqlite3_changes (sa_registry_db_get_handle (req->db)) > 0;
+  stmt = sa_registry_db_prepare (req->db,
+                                 "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
+                                 " VALUES (?1, ?2, ?3) ON CONFLICT (sha256, login)"
+                                 " DO UPDATE SET uploaded_at = excluded.uploaded_at", &error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, req->user->login, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!sa_registry_db_step_done (req->db, stmt, &error) ||
+      !sa_registry_db_commit (req->db, &error))
+    goto fail;
 
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -365,6 +379,11 @@ upload_done (GObject      *source,
   location = g_strconcat (SA_REGISTRY_ATTACHMENTS_PREFIX, up->sha256, NULL);
   sa_request_set_header (req, "Location", location);
   sa_request_reply_builder (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, b);
+  return;
+
+fail:
+  sa_registry_db_rollback (req->db);
+  sa_request_reply_gerror (req, error);
 }
 
 static void
@@ -787,6 +806,7 @@ _sa_registry_attachment_link (SaRegistryDb  *db,
                               GError       **error)
 {
   g_autofree char *content_type = NULL;
+  g_autoptr(SaRegistryUser) user = NULL;
   gint64 size = 0;
   sqlite3_stmt *stmt;
   gboolean linked;
@@ -798,22 +818,44 @@ _sa_registry_attachment_link (SaRegistryDb  *db,
                                   "\"args.name\" (1 to 255 characters).");
       return FALSE;
     }
-  stmt = sa_registry_db_prepare (db, "SELECT content_type, size FROM attachments"
-                                     " WHERE sha256 = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+
+  /* A hash is no key: knowing it (from a log, a screenshot, another
+   * appeal's history) must not let anyone attach the file to an appeal
+   * of their own and then read it. @actor may link a file they uploaded
+   * within UPLOAD_GRANT_TTL (an upload proves they have the bytes), or
+   * one they can read already (linked to an appeal they see). Anything
+   * else answers exactly like a file that does not exist. */
+  user = _sa_registry_user_lookup (db, actor);
+  if (user != NULL)
     {
-      content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      size = sqlite3_column_int64 (stmt, 1);
+      stmt = sa_registry_db_prepare (db,
+                                     "SELECT f.content_type, f.size FROM attachments f"
+                                     " WHERE f.sha256 = ?1 AND (EXISTS (SELECT 1"
+                                     "  FROM attachment_uploads u WHERE u.sha256 = f.sha256"
+                                     "  AND u.login = ?2 AND u.uploaded_at >= ?3)"
+                                     " OR EXISTS (SELECT 1 FROM appeal_attachments l"
+                                     "  JOIN appeals a ON a.id = l.appeal_id"
+                                     "  WHERE l.sha256 = f.sha256 AND "
+                                     SA_REGISTRY_VISIBLE_SQL ("a") "))", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, user->login, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, now - UPLOAD_GRANT_TTL);
+      _sa_registry_bind_visibility (stmt, user);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          size = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
     }
-  sqlite3_reset (stmt);
   if (content_type == NULL)
     {
       *reject_code = "unknown_attachment";
-      *reject_message = g_strdup ("No file with this SHA-256 was uploaded; upload it with "
-                                  "PUT /api/v1/attachments/{sha256} first.");
+      *reject_message = g_strdup ("You have not uploaded a file with this SHA-256 (in the "
+                                  "last 24 hours) and see no appeal that has it; upload it "
+                                  "with PUT /api/v1/attachments/{sha256} first.");
       return FALSE;
     }
 

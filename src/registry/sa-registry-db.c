@@ -121,6 +121,14 @@ static const char * const migrations[] = {
   "ALTER TABLE history ADD COLUMN made_at INTEGER;"
   "ALTER TABLE history ADD COLUMN op_id TEXT;"
   "ALTER TABLE appeals ADD COLUMN answered_at INTEGER;",
+  /* 3 → 4: who uploaded which file, each uploader once, and when last: an
+   * upload proves that its user has the bytes and lets them attach the
+   * file (sa-registry-attachments.c); a hash alone no longer does. */
+  "CREATE TABLE attachment_uploads (sha256 TEXT NOT NULL REFERENCES attachments (sha256),"
+  "  login TEXT NOT NULL, uploaded_at INTEGER NOT NULL, PRIMARY KEY (sha256, login))"
+  "  WITHOUT ROWID;"
+  "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
+  "  SELECT sha256, uploaded_by, created_at FROM attachments;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);
