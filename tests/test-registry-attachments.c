@@ -93,6 +93,141 @@ make_jpeg (int width,
   return g_bytes_new_take (buffer, len);
 }
 
+/* A uniform grey JPEG of @width × @height written by hand, baseline or
+ * progressive: a tiny file for a huge image, since every 8×8 block is one
+ * one-bit Huffman code (DC: no change; baseline AC: end of block). The
+ * progressive one has a single DC scan, enough for libjpeg. */
+static GBytes *
+make_grey_jpeg (guint    width,
+                guint    height,
+                gboolean progressive)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint64 blocks = (guint64) ((width + 7) / 8) * ((height + 7) / 8);
+  guint64 bits = blocks * (progressive ? 1 : 2);
+  guint8 dqt[69] = { 0xff, 0xdb, 0x00, 67, 0x00 };
+  const guint8 sof[] = { 0xff, progressive ? 0xc2 : 0xc0, 0x00, 11, 8, height >> 8, height & 0xff,
+                         width >> 8, width & 0xff, 1, 1, 0x11, 0 };
+  const guint8 dht[] = { 0xff, 0xc4, 0x00, 2 + 2 * 18,
+                         0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+                         0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00 };
+  const guint8 sos[] = { 0xff, 0xda, 0x00, 8, 1, 1, 0x00, 0, progressive ? 0 : 63, 0 };
+  const guint8 soi[] = { 0xff, 0xd8 }, eoi[] = { 0xff, 0xd9 };
+  guint8 *zeros;
+
+  memset (dqt + 5, 1, 64);
+  g_byte_array_append (out, soi, sizeof soi);
+  g_byte_array_append (out, dqt, sizeof dqt);
+  g_byte_array_append (out, sof, sizeof sof);
+  g_byte_array_append (out, dht, sizeof dht);
+  g_byte_array_append (out, sos, sizeof sos);
+  zeros = g_malloc0 (bits / 8);
+  g_byte_array_append (out, zeros, bits / 8);
+  g_free (zeros);
+  if (bits % 8 != 0)
+    {
+      /* The last byte is padded with one-bits. */
+      guint8 last = (1u << (8 - bits % 8)) - 1;
+
+      g_byte_array_append (out, &last, 1);
+    }
+  g_byte_array_append (out, eoi, sizeof eoi);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static guint32
+crc32_of (const guint8 *data,
+          gsize         len,
+          guint32       crc)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+    }
+  return ~crc;
+}
+
+static void
+png_chunk (GByteArray   *out,
+           const char   *type,
+           const guint8 *data,
+           gsize         len)
+{
+  guint8 be[4] = { len >> 24, len >> 16, len >> 8, len };
+  guint32 crc = crc32_of ((const guint8 *) type, 4, 0);
+
+  crc = crc32_of (data, len, crc);
+  g_byte_array_append (out, be, 4);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  g_byte_array_append (out, data, len);
+  be[0] = crc >> 24;
+  be[1] = crc >> 16;
+  be[2] = crc >> 8;
+  be[3] = crc;
+  g_byte_array_append (out, be, 4);
+}
+
+/* A black 1-bit greyscale PNG of @width × @height, compressed row by row:
+ * a small file that gdk-pixbuf would expand to 3 bytes a pixel. */
+static GBytes *
+make_bilevel_png (guint width,
+                  guint height)
+{
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GZlibCompressor) zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  gsize row_len = 1 + (width + 7) / 8;
+  g_autofree guint8 *row = g_malloc0 (row_len);
+  guint8 buf[65536];
+  guint8 ihdr[13] = { width >> 24, width >> 16, width >> 8, width,
+                      height >> 24, height >> 16, height >> 8, height, 1, 0, 0, 0, 0 };
+
+  for (guint y = 0; y <= height; y++)
+    {
+      GConverterResult res;
+      gsize in_off = 0;
+
+      do
+        {
+          gsize read = 0, written = 0;
+          g_autoptr(GError) error = NULL;
+
+          res = g_converter_convert (G_CONVERTER (zlib), row + in_off,
+                                     y < height ? row_len - in_off : 0, buf, sizeof buf,
+                                     y < height ? G_CONVERTER_NO_FLAGS
+                                                : G_CONVERTER_INPUT_AT_END,
+                                     &read, &written, &error);
+          g_assert_no_error (error);
+          in_off += read;
+          g_byte_array_append (idat, buf, written);
+        }
+      while (y < height ? in_off < row_len : res != G_CONVERTER_FINISHED);
+    }
+
+  g_byte_array_append (out, signature, sizeof signature);
+  png_chunk (out, "IHDR", ihdr, sizeof ihdr);
+  png_chunk (out, "IDAT", idat->data, idat->len);
+  png_chunk (out, "IEND", NULL, 0);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The most this process has had resident, from /proc. */
+static guint64
+peak_rss_bytes (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10) * 1024;
+}
+
 static GdkPixbuf *
 decode (GBytes *bytes)
 {
@@ -821,6 +956,57 @@ test_access_log_no_hash (Fixture       *f,
   captured_log = NULL;
 }
 
+/* The thumbnail's status for @bytes attached to a HEAT appeal, and how
+ * much the peak resident memory of this process (where the registry
+ * runs) grew while it was made. */
+static guint
+thumbnail_status (Fixture  *f,
+                  GBytes   *bytes,
+                  guint64  *grew,
+                  GBytes  **out_thumb)
+{
+  g_autofree char *sha = sha256_of (bytes);
+  g_autofree char *id = appeal_with_file (f, bytes, "big");
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, "/thumbnail", NULL);
+  guint64 before = peak_rss_bytes ();
+  guint status = get_raw (f, path, f->heat_token, NULL, out_thumb, NULL);
+
+  *grew = peak_rss_bytes () - before;
+  return status;
+}
+
+static void
+test_thumbnail_decode_budget (Fixture       *f,
+                              gconstpointer  data)
+{
+  /* Decoding a thumbnail never costs more than the budget: a 15000² progressive JPEG (450 MB of coefficients) and a 10000² PNG (300 MB of pixels) get no thumbnail and take no memory; the same size in baseline JPEG and a progressive photo still get theirs. */
+  g_autoptr(GBytes) progressive = make_grey_jpeg (15000, 15000, TRUE);
+  g_autoptr(GBytes) baseline = make_grey_jpeg (15000, 15000, FALSE);
+  g_autoptr(GBytes) photo = make_grey_jpeg (4000, 3000, TRUE);
+  g_autoptr(GBytes) png = make_bilevel_png (10000, 10000);
+  g_autoptr(GBytes) thumb = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  guint64 grew = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (progressive), <, SA_REGISTRY_MAX_ATTACHMENT);
+  g_assert_cmpuint (thumbnail_status (f, progressive, &grew, NULL), ==, 404);
+  g_assert_cmpuint (grew, <, 32 * 1024 * 1024);
+  g_assert_cmpuint (thumbnail_status (f, png, &grew, NULL), ==, 404);
+  g_assert_cmpuint (grew, <, 32 * 1024 * 1024);
+
+  g_assert_cmpuint (thumbnail_status (f, baseline, &grew, &thumb), ==, 200);
+  pixbuf = decode (thumb);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 256);
+  g_clear_object (&pixbuf);
+  g_clear_pointer (&thumb, g_bytes_unref);
+
+  g_assert_cmpuint (thumbnail_status (f, photo, &grew, &thumb), ==, 200);
+  pixbuf = decode (thumb);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 192);
+}
+
 static void
 assert_mode (const char *path,
              guint       mode)
@@ -886,6 +1072,7 @@ main (int    argc,
   ADD ("upload-grant-expires", test_upload_grant_expires);
   ADD ("intake-foreign-hash", test_intake_foreign_hash);
   ADD ("access-log-no-hash", test_access_log_no_hash);
+  ADD ("thumbnail-decode-budget", test_thumbnail_decode_budget);
   ADD ("private-files", test_private_files);
 
   return g_test_run ();

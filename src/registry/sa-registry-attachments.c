@@ -27,11 +27,9 @@
  * which catches a client that mixed up its files. */
 
 #define THUMBNAIL_SIZE       256
-/* libjpeg decodes at 1/2…1/8 scale for a thumbnail; PNG and WebP decode
- * whole, 4 bytes a pixel, so they get a lower bound. */
-#define JPEG_MAX_PIXELS      (256 * 1000 * 1000)
-#define OTHER_MAX_PIXELS     (32 * 1000 * 1000)
-/* Decodes at a time: each may hold an image of OTHER_MAX_PIXELS. */
+/* What one thumbnail decode may allocate, as decode_cost() counts it;
+ * THUMBNAIL_THREADS decodes run at a time. */
+#define DECODE_BUDGET        (64 * 1024 * 1024)
 #define THUMBNAIL_THREADS    2
 #define NAME_MAX_CHARS       255
 #define INTAKE_MAX_FILES     20
@@ -528,7 +526,37 @@ download_handler (SaRequest *req)
   sa_request_reply_bytes (req, SOUP_STATUS_OK, content_type, bytes);
 }
 
-/* Thumbnails */
+/* Thumbnails
+ *
+ * Decode memory is bounded by what the decoder will allocate, refused
+ * before it allocates it. gdk-pixbuf 2.42's own limit is libjpeg's
+ * max_memory_to_use, which io-jpeg.c sets to 1 GiB itself (after reading
+ * the header, so neither JPEGMEM nor anything else outside can lower
+ * it), and PNG and WebP have none. What the loaders allocate is known
+ * from the image's header:
+ * - PNG and WebP decode whole, at most 4 bytes a pixel, then scale: the
+ *   size that "size-prepared" reports, before the loader allocates;
+ * - JPEG decodes at 1/2…1/8 scale into a pixbuf of the scaled size; but
+ *   a progressive or multi-scan JPEG also keeps every DCT coefficient of
+ *   the whole image (libjpeg's whole-image coefficient arrays, 128 bytes
+ *   per 8×8 block of each component, whatever the scale) — a 15000² px
+ *   progressive JPEG of 1 MB needs 450 MB. "size-prepared" cannot tell,
+ *   so the frame and first scan headers are read here first, as libjpeg
+ *   reads them.
+ * An image over DECODE_BUDGET gets gdk_pixbuf_loader_set_size (0, 0) in
+ * "size-prepared", the way gdk_pixbuf_get_file_info() stops a loader:
+ * each loader then fails before allocating its pixbuf. */
+
+typedef struct
+{
+  guint    width;
+  guint    height;
+  guint    n_components;
+  /* progressive, or a first scan without every component: libjpeg then
+   * keeps the whole image's coefficients */
+  gboolean whole_image;
+  guint64  coefficient_bytes;
+} JpegFrame;
 
 typedef struct
 {
@@ -537,6 +565,7 @@ typedef struct
   char      *path;
   char      *thumb_path;
   char      *loader_type;
+  JpegFrame  jpeg;
   /* set by the worker: */
   GBytes     *thumb;
   const char *thumb_type;
@@ -554,6 +583,152 @@ thumb_free (Thumb *t)
   g_free (t);
 }
 
+static guint
+read_be16 (const guint8 *p)
+{
+  return ((guint) p[0] << 8) | p[1];
+}
+
+/* Reads a JPEG's markers up to its first scan header, as libjpeg's
+ * jpeg_read_header() does, and works out the coefficient arrays libjpeg
+ * 2.1 will allocate (jdinput.c initial_setup, jdcoefct.c
+ * jinit_d_coef_controller). FALSE for anything libjpeg would refuse or
+ * only take with a warning (stray bytes between markers, a second frame
+ * header): no thumbnail then, rather than a guess. */
+static gboolean
+jpeg_read_frame (const guint8 *data,
+                 gsize         len,
+                 JpegFrame    *frame)
+{
+  guint h_samp[4], v_samp[4];
+  guint max_h = 1, max_v = 1;
+  gboolean progressive = FALSE;
+  gboolean have_frame = FALSE;
+  gsize off = 2;
+
+  memset (frame, 0, sizeof *frame);
+  if (len < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return FALSE;
+  for (;;)
+    {
+      const guint8 *seg;
+      guint marker, seg_len;
+
+      if (off >= len || data[off] != 0xff)
+        return FALSE;
+      while (off < len && data[off] == 0xff)
+        off++;
+      if (off >= len)
+        return FALSE;
+      marker = data[off++];
+      /* RSTn and TEM stand alone; libjpeg ignores them here. */
+      if ((marker >= 0xd0 && marker <= 0xd7) || marker == 0x01)
+        continue;
+      /* A second SOI, EOI before any scan, or a stuffed zero. */
+      if (marker == 0xd8 || marker == 0xd9 || marker == 0x00)
+        return FALSE;
+      if (off + 2 > len)
+        return FALSE;
+      seg_len = read_be16 (data + off);
+      if (seg_len < 2 || off + seg_len > len)
+        return FALSE;
+      seg = data + off + 2;
+      seg_len -= 2;
+      off += 2 + seg_len;
+
+      switch (marker)
+        {
+        case 0xc0: case 0xc1: case 0xc2: case 0xc9: case 0xca:
+          /* The frame types libjpeg-turbo 2.1 decodes. */
+          if (have_frame || seg_len < 6)
+            return FALSE;
+          have_frame = TRUE;
+          progressive = marker == 0xc2 || marker == 0xca;
+          frame->height = read_be16 (seg + 1);
+          frame->width = read_be16 (seg + 3);
+          frame->n_components = seg[5];
+          if (seg[0] != 8 || frame->width == 0 || frame->height == 0 ||
+              frame->n_components < 1 || frame->n_components > G_N_ELEMENTS (h_samp) ||
+              seg_len != 6 + 3 * frame->n_components)
+            return FALSE;
+          for (guint i = 0; i < frame->n_components; i++)
+            {
+              h_samp[i] = seg[7 + 3 * i] >> 4;
+              v_samp[i] = seg[7 + 3 * i] & 0x0f;
+              if (h_samp[i] < 1 || h_samp[i] > 4 || v_samp[i] < 1 || v_samp[i] > 4)
+                return FALSE;
+              max_h = MAX (max_h, h_samp[i]);
+              max_v = MAX (max_v, v_samp[i]);
+            }
+          break;
+
+        case 0xc3: case 0xc5: case 0xc6: case 0xc7: case 0xcb: case 0xcd: case 0xce:
+        case 0xcf:
+          /* Lossless and hierarchical: libjpeg 2.1 refuses them. */
+          return FALSE;
+
+        case 0xda:
+          if (!have_frame || seg_len < 1 || seg[0] < 1 || seg[0] > frame->n_components ||
+              seg_len != 4 + 2 * (guint) seg[0])
+            return FALSE;
+          frame->whole_image = progressive || seg[0] < frame->n_components;
+          if (frame->whole_image)
+            for (guint i = 0; i < frame->n_components; i++)
+              {
+                guint64 wib = ((guint64) frame->width * h_samp[i] + 8 * max_h - 1) / (8 * max_h);
+                guint64 hib = ((guint64) frame->height * v_samp[i] + 8 * max_v - 1) /
+                              (8 * max_v);
+
+                wib = (wib + h_samp[i] - 1) / h_samp[i] * h_samp[i];
+                hib = (hib + v_samp[i] - 1) / v_samp[i] * v_samp[i];
+                /* One block: 64 coefficients of 2 bytes. */
+                frame->coefficient_bytes += wib * hib * 64 * 2;
+              }
+          return TRUE;
+
+        default:
+          break;
+        }
+    }
+}
+
+static void
+thumbnail_size (int  width,
+                int  height,
+                int *out_width,
+                int *out_height)
+{
+  double scale = MIN (1.0, (double) THUMBNAIL_SIZE / MAX (width, height));
+
+  *out_width = MAX (1, (int) (width * scale + 0.5));
+  *out_height = MAX (1, (int) (height * scale + 0.5));
+}
+
+/* The bytes the loader will allocate for a @width × @height image to be
+ * scaled to @to_width × @to_height. */
+static guint64
+decode_cost (Thumb *t,
+             int    width,
+             int    height,
+             int    to_width,
+             int    to_height)
+{
+  guint64 w = width, h = height;
+  guint denom = 1;
+
+  if (strcmp (t->loader_type, "jpeg") != 0)
+    return w * h * 4;
+
+  /* io-jpeg.c picks the smallest 1/denom that still covers the target. */
+  for (guint d = 2; d <= 8; d *= 2)
+    {
+      if ((w + d - 1) / d < (guint64) to_width || (h + d - 1) / d < (guint64) to_height)
+        break;
+      denom = d;
+    }
+  return ((w + denom - 1) / denom) * ((h + denom - 1) / denom) * 4 + t->jpeg.coefficient_bytes;
+}
+
 static void
 on_size_prepared (GdkPixbufLoader *loader,
                   int              width,
@@ -561,20 +736,23 @@ on_size_prepared (GdkPixbufLoader *loader,
                   gpointer         user_data)
 {
   Thumb *t = user_data;
-  double scale;
+  gboolean is_jpeg = strcmp (t->loader_type, "jpeg") == 0;
+  int to_width = 1, to_height = 1;
 
-  gint64 max_pixels = strcmp (t->loader_type, "jpeg") == 0 ? JPEG_MAX_PIXELS : OTHER_MAX_PIXELS;
-
-  /* A decompression bomb (a tiny file that claims 100,000² pixels) is
-   * refused before the decoder allocates it. */
-  if (width <= 0 || height <= 0 || (gint64) width * height > max_pixels)
+  if (width > 0 && height > 0)
+    thumbnail_size (width, height, &to_width, &to_height);
+  /* Refused when it would cost too much, or when libjpeg read other
+   * dimensions than jpeg_read_frame() did (then its count is not this
+   * image's). */
+  if (width <= 0 || height <= 0 ||
+      (is_jpeg && ((guint) width != t->jpeg.width || (guint) height != t->jpeg.height)) ||
+      decode_cost (t, width, height, to_width, to_height) > DECODE_BUDGET)
     {
       t->too_big = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
       return;
     }
-  scale = MIN (1.0, (double) THUMBNAIL_SIZE / MAX (width, height));
-  gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale + 0.5)),
-                              MAX (1, (int) (height * scale + 0.5)));
+  gdk_pixbuf_loader_set_size (loader, to_width, to_height);
 }
 
 static GBytes *
@@ -584,6 +762,7 @@ make_thumbnail (Thumb   *t,
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autoptr(GError) write_error = NULL;
   GdkPixbuf *pixbuf;
   const guint8 *data;
   gsize len;
@@ -598,27 +777,36 @@ make_thumbnail (Thumb   *t,
   data = (const guint8 *) g_mapped_file_get_contents (mapped);
   len = g_mapped_file_get_length (mapped);
 
+  if (strcmp (t->loader_type, "jpeg") == 0 && !jpeg_read_frame (data, len, &t->jpeg))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Not a JPEG frame this registry decodes.");
+      return NULL;
+    }
+
   /* The loader is forced to the sniffed type, so that no other of
    * gdk-pixbuf's many loaders ever parses a user's file. */
   loader = gdk_pixbuf_loader_new_with_type (t->loader_type, error);
   if (loader == NULL)
     return NULL;
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), t);
-  while (off < len && !t->too_big)
+  while (off < len && write_error == NULL)
     {
       gsize n = MIN (len - off, 64 * 1024);
 
-      if (!gdk_pixbuf_loader_write (loader, data + off, n, error))
-        {
-          gdk_pixbuf_loader_close (loader, NULL);
-          return NULL;
-        }
-      off += n;
+      if (gdk_pixbuf_loader_write (loader, data + off, n, &write_error))
+        off += n;
     }
-  if (t->too_big)
+  /* A failed write closed the loader already; closing again is a no-op. */
+  if (write_error != NULL || t->too_big)
     {
       gdk_pixbuf_loader_close (loader, NULL);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The image is too large to decode.");
+      if (t->too_big)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     "Decoding the image would take more than %d MiB.",
+                     DECODE_BUDGET / (1024 * 1024));
+      else
+        g_propagate_error (error, g_steal_pointer (&write_error));
       return NULL;
     }
   if (!gdk_pixbuf_loader_close (loader, error))
