@@ -21,6 +21,20 @@
 #define MAX_DELAY    300
 #define FORGET_AFTER 3600
 
+/* Logins: see _sa_registry_login_is_valid(). */
+#define LOGIN_MIN_CHARS 2
+#define LOGIN_MAX_CHARS 64
+/* Longer login strings are refused before any lookup. */
+#define LOGIN_INPUT_MAX 256
+
+/* Passwords: see _sa_registry_password_check(). */
+#define PASSWORD_MIN_CHARS    10
+#define PASSWORD_MAX_BYTES    1024
+#define PASSWORD_MIN_DISTINCT 4
+#define WEAK_PASSWORDS_RESOURCE "/kz/almaty/SmartAppeals/registry/weak-passwords.txt"
+
+void sa_registry_auth_register_resource (void);
+
 typedef struct
 {
   guint  failures;
@@ -164,16 +178,171 @@ _sa_registry_password_hash (const char  *password,
 }
 
 /**
+ * _sa_registry_login_is_valid:
+ * @login: (nullable): a login
+ *
+ * The one rule for logins: 2 to 64 lower-case Latin letters, digits, '.',
+ * '-' and '_', beginning with a letter or a digit. Lower case only, so
+ * that two accounts never differ only in case; nothing else, so that no
+ * control character, space or look-alike letter gets into a login, a log
+ * line or a history entry.
+ *
+ * Returns: %TRUE if @login follows the rule
+ */
+gboolean
+_sa_registry_login_is_valid (const char *login)
+{
+  gsize n;
+
+  if (login == NULL)
+    return FALSE;
+  n = strlen (login);
+  if (n < LOGIN_MIN_CHARS || n > LOGIN_MAX_CHARS ||
+      !(g_ascii_islower (login[0]) || g_ascii_isdigit (login[0])))
+    return FALSE;
+  for (const char *p = login; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '.' && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* The casefolded entries of data/registry/weak-passwords.txt. */
+static gpointer
+load_weak_passwords (gpointer data)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  const char *contents;
+
+  /* Registered here, once: a static library would let the linker drop
+   * a constructor. */
+  sa_registry_auth_register_resource ();
+  bytes = g_resources_lookup_data (WEAK_PASSWORDS_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  /* Built into this program: missing only if the build is broken. */
+  g_assert (bytes != NULL);
+  contents = g_bytes_get_data (bytes, &len);
+  text = g_strndup (contents, len);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+
+      if (*line != '\0' && *line != '#' && g_utf8_validate (line, -1, NULL))
+        g_hash_table_add (set, g_utf8_casefold (line, -1));
+    }
+  return set;
+}
+
+static gboolean
+password_is_known_weak (const char *folded)
+{
+  static GOnce once = G_ONCE_INIT;
+  GHashTable *set = g_once (&once, load_weak_passwords, NULL);
+
+  return g_hash_table_contains (set, folded);
+}
+
+/**
+ * _sa_registry_password_check:
+ * @login: the account's login
+ * @password: the password to be set
+ * @error: return location for a #GError (%SA_REGISTRY_ERROR_INVALID)
+ *
+ * The password policy, for every place a password is set: at least 10
+ * characters (up to 1024 bytes of UTF-8), at least 4 different ones, not
+ * containing the login, and not on the list of known weak passwords
+ * (data/registry/weak-passwords.txt); case does not matter in the last
+ * two. The message says which rule failed and what to do.
+ *
+ * Returns: %TRUE if @password may be set
+ */
+gboolean
+_sa_registry_password_check (const char  *login,
+                             const char  *password,
+                             GError     **error)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *folded_login = NULL;
+  g_autoptr(GHashTable) distinct = NULL;
+
+  if (password == NULL || !g_utf8_validate (password, -1, NULL) ||
+      strlen (password) > PASSWORD_MAX_BYTES)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "the password must be UTF-8 text of at most %d bytes", PASSWORD_MAX_BYTES);
+      return FALSE;
+    }
+  if (g_utf8_strlen (password, -1) < PASSWORD_MIN_CHARS)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "the password is too short: use at least %d characters (a few unrelated "
+                   "words make a good one)", PASSWORD_MIN_CHARS);
+      return FALSE;
+    }
+  distinct = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (const char *p = password; *p != '\0'; p = g_utf8_next_char (p))
+    g_hash_table_add (distinct, GUINT_TO_POINTER (g_utf8_get_char (p)));
+  if (g_hash_table_size (distinct) < PASSWORD_MIN_DISTINCT)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "the password repeats too few characters: use at least %d different ones",
+                   PASSWORD_MIN_DISTINCT);
+      return FALSE;
+    }
+  folded = g_utf8_casefold (password, -1);
+  folded_login = g_utf8_casefold (login != NULL ? login : "", -1);
+  if (*folded_login != '\0' && strstr (folded, folded_login) != NULL)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "the password must not contain the login “%s”", login);
+      return FALSE;
+    }
+  if (password_is_known_weak (folded))
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "this password is on the list of passwords that are guessed first; "
+                   "choose another");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether an account has @login, in any case: logins are unique without
+ * regard to case (an older database may hold upper-case ones). */
+static gboolean
+login_taken (SaRegistryDb  *db,
+             const char    *login,
+             gboolean      *taken,
+             GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM users WHERE login = ?1 COLLATE NOCASE",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  *taken = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
  * _sa_registry_user_add:
  * @db: the database
  * @login: the login
- * @full_name: the person's name
+ * @full_name: (nullable): the person's name
  * @agency: an agency code
  * @role: a role
  * @password: the password
  * @error: return location for a #GError
  *
- * Adds an account in its own transaction, with its feed entry.
+ * Adds an account in its own transaction, with its feed entry. The login
+ * must follow _sa_registry_login_is_valid() and be new in any case; the
+ * password must pass _sa_registry_password_check().
  *
  * Returns: %TRUE on success
  */
@@ -188,6 +357,7 @@ _sa_registry_user_add (SaRegistryDb  *db,
 {
   g_autofree char *hash = NULL;
   sqlite3_stmt *stmt;
+  gboolean taken = FALSE;
 
   if (!_sa_registry_role_is_valid (role))
     {
@@ -202,6 +372,22 @@ _sa_registry_user_add (SaRegistryDb  *db,
                    "no agency has the code “%s”", agency);
       return FALSE;
     }
+  if (!_sa_registry_login_is_valid (login))
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "invalid login: %s", SA_REGISTRY_LOGIN_RULE);
+      return FALSE;
+    }
+  if (!login_taken (db, login, &taken, error))
+    return FALSE;
+  if (taken)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
+                   "the login “%s” is taken", login);
+      return FALSE;
+    }
+  if (!_sa_registry_password_check (login, password, error))
+    return FALSE;
 
   hash = _sa_registry_password_hash (password, error);
   if (hash == NULL || !sa_registry_db_begin (db, error))
@@ -231,6 +417,59 @@ _sa_registry_user_add (SaRegistryDb  *db,
   sqlite3_reset (stmt);
   if (sa_registry_db_touch (db, "user", login, NULL, error) == 0 ||
       !sa_registry_db_commit (db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sa_registry_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * _sa_registry_user_set_password:
+ * @db: the database
+ * @login: an existing account's login
+ * @password: the new password
+ * @error: return location for a #GError
+ *
+ * Sets a password that passes _sa_registry_password_check() and ends the
+ * account's sessions, in one transaction.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+_sa_registry_user_set_password (SaRegistryDb  *db,
+                                const char    *login,
+                                const char    *password,
+                                GError       **error)
+{
+  g_autoptr(SaRegistryUser) user = _sa_registry_user_lookup (db, login);
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+
+  if (user == NULL)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_NOT_FOUND,
+                   "no account has the login “%s”", login);
+      return FALSE;
+    }
+  if (!_sa_registry_password_check (user->login, password, error))
+    return FALSE;
+  hash = _sa_registry_password_hash (password, error);
+  if (hash == NULL || !sa_registry_db_begin (db, error))
+    return FALSE;
+  stmt = sa_registry_db_prepare (db, "UPDATE users SET pwhash = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, user->id);
+  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
+  if (!sa_registry_db_step_done (db, stmt, error))
+    goto fail;
+  stmt = sa_registry_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE user_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, user->id);
+  if (!sa_registry_db_step_done (db, stmt, error) || !sa_registry_db_commit (db, error))
     goto fail;
   return TRUE;
 

@@ -123,12 +123,15 @@ static const char * const migrations[] = {
   "ALTER TABLE appeals ADD COLUMN answered_at INTEGER;",
   /* 3 → 4: who uploaded which file, each uploader once, and when last: an
    * upload proves that its user has the bytes and lets them attach the
-   * file (sa-registry-attachments.c); a hash alone no longer does. */
+   * file (sa-registry-attachments.c); a hash alone no longer does.
+   * Logins are unique without regard to case; a database with two logins
+   * that differ only in case stops here, and one must be renamed. */
   "CREATE TABLE attachment_uploads (sha256 TEXT NOT NULL REFERENCES attachments (sha256),"
   "  login TEXT NOT NULL, uploaded_at INTEGER NOT NULL, PRIMARY KEY (sha256, login))"
   "  WITHOUT ROWID;"
   "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
-  "  SELECT sha256, uploaded_by, created_at FROM attachments;",
+  "  SELECT sha256, uploaded_by, created_at FROM attachments;"
+  "CREATE UNIQUE INDEX users_login_nocase ON users (login COLLATE NOCASE);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);
