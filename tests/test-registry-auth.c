@@ -3,15 +3,20 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
+#include <sodium.h>
 
 #include "registry-test-util.h"
 #include "sa-demo-data.h"
 
-/* Sign-in and accounts, and the database's file modes. */
+/* Sign-in under attack, the password policy, the login rule and the
+ * database's file modes, against a registry served in-process on
+ * 127.0.0.1 port 0. Attempts "from other addresses" bind the client to
+ * other loopback addresses (all of 127.0.0.0/8 is this machine). */
 
 typedef struct
 {
@@ -64,6 +69,164 @@ login_from (Fixture     *f,
     *out_retry_after = g_strdup (soup_message_headers_get_one (
         soup_message_get_response_headers (msg), "Retry-After"));
   return soup_message_get_status (msg);
+}
+
+typedef struct
+{
+  guint pending;
+  guint n_401;
+  guint n_429;
+  guint n_other;
+} Burst;
+
+static void
+on_burst_sent (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Burst *burst = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               NULL);
+  guint status = soup_message_get_status (msg);
+
+  if (status == 401)
+    burst->n_401++;
+  else if (status == 429)
+    burst->n_429++;
+  else
+    burst->n_other++;
+  burst->pending--;
+  g_object_unref (msg);
+}
+
+static void
+test_concurrent_guesses (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* 300 guesses at one login sent at once: only the three free ones are verified (401), every other one answers 429 without a hash, and the right password is held back too. */
+  g_autoptr(SoupSession) session = session_from (1);
+  g_autofree char *uri = g_strconcat (f->r->base, "/api/v1/auth/login", NULL);
+  char hash[crypto_pwhash_STRBYTES];
+  Burst burst = { 0 };
+  sqlite3_stmt *stmt;
+
+  /* The production cost (not the test suite's minimum), so that each
+   * verification takes long enough for the guesses to overlap. */
+  g_assert_cmpint (crypto_pwhash_str (hash, "pw-sup.heat", strlen ("pw-sup.heat"),
+                                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                      crypto_pwhash_MEMLIMIT_INTERACTIVE), ==, 0);
+  stmt = sa_registry_db_prepare (f->r->db, "UPDATE users SET pwhash = ?1"
+                                           " WHERE login = 'sup.heat'", NULL);
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"login\":\"sup.heat\",\"password\":\"guess-%u\"}",
+                                               i);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      SoupMessage *msg = soup_message_new ("POST", uri);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      burst.pending++;
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_burst_sent,
+                                        &burst);
+    }
+  while (burst.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_message ("%u verified (401), %u held back (429), %u other", burst.n_401, burst.n_429,
+                  burst.n_other);
+  g_assert_cmpuint (burst.n_401, ==, 3);
+  g_assert_cmpuint (burst.n_429, ==, 297);
+  g_assert_cmpuint (burst.n_other, ==, 0);
+  g_assert_cmpuint (login_from (f, session, "sup.heat", "pw-sup.heat", NULL), ==, 429);
+}
+
+static void
+test_unknown_login_alike (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* An unknown login meets exactly what a known one with wrong passwords meets: three 401s, then 429 with the same Retry-After. */
+  g_autoptr(SoupSession) known = session_from (2);
+  g_autoptr(SoupSession) unknown = session_from (3);
+  g_autofree char *known_retry = NULL;
+  g_autofree char *unknown_retry = NULL;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (login_from (f, known, "exec.water", "wrong-password", NULL), ==, 401);
+      g_assert_cmpuint (login_from (f, unknown, "no.such.user", "wrong-password", NULL), ==,
+                        401);
+    }
+  g_assert_cmpuint (login_from (f, known, "exec.water", "wrong-password", &known_retry), ==,
+                    429);
+  g_assert_cmpuint (login_from (f, unknown, "no.such.user", "wrong-password", &unknown_retry),
+                    ==, 429);
+  g_assert_nonnull (known_retry);
+  g_assert_nonnull (unknown_retry);
+  /* Both wait the same 30 s from their last failure (a second may have
+   * ticked between the two answers). */
+  g_assert_cmpint (atoi (known_retry), >=, 29);
+  g_assert_cmpint (ABS (atoi (unknown_retry) - atoi (known_retry)), <=, 1);
+}
+
+static void
+test_no_lockout_by_strangers (Fixture       *f,
+                              gconstpointer  data)
+{
+  /* A stranger guessing a user's password from another address is held back, while the user signs in from their own address. */
+  g_autoptr(SoupSession) stranger = session_from (4);
+  g_autoptr(SoupSession) user = session_from (5);
+
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpuint (login_from (f, stranger, "exec.heat", "wrong-password", NULL), ==, 401);
+  for (int i = 0; i < 20; i++)
+    g_assert_cmpuint (login_from (f, stranger, "exec.heat", "wrong-password", NULL), ==, 429);
+  g_assert_cmpuint (login_from (f, user, "exec.heat", "pw-exec.heat", NULL), ==, 200);
+}
+
+static void
+test_login_cap (Fixture       *f,
+                gconstpointer  data)
+{
+  /* Guesses at one login from many addresses meet a looser per-login cap: past it a new address waits even with the right password, while an address the user signed in from before is not held back. */
+  g_autoptr(SoupSession) home = session_from (6);
+  g_autoptr(SoupSession) newcomer = session_from (200);
+
+  g_assert_cmpuint (login_from (f, home, "sup.water", "pw-sup.water", NULL), ==, 200);
+  /* 50 failures: three from each of 16 addresses, two from a 17th. */
+  for (guint a = 10; a < 27; a++)
+    {
+      g_autoptr(SoupSession) s = session_from (a);
+
+      for (int i = 0; i < (a < 26 ? 3 : 2); i++)
+        g_assert_cmpuint (login_from (f, s, "sup.water", "wrong-password", NULL), ==, 401);
+    }
+  g_assert_cmpuint (login_from (f, newcomer, "sup.water", "pw-sup.water", NULL), ==, 429);
+  g_assert_cmpuint (login_from (f, home, "sup.water", "pw-sup.water", NULL), ==, 200);
+}
+
+static void
+test_login_any_case (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* Logins are compared without regard to case: "Exec.Heat" signs in as exec.heat, and its failures count for exec.heat. */
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(SoupSession) s = session_from (7);
+
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/auth/login", NULL,
+                                  "{\"login\":\"Exec.Heat\",\"password\":\"pw-exec.heat\"}",
+                                  &json), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+      json_node_get_object (json), "user"), "login"), ==, "exec.heat");
+
+  g_assert_cmpuint (login_from (f, s, "EXEC.HEAT", "wrong-password", NULL), ==, 401);
+  g_assert_cmpuint (login_from (f, s, "Exec.heat", "wrong-password", NULL), ==, 401);
+  g_assert_cmpuint (login_from (f, s, "exec.HEAT", "wrong-password", NULL), ==, 401);
+  g_assert_cmpuint (login_from (f, s, "exec.heat", "pw-exec.heat", NULL), ==, 429);
 }
 
 static void
@@ -245,6 +408,11 @@ main (int    argc,
 #define ADD(path, fn) \
   g_test_add ("/sa/registry/auth/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
+  ADD ("concurrent-guesses", test_concurrent_guesses);
+  ADD ("unknown-login-alike", test_unknown_login_alike);
+  ADD ("no-lockout-by-strangers", test_no_lockout_by_strangers);
+  ADD ("login-cap", test_login_cap);
+  ADD ("login-any-case", test_login_any_case);
   ADD ("password-policy", test_password_policy);
   g_test_add_func ("/sa/registry/auth/weak-list", test_weak_list);
   ADD ("login-rule", test_login_rule);
