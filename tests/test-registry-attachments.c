@@ -1008,6 +1008,37 @@ test_thumbnail_decode_budget (Fixture       *f,
 }
 
 static void
+test_thumbnail_arithmetic_jpeg (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* An arithmetic-coded JPEG (a truncated one held a thumbnail thread for minutes in libjpeg) gets no thumbnail, at once, and the next photo still gets its own. */
+  static const guint8 head[] = {
+    0xff, 0xd8, 0xff, 0xdb, 0x00, 0x43, 0x00,
+  };
+  static const guint8 tail[] = {
+    0xff, 0xca, 0x00, 0x0b, 0x08, 0x00, 0x11, 0x02, 0x21, 0x01, 0x01, 0x11, 0x00,
+    0xff, 0xc4, 0x00, 0x26, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+    0x10, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+    0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+  };
+  GByteArray *file = g_byte_array_new ();
+  g_autoptr(GBytes) arithmetic = NULL;
+  g_autoptr(GBytes) photo = make_jpeg (64, 64);
+  g_autoptr(JsonNode) json = NULL;
+  guint64 grew = 0;
+  guint8 ones[64];
+
+  memset (ones, 1, sizeof ones);
+  g_byte_array_append (file, head, sizeof head);
+  g_byte_array_append (file, ones, sizeof ones);
+  g_byte_array_append (file, tail, sizeof tail);
+  arithmetic = g_byte_array_free_to_bytes (file);
+
+  g_assert_cmpuint (thumbnail_status (f, arithmetic, &grew, NULL), ==, 404);
+  g_assert_cmpuint (thumbnail_status (f, photo, &grew, NULL), ==, 200);
+}
+
+static void
 assert_mode (const char *path,
              guint       mode)
 {
@@ -1073,6 +1104,7 @@ main (int    argc,
   ADD ("intake-foreign-hash", test_intake_foreign_hash);
   ADD ("access-log-no-hash", test_access_log_no_hash);
   ADD ("thumbnail-decode-budget", test_thumbnail_decode_budget);
+  ADD ("thumbnail-arithmetic-jpeg", test_thumbnail_arithmetic_jpeg);
   ADD ("private-files", test_private_files);
 
   return g_test_run ();

@@ -558,18 +558,24 @@ typedef struct
   guint64  coefficient_bytes;
 } JpegFrame;
 
+/* One decode's state, for "size-prepared". */
+typedef struct
+{
+  const char *loader_type;
+  JpegFrame   jpeg;
+  gboolean    too_big;
+} Decode;
+
 typedef struct
 {
   SaRequest *req;
   char      *dir;
   char      *path;
   char      *thumb_path;
-  char      *loader_type;
-  JpegFrame  jpeg;
+  char      *content_type;
   /* set by the worker: */
   GBytes     *thumb;
   const char *thumb_type;
-  gboolean    too_big;
 } Thumb;
 
 static void
@@ -578,7 +584,7 @@ thumb_free (Thumb *t)
   g_free (t->dir);
   g_free (t->path);
   g_free (t->thumb_path);
-  g_free (t->loader_type);
+  g_free (t->content_type);
   g_clear_pointer (&t->thumb, g_bytes_unref);
   g_free (t);
 }
@@ -638,12 +644,12 @@ jpeg_read_frame (const guint8 *data,
 
       switch (marker)
         {
-        case 0xc0: case 0xc1: case 0xc2: case 0xc9: case 0xca:
-          /* The frame types libjpeg-turbo 2.1 decodes. */
+        case 0xc0: case 0xc1: case 0xc2:
+          /* Huffman-coded baseline, extended and progressive frames. */
           if (have_frame || seg_len < 6)
             return FALSE;
           have_frame = TRUE;
-          progressive = marker == 0xc2 || marker == 0xca;
+          progressive = marker == 0xc2;
           frame->height = read_be16 (seg + 1);
           frame->width = read_be16 (seg + 3);
           frame->n_components = seg[5];
@@ -662,6 +668,11 @@ jpeg_read_frame (const guint8 *data,
             }
           break;
 
+        case 0xc9: case 0xca:
+          /* Arithmetic coding: on a truncated stream of 135 bytes (found
+           * by fuzz-thumbnail) libjpeg-turbo 2.1.5 under gdk-pixbuf spins
+           * for minutes, holding a thumbnail thread; no camera or phone
+           * writes it. */
         case 0xc3: case 0xc5: case 0xc6: case 0xc7: case 0xcb: case 0xcd: case 0xce:
         case 0xcf:
           /* Lossless and hierarchical: libjpeg 2.1 refuses them. */
@@ -707,11 +718,11 @@ thumbnail_size (int  width,
 /* The bytes the loader will allocate for a @width × @height image to be
  * scaled to @to_width × @to_height. */
 static guint64
-decode_cost (Thumb *t,
+decode_cost (Decode *t,
              int    width,
-             int    height,
-             int    to_width,
-             int    to_height)
+             int     height,
+             int     to_width,
+             int     to_height)
 {
   guint64 w = width, h = height;
   guint denom = 1;
@@ -735,7 +746,7 @@ on_size_prepared (GdkPixbufLoader *loader,
                   int              height,
                   gpointer         user_data)
 {
-  Thumb *t = user_data;
+  Decode *t = user_data;
   gboolean is_jpeg = strcmp (t->loader_type, "jpeg") == 0;
   int to_width = 1, to_height = 1;
 
@@ -755,29 +766,44 @@ on_size_prepared (GdkPixbufLoader *loader,
   gdk_pixbuf_loader_set_size (loader, to_width, to_height);
 }
 
-static GBytes *
-make_thumbnail (Thumb   *t,
-                GError **error)
+/**
+ * _sa_registry_thumbnail_new:
+ * @content_type: the file's type as sniff_type() judged it
+ * @data: the file's bytes
+ * @len: their length
+ * @thumb_type: (out): the thumbnail's type, image/jpeg or image/png
+ * @error: return location for a #GError
+ *
+ * Decodes an uploaded photo into a thumbnail at most THUMBNAIL_SIZE px on
+ * its longer side, within DECODE_BUDGET, with the loader of @content_type
+ * only. The fuzz-thumbnail target calls it directly.
+ *
+ * Returns: (transfer full) (nullable): the thumbnail's bytes
+ */
+GBytes *
+_sa_registry_thumbnail_new (const char    *content_type,
+                            const guint8  *data,
+                            gsize          len,
+                            const char   **thumb_type,
+                            GError       **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
   g_autoptr(GError) write_error = NULL;
+  Decode t = { pixbuf_loader_type (content_type) };
   GdkPixbuf *pixbuf;
-  const guint8 *data;
-  gsize len;
   gsize off = 0;
   char *buffer = NULL;
   gsize buffer_len = 0;
   gboolean ok;
 
-  mapped = g_mapped_file_new (t->path, FALSE, error);
-  if (mapped == NULL)
-    return NULL;
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  len = g_mapped_file_get_length (mapped);
-
-  if (strcmp (t->loader_type, "jpeg") == 0 && !jpeg_read_frame (data, len, &t->jpeg))
+  if (t.loader_type == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s has no thumbnail.",
+                   content_type);
+      return NULL;
+    }
+  if (strcmp (t.loader_type, "jpeg") == 0 && !jpeg_read_frame (data, len, &t.jpeg))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "Not a JPEG frame this registry decodes.");
@@ -786,10 +812,10 @@ make_thumbnail (Thumb   *t,
 
   /* The loader is forced to the sniffed type, so that no other of
    * gdk-pixbuf's many loaders ever parses a user's file. */
-  loader = gdk_pixbuf_loader_new_with_type (t->loader_type, error);
+  loader = gdk_pixbuf_loader_new_with_type (t.loader_type, error);
   if (loader == NULL)
     return NULL;
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), t);
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &t);
   while (off < len && write_error == NULL)
     {
       gsize n = MIN (len - off, 64 * 1024);
@@ -798,10 +824,10 @@ make_thumbnail (Thumb   *t,
         off += n;
     }
   /* A failed write closed the loader already; closing again is a no-op. */
-  if (write_error != NULL || t->too_big)
+  if (write_error != NULL || t.too_big)
     {
       gdk_pixbuf_loader_close (loader, NULL);
-      if (t->too_big)
+      if (t.too_big)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                      "Decoding the image would take more than %d MiB.",
                      DECODE_BUDGET / (1024 * 1024));
@@ -823,17 +849,30 @@ make_thumbnail (Thumb   *t,
   if (gdk_pixbuf_get_has_alpha (oriented))
     {
       ok = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_len, "png", error, NULL);
-      t->thumb_type = "image/png";
+      *thumb_type = "image/png";
     }
   else
     {
       ok = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_len, "jpeg", error,
                                       "quality", "85", NULL);
-      t->thumb_type = "image/jpeg";
+      *thumb_type = "image/jpeg";
     }
   if (!ok)
     return NULL;
   return g_bytes_new_take (buffer, buffer_len);
+}
+
+static GBytes *
+make_thumbnail (Thumb   *t,
+                GError **error)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (t->path, FALSE, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return _sa_registry_thumbnail_new (t->content_type,
+                                     (const guint8 *) g_mapped_file_get_contents (mapped),
+                                     g_mapped_file_get_length (mapped), &t->thumb_type, error);
 }
 
 static void
@@ -935,7 +974,7 @@ thumbnail_handler (SaRequest *req)
   t->path = blob_path (dir, req->param, "");
   t->thumb_path = blob_path (dir, req->param, ".thumb");
   t->dir = g_steal_pointer (&dir);
-  t->loader_type = g_strdup (loader_type);
+  t->content_type = g_strdup (content_type);
 
   /* Not GTask's shared pool: it would run up to ten large decodes at
    * once; this one queues them. */

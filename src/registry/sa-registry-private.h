@@ -181,6 +181,11 @@ gboolean        _sa_registry_attachments_link_intake (SaRegistryDb *db,
 void            _sa_registry_attachments_write (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 GString          *out);
+GBytes         *_sa_registry_thumbnail_new     (const char       *content_type,
+                                                const guint8     *data,
+                                                gsize             len,
+                                                const char      **thumb_type,
+                                                GError          **error);
 
 /* Push (sa-registry-events.c); the limits are for tests, 0 keeps one. */
 void            _sa_registry_events_set_limits (SaRegistryServer *server,
