@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -90,6 +91,141 @@ make_jpeg (int width,
   gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &len, "jpeg", &error, NULL);
   g_assert_no_error (error);
   return g_bytes_new_take (buffer, len);
+}
+
+/* A uniform grey JPEG of @width × @height written by hand, baseline or
+ * progressive: a tiny file for a huge image, since every 8×8 block is one
+ * one-bit Huffman code (DC: no change; baseline AC: end of block). The
+ * progressive one has a single DC scan, enough for libjpeg. */
+static GBytes *
+make_grey_jpeg (guint    width,
+                guint    height,
+                gboolean progressive)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint64 blocks = (guint64) ((width + 7) / 8) * ((height + 7) / 8);
+  guint64 bits = blocks * (progressive ? 1 : 2);
+  guint8 dqt[69] = { 0xff, 0xdb, 0x00, 67, 0x00 };
+  const guint8 sof[] = { 0xff, progressive ? 0xc2 : 0xc0, 0x00, 11, 8, height >> 8, height & 0xff,
+                         width >> 8, width & 0xff, 1, 1, 0x11, 0 };
+  const guint8 dht[] = { 0xff, 0xc4, 0x00, 2 + 2 * 18,
+                         0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+                         0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00 };
+  const guint8 sos[] = { 0xff, 0xda, 0x00, 8, 1, 1, 0x00, 0, progressive ? 0 : 63, 0 };
+  const guint8 soi[] = { 0xff, 0xd8 }, eoi[] = { 0xff, 0xd9 };
+  guint8 *zeros;
+
+  memset (dqt + 5, 1, 64);
+  g_byte_array_append (out, soi, sizeof soi);
+  g_byte_array_append (out, dqt, sizeof dqt);
+  g_byte_array_append (out, sof, sizeof sof);
+  g_byte_array_append (out, dht, sizeof dht);
+  g_byte_array_append (out, sos, sizeof sos);
+  zeros = g_malloc0 (bits / 8);
+  g_byte_array_append (out, zeros, bits / 8);
+  g_free (zeros);
+  if (bits % 8 != 0)
+    {
+      /* The last byte is padded with one-bits. */
+      guint8 last = (1u << (8 - bits % 8)) - 1;
+
+      g_byte_array_append (out, &last, 1);
+    }
+  g_byte_array_append (out, eoi, sizeof eoi);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static guint32
+crc32_of (const guint8 *data,
+          gsize         len,
+          guint32       crc)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+    }
+  return ~crc;
+}
+
+static void
+png_chunk (GByteArray   *out,
+           const char   *type,
+           const guint8 *data,
+           gsize         len)
+{
+  guint8 be[4] = { len >> 24, len >> 16, len >> 8, len };
+  guint32 crc = crc32_of ((const guint8 *) type, 4, 0);
+
+  crc = crc32_of (data, len, crc);
+  g_byte_array_append (out, be, 4);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  g_byte_array_append (out, data, len);
+  be[0] = crc >> 24;
+  be[1] = crc >> 16;
+  be[2] = crc >> 8;
+  be[3] = crc;
+  g_byte_array_append (out, be, 4);
+}
+
+/* A black 1-bit greyscale PNG of @width × @height, compressed row by row:
+ * a small file that gdk-pixbuf would expand to 3 bytes a pixel. */
+static GBytes *
+make_bilevel_png (guint width,
+                  guint height)
+{
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GZlibCompressor) zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  gsize row_len = 1 + (width + 7) / 8;
+  g_autofree guint8 *row = g_malloc0 (row_len);
+  guint8 buf[65536];
+  guint8 ihdr[13] = { width >> 24, width >> 16, width >> 8, width,
+                      height >> 24, height >> 16, height >> 8, height, 1, 0, 0, 0, 0 };
+
+  for (guint y = 0; y <= height; y++)
+    {
+      GConverterResult res;
+      gsize in_off = 0;
+
+      do
+        {
+          gsize read = 0, written = 0;
+          g_autoptr(GError) error = NULL;
+
+          res = g_converter_convert (G_CONVERTER (zlib), row + in_off,
+                                     y < height ? row_len - in_off : 0, buf, sizeof buf,
+                                     y < height ? G_CONVERTER_NO_FLAGS
+                                                : G_CONVERTER_INPUT_AT_END,
+                                     &read, &written, &error);
+          g_assert_no_error (error);
+          in_off += read;
+          g_byte_array_append (idat, buf, written);
+        }
+      while (y < height ? in_off < row_len : res != G_CONVERTER_FINISHED);
+    }
+
+  g_byte_array_append (out, signature, sizeof signature);
+  png_chunk (out, "IHDR", ihdr, sizeof ihdr);
+  png_chunk (out, "IDAT", idat->data, idat->len);
+  png_chunk (out, "IEND", NULL, 0);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The most this process has had resident, from /proc. */
+static guint64
+peak_rss_bytes (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10) * 1024;
 }
 
 static GdkPixbuf *
@@ -651,6 +787,298 @@ test_intake_attachments (Fixture       *f,
   sqlite3_reset (stmt);
 }
 
+static const char *
+op_status (JsonNode *json,
+           const char **code)
+{
+  JsonObject *result = first_result (json);
+
+  *code = json_object_get_string_member_with_default (result, "code", NULL);
+  return json_object_get_string_member (result, "status");
+}
+
+/* Sends an attach op for @sha to the appeal @appeal (as it is now). */
+static const char *
+attach_as (Fixture    *f,
+           const char *token,
+           JsonNode   *appeal,
+           const char *sha,
+           JsonNode  **out_json,
+           const char **code)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", sa_test_member_string (appeal, "id"),
+                                       NULL);
+  g_autoptr(JsonNode) now = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (sa_test_get (f->r, path, token, &now), ==, 200);
+  body = attach_body (sa_test_member_string (now, "id"), sa_test_member_int (now, "version"),
+                      sha, "photo.png", NULL);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/ops", token, body, out_json), ==, 200);
+  return op_status (*out_json, code);
+}
+
+static void
+test_hash_is_no_key (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* Knowing a file's SHA-256 is not enough to attach it: another agency's executor cannot attach a file of a HEAT appeal to their own and read it; uploading the bytes, or seeing an appeal with the file, is. */
+  g_autoptr(GBytes) png = make_png (50, 40, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *heat_id = appeal_with_file (f, png, "photo.png");
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, NULL);
+  g_autofree char *water_iin = sa_test_iin (303);
+  g_autofree char *heat_iin = sa_test_iin (304);
+  g_autofree char *colleague = sa_test_login (f->r, "exec2.heat");
+  g_autoptr(JsonNode) water_appeal = NULL;
+  g_autoptr(JsonNode) heat_appeal = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  const char *code = NULL;
+
+  water_appeal = sa_test_intake (f->r, f->operator_token, "water.no-cold", water_iin);
+  g_assert_cmpstr (attach_as (f, f->water_token, water_appeal, sha, &json, &code), ==,
+                   "rejected");
+  g_assert_cmpstr (code, ==, "unknown_attachment");
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (get_raw (f, path, f->water_token, NULL, NULL, NULL), ==, 404);
+
+  /* Whoever has the bytes proves it by uploading them. */
+  g_assert_cmpuint (put_file (f, f->water_token, sha, "image/png", png, NULL), ==, 200);
+  g_assert_cmpstr (attach_as (f, f->water_token, water_appeal, sha, &json, &code), ==,
+                   "applied");
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (get_raw (f, path, f->water_token, NULL, NULL, NULL), ==, 200);
+
+  /* A colleague who sees the appeal with the file may attach it elsewhere. */
+  heat_appeal = sa_test_intake (f->r, f->operator_token, "heating.no-heat", heat_iin);
+  g_assert_cmpstr (attach_as (f, colleague, heat_appeal, sha, &json, &code), ==, "applied");
+  g_clear_pointer (&json, json_node_unref);
+}
+
+static void
+test_upload_grant_expires (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* An upload lets its user attach the file for a day; after that the user uploads it again. */
+  g_autoptr(GBytes) png = make_png (12, 34, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *iin = sa_test_iin (305);
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  const char *code = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpuint (put_file (f, f->heat_token, sha, "image/png", png, NULL), ==, 201);
+  stmt = sa_registry_db_prepare (f->r->db, "UPDATE attachment_uploads"
+                                           " SET uploaded_at = uploaded_at - 25 * 3600", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+
+  appeal = sa_test_intake (f->r, f->operator_token, "heating.no-heat", iin);
+  g_assert_cmpstr (attach_as (f, f->heat_token, appeal, sha, &json, &code), ==, "rejected");
+  g_assert_cmpstr (code, ==, "unknown_attachment");
+  g_clear_pointer (&json, json_node_unref);
+
+  g_assert_cmpuint (put_file (f, f->heat_token, sha, "image/png", png, NULL), ==, 200);
+  g_assert_cmpstr (attach_as (f, f->heat_token, appeal, sha, &json, &code), ==, "applied");
+}
+
+static void
+test_intake_foreign_hash (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* Intake cannot name a file the operator neither uploaded nor can see: 400, and nothing is registered. */
+  g_autoptr(GBytes) pdf = make_pdf ();
+  g_autofree char *sha = sha256_of (pdf);
+  g_autofree char *iin = sa_test_iin (306);
+  g_autofree char *base_body = sa_test_intake_body ("heating.no-heat", iin, "ул. Кунаева, 21",
+                                                    "medeu");
+  g_autoptr(JsonNode) node = json_from_string (base_body, NULL);
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *body = NULL;
+  JsonArray *list = json_array_new ();
+  JsonObject *item = json_object_new ();
+
+  g_assert_cmpuint (put_file (f, f->heat_token, sha, "application/pdf", pdf, NULL), ==, 201);
+  json_object_set_string_member (item, "sha256", sha);
+  json_object_set_string_member (item, "name", "чужой.pdf");
+  json_array_add_object_element (list, item);
+  json_object_set_array_member (json_node_get_object (node), "attachments", list);
+  body = _sa_registry_json_to_string (node);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/intake", f->operator_token, body, &json), ==,
+                    400);
+  g_assert_nonnull (strstr (json_object_get_string_member (
+      json_object_get_object_member (json_node_get_object (json), "error"), "message"),
+                            "attachments[0]"));
+}
+
+static GString *captured_log;
+
+static void
+capture_printerr (const char *text)
+{
+  g_string_append (captured_log, text);
+}
+
+static void
+test_access_log_no_hash (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* The access log names the route's pattern, never a file's SHA-256: not for uploads, downloads, thumbnails, nor early refusals. */
+  g_autoptr(GBytes) png = make_png (33, 22, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *id = NULL;
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, NULL);
+  g_autofree char *thumb = g_strconcat (path, "/thumbnail", NULL);
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (SA_REGISTRY_MAX_ATTACHMENT + 1),
+                                            SA_REGISTRY_MAX_ATTACHMENT + 1);
+  g_autofree char *big_sha = sha256_of (big);
+  GPrintFunc old;
+
+  captured_log = g_string_new (NULL);
+  sa_registry_server_set_access_log (f->r->server, TRUE);
+  old = g_set_printerr_handler (capture_printerr);
+
+  id = appeal_with_file (f, png, "photo.png");
+  g_assert_cmpuint (get_raw (f, path, f->heat_token, NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (get_raw (f, thumb, f->heat_token, NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (put_file (f, f->heat_token, big_sha, NULL, big, NULL), ==, 413);
+
+  g_set_printerr_handler (old);
+  sa_registry_server_set_access_log (f->r->server, FALSE);
+  g_assert_nonnull (strstr (captured_log->str, "PUT /api/v1/attachments/{id} 201"));
+  g_assert_nonnull (strstr (captured_log->str, "GET /api/v1/attachments/{id} 200"));
+  g_assert_nonnull (strstr (captured_log->str, "GET /api/v1/attachments/{id}/thumbnail 200"));
+  g_assert_nonnull (strstr (captured_log->str, "413 early"));
+  g_assert_null (strstr (captured_log->str, sha));
+  g_assert_null (strstr (captured_log->str, big_sha));
+  g_string_free (captured_log, TRUE);
+  captured_log = NULL;
+}
+
+/* The thumbnail's status for @bytes attached to a HEAT appeal, and how
+ * much the peak resident memory of this process (where the registry
+ * runs) grew while it was made. */
+static guint
+thumbnail_status (Fixture  *f,
+                  GBytes   *bytes,
+                  guint64  *grew,
+                  GBytes  **out_thumb)
+{
+  g_autofree char *sha = sha256_of (bytes);
+  g_autofree char *id = appeal_with_file (f, bytes, "big");
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, "/thumbnail", NULL);
+  guint64 before = peak_rss_bytes ();
+  guint status = get_raw (f, path, f->heat_token, NULL, out_thumb, NULL);
+
+  *grew = peak_rss_bytes () - before;
+  return status;
+}
+
+static void
+test_thumbnail_decode_budget (Fixture       *f,
+                              gconstpointer  data)
+{
+  /* Decoding a thumbnail never costs more than the budget: a 15000² progressive JPEG (450 MB of coefficients) and a 10000² PNG (300 MB of pixels) get no thumbnail and take no memory; the same size in baseline JPEG and a progressive photo still get theirs. */
+  g_autoptr(GBytes) progressive = make_grey_jpeg (15000, 15000, TRUE);
+  g_autoptr(GBytes) baseline = make_grey_jpeg (15000, 15000, FALSE);
+  g_autoptr(GBytes) photo = make_grey_jpeg (4000, 3000, TRUE);
+  g_autoptr(GBytes) png = make_bilevel_png (10000, 10000);
+  g_autoptr(GBytes) thumb = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  guint64 grew = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (progressive), <, SA_REGISTRY_MAX_ATTACHMENT);
+  g_assert_cmpuint (thumbnail_status (f, progressive, &grew, NULL), ==, 404);
+  g_assert_cmpuint (grew, <, 32 * 1024 * 1024);
+  g_assert_cmpuint (thumbnail_status (f, png, &grew, NULL), ==, 404);
+  g_assert_cmpuint (grew, <, 32 * 1024 * 1024);
+
+  g_assert_cmpuint (thumbnail_status (f, baseline, &grew, &thumb), ==, 200);
+  pixbuf = decode (thumb);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 256);
+  g_clear_object (&pixbuf);
+  g_clear_pointer (&thumb, g_bytes_unref);
+
+  g_assert_cmpuint (thumbnail_status (f, photo, &grew, &thumb), ==, 200);
+  pixbuf = decode (thumb);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 192);
+}
+
+static void
+test_thumbnail_arithmetic_jpeg (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* An arithmetic-coded JPEG (a truncated one held a thumbnail thread for minutes in libjpeg) gets no thumbnail, at once, and the next photo still gets its own. */
+  static const guint8 head[] = {
+    0xff, 0xd8, 0xff, 0xdb, 0x00, 0x43, 0x00,
+  };
+  static const guint8 tail[] = {
+    0xff, 0xca, 0x00, 0x0b, 0x08, 0x00, 0x11, 0x02, 0x21, 0x01, 0x01, 0x11, 0x00,
+    0xff, 0xc4, 0x00, 0x26, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+    0x10, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
+    0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+  };
+  GByteArray *file = g_byte_array_new ();
+  g_autoptr(GBytes) arithmetic = NULL;
+  g_autoptr(GBytes) photo = make_jpeg (64, 64);
+  g_autoptr(JsonNode) json = NULL;
+  guint64 grew = 0;
+  guint8 ones[64];
+
+  memset (ones, 1, sizeof ones);
+  g_byte_array_append (file, head, sizeof head);
+  g_byte_array_append (file, ones, sizeof ones);
+  g_byte_array_append (file, tail, sizeof tail);
+  arithmetic = g_byte_array_free_to_bytes (file);
+
+  g_assert_cmpuint (thumbnail_status (f, arithmetic, &grew, NULL), ==, 404);
+  g_assert_cmpuint (thumbnail_status (f, photo, &grew, NULL), ==, 200);
+}
+
+static void
+assert_mode (const char *path,
+             guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  if ((st.st_mode & 0777) != mode)
+    g_error ("%s has mode %03o, not %03o", path, (guint) (st.st_mode & 0777), mode);
+}
+
+static void
+test_private_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* Files are 0600 and their directories 0700 whatever the umask: a file, its directory, attachments/ and a cached thumbnail; an attachments/ an older registry made 0750 is tightened. */
+  g_autoptr(GBytes) png = make_png (70, 70, FALSE);
+  g_autofree char *sha = sha256_of (png);
+  g_autofree char *id = NULL;
+  g_autofree char *root = g_build_filename (f->r->dir, "attachments", NULL);
+  g_autofree char *sub = g_build_filename (root, (char[]) { sha[0], sha[1], '\0' }, NULL);
+  g_autofree char *file = g_build_filename (sub, sha + 2, NULL);
+  g_autofree char *cache = g_strconcat (file, ".thumb", NULL);
+  g_autofree char *thumb = g_strconcat ("/api/v1/attachments/", sha, "/thumbnail", NULL);
+  g_autoptr(GBytes) other = make_png (71, 70, FALSE);
+  g_autofree char *other_sha = sha256_of (other);
+  mode_t old = umask (022);
+
+  id = appeal_with_file (f, png, "photo.png");
+  g_assert_cmpuint (get_raw (f, thumb, f->heat_token, NULL, NULL, NULL), ==, 200);
+  assert_mode (root, 0700);
+  assert_mode (sub, 0700);
+  assert_mode (file, 0600);
+  assert_mode (cache, 0600);
+
+  g_assert_cmpint (g_chmod (root, 0750), ==, 0);
+  g_assert_cmpuint (put_file (f, f->heat_token, other_sha, "image/png", other, NULL), ==, 201);
+  assert_mode (root, 0700);
+  umask (old);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -671,6 +1099,13 @@ main (int    argc,
   ADD ("thumbnail", test_thumbnail);
   ADD ("thumbnail-formats", test_thumbnail_formats);
   ADD ("intake", test_intake_attachments);
+  ADD ("hash-is-no-key", test_hash_is_no_key);
+  ADD ("upload-grant-expires", test_upload_grant_expires);
+  ADD ("intake-foreign-hash", test_intake_foreign_hash);
+  ADD ("access-log-no-hash", test_access_log_no_hash);
+  ADD ("thumbnail-decode-budget", test_thumbnail_decode_budget);
+  ADD ("thumbnail-arithmetic-jpeg", test_thumbnail_arithmetic_jpeg);
+  ADD ("private-files", test_private_files);
 
   return g_test_run ();
 }

@@ -293,6 +293,32 @@ test_cli_users (void)
   g_assert_cmpint (run_cli ("second-secret\n", NULL, NULL, "user", "passwd", "--db", db_path,
                             "--login", "new.heat", "--password-stdin", NULL), ==, 0);
 
+  /* The password policy and the login rule, each with a sentence that says what to do. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("x\n", NULL, &err, "user", "add", "--db", db_path, "--login",
+                            "short.pw", "--agency", "HEAT", "--role", "executor",
+                            "--password-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "at least 10 characters"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("short.pw-is-mine\n", NULL, &err, "user", "add", "--db", db_path,
+                            "--login", "short.pw", "--agency", "HEAT", "--role", "executor",
+                            "--password-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "must not contain the login"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("qwertyuiop\n", NULL, &err, "user", "add", "--db", db_path,
+                            "--login", "short.pw", "--agency", "HEAT", "--role", "executor",
+                            "--password-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "guessed first"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("first-secret\n", NULL, &err, "user", "add", "--db", db_path,
+                            "--login", "New.Heat", "--agency", "HEAT", "--role", "executor",
+                            "--password-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "lower-case"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("demo-executor\n", NULL, &err, "user", "passwd", "--db", db_path,
+                            "--login", "new.heat", "--password-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "guessed first"));
+
   s = serve (db_path);
   token = login (session, s, "new.heat", "second-secret", 200);
   login (session, s, "new.heat", "first-secret", 401);

@@ -27,14 +27,15 @@
  * which catches a client that mixed up its files. */
 
 #define THUMBNAIL_SIZE       256
-/* libjpeg decodes at 1/2…1/8 scale for a thumbnail; PNG and WebP decode
- * whole, 4 bytes a pixel, so they get a lower bound. */
-#define JPEG_MAX_PIXELS      (256 * 1000 * 1000)
-#define OTHER_MAX_PIXELS     (32 * 1000 * 1000)
-/* Decodes at a time: each may hold an image of OTHER_MAX_PIXELS. */
+/* What one thumbnail decode may allocate, as decode_cost() counts it;
+ * THUMBNAIL_THREADS decodes run at a time. */
+#define DECODE_BUDGET        (64 * 1024 * 1024)
 #define THUMBNAIL_THREADS    2
 #define NAME_MAX_CHARS       255
 #define INTAKE_MAX_FILES     20
+/* How long an upload lets its user attach the file (see
+ * _sa_registry_attachment_link); uploading again renews it. */
+#define UPLOAD_GRANT_TTL     (24 * 3600)
 #define CACHE_CONTROL        "private, max-age=31536000, immutable"
 
 static gboolean
@@ -101,10 +102,36 @@ blob_path (const char *dir,
   return g_build_filename (dir, sub, leaf, NULL);
 }
 
-/* Writes @data to @path atomically: a temporary file in the same
- * directory, fsync (when @durable), rename, fsync of the directory. */
+/* Applicants' photos and documents: directories 0700, files 0600,
+ * whatever the umask. An attachments/ directory an older registry made
+ * 0750 is tightened, which closes everything below it. */
 static gboolean
-write_atomically (const char    *path,
+ensure_private_dir (const char  *dir,
+                    GError     **error)
+{
+  GStatBuf st;
+  int saved;
+
+  if (g_mkdir (dir, 0700) == 0)
+    return TRUE;
+  saved = errno;
+  if (saved == EEXIST && g_stat (dir, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      if ((st.st_mode & 077) == 0 || g_chmod (dir, 0700) == 0)
+        return TRUE;
+      saved = errno;
+    }
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               "Cannot create %s as a private directory: %s", dir, g_strerror (saved));
+  return FALSE;
+}
+
+/* Writes @data to @path (@root/ab/cdef…) atomically: a temporary file in
+ * the same directory, fsync (when @durable), rename, fsync of the
+ * directory. */
+static gboolean
+write_atomically (const char    *root,
+                  const char    *path,
                   const guint8  *data,
                   gsize          len,
                   gboolean       durable,
@@ -117,14 +144,9 @@ write_atomically (const char    *path,
   int saved = 0;
   int fd;
 
-  if (g_mkdir_with_parents (dir, 0750) != 0)
-    {
-      saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create %s: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0640);
+  if (!ensure_private_dir (root, error) || !ensure_private_dir (dir, error))
+    return FALSE;
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       saved = errno;
@@ -284,7 +306,7 @@ upload_thread (GTask        *task,
    * upload (files only ever appear by rename). */
   if (g_stat (path, &st) == 0 && (gsize) st.st_size == len)
     return;
-  if (!write_atomically (path, data, len, TRUE, &error))
+  if (!write_atomically (up->dir, path, data, len, TRUE, &error))
     {
       g_warning ("Cannot store an attachment: %s", error->message);
       upload_fail (up, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -304,6 +326,7 @@ upload_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *location = NULL;
   sqlite3_stmt *stmt;
+  gint64 now = _sa_registry_now ();
   gboolean created;
 
   if (up->status != 0)
@@ -312,25 +335,35 @@ upload_done (GObject      *source,
       return;
     }
 
+  /* The file's row names its first uploader; every uploader gets their
+   * own row in attachment_uploads, which lets them attach the file. */
+  if (!sa_registry_db_begin (req->db, &error))
+    goto fail;
   stmt = sa_registry_db_prepare (req->db,
                                  "INSERT OR IGNORE INTO attachments (sha256, content_type, size,"
                                  " created_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5)", &error);
   if (stmt == NULL)
-    {
-      sa_request_reply_gerror (req, error);
-      return;
-    }
+    goto fail;
   sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, up->content_type, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, g_bytes_get_size (up->body));
-  sqlite3_bind_int64 (stmt, 4, _sa_registry_now ());
+  sqlite3_bind_int64 (stmt, 4, now);
   sqlite3_bind_text (stmt, 5, req->user->login, -1, SQLITE_STATIC);
   if (!sa_registry_db_step_done (req->db, stmt, &error))
-    {
-      sa_request_reply_gerror (req, error);
-      return;
-    }
+    goto fail;
   created = sqlite3_changes (sa_registry_db_get_handle (req->db)) > 0;
+  stmt = sa_registry_db_prepare (req->db,
+                                 "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
+                                 " VALUES (?1, ?2, ?3) ON CONFLICT (sha256, login)"
+                                 " DO UPDATE SET uploaded_at = excluded.uploaded_at", &error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, req->user->login, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!sa_registry_db_step_done (req->db, stmt, &error) ||
+      !sa_registry_db_commit (req->db, &error))
+    goto fail;
 
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -344,6 +377,11 @@ upload_done (GObject      *source,
   location = g_strconcat (SA_REGISTRY_ATTACHMENTS_PREFIX, up->sha256, NULL);
   sa_request_set_header (req, "Location", location);
   sa_request_reply_builder (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, b);
+  return;
+
+fail:
+  sa_registry_db_rollback (req->db);
+  sa_request_reply_gerror (req, error);
 }
 
 static void
@@ -488,28 +526,218 @@ download_handler (SaRequest *req)
   sa_request_reply_bytes (req, SOUP_STATUS_OK, content_type, bytes);
 }
 
-/* Thumbnails */
+/* Thumbnails
+ *
+ * Decode memory is bounded by what the decoder will allocate, refused
+ * before it allocates it. gdk-pixbuf 2.42's own limit is libjpeg's
+ * max_memory_to_use, which io-jpeg.c sets to 1 GiB itself (after reading
+ * the header, so neither JPEGMEM nor anything else outside can lower
+ * it), and PNG and WebP have none. What the loaders allocate is known
+ * from the image's header:
+ * - PNG and WebP decode whole, at most 4 bytes a pixel, then scale: the
+ *   size that "size-prepared" reports, before the loader allocates;
+ * - JPEG decodes at 1/2…1/8 scale into a pixbuf of the scaled size; but
+ *   a progressive or multi-scan JPEG also keeps every DCT coefficient of
+ *   the whole image (libjpeg's whole-image coefficient arrays, 128 bytes
+ *   per 8×8 block of each component, whatever the scale) — a 15000² px
+ *   progressive JPEG of 1 MB needs 450 MB. "size-prepared" cannot tell,
+ *   so the frame and first scan headers are read here first, as libjpeg
+ *   reads them.
+ * An image over DECODE_BUDGET gets gdk_pixbuf_loader_set_size (0, 0) in
+ * "size-prepared", the way gdk_pixbuf_get_file_info() stops a loader:
+ * each loader then fails before allocating its pixbuf. */
+
+typedef struct
+{
+  guint    width;
+  guint    height;
+  guint    n_components;
+  /* progressive, or a first scan without every component: libjpeg then
+   * keeps the whole image's coefficients */
+  gboolean whole_image;
+  guint64  coefficient_bytes;
+} JpegFrame;
+
+/* One decode's state, for "size-prepared". */
+typedef struct
+{
+  const char *loader_type;
+  JpegFrame   jpeg;
+  gboolean    too_big;
+} Decode;
 
 typedef struct
 {
   SaRequest *req;
+  char      *dir;
   char      *path;
   char      *thumb_path;
-  char      *loader_type;
+  char      *content_type;
   /* set by the worker: */
   GBytes     *thumb;
   const char *thumb_type;
-  gboolean    too_big;
 } Thumb;
 
 static void
 thumb_free (Thumb *t)
 {
+  g_free (t->dir);
   g_free (t->path);
   g_free (t->thumb_path);
-  g_free (t->loader_type);
+  g_free (t->content_type);
   g_clear_pointer (&t->thumb, g_bytes_unref);
   g_free (t);
+}
+
+static guint
+read_be16 (const guint8 *p)
+{
+  return ((guint) p[0] << 8) | p[1];
+}
+
+/* Reads a JPEG's markers up to its first scan header, as libjpeg's
+ * jpeg_read_header() does, and works out the coefficient arrays libjpeg
+ * 2.1 will allocate (jdinput.c initial_setup, jdcoefct.c
+ * jinit_d_coef_controller). FALSE for anything libjpeg would refuse or
+ * only take with a warning (stray bytes between markers, a second frame
+ * header): no thumbnail then, rather than a guess. */
+static gboolean
+jpeg_read_frame (const guint8 *data,
+                 gsize         len,
+                 JpegFrame    *frame)
+{
+  guint h_samp[4], v_samp[4];
+  guint max_h = 1, max_v = 1;
+  gboolean progressive = FALSE;
+  gboolean have_frame = FALSE;
+  gsize off = 2;
+
+  memset (frame, 0, sizeof *frame);
+  if (len < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return FALSE;
+  for (;;)
+    {
+      const guint8 *seg;
+      guint marker, seg_len;
+
+      if (off >= len || data[off] != 0xff)
+        return FALSE;
+      while (off < len && data[off] == 0xff)
+        off++;
+      if (off >= len)
+        return FALSE;
+      marker = data[off++];
+      /* RSTn and TEM stand alone; libjpeg ignores them here. */
+      if ((marker >= 0xd0 && marker <= 0xd7) || marker == 0x01)
+        continue;
+      /* A second SOI, EOI before any scan, or a stuffed zero. */
+      if (marker == 0xd8 || marker == 0xd9 || marker == 0x00)
+        return FALSE;
+      if (off + 2 > len)
+        return FALSE;
+      seg_len = read_be16 (data + off);
+      if (seg_len < 2 || off + seg_len > len)
+        return FALSE;
+      seg = data + off + 2;
+      seg_len -= 2;
+      off += 2 + seg_len;
+
+      switch (marker)
+        {
+        case 0xc0: case 0xc1: case 0xc2:
+          /* Huffman-coded baseline, extended and progressive frames. */
+          if (have_frame || seg_len < 6)
+            return FALSE;
+          have_frame = TRUE;
+          progressive = marker == 0xc2;
+          frame->height = read_be16 (seg + 1);
+          frame->width = read_be16 (seg + 3);
+          frame->n_components = seg[5];
+          if (seg[0] != 8 || frame->width == 0 || frame->height == 0 ||
+              frame->n_components < 1 || frame->n_components > G_N_ELEMENTS (h_samp) ||
+              seg_len != 6 + 3 * frame->n_components)
+            return FALSE;
+          for (guint i = 0; i < frame->n_components; i++)
+            {
+              h_samp[i] = seg[7 + 3 * i] >> 4;
+              v_samp[i] = seg[7 + 3 * i] & 0x0f;
+              if (h_samp[i] < 1 || h_samp[i] > 4 || v_samp[i] < 1 || v_samp[i] > 4)
+                return FALSE;
+              max_h = MAX (max_h, h_samp[i]);
+              max_v = MAX (max_v, v_samp[i]);
+            }
+          break;
+
+        case 0xc9: case 0xca:
+          /* Arithmetic coding: on a truncated stream of 135 bytes (found
+           * by fuzz-thumbnail) libjpeg-turbo 2.1.5 under gdk-pixbuf spins
+           * for minutes, holding a thumbnail thread; no camera or phone
+           * writes it. */
+        case 0xc3: case 0xc5: case 0xc6: case 0xc7: case 0xcb: case 0xcd: case 0xce:
+        case 0xcf:
+          /* Lossless and hierarchical: libjpeg 2.1 refuses them. */
+          return FALSE;
+
+        case 0xda:
+          if (!have_frame || seg_len < 1 || seg[0] < 1 || seg[0] > frame->n_components ||
+              seg_len != 4 + 2 * (guint) seg[0])
+            return FALSE;
+          frame->whole_image = progressive || seg[0] < frame->n_components;
+          if (frame->whole_image)
+            for (guint i = 0; i < frame->n_components; i++)
+              {
+                guint64 wib = ((guint64) frame->width * h_samp[i] + 8 * max_h - 1) / (8 * max_h);
+                guint64 hib = ((guint64) frame->height * v_samp[i] + 8 * max_v - 1) /
+                              (8 * max_v);
+
+                wib = (wib + h_samp[i] - 1) / h_samp[i] * h_samp[i];
+                hib = (hib + v_samp[i] - 1) / v_samp[i] * v_samp[i];
+                /* One block: 64 coefficients of 2 bytes. */
+                frame->coefficient_bytes += wib * hib * 64 * 2;
+              }
+          return TRUE;
+
+        default:
+          break;
+        }
+    }
+}
+
+static void
+thumbnail_size (int  width,
+                int  height,
+                int *out_width,
+                int *out_height)
+{
+  double scale = MIN (1.0, (double) THUMBNAIL_SIZE / MAX (width, height));
+
+  *out_width = MAX (1, (int) (width * scale + 0.5));
+  *out_height = MAX (1, (int) (height * scale + 0.5));
+}
+
+/* The bytes the loader will allocate for a @width × @height image to be
+ * scaled to @to_width × @to_height. */
+static guint64
+decode_cost (Decode *t,
+             int    width,
+             int     height,
+             int     to_width,
+             int     to_height)
+{
+  guint64 w = width, h = height;
+  guint denom = 1;
+
+  if (strcmp (t->loader_type, "jpeg") != 0)
+    return w * h * 4;
+
+  /* io-jpeg.c picks the smallest 1/denom that still covers the target. */
+  for (guint d = 2; d <= 8; d *= 2)
+    {
+      if ((w + d - 1) / d < (guint64) to_width || (h + d - 1) / d < (guint64) to_height)
+        break;
+      denom = d;
+    }
+  return ((w + denom - 1) / denom) * ((h + denom - 1) / denom) * 4 + t->jpeg.coefficient_bytes;
 }
 
 static void
@@ -518,65 +746,93 @@ on_size_prepared (GdkPixbufLoader *loader,
                   int              height,
                   gpointer         user_data)
 {
-  Thumb *t = user_data;
-  double scale;
+  Decode *t = user_data;
+  gboolean is_jpeg = strcmp (t->loader_type, "jpeg") == 0;
+  int to_width = 1, to_height = 1;
 
-  gint64 max_pixels = strcmp (t->loader_type, "jpeg") == 0 ? JPEG_MAX_PIXELS : OTHER_MAX_PIXELS;
-
-  /* A decompression bomb (a tiny file that claims 100,000² pixels) is
-   * refused before the decoder allocates it. */
-  if (width <= 0 || height <= 0 || (gint64) width * height > max_pixels)
+  if (width > 0 && height > 0)
+    thumbnail_size (width, height, &to_width, &to_height);
+  /* Refused when it would cost too much, or when libjpeg read other
+   * dimensions than jpeg_read_frame() did (then its count is not this
+   * image's). */
+  if (width <= 0 || height <= 0 ||
+      (is_jpeg && ((guint) width != t->jpeg.width || (guint) height != t->jpeg.height)) ||
+      decode_cost (t, width, height, to_width, to_height) > DECODE_BUDGET)
     {
       t->too_big = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
       return;
     }
-  scale = MIN (1.0, (double) THUMBNAIL_SIZE / MAX (width, height));
-  gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale + 0.5)),
-                              MAX (1, (int) (height * scale + 0.5)));
+  gdk_pixbuf_loader_set_size (loader, to_width, to_height);
 }
 
-static GBytes *
-make_thumbnail (Thumb   *t,
-                GError **error)
+/**
+ * _sa_registry_thumbnail_new:
+ * @content_type: the file's type as sniff_type() judged it
+ * @data: the file's bytes
+ * @len: their length
+ * @thumb_type: (out): the thumbnail's type, image/jpeg or image/png
+ * @error: return location for a #GError
+ *
+ * Decodes an uploaded photo into a thumbnail at most THUMBNAIL_SIZE px on
+ * its longer side, within DECODE_BUDGET, with the loader of @content_type
+ * only. The fuzz-thumbnail target calls it directly.
+ *
+ * Returns: (transfer full) (nullable): the thumbnail's bytes
+ */
+GBytes *
+_sa_registry_thumbnail_new (const char    *content_type,
+                            const guint8  *data,
+                            gsize          len,
+                            const char   **thumb_type,
+                            GError       **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autoptr(GError) write_error = NULL;
+  Decode t = { pixbuf_loader_type (content_type) };
   GdkPixbuf *pixbuf;
-  const guint8 *data;
-  gsize len;
   gsize off = 0;
   char *buffer = NULL;
   gsize buffer_len = 0;
   gboolean ok;
 
-  mapped = g_mapped_file_new (t->path, FALSE, error);
-  if (mapped == NULL)
-    return NULL;
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  len = g_mapped_file_get_length (mapped);
+  if (t.loader_type == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s has no thumbnail.",
+                   content_type);
+      return NULL;
+    }
+  if (strcmp (t.loader_type, "jpeg") == 0 && !jpeg_read_frame (data, len, &t.jpeg))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Not a JPEG frame this registry decodes.");
+      return NULL;
+    }
 
   /* The loader is forced to the sniffed type, so that no other of
    * gdk-pixbuf's many loaders ever parses a user's file. */
-  loader = gdk_pixbuf_loader_new_with_type (t->loader_type, error);
+  loader = gdk_pixbuf_loader_new_with_type (t.loader_type, error);
   if (loader == NULL)
     return NULL;
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), t);
-  while (off < len && !t->too_big)
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &t);
+  while (off < len && write_error == NULL)
     {
       gsize n = MIN (len - off, 64 * 1024);
 
-      if (!gdk_pixbuf_loader_write (loader, data + off, n, error))
-        {
-          gdk_pixbuf_loader_close (loader, NULL);
-          return NULL;
-        }
-      off += n;
+      if (gdk_pixbuf_loader_write (loader, data + off, n, &write_error))
+        off += n;
     }
-  if (t->too_big)
+  /* A failed write closed the loader already; closing again is a no-op. */
+  if (write_error != NULL || t.too_big)
     {
       gdk_pixbuf_loader_close (loader, NULL);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The image is too large to decode.");
+      if (t.too_big)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     "Decoding the image would take more than %d MiB.",
+                     DECODE_BUDGET / (1024 * 1024));
+      else
+        g_propagate_error (error, g_steal_pointer (&write_error));
       return NULL;
     }
   if (!gdk_pixbuf_loader_close (loader, error))
@@ -593,17 +849,30 @@ make_thumbnail (Thumb   *t,
   if (gdk_pixbuf_get_has_alpha (oriented))
     {
       ok = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_len, "png", error, NULL);
-      t->thumb_type = "image/png";
+      *thumb_type = "image/png";
     }
   else
     {
       ok = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_len, "jpeg", error,
                                       "quality", "85", NULL);
-      t->thumb_type = "image/jpeg";
+      *thumb_type = "image/jpeg";
     }
   if (!ok)
     return NULL;
   return g_bytes_new_take (buffer, buffer_len);
+}
+
+static GBytes *
+make_thumbnail (Thumb   *t,
+                GError **error)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (t->path, FALSE, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return _sa_registry_thumbnail_new (t->content_type,
+                                     (const guint8 *) g_mapped_file_get_contents (mapped),
+                                     g_mapped_file_get_length (mapped), &t->thumb_type, error);
 }
 
 static void
@@ -630,7 +899,7 @@ thumb_work (Thumb *t)
       return;
     }
   /* A cache: losing it to a crash costs one more decode, so no fsync. */
-  if (!write_atomically (t->thumb_path, g_bytes_get_data (t->thumb, NULL),
+  if (!write_atomically (t->dir, t->thumb_path, g_bytes_get_data (t->thumb, NULL),
                          g_bytes_get_size (t->thumb), FALSE, &error))
     g_warning ("Cannot cache a thumbnail: %s", error->message);
 }
@@ -704,7 +973,8 @@ thumbnail_handler (SaRequest *req)
   t->req = req;
   t->path = blob_path (dir, req->param, "");
   t->thumb_path = blob_path (dir, req->param, ".thumb");
-  t->loader_type = g_strdup (loader_type);
+  t->dir = g_steal_pointer (&dir);
+  t->content_type = g_strdup (content_type);
 
   /* Not GTask's shared pool: it would run up to ten large decodes at
    * once; this one queues them. */
@@ -763,6 +1033,7 @@ _sa_registry_attachment_link (SaRegistryDb  *db,
                               GError       **error)
 {
   g_autofree char *content_type = NULL;
+  g_autoptr(SaRegistryUser) user = NULL;
   gint64 size = 0;
   sqlite3_stmt *stmt;
   gboolean linked;
@@ -774,22 +1045,44 @@ _sa_registry_attachment_link (SaRegistryDb  *db,
                                   "\"args.name\" (1 to 255 characters).");
       return FALSE;
     }
-  stmt = sa_registry_db_prepare (db, "SELECT content_type, size FROM attachments"
-                                     " WHERE sha256 = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+
+  /* A hash is no key: knowing it (from a log, a screenshot, another
+   * appeal's history) must not let anyone attach the file to an appeal
+   * of their own and then read it. @actor may link a file they uploaded
+   * within UPLOAD_GRANT_TTL (an upload proves they have the bytes), or
+   * one they can read already (linked to an appeal they see). Anything
+   * else answers exactly like a file that does not exist. */
+  user = _sa_registry_user_lookup (db, actor);
+  if (user != NULL)
     {
-      content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      size = sqlite3_column_int64 (stmt, 1);
+      stmt = sa_registry_db_prepare (db,
+                                     "SELECT f.content_type, f.size FROM attachments f"
+                                     " WHERE f.sha256 = ?1 AND (EXISTS (SELECT 1"
+                                     "  FROM attachment_uploads u WHERE u.sha256 = f.sha256"
+                                     "  AND u.login = ?2 AND u.uploaded_at >= ?3)"
+                                     " OR EXISTS (SELECT 1 FROM appeal_attachments l"
+                                     "  JOIN appeals a ON a.id = l.appeal_id"
+                                     "  WHERE l.sha256 = f.sha256 AND "
+                                     SA_REGISTRY_VISIBLE_SQL ("a") "))", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, user->login, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, now - UPLOAD_GRANT_TTL);
+      _sa_registry_bind_visibility (stmt, user);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          size = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
     }
-  sqlite3_reset (stmt);
   if (content_type == NULL)
     {
       *reject_code = "unknown_attachment";
-      *reject_message = g_strdup ("No file with this SHA-256 was uploaded; upload it with "
-                                  "PUT /api/v1/attachments/{sha256} first.");
+      *reject_message = g_strdup ("You have not uploaded a file with this SHA-256 (in the "
+                                  "last 24 hours) and see no appeal that has it; upload it "
+                                  "with PUT /api/v1/attachments/{sha256} first.");
       return FALSE;
     }
 

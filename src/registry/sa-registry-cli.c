@@ -354,7 +354,6 @@ cmd_user_change (int         argc,
   g_autofree char *db_path = NULL;
   g_autofree char *login = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *hash = NULL;
   gboolean password_stdin = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database file", "PATH" },
@@ -389,35 +388,35 @@ cmd_user_change (int         argc,
           g_printerr ("smart-appeals-registry: no password on standard input\n");
           return 2;
         }
-      hash = _sa_registry_password_hash (password, &error);
-      if (hash == NULL)
-        {
-          g_printerr ("smart-appeals-registry: %s\n", error->message);
-          return 1;
-        }
     }
 
   db = open_db (db_path);
   if (db == NULL)
     return 1;
+  if (!disable)
+    {
+      /* The password policy and the sessions' end are the store's. */
+      if (!_sa_registry_user_set_password (db, login, password, &error))
+        {
+          g_printerr ("smart-appeals-registry: %s\n", error->message);
+          return 1;
+        }
+      g_print ("Changed the password of %s.\n", login);
+      return 0;
+    }
+
   user = _sa_registry_user_lookup (db, login);
   if (user == NULL)
     {
       g_printerr ("smart-appeals-registry: no account has the login “%s”\n", login);
       return 1;
     }
-
   if (!sa_registry_db_begin (db, &error))
     goto fail;
-  if (disable)
-    stmt = sa_registry_db_prepare (db, "UPDATE users SET disabled = 1 WHERE id = ?1", &error);
-  else
-    stmt = sa_registry_db_prepare (db, "UPDATE users SET pwhash = ?2 WHERE id = ?1", &error);
+  stmt = sa_registry_db_prepare (db, "UPDATE users SET disabled = 1 WHERE id = ?1", &error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, user->id);
-  if (!disable)
-    sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
   if (!sa_registry_db_step_done (db, stmt, &error))
     goto fail;
   stmt = sa_registry_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE user_id = ?1", &error);
@@ -425,10 +424,10 @@ cmd_user_change (int         argc,
     goto fail;
   sqlite3_bind_int64 (stmt, 1, user->id);
   if (!sa_registry_db_step_done (db, stmt, &error) ||
-      (disable && sa_registry_db_touch (db, "user", login, NULL, &error) == 0) ||
+      sa_registry_db_touch (db, "user", login, NULL, &error) == 0 ||
       !sa_registry_db_commit (db, &error))
     goto fail;
-  g_print (disable ? "Disabled %s.\n" : "Changed the password of %s.\n", login);
+  g_print ("Disabled %s.\n", login);
   return 0;
 
 fail:

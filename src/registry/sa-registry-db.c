@@ -3,7 +3,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "sa-registry-private.h"
 
@@ -116,6 +121,17 @@ static const char * const migrations[] = {
   "ALTER TABLE history ADD COLUMN made_at INTEGER;"
   "ALTER TABLE history ADD COLUMN op_id TEXT;"
   "ALTER TABLE appeals ADD COLUMN answered_at INTEGER;",
+  /* 3 → 4: who uploaded which file, each uploader once, and when last: an
+   * upload proves that its user has the bytes and lets them attach the
+   * file (sa-registry-attachments.c); a hash alone no longer does.
+   * Logins are unique without regard to case; a database with two logins
+   * that differ only in case stops here, and one must be renamed. */
+  "CREATE TABLE attachment_uploads (sha256 TEXT NOT NULL REFERENCES attachments (sha256),"
+  "  login TEXT NOT NULL, uploaded_at INTEGER NOT NULL, PRIMARY KEY (sha256, login))"
+  "  WITHOUT ROWID;"
+  "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
+  "  SELECT sha256, uploaded_by, created_at FROM attachments;"
+  "CREATE UNIQUE INDEX users_login_nocase ON users (login COLLATE NOCASE);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);
@@ -240,6 +256,61 @@ sa_registry_db_migrate (SaRegistryDb  *self,
   return TRUE;
 }
 
+/* Tightens an existing file to 0600; FALSE only when that fails. */
+static gboolean
+tighten_file (const char  *path,
+              GError     **error)
+{
+  GStatBuf st;
+  int saved;
+
+  if (g_stat (path, &st) != 0 || (st.st_mode & 077) == 0)
+    return TRUE;
+  if (g_chmod (path, 0600) == 0)
+    {
+      g_message ("Made %s readable by its owner only (it was %03o)", path,
+                 (unsigned) (st.st_mode & 0777));
+      return TRUE;
+    }
+  saved = errno;
+  g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
+               "%s is readable by others and cannot be made private: %s", path,
+               g_strerror (saved));
+  return FALSE;
+}
+
+/* The database holds applicants' personal data and password hashes: the
+ * file is created 0600 whatever the umask, before SQLite opens it, and
+ * SQLite gives the -wal and -shm files the mode of the database file. A
+ * file an older registry made 0644 is tightened, its -wal and -shm too. */
+static gboolean
+make_private (const char  *path,
+              GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  int fd;
+
+  /* An in-memory or temporary database has no file. */
+  if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+    return TRUE;
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  if (errno != EEXIST)
+    return TRUE;   /* SQLite reports why it cannot open the file */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (!tighten_file (file, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * sa_registry_db_open:
  * @path: the SQLite file, created if missing
@@ -259,6 +330,8 @@ sa_registry_db_open (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  if (!make_private (path, error))
+    return NULL;
   self = g_object_new (SA_TYPE_REGISTRY_DB, NULL);
   rc = sqlite3_open_v2 (path, &self->handle,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

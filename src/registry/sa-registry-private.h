@@ -56,6 +56,18 @@ SaRegistryUser *_sa_registry_user_lookup       (SaRegistryDb   *db,
 void            _sa_registry_user_to_json      (SaRegistryUser *user,
                                                 JsonBuilder    *b);
 gboolean        _sa_registry_role_is_valid     (const char     *role);
+/* The login rule, for messages; _sa_registry_login_is_valid() checks it. */
+#define SA_REGISTRY_LOGIN_RULE \
+  "a login is 2 to 64 lower-case Latin letters, digits, '.', '-' or '_', beginning with " \
+  "a letter or a digit"
+gboolean        _sa_registry_login_is_valid    (const char     *login);
+gboolean        _sa_registry_password_check    (const char     *login,
+                                                const char     *password,
+                                                GError        **error);
+gboolean        _sa_registry_user_set_password (SaRegistryDb   *db,
+                                                const char     *login,
+                                                const char     *password,
+                                                GError        **error);
 gboolean        _sa_registry_user_add          (SaRegistryDb   *db,
                                                 const char     *login,
                                                 const char     *full_name,
@@ -169,6 +181,11 @@ gboolean        _sa_registry_attachments_link_intake (SaRegistryDb *db,
 void            _sa_registry_attachments_write (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 GString          *out);
+GBytes         *_sa_registry_thumbnail_new     (const char       *content_type,
+                                                const guint8     *data,
+                                                gsize             len,
+                                                const char      **thumb_type,
+                                                GError          **error);
 
 /* Push (sa-registry-events.c); the limits are for tests, 0 keeps one. */
 void            _sa_registry_events_set_limits (SaRegistryServer *server,

@@ -118,13 +118,13 @@ finish_request (SaRequest *req,
   double seconds = (g_get_monotonic_time () - req->started_us) / 1e6;
 
   record_metrics (req->server, req->route, status, seconds);
-  /* The path only: query strings may carry search text, and bodies may
-   * carry passwords, IINs and phone numbers. */
+  /* The route's pattern, not the path: a path may carry a file's SHA-256,
+   * query strings search text, bodies passwords, IINs and phone numbers. */
   if (req->server->access_log)
     g_printerr ("%s %s %s %u %.1fms%s%s\n",
                 req->remote != NULL ? req->remote : "-",
                 soup_server_message_get_method (req->msg),
-                g_uri_get_path (soup_server_message_get_uri (req->msg)),
+                req->route,
                 status, seconds * 1000.0,
                 req->user != NULL ? " user=" : "",
                 req->user != NULL ? req->user->login : "");
@@ -579,7 +579,9 @@ early_callback (SoupServer        *soup,
       record_metrics (self, "early", status, 0);
       if (self->access_log)
         g_printerr ("%s %s %s %u early\n", soup_server_message_get_remote_host (msg),
-                    soup_server_message_get_method (msg), path, status);
+                    soup_server_message_get_method (msg),
+                    g_str_has_prefix (path, SA_REGISTRY_ATTACHMENTS_PREFIX)
+                    ? SA_REGISTRY_ATTACHMENTS_PREFIX "{id}" : path, status);
     }
 }
 
