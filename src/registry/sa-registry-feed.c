@@ -224,16 +224,7 @@ changes_handler (SaRequest *req)
 
   stmt = sa_registry_db_prepare (req->db,
                                  "SELECT f.seq, f.kind, f.entity_id FROM feed f WHERE f.seq > ?1"
-                                 " AND (f.kind IN ('agency', 'category')"
-                                 "  OR (f.kind = 'user' AND (?101 IN ('curator', 'admin')"
-                                 "      OR EXISTS (SELECT 1 FROM users u"
-                                 "                 WHERE u.login = f.entity_id"
-                                 "                 AND u.agency = ?102)))"
-                                 "  OR (f.kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a"
-                                 "      WHERE a.id = f.entity_id AND "
-                                 SA_REGISTRY_VISIBLE_SQL ("a") "))"
-                                 "  OR (f.kind = 'revoke' AND f.agency = ?102"
-                                 "      AND ?101 NOT IN ('curator', 'admin')))"
+                                 " AND " SA_REGISTRY_FEED_VISIBLE_SQL_FOR ("f", "?101", "?102")
                                  " ORDER BY f.seq LIMIT ?2", &error);
   if (stmt == NULL)
     {
