@@ -177,7 +177,16 @@ append_entity_data (SaRegistryDb *db,
   node = json_builder_get_root (b);
   text = _sa_registry_json_to_string (node);
   g_string_append (out, ",\"data\":");
-  g_string_append (out, text);
+  /* Reference data is typed in by people too: never let bytes that are
+   * not UTF-8 make the page unreadable. */
+  if (g_utf8_validate (text, -1, NULL))
+    g_string_append (out, text);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+      g_string_append (out, valid);
+    }
   return TRUE;
 }
 

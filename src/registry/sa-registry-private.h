@@ -73,6 +73,11 @@ gboolean        sa_registry_user_can_see_appeal   (SaRegistryDb   *db,
 /* The agency whose appeals @user works with, or NULL (curator, admin). */
 const char     *sa_registry_user_work_agency      (SaRegistryUser *user);
 
+/* Database (sa-registry-db.c), for tests of the migrations */
+SaRegistryDb   *_sa_registry_db_open_at_version (const char *path,
+                                                 int         version,
+                                                 GError    **error);
+
 /* Requests */
 typedef enum
 {
@@ -187,6 +192,14 @@ SaRegistryUser *_sa_registry_auth_resolve      (SaRegistryDb     *db,
 char           *_sa_registry_password_hash     (const char       *password,
                                                 GError          **error);
 void            _sa_registry_auth_reset_throttle (void);
+
+/* Almaty's bounding box: the city within its limits since 2014 (Alatau and
+ * Nauryzbay districts included), with a margin of a few kilometres. An
+ * appeal's map point must fall inside it. */
+#define SA_ALMATY_LAT_MIN 43.00
+#define SA_ALMATY_LAT_MAX 43.50
+#define SA_ALMATY_LON_MIN 76.60
+#define SA_ALMATY_LON_MAX 77.30
 
 /* Appeals, shared by intake, ops, the feed and init --demo */
 typedef struct
