@@ -3,13 +3,15 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "registry-test-util.h"
 
 /* What the registry takes in and gives out: nothing bent at intake, no
- * appeal twice, nothing a client cannot read in the feed and op results that
- * do not copy the world. */
+ * appeal twice, nothing a client cannot read in the feed, op results that
+ * do not copy the world, and a /healthz that tells a full disk. */
 
 typedef struct
 {
@@ -694,6 +696,76 @@ test_migration_repairs (Fixture       *f,
   sa_test_remove_dir (dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Item 15: /healthz on a full disk */
+
+static const char *
+check (JsonNode   *health,
+       const char *name)
+{
+  return json_object_get_string_member (json_object_get_object_member (obj (health), "checks"),
+                                        name);
+}
+
+static void
+set_file_size_limit (rlim_t limit)
+{
+  struct rlimit rl;
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &rl), ==, 0);
+  rl.rlim_cur = limit;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &rl), ==, 0);
+}
+
+static void
+test_healthz_disk_full (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* While every write fails (no file may grow, as on a full disk), /healthz answers 503 naming the writes and the disk, not "ok"; once space is back it answers 200 again and intake works. */
+  g_autoptr(JsonNode) health = NULL;
+  g_autoptr(JsonNode) failing = NULL;
+  g_autoptr(JsonNode) back = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *iin = sa_test_iin (13);
+  g_autofree char *body = sa_test_intake_body ("heating.no-heat", iin, "ул. Кунаева, 21",
+                                               "medeu");
+  g_autoptr(JsonNode) appeal = NULL;
+  GLogLevelFlags fatal;
+
+  g_assert_cmpuint (sa_test_get (f->r, "/healthz", NULL, &health), ==, 200);
+  g_assert_cmpstr (sa_test_member_string (health, "status"), ==, "ok");
+
+  /* No file may grow: what a full disk does to the registry. */
+  signal (SIGXFSZ, SIG_IGN);
+  set_file_size_limit (0);
+  /* The registry logs the failed write with a warning, as it should;
+   * here that is not a test failure. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_assert_cmpuint (post_intake (f, NULL, body, &refused), ==, 500);
+  g_log_set_always_fatal (fatal);
+  g_assert_cmpuint (sa_test_get (f->r, "/healthz", NULL, &failing), ==, 503);
+  set_file_size_limit (RLIM_INFINITY);
+  signal (SIGXFSZ, SIG_DFL);
+
+  {
+    g_autofree char *text = _sa_registry_json_to_string (failing);
+
+    g_test_message ("/healthz on a full disk: %s", text);
+  }
+  g_assert_cmpstr (sa_test_member_string (failing, "status"), ==, "unhealthy");
+  g_assert_cmpstr (sa_test_error_code (failing), ==, "unhealthy");
+  g_assert_cmpstr (check (failing, "database"), ==, "ok");
+  g_assert_true (g_str_has_prefix (check (failing, "writes"), "failing: "));
+  g_assert_true (g_str_has_prefix (check (failing, "disk"), "failing: "));
+
+  g_assert_cmpuint (sa_test_get (f->r, "/healthz", NULL, &back), ==, 200);
+  g_assert_cmpstr (sa_test_member_string (back, "status"), ==, "ok");
+  g_assert_cmpstr (check (back, "database"), ==, "ok");
+  g_assert_cmpstr (check (back, "writes"), ==, "ok");
+  g_assert_cmpstr (check (back, "disk"), ==, "ok");
+  g_assert_cmpuint (post_intake (f, NULL, body, &appeal), ==, 201);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -710,6 +782,7 @@ main (int    argc,
   ADD ("intake-strict", test_intake_strict);
   ADD ("op-results-small", test_op_results_small);
   ADD ("migration-repairs", test_migration_repairs);
+  ADD ("healthz-disk-full", test_healthz_disk_full);
 
   return g_test_run ();
 }

@@ -19,6 +19,9 @@ struct _SaRegistryDb
   GHashTable *stmts;
   /* The highest sequence number the open transaction wrote to the feed. */
   gint64      pending_seq;
+  /* Why the storage last failed (a full disk, an I/O error), until a
+   * commit goes through again; /healthz reports it. */
+  char       *write_failure;
 };
 
 enum {
@@ -138,6 +141,7 @@ sa_registry_db_finalize (GObject *object)
   SaRegistryDb *self = SA_REGISTRY_DB (object);
 
   g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_pointer (&self->write_failure, g_free);
   if (self->handle != NULL)
     {
       sqlite3_close_v2 (self->handle);
@@ -181,8 +185,36 @@ void
 sa_registry_db_set_error (SaRegistryDb  *self,
                           GError       **error)
 {
+  switch (sqlite3_errcode (self->handle) & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_free (self->write_failure);
+      self->write_failure = g_strdup (sqlite3_errmsg (self->handle));
+      break;
+    default:
+      break;
+    }
   g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
                "Database error: %s", sqlite3_errmsg (self->handle));
+}
+
+/**
+ * sa_registry_db_get_write_failure:
+ * @self: the database
+ *
+ * Returns: (nullable): why the storage failed (SQLite's message), when it
+ *   has failed since the last commit that went through
+ */
+const char *
+sa_registry_db_get_write_failure (SaRegistryDb *self)
+{
+  g_return_val_if_fail (SA_IS_REGISTRY_DB (self), NULL);
+  return self->write_failure;
 }
 
 gboolean
@@ -446,6 +478,7 @@ sa_registry_db_commit (SaRegistryDb  *self,
 
   if (stmt == NULL || !sa_registry_db_step_done (self, stmt, error))
     return FALSE;
+  g_clear_pointer (&self->write_failure, g_free);
   seq = self->pending_seq;
   self->pending_seq = 0;
   if (seq > 0)

@@ -43,5 +43,6 @@ gint64        sa_registry_db_compact          (SaRegistryDb  *self,
                                                GError       **error);
 void          sa_registry_db_set_error        (SaRegistryDb  *self,
                                                GError       **error);
+const char   *sa_registry_db_get_write_failure (SaRegistryDb *self);
 
 G_END_DECLS

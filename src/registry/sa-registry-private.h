@@ -184,6 +184,10 @@ void            _sa_registry_events_set_limits (SaRegistryServer *server,
 
 SaHttpFront    *_sa_registry_server_get_http   (SaRegistryServer *server);
 
+/* /healthz (sa-registry-health.c) */
+gboolean        _sa_registry_health_check      (SaRegistryDb     *db,
+                                                JsonBuilder      *b);
+
 /* Auth, for the server's Bearer check */
 #define SA_REGISTRY_MAX_TOKEN 256
 char           *_sa_registry_bearer_token      (SoupMessageHeaders *headers);
