@@ -64,7 +64,6 @@ typedef struct
   gboolean                 closing;
   guint                    auth_timeout_id;
   guint                    flush_id;    /* the coalescing window */
-  guint                    tick_id;
 } Client;
 
 struct _Events
@@ -78,6 +77,8 @@ struct _Events
   gint64            head;               /* the newest feed entry committed */
   gint64            last_dispatch_us;
   guint             dispatch_id;
+  guint             tick_id;            /* one keepalive timer for all: a source per
+                                         * socket costs every main loop iteration */
   gulong            feed_changed_id;
   guint             auth_timeout_ms;
   guint             coalesce_ms;
@@ -168,7 +169,6 @@ client_free (Client *c)
 {
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
   g_clear_handle_id (&c->flush_id, g_source_remove);
-  g_clear_handle_id (&c->tick_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (c->conn, c);
   g_clear_object (&c->conn);
   g_clear_pointer (&c->user, sa_registry_user_free);
@@ -188,7 +188,6 @@ client_close (Client     *c,
   c->closing = TRUE;
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
   g_clear_handle_id (&c->flush_id, g_source_remove);
-  g_clear_handle_id (&c->tick_id, g_source_remove);
   if (code != CLOSE_UNAUTHORIZED)
     g_debug ("Closing the events socket of %s: %s",
              c->user != NULL ? c->user->login : "-", reason);
@@ -337,31 +336,44 @@ on_feed_changed (SaRegistryDb *db,
   ev->dispatch_id = g_timeout_add (wait_us > 0 ? (guint) (wait_us / 1000) : 0, dispatch, ev);
 }
 
-static gboolean
-client_tick (gpointer user_data)
+static void
+client_tick (Client *c)
 {
-  Client *c = user_data;
   g_autoptr(SaRegistryUser) user = NULL;
   gint64 silent_us = g_get_monotonic_time () - c->last_heard_us;
 
   user = _sa_registry_auth_resolve (c->events->db, c->token);
   if (user == NULL)
     {
-      c->tick_id = 0;
       client_close (c, CLOSE_UNAUTHORIZED, "the access token expired or was revoked");
-      return G_SOURCE_REMOVE;
+      return;
     }
   if (silent_us > (gint64) SILENT_PERIODS * c->events->keepalive_s * G_USEC_PER_SEC)
     {
-      c->tick_id = 0;
       client_close (c, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                     "too slow: no answer to keepalive pings");
-      return G_SOURCE_REMOVE;
+      return;
     }
   /* libsoup's Ping frames are invisible to a browser's script; this lets
    * any client tell a dead connection from a quiet one. */
   client_send (c, "{\"type\":\"ping\"}");
-  return c->closing ? (c->tick_id = 0, G_SOURCE_REMOVE) : G_SOURCE_CONTINUE;
+}
+
+static gboolean
+events_tick (gpointer user_data)
+{
+  Events *ev = user_data;
+
+  /* Backwards: a client closed here may leave the array, and the one moved
+   * into its place has had its tick already. */
+  for (guint i = ev->clients->len; i > 0; i--)
+    {
+      Client *c = g_ptr_array_index (ev->clients, i - 1);
+
+      if (c->user != NULL && !c->closing)
+        client_tick (c);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -381,7 +393,6 @@ client_sign_in (Client     *c,
   c->seq = feed_head (c->events->db);
   c->pending = c->seq;
   audience_join (c->events, c);
-  c->tick_id = g_timeout_add_seconds (c->events->keepalive_s, client_tick, c);
   ready = g_strdup_printf ("{\"type\":\"ready\",\"seq\":%" G_GINT64_FORMAT "}", c->seq);
   client_send (c, ready);
 }
@@ -497,6 +508,7 @@ events_free (gpointer data)
 
   g_clear_signal_handler (&ev->feed_changed_id, ev->db);
   g_clear_handle_id (&ev->dispatch_id, g_source_remove);
+  g_clear_handle_id (&ev->tick_id, g_source_remove);
   /* The server is going away: close what is still open. */
   for (guint i = 0; i < ev->clients->len; i++)
     {
@@ -539,8 +551,12 @@ _sa_registry_events_set_limits (SaRegistryServer *server,
     ev->auth_timeout_ms = auth_timeout_ms;
   if (coalesce_ms > 0)
     ev->coalesce_ms = coalesce_ms;
-  if (keepalive_s > 0)
-    ev->keepalive_s = keepalive_s;
+  if (keepalive_s > 0 && keepalive_s != ev->keepalive_s)
+    {
+      ev->keepalive_s = keepalive_s;
+      g_clear_handle_id (&ev->tick_id, g_source_remove);
+      ev->tick_id = g_timeout_add_seconds (ev->keepalive_s, events_tick, ev);
+    }
   if (max_unacked_bytes > 0)
     ev->max_unacked = max_unacked_bytes;
 }
@@ -559,6 +575,7 @@ _sa_registry_events_register (SaRegistryServer *server)
   ev->coalesce_ms = DEFAULT_COALESCE_MS;
   ev->keepalive_s = DEFAULT_KEEPALIVE_S;
   ev->max_unacked = DEFAULT_MAX_UNACKED;
+  ev->tick_id = g_timeout_add_seconds (ev->keepalive_s, events_tick, ev);
   ev->feed_changed_id = g_signal_connect (ev->db, "feed-changed", G_CALLBACK (on_feed_changed),
                                           ev);
   g_object_set_data_full (G_OBJECT (server), events_key, ev, events_free);
