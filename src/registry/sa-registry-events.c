@@ -63,7 +63,8 @@ typedef struct
   gsize                    unacked;
   gboolean                 closing;
   guint                    auth_timeout_id;
-  guint                    flush_id;    /* the coalescing window */
+  gint64                   window_until_us; /* the coalescing window */
+  gboolean                 waiting;     /* for its window to end, in events->waiting */
 } Client;
 
 struct _Events
@@ -79,6 +80,8 @@ struct _Events
   guint             dispatch_id;
   guint             tick_id;            /* one keepalive timer for all: a source per
                                          * socket costs every main loop iteration */
+  GPtrArray        *waiting;            /* Client whose hint waits for its window */
+  guint             flush_id;           /* one timer for all their windows */
   gulong            feed_changed_id;
   guint             auth_timeout_ms;
   guint             coalesce_ms;
@@ -168,7 +171,8 @@ static void
 client_free (Client *c)
 {
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
-  g_clear_handle_id (&c->flush_id, g_source_remove);
+  if (c->waiting)
+    g_ptr_array_remove_fast (c->events->waiting, c);
   g_signal_handlers_disconnect_by_data (c->conn, c);
   g_clear_object (&c->conn);
   g_clear_pointer (&c->user, sa_registry_user_free);
@@ -187,7 +191,6 @@ client_close (Client     *c,
     return;
   c->closing = TRUE;
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
-  g_clear_handle_id (&c->flush_id, g_source_remove);
   if (code != CLOSE_UNAUTHORIZED)
     g_debug ("Closing the events socket of %s: %s",
              c->user != NULL ? c->user->login : "-", reason);
@@ -230,38 +233,57 @@ client_send_changes (Client *c)
                                            "}", c->pending);
 
   c->seq = c->pending;
+  c->window_until_us = g_get_monotonic_time () + c->events->coalesce_ms * 1000;
   client_send (c, text);
 }
 
-/* The end of a client's coalescing window: what came meanwhile goes out
- * as one message, and opens the next window. */
+/* The clients whose window ended get what came meanwhile, as one message.
+ * One timer for all: a source per client would cost every iteration. */
 static gboolean
-client_flush (gpointer user_data)
+events_flush (gpointer user_data)
 {
-  Client *c = user_data;
+  Events *ev = user_data;
+  gint64 now = g_get_monotonic_time ();
 
-  c->flush_id = 0;
-  if (c->closing || c->pending <= c->seq)
-    return G_SOURCE_REMOVE;
-  client_send_changes (c);
-  if (!c->closing)
-    c->flush_id = g_timeout_add (c->events->coalesce_ms, client_flush, c);
+  for (guint i = ev->waiting->len; i > 0; i--)
+    {
+      Client *c = ev->waiting->pdata[i - 1];
+
+      if (!c->closing && now < c->window_until_us)
+        continue;
+      c->waiting = FALSE;
+      g_ptr_array_remove_index_fast (ev->waiting, i - 1);
+      if (!c->closing && c->pending > c->seq)
+        client_send_changes (c);
+    }
+  if (ev->waiting->len > 0)
+    return G_SOURCE_CONTINUE;
+  ev->flush_id = 0;
   return G_SOURCE_REMOVE;
 }
 
-/* Feed entry @seq is the newest new one that @c may see. */
+/* Feed entry @seq is the newest new one that @c may see: told at once,
+ * or when the client's window ends. */
 static void
 client_notify (Client *c,
                gint64  seq)
 {
+  Events *ev = c->events;
+
   if (c->closing || seq <= c->seq || seq <= c->pending)
     return;
   c->pending = seq;
-  if (c->flush_id != 0)
+  if (c->waiting)
     return;
-  client_send_changes (c);
-  if (!c->closing)
-    c->flush_id = g_timeout_add (c->events->coalesce_ms, client_flush, c);
+  if (g_get_monotonic_time () >= c->window_until_us)
+    {
+      client_send_changes (c);
+      return;
+    }
+  c->waiting = TRUE;
+  g_ptr_array_add (ev->waiting, c);
+  if (ev->flush_id == 0)
+    ev->flush_id = g_timeout_add (MAX (ev->coalesce_ms / 4, 1), events_flush, ev);
 }
 
 /* Judges the feed entries committed since the last time, once for each
@@ -509,6 +531,7 @@ events_free (gpointer data)
   g_clear_signal_handler (&ev->feed_changed_id, ev->db);
   g_clear_handle_id (&ev->dispatch_id, g_source_remove);
   g_clear_handle_id (&ev->tick_id, g_source_remove);
+  g_clear_handle_id (&ev->flush_id, g_source_remove);
   /* The server is going away: close what is still open. */
   for (guint i = 0; i < ev->clients->len; i++)
     {
@@ -520,6 +543,7 @@ events_free (gpointer data)
                                          "the registry is stopping");
     }
   g_ptr_array_unref (ev->clients);
+  g_ptr_array_unref (ev->waiting);
   g_hash_table_unref (ev->audiences);
   g_free (ev->audiences_json);
   g_clear_object (&ev->db);
@@ -569,6 +593,7 @@ _sa_registry_events_register (SaRegistryServer *server)
   ev->server = server;
   ev->db = g_object_ref (sa_registry_server_get_db (server));
   ev->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  ev->waiting = g_ptr_array_new ();
   ev->audiences = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, audience_free);
   ev->judged = ev->head = feed_head (ev->db);
   ev->auth_timeout_ms = DEFAULT_AUTH_TIMEOUT_MS;
