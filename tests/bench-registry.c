@@ -7,11 +7,14 @@
 #include <string.h>
 
 #include "registry-test-util.h"
+#include "sa-demo-data.h"
 
 /* Benchmarks of the built registry (SA_REGISTRY_EXE) over loopback:
  *   bench: registry.init_100k S s        init --demo --appeals 100000
  *   bench: registry.feed_100k S s        one client pulls the whole feed
  *   bench: registry.intake_rate N appeals/s
+ *   bench: registry.intake_rate_500ws N appeals/s   the same with 500 desks listening on
+ *                                                   /api/v1/events (goal: >= 80 % of the above)
  *   bench: registry.login_p95 MS ms      with the production Argon2id cost
  * BENCH_APPEALS overrides 100000 for a quick run. */
 
@@ -186,6 +189,10 @@ typedef struct
   guint        failed;
 } IntakeRun;
 
+#define LISTENERS       500
+#define LISTENER_USERS  50
+#define INTAKE_MAX_S    30
+
 static void intake_send (IntakeRun *run);
 
 static void
@@ -229,6 +236,193 @@ intake_send (IntakeRun *run)
   soup_session_send_and_read_async (run->session, msg, G_PRIORITY_DEFAULT, NULL, on_intake, run);
 }
 
+/* Desks listening on /api/v1/events, signed in as demo users of many
+ * agencies (and the curator and the contact centre's operator), ten
+ * sockets per user, each reading what it gets. They live on a thread of
+ * their own, as they would on other machines: the figure is the
+ * registry's cost, not this process's. */
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  char         *uri;
+  GPtrArray    *tokens;
+  GPtrArray    *conns;
+  guint         connecting;
+  guint         failed;
+  guint         ready;
+  guint         changes;
+  gint          opened;     /* atomic */
+  gint          stop;       /* atomic */
+} Listeners;
+
+static void
+on_listener_message (SoupWebsocketConnection *conn,
+                     SoupWebsocketDataType    type,
+                     GBytes                  *message,
+                     gpointer                 user_data)
+{
+  Listeners *l = user_data;
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+
+  if (g_strstr_len (data, len, "\"ready\"") != NULL)
+    l->ready++;
+  else if (g_strstr_len (data, len, "\"changes\"") != NULL)
+    l->changes++;
+}
+
+static void
+on_listener_connected (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Listeners *l = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source),
+                                                                         result, &error);
+
+  l->connecting--;
+  if (conn == NULL)
+    {
+      g_printerr ("A listener could not connect: %s\n", error->message);
+      l->failed++;
+      return;
+    }
+  g_signal_connect (conn, "message", G_CALLBACK (on_listener_message), l);
+  g_ptr_array_add (l->conns, conn);
+}
+
+static gpointer
+listeners_thread (gpointer data)
+{
+  Listeners *l = data;
+  g_autoptr(SoupSession) session = NULL;
+
+  g_main_context_push_thread_default (l->context);
+  session = soup_session_new_with_options ("max-conns", 2 * LISTENERS, "max-conns-per-host",
+                                           2 * LISTENERS, NULL);
+  l->conns = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < LISTENERS; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", l->uri);
+      g_autofree char *auth = g_strconcat ("Bearer ",
+                                           (char *) l->tokens->pdata[i % l->tokens->len], NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    auth);
+      l->connecting++;
+      soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                            on_listener_connected, l);
+    }
+  while (l->connecting > 0 || l->ready < l->conns->len)
+    g_main_context_iteration (l->context, TRUE);
+  g_atomic_int_set (&l->opened, 1);
+
+  while (!g_atomic_int_get (&l->stop))
+    g_main_context_iteration (l->context, TRUE);
+
+  for (guint i = 0; i < l->conns->len; i++)
+    {
+      SoupWebsocketConnection *conn = l->conns->pdata[i];
+
+      g_signal_handlers_disconnect_by_data (conn, l);
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    }
+  /* Let the close frames go out. */
+  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC; g_get_monotonic_time () < end;)
+    g_main_context_iteration (l->context, FALSE);
+  g_clear_pointer (&l->conns, g_ptr_array_unref);
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (l->context);
+  return NULL;
+}
+
+static void
+listeners_open (Listeners   *l,
+                SoupSession *session,
+                const char  *base)
+{
+  const SaDemoUser *users;
+  guint n_users;
+
+  l->tokens = g_ptr_array_new_with_free_func (g_free);
+  users = sa_demo_users (&n_users);
+  for (guint i = 0; i < n_users && l->tokens->len < LISTENER_USERS; i++)
+    {
+      g_autofree char *body = NULL;
+      g_autoptr(JsonNode) json = NULL;
+
+      if (strcmp (users[i].role, "admin") == 0)
+        continue;
+      /* Every agency's first user, then the city-wide ones at the end of the list. */
+      if (l->tokens->len >= LISTENER_USERS - 2 && strcmp (users[i].role, "curator") != 0 &&
+          strcmp (users[i].role, "operator") != 0)
+        continue;
+      body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", users[i].login,
+                              users[i].password);
+      if (sa_test_http (session, base, "POST", "/api/v1/auth/login", NULL, "application/json",
+                        body, -1, &json) != 200)
+        g_error ("Login of %s failed", users[i].login);
+      g_ptr_array_add (l->tokens, g_strdup (sa_test_member_string (json, "access_token")));
+    }
+
+  l->uri = g_strconcat (base, "/api/v1/events", NULL);
+  l->context = g_main_context_new ();
+  l->thread = g_thread_new ("listeners", listeners_thread, l);
+  while (!g_atomic_int_get (&l->opened))
+    g_usleep (10000);
+  if (l->failed > 0)
+    g_error ("%u of %u listeners could not connect", l->failed, LISTENERS);
+}
+
+static void
+listeners_close (Listeners *l)
+{
+  g_atomic_int_set (&l->stop, 1);
+  g_main_context_wakeup (l->context);
+  g_thread_join (l->thread);
+  g_main_context_unref (l->context);
+  g_ptr_array_unref (l->tokens);
+  g_free (l->uri);
+}
+
+/* Intakes per second with 8 in flight: 2000 of them, or as many as go
+ * through in INTAKE_MAX_S. */
+static double
+intake_rate (SoupSession *session,
+             const char  *base,
+             const char  *token,
+             const char  *category,
+             const char  *district)
+{
+  IntakeRun r = { 0 };
+  gint64 start, end;
+  guint done;
+
+  r.session = session;
+  r.base = base;
+  r.token = token;
+  r.category = category;
+  r.district = district;
+  r.total = 2000;
+  start = g_get_monotonic_time ();
+  end = start + INTAKE_MAX_S * G_USEC_PER_SEC;
+  for (guint i = 0; i < 8; i++)
+    intake_send (&r);
+  while (r.done < r.total && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  done = r.done;
+  end = g_get_monotonic_time ();
+  /* Stop sending; wait for those in flight. */
+  r.total = r.next;
+  while (r.done < r.next)
+    g_main_context_iteration (NULL, TRUE);
+  if (r.failed > 0)
+    g_error ("%u intakes failed", r.failed);
+  return done / ((end - start) / 1e6);
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -257,6 +451,7 @@ main (int    argc,
   guint n_appeals = n_env != NULL ? (guint) g_ascii_strtoull (n_env, NULL, 10) : 100000;
   guint pulled = 0;
   double seconds;
+  double rate;
   gint64 start;
 
   /* Production hashing: the login figure must be the real one. */
@@ -291,25 +486,21 @@ main (int    argc,
   g_print ("bench: registry.feed_%uk %.2f s\n", n_appeals / 1000, seconds);
 
   /* Intake with 8 requests in flight, as channel gateways would. */
-  {
-    IntakeRun r = { 0 };
+  operator = login (session, base, "bench.operator");
+  rate = intake_rate (session, base, operator, category, district);
+  g_print ("bench: registry.intake_rate %.0f appeals/s\n", rate);
 
-    operator = login (session, base, "bench.operator");
-    r.session = session;
-    r.base = base;
-    r.token = operator;
-    r.category = category;
-    r.district = district;
-    r.total = 2000;
-    start = g_get_monotonic_time ();
-    for (guint i = 0; i < 8; i++)
-      intake_send (&r);
-    while (r.done < r.total)
-      g_main_context_iteration (NULL, TRUE);
-    seconds = (g_get_monotonic_time () - start) / 1e6;
-    if (r.failed > 0)
-      g_error ("%u intakes failed", r.failed);
-    g_print ("bench: registry.intake_rate %.0f appeals/s\n", r.total / seconds);
+  /* The same while 500 desks listen for pushes. */
+  {
+    Listeners l = { 0 };
+    double rate_ws;
+
+    listeners_open (&l, session, base);
+    rate_ws = intake_rate (session, base, operator, category, district);
+    g_print ("bench: registry.intake_rate_500ws %.0f appeals/s\n", rate_ws);
+    g_print ("bench: registry.intake_rate_500ws_share %.0f %%\n", 100 * rate_ws / rate);
+    listeners_close (&l);
+    g_print ("bench: registry.push_messages_500ws %u messages\n", l.changes);
   }
 
   {

@@ -445,8 +445,8 @@ test_open_schema (Fixture       *f,
   g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
   SaCache *other;
 
-  g_assert_cmpuint (sa_cache_get_schema_version (f->cache), ==, 1);
-  g_assert_cmpint (count_sql (f->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpuint (sa_cache_get_schema_version (f->cache), ==, 2);
+  g_assert_cmpint (count_sql (f->path, "PRAGMA user_version"), ==, 2);
   g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
   {
     g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
@@ -541,21 +541,83 @@ static void
 test_feed_page_atomic (Fixture       *f,
                        gconstpointer  data)
 {
-  /* A page with a bad entry stores nothing, not even its first entries or the cursor. */
+  /* A page whose write fails in SQLite itself (not because of an entry) stores nothing, not even its first entries or the cursor. */
   g_autoptr(JsonArray) changes = json_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) keep = NULL;
   A a1v3 = { ID1, "ALA-2026-000123", .status = "closed", .version = 3 };
-  JsonObject *bad = json_object_new ();
+  A a3 = { ID3, "ALA-2026-000125" };
 
   json_array_add_element (changes, change ("appeal", ID1, appeal_node (&a1v3, NULL)));
-  json_object_set_string_member (bad, "kind", "appeal");
-  json_array_add_object_element (changes, bad);
+  json_array_add_element (changes, change ("appeal", ID3, appeal_node (&a3, NULL)));
+  /* The writes of ID3's appeal_docs row cannot even be compiled. */
+  exec_sql (f->path, "CREATE TRIGGER fail BEFORE INSERT ON appeal_docs"
+                     " WHEN new.json LIKE '%ALA-2026-000125%' BEGIN SELECT injected_failure (); END");
   g_assert_false (sa_cache_apply_changes (f->cache, changes, 99, &error));
-  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED);
   g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 10);
   g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "status"), ==,
                    "registered");
+  g_assert_cmpint (sa_cache_count_unreadable (f->cache, NULL), ==, 0);
+}
+
+static void
+test_feed_unreadable_set_aside (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* Entries the cache cannot read (no id, an appeal without its id, data SQLite refuses) do not hold the page back: the rest and the cursor are stored, each is kept whole and counted, the cache keeps what it had of that appeal, and a readable entry later takes its place. */
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(JsonArray) later = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(JsonNode) keep2 = NULL;
+  g_autoptr(JsonNode) missing = NULL;
+  A a1v3 = { ID1, "ALA-2026-000123", .status = "closed", .version = 3 };
+  A a2v2 = { ID2, "ALA-2026-000124", .status = "in_progress", .version = 2 };
+  A a3 = { ID3, "ALA-2026-000125" };
+  JsonObject *no_id = json_object_new ();
+  JsonNode *a2_broken = appeal_node (&a2v2, NULL);
+
+  json_object_set_string_member (no_id, "kind", "appeal");
+  json_array_add_object_element (changes, no_id);
+  json_object_remove_member (json_node_get_object (a2_broken), "id");
+  json_array_add_element (changes, change ("appeal", ID2, a2_broken));
+  json_array_add_element (changes, change ("appeal", ID3, appeal_node (&a3, NULL)));
+  json_array_add_element (changes, change ("appeal", ID1, appeal_node (&a1v3, NULL)));
+  exec_sql (f->path, "CREATE TRIGGER refuse BEFORE INSERT ON appeals WHEN new.id = '" ID3 "'"
+                     " BEGIN SELECT RAISE (ABORT, 'refused'); END");
+
+  g_assert_true (sa_cache_apply_changes (f->cache, changes, 99, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 99);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "status"), ==,
+                   "closed");
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID2, &keep2), "status"), ==,
+                   "registered");
+  missing = sa_cache_get_appeal (f->cache, ID3, NULL);
+  g_assert_null (missing);
+  g_assert_cmpint (sa_cache_count_unreadable (f->cache, &error), ==, 3);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM unreadable WHERE entity_id = '"
+                                       ID2 "' AND entry LIKE '%in_progress%'"), ==, 1);
+  g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM unreadable WHERE entity_id = '"
+                                       ID3 "' AND reason LIKE '%refused%'"), ==, 1);
+
+  /* The registry sends both again, readable. */
+  exec_sql (f->path, "DROP TRIGGER refuse");
+  a2v2.version = 3;
+  json_array_add_element (later, change ("appeal", ID2, appeal_node (&a2v2, NULL)));
+  json_array_add_element (later, change ("appeal", ID3, appeal_node (&a3, NULL)));
+  g_assert_true (sa_cache_apply_changes (f->cache, later, 120, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&keep2, json_node_unref);
+  g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID2, &keep2), "status"), ==,
+                   "in_progress");
+  g_clear_pointer (&missing, json_node_unref);
+  missing = sa_cache_get_appeal (f->cache, ID3, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (missing);
+  /* The entry without an id has nothing to be replaced by: it stays. */
+  g_assert_cmpint (sa_cache_count_unreadable (f->cache, &error), ==, 1);
 }
 
 static GPtrArray *
@@ -1152,7 +1214,7 @@ test_async_open_undo (Fixture       *f,
   sa_cache_open_async (other_path, NULL, on_ready, &opened);
   other = sa_cache_open_finish (wait_for (&opened), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (sa_cache_get_schema_version (other), ==, 1);
+  g_assert_cmpuint (sa_cache_get_schema_version (other), ==, 2);
   g_assert_cmpint (sa_cache_get_cursor (other), ==, 0);
   assert_finalized_soon (other);
 
@@ -1310,6 +1372,7 @@ main (int    argc,
   ADD ("open/delete", test_delete);
   ADD ("feed/page", test_feed_page);
   ADD ("feed/page-is-atomic", test_feed_page_atomic);
+  ADD ("feed/unreadable-set-aside", test_feed_unreadable_set_aside);
   ADD ("feed/pending-stays-on-top", test_feed_keeps_pending_on_top);
   ADD ("feed/reset-keeps-outbox", test_reset_keeps_outbox);
   ADD ("fts/case-ru-kk", test_fts_case);

@@ -639,6 +639,105 @@ test_slow_client_dropped (Fixture       *f,
   g_object_unref (rc.conn);
 }
 
+/* The feed's work for one change: SQLite's virtual-machine steps in
+ * statements that read the feed, counted by a trace on the connection. */
+static int
+count_feed_steps (unsigned  type,
+                  void     *ctx,
+                  void     *p,
+                  void     *x)
+{
+  sqlite3_stmt *stmt = p;
+  const char *sql = sqlite3_sql (stmt);
+
+  if (strstr (sql, "feed") != NULL && strstr (sql, "INSERT") == NULL)
+    *(guint64 *) ctx += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+  return 0;
+}
+
+static gboolean
+all_told (gpointer data)
+{
+  GPtrArray *sockets = data;
+
+  for (guint i = 0; i < sockets->len; i++)
+    if (count_type (sockets->pdata[i], "changes") < 1)
+      return FALSE;
+  return TRUE;
+}
+
+/* Registers one heating appeal and returns the feed steps it cost, from
+ * the intake's commit until every socket in @sockets has its hint. */
+static guint64
+push_cost (Fixture   *f,
+           GPtrArray *sockets,
+           guint      iin_n)
+{
+  sqlite3 *handle = sa_registry_db_get_handle (f->r->db);
+  g_autoptr(JsonNode) appeal = NULL;
+  guint64 steps = 0;
+
+  for (guint i = 0; i < sockets->len; i++)
+    g_ptr_array_set_size (((Ws *) sockets->pdata[i])->messages, 0);
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (handle, NULL); stmt != NULL;
+       stmt = sqlite3_next_stmt (handle, stmt))
+    sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+  sqlite3_trace_v2 (handle, SQLITE_TRACE_PROFILE, count_feed_steps, &steps);
+  appeal = intake (f, "heating.no-heat", iin_n);
+  g_assert_true (wait_until (all_told, sockets, 10000));
+  spin (200);
+  sqlite3_trace_v2 (handle, 0, NULL, NULL);
+  return steps;
+}
+
+static void
+test_push_cost (Fixture       *f,
+                gconstpointer  data)
+{
+  /* A change costs the push the same whether one desk or thirty listen and whether the feed holds ten entries or thousands: it is judged once, from the new entries only. */
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_free);
+  g_autoptr(GError) error = NULL;
+  guint64 one, many;
+
+  g_ptr_array_add (sockets, ws_open (f, f->heat_token));
+  g_assert_true (ws_wait_for (sockets->pdata[0], "ready", 1, 5000));
+  one = push_cost (f, sockets, 61);
+
+  /* A feed of 3,000 appeals, and 29 more desks of the same agency. */
+  g_assert_true (sa_registry_db_begin (f->r->db, &error));
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *iin = sa_test_iin (1000 + i);
+      g_autofree char *id = NULL;
+      SaAppealInput in = { 0 };
+
+      in.channel = "phone_109";
+      in.category = i % 2 ? "heating.no-heat" : "water.no-cold";
+      in.text = "Третий день нет отопления в квартире.";
+      in.applicant_name = "Асанов Ерлан";
+      in.applicant_iin = iin;
+      in.address_text = "ул. Кунаева, 21";
+      in.district = "medeu";
+      in.intake_agency = "CC-109";
+      in.received_at = _sa_registry_now ();
+      id = _sa_registry_appeal_insert (f->r->db, &in, "op.cc", in.received_at, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (sa_registry_db_commit (f->r->db, &error));
+  spin (300);
+  for (guint i = 1; i < 30; i++)
+    {
+      g_ptr_array_add (sockets, ws_open (f, f->heat_token));
+      g_assert_true (ws_wait_for (sockets->pdata[i], "ready", 1, 5000));
+    }
+
+  many = push_cost (f, sockets, 62);
+  g_test_message ("feed steps for one change: %" G_GUINT64_FORMAT " with one desk and a short "
+                  "feed, %" G_GUINT64_FORMAT " with 30 desks and 3,000 appeals", one, many);
+  g_assert_cmpuint (one, >, 0);
+  g_assert_cmpuint (many, <=, 2 * one + 100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -658,6 +757,7 @@ main (int    argc,
   ADD ("coalescing", test_coalescing);
   ADD ("slow-client-dropped", test_slow_client_dropped);
   ADD ("reading-client-kept", test_reading_client_kept);
+  ADD ("push-cost", test_push_cost);
 
   return g_test_run ();
 }

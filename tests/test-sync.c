@@ -1046,6 +1046,7 @@ typedef enum
   PROXY_GARBAGE,
   PROXY_SILENT,
   PROXY_401_ONCE,
+  PROXY_SPOIL_FEED,
 } ProxyMode;
 
 typedef struct
@@ -1057,7 +1058,45 @@ typedef struct
   ProxyMode    mode;
   guint        requests;
   GPtrArray   *held;
+  char        *spoil_avoid;  /* PROXY_SPOIL_FEED leaves this appeal alone */
+  char        *spoiled;      /* the appeal whose feed entry lost its data's id */
 } Proxy;
+
+/* A feed page as a registry with a bug might send it: the first appeal's
+ * data (but @p->spoil_avoid's) without its "id". */
+static GBytes *
+spoil_feed_page (Proxy  *p,
+                 GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  JsonArray *changes;
+  char *text;
+  gsize len;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   NULL))
+    return g_bytes_ref (body);
+  changes = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "changes");
+  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (changes, i);
+      const char *id = json_object_get_string_member (c, "id");
+
+      if (g_strcmp0 (json_object_get_string_member (c, "kind"), "appeal") != 0 ||
+          !json_object_has_member (c, "data") || g_strcmp0 (id, p->spoil_avoid) == 0 ||
+          (p->spoiled != NULL && g_strcmp0 (id, p->spoiled) != 0))
+        continue;
+      if (p->spoiled == NULL)
+        p->spoiled = g_strdup (id);
+      json_object_remove_member (json_object_get_object_member (c, "data"), "id");
+      break;
+    }
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  text = json_generator_to_data (gen, &len);
+  return g_bytes_new_take (text, len);
+}
 
 static void
 forwarded_cb (GObject      *object,
@@ -1066,8 +1105,18 @@ forwarded_cb (GObject      *object,
 {
   SoupServerMessage *msg = data;
   SoupMessage *up = g_object_get_data (G_OBJECT (msg), "upstream");
+  Proxy *p = g_object_get_data (G_OBJECT (msg), "proxy");
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result,
                                                               NULL);
+
+  if (body != NULL && p->mode == PROXY_SPOIL_FEED && soup_message_get_status (up) == 200 &&
+      strcmp (g_uri_get_path (soup_message_get_uri (up)), "/api/v1/changes") == 0)
+    {
+      GBytes *spoiled = spoil_feed_page (p, body);
+
+      g_bytes_unref (body);
+      body = spoiled;
+    }
 
   if (body == NULL)
     soup_server_message_set_status (msg, SOUP_STATUS_BAD_GATEWAY, NULL);
@@ -1153,6 +1202,7 @@ proxy_cb (SoupServer        *server,
                                                       bytes);
           }
         g_object_set_data_full (G_OBJECT (msg), "upstream", up, g_object_unref);
+        g_object_set_data (G_OBJECT (msg), "proxy", p);
         soup_server_message_pause (msg);
         soup_session_send_and_read_async (p->session, up, G_PRIORITY_DEFAULT, NULL,
                                           forwarded_cb, g_object_ref (msg));
@@ -1206,6 +1256,8 @@ proxy_free (Proxy *p)
   g_clear_object (&p->server);
   g_clear_object (&p->session);
   g_ptr_array_unref (p->held);
+  g_free (p->spoil_avoid);
+  g_free (p->spoiled);
   g_free (p->upstream);
   g_free (p->url);
 }
@@ -1277,6 +1329,93 @@ test_faults (void)
   g_assert_cmpuint (history_count (after, "comment", "Мусор в ответе"), ==, 1);
   g_assert_cmpuint (history_count (after, "comment", "Токен устарел"), ==, 1);
   g_assert_cmpuint (history_count (after, "comment", "Тишина"), ==, 1);
+
+  desk_free (&d);
+  proxy_free (&p);
+  sync_registry_free (&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Entries the desk cannot read */
+
+static gint64
+registry_head (SyncRegistry *r)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 head;
+
+  g_assert_cmpint (sqlite3_open_v2 (r->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT MAX (seq) FROM feed", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  head = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return head;
+}
+
+static void
+test_unreadable_entry (void)
+{
+  /* Neither a poison appeal in the registry (an infinite map point stored long ago) nor a feed entry the desk cannot read stops the sync: the rest of the page lands, the cursor moves on, the entry is kept aside and counted for the user, and it is replaced once the registry sends it readable. */
+  SyncRegistry r = { 0 };
+  Proxy p = { 0 };
+  Desk d = { 0 };
+  g_autoptr(SaApiClient) supervisor = NULL;
+  g_autoptr(JsonObject) poisoned_appeal = NULL;
+  g_autoptr(JsonObject) spoiled_appeal = NULL;
+  g_autoptr(JsonObject) healed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *poisoned = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  sync_registry_start (&r, 400, NULL);
+  /* What an older registry accepted ("lat": 1e999) and stored. */
+  g_assert_cmpint (sqlite3_open_v2 (r.db, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE appeals SET lat = 9e999, lon = 9e999"
+                                           " WHERE id = (SELECT id FROM appeals"
+                                           " WHERE agency = 'ALMATY-TEPLO' ORDER BY id LIMIT 1)"
+                                           " RETURNING id", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  poisoned = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  proxy_start (&p, r.url);
+  p.mode = PROXY_SPOIL_FEED;
+  p.spoil_avoid = g_strdup (poisoned);
+  desk_open (&d, p.url);
+  sa_sync_engine_start (d.engine);
+  g_assert_true (sync_wait_for (is_synced, &d, 60));
+
+  g_assert_nonnull (p.spoiled);
+  g_assert_cmpint (sa_cache_get_cursor (d.cache), ==, registry_head (&r));
+  g_assert_cmpuint (cached_count (&d), ==, registry_total (d.client) - 1);
+  g_assert_cmpint (sa_cache_count_unreadable (d.cache, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sa_sync_engine_get_unreadable (d.engine), ==, 1);
+  poisoned_appeal = cached_appeal (&d, poisoned);
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (poisoned_appeal,
+                                                                             "address"),
+                                              "lat"));
+
+  /* The registry sends the appeal again, readable: it takes the place of
+   * what was set aside. */
+  p.mode = PROXY_PASS;
+  supervisor = supervisor_client (r.url);
+  spoiled_appeal = registry_appeal (supervisor, p.spoiled);
+  g_assert_cmpstr (remote_op (supervisor, "comment", p.spoiled,
+                              json_object_get_int_member (spoiled_appeal, "version"),
+                              "{\"text\":\"Проверили, данные исправлены\"}"), ==, "applied");
+  desk_sync (&d);
+  healed = cached_appeal (&d, p.spoiled);
+  g_assert_cmpstr (json_object_get_string_member (healed, "id"), ==, p.spoiled);
+  g_assert_cmpuint (cached_count (&d), ==, registry_total (d.client));
+  g_assert_cmpint (sa_cache_count_unreadable (d.cache, &error), ==, 0);
+  g_assert_cmpuint (sa_sync_engine_get_unreadable (d.engine), ==, 0);
 
   desk_free (&d);
   proxy_free (&p);
@@ -1494,6 +1633,7 @@ main (int   argc,
   g_test_add_func ("/sync/expired-token", test_expired_token);
   g_test_add_func ("/sync/signed-out", test_signed_out);
   g_test_add_func ("/sync/faults", test_faults);
+  g_test_add_func ("/sync/unreadable-entry", test_unreadable_entry);
   g_test_add_func ("/sync/killed-at-random", test_killed);
 
   return g_test_run ();

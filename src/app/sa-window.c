@@ -147,6 +147,17 @@ sa_window_update_sync_label (SaWindow *self)
       if (pending > 0)
         text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending),
                                 pending);
+      else if (sa_sync_engine_get_unreadable (self->engine) > 0)
+        {
+          guint unreadable = sa_sync_engine_get_unreadable (self->engine);
+
+          /* The feed went on without them: say so, or they are lost from sight. */
+          text = g_strdup_printf (ngettext ("Synced · %u entry could not be read",
+                                            "Synced · %u entries could not be read", unreadable),
+                                  unreadable);
+          tooltip = _("The registry sent data this desk cannot read. It is kept on this "
+                      "computer and everything else is up to date; tell your administrator.");
+        }
       else if (attention == 0 && sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SYNCED)
         text = g_strdup (_("Synced"));
       else
@@ -958,6 +969,8 @@ sa_window_start_engine (SaWindow *self)
   g_signal_connect_swapped (self->engine, "notify::pending",
                             G_CALLBACK (sa_window_update_sync_label), self);
   g_signal_connect_swapped (self->engine, "notify::attention",
+                            G_CALLBACK (sa_window_update_sync_label), self);
+  g_signal_connect_swapped (self->engine, "notify::unreadable",
                             G_CALLBACK (sa_window_update_sync_label), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", TRUE);
   sa_sync_engine_start (self->engine);

@@ -32,7 +32,7 @@
  * WAL mode lets the reader see the last commit while a write runs.
  */
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 typedef struct
 {
@@ -148,6 +148,12 @@ static const char * const migrations[] = {
   " INSERT INTO appeals_fts (rowid, reg_number, applicant_name, address_text, text)"
   " VALUES (new.rid, new.reg_number, new.applicant_name, new.address_text, new.text);"
   " END;",
+  /* 2: change-feed entries the desk could not read, set aside rather than
+   * stalling the feed, and kept (whole) until a readable one replaces them. */
+  "CREATE TABLE unreadable ("
+  " rid INTEGER PRIMARY KEY, seq INTEGER, kind TEXT, entity_id TEXT,"
+  " reason TEXT NOT NULL, entry TEXT NOT NULL, seen_at INTEGER NOT NULL);"
+  "CREATE INDEX unreadable_by_entity ON unreadable (kind, entity_id);",
 };
 
 /* ------------------------------------------------------------------ */
@@ -1697,6 +1703,144 @@ apply_one_change (SaCache     *self,
   return TRUE;
 }
 
+/* Why a feed entry cannot be read, or NULL. What the registry's feed
+ * promises (docs/api.md): an object with a kind and an id, and for an
+ * entity that is not removed, its state as an object with that id. */
+static const char *
+unreadable_reason (JsonNode *node)
+{
+  JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *kind = obj_string (change, "kind");
+  const char *id = obj_string (change, "id");
+  JsonNode *data = change != NULL ? json_object_get_member (change, "data") : NULL;
+  JsonObject *obj;
+  JsonNode *member;
+
+  if (change == NULL)
+    return "the entry is not an object";
+  if (kind == NULL || id == NULL || *id == '\0')
+    return "the entry has no kind or no id";
+  if (obj_int (change, "removed", 0) != 0 || data == NULL || JSON_NODE_HOLDS_NULL (data))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (data))
+    return "its data is not an object";
+  obj = json_node_get_object (data);
+  if (strcmp (kind, "appeal") == 0)
+    {
+      if (g_strcmp0 (obj_string (obj, "id"), id) != 0)
+        return "the appeal's id is missing or not the entry's";
+      member = json_object_get_member (obj, "version");
+      if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
+          json_node_get_value_type (member) != G_TYPE_INT64 || json_node_get_int (member) < 1)
+        return "the appeal's version is not a positive integer";
+      if (obj_string (obj, "status") == NULL || obj_string (obj, "reg_number") == NULL)
+        return "the appeal has no status or registration number";
+      for (guint i = 0; i < 3; i++)
+        {
+          static const char * const names[] = { "applicant", "address", "history" };
+
+          member = json_object_get_member (obj, names[i]);
+          if (member != NULL && !JSON_NODE_HOLDS_NULL (member) &&
+              !(i < 2 ? JSON_NODE_HOLDS_OBJECT (member) : JSON_NODE_HOLDS_ARRAY (member)))
+            return "the appeal's applicant, address or history has the wrong type";
+        }
+    }
+  else if ((strcmp (kind, "agency") == 0 || strcmp (kind, "category") == 0) &&
+           g_strcmp0 (obj_string (obj, "code"), id) != 0)
+    return "its code is missing or not the entry's id";
+  else if (strcmp (kind, "user") == 0 && g_strcmp0 (obj_string (obj, "login"), id) != 0)
+    return "its login is missing or not the entry's id";
+  return NULL;
+}
+
+/* SQLite failed for a reason of its own (the disk, a lock, memory), not
+ * because of what it was asked to store: the page must wait for later. */
+static gboolean
+is_storage_failure (Conn *c)
+{
+  switch (sqlite3_errcode (c->db) & 0xff)
+    {
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+/* Keeps @node in the table of unreadable entries, replacing an older one
+ * of the same entity, and says so in the log. */
+static gboolean
+set_aside (Conn        *c,
+           JsonNode    *node,
+           const char  *reason,
+           GError     **error)
+{
+  JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *kind = obj_string (change, "kind");
+  const char *id = obj_string (change, "id");
+  gint64 seq = obj_int (change, "seq", G_MININT64);
+  g_autofree char *text = node_to_string (node);
+  sqlite3_stmt *stmt;
+
+  g_message ("Set aside an entry of the change feed that this desk cannot read "
+             "(seq %" G_GINT64_FORMAT ", %s %s): %s", seq, kind ? kind : "?", id ? id : "?",
+             reason);
+  if (kind != NULL && id != NULL)
+    {
+      stmt = conn_prepare (c, "DELETE FROM unreadable WHERE kind = ?1 AND entity_id = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
+  stmt = conn_prepare (c, "INSERT INTO unreadable (seq, kind, entity_id, reason, entry, seen_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_time (stmt, 1, seq);
+  bind_opt_text (stmt, 2, kind);
+  bind_opt_text (stmt, 3, id);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (c, stmt, error);
+}
+
+/* A readable entry of an entity replaces what was set aside of it. */
+static gboolean
+forget_unreadable (Conn        *c,
+                   JsonNode    *node,
+                   GError     **error)
+{
+  JsonObject *change = json_node_get_object (node);
+  sqlite3_stmt *stmt = conn_prepare (c, "DELETE FROM unreadable WHERE kind = ?1"
+                                        " AND entity_id = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, obj_string (change, "kind"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, obj_string (change, "id"), -1, SQLITE_STATIC);
+  return step_done (c, stmt, error);
+}
+
+static gboolean
+has_unreadable (Conn *c)
+{
+  sqlite3_stmt *stmt = conn_prepare (c, "SELECT EXISTS (SELECT 1 FROM unreadable)", NULL);
+  gboolean any = FALSE;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    any = sqlite3_column_int (stmt, 0) != 0;
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return any;
+}
+
 /**
  * sa_cache_apply_changes:
  * @self: a #SaCache
@@ -1711,6 +1855,13 @@ apply_one_change (SaCache     *self,
  * shows as applied (their op_id is in the history) leave the outbox.
  * Either the whole page and the cursor are stored, or nothing is.
  *
+ * An entry the cache cannot read (not what the feed promises, or data
+ * SQLite refuses) does not hold the page back: it is set aside, whole, in
+ * the table of unreadable entries (sa_cache_count_unreadable()) and logged,
+ * the rest of the page and the cursor are stored, and what the cache held
+ * of that entity stays as it was. A later readable entry of the entity
+ * replaces it. A failure of the storage itself fails the page.
+ *
  * Returns: %TRUE on success
  */
 gboolean
@@ -1720,30 +1871,96 @@ sa_cache_apply_changes (SaCache    *self,
                         GError    **error)
 {
   g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  /* index → why, for the entries SQLite refused in an earlier try */
+  g_autoptr(GHashTable) refused = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  guint n = json_array_get_length (changes);
   Conn *c;
   gboolean ok = TRUE;
+  gboolean retry = TRUE;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  if (!begin (c, FALSE, error))
+  /* An entry SQLite refuses may have written half of itself: the page is
+   * tried again without it, so there is no savepoint per entry. */
+  while (ok && retry)
     {
-      g_mutex_unlock (&c->lock);
-      return FALSE;
+      gboolean forget;
+
+      retry = FALSE;
+      g_ptr_array_set_size (changed, 0);
+      ok = begin (c, FALSE, error);
+      forget = ok && has_unreadable (c);
+      for (guint i = 0; ok && !retry && i < n; i++)
+        {
+          JsonNode *node = json_array_get_element (changes, i);
+          const char *reason = g_hash_table_lookup (refused, GUINT_TO_POINTER (i));
+          g_autoptr(GError) local = NULL;
+
+          if (reason == NULL)
+            reason = unreadable_reason (node);
+          if (reason != NULL)
+            ok = set_aside (c, node, reason, error);
+          else if (apply_one_change (self, node, changed, &local))
+            ok = !forget || forget_unreadable (c, node, error);
+          else if (g_error_matches (local, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID) ||
+                   !is_storage_failure (c))
+            {
+              g_hash_table_insert (refused, GUINT_TO_POINTER (i), g_strdup (local->message));
+              retry = TRUE;
+            }
+          else
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              ok = FALSE;
+            }
+        }
+      if (ok && !retry)
+        ok = state_set (c, "cursor", NULL, next_cursor, error) && commit (c, FALSE, error);
+      else if (sqlite3_get_autocommit (c->db) == 0)
+        rollback (c, FALSE);
     }
-  for (guint i = 0; ok && i < json_array_get_length (changes); i++)
-    ok = apply_one_change (self, json_array_get_element (changes, i), changed, error);
-  if (ok)
-    ok = state_set (c, "cursor", NULL, next_cursor, error) && commit (c, FALSE, error);
-  else
-    rollback (c, FALSE);
   g_mutex_unlock (&c->lock);
 
   if (ok)
     emit_changed (self, changed);
   return ok;
+}
+
+/**
+ * sa_cache_count_unreadable:
+ * @self: a #SaCache
+ * @error: return location for a #GError
+ *
+ * How many entries of the change feed the cache set aside because it
+ * could not read them (sa_cache_apply_changes()); they are kept, whole, in
+ * the `unreadable` table. Reads on the main thread's connection.
+ *
+ * Returns: the count, or -1 on error
+ */
+gint64
+sa_cache_count_unreadable (SaCache  *self,
+                           GError  **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_return_val_if_fail (SA_IS_CACHE (self), -1);
+
+  g_mutex_lock (&self->reader.lock);
+  stmt = conn_prepare (&self->reader, "SELECT count(*) FROM unreadable", error);
+  if (stmt != NULL)
+    {
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+      else
+        set_db_error (self->reader.db, error, "Could not count the unreadable feed entries");
+      sqlite3_reset (stmt);
+    }
+  g_mutex_unlock (&self->reader.lock);
+  return n;
 }
 
 /**
@@ -1811,7 +2028,7 @@ sa_cache_reset (SaCache  *self,
   ok = begin (c, FALSE, error) &&
        conn_exec (c, "DELETE FROM history; DELETE FROM appeal_docs; DELETE FROM appeals;"
                      " DELETE FROM agencies;"
-                     " DELETE FROM categories; DELETE FROM users;"
+                     " DELETE FROM categories; DELETE FROM users; DELETE FROM unreadable;"
                      " DELETE FROM sync_state WHERE key = 'cursor';"
                      /* Sent ops go again: the registry answers a duplicate
                       * for those it has, by op_id. */

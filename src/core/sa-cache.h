@@ -176,6 +176,8 @@ gboolean        sa_cache_count_outbox        (SaCache              *self,
                                               guint                *out_unsynced,
                                               guint                *out_attention,
                                               GError              **error);
+gint64          sa_cache_count_unreadable    (SaCache              *self,
+                                              GError              **error);
 
 /* Local edits: durable before they return. */
 char           *sa_cache_apply_local_op_sync (SaCache              *self,

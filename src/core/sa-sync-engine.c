@@ -63,6 +63,7 @@ struct _SaSyncEngine
   SaSyncState              state;
   guint                    pending;
   guint                    attention;
+  guint                    unreadable;
   char                    *last_error;
   gint64                   last_synced;
   guint                    requests;
@@ -100,6 +101,7 @@ enum
   PROP_STATE,
   PROP_PENDING,
   PROP_ATTENTION,
+  PROP_UNREADABLE,
   PROP_LAST_ERROR,
   PROP_LAST_SYNCED,
   PROP_LISTENING,
@@ -200,6 +202,7 @@ static void
 update_counts (SaSyncEngine *self)
 {
   guint pending = 0, attention = 0;
+  gint64 unreadable;
   g_autoptr(GError) error = NULL;
 
   if (!sa_cache_count_outbox (self->cache, &pending, &attention, &error))
@@ -216,6 +219,19 @@ update_counts (SaSyncEngine *self)
     {
       self->attention = attention;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTENTION]);
+    }
+  /* Feed entries the cache set aside: the user must learn that something
+   * the registry sent is not on the desk. */
+  unreadable = sa_cache_count_unreadable (self->cache, &error);
+  if (unreadable < 0)
+    g_message ("Could not count the unreadable feed entries: %s", error->message);
+  else if ((guint) unreadable != self->unreadable)
+    {
+      if ((guint) unreadable > self->unreadable)
+        g_message ("%" G_GINT64_FORMAT " entries of the change feed could not be read and are "
+                   "set aside in the cache", unreadable);
+      self->unreadable = (guint) unreadable;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREADABLE]);
     }
 }
 
@@ -1109,6 +1125,10 @@ sa_sync_engine_get_property (GObject    *object,
       g_value_set_uint (value, self->attention);
       break;
 
+    case PROP_UNREADABLE:
+      g_value_set_uint (value, self->unreadable);
+      break;
+
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
@@ -1143,6 +1163,16 @@ sa_sync_engine_class_init (SaSyncEngineClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ATTENTION] =
     g_param_spec_uint ("attention", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SaSyncEngine:unreadable:
+   *
+   * How many entries of the change feed the desk could not read. They did
+   * not stop the sync; they are kept in the cache (sa_cache_count_unreadable())
+   * until the registry sends a readable version.
+   */
+  properties[PROP_UNREADABLE] =
+    g_param_spec_uint ("unreadable", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_ERROR] =
     g_param_spec_string ("last-error", NULL, NULL, NULL,
@@ -1357,6 +1387,13 @@ sa_sync_engine_get_attention (SaSyncEngine *self)
 {
   g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), 0);
   return self->attention;
+}
+
+guint
+sa_sync_engine_get_unreadable (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), 0);
+  return self->unreadable;
 }
 
 const char *

@@ -55,6 +55,7 @@ void          sa_sync_engine_sync_now            (SaSyncEngine     *self);
 SaSyncState   sa_sync_engine_get_state           (SaSyncEngine     *self);
 guint         sa_sync_engine_get_pending         (SaSyncEngine     *self);
 guint         sa_sync_engine_get_attention       (SaSyncEngine     *self);
+guint         sa_sync_engine_get_unreadable      (SaSyncEngine     *self);
 const char   *sa_sync_engine_get_last_error      (SaSyncEngine     *self);
 gint64        sa_sync_engine_get_last_synced     (SaSyncEngine     *self);
 guint         sa_sync_engine_get_request_count   (SaSyncEngine     *self);

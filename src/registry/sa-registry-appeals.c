@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sa-appeal-model.h"
@@ -13,10 +14,6 @@
 #define TEXT_MAX        5000
 #define REPEAT_WINDOW   (15 * 24 * 3600)
 #define RECEIVED_MAX_AGE (366 * 24 * 3600)
-
-static const char * const channels[] = {
-  "egov", "open_almaty", "email", "president", "phone_109", "telegram", "open311",
-};
 
 static gboolean
 is_one_of (const char         *value,
@@ -260,11 +257,14 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
 }
 
 /* Appends @value as a JSON string. Hand-written because the change feed
- * streams 100,000 appeals and a JsonBuilder per appeal was the cost. */
+ * streams 100,000 appeals and a JsonBuilder per appeal was the cost.
+ * Whatever is stored, the result is JSON: bytes that are not UTF-8 become
+ * U+FFFD rather than an answer no client can parse. */
 void
 _sa_registry_json_append_string (GString    *out,
                                  const char *value)
 {
+  g_autofree char *valid = NULL;
   const char *p;
 
   if (value == NULL)
@@ -272,6 +272,8 @@ _sa_registry_json_append_string (GString    *out,
       g_string_append (out, "null");
       return;
     }
+  if (!g_utf8_validate (value, -1, NULL))
+    value = valid = g_utf8_make_valid (value, -1);
   g_string_append_c (out, '"');
   for (p = value; *p != '\0'; p++)
     {
@@ -350,11 +352,15 @@ put_double (GString      *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  double value = sqlite3_column_double (stmt, col);
+
   put_key (out, key);
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+  /* JSON has no infinity: a value stored before intake checked it must
+   * not make the whole feed page unreadable. */
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL || !isfinite (value))
     g_string_append (out, "null");
   else
-    g_string_append (out, g_ascii_dtostr (buf, sizeof buf, sqlite3_column_double (stmt, col)));
+    g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
 }
 
 /**
@@ -469,8 +475,9 @@ _sa_registry_appeal_write (SaRegistryDb *db,
   if (with_history)
     {
       stmt = sa_registry_db_prepare (db,
-                                     "SELECT seq, at, actor, type, payload, made_at, op_id"
-                                     " FROM history"
+                                     "SELECT seq, at, actor, type,"
+                                     " CASE WHEN json_valid (payload) THEN payload END,"
+                                     " made_at, op_id FROM history"
                                      " WHERE appeal_id = ?1 ORDER BY seq", NULL);
       put_key (out, "history");
       g_string_append_c (out, '[');
@@ -490,9 +497,20 @@ _sa_registry_appeal_write (SaRegistryDb *db,
               put_text (out, "type", stmt, 3);
               put_time (out, "made_at", stmt, 5);
               put_text (out, "op_id", stmt, 6);
-              /* Stored by the registry as JSON, so it goes out as it is. */
+              /* Stored by the registry as JSON, so it goes out as it is,
+               * once SQLite has checked that it is JSON; null if not. */
               put_key (out, "payload");
-              g_string_append (out, (const char *) sqlite3_column_text (stmt, 4));
+              if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+                g_string_append (out, "null");
+              else if (g_utf8_validate ((const char *) sqlite3_column_text (stmt, 4), -1, NULL))
+                g_string_append (out, (const char *) sqlite3_column_text (stmt, 4));
+              else
+                {
+                  g_autofree char *valid =
+                    g_utf8_make_valid ((const char *) sqlite3_column_text (stmt, 4), -1);
+
+                  g_string_append (out, valid);
+                }
               g_string_append_c (out, '}');
             }
           sqlite3_reset (stmt);
@@ -614,6 +632,226 @@ member_object (JsonObject *obj,
   return json_node_get_object (node);
 }
 
+/* Intake takes nothing it would have to bend: each field has a type, a
+ * range and a length, and a value that does not fit is refused with the
+ * field's code. Unknown members are refused too: a misspelt
+ * "recieved_at" would otherwise be dropped in silence. */
+
+static const char * const intake_members[] = {
+  "channel", "category", "text", "applicant", "address", "received_at", "language",
+  "attachments", "intake_id", NULL,
+};
+static const char * const applicant_members[] = { "name", "iin", "phone", "email", NULL };
+static const char * const address_members[] = { "text", "district", "lat", "lon", NULL };
+static const char * const languages[] = { "ru", "kk" };
+
+#define NAME_MAX_CHARS     200
+#define PHONE_MAX_BYTES    32
+#define EMAIL_MAX_BYTES    254
+#define ADDRESS_MAX_BYTES  500
+#define CODE_MAX_BYTES     100
+#define TIME_MAX_BYTES     64
+
+/* The first member of @obj that @known does not list, or NULL. */
+static const char *
+unknown_member (JsonObject         *obj,
+                const char * const *known)
+{
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, obj);
+  while (json_object_iter_next (&iter, &name, NULL))
+    if (!g_strv_contains (known, name))
+      return name;
+  return NULL;
+}
+
+static gboolean
+is_null_or_absent (JsonObject *obj,
+                   const char *name)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, name) : NULL;
+
+  return node == NULL || JSON_NODE_HOLDS_NULL (node);
+}
+
+/* Member @name is absent or null, or a string of at most @max (characters,
+ * or bytes with @in_bytes) with no control characters — but tabs and line
+ * breaks when @multiline. */
+static gboolean
+string_fits (JsonObject *obj,
+             const char *name,
+             gsize       max,
+             gboolean    in_bytes,
+             gboolean    multiline)
+{
+  const char *value;
+
+  if (is_null_or_absent (obj, name))
+    return TRUE;
+  value = _sa_registry_json_string (obj, name);
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    return FALSE;
+  if ((in_bytes ? strlen (value) : (gsize) g_utf8_strlen (value, -1)) > max)
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (((guchar) *p < 0x20 || *p == 0x7f) &&
+        !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_phone (const char *phone)
+{
+  guint digits = 0;
+
+  for (const char *p = phone; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (strchr ("+ ()-", *p) == NULL)
+        return FALSE;
+    }
+  return digits >= 5;
+}
+
+static gboolean
+is_email (const char *email)
+{
+  const char *at = strchr (email, '@');
+
+  if (at == NULL || at == email || strchr (at + 1, '@') != NULL ||
+      strchr (at + 1, '.') == NULL || at[1] == '.' || email[strlen (email) - 1] == '.')
+    return FALSE;
+  for (const char *p = email; *p != '\0'; p++)
+    if ((guchar) *p <= 0x20)
+      return FALSE;
+  return TRUE;
+}
+
+/* A JSON number (integer or not; never a string or a boolean) that is
+ * finite and within [@min, @max]. */
+static gboolean
+coordinate (JsonNode *node,
+            double    min,
+            double    max,
+            double   *out)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    *out = json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *out = json_node_get_double (node);
+  else
+    return FALSE;
+  return isfinite (*out) && *out >= min && *out <= max;
+}
+
+/* What makes two intakes with one intake_id the same: the body but the key. */
+static char *
+intake_digest (JsonObject *obj)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, obj);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      g_autofree char *value = NULL;
+
+      if (strcmp (name, "intake_id") == 0)
+        continue;
+      value = _sa_registry_json_to_string (node);
+      g_checksum_update (sum, (const guchar *) name, -1);
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+      g_checksum_update (sum, (const guchar *) value, -1);
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* The appeal an earlier intake with @intake_id registered, if any; FALSE
+ * when the key was used by another user or for another body. */
+static gboolean
+intake_lookup (SaRegistryDb   *db,
+               const char     *intake_id,
+               SaRegistryUser *user,
+               const char     *digest,
+               char          **out_appeal_id)
+{
+  sqlite3_stmt *stmt;
+  gboolean same = TRUE;
+
+  *out_appeal_id = NULL;
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT user_id, digest, appeal_id FROM intakes"
+                                 " WHERE intake_id = ?1", NULL);
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, intake_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      same = sqlite3_column_int64 (stmt, 0) == user->id &&
+             g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), digest) == 0;
+      if (same)
+        *out_appeal_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  return same;
+}
+
+static gboolean
+intake_remember (SaRegistryDb    *db,
+                 const char      *intake_id,
+                 SaRegistryUser  *user,
+                 const char      *digest,
+                 const char      *appeal_id,
+                 gint64           now,
+                 GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO intakes (intake_id, user_id, digest, appeal_id, at)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, intake_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, user->id);
+  sqlite3_bind_text (stmt, 3, digest, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, now);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
+static void
+reply_appeal (SaRequest  *req,
+              guint       status,
+              const char *id)
+{
+  g_autoptr(JsonNode) appeal = _sa_registry_appeal_to_json (req->db, id, TRUE);
+  g_autofree char *location = g_strconcat ("/api/v1/appeals/", id, NULL);
+
+  sa_request_set_header (req, "Location", location);
+  sa_request_reply_json (req, status, appeal);
+}
+
+static void
+refuse (SaRequest  *req,
+        const char *code,
+        const char *message)
+{
+  sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, code, message);
+}
+
 static void
 intake_handler (SaRequest *req)
 {
@@ -623,11 +861,15 @@ intake_handler (SaRequest *req)
   g_autofree char *district = NULL;
   g_autofree char *text = NULL;
   g_autofree char *id = NULL;
-  g_autoptr(JsonNode) appeal = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *unknown = NULL;
   g_autoptr(GError) error = NULL;
   SaAppealInput in = { 0 };
   const char *received;
   const char *email;
+  const char *phone;
+  const char *intake_id;
+  const char *name;
   glong n_chars;
   gint64 now = _sa_registry_now ();
 
@@ -638,66 +880,112 @@ intake_handler (SaRequest *req)
       return;
     }
 
-  in.channel = member_string (obj, "channel");
-  if (!is_one_of (in.channel, channels, G_N_ELEMENTS (channels)))
+  /* A retry after a lost answer: the same appeal, as it is now. */
+  intake_id = member_string (obj, "intake_id");
+  if (!is_null_or_absent (obj, "intake_id") &&
+      (intake_id == NULL || !g_uuid_string_is_valid (intake_id)))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_channel",
-                              "\"channel\" must be one of egov, open_almaty, email, president, "
-                              "phone_109, telegram, open311.");
+      refuse (req, "invalid_intake_id", "\"intake_id\" must be a UUID made by the channel.");
+      return;
+    }
+  if (intake_id != NULL)
+    {
+      digest = intake_digest (obj);
+      if (!intake_lookup (req->db, intake_id, req->user, digest, &id))
+        {
+          refuse (req, "intake_id_reused",
+                  "This intake_id was used for another appeal; make a new intake_id for each "
+                  "appeal and send the same body when retrying.");
+          return;
+        }
+      if (id != NULL)
+        {
+          reply_appeal (req, SOUP_STATUS_OK, id);
+          return;
+        }
+    }
+
+  if ((name = unknown_member (obj, intake_members)) != NULL ||
+      (applicant != NULL && (name = unknown_member (applicant, applicant_members)) != NULL) ||
+      (address != NULL && (name = unknown_member (address, address_members)) != NULL))
+    {
+      unknown = g_strdup_printf ("\"%s\" is not a field of an intake; see the API "
+                                 "documentation for the fields.", name);
+      refuse (req, "unknown_field", unknown);
+      return;
+    }
+
+  in.channel = member_string (obj, "channel");
+  if (!sa_channel_from_string (in.channel, NULL))
+    {
+      refuse (req, "invalid_channel",
+              "\"channel\" must be one of egov, open_almaty, email, president, phone_109, "
+              "telegram, open311.");
       return;
     }
   in.category = member_string (obj, "category");
-  if (in.category == NULL || !category_exists (req->db, in.category))
+  if (in.category == NULL || !string_fits (obj, "category", CODE_MAX_BYTES, TRUE, FALSE) ||
+      !category_exists (req->db, in.category))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown_category",
-                              "\"category\" must be the code of a known category "
-                              "(GET /api/v1/categories).");
+      refuse (req, "unknown_category",
+              "\"category\" must be the code of a known category (GET /api/v1/categories).");
       return;
     }
   if (member_string (obj, "text") != NULL)
     text = g_strstrip (g_strdup (member_string (obj, "text")));
   n_chars = text != NULL && g_utf8_validate (text, -1, NULL) ? g_utf8_strlen (text, -1) : 0;
-  if (n_chars < TEXT_MIN || n_chars > TEXT_MAX)
+  if (n_chars < TEXT_MIN || n_chars > TEXT_MAX ||
+      !string_fits (obj, "text", G_MAXSIZE, TRUE, TRUE))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_text",
-                              "\"text\" must have 10 to 5000 characters.");
+      refuse (req, "invalid_text",
+              "\"text\" must have 10 to 5000 characters, without control characters other "
+              "than tabs and line breaks.");
       return;
     }
   in.text = text;
 
   in.applicant_name = member_string (applicant, "name");
   in.applicant_iin = member_string (applicant, "iin");
-  in.applicant_phone = member_string (applicant, "phone");
+  phone = member_string (applicant, "phone");
+  in.applicant_phone = phone != NULL && *phone != '\0' ? phone : NULL;
   email = member_string (applicant, "email");
   in.applicant_email = email != NULL && *email != '\0' ? email : NULL;
   if (in.applicant_name == NULL || *in.applicant_name == '\0' ||
-      g_utf8_strlen (in.applicant_name, -1) > 200)
+      !string_fits (applicant, "name", NAME_MAX_CHARS, FALSE, FALSE))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_applicant",
-                              "\"applicant.name\" is required (at most 200 characters).");
+      refuse (req, "invalid_applicant",
+              "\"applicant\" must be an object with \"name\" (1 to 200 characters, one line).");
       return;
     }
   if (!sa_iin_is_valid (in.applicant_iin))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_iin",
-                              "\"applicant.iin\" is not a valid IIN/BIN: twelve digits with a "
-                              "correct check digit.");
+      refuse (req, "invalid_iin",
+              "\"applicant.iin\" is not a valid IIN/BIN: twelve digits with a correct check "
+              "digit.");
       return;
     }
-  if ((in.applicant_phone != NULL && strlen (in.applicant_phone) > 32) ||
-      (in.applicant_email != NULL && (strchr (in.applicant_email, '@') == NULL ||
-                                      strlen (in.applicant_email) > 254)))
+  if (!string_fits (applicant, "phone", PHONE_MAX_BYTES, TRUE, FALSE) ||
+      !string_fits (applicant, "email", EMAIL_MAX_BYTES, TRUE, FALSE) ||
+      (in.applicant_phone != NULL && !is_phone (in.applicant_phone)) ||
+      (in.applicant_email != NULL && !is_email (in.applicant_email)))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_contact",
-                              "\"applicant.phone\" or \"applicant.email\" is malformed.");
+      refuse (req, "invalid_contact",
+              "\"applicant.phone\" must be a phone number (digits, +, spaces, brackets and "
+              "dashes; at most 32) and \"applicant.email\" an e-mail address (at most 254).");
       return;
     }
 
   in.address_text = member_string (address, "text");
-  if (in.address_text == NULL || *in.address_text == '\0' || strlen (in.address_text) > 500)
+  if (in.address_text == NULL || *in.address_text == '\0' ||
+      !string_fits (address, "text", ADDRESS_MAX_BYTES, TRUE, FALSE))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_address",
-                              "\"address.text\" is required (at most 500 bytes).");
+      refuse (req, "invalid_address",
+              "\"address\" must be an object with \"text\" (1 to 500 bytes, one line).");
+      return;
+    }
+  if (!string_fits (address, "district", CODE_MAX_BYTES, TRUE, FALSE))
+    {
+      refuse (req, "unknown_district", "\"address.district\" must be a district code.");
       return;
     }
   if (member_string (address, "district") != NULL)
@@ -722,33 +1010,41 @@ intake_handler (SaRequest *req)
         }
     }
   in.district = district;
-  if (address != NULL && json_object_has_member (address, "lat") &&
-      json_object_has_member (address, "lon"))
+  if (!is_null_or_absent (address, "lat") || !is_null_or_absent (address, "lon"))
     {
-      JsonNode *lat = json_object_get_member (address, "lat");
-      JsonNode *lon = json_object_get_member (address, "lon");
-
-      if (JSON_NODE_HOLDS_VALUE (lat) && JSON_NODE_HOLDS_VALUE (lon))
+      if (!coordinate (json_object_get_member (address, "lat"), SA_ALMATY_LAT_MIN,
+                       SA_ALMATY_LAT_MAX, &in.lat) ||
+          !coordinate (json_object_get_member (address, "lon"), SA_ALMATY_LON_MIN,
+                       SA_ALMATY_LON_MAX, &in.lon))
         {
-          in.has_coordinates = TRUE;
-          in.lat = json_node_get_double (lat);
-          in.lon = json_node_get_double (lon);
+          refuse (req, "invalid_coordinates",
+                  "\"address.lat\" and \"address.lon\" must both be numbers, a point in Almaty "
+                  "(latitude 43.00 to 43.50, longitude 76.60 to 77.30), or both be left out.");
+          return;
         }
+      in.has_coordinates = TRUE;
     }
 
   received = member_string (obj, "received_at");
   in.received_at = now;
   /* Late registration of old paper appeals is allowed, for a while. */
-  if (received != NULL && (!_sa_registry_parse_time (received, &in.received_at) ||
-                           in.received_at > now + 300 ||
-                           in.received_at < now - RECEIVED_MAX_AGE))
+  if (!string_fits (obj, "received_at", TIME_MAX_BYTES, TRUE, FALSE) ||
+      (received != NULL && (!_sa_registry_parse_time (received, &in.received_at) ||
+                            in.received_at > now + 300 ||
+                            in.received_at < now - RECEIVED_MAX_AGE)))
     {
-      sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_received_at",
-                              "\"received_at\" must be an RFC 3339 time with an offset, "
-                              "not in the future and at most a year ago.");
+      refuse (req, "invalid_received_at",
+              "\"received_at\" must be an RFC 3339 time with an offset, not in the future and "
+              "at most a year ago.");
       return;
     }
   in.language = member_string (obj, "language");
+  if (!is_null_or_absent (obj, "language") &&
+      !is_one_of (in.language, languages, G_N_ELEMENTS (languages)))
+    {
+      refuse (req, "invalid_language", "\"language\" must be \"ru\" or \"kk\".");
+      return;
+    }
   in.intake_agency = req->user->agency;
 
   if (!sa_registry_db_begin (req->db, &error))
@@ -761,6 +1057,8 @@ intake_handler (SaRequest *req)
       !_sa_registry_attachments_link_intake (req->db, id, json_object_get_member (obj,
                                                                                    "attachments"),
                                              req->user->login, now, &error) ||
+      (intake_id != NULL &&
+       !intake_remember (req->db, intake_id, req->user, digest, id, now, &error)) ||
       !sa_registry_db_commit (req->db, &error))
     {
       sa_registry_db_rollback (req->db);
@@ -768,13 +1066,7 @@ intake_handler (SaRequest *req)
       return;
     }
 
-  appeal = _sa_registry_appeal_to_json (req->db, id, TRUE);
-  {
-    g_autofree char *location = g_strconcat ("/api/v1/appeals/", id, NULL);
-
-    sa_request_set_header (req, "Location", location);
-  }
-  sa_request_reply_json (req, SOUP_STATUS_CREATED, appeal);
+  reply_appeal (req, SOUP_STATUS_CREATED, id);
 }
 
 static void

@@ -24,6 +24,9 @@ struct _SaRegistryDb
   GHashTable *stmts;
   /* The highest sequence number the open transaction wrote to the feed. */
   gint64      pending_seq;
+  /* Why the storage last failed (a full disk, an I/O error), until a
+   * commit goes through again; /healthz reports it. */
+  char       *write_failure;
 };
 
 enum {
@@ -132,6 +135,18 @@ static const char * const migrations[] = {
   "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
   "  SELECT sha256, uploaded_by, created_at FROM attachments;"
   "CREATE UNIQUE INDEX users_login_nocase ON users (login COLLATE NOCASE);",
+  /* 4 → 5: intake's idempotency keys (sa-registry-appeals.c); an applied
+   * op keeps the version it made, not a copy of the appeal with its whole
+   * history (a duplicate answer reads the appeal as it is now); and map
+   * points that JSON cannot carry, stored before intake checked them,
+   * are cleared. */
+  "CREATE TABLE intakes (intake_id TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
+  "  digest TEXT NOT NULL, appeal_id TEXT NOT NULL REFERENCES appeals (id),"
+  "  at INTEGER NOT NULL) WITHOUT ROWID;"
+  "UPDATE ops SET result = json_object ('status', 'applied',"
+  "  'version', json_extract (result, '$.appeal.version'))"
+  "  WHERE json_valid (result) AND json_type (result, '$.appeal') IS NOT NULL;"
+  "UPDATE appeals SET lat = NULL, lon = NULL WHERE abs (lat) > 1e308 OR abs (lon) > 1e308;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);
@@ -142,6 +157,7 @@ sa_registry_db_finalize (GObject *object)
   SaRegistryDb *self = SA_REGISTRY_DB (object);
 
   g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_pointer (&self->write_failure, g_free);
   if (self->handle != NULL)
     {
       sqlite3_close_v2 (self->handle);
@@ -185,8 +201,36 @@ void
 sa_registry_db_set_error (SaRegistryDb  *self,
                           GError       **error)
 {
+  switch (sqlite3_errcode (self->handle) & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_free (self->write_failure);
+      self->write_failure = g_strdup (sqlite3_errmsg (self->handle));
+      break;
+    default:
+      break;
+    }
   g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
                "Database error: %s", sqlite3_errmsg (self->handle));
+}
+
+/**
+ * sa_registry_db_get_write_failure:
+ * @self: the database
+ *
+ * Returns: (nullable): why the storage failed (SQLite's message), when it
+ *   has failed since the last commit that went through
+ */
+const char *
+sa_registry_db_get_write_failure (SaRegistryDb *self)
+{
+  g_return_val_if_fail (SA_IS_REGISTRY_DB (self), NULL);
+  return self->write_failure;
 }
 
 gboolean
@@ -210,6 +254,7 @@ sa_registry_db_exec (SaRegistryDb  *self,
 
 static gboolean
 sa_registry_db_migrate (SaRegistryDb  *self,
+                        int            target,
                         GError       **error)
 {
   sqlite3_stmt *stmt;
@@ -235,7 +280,7 @@ sa_registry_db_migrate (SaRegistryDb  *self,
       return FALSE;
     }
 
-  for (int i = version; i < (int) G_N_ELEMENTS (migrations); i++)
+  for (int i = version; i < target; i++)
     {
       g_autofree char *bump = NULL;
 
@@ -325,6 +370,27 @@ SaRegistryDb *
 sa_registry_db_open (const char  *path,
                      GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return _sa_registry_db_open_at_version (path, G_N_ELEMENTS (migrations), error);
+}
+
+/**
+ * _sa_registry_db_open_at_version:
+ * @path: the SQLite file, created if missing
+ * @version: the schema version to migrate to, at most the newest
+ * @error: return location for a #GError
+ *
+ * Like sa_registry_db_open(), but stops at an older schema: for tests of
+ * the migrations, which need a database as an older registry left it.
+ *
+ * Returns: (transfer full): the database, or %NULL
+ */
+SaRegistryDb *
+_sa_registry_db_open_at_version (const char  *path,
+                                 int          version,
+                                 GError     **error)
+{
   g_autoptr(SaRegistryDb) self = NULL;
   int rc;
 
@@ -360,7 +426,7 @@ sa_registry_db_open (const char  *path,
       return NULL;
     }
 
-  if (!sa_registry_db_migrate (self, error))
+  if (!sa_registry_db_migrate (self, MIN (version, (int) G_N_ELEMENTS (migrations)), error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -485,6 +551,7 @@ sa_registry_db_commit (SaRegistryDb  *self,
 
   if (stmt == NULL || !sa_registry_db_step_done (self, stmt, error))
     return FALSE;
+  g_clear_pointer (&self->write_failure, g_free);
   seq = self->pending_seq;
   self->pending_seq = 0;
   if (seq > 0)

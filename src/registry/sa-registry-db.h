@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SaRegistryDb, sa_registry_db, SA, REGISTRY_DB, GObject)
 
-#define SA_REGISTRY_DB_SCHEMA_VERSION 4
+#define SA_REGISTRY_DB_SCHEMA_VERSION 5
 
 SaRegistryDb *sa_registry_db_open             (const char    *path,
                                                GError       **error);
@@ -43,5 +43,6 @@ gint64        sa_registry_db_compact          (SaRegistryDb  *self,
                                                GError       **error);
 void          sa_registry_db_set_error        (SaRegistryDb  *self,
                                                GError       **error);
+const char   *sa_registry_db_get_write_failure (SaRegistryDb *self);
 
 G_END_DECLS

@@ -15,6 +15,13 @@
  * {"type":"auth","token":…} for clients that cannot set headers; never in
  * the URL, where proxies and access logs would keep it.
  *
+ * Cost: a commit that adds to the feed is judged once, not once per
+ * client. Clients are grouped by what decides their rights (role and
+ * agency: an "audience"); one statement finds, for the new feed entries
+ * only, the newest one each audience may see, with the feed's own rule
+ * (SA_REGISTRY_FEED_VISIBLE_SQL_FOR), and only those audiences' clients
+ * are told. 500 listening desks cost one query per change, not 500 scans.
+ *
  * Flow control: each client gets at most one "changes" message per
  * coalescing window. What we sent since the client last showed it reads
  * (a Pong to libsoup's keepalive Ping, or any message from it) is counted;
@@ -28,23 +35,36 @@
 #define DEFAULT_MAX_UNACKED     (64 * 1024)
 #define MAX_INCOMING            4096
 #define SILENT_PERIODS          3
+/* The shortest gap between two judgements of the feed: a busy intake
+ * gateway's commits are judged together. */
+#define DISPATCH_GAP_US         (20 * 1000)
 
 typedef struct _Events Events;
+
+/* The clients whose rights are the same: users of one role and agency. */
+typedef struct
+{
+  char      *key;                       /* role "\n" agency */
+  char      *role;
+  char      *agency;
+  GPtrArray *clients;                   /* Client, not owned */
+} Audience;
 
 typedef struct
 {
   Events                  *events;
   SoupWebsocketConnection *conn;
   SaRegistryUser          *user;        /* NULL until signed in */
+  Audience                *audience;    /* NULL until signed in */
   char                    *token;       /* re-checked on every keepalive tick */
-  gint64                   seq;         /* the feed is known up to here */
+  gint64                   seq;         /* the client was told up to here */
+  gint64                   pending;     /* the newest entry for it not told yet */
   gint64                   last_heard_us;
   gsize                    unacked;
-  gboolean                 dirty;
   gboolean                 closing;
   guint                    auth_timeout_id;
-  guint                    flush_id;
-  guint                    tick_id;
+  gint64                   window_until_us; /* the coalescing window */
+  gboolean                 waiting;     /* for its window to end, in events->waiting */
 } Client;
 
 struct _Events
@@ -52,6 +72,16 @@ struct _Events
   SaRegistryServer *server;   /* not a reference: the server owns us */
   SaRegistryDb     *db;
   GPtrArray        *clients;
+  GHashTable       *audiences;          /* key → Audience */
+  char             *audiences_json;     /* [[role, agency], …], NULL when to be rebuilt */
+  gint64            judged;             /* feed entries up to here are judged */
+  gint64            head;               /* the newest feed entry committed */
+  gint64            last_dispatch_us;
+  guint             dispatch_id;
+  guint             tick_id;            /* one keepalive timer for all: a source per
+                                         * socket costs every main loop iteration */
+  GPtrArray        *waiting;            /* Client whose hint waits for its window */
+  guint             flush_id;           /* one timer for all their windows */
   gulong            feed_changed_id;
   guint             auth_timeout_ms;
   guint             coalesce_ms;
@@ -62,11 +92,87 @@ struct _Events
 static const char events_key[] = "sa-registry-events";
 
 static void
+audience_free (gpointer data)
+{
+  Audience *a = data;
+
+  g_ptr_array_unref (a->clients);
+  g_free (a->key);
+  g_free (a->role);
+  g_free (a->agency);
+  g_free (a);
+}
+
+static void
+audience_join (Events *ev,
+               Client *c)
+{
+  g_autofree char *key = g_strconcat (c->user->role, "\n", c->user->agency, NULL);
+  Audience *a = g_hash_table_lookup (ev->audiences, key);
+
+  if (a == NULL)
+    {
+      a = g_new0 (Audience, 1);
+      a->key = g_steal_pointer (&key);
+      a->role = g_strdup (c->user->role);
+      a->agency = g_strdup (c->user->agency);
+      a->clients = g_ptr_array_new ();
+      g_hash_table_insert (ev->audiences, a->key, a);
+      g_clear_pointer (&ev->audiences_json, g_free);
+    }
+  g_ptr_array_add (a->clients, c);
+  c->audience = a;
+}
+
+static void
+audience_leave (Events *ev,
+                Client *c)
+{
+  Audience *a = c->audience;
+
+  if (a == NULL)
+    return;
+  c->audience = NULL;
+  g_ptr_array_remove_fast (a->clients, c);
+  if (a->clients->len == 0)
+    {
+      g_hash_table_remove (ev->audiences, a->key);
+      g_clear_pointer (&ev->audiences_json, g_free);
+    }
+}
+
+static const char *
+audiences_json (Events *ev)
+{
+  GHashTableIter iter;
+  Audience *a;
+  GString *out;
+
+  if (ev->audiences_json != NULL)
+    return ev->audiences_json;
+  out = g_string_new ("[");
+  g_hash_table_iter_init (&iter, ev->audiences);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &a))
+    {
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '[');
+      _sa_registry_json_append_string (out, a->role);
+      g_string_append_c (out, ',');
+      _sa_registry_json_append_string (out, a->agency);
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ']');
+  ev->audiences_json = g_string_free (out, FALSE);
+  return ev->audiences_json;
+}
+
+static void
 client_free (Client *c)
 {
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
-  g_clear_handle_id (&c->flush_id, g_source_remove);
-  g_clear_handle_id (&c->tick_id, g_source_remove);
+  if (c->waiting)
+    g_ptr_array_remove_fast (c->events->waiting, c);
   g_signal_handlers_disconnect_by_data (c->conn, c);
   g_clear_object (&c->conn);
   g_clear_pointer (&c->user, sa_registry_user_free);
@@ -85,8 +191,6 @@ client_close (Client     *c,
     return;
   c->closing = TRUE;
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
-  g_clear_handle_id (&c->flush_id, g_source_remove);
-  g_clear_handle_id (&c->tick_id, g_source_remove);
   if (code != CLOSE_UNAUTHORIZED)
     g_debug ("Closing the events socket of %s: %s",
              c->user != NULL ? c->user->login : "-", reason);
@@ -122,75 +226,113 @@ feed_head (SaRegistryDb *db)
   return seq;
 }
 
-/* The newest feed entry after @since that @user may see, or 0. The same
- * filter as GET /api/v1/changes (sa-registry-feed.c): reference data for
- * everyone, appeals by SA_REGISTRY_VISIBLE_SQL, revocations to the agency
- * that lost sight. */
-static gint64
-visible_after (SaRegistryDb   *db,
-               SaRegistryUser *user,
-               gint64          since)
+static void
+client_send_changes (Client *c)
 {
-  sqlite3_stmt *stmt;
-  gint64 seq = 0;
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"changes\",\"seq\":%" G_GINT64_FORMAT
+                                           "}", c->pending);
 
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT COALESCE (MAX (f.seq), 0) FROM feed f WHERE f.seq > ?1"
-                                 " AND (f.kind IN ('agency', 'category')"
-                                 "  OR (f.kind = 'user' AND (?101 IN ('curator', 'admin')"
-                                 "      OR EXISTS (SELECT 1 FROM users u"
-                                 "                 WHERE u.login = f.entity_id"
-                                 "                 AND u.agency = ?102)))"
-                                 "  OR (f.kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a"
-                                 "      WHERE a.id = f.entity_id AND "
-                                 SA_REGISTRY_VISIBLE_SQL ("a") "))"
-                                 "  OR (f.kind = 'revoke' AND f.agency = ?102"
-                                 "      AND ?101 NOT IN ('curator', 'admin')))", NULL);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, since);
-  _sa_registry_bind_visibility (stmt, user);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return seq;
+  c->seq = c->pending;
+  c->window_until_us = g_get_monotonic_time () + c->events->coalesce_ms * 1000;
+  client_send (c, text);
 }
 
+/* The clients whose window ended get what came meanwhile, as one message.
+ * One timer for all: a source per client would cost every iteration. */
 static gboolean
-client_flush (gpointer user_data)
+events_flush (gpointer user_data)
 {
-  Client *c = user_data;
-  Events *ev = c->events;
-  gint64 head, seq;
+  Events *ev = user_data;
+  gint64 now = g_get_monotonic_time ();
 
-  c->flush_id = 0;
-  if (!c->dirty || c->closing || c->user == NULL)
-    return G_SOURCE_REMOVE;
-  c->dirty = FALSE;
-
-  head = feed_head (ev->db);
-  seq = visible_after (ev->db, c->user, c->seq);
-  /* Entries up to the head are judged; the next look starts there. */
-  c->seq = MAX (c->seq, head);
-  if (seq > 0)
+  for (guint i = ev->waiting->len; i > 0; i--)
     {
-      g_autofree char *text = g_strdup_printf ("{\"type\":\"changes\",\"seq\":%" G_GINT64_FORMAT
-                                               "}", seq);
+      Client *c = ev->waiting->pdata[i - 1];
 
-      client_send (c, text);
-      /* The window: later changes wait for it and go out as one. */
-      if (!c->closing)
-        c->flush_id = g_timeout_add (ev->coalesce_ms, client_flush, c);
+      if (!c->closing && now < c->window_until_us)
+        continue;
+      c->waiting = FALSE;
+      g_ptr_array_remove_index_fast (ev->waiting, i - 1);
+      if (!c->closing && c->pending > c->seq)
+        client_send_changes (c);
     }
+  if (ev->waiting->len > 0)
+    return G_SOURCE_CONTINUE;
+  ev->flush_id = 0;
   return G_SOURCE_REMOVE;
 }
 
+/* Feed entry @seq is the newest new one that @c may see: told at once,
+ * or when the client's window ends. */
 static void
-client_poke (Client *c)
+client_notify (Client *c,
+               gint64  seq)
 {
-  c->dirty = TRUE;
-  if (c->flush_id == 0 && !c->closing && c->user != NULL)
-    c->flush_id = g_idle_add (client_flush, c);
+  Events *ev = c->events;
+
+  if (c->closing || seq <= c->seq || seq <= c->pending)
+    return;
+  c->pending = seq;
+  if (c->waiting)
+    return;
+  if (g_get_monotonic_time () >= c->window_until_us)
+    {
+      client_send_changes (c);
+      return;
+    }
+  c->waiting = TRUE;
+  g_ptr_array_add (ev->waiting, c);
+  if (ev->flush_id == 0)
+    ev->flush_id = g_timeout_add (MAX (ev->coalesce_ms / 4, 1), events_flush, ev);
+}
+
+/* Judges the feed entries committed since the last time, once for each
+ * audience, and tells the clients of the audiences that may see one. */
+static gboolean
+dispatch (gpointer user_data)
+{
+  Events *ev = user_data;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 head = ev->head;
+
+  ev->dispatch_id = 0;
+  ev->last_dispatch_us = g_get_monotonic_time ();
+  if (head <= ev->judged || g_hash_table_size (ev->audiences) == 0)
+    {
+      ev->judged = MAX (ev->judged, head);
+      return G_SOURCE_REMOVE;
+    }
+
+  stmt = sa_registry_db_prepare (ev->db,
+                                 "SELECT k.role, k.agency, MAX (f.seq) FROM"
+                                 " (SELECT json_extract (value, '$[0]') AS role,"
+                                 "   json_extract (value, '$[1]') AS agency"
+                                 "  FROM json_each (?3)) k, feed f"
+                                 " WHERE f.seq > ?1 AND f.seq <= ?2 AND "
+                                 SA_REGISTRY_FEED_VISIBLE_SQL_FOR ("f", "k.role", "k.agency")
+                                 " GROUP BY k.role, k.agency", &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Cannot judge the feed for the events sockets: %s", error->message);
+      return G_SOURCE_REMOVE;
+    }
+  sqlite3_bind_int64 (stmt, 1, ev->judged);
+  sqlite3_bind_int64 (stmt, 2, head);
+  sqlite3_bind_text (stmt, 3, audiences_json (ev), -1, SQLITE_TRANSIENT);
+  ev->judged = head;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *key = g_strconcat ((const char *) sqlite3_column_text (stmt, 0), "\n",
+                                          (const char *) sqlite3_column_text (stmt, 1), NULL);
+      Audience *a = g_hash_table_lookup (ev->audiences, key);
+      gint64 seq = sqlite3_column_int64 (stmt, 2);
+
+      for (guint i = 0; a != NULL && i < a->clients->len; i++)
+        client_notify (g_ptr_array_index (a->clients, i), seq);
+    }
+  sqlite3_reset (stmt);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -199,38 +341,61 @@ on_feed_changed (SaRegistryDb *db,
                  gpointer      user_data)
 {
   Events *ev = user_data;
+  gint64 wait_us;
 
+  ev->head = MAX (ev->head, seq);
+  /* Nobody listens: nothing to judge later either. */
+  if (g_hash_table_size (ev->audiences) == 0)
+    {
+      ev->judged = ev->head;
+      return;
+    }
+  if (ev->dispatch_id != 0)
+    return;
   /* The work runs from the main loop, after the request that committed
    * has been answered. */
-  for (guint i = 0; i < ev->clients->len; i++)
-    client_poke (g_ptr_array_index (ev->clients, i));
+  wait_us = ev->last_dispatch_us + DISPATCH_GAP_US - g_get_monotonic_time ();
+  ev->dispatch_id = g_timeout_add (wait_us > 0 ? (guint) (wait_us / 1000) : 0, dispatch, ev);
 }
 
-static gboolean
-client_tick (gpointer user_data)
+static void
+client_tick (Client *c)
 {
-  Client *c = user_data;
   g_autoptr(SaRegistryUser) user = NULL;
   gint64 silent_us = g_get_monotonic_time () - c->last_heard_us;
 
   user = _sa_registry_auth_resolve (c->events->db, c->token);
   if (user == NULL)
     {
-      c->tick_id = 0;
       client_close (c, CLOSE_UNAUTHORIZED, "the access token expired or was revoked");
-      return G_SOURCE_REMOVE;
+      return;
     }
   if (silent_us > (gint64) SILENT_PERIODS * c->events->keepalive_s * G_USEC_PER_SEC)
     {
-      c->tick_id = 0;
       client_close (c, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                     "too slow: no answer to keepalive pings");
-      return G_SOURCE_REMOVE;
+      return;
     }
   /* libsoup's Ping frames are invisible to a browser's script; this lets
    * any client tell a dead connection from a quiet one. */
   client_send (c, "{\"type\":\"ping\"}");
-  return c->closing ? (c->tick_id = 0, G_SOURCE_REMOVE) : G_SOURCE_CONTINUE;
+}
+
+static gboolean
+events_tick (gpointer user_data)
+{
+  Events *ev = user_data;
+
+  /* Backwards: a client closed here may leave the array, and the one moved
+   * into its place has had its tick already. */
+  for (guint i = ev->clients->len; i > 0; i--)
+    {
+      Client *c = g_ptr_array_index (ev->clients, i - 1);
+
+      if (c->user != NULL && !c->closing)
+        client_tick (c);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -248,7 +413,8 @@ client_sign_in (Client     *c,
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
   c->token = g_strdup (token);
   c->seq = feed_head (c->events->db);
-  c->tick_id = g_timeout_add_seconds (c->events->keepalive_s, client_tick, c);
+  c->pending = c->seq;
+  audience_join (c->events, c);
   ready = g_strdup_printf ("{\"type\":\"ready\",\"seq\":%" G_GINT64_FORMAT "}", c->seq);
   client_send (c, ready);
 }
@@ -322,6 +488,7 @@ on_closed (SoupWebsocketConnection *conn,
   Events *ev = c->events;
 
   sa_registry_server_add_open_websockets (ev->server, -1);
+  audience_leave (ev, c);
   g_ptr_array_remove_fast (ev->clients, c);
 }
 
@@ -362,6 +529,9 @@ events_free (gpointer data)
   Events *ev = data;
 
   g_clear_signal_handler (&ev->feed_changed_id, ev->db);
+  g_clear_handle_id (&ev->dispatch_id, g_source_remove);
+  g_clear_handle_id (&ev->tick_id, g_source_remove);
+  g_clear_handle_id (&ev->flush_id, g_source_remove);
   /* The server is going away: close what is still open. */
   for (guint i = 0; i < ev->clients->len; i++)
     {
@@ -373,6 +543,9 @@ events_free (gpointer data)
                                          "the registry is stopping");
     }
   g_ptr_array_unref (ev->clients);
+  g_ptr_array_unref (ev->waiting);
+  g_hash_table_unref (ev->audiences);
+  g_free (ev->audiences_json);
   g_clear_object (&ev->db);
   g_free (ev);
 }
@@ -402,8 +575,12 @@ _sa_registry_events_set_limits (SaRegistryServer *server,
     ev->auth_timeout_ms = auth_timeout_ms;
   if (coalesce_ms > 0)
     ev->coalesce_ms = coalesce_ms;
-  if (keepalive_s > 0)
-    ev->keepalive_s = keepalive_s;
+  if (keepalive_s > 0 && keepalive_s != ev->keepalive_s)
+    {
+      ev->keepalive_s = keepalive_s;
+      g_clear_handle_id (&ev->tick_id, g_source_remove);
+      ev->tick_id = g_timeout_add_seconds (ev->keepalive_s, events_tick, ev);
+    }
   if (max_unacked_bytes > 0)
     ev->max_unacked = max_unacked_bytes;
 }
@@ -416,10 +593,14 @@ _sa_registry_events_register (SaRegistryServer *server)
   ev->server = server;
   ev->db = g_object_ref (sa_registry_server_get_db (server));
   ev->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  ev->waiting = g_ptr_array_new ();
+  ev->audiences = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, audience_free);
+  ev->judged = ev->head = feed_head (ev->db);
   ev->auth_timeout_ms = DEFAULT_AUTH_TIMEOUT_MS;
   ev->coalesce_ms = DEFAULT_COALESCE_MS;
   ev->keepalive_s = DEFAULT_KEEPALIVE_S;
   ev->max_unacked = DEFAULT_MAX_UNACKED;
+  ev->tick_id = g_timeout_add_seconds (ev->keepalive_s, events_tick, ev);
   ev->feed_changed_id = g_signal_connect (ev->db, "feed-changed", G_CALLBACK (on_feed_changed),
                                           ev);
   g_object_set_data_full (G_OBJECT (server), events_key, ev, events_free);

@@ -177,7 +177,16 @@ append_entity_data (SaRegistryDb *db,
   node = json_builder_get_root (b);
   text = _sa_registry_json_to_string (node);
   g_string_append (out, ",\"data\":");
-  g_string_append (out, text);
+  /* Reference data is typed in by people too: never let bytes that are
+   * not UTF-8 make the page unreadable. */
+  if (g_utf8_validate (text, -1, NULL))
+    g_string_append (out, text);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+      g_string_append (out, valid);
+    }
   return TRUE;
 }
 
@@ -224,16 +233,7 @@ changes_handler (SaRequest *req)
 
   stmt = sa_registry_db_prepare (req->db,
                                  "SELECT f.seq, f.kind, f.entity_id FROM feed f WHERE f.seq > ?1"
-                                 " AND (f.kind IN ('agency', 'category')"
-                                 "  OR (f.kind = 'user' AND (?101 IN ('curator', 'admin')"
-                                 "      OR EXISTS (SELECT 1 FROM users u"
-                                 "                 WHERE u.login = f.entity_id"
-                                 "                 AND u.agency = ?102)))"
-                                 "  OR (f.kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a"
-                                 "      WHERE a.id = f.entity_id AND "
-                                 SA_REGISTRY_VISIBLE_SQL ("a") "))"
-                                 "  OR (f.kind = 'revoke' AND f.agency = ?102"
-                                 "      AND ?101 NOT IN ('curator', 'admin')))"
+                                 " AND " SA_REGISTRY_FEED_VISIBLE_SQL_FOR ("f", "?101", "?102")
                                  " ORDER BY f.seq LIMIT ?2", &error);
   if (stmt == NULL)
     {

@@ -480,31 +480,33 @@ apply_one (SaRegistryDb    *db,
   if (!sa_registry_db_begin (db, error))
     return NULL;
 
-  /* A replay answers the first result; the same op_id with other content
-   * is a client bug that must not pass silently. */
-  stmt = sa_registry_db_prepare (db, "SELECT user_id, digest, result FROM ops WHERE op_id = ?1",
-                                 error);
+  /* A replay answers the version the op made and the appeal as it is now
+   * (if the user still sees it); the same op_id with other content is a
+   * client bug that must not pass silently. */
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT user_id, digest, json_extract (result, '$.version')"
+                                 " FROM ops WHERE op_id = ?1", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       gboolean same = sqlite3_column_int64 (stmt, 0) == user->id &&
-                      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), digest) == 0;
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonNode *first = NULL;
+                      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), digest) == 0 &&
+                      sqlite3_column_type (stmt, 2) == SQLITE_INTEGER;
+      gint64 version = sqlite3_column_int64 (stmt, 2);
 
-      if (same && json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 2),
-                                              -1, NULL))
-        first = json_parser_get_root (parser);
       sqlite3_reset (stmt);
       sa_registry_db_rollback (db);
-      if (first == NULL || !JSON_NODE_HOLDS_OBJECT (first))
+      if (!same)
         return rejected (op_id, "op_id_reused",
                          "This op_id was used for a different operation; make a new op_id "
                          "for each operation.");
-      json_object_set_string_member (json_node_get_object (first), "status", "duplicate");
-      return json_node_ref (first);
+      if (sa_registry_user_can_see_appeal (db, user, appeal_id))
+        appeal_json = _sa_registry_appeal_to_json (db, appeal_id, TRUE);
+      result = result_node (op_id, "duplicate", NULL, NULL, appeal_json);
+      json_object_set_int_member (json_node_get_object (result), "version", version);
+      return g_steal_pointer (&result);
     }
   sqlite3_reset (stmt);
 
@@ -579,7 +581,11 @@ apply_one (SaRegistryDb    *db,
 
   appeal_json = _sa_registry_appeal_to_json (db, appeal_id, TRUE);
   result = result_node (op_id, "applied", NULL, NULL, appeal_json);
-  result_text = _sa_registry_json_to_string (result);
+  /* What a duplicate answer needs, not the appeal: its history grows with
+   * every op, and a copy per op made the results outgrow everything. */
+  result_text = g_strdup_printf ("{\"status\":\"applied\",\"version\":%" G_GINT64_FORMAT "}",
+                                 json_object_get_int_member (json_node_get_object (appeal_json),
+                                                             "version"));
 
   stmt = sa_registry_db_prepare (db,
                                  "INSERT INTO ops (op_id, user_id, digest, result, at)"

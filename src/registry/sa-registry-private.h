@@ -85,6 +85,11 @@ gboolean        sa_registry_user_can_see_appeal   (SaRegistryDb   *db,
 /* The agency whose appeals @user works with, or NULL (curator, admin). */
 const char     *sa_registry_user_work_agency      (SaRegistryUser *user);
 
+/* Database (sa-registry-db.c), for tests of the migrations */
+SaRegistryDb   *_sa_registry_db_open_at_version (const char *path,
+                                                 int         version,
+                                                 GError    **error);
+
 /* Requests */
 typedef enum
 {
@@ -196,6 +201,10 @@ void            _sa_registry_events_set_limits (SaRegistryServer *server,
 
 SaHttpFront    *_sa_registry_server_get_http   (SaRegistryServer *server);
 
+/* /healthz (sa-registry-health.c) */
+gboolean        _sa_registry_health_check      (SaRegistryDb     *db,
+                                                JsonBuilder      *b);
+
 /* Auth, for the server's Bearer check */
 #define SA_REGISTRY_MAX_TOKEN 256
 char           *_sa_registry_bearer_token      (SoupMessageHeaders *headers);
@@ -204,6 +213,14 @@ SaRegistryUser *_sa_registry_auth_resolve      (SaRegistryDb     *db,
 char           *_sa_registry_password_hash     (const char       *password,
                                                 GError          **error);
 void            _sa_registry_auth_reset_throttle (void);
+
+/* Almaty's bounding box: the city within its limits since 2014 (Alatau and
+ * Nauryzbay districts included), with a margin of a few kilometres. An
+ * appeal's map point must fall inside it. */
+#define SA_ALMATY_LAT_MIN 43.00
+#define SA_ALMATY_LAT_MAX 43.50
+#define SA_ALMATY_LON_MIN 76.60
+#define SA_ALMATY_LON_MAX 77.30
 
 /* Appeals, shared by intake, ops, the feed and init --demo */
 typedef struct
@@ -234,12 +251,35 @@ char           *_sa_registry_appeal_insert     (SaRegistryDb        *db,
                                                 const char          *actor,
                                                 gint64               now,
                                                 GError             **error);
-#define SA_REGISTRY_VISIBLE_SQL(a) \
-  "(?101 = 'curator'" \
-  " OR (?101 IN ('executor','supervisor','ksk_manager') AND (" a ".agency = ?102" \
+/* Who sees appeal @a, for a user of @role and @agency (SQL expressions):
+ * the one statement of the rule in SQL (sa-registry-rights.c says it in
+ * words). SA_REGISTRY_VISIBLE_SQL() takes them from the parameters ?101
+ * and ?102 that _sa_registry_bind_visibility() binds. */
+#define SA_REGISTRY_VISIBLE_SQL_FOR(a, role, agency) \
+  "(" role " = 'curator'" \
+  " OR (" role " IN ('executor','supervisor','ksk_manager') AND (" a ".agency = " agency \
   "     OR EXISTS (SELECT 1 FROM appeal_agencies x WHERE x.appeal_id = " a ".id" \
-  "                AND x.agency = ?102)))" \
-  " OR (?101 = 'operator' AND (" a ".status = 'registered' OR " a ".intake_agency = ?102)))"
+  "                AND x.agency = " agency ")))" \
+  " OR (" role " = 'operator' AND (" a ".status = 'registered'" \
+  "     OR " a ".intake_agency = " agency ")))"
+#define SA_REGISTRY_VISIBLE_SQL(a) SA_REGISTRY_VISIBLE_SQL_FOR (a, "?101", "?102")
+
+/* Which entries of the change feed @f a user of @role and @agency gets:
+ * reference data for everyone, the users of their own agency (all for
+ * curators and admins), the appeals they see and the removals for their
+ * agency. Used by GET /api/v1/changes and by the push, so that a hint
+ * never promises what the feed does not give. The unary + keeps SQLite
+ * from answering the ORs with one scan of the (kind, entity_id) index per
+ * kind: the feed is read by seq, from a cursor. */
+#define SA_REGISTRY_FEED_VISIBLE_SQL_FOR(f, role, agency) \
+  "(+" f ".kind IN ('agency', 'category')" \
+  " OR (+" f ".kind = 'user' AND (" role " IN ('curator', 'admin')" \
+  "     OR EXISTS (SELECT 1 FROM users u WHERE u.login = " f ".entity_id" \
+  "                AND u.agency = " agency ")))" \
+  " OR (+" f ".kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a" \
+  "     WHERE a.id = " f ".entity_id AND " SA_REGISTRY_VISIBLE_SQL_FOR ("a", role, agency) "))" \
+  " OR (+" f ".kind = 'revoke' AND " f ".agency = " agency \
+  "     AND " role " NOT IN ('curator', 'admin')))"
 void            _sa_registry_bind_visibility   (sqlite3_stmt        *stmt,
                                                 SaRegistryUser      *user);
 

@@ -588,28 +588,15 @@ early_callback (SoupServer        *soup,
 static void
 healthz_handler (SaRequest *req)
 {
-  sqlite3_stmt *stmt;
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GError) error = NULL;
-
-  stmt = sa_registry_db_prepare (req->db, "SELECT 1 FROM meta LIMIT 1", &error);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      if (stmt != NULL)
-        sqlite3_reset (stmt);
-      sa_request_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "unhealthy",
-                              "The database does not answer.");
-      return;
-    }
-  sqlite3_reset (stmt);
+  gboolean healthy;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, "ok");
   json_builder_set_member_name (b, "version");
   json_builder_add_string_value (b, PACKAGE_VERSION);
+  healthy = _sa_registry_health_check (req->db, b);
   json_builder_end_object (b);
-  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
+  sa_request_reply_builder (req, healthy ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, b);
 }
 
 static int
