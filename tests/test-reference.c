@@ -108,6 +108,10 @@ test_content (void)
 {
   /* What other parts rely on: names in both languages, the regulations of
    * the contact centre's practice, the streets' two forms and districts. */
+  static const char * const spheres[] = {
+    "heating", "water", "electricity", "gas", "lifts", "roads", "waste", "transport",
+    "landscaping", "manholes", "flooding", "ksk", "other",
+  };
   g_autoptr(SaReference) ref = load_default ();
   const SaReferenceDistrict *districts;
   const SaReferenceCategory *categories;
@@ -130,7 +134,16 @@ test_content (void)
   g_assert_cmpstr (sa_reference_find_category (ref, "heating.no-heat")->agency, ==,
                    "ALMATY-TEPLO");
 
+  /* Every sphere the contact centre sorts appeals into has a category. */
   categories = sa_reference_get_categories (ref, &n);
+  for (guint k = 0; k < G_N_ELEMENTS (spheres); k++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        found |= strcmp (categories[i].sphere, spheres[k]) == 0;
+      g_assert_true (found);
+    }
   for (guint i = 0; i < n; i++)
     {
       c = &categories[i];

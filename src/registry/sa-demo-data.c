@@ -17,273 +17,6 @@
  * "demo-supervisor", "demo-ksk_manager", "demo-curator", "demo-operator",
  * "demo-admin"). */
 
-/* ───────────────────────────── Districts ───────────────────────────── */
-
-static const SaDemoDistrict districts[] = {
-  { "alatau",    "Алатауский район",    "Алатау ауданы" },
-  { "almaly",    "Алмалинский район",   "Алмалы ауданы" },
-  { "auezov",    "Ауэзовский район",    "Әуезов ауданы" },
-  { "bostandyk", "Бостандыкский район", "Бостандық ауданы" },
-  { "zhetysu",   "Жетысуский район",    "Жетісу ауданы" },
-  { "medeu",     "Медеуский район",     "Медеу ауданы" },
-  { "nauryzbay", "Наурызбайский район", "Наурызбай ауданы" },
-  { "turksib",   "Турксибский район",   "Түрксіб ауданы" },
-};
-
-/* ───────────────────────────── Agencies ────────────────────────────── */
-
-#define DEPT    SA_AGENCY_KIND_AKIMAT_DEPARTMENT
-#define RAION   SA_AGENCY_KIND_DISTRICT_AKIMAT
-#define UTILITY SA_AGENCY_KIND_UTILITY
-#define KSK     SA_AGENCY_KIND_KSK_OSI
-#define CONTR   SA_AGENCY_KIND_CONTRACTOR
-#define CENTRE  SA_AGENCY_KIND_CONTACT_CENTRE
-
-static const SaDemoAgency agencies[] = {
-  /* The city akimat's departments (управления) and the emergencies department. */
-  { "AKIMAT-CITY", "Аппарат акима города Алматы",
-    "Алматы қаласы әкімінің аппараты", DEPT, "*" },
-  { "AKIMAT-ENERGY", "Управление энергетики и водоснабжения города Алматы",
-    "Алматы қаласының Энергетика және сумен жабдықтау басқармасы", DEPT, "*" },
-  { "AKIMAT-MOBILITY", "Управление городской мобильности города Алматы",
-    "Алматы қаласының Қалалық мобильділік басқармасы", DEPT, "*" },
-  { "AKIMAT-ECOLOGY", "Управление экологии и окружающей среды города Алматы",
-    "Алматы қаласының Экология және қоршаған орта басқармасы", DEPT, "*" },
-  { "AKIMAT-HOUSING", "Управление жилищной политики города Алматы",
-    "Алматы қаласының Тұрғын үй саясаты басқармасы", DEPT, "*" },
-  { "AKIMAT-GREEN", "Управление зелёной экономики города Алматы",
-    "Алматы қаласының Жасыл экономика басқармасы", DEPT, "*" },
-  { "DCHS-ALMATY", "Департамент по чрезвычайным ситуациям города Алматы",
-    "Алматы қаласының Төтенше жағдайлар департаменті", DEPT, "*" },
-  { "AKIMAT-CONTROL", "Управление по контролю и качеству городской среды города Алматы",
-    "Алматы қаласының Қалалық ортаның сапасын бақылау басқармасы", DEPT, "*" },
-  { "AKIMAT-DIGITAL", "Управление цифровизации города Алматы",
-    "Алматы қаласының Цифрландыру басқармасы", DEPT, "*" },
-  { "AKIMAT-BUILDING", "Управление строительства города Алматы",
-    "Алматы қаласының Құрылыс басқармасы", DEPT, "*" },
-  { "AKIMAT-URBAN", "Управление городского планирования и урбанистики города Алматы",
-    "Алматы қаласының Қалалық жоспарлау және урбанистика басқармасы", DEPT, "*" },
-  { "AKIMAT-HEALTH", "Управление общественного здравоохранения города Алматы",
-    "Алматы қаласының Қоғамдық денсаулық сақтау басқармасы", DEPT, "*" },
-  { "AKIMAT-EDUCATION", "Управление образования города Алматы",
-    "Алматы қаласының Білім басқармасы", DEPT, "*" },
-  { "AKIMAT-SOCIAL", "Управление социального благосостояния города Алматы",
-    "Алматы қаласының Әлеуметтік әл-ауқат басқармасы", DEPT, "*" },
-  { "AKIMAT-LAND", "Управление земельных отношений города Алматы",
-    "Алматы қаласының Жер қатынастары басқармасы", DEPT, "*" },
-  { "AKIMAT-PUBLIC", "Управление общественного развития города Алматы",
-    "Алматы қаласының Қоғамдық даму басқармасы", DEPT, "*" },
-  { "AKIMAT-BUSINESS", "Управление предпринимательства и инвестиций города Алматы",
-    "Алматы қаласының Кәсіпкерлік және инвестициялар басқармасы", DEPT, "*" },
-
-  /* The eight district akimats. */
-  { "AKIMAT-ALATAU", "Аппарат акима Алатауского района",
-    "Алатау ауданы әкімінің аппараты", RAION, "alatau" },
-  { "AKIMAT-ALMALY", "Аппарат акима Алмалинского района",
-    "Алмалы ауданы әкімінің аппараты", RAION, "almaly" },
-  { "AKIMAT-AUEZOV", "Аппарат акима Ауэзовского района",
-    "Әуезов ауданы әкімінің аппараты", RAION, "auezov" },
-  { "AKIMAT-BOSTANDYK", "Аппарат акима Бостандыкского района",
-    "Бостандық ауданы әкімінің аппараты", RAION, "bostandyk" },
-  { "AKIMAT-ZHETYSU", "Аппарат акима Жетысуского района",
-    "Жетісу ауданы әкімінің аппараты", RAION, "zhetysu" },
-  { "AKIMAT-MEDEU", "Аппарат акима Медеуского района",
-    "Медеу ауданы әкімінің аппараты", RAION, "medeu" },
-  { "AKIMAT-NAURYZBAY", "Аппарат акима Наурызбайского района",
-    "Наурызбай ауданы әкімінің аппараты", RAION, "nauryzbay" },
-  { "AKIMAT-TURKSIB", "Аппарат акима Турксибского района",
-    "Түрксіб ауданы әкімінің аппараты", RAION, "turksib" },
-
-  /* Utilities: heat, power, gas, water, transport, waste, lighting, greenery. */
-  { "ALMATY-TEPLO", "АО «Алматинские тепловые сети»",
-    "«Алматы жылу желілері» АҚ", UTILITY, "*" },
-  { "ALMATY-TKE", "ТОО «Алматытеплокоммунэнерго»",
-    "«Алматыжылукоммунэнерго» ЖШС", UTILITY, "*" },
-  { "ALES", "АО «Алматинские электрические станции»",
-    "«Алматы электр станциялары» АҚ", UTILITY, "*" },
-  { "AZHK", "АО «Алатау Жарық Компаниясы» (АЖК)",
-    "«Алатау Жарық Компаниясы» АҚ (АЖК)", UTILITY, "*" },
-  { "ALMATY-ENERGOSBYT", "ТОО «Алматыэнергосбыт»",
-    "«Алматыэнергосбыт» ЖШС", UTILITY, "*" },
-  { "QAZAQGAZ-AIMAQ", "АО «QazaqGaz Аймақ», Алматинский производственный филиал",
-    "«QazaqGaz Аймақ» АҚ Алматы өндірістік филиалы", UTILITY, "*" },
-  { "ALMATY-SU", "ГКП на ПХВ «Алматы Су»",
-    "«Алматы Су» ШЖҚ МКК", UTILITY, "*" },
-  { "ALMATY-METRO", "ГКП на ПХВ «Метрополитен» (Almaty Metro)",
-    "«Метрополитен» ШЖҚ МКК (Almaty Metro)", UTILITY, "*" },
-  { "ALMATY-ELEKTROTRANS", "ТОО «Алматыэлектротранс»",
-    "«Алматыэлектртранс» ЖШС", UTILITY, "*" },
-  { "AVTOBUS-PARK-1", "ТОО «Автобусный парк № 1»",
-    "«№ 1 автобус паркі» ЖШС", UTILITY, "*" },
-  { "TRANSPORT-HOLDING", "ТОО «Транспортный холдинг города Алматы»",
-    "«Алматы қаласының Көлік холдингі» ЖШС", UTILITY, "*" },
-  { "TAZALYK-2012", "ТОО «Тазалык-2012» (вывоз твёрдых бытовых отходов)",
-    "«Тазалық-2012» ЖШС (қатты тұрмыстық қалдықтарды шығару)", UTILITY, "*" },
-  { "ALMATY-TAZALYK", "ГКП «Алматы Тазалык» (санитарная очистка улиц)",
-    "«Алматы Тазалық» МКК (көшелерді санитарлық тазарту)", UTILITY, "*" },
-  { "ALMATY-ZHARYK", "ГКП «Алматы Жарық» (наружное освещение)",
-    "«Алматы Жарық» МКК (сыртқы жарықтандыру)", UTILITY, "*" },
-  { "ALMATY-KORKEIT", "ГКП «Алматы Көркейту» (озеленение)",
-    "«Алматы Көркейту» МКК (көгалдандыру)", UTILITY, "*" },
-
-  /* The city contact centre. */
-  { "IKOMEK-109", "Единый контакт-центр iKomek 109",
-    "iKomek 109 бірыңғай байланыс орталығы", CENTRE, "*" },
-
-  /* KSK and OSI: one housing association per microdistrict it manages. */
-  { "OSI-SAMAL-2", "ОСИ «Самал-2»", "«Самал-2» ПИБ", KSK, "medeu" },
-  { "OSI-ZHIBEK-ZHOLY", "ОСИ «Жибек Жолы»", "«Жібек жолы» ПИБ", KSK, "almaly" },
-  { "OSI-ORBITA-3", "ОСИ «Орбита-3»", "«Орбита-3» ПИБ", KSK, "bostandyk" },
-  { "KSK-ALMAGUL", "КСК «Алмагуль»", "«Алмагүл» ПИК", KSK, "bostandyk" },
-  { "OSI-KOKTEM-1", "ОСИ «Коктем-1»", "«Көктем-1» ПИБ", KSK, "bostandyk" },
-  { "OSI-AKSAI-4", "ОСИ «Аксай-4»", "«Ақсай-4» ПИБ", KSK, "auezov" },
-  { "KSK-ZHETYSU-3", "КСК «Жетысу-3»", "«Жетісу-3» ПИК", KSK, "auezov" },
-  { "KSK-MAMYR-4", "КСК «Мамыр-4»", "«Мамыр-4» ПИК", KSK, "auezov" },
-  { "OSI-TAUGUL-1", "ОСИ «Таугуль-1»", "«Таугүл-1» ПИБ", KSK, "auezov" },
-  { "OSI-ALGABAS-1", "ОСИ «Алгабас-1»", "«Алғабас-1» ПИБ", KSK, "alatau" },
-  { "KSK-AKKENT", "КСК «Аккент»", "«Ақкент» ПИК", KSK, "alatau" },
-  { "KSK-AINABULAK-3", "КСК «Айнабулак-3»", "«Айнабұлақ-3» ПИК", KSK, "zhetysu" },
-  { "OSI-KULAGER", "ОСИ «Кулагер»", "«Құлагер» ПИБ", KSK, "zhetysu" },
-  { "KSK-ZHULDYZ-2", "КСК «Жулдыз-2»", "«Жұлдыз-2» ПИК", KSK, "turksib" },
-  { "OSI-SHUGYLA", "ОСИ «Шугыла»", "«Шұғыла» ПИБ", KSK, "nauryzbay" },
-
-  /* Contractors: the third line the contact centre escalates to. */
-  { "LIFTSERVICE-ALMATY", "ТОО «Лифтсервис Алматы»",
-    "«Лифтсервис Алматы» ЖШС", CONTR, "medeu,almaly,bostandyk" },
-  { "ALMATYLIFT", "ТОО «Алматылифт»",
-    "«Алматылифт» ЖШС", CONTR, "auezov,alatau,nauryzbay" },
-  { "KAZLIFTMONTAZH", "ТОО «КазЛифтМонтаж»",
-    "«ҚазЛифтМонтаж» ЖШС", CONTR, "zhetysu,turksib" },
-  { "ASFALTOBETON-1", "АО «Асфальтобетон-1» (ремонт дорог и тротуаров)",
-    "«Асфальтобетон-1» АҚ (жолдар мен тротуарларды жөндеу)", CONTR, "*" },
-  { "ZHOL-KURYLYS", "ТОО «Жол Құрылыс Алматы» (ямочный ремонт)",
-    "«Жол Құрылыс Алматы» ЖШС (шұңқырларды жөндеу)", CONTR, "alatau,auezov,nauryzbay" },
-  { "ZHOLSERVICE", "ТОО «ЖолСервис-Алматы» (содержание дорог, уборка снега)",
-    "«ЖолСервис-Алматы» ЖШС (жолдарды күтіп ұстау, қар тазалау)", CONTR, "*" },
-  { "INZHSETI-SERVICE", "ТОО «Инженерные сети Сервис» (ремонт колодцев и люков)",
-    "«Инженерлік желілер Сервис» ЖШС (құдықтар мен люктерді жөндеу)", CONTR, "*" },
-  { "ARYK-SERVICE", "ТОО «Арык-Сервис» (ливневая канализация и арыки)",
-    "«Арық-Сервис» ЖШС (нөсер кәрізі мен арықтар)", CONTR, "*" },
-  { "SVETOSERVICE", "ТОО «Светосервис Алматы» (ремонт уличного освещения)",
-    "«Светосервис Алматы» ЖШС (көше жарығын жөндеу)", CONTR, "*" },
-  { "ZHASYL-KALA", "ТОО «Жасыл Қала» (уход за зелёными насаждениями)",
-    "«Жасыл Қала» ЖШС (жасыл екпелерді күтіп-баптау)", CONTR, "*" },
-  { "KROVLYA-STROY", "ТОО «Кровля-Строй Алматы» (ремонт кровли)",
-    "«Кровля-Строй Алматы» ЖШС (шатыр жөндеу)", CONTR, "*" },
-  { "GAZSERVICE-ALMATY",
-    "ТОО «ГазСервис Алматы» (обслуживание внутридомового газового оборудования)",
-    "«ГазСервис Алматы» ЖШС (үйішілік газ жабдығына қызмет көрсету)", CONTR, "*" },
-};
-
-#undef DEPT
-#undef RAION
-#undef UTILITY
-#undef KSK
-#undef CONTR
-#undef CENTRE
-
-/* ──────────────────────────── Categories ───────────────────────────── */
-
-/* Ordinary requests run on working hours; a working day is 9 hours. */
-#define WD (9 * 60)
-
-#define H24 SA_CLOCK_24X7
-#define WH  SA_CLOCK_WORKING_HOURS
-
-static const SaDemoCategory categories[] = {
-  /* code, ru, kk, sphere, default agency, criticality, reaction, resolution (minutes), clock */
-  { "heating.no-heat", "Нет отопления", "Жылу жоқ",
-    "heating", "ALMATY-TEPLO", "high", 60, 24 * 60, H24 },
-  { "heating.low-temperature", "Низкая температура в квартире", "Пәтердегі температура төмен",
-    "heating", "ALMATY-TEPLO", "normal", WD, 5 * WD, WH },
-  { "heating.pipe-burst", "Порыв теплотрассы", "Жылу трассасының жарылуы",
-    "heating", "ALMATY-TEPLO", "emergency", 60, 12 * 60, H24 },
-  { "heating.recalculation", "Перерасчёт за отопление", "Жылу үшін төлемді қайта есептеу",
-    "heating", "ALMATY-ENERGOSBYT", "low", 2 * WD, 15 * WD, WH },
-
-  { "hot-water.none", "Нет горячей воды", "Ыстық су жоқ",
-    "water", "ALMATY-TEPLO", "high", 120, 24 * 60, H24 },
-  { "hot-water.low-temperature", "Низкая температура горячей воды",
-    "Ыстық судың температурасы төмен",
-    "water", "ALMATY-TEPLO", "normal", WD, 5 * WD, WH },
-  { "cold-water.none", "Нет холодной воды", "Суық су жоқ",
-    "water", "ALMATY-SU", "high", 120, 24 * 60, H24 },
-  { "cold-water.quality", "Качество питьевой воды", "Ауыз судың сапасы",
-    "water", "ALMATY-SU", "normal", WD, 5 * WD, WH },
-  { "cold-water.main-leak", "Порыв водопровода", "Су құбырының жарылуы",
-    "water", "ALMATY-SU", "emergency", 60, 12 * 60, H24 },
-  { "sewer.blockage", "Засор канализации", "Кәріздің бітелуі",
-    "water", "ALMATY-SU", "high", 180, 24 * 60, H24 },
-
-  { "electricity.outage", "Отключение электроэнергии", "Электр қуатының өшуі",
-    "electricity", "AZHK", "high", 60, 12 * 60, H24 },
-  { "electricity.wire-down", "Обрыв провода", "Сымның үзілуі",
-    "electricity", "AZHK", "emergency", 30, 6 * 60, H24 },
-  { "electricity.billing", "Начисления за электроэнергию", "Электр энергиясы үшін төлемақы",
-    "electricity", "ALMATY-ENERGOSBYT", "low", 2 * WD, 15 * WD, WH },
-
-  { "gas.smell", "Запах газа", "Газ иісі",
-    "gas", "QAZAQGAZ-AIMAQ", "emergency", 30, 4 * 60, H24 },
-  { "gas.no-gas", "Нет газа", "Газ жоқ",
-    "gas", "QAZAQGAZ-AIMAQ", "high", 180, 24 * 60, H24 },
-
-  /* A person stuck in a lift is helped within 20 minutes, or it becomes an emergency. */
-  { "lifts.person-stuck", "Застревание человека в лифте", "Адамның лифтіде қамалып қалуы",
-    "lifts", "LIFTSERVICE-ALMATY", "emergency", 20, 60, H24 },
-  { "lifts.out-of-order", "Лифт не работает", "Лифт істемейді",
-    "lifts", "LIFTSERVICE-ALMATY", "high", 180, 24 * 60, H24 },
-
-  { "roads.pothole", "Ямы на дороге", "Жолдағы шұңқырлар",
-    "roads", "AKIMAT-MOBILITY", "normal", WD, 10 * WD, WH },
-  { "roads.snow-ice", "Снег и гололёд", "Қар және көктайғақ",
-    "roads", "ZHOLSERVICE", "high", 240, 24 * 60, H24 },
-  { "roads.sidewalk", "Разрушенный тротуар", "Бұзылған тротуар",
-    "roads", "ASFALTOBETON-1", "low", 2 * WD, 15 * WD, WH },
-
-  { "waste.not-collected", "Не вывезен мусор", "Қоқыс шығарылмаған",
-    "waste", "TAZALYK-2012", "normal", WD / 2, 2 * WD, WH },
-  { "waste.illegal-dump", "Стихийная свалка", "Рұқсатсыз қоқыс үйіндісі",
-    "waste", "AKIMAT-ECOLOGY", "normal", WD, 10 * WD, WH },
-
-  { "transport.route-interval", "Интервал движения автобусов",
-    "Автобустар қозғалысының аралығы",
-    "transport", "TRANSPORT-HOLDING", "low", 2 * WD, 15 * WD, WH },
-  { "transport.driver-conduct", "Нарушения водителей общественного транспорта",
-    "Қоғамдық көлік жүргізушілерінің тәртіп бұзуы",
-    "transport", "AVTOBUS-PARK-1", "normal", WD, 10 * WD, WH },
-
-  { "landscaping.tree-fallen", "Упавшее или аварийное дерево", "Құлаған немесе апатты ағаш",
-    "landscaping", "ALMATY-KORKEIT", "high", 120, 12 * 60, H24 },
-  { "landscaping.tree-cutting", "Незаконная вырубка деревьев", "Ағаштарды заңсыз кесу",
-    "landscaping", "AKIMAT-ECOLOGY", "high", WD / 2, 5 * WD, WH },
-  { "landscaping.street-light", "Не работает уличное освещение", "Көше жарығы істемейді",
-    "landscaping", "ALMATY-ZHARYK", "normal", WD, 3 * WD, WH },
-
-  /* An open manhole is fenced within 3 hours and closed within 24. */
-  { "manholes.open", "Открытый люк", "Ашық құдық",
-    "manholes", "INZHSETI-SERVICE", "emergency", 180, 24 * 60, H24 },
-  { "manholes.damaged-cover", "Повреждённая крышка люка", "Құдық қақпағының бүлінуі",
-    "manholes", "INZHSETI-SERVICE", "high", 6 * 60, 48 * 60, H24 },
-
-  { "flooding.street", "Подтопление улицы", "Көшені су басу",
-    "flooding", "ARYK-SERVICE", "high", 120, 12 * 60, H24 },
-  { "flooding.basement", "Затопление подвала", "Жертөлені су басу",
-    "flooding", "ALMATY-SU", "high", 240, 48 * 60, H24 },
-
-  { "ksk.roof-leak", "Протекание кровли", "Шатырдың ағуы",
-    "ksk", "AKIMAT-HOUSING", "normal", WD, 10 * WD, WH },
-  { "ksk.entrance-cleaning", "Содержание подъезда", "Кіреберісті күтіп ұстау",
-    "ksk", "AKIMAT-HOUSING", "low", 2 * WD, 5 * WD, WH },
-  { "ksk.fees", "Взносы и отчётность ОСИ/КСК", "ПИБ/ПИК жарналары мен есептілігі",
-    "ksk", "AKIMAT-HOUSING", "low", 3 * WD, 15 * WD, WH },
-
-  { "other.consultation", "Консультация", "Кеңес беру",
-    "other", "IKOMEK-109", "low", WD, 3 * WD, WH },
-};
-
-#undef H24
-#undef WH
-
 /* ───────────────────────── Appeal text fragments ───────────────────── */
 
 /* Placeholders in the fragments, filled per appeal:
@@ -691,11 +424,14 @@ static const char *const kk_closings[] = {
 
 /* ─────────────────────────────── Streets ───────────────────────────── */
 
+/* The streets the demo's appeals come from, by their Russian form in the
+ * gazetteer (streets.txt), with what the generator needs to know: where
+ * along it the demo's houses are, how many there are, whether they are
+ * private houses, and which KSK/OSI manages them. */
 typedef struct
 {
-  const char *ru;         /* as an address is written: "проспект Достык" */
-  const char *kk;         /* "Достық даңғылы" */
-  const char *district;
+  const char *ru;         /* the gazetteer's Russian form: "проспект Достык" */
+  const char *district;   /* one of the street's districts */
   double      lat, lon;   /* near where its houses are */
   guint       max_house;
   gboolean    private_sector;  /* houses, no flats or lifts */
@@ -703,76 +439,76 @@ typedef struct
 } Street;
 
 static const Street streets[] = {
-  { "проспект Достык", "Достық даңғылы", "medeu", 43.2350, 76.9560, 300, FALSE, NULL },
-  { "улица Кунаева", "Қонаев көшесі", "medeu", 43.2560, 76.9500, 180, FALSE, NULL },
-  { "улица Пушкина", "Пушкин көшесі", "medeu", 43.2610, 76.9560, 120, FALSE, NULL },
-  { "улица Зенкова", "Зенков көшесі", "medeu", 43.2560, 76.9610, 100, FALSE, NULL },
-  { "мкр Самал-2", "Самал-2 шағын ауданы", "medeu", 43.2320, 76.9550, 110, FALSE, "OSI-SAMAL-2" },
+  { "проспект Достык", "medeu", 43.2350, 76.9560, 300, FALSE, NULL },
+  { "улица Кунаева", "medeu", 43.2560, 76.9500, 180, FALSE, NULL },
+  { "улица Пушкина", "medeu", 43.2610, 76.9560, 120, FALSE, NULL },
+  { "улица Зенкова", "medeu", 43.2560, 76.9610, 100, FALSE, NULL },
+  { "мкр Самал-2", "medeu", 43.2320, 76.9550, 110, FALSE, "OSI-SAMAL-2" },
 
-  { "улица Толе би", "Төле би көшесі", "almaly", 43.2530, 76.9150, 300, FALSE, NULL },
-  { "улица Айтеке би", "Әйтеке би көшесі", "almaly", 43.2560, 76.9250, 180, FALSE, NULL },
-  { "улица Казыбек би", "Қазыбек би көшесі", "almaly", 43.2590, 76.9350, 200, FALSE, NULL },
-  { "улица Шевченко", "Шевченко көшесі", "almaly", 43.2480, 76.9200, 170, FALSE, NULL },
-  { "улица Карасай батыра", "Қарасай батыр көшесі", "almaly", 43.2450, 76.9150, 160, FALSE, NULL },
-  { "улица Байтурсынова", "Байтұрсынұлы көшесі", "almaly", 43.2450, 76.9300, 120, FALSE, NULL },
-  { "улица Желтоксан", "Желтоқсан көшесі", "almaly", 43.2520, 76.9400, 180, FALSE, NULL },
-  { "проспект Сейфуллина", "Сейфуллин даңғылы", "almaly", 43.2550, 76.9350, 600, FALSE, NULL },
-  { "проспект Абылай хана", "Абылай хан даңғылы", "almaly", 43.2580, 76.9440, 150, FALSE, NULL },
-  { "проспект Жибек Жолы", "Жібек жолы даңғылы", "almaly", 43.2610, 76.9350, 150, FALSE,
+  { "улица Толе би", "almaly", 43.2530, 76.9150, 300, FALSE, NULL },
+  { "улица Айтеке би", "almaly", 43.2560, 76.9250, 180, FALSE, NULL },
+  { "улица Казыбек би", "almaly", 43.2590, 76.9350, 200, FALSE, NULL },
+  { "улица Шевченко", "almaly", 43.2480, 76.9200, 170, FALSE, NULL },
+  { "улица Карасай батыра", "almaly", 43.2450, 76.9150, 160, FALSE, NULL },
+  { "улица Байтурсынова", "almaly", 43.2450, 76.9300, 120, FALSE, NULL },
+  { "улица Желтоксан", "almaly", 43.2520, 76.9400, 180, FALSE, NULL },
+  { "проспект Сейфуллина", "almaly", 43.2550, 76.9350, 600, FALSE, NULL },
+  { "проспект Абылай хана", "almaly", 43.2580, 76.9440, 150, FALSE, NULL },
+  { "проспект Жибек Жолы", "almaly", 43.2610, 76.9350, 150, FALSE,
     "OSI-ZHIBEK-ZHOLY" },
 
-  { "проспект Абая", "Абай даңғылы", "bostandyk", 43.2400, 76.9100, 160, FALSE, NULL },
-  { "проспект Аль-Фараби", "Әл-Фараби даңғылы", "bostandyk", 43.2180, 76.9250, 150, FALSE, NULL },
-  { "улица Тимирязева", "Тимирязев көшесі", "bostandyk", 43.2250, 76.9150, 90, FALSE, NULL },
-  { "улица Розыбакиева", "Розыбакиев көшесі", "bostandyk", 43.2250, 76.8950, 300, FALSE, NULL },
-  { "улица Жандосова", "Жандосов көшесі", "bostandyk", 43.2290, 76.9000, 200, FALSE, NULL },
-  { "проспект Гагарина", "Гагарин даңғылы", "bostandyk", 43.2250, 76.9050, 300, FALSE, NULL },
-  { "улица Сатпаева", "Сәтбаев көшесі", "bostandyk", 43.2360, 76.9150, 90, FALSE, NULL },
-  { "улица Навои", "Навои көшесі", "bostandyk", 43.2150, 76.8880, 300, FALSE, NULL },
-  { "мкр Орбита-3", "Орбита-3 шағын ауданы", "bostandyk", 43.2050, 76.8850, 60, FALSE,
+  { "проспект Абая", "bostandyk", 43.2400, 76.9100, 160, FALSE, NULL },
+  { "проспект Аль-Фараби", "bostandyk", 43.2180, 76.9250, 150, FALSE, NULL },
+  { "улица Тимирязева", "bostandyk", 43.2250, 76.9150, 90, FALSE, NULL },
+  { "улица Розыбакиева", "bostandyk", 43.2250, 76.8950, 300, FALSE, NULL },
+  { "улица Жандосова", "bostandyk", 43.2290, 76.9000, 200, FALSE, NULL },
+  { "проспект Гагарина", "bostandyk", 43.2250, 76.9050, 300, FALSE, NULL },
+  { "улица Сатпаева", "bostandyk", 43.2360, 76.9150, 90, FALSE, NULL },
+  { "улица Навои", "bostandyk", 43.2150, 76.8880, 300, FALSE, NULL },
+  { "мкр Орбита-3", "bostandyk", 43.2050, 76.8850, 60, FALSE,
     "OSI-ORBITA-3" },
-  { "мкр Алмагуль", "Алмагүл шағын ауданы", "bostandyk", 43.2140, 76.9100, 40, FALSE,
+  { "мкр Алмагуль", "bostandyk", 43.2140, 76.9100, 40, FALSE,
     "KSK-ALMAGUL" },
-  { "мкр Коктем-1", "Көктем-1 шағын ауданы", "bostandyk", 43.2270, 76.9250, 40, FALSE,
+  { "мкр Коктем-1", "bostandyk", 43.2270, 76.9250, 40, FALSE,
     "OSI-KOKTEM-1" },
 
-  { "улица Момышулы", "Момышұлы көшесі", "auezov", 43.2250, 76.8450, 60, FALSE, NULL },
-  { "улица Саина", "Саин көшесі", "auezov", 43.2300, 76.8600, 120, FALSE, NULL },
-  { "мкр Аксай-1", "Ақсай-1 шағын ауданы", "auezov", 43.2280, 76.8400, 40, FALSE, NULL },
-  { "мкр Аксай-4", "Ақсай-4 шағын ауданы", "auezov", 43.2370, 76.8360, 120, FALSE, "OSI-AKSAI-4" },
-  { "мкр Жетысу-2", "Жетісу-2 шағын ауданы", "auezov", 43.2400, 76.8600, 80, FALSE, NULL },
-  { "мкр Жетысу-3", "Жетісу-3 шағын ауданы", "auezov", 43.2350, 76.8620, 60, FALSE,
+  { "улица Момышулы", "auezov", 43.2250, 76.8450, 60, FALSE, NULL },
+  { "улица Саина", "auezov", 43.2300, 76.8600, 120, FALSE, NULL },
+  { "мкр Аксай-1", "auezov", 43.2280, 76.8400, 40, FALSE, NULL },
+  { "мкр Аксай-4", "auezov", 43.2370, 76.8360, 120, FALSE, "OSI-AKSAI-4" },
+  { "мкр Жетысу-2", "auezov", 43.2400, 76.8600, 80, FALSE, NULL },
+  { "мкр Жетысу-3", "auezov", 43.2350, 76.8620, 60, FALSE,
     "KSK-ZHETYSU-3" },
-  { "мкр Мамыр-4", "Мамыр-4 шағын ауданы", "auezov", 43.2070, 76.8500, 110, FALSE, "KSK-MAMYR-4" },
-  { "мкр Таугуль-1", "Таугүл-1 шағын ауданы", "auezov", 43.2130, 76.8650, 50, FALSE,
+  { "мкр Мамыр-4", "auezov", 43.2070, 76.8500, 110, FALSE, "KSK-MAMYR-4" },
+  { "мкр Таугуль-1", "auezov", 43.2130, 76.8650, 50, FALSE,
     "OSI-TAUGUL-1" },
 
-  { "мкр Алгабас", "Алғабас шағын ауданы", "alatau", 43.2950, 76.8100, 60, FALSE, "OSI-ALGABAS-1" },
-  { "мкр Аккент", "Ақкент шағын ауданы", "alatau", 43.2850, 76.8450, 60, FALSE, "KSK-AKKENT" },
-  { "мкр Акбулак", "Ақбұлақ шағын ауданы", "alatau", 43.2890, 76.8170, 80, FALSE, NULL },
-  { "мкр Шанырак-2", "Шаңырақ-2 шағын ауданы", "alatau", 43.3050, 76.8350, 400, TRUE, NULL },
-  { "мкр Айгерим-1", "Айгерім-1 шағын ауданы", "alatau", 43.3000, 76.7950, 300, TRUE, NULL },
+  { "мкр Алгабас", "alatau", 43.2950, 76.8100, 60, FALSE, "OSI-ALGABAS-1" },
+  { "мкр Аккент", "alatau", 43.2850, 76.8450, 60, FALSE, "KSK-AKKENT" },
+  { "мкр Акбулак", "alatau", 43.2890, 76.8170, 80, FALSE, NULL },
+  { "мкр Шанырак-2", "alatau", 43.3050, 76.8350, 400, TRUE, NULL },
+  { "мкр Айгерим-1", "alatau", 43.3000, 76.7950, 300, TRUE, NULL },
 
-  { "мкр Айнабулак-3", "Айнабұлақ-3 шағын ауданы", "zhetysu", 43.2850, 76.9350, 180, FALSE,
+  { "мкр Айнабулак-3", "zhetysu", 43.2850, 76.9350, 180, FALSE,
     "KSK-AINABULAK-3" },
-  { "мкр Кулагер", "Құлагер шағын ауданы", "zhetysu", 43.2950, 76.9150, 80, FALSE, "OSI-KULAGER" },
-  { "проспект Рыскулова", "Рысқұлов даңғылы", "zhetysu", 43.2800, 76.9000, 200, FALSE, NULL },
-  { "проспект Райымбека", "Райымбек даңғылы", "zhetysu", 43.2700, 76.9100, 500, FALSE, NULL },
-  { "улица Северное кольцо", "Солтүстік айналма көшесі", "zhetysu", 43.3000, 76.9400, 100,
+  { "мкр Кулагер", "zhetysu", 43.2950, 76.9150, 80, FALSE, "OSI-KULAGER" },
+  { "проспект Рыскулова", "zhetysu", 43.2800, 76.9000, 200, FALSE, NULL },
+  { "проспект Райымбека", "zhetysu", 43.2700, 76.9100, 500, FALSE, NULL },
+  { "улица Северное кольцо", "zhetysu", 43.3000, 76.9400, 100,
     FALSE, NULL },
 
-  { "проспект Суюнбая", "Сүйінбай даңғылы", "turksib", 43.2950, 76.9650, 400, FALSE, NULL },
-  { "улица Майлина", "Майлин көшесі", "turksib", 43.3150, 76.9850, 200, FALSE, NULL },
-  { "мкр Жулдыз-2", "Жұлдыз-2 шағын ауданы", "turksib", 43.3180, 76.9600, 40, FALSE,
+  { "проспект Суюнбая", "turksib", 43.2950, 76.9650, 400, FALSE, NULL },
+  { "улица Майлина", "turksib", 43.3150, 76.9850, 200, FALSE, NULL },
+  { "мкр Жулдыз-2", "turksib", 43.3180, 76.9600, 40, FALSE,
     "KSK-ZHULDYZ-2" },
-  { "улица Бекмаханова", "Бекмаханов көшесі", "turksib", 43.3000, 76.9600, 100, FALSE, NULL },
-  { "мкр Кайрат", "Қайрат шағын ауданы", "turksib", 43.3300, 77.0200, 300, TRUE, NULL },
+  { "улица Бекмаханова", "turksib", 43.3000, 76.9600, 100, FALSE, NULL },
+  { "мкр Кайрат", "turksib", 43.3300, 77.0200, 300, TRUE, NULL },
 
-  { "мкр Шугыла", "Шұғыла шағын ауданы", "nauryzbay", 43.2150, 76.8150, 350, FALSE,
+  { "мкр Шугыла", "nauryzbay", 43.2150, 76.8150, 350, FALSE,
     "OSI-SHUGYLA" },
-  { "мкр Калкаман-2", "Қалқаман-2 шағын ауданы", "nauryzbay", 43.2450, 76.8050, 300, TRUE, NULL },
-  { "мкр Таусамалы", "Таусамалы шағын ауданы", "nauryzbay", 43.1900, 76.8300, 400, TRUE, NULL },
-  { "мкр Акжар", "Ақжар шағын ауданы", "nauryzbay", 43.2250, 76.7800, 300, TRUE, NULL },
+  { "мкр Калкаман-2", "nauryzbay", 43.2450, 76.8050, 300, TRUE, NULL },
+  { "мкр Таусамалы", "nauryzbay", 43.1900, 76.8300, 400, TRUE, NULL },
+  { "мкр Акжар", "nauryzbay", 43.2250, 76.7800, 300, TRUE, NULL },
 };
 
 /* Which lift company serves a district (the agencies' "districts" say the same). */
@@ -790,6 +526,21 @@ static const struct
 /* Real city bus routes. */
 static const guint bus_routes[] = {
   2, 5, 12, 18, 29, 32, 37, 45, 63, 66, 79, 86, 92, 99, 106, 121, 126, 141, 201, 205,
+};
+
+/* ─────────────────────────────── The demo ──────────────────────────── */
+
+struct _SaDemo
+{
+  SaReference               *ref;
+  /* category_texts[i]'s category and streets[i]'s Kazakh form, from ref */
+  const SaReferenceCategory *categories[G_N_ELEMENTS (category_texts)];
+  const char                *street_kk[G_N_ELEMENTS (streets)];
+  guint                      cumulative[G_N_ELEMENTS (category_texts)];
+  guint                      total_weight;
+  guint                      channel_total;
+  GArray                    *users;    /* SaDemoUser */
+  GPtrArray                 *strings;  /* what users and street_kk point to */
 };
 
 /* ──────────────────────────────── Names ────────────────────────────── */
@@ -1042,9 +793,6 @@ person_append_name (const Person *person,
 
 /* ─────────────────────────────── Users ─────────────────────────────── */
 
-static SaDemoUser *users;
-static guint n_users;
-
 static char *
 person_full_name (guint    seed,
                   gboolean kazakh)
@@ -1058,58 +806,52 @@ person_full_name (guint    seed,
   return g_string_free (s, FALSE);
 }
 
+/* The strings live in demo->strings, as long as the demo. */
 static void
-add_user (guint       *i,
+add_user (SaDemo      *demo,
           char        *login,
           char        *full_name,
           const char  *agency,
           const char  *role,
           const char  *password)
 {
-  users[*i].login = login;
-  users[*i].full_name = full_name;
-  users[*i].agency = agency;
-  users[*i].role = role;
-  users[*i].password = password;
-  (*i)++;
+  SaDemoUser user = { login, full_name, agency, role, password };
+
+  g_ptr_array_add (demo->strings, login);
+  g_ptr_array_add (demo->strings, full_name);
+  g_array_append_val (demo->users, user);
 }
 
-/* Built once and kept for the life of the process: the strings are generated
- * from the agencies' codes, but the array is as constant as the tables. */
-static gpointer
-build_users (gpointer data)
+static void
+build_users (SaDemo *demo)
 {
-  guint i = 0;
+  const SaReferenceAgency *agencies;
+  guint n_agencies;
 
-  n_users = 2 * G_N_ELEMENTS (agencies) + 3;
-  users = g_new0 (SaDemoUser, n_users);
-
-  for (guint a = 0; a < G_N_ELEMENTS (agencies); a++)
+  agencies = sa_reference_get_agencies (demo->ref, &n_agencies);
+  for (guint a = 0; a < n_agencies; a++)
     {
-      const SaDemoAgency *agency = &agencies[a];
+      const SaReferenceAgency *agency = &agencies[a];
       g_autofree char *lower = g_ascii_strdown (agency->code, -1);
-      gboolean ksk = agency->kind == SA_AGENCY_KIND_KSK_OSI;
+      gboolean ksk = strcmp (agency->kind, "ksk_osi") == 0;
       /* About two in three civil servants of Almaty have Kazakh names. */
       gboolean kz1 = (a * 7 + 1) % 3 != 0;
       gboolean kz2 = (a * 5 + 2) % 3 != 0;
 
-      add_user (&i, g_strconcat (ksk ? "manager." : "executor.", lower, NULL),
+      add_user (demo, g_strconcat (ksk ? "manager." : "executor.", lower, NULL),
                 person_full_name (2 * a, kz1), agency->code,
                 ksk ? "ksk_manager" : "executor", ksk ? "demo-ksk_manager" : "demo-executor");
-      add_user (&i, g_strconcat ("supervisor.", lower, NULL),
+      add_user (demo, g_strconcat ("supervisor.", lower, NULL),
                 person_full_name (2 * a + 1, kz2), agency->code,
                 "supervisor", "demo-supervisor");
     }
 
-  add_user (&i, g_strdup ("curator.city"), person_full_name (1001, TRUE),
+  add_user (demo, g_strdup ("curator.city"), person_full_name (1001, TRUE),
             "AKIMAT-CITY", "curator", "demo-curator");
-  add_user (&i, g_strdup ("operator.ikomek-109"), person_full_name (1002, TRUE),
+  add_user (demo, g_strdup ("operator.ikomek-109"), person_full_name (1002, TRUE),
             "IKOMEK-109", "operator", "demo-operator");
-  add_user (&i, g_strdup ("admin.digital"), person_full_name (1003, FALSE),
+  add_user (demo, g_strdup ("admin.digital"), person_full_name (1003, FALSE),
             "AKIMAT-DIGITAL", "admin", "demo-admin");
-
-  g_assert (i == n_users);
-  return NULL;
 }
 
 /* ────────────────────────────── Time ───────────────────────────────── */
@@ -1251,58 +993,23 @@ static const char *const mail_domains[] = {
   "mail.ru", "gmail.com", "inbox.kz", "yandex.kz", "bk.ru", "list.ru", "mail.kz",
 };
 
-typedef struct
-{
-  guint total_weight;
-  guint cumulative[G_N_ELEMENTS (category_texts)];
-  guint channel_total;
-} Tables;
-
-static gpointer
-build_tables (gpointer data)
-{
-  static Tables tables;
-  guint sum = 0;
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (category_texts) == G_N_ELEMENTS (categories));
-  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
-    {
-      /* The two tables run in the same order. */
-      g_assert (strcmp (category_texts[i].code, categories[i].code) == 0);
-      sum += category_texts[i].weight;
-      tables.cumulative[i] = sum;
-    }
-  tables.total_weight = sum;
-  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
-    tables.channel_total += channels[i].weight;
-  return &tables;
-}
-
-static const Tables *
-get_tables (void)
-{
-  static GOnce once = G_ONCE_INIT;
-
-  return g_once (&once, build_tables, NULL);
-}
-
 static guint
 pick_category (Rng          *rng,
-               const Tables *tables)
+               const SaDemo *demo)
 {
-  guint r = rng_below (rng, tables->total_weight);
+  guint r = rng_below (rng, demo->total_weight);
   guint i = 0;
 
-  while (tables->cumulative[i] <= r)
+  while (demo->cumulative[i] <= r)
     i++;
   return i;
 }
 
 static const char *
 pick_channel (Rng          *rng,
-              const Tables *tables)
+              const SaDemo *demo)
 {
-  guint r = rng_below (rng, tables->channel_total);
+  guint r = rng_below (rng, demo->channel_total);
   guint i = 0;
 
   while (r >= channels[i].weight)
@@ -1529,7 +1236,7 @@ short_address (const Street *street,
   return g_strdup_printf ("%s%s, %u", prefix, name, house);
 }
 
-static const Street *
+static guint
 pick_street (Rng      *rng,
              gboolean  flat,
              gboolean  managed)
@@ -1538,13 +1245,13 @@ pick_street (Rng      *rng,
    * a quarter of them have a KSK/OSI. */
   for (;;)
     {
-      const Street *street = &RNG_PICK (rng, streets);
+      guint i = rng_below (rng, G_N_ELEMENTS (streets));
 
-      if (flat && street->private_sector)
+      if (flat && streets[i].private_sector)
         continue;
-      if (managed && street->ksk == NULL)
+      if (managed && streets[i].ksk == NULL)
         continue;
-      return street;
+      return i;
     }
 }
 
@@ -1567,15 +1274,16 @@ lift_company (const char *district)
  * the same appeal; received times lie in the half year before @now.
  */
 void
-sa_demo_appeal_generate (guint         index,
+sa_demo_appeal_generate (SaDemo       *demo,
+                         guint         index,
                          gint64        now,
                          SaDemoAppeal *appeal)
 {
-  const Tables *tables = get_tables ();
   Rng rng = { G_GUINT64_CONSTANT (0x5a17c0de00000000) ^ ((guint64) index * 0x2545f4914f6cdd1d) };
-  const SaDemoCategory *category;
+  const SaReferenceCategory *category;
   const CategoryText *text;
   const Street *street;
+  guint si;
   gboolean kk, flat, managed, emergency, urgent, phone_call;
   guint house, ci, floors;
   Person person;
@@ -1584,31 +1292,33 @@ sa_demo_appeal_generate (guint         index,
   g_autofree char *addr_kk = NULL;
   g_autofree char *addr_ru = NULL;
 
+  g_return_if_fail (demo != NULL);
   g_return_if_fail (appeal != NULL);
 
   memset (appeal, 0, sizeof *appeal);
 
-  ci = pick_category (&rng, tables);
-  category = &categories[ci];
+  ci = pick_category (&rng, demo);
+  category = demo->categories[ci];
   text = &category_texts[ci];
   emergency = strcmp (category->criticality, "emergency") == 0;
   urgent = emergency || (strcmp (category->criticality, "high") == 0 &&
-                         category->clock == SA_CLOCK_24X7);
+                         category->regulation.clock == SA_SLA_CLOCK_24X7);
 
   appeal->category = category->code;
-  appeal->agency = category->default_agency;
+  appeal->agency = category->agency;
   kk = rng_percent (&rng, 25);
   appeal->language = kk ? "kk" : "ru";
 
   /* Emergencies are mostly phoned in to 109. */
-  appeal->channel = emergency && rng_percent (&rng, 60) ? "phone_109" : pick_channel (&rng, tables);
+  appeal->channel = emergency && rng_percent (&rng, 60) ? "phone_109" : pick_channel (&rng, demo);
   phone_call = strcmp (appeal->channel, "phone_109") == 0;
 
   /* Where. KSK/OSI complaints mostly come from a house one of the demo
    * associations manages, and go to it. */
   flat = (text->flags & CAT_FLAT) != 0;
   managed = strcmp (category->sphere, "ksk") == 0 && rng_percent (&rng, 80);
-  street = pick_street (&rng, flat, managed);
+  si = pick_street (&rng, flat, managed);
+  street = &streets[si];
   if (managed)
     appeal->agency = street->ksk;
   else if (strcmp (category->sphere, "lifts") == 0)
@@ -1617,7 +1327,7 @@ sa_demo_appeal_generate (guint         index,
 
   house = rng_range (&rng, 1, street->max_house);
   appeal->address = g_strdup_printf ("%s, %u", street->ru, house);
-  addr_kk = g_strdup_printf ("%s, %u", street->kk, house);
+  addr_kk = g_strdup_printf ("%s, %u", demo->street_kk[si], house);
   addr_ru = short_address (street, house);
 
   /* The apps (Open311, Open Almaty, the Telegram bot) send a map point. */
@@ -1725,69 +1435,122 @@ sa_demo_appeal_clear (SaDemoAppeal *appeal)
   memset (appeal, 0, sizeof *appeal);
 }
 
-/* ─────────────────────────── Reference data ────────────────────────── */
+/* ──────────────────────────── The demo ─────────────────────────────── */
 
-const SaDemoDistrict *
-sa_demo_districts (guint *n_districts)
+static gboolean
+missing (GError     **error,
+         const char  *what,
+         const char  *name)
 {
-  if (n_districts != NULL)
-    *n_districts = G_N_ELEMENTS (districts);
-  return districts;
+  g_set_error (error, SA_REFERENCE_ERROR, SA_REFERENCE_ERROR_UNKNOWN,
+               "The demo needs the %s “%s”, which the reference data do not have", what, name);
+  return FALSE;
 }
 
-const SaDemoAgency *
-sa_demo_agencies (guint *n_agencies)
+static gboolean
+resolve (SaDemo  *demo,
+         GError **error)
 {
-  if (n_agencies != NULL)
-    *n_agencies = G_N_ELEMENTS (agencies);
-  return agencies;
-}
+  guint sum = 0;
 
-const SaDemoCategory *
-sa_demo_categories (guint *n_categories)
-{
-  if (n_categories != NULL)
-    *n_categories = G_N_ELEMENTS (categories);
-  return categories;
+  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+    {
+      demo->categories[i] = sa_reference_find_category (demo->ref, category_texts[i].code);
+      if (demo->categories[i] == NULL)
+        return missing (error, "category", category_texts[i].code);
+      sum += category_texts[i].weight;
+      demo->cumulative[i] = sum;
+    }
+  demo->total_weight = sum;
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    demo->channel_total += channels[i].weight;
+
+  for (guint i = 0; i < G_N_ELEMENTS (streets); i++)
+    {
+      const SaReferenceStreet *street = sa_reference_find_street (demo->ref, streets[i].ru);
+
+      if (street == NULL)
+        return missing (error, "street", streets[i].ru);
+      /* The demo's houses lie in one of the districts the street runs through. */
+      if (street->districts[0] != NULL &&
+          !g_strv_contains ((const char * const *) street->districts, streets[i].district))
+        return missing (error, "district of the street", streets[i].ru);
+      if (streets[i].ksk != NULL && sa_reference_find_agency (demo->ref, streets[i].ksk) == NULL)
+        return missing (error, "agency", streets[i].ksk);
+      {
+        char *kk = sa_reference_street_dup_kk (street);
+
+        g_ptr_array_add (demo->strings, kk);
+        demo->street_kk[i] = kk;
+      }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (lift_companies); i++)
+    if (sa_reference_find_agency (demo->ref, lift_companies[i].agency) == NULL)
+      return missing (error, "agency", lift_companies[i].agency);
+  return TRUE;
 }
 
 /**
- * sa_demo_users:
+ * sa_demo_new:
+ * @ref: the city's reference data
+ * @error: return location for a #GError
+ *
+ * Makes the demo generator over @ref, which must have every category,
+ * street and agency the demo's appeals speak of (Almaty's do).
+ *
+ * Returns: (transfer full) (nullable): the demo, or %NULL with
+ *   %SA_REFERENCE_ERROR_UNKNOWN
+ */
+SaDemo *
+sa_demo_new (SaReference  *ref,
+             GError      **error)
+{
+  g_autoptr(SaDemo) demo = g_new0 (SaDemo, 1);
+
+  g_return_val_if_fail (SA_IS_REFERENCE (ref), NULL);
+
+  demo->ref = g_object_ref (ref);
+  demo->strings = g_ptr_array_new_with_free_func (g_free);
+  demo->users = g_array_new (FALSE, TRUE, sizeof (SaDemoUser));
+  if (!resolve (demo, error))
+    return NULL;
+  build_users (demo);
+  return g_steal_pointer (&demo);
+}
+
+void
+sa_demo_free (SaDemo *demo)
+{
+  if (demo == NULL)
+    return;
+  g_clear_object (&demo->ref);
+  g_clear_pointer (&demo->strings, g_ptr_array_unref);
+  g_clear_pointer (&demo->users, g_array_unref);
+  g_free (demo);
+}
+
+SaReference *
+sa_demo_get_reference (SaDemo *demo)
+{
+  g_return_val_if_fail (demo != NULL, NULL);
+  return demo->ref;
+}
+
+/**
+ * sa_demo_get_users:
+ * @demo: the demo
  * @n_users: (out) (optional): the number of users
  *
  * Returns: (transfer none): for every agency an executor (a ksk_manager at a
  *   KSK/OSI) and a supervisor, then a city curator, a 109 operator and an admin
  */
 const SaDemoUser *
-sa_demo_users (guint *n_users_out)
+sa_demo_get_users (SaDemo *demo,
+                   guint  *n_users)
 {
-  static GOnce once = G_ONCE_INIT;
+  g_return_val_if_fail (demo != NULL, NULL);
 
-  g_once (&once, build_users, NULL);
-  if (n_users_out != NULL)
-    *n_users_out = n_users;
-  return users;
-}
-
-const char *
-sa_demo_agency_kind_to_string (SaAgencyKind kind)
-{
-  switch (kind)
-    {
-    case SA_AGENCY_KIND_AKIMAT_DEPARTMENT:
-      return "akimat_department";
-    case SA_AGENCY_KIND_DISTRICT_AKIMAT:
-      return "district_akimat";
-    case SA_AGENCY_KIND_UTILITY:
-      return "utility";
-    case SA_AGENCY_KIND_KSK_OSI:
-      return "ksk_osi";
-    case SA_AGENCY_KIND_CONTRACTOR:
-      return "contractor";
-    case SA_AGENCY_KIND_CONTACT_CENTRE:
-      return "contact_centre";
-    default:
-      g_return_val_if_fail (FALSE, NULL);
-    }
-  return NULL;
+  if (n_users != NULL)
+    *n_users = demo->users->len;
+  return (const SaDemoUser *) (gpointer) demo->users->data;
 }

@@ -3,58 +3,17 @@
 
 #include <glib.h>
 
+#include "sa-reference.h"
+
 G_BEGIN_DECLS
 
-/* Deterministic demo content for `smart-appeals-registry init --demo`:
- * reference data for Almaty and a generator of realistic appeals. The
- * storage layer inserts what these functions describe; nothing here
- * touches SQLite. All strings are static and UTF-8. */
+/* Deterministic demo content for `smart-appeals-registry init --demo`: the
+ * people of Almaty's agencies and a generator of realistic appeals, over
+ * the city's reference data (sa-reference.h). The storage layer inserts
+ * what these functions describe; nothing here touches SQLite. All strings
+ * are UTF-8; those not owned by an appeal live as long as the SaDemo. */
 
-typedef enum
-{
-  SA_AGENCY_KIND_AKIMAT_DEPARTMENT,
-  SA_AGENCY_KIND_DISTRICT_AKIMAT,
-  SA_AGENCY_KIND_UTILITY,
-  SA_AGENCY_KIND_KSK_OSI,
-  SA_AGENCY_KIND_CONTRACTOR,
-  SA_AGENCY_KIND_CONTACT_CENTRE,
-} SaAgencyKind;
-
-typedef struct
-{
-  const char *code;        /* lower-case Latin, e.g. "medeu", "almaly", "turksib" */
-  const char *name_ru;
-  const char *name_kk;
-} SaDemoDistrict;
-
-typedef struct
-{
-  const char  *code;       /* upper-case [A-Z0-9-], e.g. "ALMATY-ENERGO", unique */
-  const char  *name_ru;
-  const char  *name_kk;
-  SaAgencyKind kind;
-  const char  *districts;  /* comma-separated district codes served, or "*" for the whole city */
-} SaDemoAgency;
-
-typedef enum
-{
-  SA_CLOCK_24X7,
-  SA_CLOCK_WORKING_HOURS,
-} SaClockKind;
-
-typedef struct
-{
-  const char *code;            /* e.g. "heating.no-heat" */
-  const char *name_ru;
-  const char *name_kk;
-  const char *sphere;          /* heating, water, electricity, gas, lifts, roads, waste,
-                                * transport, landscaping, manholes, flooding, ksk, other */
-  const char *default_agency;  /* an agency code */
-  const char *criticality;     /* "emergency", "high", "normal", "low" */
-  guint       reaction_minutes;
-  guint       resolution_minutes;
-  SaClockKind clock;
-} SaDemoCategory;
+typedef struct _SaDemo SaDemo;
 
 typedef struct
 {
@@ -88,16 +47,19 @@ typedef struct
                                    * or lift company that serves the address */
 } SaDemoAppeal;
 
-const SaDemoDistrict *sa_demo_districts   (guint *n_districts);
-const SaDemoAgency   *sa_demo_agencies    (guint *n_agencies);
-const SaDemoCategory *sa_demo_categories  (guint *n_categories);
-const SaDemoUser     *sa_demo_users       (guint *n_users);
+SaDemo           *sa_demo_new             (SaReference   *ref,
+                                           GError       **error);
+void              sa_demo_free            (SaDemo        *demo);
+SaReference      *sa_demo_get_reference   (SaDemo        *demo);
+const SaDemoUser *sa_demo_get_users       (SaDemo        *demo,
+                                           guint         *n_users);
 
-void                  sa_demo_appeal_generate (guint         index,
-                                               gint64        now,
-                                               SaDemoAppeal *appeal);
-void                  sa_demo_appeal_clear    (SaDemoAppeal *appeal);
+void              sa_demo_appeal_generate (SaDemo        *demo,
+                                           guint          index,
+                                           gint64         now,
+                                           SaDemoAppeal  *appeal);
+void              sa_demo_appeal_clear    (SaDemoAppeal  *appeal);
 
-const char           *sa_demo_agency_kind_to_string (SaAgencyKind kind);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaDemo, sa_demo_free)
 
 G_END_DECLS

@@ -116,6 +116,12 @@ static const char * const migrations[] = {
   "ALTER TABLE history ADD COLUMN made_at INTEGER;"
   "ALTER TABLE history ADD COLUMN op_id TEXT;"
   "ALTER TABLE appeals ADD COLUMN answered_at INTEGER;",
+  /* 3 → 4: the street gazetteer as data/reference/streets.txt gives it
+   * (init loads it); `streets` stays the lookup intake derives districts
+   * from. districts: codes separated by commas, '' when not known. */
+  "CREATE TABLE gazetteer (id INTEGER PRIMARY KEY, districts TEXT NOT NULL,"
+  "  type_ru TEXT NOT NULL, name_ru TEXT NOT NULL, name_kk TEXT NOT NULL,"
+  "  type_kk TEXT NOT NULL, UNIQUE (type_ru, name_ru));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);
