@@ -7,10 +7,13 @@
 
 #include "sa-demo-data.h"
 #include "sa-iin.h"
+#include "sa-sla.h"
 
-/* Almaty's demo content. The names are the real ones (or shaped like the
- * real ones, for KSK/OSI and contractors); the appeals are generated from
- * sentence fragments so that 100,000 of them still read differently.
+/* Almaty's demo content over the city's reference data: the people of its
+ * agencies, and appeals generated from sentence fragments so that 100,000
+ * of them still read differently. The demo is a working day as of the
+ * moment it is made: appeals older than their deadlines are answered, most
+ * of those in work still have time, each agency's executors share them.
  *
  * Demo passwords follow one scheme, printed by `init --demo` and listed in
  * the README: "demo-" followed by the role ("demo-executor",
@@ -386,7 +389,7 @@ static const CategoryText category_texts[] = {
 
 static const char *const ru_openings[] = {
   "Здравствуйте.", "Добрый день!", "Добрый вечер.", "Уважаемый аким!",
-  "Обращаюсь повторно.", "Прошу помочь.",
+  "Прошу помочь.",
 };
 
 static const char *const ru_closings[] = {
@@ -410,7 +413,7 @@ static const char *const kk_urgent_closings[] = {
 };
 
 static const char *const kk_openings[] = {
-  "Сәлеметсіз бе!", "Қайырлы күн.", "Құрметті әкім!", "Қайта жүгініп отырмын.",
+  "Сәлеметсіз бе!", "Қайырлы күн.", "Құрметті әкім!",
 };
 
 static const char *const kk_closings[] = {
@@ -541,7 +544,25 @@ struct _SaDemo
   guint                      channel_total;
   GArray                    *users;    /* SaDemoUser */
   GPtrArray                 *strings;  /* what users and street_kk point to */
+  GHashTable                *staff;    /* agency code → Staff */
+  SaCalendar                *calendar;
 };
+
+/* Who works on an agency's appeals. */
+typedef struct
+{
+  GPtrArray  *workers;     /* logins of its executors (ksk_managers at a KSK/OSI) */
+  const char *supervisor;
+} Staff;
+
+static void
+staff_free (gpointer data)
+{
+  Staff *staff = data;
+
+  g_ptr_array_unref (staff->workers);
+  g_free (staff);
+}
 
 /* ──────────────────────────────── Names ────────────────────────────── */
 
@@ -807,19 +828,38 @@ person_full_name (guint    seed,
 }
 
 /* The strings live in demo->strings, as long as the demo. */
+/* The strings live in demo->strings, as long as the demo; the password is
+ * "demo-" and the role. */
 static void
 add_user (SaDemo      *demo,
           char        *login,
           char        *full_name,
           const char  *agency,
-          const char  *role,
-          const char  *password)
+          SaRole       role)
 {
-  SaDemoUser user = { login, full_name, agency, role, password };
+  char *password = g_strconcat ("demo-", sa_role_to_string (role), NULL);
+  SaDemoUser user = { login, full_name, agency, sa_role_to_string (role), password };
 
   g_ptr_array_add (demo->strings, login);
   g_ptr_array_add (demo->strings, full_name);
+  g_ptr_array_add (demo->strings, password);
   g_array_append_val (demo->users, user);
+}
+
+/* An agency gets executors for the share of appeals its categories draw:
+ * eight at the heat networks, at least two anywhere. */
+static guint
+n_workers (SaDemo                  *demo,
+           const SaReferenceAgency *agency)
+{
+  guint weight = 0;
+
+  if (strcmp (agency->kind, "ksk_osi") == 0)
+    return 2;
+  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+    if (strcmp (demo->categories[i]->agency, agency->code) == 0)
+      weight += category_texts[i].weight;
+  return CLAMP (1 + (weight + 2) / 4, 2, 8);
 }
 
 static void
@@ -834,24 +874,34 @@ build_users (SaDemo *demo)
       const SaReferenceAgency *agency = &agencies[a];
       g_autofree char *lower = g_ascii_strdown (agency->code, -1);
       gboolean ksk = strcmp (agency->kind, "ksk_osi") == 0;
-      /* About two in three civil servants of Almaty have Kazakh names. */
-      gboolean kz1 = (a * 7 + 1) % 3 != 0;
-      gboolean kz2 = (a * 5 + 2) % 3 != 0;
+      Staff *staff = g_new0 (Staff, 1);
+      guint n = n_workers (demo, agency);
 
-      add_user (demo, g_strconcat (ksk ? "manager." : "executor.", lower, NULL),
-                person_full_name (2 * a, kz1), agency->code,
-                ksk ? "ksk_manager" : "executor", ksk ? "demo-ksk_manager" : "demo-executor");
-      add_user (demo, g_strconcat ("supervisor.", lower, NULL),
-                person_full_name (2 * a + 1, kz2), agency->code,
-                "supervisor", "demo-supervisor");
+      staff->workers = g_ptr_array_new ();
+      /* "executor.almaty-teplo", "executor2.almaty-teplo", …; about two in
+       * three civil servants of Almaty have Kazakh names. */
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char *number = k > 0 ? g_strdup_printf ("%u", k + 1) : g_strdup ("");
+          char *login = g_strconcat (ksk ? "manager" : "executor", number, ".", lower, NULL);
+
+          add_user (demo, login, person_full_name (16 * a + k, (a * 7 + k * 5 + 1) % 3 != 0),
+                    agency->code, ksk ? SA_ROLE_KSK_MANAGER : SA_ROLE_EXECUTOR);
+          g_ptr_array_add (staff->workers, login);
+        }
+      staff->supervisor = g_strconcat ("supervisor.", lower, NULL);
+      add_user (demo, (char *) staff->supervisor,
+                person_full_name (16 * a + 15, (a * 5 + 2) % 3 != 0), agency->code,
+                SA_ROLE_SUPERVISOR);
+      g_hash_table_insert (demo->staff, (gpointer) agency->code, staff);
     }
 
-  add_user (demo, g_strdup ("curator.city"), person_full_name (1001, TRUE),
-            "AKIMAT-CITY", "curator", "demo-curator");
-  add_user (demo, g_strdup ("operator.ikomek-109"), person_full_name (1002, TRUE),
-            "IKOMEK-109", "operator", "demo-operator");
-  add_user (demo, g_strdup ("admin.digital"), person_full_name (1003, FALSE),
-            "AKIMAT-DIGITAL", "admin", "demo-admin");
+  add_user (demo, g_strdup ("curator.city"), person_full_name (5001, TRUE),
+            "AKIMAT-CITY", SA_ROLE_CURATOR);
+  add_user (demo, g_strdup ("operator.ikomek-109"), person_full_name (5002, TRUE),
+            "IKOMEK-109", SA_ROLE_OPERATOR);
+  add_user (demo, g_strdup ("admin.digital"), person_full_name (5003, FALSE),
+            "AKIMAT-DIGITAL", SA_ROLE_ADMIN);
 }
 
 /* ────────────────────────────── Time ───────────────────────────────── */
@@ -924,7 +974,7 @@ pick_received_at (Rng                *rng,
   for (guint attempt = 0; attempt < attempts; attempt++)
     {
       double u = rng_unit (rng);
-      guint age = (guint) (DEMO_SPAN_DAYS * (0.45 * u + 0.55 * u * u));
+      guint age = (guint) (DEMO_SPAN_DAYS * (0.3 * u + 0.7 * u * u));
       gint64 base = now - (gint64) age * DAY;
       gint32 offset = almaty_offset (base);
       gint64 local_day = (base + offset) / DAY;
@@ -962,27 +1012,14 @@ pick_received_at (Rng                *rng,
 
 /* ──────────────────────────── Appeals ──────────────────────────────── */
 
-static const char *const statuses[] = {
-  "registered", "in_progress", "info_requested", "awaiting_approval", "answered", "closed",
-  "reopened",
-};
-
-/* Percent of each status by the appeal's age: new ones wait or are being
- * worked on, old ones are closed, a few come back reopened. */
-static const guint8 status_by_age[4][G_N_ELEMENTS (statuses)] = {
-  /* under 2 days  */ { 55, 35, 6, 2, 2, 0, 0 },
-  /* under 15 days */ { 8, 42, 10, 14, 16, 6, 4 },
-  /* under 45 days */ { 1, 10, 3, 6, 22, 52, 6 },
-  /* older         */ { 0, 3, 1, 1, 8, 84, 3 },
-};
-
 static const struct
 {
-  const char *channel;
-  guint       weight;
+  SaChannel channel;
+  guint     weight;
 } channels[] = {
-  { "phone_109", 30 }, { "egov", 20 }, { "open_almaty", 16 }, { "telegram", 12 },
-  { "email", 8 }, { "open311", 8 }, { "president", 6 },
+  { SA_CHANNEL_PHONE_109, 30 }, { SA_CHANNEL_EGOV, 20 }, { SA_CHANNEL_OPEN_ALMATY, 16 },
+  { SA_CHANNEL_TELEGRAM, 12 }, { SA_CHANNEL_EMAIL, 8 }, { SA_CHANNEL_OPEN311, 8 },
+  { SA_CHANNEL_PRESIDENT, 6 },
 };
 
 static const char *const phone_codes[] = {
@@ -1005,7 +1042,7 @@ pick_category (Rng          *rng,
   return i;
 }
 
-static const char *
+static SaChannel
 pick_channel (Rng          *rng,
               const SaDemo *demo)
 {
@@ -1017,37 +1054,19 @@ pick_channel (Rng          *rng,
   return channels[i].channel;
 }
 
-static const char *
+static SaPriority
 pick_priority (Rng        *rng,
                const char *criticality)
 {
   guint r = rng_below (rng, 100);
 
   if (strcmp (criticality, "emergency") == 0)
-    return r < 85 ? "critical" : "high";
+    return r < 85 ? SA_PRIORITY_CRITICAL : SA_PRIORITY_HIGH;
   if (strcmp (criticality, "high") == 0)
-    return r < 70 ? "high" : r < 90 ? "normal" : "critical";
+    return r < 70 ? SA_PRIORITY_HIGH : r < 90 ? SA_PRIORITY_NORMAL : SA_PRIORITY_CRITICAL;
   if (strcmp (criticality, "normal") == 0)
-    return r < 75 ? "normal" : r < 87 ? "high" : "low";
-  return r < 60 ? "low" : "normal";
-}
-
-static const char *
-pick_status (Rng      *rng,
-             gint64    age_seconds,
-             gboolean  emergency)
-{
-  gint64 days = age_seconds / DAY;
-  guint row = days < 2 ? 0 : days < 15 ? 1 : days < 45 ? 2 : 3;
-  guint r = rng_below (rng, 100);
-  guint i = 0;
-
-  /* An emergency is dealt with within the day, or it is news. */
-  if (emergency && days >= 2)
-    row = 3;
-  while (i + 1 < G_N_ELEMENTS (statuses) && r >= status_by_age[row][i])
-    r -= status_by_age[row][i++];
-  return statuses[i];
+    return r < 75 ? SA_PRIORITY_NORMAL : r < 87 ? SA_PRIORITY_HIGH : SA_PRIORITY_LOW;
+  return r < 60 ? SA_PRIORITY_LOW : SA_PRIORITY_NORMAL;
 }
 
 static void
@@ -1264,14 +1283,459 @@ lift_company (const char *district)
   return NULL;
 }
 
+/* ─────────────────────────── Who and where ─────────────────────────── */
+
+/* Each appeal draws from streams of its own, so that a repeat can take its
+ * first appeal's applicant and address, and the flats of a cluster their
+ * building, without drawing anything else the same. */
+enum
+{
+  STREAM_SUBJECT,   /* category, place, applicant */
+  STREAM_TIME,      /* when it came in */
+  STREAM_KIND,      /* whether it repeats an earlier appeal */
+  STREAM_FATE,      /* how far it got and who has it; shared by a cluster */
+  STREAM_OWN,       /* the rest: channel, text, history */
+  STREAM_CLUSTER,   /* a cluster's building, category and hour */
+};
+
+static Rng
+rng_for (guint64 stream,
+         guint64 n)
+{
+  Rng rng = { G_GUINT64_CONSTANT (0x5a17c0de00000000) ^ (stream << 52) ^
+              (n * G_GUINT64_CONSTANT (0x2545f4914f6cdd1d)) };
+
+  rng_next (&rng);
+  return rng;
+}
+
+/* What an appeal is about, where, and who sends it. */
+typedef struct
+{
+  guint    ci;        /* category_texts[] */
+  guint    si;        /* streets[] */
+  gboolean managed;   /* a KSK/OSI complaint about a house it manages */
+  guint    house, floors, entrance, floor, flat;
+  gboolean kk;
+  Person   person;
+  char     iin[13];
+  char     phone[16];
+} Subject;
+
+static guint
+text_index (const char *code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+    if (strcmp (category_texts[i].code, code) == 0)
+      return i;
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* Flat, entrance and floor agree: four flats a floor, as in most Almaty
+ * blocks; a block with lifts has at least nine floors. */
+static void
+pick_building (Rng      *rng,
+               Subject  *s,
+               gboolean  lifts)
+{
+  static const guint heights[] = { 5, 5, 9, 9, 12, 16 };
+
+  s->house = rng_range (rng, 1, streets[s->si].max_house);
+  s->floors = heights[lifts ? rng_range (rng, 2, 5) : rng_below (rng, G_N_ELEMENTS (heights))];
+  s->entrance = rng_range (rng, 1, s->floors >= 12 ? 3 : 6);
+}
+
+static void
+pick_flat (Rng        *rng,
+           Subject    *s,
+           const char *code)
+{
+  s->floor = rng_range (rng, 2, s->floors);
+  if (strcmp (code, "ksk.roof-leak") == 0)
+    s->floor = s->floors;
+  s->flat = ((s->entrance - 1) * s->floors + s->floor - 1) * 4 + rng_range (rng, 1, 4);
+}
+
+/* Kazakh-speaking applicants have Kazakh names; two in three of those
+ * writing in Russian do too. */
+static void
+pick_applicant (Rng     *rng,
+                Subject *s)
+{
+  s->kk = rng_percent (rng, 25);
+  person_pick (rng, s->kk || rng_percent (rng, 65), &s->person);
+  make_iin (rng, &s->person, s->iin);
+  g_snprintf (s->phone, sizeof s->phone, "+7%s%07u", RNG_PICK (rng, phone_codes),
+              rng_below (rng, 10000000));
+}
+
+static void
+plain_subject (SaDemo  *demo,
+               guint64  index,
+               Subject *s)
+{
+  Rng rng = rng_for (STREAM_SUBJECT, index);
+  const SaReferenceCategory *category;
+
+  s->ci = pick_category (&rng, demo);
+  category = demo->categories[s->ci];
+  /* KSK/OSI complaints mostly come from a house one of the demo
+   * associations manages, and go to it. */
+  s->managed = strcmp (category->sphere, "ksk") == 0 && rng_percent (&rng, 80);
+  s->si = pick_street (&rng, (category_texts[s->ci].flags & CAT_FLAT) != 0, s->managed);
+  pick_building (&rng, s, strcmp (category->sphere, "lifts") == 0);
+  pick_flat (&rng, s, category->code);
+  pick_applicant (&rng, s);
+}
+
+/* The deadline the desk counts down to: the nearer of the legal and the
+ * operational one, as the registry computes them at intake. */
+static gint64
+due_at (SaDemo                    *demo,
+        const SaReferenceCategory *category,
+        gint64                     received)
+{
+  gint64 legal = sa_sla_legal_due (demo->calendar, received);
+  gint64 operational = sa_sla_operational_due (demo->calendar, &category->regulation,
+                                               SA_SLA_TARGET_RESOLUTION, received, NULL, 0);
+
+  return MIN (legal, operational);
+}
+
+/* ─────────────────────── Clusters and repeats ──────────────────────── */
+
+/* One building reported by several flats, every CLUSTER_PERIOD appeals. */
+#define CLUSTER_PERIOD 200
+#define REPEAT_PERCENT 4
+#define REPEAT_LOOKBACK 60
+
+typedef struct
+{
+  guint  size;
+  gint64 start;      /* the first flat's appeal */
+  guint  gaps[6];    /* seconds between the flats' appeals */
+  Subject building;  /* category, street, house, floors, entrance */
+} Cluster;
+
+static guint
+cluster_size (guint64 c)
+{
+  Rng rng = rng_for (STREAM_CLUSTER, c);
+
+  return rng_range (&rng, 3, 6);
+}
+
+static gint64
+cluster_of (guint64 index)
+{
+  guint64 c = index / CLUSTER_PERIOD;
+
+  return index % CLUSTER_PERIOD < cluster_size (c) ? (gint64) c : -1;
+}
+
+static void
+cluster_setup (SaDemo  *demo,
+               guint64  c,
+               gint64   now,
+               Cluster *cl)
+{
+  /* What a whole entrance or building loses at once. */
+  static const char *const problems[] = {
+    "heating.no-heat", "heating.no-heat", "hot-water.none", "cold-water.none",
+    "electricity.outage", "lifts.out-of-order",
+  };
+  Rng rng = rng_for (STREAM_CLUSTER, c);
+  const SaReferenceCategory *category;
+  guint ci;
+
+  memset (cl, 0, sizeof *cl);
+  cl->size = rng_range (&rng, 3, 6);
+  ci = text_index (RNG_PICK (&rng, problems));
+  category = demo->categories[ci];
+  /* Half of them are today's news, still being dealt with. */
+  if (rng_percent (&rng, 50))
+    {
+      gint64 hour_ago = now - 3600;
+      gint64 span = due_at (demo, category, hour_ago) - hour_ago;
+
+      cl->start = now - (gint64) (span * (0.05 + 0.3 * rng_unit (&rng)));
+    }
+  else
+    cl->start = pick_received_at (&rng, now, &category_texts[ci]);
+  if (strcmp (category->sphere, "heating") == 0)
+    {
+      gint64 local_day = (cl->start + almaty_offset (cl->start)) / DAY;
+      guint month, mday;
+
+      civil_from_days (local_day, &month, &mday);
+      if (!in_heating_season (month, mday))
+        ci = text_index ("hot-water.none");
+    }
+  cl->building.ci = ci;
+  cl->building.si = pick_street (&rng, TRUE, FALSE);
+  pick_building (&rng, &cl->building, strcmp (demo->categories[ci]->sphere, "lifts") == 0);
+  for (guint m = 0; m < G_N_ELEMENTS (cl->gaps); m++)
+    cl->gaps[m] = rng_range (&rng, 4 * 60, 40 * 60);
+}
+
+/* Whether @index is drawn to repeat the appeal @back places before it. */
+static gboolean
+repeat_draw (guint64  index,
+             guint   *back)
+{
+  Rng rng = rng_for (STREAM_KIND, index);
+
+  if (!rng_percent (&rng, REPEAT_PERCENT))
+    return FALSE;
+  *back = rng_range (&rng, 1, REPEAT_LOOKBACK);
+  return *back <= index && cluster_of (index) < 0;
+}
+
+/* The first appeal @index repeats, or -1: an appeal that is neither in a
+ * cluster nor a repeat itself, so that generating one never chains. */
+static gint64
+origin_of (guint64 index)
+{
+  guint back, other;
+  guint64 j;
+
+  if (!repeat_draw (index, &back))
+    return -1;
+  j = index - back;
+  if (cluster_of (j) >= 0 || repeat_draw (j, &other))
+    return -1;
+  return (gint64) j;
+}
+
+/* ───────────────────────────── History ─────────────────────────────── */
+
+/* What executors write while they work; in Russian, some in Kazakh. */
+static const char *const ru_progress[] = {
+  "Заявка передана бригаде, выезд сегодня.",
+  "Выезжали на место, проблема подтвердилась.",
+  "Связались с заявителем, уточнили время доступа в квартиру.",
+  "Направлен запрос в обслуживающую организацию.",
+  "Работы запланированы, ожидаем материалы.",
+  "Проведено обследование, составлен акт.",
+  "Повторный выезд назначен на завтра.",
+};
+
+static const char *const kk_progress[] = {
+  "Өтініш бригадаға жіберілді, бүгін шығады.",
+  "Өтініш берушімен байланысып, уақытын келістік.",
+  "Қызмет көрсететін ұйымға сұрау жіберілді.",
+};
+
+static const char *const ru_done[] = {
+  "Неисправность устранена, заявитель уведомлён по телефону.",
+  "Работы выполнены, подготовлен ответ заявителю.",
+  "Проблема устранена, подготовлен ответ с актом выполненных работ.",
+};
+
+static const char *const kk_done[] = {
+  "Ақау жойылды, өтініш берушіге телефон арқылы хабарланды.",
+};
+
+static const char *const ru_info_requests[] = {
+  "Уточните, пожалуйста, номер подъезда и этаж, приложите фото.",
+  "Прошу приложить фото и указать удобное время для доступа в квартиру.",
+  "Укажите, пожалуйста, лицевой счёт и показания счётчика.",
+};
+
+static const char *const kk_info_requests[] = {
+  "Кіреберіс нөмірі мен қабатты нақтылап, фото жіберіңізші.",
+};
+
+static const char *const info_received[] = {
+  "Заявитель прислал фото и уточнил адрес, информации достаточно.",
+  "Заявитель сообщил недостающие данные по телефону.",
+};
+
+static const char *const ru_reopened[] = {
+  "Заявитель не согласен с ответом: работы возобновлены, на контроле руководителя.",
+};
+
+static SaDemoEvent *
+add_event (SaDemoAppeal *a,
+           SaOpType      op,
+           gint64        at,
+           const char   *actor)
+{
+  SaDemoEvent *e;
+
+  g_assert (a->n_events < SA_DEMO_MAX_EVENTS);
+  e = &a->events[a->n_events++];
+  e->op = op;
+  e->at = at;
+  e->actor = actor;
+  return e;
+}
+
+/* By time; taken (or assigned) first when two share a second. */
+static gint
+compare_events (gconstpointer a,
+                gconstpointer b,
+                gpointer      data)
+{
+  const SaDemoEvent *x = a, *y = b;
+
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return (x->op != SA_OP_TAKE && x->op != SA_OP_ASSIGN) -
+         (y->op != SA_OP_TAKE && y->op != SA_OP_ASSIGN);
+}
+
+static const char *
+pick_worker (Rng         *rng,
+             const Staff *staff)
+{
+  guint n = staff->workers->len;
+  guint total = n * (3 * n + 1) / 2;  /* weights 2n, 2n-1, …, n+1 */
+  guint r = rng_below (rng, total);
+  guint k = 0;
+
+  /* Loads differ, as they do in an office, but nobody holds them all. */
+  while (r >= 2 * n - k)
+    r -= 2 * n - k++;
+  return g_ptr_array_index (staff->workers, k);
+}
+
+/* Open: out of every thousand appeals in each part of their time, how many
+ * are still being worked on. Almost all young ones are; past the deadline
+ * few are left, and none that is more than twice its time late. */
+#define OPEN_GREEN   950
+#define OPEN_YELLOW  800
+#define OPEN_RED     250
+#define OPEN_OVERDUE 30
+
+/* How far the appeal got by @now, who has it and what its history says:
+ * only the events the ops make; the ops that answer and close come with
+ * replies and approval, so an answered or closed appeal's history ends
+ * with the executor's last comment. */
+static void
+live (SaDemo                    *demo,
+      Rng                       *fate,
+      Rng                       *own,
+      const SaReferenceCategory *category,
+      gint64                     now,
+      SaDemoAppeal              *a)
+{
+  const Staff *staff = g_hash_table_lookup (demo->staff, a->agency);
+  gint64 received = a->received_at;
+  gint64 due = due_at (demo, category, received);
+  gint64 age = now - received;
+  double f = (double) age / (double) MAX (due - received, 1);
+  guint open_permille = f < 0.5 ? OPEN_GREEN : f < 0.8 ? OPEN_YELLOW : f < 1.0 ? OPEN_RED
+                        : f < 3.0 ? OPEN_OVERDUE : 0;
+  gboolean open = age < 2 * 3600 || rng_below (fate, 1000) < open_permille;
+  gboolean kk = strcmp (a->language, "kk") == 0;
+  gint64 end, taken, reaction;
+  const char *executor;
+  guint r = rng_below (fate, 100);
+
+  g_assert (staff != NULL);
+  executor = pick_worker (fate, staff);
+  a->priority = a->intake_priority;
+
+  if (open)
+    {
+      end = now - 60;
+      if (age < 30 * 60 || r < 14)
+        a->status = SA_APPEAL_STATUS_REGISTERED;
+      else if (r < 24 && age > 2 * 3600)
+        a->status = SA_APPEAL_STATUS_INFO_REQUESTED;
+      else if (r < 32 && f > 0.25)
+        a->status = SA_APPEAL_STATUS_AWAITING_APPROVAL;
+      else if (r < 35 && age > 3 * DAY && f < 0.8)
+        a->status = SA_APPEAL_STATUS_REOPENED;
+      else
+        a->status = SA_APPEAL_STATUS_IN_PROGRESS;
+    }
+  else
+    {
+      /* Most are answered in time, some late. */
+      if (rng_percent (fate, 92))
+        end = received + (gint64) ((due - received) * (0.15 + 0.8 * rng_unit (fate)));
+      else
+        end = due + (gint64) ((due - received) * (0.02 + 0.5 * rng_unit (fate)));
+      if (end > now - 600)
+        end = received + (gint64) ((now - 600 - received) * (0.5 + 0.45 * rng_unit (fate)));
+      a->answered_at = end;
+      a->status = now - end < 3 * DAY && rng_percent (fate, 50) ? SA_APPEAL_STATUS_ANSWERED
+                                                               : SA_APPEAL_STATUS_CLOSED;
+    }
+  if (a->status == SA_APPEAL_STATUS_REGISTERED)
+    return;
+
+  /* Taken (or assigned by the supervisor) within the reaction time, mostly. */
+  a->executor = executor;
+  reaction = sa_sla_operational_due (demo->calendar, &category->regulation,
+                                     SA_SLA_TARGET_REACTION, received, NULL, 0);
+  taken = received + (gint64) ((reaction - received) * (0.1 + 0.8 * rng_unit (own)));
+  taken = CLAMP (taken, received + 60, received + (end - received) / 3);
+  if (rng_percent (own, 60))
+    add_event (a, SA_OP_TAKE, taken, executor);
+  else
+    add_event (a, SA_OP_ASSIGN, taken, staff->supervisor)->user = executor;
+
+  /* Now and then a supervisor raises the priority. */
+  if (a->priority < SA_PRIORITY_CRITICAL && rng_percent (own, 5))
+    {
+      a->priority++;
+      add_event (a, SA_OP_SET_PRIORITY,
+                 taken + (gint64) ((end - taken) * (0.05 + 0.25 * rng_unit (own))),
+                 staff->supervisor)->priority = a->priority;
+    }
+
+  if (rng_percent (own, 70))
+    add_event (a, SA_OP_COMMENT,
+               taken + (gint64) ((end - taken) * (0.1 + 0.25 * rng_unit (own))),
+               executor)->text = kk && rng_percent (own, 50) ? RNG_PICK (own, kk_progress)
+                                                             : RNG_PICK (own, ru_progress);
+
+  if (a->status == SA_APPEAL_STATUS_INFO_REQUESTED || (!open && rng_percent (own, 12)))
+    {
+      gint64 asked = taken + (gint64) ((end - taken) * (0.4 + 0.2 * rng_unit (own)));
+
+      add_event (a, SA_OP_REQUEST_INFO, asked, executor)->text =
+        kk ? RNG_PICK (own, kk_info_requests) : RNG_PICK (own, ru_info_requests);
+      /* No op records the applicant's answer yet: the executor notes it. */
+      if (!open)
+        add_event (a, SA_OP_COMMENT, asked + (gint64) ((end - asked) * 0.5), executor)->text =
+          RNG_PICK (own, info_received);
+    }
+
+  if (a->status == SA_APPEAL_STATUS_REOPENED)
+    add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
+      RNG_PICK (own, ru_reopened);
+  else if (!open || a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
+    add_event (a, SA_OP_COMMENT, end - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))),
+               executor)->text = kk && rng_percent (own, 50) ? RNG_PICK (own, kk_done)
+                                                             : RNG_PICK (own, ru_done);
+
+  /* Each event lies in its own part of [taken, end]; only the priority and
+   * the first comment share one, and two events never share a second. */
+  g_qsort_with_data (a->events, a->n_events, sizeof a->events[0], compare_events, NULL);
+  for (guint i = 1; i < a->n_events; i++)
+    if (a->events[i].at <= a->events[i - 1].at)
+      a->events[i].at = a->events[i - 1].at + 1;
+  g_assert (a->events[a->n_events - 1].at < now);
+}
+
 /**
  * sa_demo_appeal_generate:
+ * @demo: the demo
  * @index: which appeal, from 0
  * @now: the unix time the demo is made at
  * @appeal: (out caller-allocates): filled in; free with sa_demo_appeal_clear()
  *
- * Describes demo appeal number @index. The same @index and @now always give
- * the same appeal; received times lie in the half year before @now.
+ * Describes demo appeal number @index as it stands at @now: received in the
+ * half year before, worked on as an office would (most open appeals have
+ * time left, few are late), with its history. Every 200 appeals a few flats
+ * of one building report the same outage; about one appeal in 25 repeats an
+ * earlier one of the same applicant within 15 days. The same @index and @now
+ * always give the same appeal.
  */
 void
 sa_demo_appeal_generate (SaDemo       *demo,
@@ -1279,14 +1743,13 @@ sa_demo_appeal_generate (SaDemo       *demo,
                          gint64        now,
                          SaDemoAppeal *appeal)
 {
-  Rng rng = { G_GUINT64_CONSTANT (0x5a17c0de00000000) ^ ((guint64) index * 0x2545f4914f6cdd1d) };
+  Rng own = rng_for (STREAM_OWN, index);
+  Rng fate;
   const SaReferenceCategory *category;
   const CategoryText *text;
   const Street *street;
-  guint si;
-  gboolean kk, flat, managed, emergency, urgent, phone_call;
-  guint house, ci, floors;
-  Person person;
+  gboolean emergency, urgent, phone_call, kk;
+  Subject subject;
   Fill fill;
   GString *s;
   g_autofree char *addr_kk = NULL;
@@ -1296,125 +1759,167 @@ sa_demo_appeal_generate (SaDemo       *demo,
   g_return_if_fail (appeal != NULL);
 
   memset (appeal, 0, sizeof *appeal);
+  appeal->cluster = cluster_of (index);
+  appeal->repeat_of = origin_of (index);
 
-  ci = pick_category (&rng, demo);
-  category = demo->categories[ci];
-  text = &category_texts[ci];
+  if (appeal->cluster >= 0)
+    {
+      /* A flat of the building: its own applicant, the building's problem. */
+      Rng rng = rng_for (STREAM_SUBJECT, index);
+      guint member = index % CLUSTER_PERIOD;
+      Cluster cl;
+
+      cluster_setup (demo, appeal->cluster, now, &cl);
+      subject = cl.building;
+      if (strcmp (demo->categories[subject.ci]->sphere, "lifts") != 0)
+        subject.entrance = rng_range (&rng, 1, subject.floors >= 12 ? 3 : 6);
+      pick_flat (&rng, &subject, demo->categories[subject.ci]->code);
+      pick_applicant (&rng, &subject);
+      appeal->received_at = cl.start;
+      for (guint m = 0; m < member; m++)
+        appeal->received_at += cl.gaps[m];
+      appeal->received_at = MIN (appeal->received_at, now - 60 * (gint64) (cl.size - member));
+      fate = rng_for (STREAM_FATE, G_GUINT64_CONSTANT (1) << 40 | (guint64) appeal->cluster);
+    }
+  else
+    {
+      gint64 origin_received = 0;
+
+      if (appeal->repeat_of >= 0)
+        {
+          /* The same applicant about the same thing, days after the first. */
+          Subject first;
+          Rng time = rng_for (STREAM_TIME, (guint64) appeal->repeat_of);
+
+          plain_subject (demo, (guint64) appeal->repeat_of, &first);
+          origin_received = pick_received_at (&time, now, &category_texts[first.ci]);
+          if (origin_received < now - 2 * DAY)
+            subject = first;
+          else
+            appeal->repeat_of = -1;
+        }
+      if (appeal->repeat_of >= 0)
+        {
+          gint64 latest = MIN (origin_received + 13 * DAY, now - 3600);
+
+          appeal->received_at = origin_received + DAY +
+                                (gint64) ((latest - origin_received - DAY) * rng_unit (&own));
+        }
+      else
+        {
+          Rng time = rng_for (STREAM_TIME, index);
+
+          plain_subject (demo, index, &subject);
+          appeal->received_at = pick_received_at (&time, now, &category_texts[subject.ci]);
+        }
+      fate = rng_for (STREAM_FATE, index);
+    }
+
+  category = demo->categories[subject.ci];
+  text = &category_texts[subject.ci];
+  street = &streets[subject.si];
+  kk = subject.kk;
   emergency = strcmp (category->criticality, "emergency") == 0;
   urgent = emergency || (strcmp (category->criticality, "high") == 0 &&
                          category->regulation.clock == SA_SLA_CLOCK_24X7);
 
   appeal->category = category->code;
   appeal->agency = category->agency;
-  kk = rng_percent (&rng, 25);
   appeal->language = kk ? "kk" : "ru";
-
-  /* Emergencies are mostly phoned in to 109. */
-  appeal->channel = emergency && rng_percent (&rng, 60) ? "phone_109" : pick_channel (&rng, demo);
-  phone_call = strcmp (appeal->channel, "phone_109") == 0;
-
-  /* Where. KSK/OSI complaints mostly come from a house one of the demo
-   * associations manages, and go to it. */
-  flat = (text->flags & CAT_FLAT) != 0;
-  managed = strcmp (category->sphere, "ksk") == 0 && rng_percent (&rng, 80);
-  si = pick_street (&rng, flat, managed);
-  street = &streets[si];
-  if (managed)
+  if (subject.managed)
     appeal->agency = street->ksk;
   else if (strcmp (category->sphere, "lifts") == 0)
     appeal->agency = lift_company (street->district);
   appeal->district = street->district;
 
-  house = rng_range (&rng, 1, street->max_house);
-  appeal->address = g_strdup_printf ("%s, %u", street->ru, house);
-  addr_kk = g_strdup_printf ("%s, %u", demo->street_kk[si], house);
-  addr_ru = short_address (street, house);
+  /* Emergencies are mostly phoned in to 109. */
+  appeal->channel = emergency && rng_percent (&own, 60) ? SA_CHANNEL_PHONE_109
+                                                        : pick_channel (&own, demo);
+  phone_call = appeal->channel == SA_CHANNEL_PHONE_109;
+
+  appeal->address = g_strdup_printf ("%s, %u", street->ru, subject.house);
+  addr_kk = g_strdup_printf ("%s, %u", demo->street_kk[subject.si], subject.house);
+  addr_ru = short_address (street, subject.house);
 
   /* The apps (Open311, Open Almaty, the Telegram bot) send a map point. */
-  if (rng_percent (&rng, strcmp (appeal->channel, "open311") == 0 ||
-                         strcmp (appeal->channel, "open_almaty") == 0 ||
-                         strcmp (appeal->channel, "telegram") == 0 ? 90 : 25))
+  if (rng_percent (&own, appeal->channel == SA_CHANNEL_OPEN311 ||
+                         appeal->channel == SA_CHANNEL_OPEN_ALMATY ||
+                         appeal->channel == SA_CHANNEL_TELEGRAM ? 90 : 25))
     {
       appeal->has_coordinates = TRUE;
-      appeal->latitude = CLAMP (street->lat + (rng_unit (&rng) - 0.5) * 0.008, 43.18, 43.35);
-      appeal->longitude = CLAMP (street->lon + (rng_unit (&rng) - 0.5) * 0.012, 76.75, 77.05);
+      appeal->latitude = CLAMP (street->lat + (rng_unit (&own) - 0.5) * 0.008, 43.18, 43.35);
+      appeal->longitude = CLAMP (street->lon + (rng_unit (&own) - 0.5) * 0.012, 76.75, 77.05);
     }
 
-  /* Who. Kazakh-speaking applicants have Kazakh names; two in three of
-   * those writing in Russian do too. */
-  person_pick (&rng, kk || rng_percent (&rng, 65), &person);
   s = g_string_new (NULL);
-  person_append_name (&person, kk, s);
+  person_append_name (&subject.person, kk, s);
   appeal->applicant_name = g_string_free (s, FALSE);
-  make_iin (&rng, &person, appeal->applicant_iin);
-  g_snprintf (appeal->phone, sizeof appeal->phone, "+7%s%07u",
-              RNG_PICK (&rng, phone_codes), rng_below (&rng, 10000000));
-  if (strcmp (appeal->channel, "email") == 0 || rng_percent (&rng, 30))
-    appeal->email = make_email (&rng, &person, appeal->applicant_iin);
+  memcpy (appeal->applicant_iin, subject.iin, sizeof appeal->applicant_iin);
+  memcpy (appeal->phone, subject.phone, sizeof appeal->phone);
+  if (appeal->channel == SA_CHANNEL_EMAIL || rng_percent (&own, 30))
+    appeal->email = make_email (&own, &subject.person, appeal->applicant_iin);
 
-  /* When, and how far it has got. */
-  appeal->received_at = pick_received_at (&rng, now, text);
-  appeal->status = pick_status (&rng, now - appeal->received_at, emergency);
-  appeal->priority = pick_priority (&rng, category->criticality);
+  appeal->intake_priority = pick_priority (&own, category->criticality);
 
   /* What. */
   fill.addr = kk ? addr_kk : addr_ru;
-  /* Flat, entrance and floor agree: four flats a floor, as in most Almaty
-   * blocks; a block with lifts has at least nine floors. */
-  {
-    static const guint heights[] = { 5, 5, 9, 9, 12, 16 };
-
-    floors = heights[strcmp (category->sphere, "lifts") == 0 ? rng_range (&rng, 2, 5) :
-                     rng_below (&rng, G_N_ELEMENTS (heights))];
-    fill.entrance = rng_range (&rng, 1, floors >= 12 ? 3 : 6);
-    fill.floor = rng_range (&rng, 2, floors);
-    if (strcmp (category->code, "ksk.roof-leak") == 0)
-      fill.floor = floors;
-    fill.flat = ((fill.entrance - 1) * floors + fill.floor - 1) * 4 + rng_range (&rng, 1, 4);
-  }
-  fill.temp = rng_range (&rng, 11, 16);
-  fill.days = rng_range (&rng, 2, 4);
-  fill.hours = rng_range (&rng, 3, 9);
-  fill.n = rng_range (&rng, 2, 4);
-  fill.route = RNG_PICK (&rng, bus_routes);
-  fill.sum = rng_range (&rng, 35, 650) * 100 + rng_below (&rng, 10) * 10;
-  fill.time_h = rng_range (&rng, 6, 22);
-  fill.time_m = rng_below (&rng, 4) * 15;
+  fill.entrance = subject.entrance;
+  fill.floor = subject.floor;
+  fill.flat = subject.flat;
+  fill.temp = rng_range (&own, 11, 16);
+  fill.days = rng_range (&own, 2, 4);
+  fill.hours = rng_range (&own, 3, 9);
+  fill.n = rng_range (&own, 2, 4);
+  fill.route = RNG_PICK (&own, bus_routes);
+  fill.sum = rng_range (&own, 35, 650) * 100 + rng_below (&own, 10) * 10;
+  fill.time_h = rng_range (&own, 6, 22);
+  fill.time_m = rng_below (&own, 4) * 15;
 
   s = g_string_sized_new (320);
   if (phone_call)
     /* The 109 operator writes down what the caller said. */
     g_string_append (s, kk ? "Өтініш берушінің айтуынша:" : "Со слов заявителя:");
-  else if (rng_percent (&rng, 60))
-    append_sentence (s, kk ? RNG_PICK (&rng, kk_openings) : RNG_PICK (&rng, ru_openings), &fill);
+  if (appeal->repeat_of >= 0 && phone_call)
+    g_string_append (s, kk ? " қайта хабарласып отыр, мәселе әлі шешілген жоқ."
+                           : " обращается повторно, проблема до сих пор не решена.");
+  else if (appeal->repeat_of >= 0)
+    append_sentence (s, kk ? "Қайта жүгініп отырмын: мәселе әлі шешілген жоқ."
+                           : "Обращаюсь повторно: проблема до сих пор не решена.", &fill);
+  else if (!phone_call && rng_percent (&own, 60))
+    append_sentence (s, kk ? RNG_PICK (&own, kk_openings) : RNG_PICK (&own, ru_openings), &fill);
 
   if (kk)
     {
-      append_problem (s, pick_string (&rng, text->kk, G_N_ELEMENTS (text->kk)), &fill, phone_call);
-      if (rng_percent (&rng, 75))
-        append_sentence (s, pick_string (&rng, text->kk_more, G_N_ELEMENTS (text->kk_more)),
+      append_problem (s, pick_string (&own, text->kk, G_N_ELEMENTS (text->kk)), &fill,
+                      phone_call && appeal->repeat_of < 0);
+      if (rng_percent (&own, 75))
+        append_sentence (s, pick_string (&own, text->kk_more, G_N_ELEMENTS (text->kk_more)),
                          &fill);
-      if (!phone_call && urgent && rng_percent (&rng, 30))
-        append_sentence (s, RNG_PICK (&rng, kk_urgent_closings), &fill);
-      else if (!phone_call && rng_percent (&rng, 80))
-        append_sentence (s, RNG_PICK (&rng, kk_closings), &fill);
+      if (!phone_call && urgent && rng_percent (&own, 30))
+        append_sentence (s, RNG_PICK (&own, kk_urgent_closings), &fill);
+      else if (!phone_call && rng_percent (&own, 80))
+        append_sentence (s, RNG_PICK (&own, kk_closings), &fill);
     }
   else
     {
       guint n_more = count_strings (text->ru_more, G_N_ELEMENTS (text->ru_more));
-      guint first = n_more > 0 ? rng_below (&rng, n_more) : 0;
+      guint first = n_more > 0 ? rng_below (&own, n_more) : 0;
 
-      append_problem (s, pick_string (&rng, text->ru, G_N_ELEMENTS (text->ru)), &fill, phone_call);
-      if (n_more > 0 && rng_percent (&rng, 80))
+      append_problem (s, pick_string (&own, text->ru, G_N_ELEMENTS (text->ru)), &fill,
+                      phone_call && appeal->repeat_of < 0);
+      if (n_more > 0 && rng_percent (&own, 80))
         append_sentence (s, text->ru_more[first], &fill);
-      if (n_more > 1 && rng_percent (&rng, 30))
+      if (n_more > 1 && rng_percent (&own, 30))
         append_sentence (s, text->ru_more[(first + 1) % n_more], &fill);
-      if (!phone_call && urgent && rng_percent (&rng, 30))
-        append_sentence (s, RNG_PICK (&rng, ru_urgent_closings), &fill);
-      else if (!phone_call && rng_percent (&rng, 80))
-        append_sentence (s, RNG_PICK (&rng, ru_closings), &fill);
+      if (!phone_call && urgent && rng_percent (&own, 30))
+        append_sentence (s, RNG_PICK (&own, ru_urgent_closings), &fill);
+      else if (!phone_call && rng_percent (&own, 80))
+        append_sentence (s, RNG_PICK (&own, ru_closings), &fill);
     }
   appeal->text = g_string_free (s, FALSE);
+
+  /* How far it got. */
+  live (demo, &fate, &own, category, now, appeal);
 }
 
 /**
@@ -1512,6 +2017,8 @@ sa_demo_new (SaReference  *ref,
   demo->ref = g_object_ref (ref);
   demo->strings = g_ptr_array_new_with_free_func (g_free);
   demo->users = g_array_new (FALSE, TRUE, sizeof (SaDemoUser));
+  demo->staff = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, staff_free);
+  demo->calendar = sa_calendar_new_default ();
   if (!resolve (demo, error))
     return NULL;
   build_users (demo);
@@ -1526,6 +2033,8 @@ sa_demo_free (SaDemo *demo)
   g_clear_object (&demo->ref);
   g_clear_pointer (&demo->strings, g_ptr_array_unref);
   g_clear_pointer (&demo->users, g_array_unref);
+  g_clear_pointer (&demo->staff, g_hash_table_unref);
+  g_clear_object (&demo->calendar);
   g_free (demo);
 }
 
@@ -1541,8 +2050,9 @@ sa_demo_get_reference (SaDemo *demo)
  * @demo: the demo
  * @n_users: (out) (optional): the number of users
  *
- * Returns: (transfer none): for every agency an executor (a ksk_manager at a
- *   KSK/OSI) and a supervisor, then a city curator, a 109 operator and an admin
+ * Returns: (transfer none): for every agency two to eight executors (ksk_managers
+ *   at a KSK/OSI; "executor.almaty-teplo", "executor2.almaty-teplo", …) and a
+ *   supervisor, then a city curator, a 109 operator and an admin
  */
 const SaDemoUser *
 sa_demo_get_users (SaDemo *demo,

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "sa-appeal-model.h"
 #include "sa-reference.h"
 
 G_BEGIN_DECLS
@@ -24,9 +25,25 @@ typedef struct
   const char *password;    /* the demo password, printed by init and listed in the README */
 } SaDemoUser;
 
+/* One op done on the appeal after it was registered: take, assign,
+ * comment, request_info or set_priority. The registry applies it through
+ * the appeal model, as POST /api/v1/ops would. The ops that answer and
+ * close an appeal come with replies and approval (issue #14). */
 typedef struct
 {
-  const char *channel;        /* egov, open_almaty, email, president, phone_109, telegram, open311 */
+  SaOpType    op;
+  gint64      at;        /* unix seconds, after the previous op and before now */
+  const char *actor;     /* a login of the lead agency */
+  const char *user;      /* assign: the executor */
+  const char *text;      /* comment, request_info */
+  SaPriority  priority;  /* set_priority */
+} SaDemoEvent;
+
+#define SA_DEMO_MAX_EVENTS 8
+
+typedef struct
+{
+  SaChannel   channel;
   const char *category;       /* a category code */
   char       *text;           /* owned by the caller of sa_demo_appeal_generate() */
   char       *applicant_name;
@@ -37,14 +54,21 @@ typedef struct
   const char *district;           /* a district code */
   const char *language;           /* "ru" or "kk" */
   gint64      received_at;        /* unix seconds, spread over the months before @now */
-  const char *status;             /* registered, in_progress, info_requested, awaiting_approval,
-                                   * answered, closed, reopened */
-  const char *priority;           /* low, normal, high, critical */
+  SaAppealStatus status;          /* as it stands at @now */
+  SaPriority  priority;           /* now, after any set_priority */
+  SaPriority  intake_priority;    /* as registered */
+  const char *executor;           /* a login of the lead agency, NULL while registered */
+  gint64      answered_at;        /* when an answered or closed appeal was answered, or 0 */
   gboolean    has_coordinates;
   double      latitude;
   double      longitude;
   const char *agency;             /* the lead agency: the category's default, or the KSK/OSI
                                    * or lift company that serves the address */
+  SaDemoEvent events[SA_DEMO_MAX_EVENTS];  /* in time order */
+  guint       n_events;
+  gint64      repeat_of;          /* the index of the appeal this one repeats (same
+                                   * applicant and issue within 15 days), or -1 */
+  gint64      cluster;            /* the neighbours' appeals about one building, or -1 */
 } SaDemoAppeal;
 
 SaDemo           *sa_demo_new             (SaReference   *ref,
