@@ -18,7 +18,6 @@
  * another copy. The parser refuses anything it does not fully understand,
  * naming the file and the line, so that a typo never reaches the database. */
 
-#define RESOURCE_DIR   "/kz/almaty/SmartAppeals/registry/reference/"
 #define NAME_MAX_CHARS 200
 #define WORKING_DAY_MINUTES ((SA_CALENDAR_WORK_END_HOUR - SA_CALENDAR_WORK_START_HOUR) * 60)
 /* A regulation longer than the two months the law allows at most is a typo. */
@@ -627,9 +626,10 @@ parse_file (SaReference  *self,
 typedef GBytes *(*ReadFunc) (const char *name, char **label, GError **error);
 
 static SaReference *
-load (ReadFunc      read,
-      const char   *dir,
-      GError      **error)
+load (ReadFunc       read,
+      const char    *dir,
+      GBytes *const *given,
+      GError       **error)
 {
   g_autoptr(SaReference) self = g_object_new (SA_TYPE_REFERENCE, NULL);
 
@@ -641,7 +641,12 @@ load (ReadFunc      read,
       gsize length;
       const char *data;
 
-      if (dir != NULL)
+      if (given != NULL)
+        {
+          label = g_strdup (files[i].name);
+          bytes = g_bytes_ref (given[i]);
+        }
+      else if (dir != NULL)
         {
           g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
           char *contents = NULL;
@@ -669,7 +674,7 @@ read_resource (const char  *name,
                char       **label,
                GError     **error)
 {
-  g_autofree char *path = g_strconcat (RESOURCE_DIR, name, NULL);
+  g_autofree char *path = g_strconcat (SA_REFERENCE_RESOURCE_DIR, name, NULL);
 
   *label = g_strdup (name);
   return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
@@ -699,7 +704,7 @@ sa_reference_new_default (GError **error)
   /* --manual-register: a static library would let the linker drop the
    * resource's constructor. */
   g_once (&once, register_resource, NULL);
-  return load (read_resource, NULL, error);
+  return load (read_resource, NULL, NULL, error);
 }
 
 /**
@@ -718,7 +723,7 @@ sa_reference_new_from_dir (const char  *dir,
 {
   g_return_val_if_fail (dir != NULL, NULL);
 
-  return load (NULL, dir, error);
+  return load (NULL, dir, NULL, error);
 }
 
 #define GETTER(type, name, array)                                           \
@@ -814,4 +819,33 @@ sa_reference_street_dup_kk (const SaReferenceStreet *street)
 {
   g_return_val_if_fail (street != NULL, NULL);
   return g_strconcat (street->name_kk, " ", street->type_kk, NULL);
+}
+
+/**
+ * sa_reference_new_from_data:
+ * @districts: the text of districts.txt
+ * @agencies: the text of agencies.txt
+ * @categories: the text of categories.txt
+ * @streets: the text of streets.txt
+ * @error: return location for a #GError
+ *
+ * Parses reference data held in memory; errors name the files as
+ * "districts.txt:LINE: reason".
+ *
+ * Returns: (transfer full) (nullable): the reference data, or %NULL
+ */
+SaReference *
+sa_reference_new_from_data (GBytes  *districts,
+                            GBytes  *agencies,
+                            GBytes  *categories,
+                            GBytes  *streets,
+                            GError **error)
+{
+  GBytes *given[] = { districts, agencies, categories, streets };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (given) == G_N_ELEMENTS (files));
+  g_return_val_if_fail (districts != NULL && agencies != NULL, NULL);
+  g_return_val_if_fail (categories != NULL && streets != NULL, NULL);
+
+  return load (NULL, NULL, given, error);
 }

@@ -67,12 +67,20 @@ typedef struct
   char  *type_kk;    /* "даңғылы" */
 } SaReferenceStreet;
 
+/* Where sa_reference_new_default() finds the files built in. */
+#define SA_REFERENCE_RESOURCE_DIR "/kz/almaty/SmartAppeals/registry/reference/"
+
 #define SA_TYPE_REFERENCE (sa_reference_get_type ())
 
 G_DECLARE_FINAL_TYPE (SaReference, sa_reference, SA, REFERENCE, GObject)
 
 SaReference               *sa_reference_new_default       (GError       **error);
 SaReference               *sa_reference_new_from_dir      (const char    *dir,
+                                                           GError       **error);
+SaReference               *sa_reference_new_from_data     (GBytes        *districts,
+                                                           GBytes        *agencies,
+                                                           GBytes        *categories,
+                                                           GBytes        *streets,
                                                            GError       **error);
 
 const SaReferenceDistrict *sa_reference_get_districts     (SaReference   *self,
