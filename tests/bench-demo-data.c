@@ -28,8 +28,17 @@ main (int    argc,
       char **argv)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(SaReference) ref = NULL;
+  g_autoptr(SaDemo) demo = NULL;
+  g_autoptr(GError) error = NULL;
   double seconds[N_RUNS];
   gsize bytes = 0;
+
+  ref = sa_reference_new_default (&error);
+  if (ref != NULL)
+    demo = sa_demo_new (ref, &error);
+  if (demo == NULL)
+    g_error ("%s", error->message);
 
   for (guint run = 0; run < N_RUNS; run++)
     {
@@ -39,7 +48,7 @@ main (int    argc,
         {
           SaDemoAppeal a;
 
-          sa_demo_appeal_generate (i, now, &a);
+          sa_demo_appeal_generate (demo, i, now, &a);
           bytes += strlen (a.text);
           sa_demo_appeal_clear (&a);
         }

@@ -343,11 +343,13 @@ listeners_open (Listeners   *l,
                 SoupSession *session,
                 const char  *base)
 {
+  g_autoptr(SaReference) ref = sa_reference_new_default (NULL);
+  g_autoptr(SaDemo) demo = sa_demo_new (ref, NULL);
   const SaDemoUser *users;
   guint n_users;
 
   l->tokens = g_ptr_array_new_with_free_func (g_free);
-  users = sa_demo_users (&n_users);
+  users = sa_demo_get_users (demo, &n_users);
   for (guint i = 0; i < n_users && l->tokens->len < LISTENER_USERS; i++)
     {
       g_autofree char *body = NULL;

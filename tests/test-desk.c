@@ -516,8 +516,12 @@ test_filter_and_sort (void)
   /* A status filter shows exactly the appeals in that status and says so above the list; a category filter on top narrows further; newest-first and priority orders reorder the rows; clearing the filters brings all back. */
   g_autoptr(GPtrArray) numbers = NULL;
   g_autoptr(GPtrArray) by_deadline = NULL;
+  static const char * const channels[] = {
+    "open311", "president", "email", "telegram", "open_almaty", "egov", "phone_109",
+  };
   guint expected = 0;
   const char *category = NULL;
+  const char *channel = NULL;
   gint64 last;
 
   show_section (SA_SECTION_ALL);
@@ -561,8 +565,24 @@ test_filter_and_sort (void)
       expected++;
   g_assert_cmpuint (n_shown (), ==, expected);
 
-  /* Nothing matches: the status page says so and offers to clear the filters. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-channel", "s", "open311");
+  /* Nothing matches: the status page says so and offers to clear the filters. A channel
+   * none of the shown appeals came by: */
+  for (guint c = 0; channel == NULL && c < G_N_ELEMENTS (channels); c++)
+    {
+      gboolean used = FALSE;
+
+      for (guint i = 0; i < mine->len; i++)
+        used |= g_str_equal (json_object_get_string_member (mine->pdata[i], "status"),
+                             "in_progress") &&
+                g_str_equal (json_object_get_string_member (mine->pdata[i], "category"),
+                             category) &&
+                g_str_equal (json_object_get_string_member (mine->pdata[i], "channel"),
+                             channels[c]);
+      if (!used)
+        channel = channels[c];
+    }
+  g_assert_nonnull (channel);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-channel", "s", channel);
   settle ();
   g_assert_cmpuint (n_shown (), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "empty");

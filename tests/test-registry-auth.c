@@ -328,8 +328,10 @@ test_login_rule (Fixture       *f,
   g_assert_true (_sa_registry_login_is_valid ("op_2.ksk-7"));
   /* init --demo inserts its accounts itself; they follow the rule too. */
   {
+    g_autoptr(SaReference) ref = sa_reference_new_default (NULL);
+    g_autoptr(SaDemo) demo = sa_demo_new (ref, NULL);
     guint n = 0;
-    const SaDemoUser *users = sa_demo_users (&n);
+    const SaDemoUser *users = sa_demo_get_users (demo, &n);
 
     g_assert_cmpuint (n, >, 0);
     for (guint i = 0; i < n; i++)

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "registry-test-util.h"
 #include "sa-demo-data.h"
 
@@ -173,6 +175,16 @@ make_db (char **out_dir)
   sa_test_seed (db);
   *out_dir = dir;
   return path;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
 }
 
 static guint
@@ -371,6 +383,191 @@ test_cli_errors (void)
   sa_test_remove_dir (dir);
 }
 
+/* Data rows of one of data/reference/'s files, counted without the parser. */
+static guint
+count_file_rows (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("SA_SOURCE_ROOT"), "data", "reference",
+                                            name, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += strchr (lines[i], '|') != NULL && lines[i][0] != '#' &&
+         !g_str_has_prefix (lines[i], "columns ");
+  return n;
+}
+
+static gint64
+query_int (SaRegistryDb *db,
+           const char   *sql,
+           const char   *arg)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, sql, NULL);
+  gint64 value = -1;
+
+  g_assert_nonnull (stmt);
+  if (arg != NULL)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static char *
+query_text (SaRegistryDb *db,
+            const char   *sql,
+            const char   *arg)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, sql, NULL);
+  char *value = NULL;
+
+  g_assert_nonnull (stmt);
+  sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static void
+test_init_reference (void)
+{
+  /* A plain init loads exactly the reference data's rows, so that user add works on a fresh
+   * registry; a second init changes nothing and sends nothing to the feed. */
+  g_autofree char *dir = sa_test_make_dir ();
+  g_autofree char *db_path = g_build_filename (dir, "city.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *district = NULL;
+  g_autoptr(SaRegistryDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 feed_head;
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "init", "--db", db_path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "8 districts, 68 agencies"));
+  g_assert_cmpint (run_cli ("Kx7-long-enough-secret-2026\n", NULL, NULL, "user", "add", "--db",
+                            db_path, "--login", "executor.new", "--agency", "ALMATY-TEPLO",
+                            "--role", "executor", "--password-stdin", NULL), ==, 0);
+
+  db = sa_registry_db_open (db_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM districts", NULL), ==, 8);
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM districts", NULL), ==,
+                   count_file_rows ("districts.txt"));
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM agencies", NULL), ==, 68);
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM agencies", NULL), ==,
+                   count_file_rows ("agencies.txt"));
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM categories", NULL), ==,
+                   count_file_rows ("categories.txt"));
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM gazetteer", NULL), ==,
+                   count_file_rows ("streets.txt"));
+  /* Agencies and categories reach clients through the feed. */
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM feed WHERE kind IN ('agency',"
+                                  " 'category')", NULL), ==,
+                   count_file_rows ("agencies.txt") + count_file_rows ("categories.txt"));
+  g_assert_cmpint (query_int (db, "SELECT resolution_minutes FROM categories WHERE code = ?1",
+                              "manholes.open"), ==, 24 * 60);
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM appeals", NULL), ==, 0);
+
+  /* Intake's street lookup: the forms of single-district streets only. */
+  district = query_text (db, "SELECT district FROM streets WHERE name = ?1", "ул. кунаева");
+  g_assert_cmpstr (district, ==, "medeu");
+  g_free (district);
+  district = query_text (db, "SELECT district FROM streets WHERE name = ?1",
+                         "самал-2 шағын ауданы");
+  g_assert_cmpstr (district, ==, "medeu");
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM streets WHERE name = ?1", "пр. абая"),
+                   ==, 0);
+  feed_head = query_int (db, "SELECT MAX (seq) FROM feed", NULL);
+  g_clear_object (&db);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "init", "--db", db_path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "(0 agencies and categories new or changed)"));
+  db = sa_registry_db_open (db_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (db, "SELECT MAX (seq) FROM feed", NULL), ==, feed_head);
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM agencies", NULL), ==, 68);
+  g_assert_cmpint (query_int (db, "SELECT COUNT (*) FROM users", NULL), ==, 1);
+  g_clear_object (&db);
+  sa_test_remove_dir (dir);
+}
+
+static void
+test_init_reference_dir (void)
+{
+  /* init --reference DIR loads another copy of the files; a malformed one is refused with its
+   * file and line before any database is made, and a changed category goes to the feed. */
+  g_autofree char *dir = sa_test_make_dir ();
+  g_autofree char *ref_dir = g_build_filename (dir, "reference", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "city.db", NULL);
+  g_autofree char *categories = g_build_filename (ref_dir, "categories.txt", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(SaRegistryDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const names[] = { "districts.txt", "agencies.txt", "categories.txt",
+                                 "streets.txt" };
+  gint64 seq;
+
+  g_assert_cmpint (g_mkdir (ref_dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = g_build_filename (g_getenv ("SA_SOURCE_ROOT"), "data",
+                                                "reference", names[i], NULL);
+      g_autofree char *to = g_build_filename (ref_dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (from, &contents, NULL, NULL));
+      g_assert_true (g_file_set_contents (to, contents, -1, NULL));
+    }
+  g_assert_true (g_file_get_contents (categories, &text, NULL, NULL));
+
+  bad = g_strconcat (text, "gas.leak | gas | QAZAQGAZ-AIMAQ | emergency | 24x7 | 4h | 1h |"
+                     " Утечка газа | Газдың ағуы\n", NULL);
+  g_assert_true (g_file_set_contents (categories, bad, -1, NULL));
+  expected = g_strdup_printf ("%s:%u: the reaction (4h) must come before the resolution (1h)",
+                              categories, count_lines (bad));
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "init", "--db", db_path, "--reference", ref_dir,
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+
+  good = g_strconcat (text, "gas.leak | gas | QAZAQGAZ-AIMAQ | emergency | 24x7 | 30min | 4h |"
+                      " Утечка газа | Газдың ағуы\n", NULL);
+  g_assert_true (g_file_set_contents (categories, good, -1, NULL));
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "init", "--db", db_path, NULL), ==, 0);
+  db = sa_registry_db_open (db_path, &error);
+  g_assert_no_error (error);
+  seq = query_int (db, "SELECT MAX (seq) FROM feed", NULL);
+  g_clear_object (&db);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "init", "--db", db_path, "--reference", ref_dir,
+                            NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "(1 agencies and categories new or changed)"));
+  db = sa_registry_db_open (db_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (db, "SELECT seq FROM feed WHERE kind = 'category'"
+                                  " AND entity_id = ?1", "gas.leak"), >, seq);
+  g_clear_object (&db);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (ref_dir, names[i], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (ref_dir);
+  sa_test_remove_dir (dir);
+}
+
 static void
 test_init_demo (void)
 {
@@ -383,14 +580,16 @@ test_init_demo (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *token = NULL;
+  g_autoptr(SaReference) ref = sa_reference_new_default (NULL);
+  g_autoptr(SaDemo) demo = sa_demo_new (ref, NULL);
   const SaDemoUser *users;
   const SaDemoUser *curator = NULL;
   guint n_users, n_agencies, appeals = 0;
   JsonArray *changes;
   Served *s;
 
-  users = sa_demo_users (&n_users);
-  sa_demo_agencies (&n_agencies);
+  users = sa_demo_get_users (demo, &n_users);
+  sa_reference_get_agencies (ref, &n_agencies);
   for (guint i = 0; i < n_users; i++)
     if (g_strcmp0 (users[i].role, "curator") == 0)
       curator = &users[i];
@@ -401,7 +600,7 @@ test_init_demo (void)
   g_assert_nonnull (strstr (out, curator->login));
   g_assert_nonnull (strstr (out, curator->password));
   g_assert_cmpint (run_cli (NULL, NULL, &err, "init", "--db", db_path, "--demo", NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "data already"));
+  g_assert_nonnull (strstr (err, "appeals already"));
 
   s = serve (db_path);
   g_assert_cmpuint (sa_test_http (session, s->base, "GET", "/api/v1/agencies", NULL, NULL, NULL,
@@ -497,6 +696,8 @@ main (int    argc,
   g_test_add_func ("/sa/registry/process/cli-users", test_cli_users);
   g_test_add_func ("/sa/registry/process/cli-errors", test_cli_errors);
   g_test_add_func ("/sa/registry/process/tls", test_tls);
+  g_test_add_func ("/sa/registry/process/init-reference", test_init_reference);
+  g_test_add_func ("/sa/registry/process/init-reference-dir", test_init_reference_dir);
   g_test_add_func ("/sa/registry/process/init-demo", test_init_demo);
 
   return g_test_run ();

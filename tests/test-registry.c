@@ -532,7 +532,7 @@ static void
 test_intake_invalid (Fixture       *f,
                      gconstpointer  data)
 {
-  /* Intake refuses a bad IIN, an unknown category, channel or district, a short text, and non-operators; nothing is stored. */
+  /* Intake refuses a bad IIN, an unknown category, channel or district code, a short text, and non-operators; nothing is stored. */
   g_autofree char *op = sa_test_login (f->r, "op.cc");
   g_autofree char *exec = sa_test_login (f->r, "exec.heat");
   g_autofree char *iin = sa_test_iin (20);
@@ -551,9 +551,6 @@ test_intake_invalid (Fixture       *f,
   expect_intake_error (f, op, body, 422, "unknown_category");
   g_free (body);
   body = sa_test_intake_body ("heating.no-heat", iin, "ул. Кунаева, 21", "atlantis");
-  expect_intake_error (f, op, body, 422, "unknown_district");
-  g_free (body);
-  body = sa_test_intake_body ("heating.no-heat", iin, "ул. Неизвестная, 1", NULL);
   expect_intake_error (f, op, body, 422, "unknown_district");
   g_free (body);
   body = sa_test_intake_body ("heating.no-heat", iin, "ул. Кунаева, 21", "medeu");
@@ -945,6 +942,61 @@ expect_rejected (Fixture    *f,
   g_assert_cmpstr (op_status (result), ==, "rejected");
   g_assert_cmpstr (sa_test_member_string (result, "code"), ==, code);
   g_assert_cmpuint (strlen (sa_test_member_string (result, "message")), >, 10);
+}
+
+static void
+test_intake_no_district (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* An address whose district cannot be told is registered with no district (not refused) and waits in the operators' queue and its agency's feed like any new appeal. */
+  g_autofree char *op = sa_test_login (f->r, "op.cc");
+  g_autofree char *exec = sa_test_login (f->r, "exec.heat");
+  g_autofree char *iin = sa_test_iin (31);
+  g_autofree char *body = sa_test_intake_body ("heating.no-heat", iin, "ул. Неизвестная, 1",
+                                               NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(JsonNode) queue = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  JsonObject *address;
+  const char *id;
+  gboolean queued = FALSE;
+
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/intake", op, body, &appeal), ==, 201);
+  id = sa_test_member_string (appeal, "id");
+  address = json_object_get_object_member (obj (appeal), "address");
+  g_assert_true (json_object_has_member (address, "district"));
+  g_assert_true (json_object_get_null_member (address, "district"));
+  g_assert_cmpstr (json_object_get_string_member (address, "text"), ==, "ул. Неизвестная, 1");
+  g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "registered");
+  g_assert_cmpstr (sa_test_member_string (appeal, "agency"), ==, "HEAT");
+
+  /* The operator's queue has it; so does its agency's feed. */
+  g_assert_cmpuint (sa_test_get (f->r, "/api/v1/appeals?status=registered", op, &queue), ==, 200);
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (obj (queue),
+                                                                            "appeals")); i++)
+    queued |= g_strcmp0 (json_object_get_string_member (
+                           json_array_get_object_element (
+                             json_object_get_array_member (obj (queue), "appeals"), i), "id"),
+                         id) == 0;
+  g_assert_true (queued);
+  g_assert_true (feed_has_appeal (f, exec, id, NULL));
+
+  /* It is worked like any other: the operator ranks it on the queue, the lead agency takes
+   * it; its district stays unknown until someone sets it. */
+  result = send_op (f, op, "6c2f1e90-7777-4777-8777-000000000001", "set_priority", id, 1,
+                    "{\"priority\":\"critical\"}");
+  g_assert_cmpstr (op_status (result), ==, "applied");
+  g_clear_pointer (&result, json_node_unref);
+  result = send_op (f, exec, "6c2f1e90-7777-4777-8777-000000000002", "take", id, 2, NULL);
+  g_assert_cmpstr (op_status (result), ==, "applied");
+  path = g_strconcat ("/api/v1/appeals/", id, NULL);
+  g_assert_cmpuint (sa_test_get (f->r, path, exec, &stored), ==, 200);
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (obj (stored),
+                                                                             "address"),
+                                              "district"));
+  g_assert_cmpstr (sa_test_member_string (stored, "status"), ==, "in_progress");
 }
 
 static void
@@ -1380,6 +1432,7 @@ main (int    argc,
   ADD ("intake/valid", test_intake_valid);
   ADD ("intake/invalid", test_intake_invalid);
   ADD ("intake/derived-district", test_intake_derived_district);
+  ADD ("intake/no-district", test_intake_no_district);
   ADD ("intake/reg-numbers", test_reg_numbers);
   ADD ("intake/repeat-flag", test_repeat_flag);
   ADD ("rights/visibility-matrix", test_visibility_matrix);

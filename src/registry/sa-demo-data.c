@@ -7,282 +7,18 @@
 
 #include "sa-demo-data.h"
 #include "sa-iin.h"
+#include "sa-sla.h"
 
-/* Almaty's demo content. The names are the real ones (or shaped like the
- * real ones, for KSK/OSI and contractors); the appeals are generated from
- * sentence fragments so that 100,000 of them still read differently.
+/* Almaty's demo content over the city's reference data: the people of its
+ * agencies, and appeals generated from sentence fragments so that 100,000
+ * of them still read differently. The demo is a working day as of the
+ * moment it is made: appeals older than their deadlines are answered, most
+ * of those in work still have time, each agency's executors share them.
  *
  * Demo passwords follow one scheme, printed by `init --demo` and listed in
  * the README: "demo-" followed by the role ("demo-executor",
  * "demo-supervisor", "demo-ksk_manager", "demo-curator", "demo-operator",
  * "demo-admin"). */
-
-/* ───────────────────────────── Districts ───────────────────────────── */
-
-static const SaDemoDistrict districts[] = {
-  { "alatau",    "Алатауский район",    "Алатау ауданы" },
-  { "almaly",    "Алмалинский район",   "Алмалы ауданы" },
-  { "auezov",    "Ауэзовский район",    "Әуезов ауданы" },
-  { "bostandyk", "Бостандыкский район", "Бостандық ауданы" },
-  { "zhetysu",   "Жетысуский район",    "Жетісу ауданы" },
-  { "medeu",     "Медеуский район",     "Медеу ауданы" },
-  { "nauryzbay", "Наурызбайский район", "Наурызбай ауданы" },
-  { "turksib",   "Турксибский район",   "Түрксіб ауданы" },
-};
-
-/* ───────────────────────────── Agencies ────────────────────────────── */
-
-#define DEPT    SA_AGENCY_KIND_AKIMAT_DEPARTMENT
-#define RAION   SA_AGENCY_KIND_DISTRICT_AKIMAT
-#define UTILITY SA_AGENCY_KIND_UTILITY
-#define KSK     SA_AGENCY_KIND_KSK_OSI
-#define CONTR   SA_AGENCY_KIND_CONTRACTOR
-#define CENTRE  SA_AGENCY_KIND_CONTACT_CENTRE
-
-static const SaDemoAgency agencies[] = {
-  /* The city akimat's departments (управления) and the emergencies department. */
-  { "AKIMAT-CITY", "Аппарат акима города Алматы",
-    "Алматы қаласы әкімінің аппараты", DEPT, "*" },
-  { "AKIMAT-ENERGY", "Управление энергетики и водоснабжения города Алматы",
-    "Алматы қаласының Энергетика және сумен жабдықтау басқармасы", DEPT, "*" },
-  { "AKIMAT-MOBILITY", "Управление городской мобильности города Алматы",
-    "Алматы қаласының Қалалық мобильділік басқармасы", DEPT, "*" },
-  { "AKIMAT-ECOLOGY", "Управление экологии и окружающей среды города Алматы",
-    "Алматы қаласының Экология және қоршаған орта басқармасы", DEPT, "*" },
-  { "AKIMAT-HOUSING", "Управление жилищной политики города Алматы",
-    "Алматы қаласының Тұрғын үй саясаты басқармасы", DEPT, "*" },
-  { "AKIMAT-GREEN", "Управление зелёной экономики города Алматы",
-    "Алматы қаласының Жасыл экономика басқармасы", DEPT, "*" },
-  { "DCHS-ALMATY", "Департамент по чрезвычайным ситуациям города Алматы",
-    "Алматы қаласының Төтенше жағдайлар департаменті", DEPT, "*" },
-  { "AKIMAT-CONTROL", "Управление по контролю и качеству городской среды города Алматы",
-    "Алматы қаласының Қалалық ортаның сапасын бақылау басқармасы", DEPT, "*" },
-  { "AKIMAT-DIGITAL", "Управление цифровизации города Алматы",
-    "Алматы қаласының Цифрландыру басқармасы", DEPT, "*" },
-  { "AKIMAT-BUILDING", "Управление строительства города Алматы",
-    "Алматы қаласының Құрылыс басқармасы", DEPT, "*" },
-  { "AKIMAT-URBAN", "Управление городского планирования и урбанистики города Алматы",
-    "Алматы қаласының Қалалық жоспарлау және урбанистика басқармасы", DEPT, "*" },
-  { "AKIMAT-HEALTH", "Управление общественного здравоохранения города Алматы",
-    "Алматы қаласының Қоғамдық денсаулық сақтау басқармасы", DEPT, "*" },
-  { "AKIMAT-EDUCATION", "Управление образования города Алматы",
-    "Алматы қаласының Білім басқармасы", DEPT, "*" },
-  { "AKIMAT-SOCIAL", "Управление социального благосостояния города Алматы",
-    "Алматы қаласының Әлеуметтік әл-ауқат басқармасы", DEPT, "*" },
-  { "AKIMAT-LAND", "Управление земельных отношений города Алматы",
-    "Алматы қаласының Жер қатынастары басқармасы", DEPT, "*" },
-  { "AKIMAT-PUBLIC", "Управление общественного развития города Алматы",
-    "Алматы қаласының Қоғамдық даму басқармасы", DEPT, "*" },
-  { "AKIMAT-BUSINESS", "Управление предпринимательства и инвестиций города Алматы",
-    "Алматы қаласының Кәсіпкерлік және инвестициялар басқармасы", DEPT, "*" },
-
-  /* The eight district akimats. */
-  { "AKIMAT-ALATAU", "Аппарат акима Алатауского района",
-    "Алатау ауданы әкімінің аппараты", RAION, "alatau" },
-  { "AKIMAT-ALMALY", "Аппарат акима Алмалинского района",
-    "Алмалы ауданы әкімінің аппараты", RAION, "almaly" },
-  { "AKIMAT-AUEZOV", "Аппарат акима Ауэзовского района",
-    "Әуезов ауданы әкімінің аппараты", RAION, "auezov" },
-  { "AKIMAT-BOSTANDYK", "Аппарат акима Бостандыкского района",
-    "Бостандық ауданы әкімінің аппараты", RAION, "bostandyk" },
-  { "AKIMAT-ZHETYSU", "Аппарат акима Жетысуского района",
-    "Жетісу ауданы әкімінің аппараты", RAION, "zhetysu" },
-  { "AKIMAT-MEDEU", "Аппарат акима Медеуского района",
-    "Медеу ауданы әкімінің аппараты", RAION, "medeu" },
-  { "AKIMAT-NAURYZBAY", "Аппарат акима Наурызбайского района",
-    "Наурызбай ауданы әкімінің аппараты", RAION, "nauryzbay" },
-  { "AKIMAT-TURKSIB", "Аппарат акима Турксибского района",
-    "Түрксіб ауданы әкімінің аппараты", RAION, "turksib" },
-
-  /* Utilities: heat, power, gas, water, transport, waste, lighting, greenery. */
-  { "ALMATY-TEPLO", "АО «Алматинские тепловые сети»",
-    "«Алматы жылу желілері» АҚ", UTILITY, "*" },
-  { "ALMATY-TKE", "ТОО «Алматытеплокоммунэнерго»",
-    "«Алматыжылукоммунэнерго» ЖШС", UTILITY, "*" },
-  { "ALES", "АО «Алматинские электрические станции»",
-    "«Алматы электр станциялары» АҚ", UTILITY, "*" },
-  { "AZHK", "АО «Алатау Жарық Компаниясы» (АЖК)",
-    "«Алатау Жарық Компаниясы» АҚ (АЖК)", UTILITY, "*" },
-  { "ALMATY-ENERGOSBYT", "ТОО «Алматыэнергосбыт»",
-    "«Алматыэнергосбыт» ЖШС", UTILITY, "*" },
-  { "QAZAQGAZ-AIMAQ", "АО «QazaqGaz Аймақ», Алматинский производственный филиал",
-    "«QazaqGaz Аймақ» АҚ Алматы өндірістік филиалы", UTILITY, "*" },
-  { "ALMATY-SU", "ГКП на ПХВ «Алматы Су»",
-    "«Алматы Су» ШЖҚ МКК", UTILITY, "*" },
-  { "ALMATY-METRO", "ГКП на ПХВ «Метрополитен» (Almaty Metro)",
-    "«Метрополитен» ШЖҚ МКК (Almaty Metro)", UTILITY, "*" },
-  { "ALMATY-ELEKTROTRANS", "ТОО «Алматыэлектротранс»",
-    "«Алматыэлектртранс» ЖШС", UTILITY, "*" },
-  { "AVTOBUS-PARK-1", "ТОО «Автобусный парк № 1»",
-    "«№ 1 автобус паркі» ЖШС", UTILITY, "*" },
-  { "TRANSPORT-HOLDING", "ТОО «Транспортный холдинг города Алматы»",
-    "«Алматы қаласының Көлік холдингі» ЖШС", UTILITY, "*" },
-  { "TAZALYK-2012", "ТОО «Тазалык-2012» (вывоз твёрдых бытовых отходов)",
-    "«Тазалық-2012» ЖШС (қатты тұрмыстық қалдықтарды шығару)", UTILITY, "*" },
-  { "ALMATY-TAZALYK", "ГКП «Алматы Тазалык» (санитарная очистка улиц)",
-    "«Алматы Тазалық» МКК (көшелерді санитарлық тазарту)", UTILITY, "*" },
-  { "ALMATY-ZHARYK", "ГКП «Алматы Жарық» (наружное освещение)",
-    "«Алматы Жарық» МКК (сыртқы жарықтандыру)", UTILITY, "*" },
-  { "ALMATY-KORKEIT", "ГКП «Алматы Көркейту» (озеленение)",
-    "«Алматы Көркейту» МКК (көгалдандыру)", UTILITY, "*" },
-
-  /* The city contact centre. */
-  { "IKOMEK-109", "Единый контакт-центр iKomek 109",
-    "iKomek 109 бірыңғай байланыс орталығы", CENTRE, "*" },
-
-  /* KSK and OSI: one housing association per microdistrict it manages. */
-  { "OSI-SAMAL-2", "ОСИ «Самал-2»", "«Самал-2» ПИБ", KSK, "medeu" },
-  { "OSI-ZHIBEK-ZHOLY", "ОСИ «Жибек Жолы»", "«Жібек жолы» ПИБ", KSK, "almaly" },
-  { "OSI-ORBITA-3", "ОСИ «Орбита-3»", "«Орбита-3» ПИБ", KSK, "bostandyk" },
-  { "KSK-ALMAGUL", "КСК «Алмагуль»", "«Алмагүл» ПИК", KSK, "bostandyk" },
-  { "OSI-KOKTEM-1", "ОСИ «Коктем-1»", "«Көктем-1» ПИБ", KSK, "bostandyk" },
-  { "OSI-AKSAI-4", "ОСИ «Аксай-4»", "«Ақсай-4» ПИБ", KSK, "auezov" },
-  { "KSK-ZHETYSU-3", "КСК «Жетысу-3»", "«Жетісу-3» ПИК", KSK, "auezov" },
-  { "KSK-MAMYR-4", "КСК «Мамыр-4»", "«Мамыр-4» ПИК", KSK, "auezov" },
-  { "OSI-TAUGUL-1", "ОСИ «Таугуль-1»", "«Таугүл-1» ПИБ", KSK, "auezov" },
-  { "OSI-ALGABAS-1", "ОСИ «Алгабас-1»", "«Алғабас-1» ПИБ", KSK, "alatau" },
-  { "KSK-AKKENT", "КСК «Аккент»", "«Ақкент» ПИК", KSK, "alatau" },
-  { "KSK-AINABULAK-3", "КСК «Айнабулак-3»", "«Айнабұлақ-3» ПИК", KSK, "zhetysu" },
-  { "OSI-KULAGER", "ОСИ «Кулагер»", "«Құлагер» ПИБ", KSK, "zhetysu" },
-  { "KSK-ZHULDYZ-2", "КСК «Жулдыз-2»", "«Жұлдыз-2» ПИК", KSK, "turksib" },
-  { "OSI-SHUGYLA", "ОСИ «Шугыла»", "«Шұғыла» ПИБ", KSK, "nauryzbay" },
-
-  /* Contractors: the third line the contact centre escalates to. */
-  { "LIFTSERVICE-ALMATY", "ТОО «Лифтсервис Алматы»",
-    "«Лифтсервис Алматы» ЖШС", CONTR, "medeu,almaly,bostandyk" },
-  { "ALMATYLIFT", "ТОО «Алматылифт»",
-    "«Алматылифт» ЖШС", CONTR, "auezov,alatau,nauryzbay" },
-  { "KAZLIFTMONTAZH", "ТОО «КазЛифтМонтаж»",
-    "«ҚазЛифтМонтаж» ЖШС", CONTR, "zhetysu,turksib" },
-  { "ASFALTOBETON-1", "АО «Асфальтобетон-1» (ремонт дорог и тротуаров)",
-    "«Асфальтобетон-1» АҚ (жолдар мен тротуарларды жөндеу)", CONTR, "*" },
-  { "ZHOL-KURYLYS", "ТОО «Жол Құрылыс Алматы» (ямочный ремонт)",
-    "«Жол Құрылыс Алматы» ЖШС (шұңқырларды жөндеу)", CONTR, "alatau,auezov,nauryzbay" },
-  { "ZHOLSERVICE", "ТОО «ЖолСервис-Алматы» (содержание дорог, уборка снега)",
-    "«ЖолСервис-Алматы» ЖШС (жолдарды күтіп ұстау, қар тазалау)", CONTR, "*" },
-  { "INZHSETI-SERVICE", "ТОО «Инженерные сети Сервис» (ремонт колодцев и люков)",
-    "«Инженерлік желілер Сервис» ЖШС (құдықтар мен люктерді жөндеу)", CONTR, "*" },
-  { "ARYK-SERVICE", "ТОО «Арык-Сервис» (ливневая канализация и арыки)",
-    "«Арық-Сервис» ЖШС (нөсер кәрізі мен арықтар)", CONTR, "*" },
-  { "SVETOSERVICE", "ТОО «Светосервис Алматы» (ремонт уличного освещения)",
-    "«Светосервис Алматы» ЖШС (көше жарығын жөндеу)", CONTR, "*" },
-  { "ZHASYL-KALA", "ТОО «Жасыл Қала» (уход за зелёными насаждениями)",
-    "«Жасыл Қала» ЖШС (жасыл екпелерді күтіп-баптау)", CONTR, "*" },
-  { "KROVLYA-STROY", "ТОО «Кровля-Строй Алматы» (ремонт кровли)",
-    "«Кровля-Строй Алматы» ЖШС (шатыр жөндеу)", CONTR, "*" },
-  { "GAZSERVICE-ALMATY",
-    "ТОО «ГазСервис Алматы» (обслуживание внутридомового газового оборудования)",
-    "«ГазСервис Алматы» ЖШС (үйішілік газ жабдығына қызмет көрсету)", CONTR, "*" },
-};
-
-#undef DEPT
-#undef RAION
-#undef UTILITY
-#undef KSK
-#undef CONTR
-#undef CENTRE
-
-/* ──────────────────────────── Categories ───────────────────────────── */
-
-/* Ordinary requests run on working hours; a working day is 9 hours. */
-#define WD (9 * 60)
-
-#define H24 SA_CLOCK_24X7
-#define WH  SA_CLOCK_WORKING_HOURS
-
-static const SaDemoCategory categories[] = {
-  /* code, ru, kk, sphere, default agency, criticality, reaction, resolution (minutes), clock */
-  { "heating.no-heat", "Нет отопления", "Жылу жоқ",
-    "heating", "ALMATY-TEPLO", "high", 60, 24 * 60, H24 },
-  { "heating.low-temperature", "Низкая температура в квартире", "Пәтердегі температура төмен",
-    "heating", "ALMATY-TEPLO", "normal", WD, 5 * WD, WH },
-  { "heating.pipe-burst", "Порыв теплотрассы", "Жылу трассасының жарылуы",
-    "heating", "ALMATY-TEPLO", "emergency", 60, 12 * 60, H24 },
-  { "heating.recalculation", "Перерасчёт за отопление", "Жылу үшін төлемді қайта есептеу",
-    "heating", "ALMATY-ENERGOSBYT", "low", 2 * WD, 15 * WD, WH },
-
-  { "hot-water.none", "Нет горячей воды", "Ыстық су жоқ",
-    "water", "ALMATY-TEPLO", "high", 120, 24 * 60, H24 },
-  { "hot-water.low-temperature", "Низкая температура горячей воды",
-    "Ыстық судың температурасы төмен",
-    "water", "ALMATY-TEPLO", "normal", WD, 5 * WD, WH },
-  { "cold-water.none", "Нет холодной воды", "Суық су жоқ",
-    "water", "ALMATY-SU", "high", 120, 24 * 60, H24 },
-  { "cold-water.quality", "Качество питьевой воды", "Ауыз судың сапасы",
-    "water", "ALMATY-SU", "normal", WD, 5 * WD, WH },
-  { "cold-water.main-leak", "Порыв водопровода", "Су құбырының жарылуы",
-    "water", "ALMATY-SU", "emergency", 60, 12 * 60, H24 },
-  { "sewer.blockage", "Засор канализации", "Кәріздің бітелуі",
-    "water", "ALMATY-SU", "high", 180, 24 * 60, H24 },
-
-  { "electricity.outage", "Отключение электроэнергии", "Электр қуатының өшуі",
-    "electricity", "AZHK", "high", 60, 12 * 60, H24 },
-  { "electricity.wire-down", "Обрыв провода", "Сымның үзілуі",
-    "electricity", "AZHK", "emergency", 30, 6 * 60, H24 },
-  { "electricity.billing", "Начисления за электроэнергию", "Электр энергиясы үшін төлемақы",
-    "electricity", "ALMATY-ENERGOSBYT", "low", 2 * WD, 15 * WD, WH },
-
-  { "gas.smell", "Запах газа", "Газ иісі",
-    "gas", "QAZAQGAZ-AIMAQ", "emergency", 30, 4 * 60, H24 },
-  { "gas.no-gas", "Нет газа", "Газ жоқ",
-    "gas", "QAZAQGAZ-AIMAQ", "high", 180, 24 * 60, H24 },
-
-  /* A person stuck in a lift is helped within 20 minutes, or it becomes an emergency. */
-  { "lifts.person-stuck", "Застревание человека в лифте", "Адамның лифтіде қамалып қалуы",
-    "lifts", "LIFTSERVICE-ALMATY", "emergency", 20, 60, H24 },
-  { "lifts.out-of-order", "Лифт не работает", "Лифт істемейді",
-    "lifts", "LIFTSERVICE-ALMATY", "high", 180, 24 * 60, H24 },
-
-  { "roads.pothole", "Ямы на дороге", "Жолдағы шұңқырлар",
-    "roads", "AKIMAT-MOBILITY", "normal", WD, 10 * WD, WH },
-  { "roads.snow-ice", "Снег и гололёд", "Қар және көктайғақ",
-    "roads", "ZHOLSERVICE", "high", 240, 24 * 60, H24 },
-  { "roads.sidewalk", "Разрушенный тротуар", "Бұзылған тротуар",
-    "roads", "ASFALTOBETON-1", "low", 2 * WD, 15 * WD, WH },
-
-  { "waste.not-collected", "Не вывезен мусор", "Қоқыс шығарылмаған",
-    "waste", "TAZALYK-2012", "normal", WD / 2, 2 * WD, WH },
-  { "waste.illegal-dump", "Стихийная свалка", "Рұқсатсыз қоқыс үйіндісі",
-    "waste", "AKIMAT-ECOLOGY", "normal", WD, 10 * WD, WH },
-
-  { "transport.route-interval", "Интервал движения автобусов",
-    "Автобустар қозғалысының аралығы",
-    "transport", "TRANSPORT-HOLDING", "low", 2 * WD, 15 * WD, WH },
-  { "transport.driver-conduct", "Нарушения водителей общественного транспорта",
-    "Қоғамдық көлік жүргізушілерінің тәртіп бұзуы",
-    "transport", "AVTOBUS-PARK-1", "normal", WD, 10 * WD, WH },
-
-  { "landscaping.tree-fallen", "Упавшее или аварийное дерево", "Құлаған немесе апатты ағаш",
-    "landscaping", "ALMATY-KORKEIT", "high", 120, 12 * 60, H24 },
-  { "landscaping.tree-cutting", "Незаконная вырубка деревьев", "Ағаштарды заңсыз кесу",
-    "landscaping", "AKIMAT-ECOLOGY", "high", WD / 2, 5 * WD, WH },
-  { "landscaping.street-light", "Не работает уличное освещение", "Көше жарығы істемейді",
-    "landscaping", "ALMATY-ZHARYK", "normal", WD, 3 * WD, WH },
-
-  /* An open manhole is fenced within 3 hours and closed within 24. */
-  { "manholes.open", "Открытый люк", "Ашық құдық",
-    "manholes", "INZHSETI-SERVICE", "emergency", 180, 24 * 60, H24 },
-  { "manholes.damaged-cover", "Повреждённая крышка люка", "Құдық қақпағының бүлінуі",
-    "manholes", "INZHSETI-SERVICE", "high", 6 * 60, 48 * 60, H24 },
-
-  { "flooding.street", "Подтопление улицы", "Көшені су басу",
-    "flooding", "ARYK-SERVICE", "high", 120, 12 * 60, H24 },
-  { "flooding.basement", "Затопление подвала", "Жертөлені су басу",
-    "flooding", "ALMATY-SU", "high", 240, 48 * 60, H24 },
-
-  { "ksk.roof-leak", "Протекание кровли", "Шатырдың ағуы",
-    "ksk", "AKIMAT-HOUSING", "normal", WD, 10 * WD, WH },
-  { "ksk.entrance-cleaning", "Содержание подъезда", "Кіреберісті күтіп ұстау",
-    "ksk", "AKIMAT-HOUSING", "low", 2 * WD, 5 * WD, WH },
-  { "ksk.fees", "Взносы и отчётность ОСИ/КСК", "ПИБ/ПИК жарналары мен есептілігі",
-    "ksk", "AKIMAT-HOUSING", "low", 3 * WD, 15 * WD, WH },
-
-  { "other.consultation", "Консультация", "Кеңес беру",
-    "other", "IKOMEK-109", "low", WD, 3 * WD, WH },
-};
-
-#undef H24
-#undef WH
 
 /* ───────────────────────── Appeal text fragments ───────────────────── */
 
@@ -653,7 +389,7 @@ static const CategoryText category_texts[] = {
 
 static const char *const ru_openings[] = {
   "Здравствуйте.", "Добрый день!", "Добрый вечер.", "Уважаемый аким!",
-  "Обращаюсь повторно.", "Прошу помочь.",
+  "Прошу помочь.",
 };
 
 static const char *const ru_closings[] = {
@@ -677,7 +413,7 @@ static const char *const kk_urgent_closings[] = {
 };
 
 static const char *const kk_openings[] = {
-  "Сәлеметсіз бе!", "Қайырлы күн.", "Құрметті әкім!", "Қайта жүгініп отырмын.",
+  "Сәлеметсіз бе!", "Қайырлы күн.", "Құрметті әкім!",
 };
 
 static const char *const kk_closings[] = {
@@ -691,11 +427,14 @@ static const char *const kk_closings[] = {
 
 /* ─────────────────────────────── Streets ───────────────────────────── */
 
+/* The streets the demo's appeals come from, by their Russian form in the
+ * gazetteer (streets.txt), with what the generator needs to know: where
+ * along it the demo's houses are, how many there are, whether they are
+ * private houses, and which KSK/OSI manages them. */
 typedef struct
 {
-  const char *ru;         /* as an address is written: "проспект Достык" */
-  const char *kk;         /* "Достық даңғылы" */
-  const char *district;
+  const char *ru;         /* the gazetteer's Russian form: "проспект Достык" */
+  const char *district;   /* one of the street's districts */
   double      lat, lon;   /* near where its houses are */
   guint       max_house;
   gboolean    private_sector;  /* houses, no flats or lifts */
@@ -703,76 +442,76 @@ typedef struct
 } Street;
 
 static const Street streets[] = {
-  { "проспект Достык", "Достық даңғылы", "medeu", 43.2350, 76.9560, 300, FALSE, NULL },
-  { "улица Кунаева", "Қонаев көшесі", "medeu", 43.2560, 76.9500, 180, FALSE, NULL },
-  { "улица Пушкина", "Пушкин көшесі", "medeu", 43.2610, 76.9560, 120, FALSE, NULL },
-  { "улица Зенкова", "Зенков көшесі", "medeu", 43.2560, 76.9610, 100, FALSE, NULL },
-  { "мкр Самал-2", "Самал-2 шағын ауданы", "medeu", 43.2320, 76.9550, 110, FALSE, "OSI-SAMAL-2" },
+  { "проспект Достык", "medeu", 43.2350, 76.9560, 300, FALSE, NULL },
+  { "улица Кунаева", "medeu", 43.2560, 76.9500, 180, FALSE, NULL },
+  { "улица Пушкина", "medeu", 43.2610, 76.9560, 120, FALSE, NULL },
+  { "улица Зенкова", "medeu", 43.2560, 76.9610, 100, FALSE, NULL },
+  { "мкр Самал-2", "medeu", 43.2320, 76.9550, 110, FALSE, "OSI-SAMAL-2" },
 
-  { "улица Толе би", "Төле би көшесі", "almaly", 43.2530, 76.9150, 300, FALSE, NULL },
-  { "улица Айтеке би", "Әйтеке би көшесі", "almaly", 43.2560, 76.9250, 180, FALSE, NULL },
-  { "улица Казыбек би", "Қазыбек би көшесі", "almaly", 43.2590, 76.9350, 200, FALSE, NULL },
-  { "улица Шевченко", "Шевченко көшесі", "almaly", 43.2480, 76.9200, 170, FALSE, NULL },
-  { "улица Карасай батыра", "Қарасай батыр көшесі", "almaly", 43.2450, 76.9150, 160, FALSE, NULL },
-  { "улица Байтурсынова", "Байтұрсынұлы көшесі", "almaly", 43.2450, 76.9300, 120, FALSE, NULL },
-  { "улица Желтоксан", "Желтоқсан көшесі", "almaly", 43.2520, 76.9400, 180, FALSE, NULL },
-  { "проспект Сейфуллина", "Сейфуллин даңғылы", "almaly", 43.2550, 76.9350, 600, FALSE, NULL },
-  { "проспект Абылай хана", "Абылай хан даңғылы", "almaly", 43.2580, 76.9440, 150, FALSE, NULL },
-  { "проспект Жибек Жолы", "Жібек жолы даңғылы", "almaly", 43.2610, 76.9350, 150, FALSE,
+  { "улица Толе би", "almaly", 43.2530, 76.9150, 300, FALSE, NULL },
+  { "улица Айтеке би", "almaly", 43.2560, 76.9250, 180, FALSE, NULL },
+  { "улица Казыбек би", "almaly", 43.2590, 76.9350, 200, FALSE, NULL },
+  { "улица Шевченко", "almaly", 43.2480, 76.9200, 170, FALSE, NULL },
+  { "улица Карасай батыра", "almaly", 43.2450, 76.9150, 160, FALSE, NULL },
+  { "улица Байтурсынова", "almaly", 43.2450, 76.9300, 120, FALSE, NULL },
+  { "улица Желтоксан", "almaly", 43.2520, 76.9400, 180, FALSE, NULL },
+  { "проспект Сейфуллина", "almaly", 43.2550, 76.9350, 600, FALSE, NULL },
+  { "проспект Абылай хана", "almaly", 43.2580, 76.9440, 150, FALSE, NULL },
+  { "проспект Жибек Жолы", "almaly", 43.2610, 76.9350, 150, FALSE,
     "OSI-ZHIBEK-ZHOLY" },
 
-  { "проспект Абая", "Абай даңғылы", "bostandyk", 43.2400, 76.9100, 160, FALSE, NULL },
-  { "проспект Аль-Фараби", "Әл-Фараби даңғылы", "bostandyk", 43.2180, 76.9250, 150, FALSE, NULL },
-  { "улица Тимирязева", "Тимирязев көшесі", "bostandyk", 43.2250, 76.9150, 90, FALSE, NULL },
-  { "улица Розыбакиева", "Розыбакиев көшесі", "bostandyk", 43.2250, 76.8950, 300, FALSE, NULL },
-  { "улица Жандосова", "Жандосов көшесі", "bostandyk", 43.2290, 76.9000, 200, FALSE, NULL },
-  { "проспект Гагарина", "Гагарин даңғылы", "bostandyk", 43.2250, 76.9050, 300, FALSE, NULL },
-  { "улица Сатпаева", "Сәтбаев көшесі", "bostandyk", 43.2360, 76.9150, 90, FALSE, NULL },
-  { "улица Навои", "Навои көшесі", "bostandyk", 43.2150, 76.8880, 300, FALSE, NULL },
-  { "мкр Орбита-3", "Орбита-3 шағын ауданы", "bostandyk", 43.2050, 76.8850, 60, FALSE,
+  { "проспект Абая", "bostandyk", 43.2400, 76.9100, 160, FALSE, NULL },
+  { "проспект Аль-Фараби", "bostandyk", 43.2180, 76.9250, 150, FALSE, NULL },
+  { "улица Тимирязева", "bostandyk", 43.2250, 76.9150, 90, FALSE, NULL },
+  { "улица Розыбакиева", "bostandyk", 43.2250, 76.8950, 300, FALSE, NULL },
+  { "улица Жандосова", "bostandyk", 43.2290, 76.9000, 200, FALSE, NULL },
+  { "проспект Гагарина", "bostandyk", 43.2250, 76.9050, 300, FALSE, NULL },
+  { "улица Сатпаева", "bostandyk", 43.2360, 76.9150, 90, FALSE, NULL },
+  { "улица Навои", "bostandyk", 43.2150, 76.8880, 300, FALSE, NULL },
+  { "мкр Орбита-3", "bostandyk", 43.2050, 76.8850, 60, FALSE,
     "OSI-ORBITA-3" },
-  { "мкр Алмагуль", "Алмагүл шағын ауданы", "bostandyk", 43.2140, 76.9100, 40, FALSE,
+  { "мкр Алмагуль", "bostandyk", 43.2140, 76.9100, 40, FALSE,
     "KSK-ALMAGUL" },
-  { "мкр Коктем-1", "Көктем-1 шағын ауданы", "bostandyk", 43.2270, 76.9250, 40, FALSE,
+  { "мкр Коктем-1", "bostandyk", 43.2270, 76.9250, 40, FALSE,
     "OSI-KOKTEM-1" },
 
-  { "улица Момышулы", "Момышұлы көшесі", "auezov", 43.2250, 76.8450, 60, FALSE, NULL },
-  { "улица Саина", "Саин көшесі", "auezov", 43.2300, 76.8600, 120, FALSE, NULL },
-  { "мкр Аксай-1", "Ақсай-1 шағын ауданы", "auezov", 43.2280, 76.8400, 40, FALSE, NULL },
-  { "мкр Аксай-4", "Ақсай-4 шағын ауданы", "auezov", 43.2370, 76.8360, 120, FALSE, "OSI-AKSAI-4" },
-  { "мкр Жетысу-2", "Жетісу-2 шағын ауданы", "auezov", 43.2400, 76.8600, 80, FALSE, NULL },
-  { "мкр Жетысу-3", "Жетісу-3 шағын ауданы", "auezov", 43.2350, 76.8620, 60, FALSE,
+  { "улица Момышулы", "auezov", 43.2250, 76.8450, 60, FALSE, NULL },
+  { "улица Саина", "auezov", 43.2300, 76.8600, 120, FALSE, NULL },
+  { "мкр Аксай-1", "auezov", 43.2280, 76.8400, 40, FALSE, NULL },
+  { "мкр Аксай-4", "auezov", 43.2370, 76.8360, 120, FALSE, "OSI-AKSAI-4" },
+  { "мкр Жетысу-2", "auezov", 43.2400, 76.8600, 80, FALSE, NULL },
+  { "мкр Жетысу-3", "auezov", 43.2350, 76.8620, 60, FALSE,
     "KSK-ZHETYSU-3" },
-  { "мкр Мамыр-4", "Мамыр-4 шағын ауданы", "auezov", 43.2070, 76.8500, 110, FALSE, "KSK-MAMYR-4" },
-  { "мкр Таугуль-1", "Таугүл-1 шағын ауданы", "auezov", 43.2130, 76.8650, 50, FALSE,
+  { "мкр Мамыр-4", "auezov", 43.2070, 76.8500, 110, FALSE, "KSK-MAMYR-4" },
+  { "мкр Таугуль-1", "auezov", 43.2130, 76.8650, 50, FALSE,
     "OSI-TAUGUL-1" },
 
-  { "мкр Алгабас", "Алғабас шағын ауданы", "alatau", 43.2950, 76.8100, 60, FALSE, "OSI-ALGABAS-1" },
-  { "мкр Аккент", "Ақкент шағын ауданы", "alatau", 43.2850, 76.8450, 60, FALSE, "KSK-AKKENT" },
-  { "мкр Акбулак", "Ақбұлақ шағын ауданы", "alatau", 43.2890, 76.8170, 80, FALSE, NULL },
-  { "мкр Шанырак-2", "Шаңырақ-2 шағын ауданы", "alatau", 43.3050, 76.8350, 400, TRUE, NULL },
-  { "мкр Айгерим-1", "Айгерім-1 шағын ауданы", "alatau", 43.3000, 76.7950, 300, TRUE, NULL },
+  { "мкр Алгабас", "alatau", 43.2950, 76.8100, 60, FALSE, "OSI-ALGABAS-1" },
+  { "мкр Аккент", "alatau", 43.2850, 76.8450, 60, FALSE, "KSK-AKKENT" },
+  { "мкр Акбулак", "alatau", 43.2890, 76.8170, 80, FALSE, NULL },
+  { "мкр Шанырак-2", "alatau", 43.3050, 76.8350, 400, TRUE, NULL },
+  { "мкр Айгерим-1", "alatau", 43.3000, 76.7950, 300, TRUE, NULL },
 
-  { "мкр Айнабулак-3", "Айнабұлақ-3 шағын ауданы", "zhetysu", 43.2850, 76.9350, 180, FALSE,
+  { "мкр Айнабулак-3", "zhetysu", 43.2850, 76.9350, 180, FALSE,
     "KSK-AINABULAK-3" },
-  { "мкр Кулагер", "Құлагер шағын ауданы", "zhetysu", 43.2950, 76.9150, 80, FALSE, "OSI-KULAGER" },
-  { "проспект Рыскулова", "Рысқұлов даңғылы", "zhetysu", 43.2800, 76.9000, 200, FALSE, NULL },
-  { "проспект Райымбека", "Райымбек даңғылы", "zhetysu", 43.2700, 76.9100, 500, FALSE, NULL },
-  { "улица Северное кольцо", "Солтүстік айналма көшесі", "zhetysu", 43.3000, 76.9400, 100,
+  { "мкр Кулагер", "zhetysu", 43.2950, 76.9150, 80, FALSE, "OSI-KULAGER" },
+  { "проспект Рыскулова", "zhetysu", 43.2800, 76.9000, 200, FALSE, NULL },
+  { "проспект Райымбека", "zhetysu", 43.2700, 76.9100, 500, FALSE, NULL },
+  { "улица Северное кольцо", "zhetysu", 43.3000, 76.9400, 100,
     FALSE, NULL },
 
-  { "проспект Суюнбая", "Сүйінбай даңғылы", "turksib", 43.2950, 76.9650, 400, FALSE, NULL },
-  { "улица Майлина", "Майлин көшесі", "turksib", 43.3150, 76.9850, 200, FALSE, NULL },
-  { "мкр Жулдыз-2", "Жұлдыз-2 шағын ауданы", "turksib", 43.3180, 76.9600, 40, FALSE,
+  { "проспект Суюнбая", "turksib", 43.2950, 76.9650, 400, FALSE, NULL },
+  { "улица Майлина", "turksib", 43.3150, 76.9850, 200, FALSE, NULL },
+  { "мкр Жулдыз-2", "turksib", 43.3180, 76.9600, 40, FALSE,
     "KSK-ZHULDYZ-2" },
-  { "улица Бекмаханова", "Бекмаханов көшесі", "turksib", 43.3000, 76.9600, 100, FALSE, NULL },
-  { "мкр Кайрат", "Қайрат шағын ауданы", "turksib", 43.3300, 77.0200, 300, TRUE, NULL },
+  { "улица Бекмаханова", "turksib", 43.3000, 76.9600, 100, FALSE, NULL },
+  { "мкр Кайрат", "turksib", 43.3300, 77.0200, 300, TRUE, NULL },
 
-  { "мкр Шугыла", "Шұғыла шағын ауданы", "nauryzbay", 43.2150, 76.8150, 350, FALSE,
+  { "мкр Шугыла", "nauryzbay", 43.2150, 76.8150, 350, FALSE,
     "OSI-SHUGYLA" },
-  { "мкр Калкаман-2", "Қалқаман-2 шағын ауданы", "nauryzbay", 43.2450, 76.8050, 300, TRUE, NULL },
-  { "мкр Таусамалы", "Таусамалы шағын ауданы", "nauryzbay", 43.1900, 76.8300, 400, TRUE, NULL },
-  { "мкр Акжар", "Ақжар шағын ауданы", "nauryzbay", 43.2250, 76.7800, 300, TRUE, NULL },
+  { "мкр Калкаман-2", "nauryzbay", 43.2450, 76.8050, 300, TRUE, NULL },
+  { "мкр Таусамалы", "nauryzbay", 43.1900, 76.8300, 400, TRUE, NULL },
+  { "мкр Акжар", "nauryzbay", 43.2250, 76.7800, 300, TRUE, NULL },
 };
 
 /* Which lift company serves a district (the agencies' "districts" say the same). */
@@ -791,6 +530,39 @@ static const struct
 static const guint bus_routes[] = {
   2, 5, 12, 18, 29, 32, 37, 45, 63, 66, 79, 86, 92, 99, 106, 121, 126, 141, 201, 205,
 };
+
+/* ─────────────────────────────── The demo ──────────────────────────── */
+
+struct _SaDemo
+{
+  SaReference               *ref;
+  /* category_texts[i]'s category and streets[i]'s Kazakh form, from ref */
+  const SaReferenceCategory *categories[G_N_ELEMENTS (category_texts)];
+  const char                *street_kk[G_N_ELEMENTS (streets)];
+  guint                      cumulative[G_N_ELEMENTS (category_texts)];
+  guint                      total_weight;
+  guint                      channel_total;
+  GArray                    *users;    /* SaDemoUser */
+  GPtrArray                 *strings;  /* what users and street_kk point to */
+  GHashTable                *staff;    /* agency code → Staff */
+  SaCalendar                *calendar;
+};
+
+/* Who works on an agency's appeals. */
+typedef struct
+{
+  GPtrArray  *workers;     /* logins of its executors (ksk_managers at a KSK/OSI) */
+  const char *supervisor;
+} Staff;
+
+static void
+staff_free (gpointer data)
+{
+  Staff *staff = data;
+
+  g_ptr_array_unref (staff->workers);
+  g_free (staff);
+}
 
 /* ──────────────────────────────── Names ────────────────────────────── */
 
@@ -1042,9 +814,6 @@ person_append_name (const Person *person,
 
 /* ─────────────────────────────── Users ─────────────────────────────── */
 
-static SaDemoUser *users;
-static guint n_users;
-
 static char *
 person_full_name (guint    seed,
                   gboolean kazakh)
@@ -1058,58 +827,81 @@ person_full_name (guint    seed,
   return g_string_free (s, FALSE);
 }
 
+/* The strings live in demo->strings, as long as the demo. */
+/* The strings live in demo->strings, as long as the demo; the password is
+ * "demo-" and the role. */
 static void
-add_user (guint       *i,
+add_user (SaDemo      *demo,
           char        *login,
           char        *full_name,
           const char  *agency,
-          const char  *role,
-          const char  *password)
+          SaRole       role)
 {
-  users[*i].login = login;
-  users[*i].full_name = full_name;
-  users[*i].agency = agency;
-  users[*i].role = role;
-  users[*i].password = password;
-  (*i)++;
+  char *password = g_strconcat ("demo-", sa_role_to_string (role), NULL);
+  SaDemoUser user = { login, full_name, agency, sa_role_to_string (role), password };
+
+  g_ptr_array_add (demo->strings, login);
+  g_ptr_array_add (demo->strings, full_name);
+  g_ptr_array_add (demo->strings, password);
+  g_array_append_val (demo->users, user);
 }
 
-/* Built once and kept for the life of the process: the strings are generated
- * from the agencies' codes, but the array is as constant as the tables. */
-static gpointer
-build_users (gpointer data)
+/* An agency gets executors for the share of appeals its categories draw:
+ * eight at the heat networks, at least two anywhere. */
+static guint
+n_workers (SaDemo                  *demo,
+           const SaReferenceAgency *agency)
 {
-  guint i = 0;
+  guint weight = 0;
 
-  n_users = 2 * G_N_ELEMENTS (agencies) + 3;
-  users = g_new0 (SaDemoUser, n_users);
+  if (strcmp (agency->kind, "ksk_osi") == 0)
+    return 2;
+  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+    if (strcmp (demo->categories[i]->agency, agency->code) == 0)
+      weight += category_texts[i].weight;
+  return CLAMP (1 + (weight + 2) / 4, 2, 8);
+}
 
-  for (guint a = 0; a < G_N_ELEMENTS (agencies); a++)
+static void
+build_users (SaDemo *demo)
+{
+  const SaReferenceAgency *agencies;
+  guint n_agencies;
+
+  agencies = sa_reference_get_agencies (demo->ref, &n_agencies);
+  for (guint a = 0; a < n_agencies; a++)
     {
-      const SaDemoAgency *agency = &agencies[a];
+      const SaReferenceAgency *agency = &agencies[a];
       g_autofree char *lower = g_ascii_strdown (agency->code, -1);
-      gboolean ksk = agency->kind == SA_AGENCY_KIND_KSK_OSI;
-      /* About two in three civil servants of Almaty have Kazakh names. */
-      gboolean kz1 = (a * 7 + 1) % 3 != 0;
-      gboolean kz2 = (a * 5 + 2) % 3 != 0;
+      gboolean ksk = strcmp (agency->kind, "ksk_osi") == 0;
+      Staff *staff = g_new0 (Staff, 1);
+      guint n = n_workers (demo, agency);
 
-      add_user (&i, g_strconcat (ksk ? "manager." : "executor.", lower, NULL),
-                person_full_name (2 * a, kz1), agency->code,
-                ksk ? "ksk_manager" : "executor", ksk ? "demo-ksk_manager" : "demo-executor");
-      add_user (&i, g_strconcat ("supervisor.", lower, NULL),
-                person_full_name (2 * a + 1, kz2), agency->code,
-                "supervisor", "demo-supervisor");
+      staff->workers = g_ptr_array_new ();
+      /* "executor.almaty-teplo", "executor2.almaty-teplo", …; about two in
+       * three civil servants of Almaty have Kazakh names. */
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char *number = k > 0 ? g_strdup_printf ("%u", k + 1) : g_strdup ("");
+          char *login = g_strconcat (ksk ? "manager" : "executor", number, ".", lower, NULL);
+
+          add_user (demo, login, person_full_name (16 * a + k, (a * 7 + k * 5 + 1) % 3 != 0),
+                    agency->code, ksk ? SA_ROLE_KSK_MANAGER : SA_ROLE_EXECUTOR);
+          g_ptr_array_add (staff->workers, login);
+        }
+      staff->supervisor = g_strconcat ("supervisor.", lower, NULL);
+      add_user (demo, (char *) staff->supervisor,
+                person_full_name (16 * a + 15, (a * 5 + 2) % 3 != 0), agency->code,
+                SA_ROLE_SUPERVISOR);
+      g_hash_table_insert (demo->staff, (gpointer) agency->code, staff);
     }
 
-  add_user (&i, g_strdup ("curator.city"), person_full_name (1001, TRUE),
-            "AKIMAT-CITY", "curator", "demo-curator");
-  add_user (&i, g_strdup ("operator.ikomek-109"), person_full_name (1002, TRUE),
-            "IKOMEK-109", "operator", "demo-operator");
-  add_user (&i, g_strdup ("admin.digital"), person_full_name (1003, FALSE),
-            "AKIMAT-DIGITAL", "admin", "demo-admin");
-
-  g_assert (i == n_users);
-  return NULL;
+  add_user (demo, g_strdup ("curator.city"), person_full_name (5001, TRUE),
+            "AKIMAT-CITY", SA_ROLE_CURATOR);
+  add_user (demo, g_strdup ("operator.ikomek-109"), person_full_name (5002, TRUE),
+            "IKOMEK-109", SA_ROLE_OPERATOR);
+  add_user (demo, g_strdup ("admin.digital"), person_full_name (5003, FALSE),
+            "AKIMAT-DIGITAL", SA_ROLE_ADMIN);
 }
 
 /* ────────────────────────────── Time ───────────────────────────────── */
@@ -1182,7 +974,7 @@ pick_received_at (Rng                *rng,
   for (guint attempt = 0; attempt < attempts; attempt++)
     {
       double u = rng_unit (rng);
-      guint age = (guint) (DEMO_SPAN_DAYS * (0.45 * u + 0.55 * u * u));
+      guint age = (guint) (DEMO_SPAN_DAYS * (0.3 * u + 0.7 * u * u));
       gint64 base = now - (gint64) age * DAY;
       gint32 offset = almaty_offset (base);
       gint64 local_day = (base + offset) / DAY;
@@ -1220,27 +1012,14 @@ pick_received_at (Rng                *rng,
 
 /* ──────────────────────────── Appeals ──────────────────────────────── */
 
-static const char *const statuses[] = {
-  "registered", "in_progress", "info_requested", "awaiting_approval", "answered", "closed",
-  "reopened",
-};
-
-/* Percent of each status by the appeal's age: new ones wait or are being
- * worked on, old ones are closed, a few come back reopened. */
-static const guint8 status_by_age[4][G_N_ELEMENTS (statuses)] = {
-  /* under 2 days  */ { 55, 35, 6, 2, 2, 0, 0 },
-  /* under 15 days */ { 8, 42, 10, 14, 16, 6, 4 },
-  /* under 45 days */ { 1, 10, 3, 6, 22, 52, 6 },
-  /* older         */ { 0, 3, 1, 1, 8, 84, 3 },
-};
-
 static const struct
 {
-  const char *channel;
-  guint       weight;
+  SaChannel channel;
+  guint     weight;
 } channels[] = {
-  { "phone_109", 30 }, { "egov", 20 }, { "open_almaty", 16 }, { "telegram", 12 },
-  { "email", 8 }, { "open311", 8 }, { "president", 6 },
+  { SA_CHANNEL_PHONE_109, 30 }, { SA_CHANNEL_EGOV, 20 }, { SA_CHANNEL_OPEN_ALMATY, 16 },
+  { SA_CHANNEL_TELEGRAM, 12 }, { SA_CHANNEL_EMAIL, 8 }, { SA_CHANNEL_OPEN311, 8 },
+  { SA_CHANNEL_PRESIDENT, 6 },
 };
 
 static const char *const phone_codes[] = {
@@ -1251,58 +1030,23 @@ static const char *const mail_domains[] = {
   "mail.ru", "gmail.com", "inbox.kz", "yandex.kz", "bk.ru", "list.ru", "mail.kz",
 };
 
-typedef struct
-{
-  guint total_weight;
-  guint cumulative[G_N_ELEMENTS (category_texts)];
-  guint channel_total;
-} Tables;
-
-static gpointer
-build_tables (gpointer data)
-{
-  static Tables tables;
-  guint sum = 0;
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (category_texts) == G_N_ELEMENTS (categories));
-  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
-    {
-      /* The two tables run in the same order. */
-      g_assert (strcmp (category_texts[i].code, categories[i].code) == 0);
-      sum += category_texts[i].weight;
-      tables.cumulative[i] = sum;
-    }
-  tables.total_weight = sum;
-  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
-    tables.channel_total += channels[i].weight;
-  return &tables;
-}
-
-static const Tables *
-get_tables (void)
-{
-  static GOnce once = G_ONCE_INIT;
-
-  return g_once (&once, build_tables, NULL);
-}
-
 static guint
 pick_category (Rng          *rng,
-               const Tables *tables)
+               const SaDemo *demo)
 {
-  guint r = rng_below (rng, tables->total_weight);
+  guint r = rng_below (rng, demo->total_weight);
   guint i = 0;
 
-  while (tables->cumulative[i] <= r)
+  while (demo->cumulative[i] <= r)
     i++;
   return i;
 }
 
-static const char *
+static SaChannel
 pick_channel (Rng          *rng,
-              const Tables *tables)
+              const SaDemo *demo)
 {
-  guint r = rng_below (rng, tables->channel_total);
+  guint r = rng_below (rng, demo->channel_total);
   guint i = 0;
 
   while (r >= channels[i].weight)
@@ -1310,37 +1054,19 @@ pick_channel (Rng          *rng,
   return channels[i].channel;
 }
 
-static const char *
+static SaPriority
 pick_priority (Rng        *rng,
                const char *criticality)
 {
   guint r = rng_below (rng, 100);
 
   if (strcmp (criticality, "emergency") == 0)
-    return r < 85 ? "critical" : "high";
+    return r < 85 ? SA_PRIORITY_CRITICAL : SA_PRIORITY_HIGH;
   if (strcmp (criticality, "high") == 0)
-    return r < 70 ? "high" : r < 90 ? "normal" : "critical";
+    return r < 70 ? SA_PRIORITY_HIGH : r < 90 ? SA_PRIORITY_NORMAL : SA_PRIORITY_CRITICAL;
   if (strcmp (criticality, "normal") == 0)
-    return r < 75 ? "normal" : r < 87 ? "high" : "low";
-  return r < 60 ? "low" : "normal";
-}
-
-static const char *
-pick_status (Rng      *rng,
-             gint64    age_seconds,
-             gboolean  emergency)
-{
-  gint64 days = age_seconds / DAY;
-  guint row = days < 2 ? 0 : days < 15 ? 1 : days < 45 ? 2 : 3;
-  guint r = rng_below (rng, 100);
-  guint i = 0;
-
-  /* An emergency is dealt with within the day, or it is news. */
-  if (emergency && days >= 2)
-    row = 3;
-  while (i + 1 < G_N_ELEMENTS (statuses) && r >= status_by_age[row][i])
-    r -= status_by_age[row][i++];
-  return statuses[i];
+    return r < 75 ? SA_PRIORITY_NORMAL : r < 87 ? SA_PRIORITY_HIGH : SA_PRIORITY_LOW;
+  return r < 60 ? SA_PRIORITY_LOW : SA_PRIORITY_NORMAL;
 }
 
 static void
@@ -1529,7 +1255,7 @@ short_address (const Street *street,
   return g_strdup_printf ("%s%s, %u", prefix, name, house);
 }
 
-static const Street *
+static guint
 pick_street (Rng      *rng,
              gboolean  flat,
              gboolean  managed)
@@ -1538,13 +1264,13 @@ pick_street (Rng      *rng,
    * a quarter of them have a KSK/OSI. */
   for (;;)
     {
-      const Street *street = &RNG_PICK (rng, streets);
+      guint i = rng_below (rng, G_N_ELEMENTS (streets));
 
-      if (flat && street->private_sector)
+      if (flat && streets[i].private_sector)
         continue;
-      if (managed && street->ksk == NULL)
+      if (managed && streets[i].ksk == NULL)
         continue;
-      return street;
+      return i;
     }
 }
 
@@ -1557,154 +1283,643 @@ lift_company (const char *district)
   return NULL;
 }
 
+/* ─────────────────────────── Who and where ─────────────────────────── */
+
+/* Each appeal draws from streams of its own, so that a repeat can take its
+ * first appeal's applicant and address, and the flats of a cluster their
+ * building, without drawing anything else the same. */
+enum
+{
+  STREAM_SUBJECT,   /* category, place, applicant */
+  STREAM_TIME,      /* when it came in */
+  STREAM_KIND,      /* whether it repeats an earlier appeal */
+  STREAM_FATE,      /* how far it got and who has it; shared by a cluster */
+  STREAM_OWN,       /* the rest: channel, text, history */
+  STREAM_CLUSTER,   /* a cluster's building, category and hour */
+};
+
+static Rng
+rng_for (guint64 stream,
+         guint64 n)
+{
+  Rng rng = { G_GUINT64_CONSTANT (0x5a17c0de00000000) ^ (stream << 52) ^
+              (n * G_GUINT64_CONSTANT (0x2545f4914f6cdd1d)) };
+
+  rng_next (&rng);
+  return rng;
+}
+
+/* What an appeal is about, where, and who sends it. */
+typedef struct
+{
+  guint    ci;        /* category_texts[] */
+  guint    si;        /* streets[] */
+  gboolean managed;   /* a KSK/OSI complaint about a house it manages */
+  guint    house, floors, entrance, floor, flat;
+  gboolean kk;
+  Person   person;
+  char     iin[13];
+  char     phone[16];
+} Subject;
+
+static guint
+text_index (const char *code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+    if (strcmp (category_texts[i].code, code) == 0)
+      return i;
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* Flat, entrance and floor agree: four flats a floor, as in most Almaty
+ * blocks; a block with lifts has at least nine floors. */
+static void
+pick_building (Rng      *rng,
+               Subject  *s,
+               gboolean  lifts)
+{
+  static const guint heights[] = { 5, 5, 9, 9, 12, 16 };
+
+  s->house = rng_range (rng, 1, streets[s->si].max_house);
+  s->floors = heights[lifts ? rng_range (rng, 2, 5) : rng_below (rng, G_N_ELEMENTS (heights))];
+  s->entrance = rng_range (rng, 1, s->floors >= 12 ? 3 : 6);
+}
+
+static void
+pick_flat (Rng        *rng,
+           Subject    *s,
+           const char *code)
+{
+  s->floor = rng_range (rng, 2, s->floors);
+  if (strcmp (code, "ksk.roof-leak") == 0)
+    s->floor = s->floors;
+  s->flat = ((s->entrance - 1) * s->floors + s->floor - 1) * 4 + rng_range (rng, 1, 4);
+}
+
+/* Kazakh-speaking applicants have Kazakh names; two in three of those
+ * writing in Russian do too. */
+static void
+pick_applicant (Rng     *rng,
+                Subject *s)
+{
+  s->kk = rng_percent (rng, 25);
+  person_pick (rng, s->kk || rng_percent (rng, 65), &s->person);
+  make_iin (rng, &s->person, s->iin);
+  g_snprintf (s->phone, sizeof s->phone, "+7%s%07u", RNG_PICK (rng, phone_codes),
+              rng_below (rng, 10000000));
+}
+
+static void
+plain_subject (SaDemo  *demo,
+               guint64  index,
+               Subject *s)
+{
+  Rng rng = rng_for (STREAM_SUBJECT, index);
+  const SaReferenceCategory *category;
+
+  s->ci = pick_category (&rng, demo);
+  category = demo->categories[s->ci];
+  /* KSK/OSI complaints mostly come from a house one of the demo
+   * associations manages, and go to it. */
+  s->managed = strcmp (category->sphere, "ksk") == 0 && rng_percent (&rng, 80);
+  s->si = pick_street (&rng, (category_texts[s->ci].flags & CAT_FLAT) != 0, s->managed);
+  pick_building (&rng, s, strcmp (category->sphere, "lifts") == 0);
+  pick_flat (&rng, s, category->code);
+  pick_applicant (&rng, s);
+}
+
+/* The deadline the desk counts down to: the nearer of the legal and the
+ * operational one, as the registry computes them at intake. */
+static gint64
+due_at (SaDemo                    *demo,
+        const SaReferenceCategory *category,
+        gint64                     received)
+{
+  gint64 legal = sa_sla_legal_due (demo->calendar, received);
+  gint64 operational = sa_sla_operational_due (demo->calendar, &category->regulation,
+                                               SA_SLA_TARGET_RESOLUTION, received, NULL, 0);
+
+  return MIN (legal, operational);
+}
+
+/* ─────────────────────── Clusters and repeats ──────────────────────── */
+
+/* One building reported by several flats, every CLUSTER_PERIOD appeals. */
+#define CLUSTER_PERIOD 200
+#define REPEAT_PERCENT 4
+#define REPEAT_LOOKBACK 60
+
+typedef struct
+{
+  guint  size;
+  gint64 start;      /* the first flat's appeal */
+  guint  gaps[6];    /* seconds between the flats' appeals */
+  Subject building;  /* category, street, house, floors, entrance */
+} Cluster;
+
+static guint
+cluster_size (guint64 c)
+{
+  Rng rng = rng_for (STREAM_CLUSTER, c);
+
+  return rng_range (&rng, 3, 6);
+}
+
+static gint64
+cluster_of (guint64 index)
+{
+  guint64 c = index / CLUSTER_PERIOD;
+
+  return index % CLUSTER_PERIOD < cluster_size (c) ? (gint64) c : -1;
+}
+
+static void
+cluster_setup (SaDemo  *demo,
+               guint64  c,
+               gint64   now,
+               Cluster *cl)
+{
+  /* What a whole entrance or building loses at once. */
+  static const char *const problems[] = {
+    "heating.no-heat", "heating.no-heat", "hot-water.none", "cold-water.none",
+    "electricity.outage", "lifts.out-of-order",
+  };
+  Rng rng = rng_for (STREAM_CLUSTER, c);
+  const SaReferenceCategory *category;
+  guint ci;
+
+  memset (cl, 0, sizeof *cl);
+  cl->size = rng_range (&rng, 3, 6);
+  ci = text_index (RNG_PICK (&rng, problems));
+  category = demo->categories[ci];
+  /* Half of them are today's news, still being dealt with. */
+  if (rng_percent (&rng, 50))
+    {
+      gint64 hour_ago = now - 3600;
+      gint64 span = due_at (demo, category, hour_ago) - hour_ago;
+
+      cl->start = now - (gint64) (span * (0.05 + 0.3 * rng_unit (&rng)));
+    }
+  else
+    cl->start = pick_received_at (&rng, now, &category_texts[ci]);
+  if (strcmp (category->sphere, "heating") == 0)
+    {
+      gint64 local_day = (cl->start + almaty_offset (cl->start)) / DAY;
+      guint month, mday;
+
+      civil_from_days (local_day, &month, &mday);
+      if (!in_heating_season (month, mday))
+        ci = text_index ("hot-water.none");
+    }
+  cl->building.ci = ci;
+  cl->building.si = pick_street (&rng, TRUE, FALSE);
+  pick_building (&rng, &cl->building, strcmp (demo->categories[ci]->sphere, "lifts") == 0);
+  for (guint m = 0; m < G_N_ELEMENTS (cl->gaps); m++)
+    cl->gaps[m] = rng_range (&rng, 4 * 60, 40 * 60);
+}
+
+/* Whether @index is drawn to repeat the appeal @back places before it. */
+static gboolean
+repeat_draw (guint64  index,
+             guint   *back)
+{
+  Rng rng = rng_for (STREAM_KIND, index);
+
+  if (!rng_percent (&rng, REPEAT_PERCENT))
+    return FALSE;
+  *back = rng_range (&rng, 1, REPEAT_LOOKBACK);
+  return *back <= index && cluster_of (index) < 0;
+}
+
+/* The first appeal @index repeats, or -1: an appeal that is neither in a
+ * cluster nor a repeat itself, so that generating one never chains. */
+static gint64
+origin_of (guint64 index)
+{
+  guint back, other;
+  guint64 j;
+
+  if (!repeat_draw (index, &back))
+    return -1;
+  j = index - back;
+  if (cluster_of (j) >= 0 || repeat_draw (j, &other))
+    return -1;
+  return (gint64) j;
+}
+
+/* ───────────────────────────── History ─────────────────────────────── */
+
+/* What executors write while they work; in Russian, some in Kazakh. */
+static const char *const ru_progress[] = {
+  "Заявка передана бригаде, выезд сегодня.",
+  "Выезжали на место, проблема подтвердилась.",
+  "Связались с заявителем, уточнили время доступа в квартиру.",
+  "Направлен запрос в обслуживающую организацию.",
+  "Работы запланированы, ожидаем материалы.",
+  "Проведено обследование, составлен акт.",
+  "Повторный выезд назначен на завтра.",
+};
+
+static const char *const kk_progress[] = {
+  "Өтініш бригадаға жіберілді, бүгін шығады.",
+  "Өтініш берушімен байланысып, уақытын келістік.",
+  "Қызмет көрсететін ұйымға сұрау жіберілді.",
+};
+
+static const char *const ru_done[] = {
+  "Неисправность устранена, заявитель уведомлён по телефону.",
+  "Работы выполнены, подготовлен ответ заявителю.",
+  "Проблема устранена, подготовлен ответ с актом выполненных работ.",
+};
+
+static const char *const kk_done[] = {
+  "Ақау жойылды, өтініш берушіге телефон арқылы хабарланды.",
+};
+
+static const char *const ru_info_requests[] = {
+  "Уточните, пожалуйста, номер подъезда и этаж, приложите фото.",
+  "Прошу приложить фото и указать удобное время для доступа в квартиру.",
+  "Укажите, пожалуйста, лицевой счёт и показания счётчика.",
+};
+
+static const char *const kk_info_requests[] = {
+  "Кіреберіс нөмірі мен қабатты нақтылап, фото жіберіңізші.",
+};
+
+static const char *const info_received[] = {
+  "Заявитель прислал фото и уточнил адрес, информации достаточно.",
+  "Заявитель сообщил недостающие данные по телефону.",
+};
+
+static const char *const ru_reopened[] = {
+  "Заявитель не согласен с ответом: работы возобновлены, на контроле руководителя.",
+};
+
+static SaDemoEvent *
+add_event (SaDemoAppeal *a,
+           SaOpType      op,
+           gint64        at,
+           const char   *actor)
+{
+  SaDemoEvent *e;
+
+  g_assert (a->n_events < SA_DEMO_MAX_EVENTS);
+  e = &a->events[a->n_events++];
+  e->op = op;
+  e->at = at;
+  e->actor = actor;
+  return e;
+}
+
+/* By time; taken (or assigned) first when two share a second. */
+static gint
+compare_events (gconstpointer a,
+                gconstpointer b,
+                gpointer      data)
+{
+  const SaDemoEvent *x = a, *y = b;
+
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return (x->op != SA_OP_TAKE && x->op != SA_OP_ASSIGN) -
+         (y->op != SA_OP_TAKE && y->op != SA_OP_ASSIGN);
+}
+
+static const char *
+pick_worker (Rng         *rng,
+             const Staff *staff)
+{
+  guint n = staff->workers->len;
+  guint total = n * (3 * n + 1) / 2;  /* weights 2n, 2n-1, …, n+1 */
+  guint r = rng_below (rng, total);
+  guint k = 0;
+
+  /* Loads differ, as they do in an office, but nobody holds them all. */
+  while (r >= 2 * n - k)
+    r -= 2 * n - k++;
+  return g_ptr_array_index (staff->workers, k);
+}
+
+/* Open: out of every thousand appeals in each part of their time, how many
+ * are still being worked on. Almost all young ones are; past the deadline
+ * few are left, and none that is more than twice its time late. */
+#define OPEN_GREEN   950
+#define OPEN_YELLOW  800
+#define OPEN_RED     250
+#define OPEN_OVERDUE 30
+
+/* How far the appeal got by @now, who has it and what its history says:
+ * only the events the ops make; the ops that answer and close come with
+ * replies and approval, so an answered or closed appeal's history ends
+ * with the executor's last comment. */
+static void
+live (SaDemo                    *demo,
+      Rng                       *fate,
+      Rng                       *own,
+      const SaReferenceCategory *category,
+      gint64                     now,
+      SaDemoAppeal              *a)
+{
+  const Staff *staff = g_hash_table_lookup (demo->staff, a->agency);
+  gint64 received = a->received_at;
+  gint64 due = due_at (demo, category, received);
+  gint64 age = now - received;
+  double f = (double) age / (double) MAX (due - received, 1);
+  guint open_permille = f < 0.5 ? OPEN_GREEN : f < 0.8 ? OPEN_YELLOW : f < 1.0 ? OPEN_RED
+                        : f < 3.0 ? OPEN_OVERDUE : 0;
+  gboolean open = age < 2 * 3600 || rng_below (fate, 1000) < open_permille;
+  gboolean kk = strcmp (a->language, "kk") == 0;
+  gint64 end, taken, reaction;
+  const char *executor;
+  guint r = rng_below (fate, 100);
+
+  g_assert (staff != NULL);
+  executor = pick_worker (fate, staff);
+  a->priority = a->intake_priority;
+
+  if (open)
+    {
+      end = now - 60;
+      if (age < 30 * 60 || r < 14)
+        a->status = SA_APPEAL_STATUS_REGISTERED;
+      else if (r < 24 && age > 2 * 3600)
+        a->status = SA_APPEAL_STATUS_INFO_REQUESTED;
+      else if (r < 32 && f > 0.25)
+        a->status = SA_APPEAL_STATUS_AWAITING_APPROVAL;
+      else if (r < 35 && age > 3 * DAY && f < 0.8)
+        a->status = SA_APPEAL_STATUS_REOPENED;
+      else
+        a->status = SA_APPEAL_STATUS_IN_PROGRESS;
+    }
+  else
+    {
+      /* Most are answered in time, some late. */
+      if (rng_percent (fate, 92))
+        end = received + (gint64) ((due - received) * (0.15 + 0.8 * rng_unit (fate)));
+      else
+        end = due + (gint64) ((due - received) * (0.02 + 0.5 * rng_unit (fate)));
+      if (end > now - 600)
+        end = received + (gint64) ((now - 600 - received) * (0.5 + 0.45 * rng_unit (fate)));
+      a->answered_at = end;
+      a->status = now - end < 3 * DAY && rng_percent (fate, 50) ? SA_APPEAL_STATUS_ANSWERED
+                                                               : SA_APPEAL_STATUS_CLOSED;
+    }
+  if (a->status == SA_APPEAL_STATUS_REGISTERED)
+    return;
+
+  /* Taken (or assigned by the supervisor) within the reaction time, mostly. */
+  a->executor = executor;
+  reaction = sa_sla_operational_due (demo->calendar, &category->regulation,
+                                     SA_SLA_TARGET_REACTION, received, NULL, 0);
+  taken = received + (gint64) ((reaction - received) * (0.1 + 0.8 * rng_unit (own)));
+  taken = CLAMP (taken, received + 60, received + (end - received) / 3);
+  if (rng_percent (own, 60))
+    add_event (a, SA_OP_TAKE, taken, executor);
+  else
+    add_event (a, SA_OP_ASSIGN, taken, staff->supervisor)->user = executor;
+
+  /* Now and then a supervisor raises the priority. */
+  if (a->priority < SA_PRIORITY_CRITICAL && rng_percent (own, 5))
+    {
+      a->priority++;
+      add_event (a, SA_OP_SET_PRIORITY,
+                 taken + (gint64) ((end - taken) * (0.05 + 0.25 * rng_unit (own))),
+                 staff->supervisor)->priority = a->priority;
+    }
+
+  if (rng_percent (own, 70))
+    add_event (a, SA_OP_COMMENT,
+               taken + (gint64) ((end - taken) * (0.1 + 0.25 * rng_unit (own))),
+               executor)->text = kk && rng_percent (own, 50) ? RNG_PICK (own, kk_progress)
+                                                             : RNG_PICK (own, ru_progress);
+
+  if (a->status == SA_APPEAL_STATUS_INFO_REQUESTED || (!open && rng_percent (own, 12)))
+    {
+      gint64 asked = taken + (gint64) ((end - taken) * (0.4 + 0.2 * rng_unit (own)));
+
+      add_event (a, SA_OP_REQUEST_INFO, asked, executor)->text =
+        kk ? RNG_PICK (own, kk_info_requests) : RNG_PICK (own, ru_info_requests);
+      /* No op records the applicant's answer yet: the executor notes it. */
+      if (!open)
+        add_event (a, SA_OP_COMMENT, asked + (gint64) ((end - asked) * 0.5), executor)->text =
+          RNG_PICK (own, info_received);
+    }
+
+  if (a->status == SA_APPEAL_STATUS_REOPENED)
+    add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
+      RNG_PICK (own, ru_reopened);
+  else if (!open || a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
+    add_event (a, SA_OP_COMMENT, end - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))),
+               executor)->text = kk && rng_percent (own, 50) ? RNG_PICK (own, kk_done)
+                                                             : RNG_PICK (own, ru_done);
+
+  /* Each event lies in its own part of [taken, end]; only the priority and
+   * the first comment share one, and two events never share a second. */
+  g_qsort_with_data (a->events, a->n_events, sizeof a->events[0], compare_events, NULL);
+  for (guint i = 1; i < a->n_events; i++)
+    if (a->events[i].at <= a->events[i - 1].at)
+      a->events[i].at = a->events[i - 1].at + 1;
+  g_assert (a->events[a->n_events - 1].at < now);
+}
+
 /**
  * sa_demo_appeal_generate:
+ * @demo: the demo
  * @index: which appeal, from 0
  * @now: the unix time the demo is made at
  * @appeal: (out caller-allocates): filled in; free with sa_demo_appeal_clear()
  *
- * Describes demo appeal number @index. The same @index and @now always give
- * the same appeal; received times lie in the half year before @now.
+ * Describes demo appeal number @index as it stands at @now: received in the
+ * half year before, worked on as an office would (most open appeals have
+ * time left, few are late), with its history. Every 200 appeals a few flats
+ * of one building report the same outage; about one appeal in 25 repeats an
+ * earlier one of the same applicant within 15 days. The same @index and @now
+ * always give the same appeal.
  */
 void
-sa_demo_appeal_generate (guint         index,
+sa_demo_appeal_generate (SaDemo       *demo,
+                         guint         index,
                          gint64        now,
                          SaDemoAppeal *appeal)
 {
-  const Tables *tables = get_tables ();
-  Rng rng = { G_GUINT64_CONSTANT (0x5a17c0de00000000) ^ ((guint64) index * 0x2545f4914f6cdd1d) };
-  const SaDemoCategory *category;
+  Rng own = rng_for (STREAM_OWN, index);
+  Rng fate;
+  const SaReferenceCategory *category;
   const CategoryText *text;
   const Street *street;
-  gboolean kk, flat, managed, emergency, urgent, phone_call;
-  guint house, ci, floors;
-  Person person;
+  gboolean emergency, urgent, phone_call, kk;
+  Subject subject;
   Fill fill;
   GString *s;
   g_autofree char *addr_kk = NULL;
   g_autofree char *addr_ru = NULL;
 
+  g_return_if_fail (demo != NULL);
   g_return_if_fail (appeal != NULL);
 
   memset (appeal, 0, sizeof *appeal);
+  appeal->cluster = cluster_of (index);
+  appeal->repeat_of = origin_of (index);
 
-  ci = pick_category (&rng, tables);
-  category = &categories[ci];
-  text = &category_texts[ci];
+  if (appeal->cluster >= 0)
+    {
+      /* A flat of the building: its own applicant, the building's problem. */
+      Rng rng = rng_for (STREAM_SUBJECT, index);
+      guint member = index % CLUSTER_PERIOD;
+      Cluster cl;
+
+      cluster_setup (demo, appeal->cluster, now, &cl);
+      subject = cl.building;
+      if (strcmp (demo->categories[subject.ci]->sphere, "lifts") != 0)
+        subject.entrance = rng_range (&rng, 1, subject.floors >= 12 ? 3 : 6);
+      pick_flat (&rng, &subject, demo->categories[subject.ci]->code);
+      pick_applicant (&rng, &subject);
+      appeal->received_at = cl.start;
+      for (guint m = 0; m < member; m++)
+        appeal->received_at += cl.gaps[m];
+      appeal->received_at = MIN (appeal->received_at, now - 60 * (gint64) (cl.size - member));
+      fate = rng_for (STREAM_FATE, G_GUINT64_CONSTANT (1) << 40 | (guint64) appeal->cluster);
+    }
+  else
+    {
+      gint64 origin_received = 0;
+
+      if (appeal->repeat_of >= 0)
+        {
+          /* The same applicant about the same thing, days after the first. */
+          Subject first;
+          Rng time = rng_for (STREAM_TIME, (guint64) appeal->repeat_of);
+
+          plain_subject (demo, (guint64) appeal->repeat_of, &first);
+          origin_received = pick_received_at (&time, now, &category_texts[first.ci]);
+          if (origin_received < now - 2 * DAY)
+            subject = first;
+          else
+            appeal->repeat_of = -1;
+        }
+      if (appeal->repeat_of >= 0)
+        {
+          gint64 latest = MIN (origin_received + 13 * DAY, now - 3600);
+
+          appeal->received_at = origin_received + DAY +
+                                (gint64) ((latest - origin_received - DAY) * rng_unit (&own));
+        }
+      else
+        {
+          Rng time = rng_for (STREAM_TIME, index);
+
+          plain_subject (demo, index, &subject);
+          appeal->received_at = pick_received_at (&time, now, &category_texts[subject.ci]);
+        }
+      fate = rng_for (STREAM_FATE, index);
+    }
+
+  category = demo->categories[subject.ci];
+  text = &category_texts[subject.ci];
+  street = &streets[subject.si];
+  kk = subject.kk;
   emergency = strcmp (category->criticality, "emergency") == 0;
   urgent = emergency || (strcmp (category->criticality, "high") == 0 &&
-                         category->clock == SA_CLOCK_24X7);
+                         category->regulation.clock == SA_SLA_CLOCK_24X7);
 
   appeal->category = category->code;
-  appeal->agency = category->default_agency;
-  kk = rng_percent (&rng, 25);
+  appeal->agency = category->agency;
   appeal->language = kk ? "kk" : "ru";
-
-  /* Emergencies are mostly phoned in to 109. */
-  appeal->channel = emergency && rng_percent (&rng, 60) ? "phone_109" : pick_channel (&rng, tables);
-  phone_call = strcmp (appeal->channel, "phone_109") == 0;
-
-  /* Where. KSK/OSI complaints mostly come from a house one of the demo
-   * associations manages, and go to it. */
-  flat = (text->flags & CAT_FLAT) != 0;
-  managed = strcmp (category->sphere, "ksk") == 0 && rng_percent (&rng, 80);
-  street = pick_street (&rng, flat, managed);
-  if (managed)
+  if (subject.managed)
     appeal->agency = street->ksk;
   else if (strcmp (category->sphere, "lifts") == 0)
     appeal->agency = lift_company (street->district);
   appeal->district = street->district;
 
-  house = rng_range (&rng, 1, street->max_house);
-  appeal->address = g_strdup_printf ("%s, %u", street->ru, house);
-  addr_kk = g_strdup_printf ("%s, %u", street->kk, house);
-  addr_ru = short_address (street, house);
+  /* Emergencies are mostly phoned in to 109. */
+  appeal->channel = emergency && rng_percent (&own, 60) ? SA_CHANNEL_PHONE_109
+                                                        : pick_channel (&own, demo);
+  phone_call = appeal->channel == SA_CHANNEL_PHONE_109;
+
+  appeal->address = g_strdup_printf ("%s, %u", street->ru, subject.house);
+  addr_kk = g_strdup_printf ("%s, %u", demo->street_kk[subject.si], subject.house);
+  addr_ru = short_address (street, subject.house);
 
   /* The apps (Open311, Open Almaty, the Telegram bot) send a map point. */
-  if (rng_percent (&rng, strcmp (appeal->channel, "open311") == 0 ||
-                         strcmp (appeal->channel, "open_almaty") == 0 ||
-                         strcmp (appeal->channel, "telegram") == 0 ? 90 : 25))
+  if (rng_percent (&own, appeal->channel == SA_CHANNEL_OPEN311 ||
+                         appeal->channel == SA_CHANNEL_OPEN_ALMATY ||
+                         appeal->channel == SA_CHANNEL_TELEGRAM ? 90 : 25))
     {
       appeal->has_coordinates = TRUE;
-      appeal->latitude = CLAMP (street->lat + (rng_unit (&rng) - 0.5) * 0.008, 43.18, 43.35);
-      appeal->longitude = CLAMP (street->lon + (rng_unit (&rng) - 0.5) * 0.012, 76.75, 77.05);
+      appeal->latitude = CLAMP (street->lat + (rng_unit (&own) - 0.5) * 0.008, 43.18, 43.35);
+      appeal->longitude = CLAMP (street->lon + (rng_unit (&own) - 0.5) * 0.012, 76.75, 77.05);
     }
 
-  /* Who. Kazakh-speaking applicants have Kazakh names; two in three of
-   * those writing in Russian do too. */
-  person_pick (&rng, kk || rng_percent (&rng, 65), &person);
   s = g_string_new (NULL);
-  person_append_name (&person, kk, s);
+  person_append_name (&subject.person, kk, s);
   appeal->applicant_name = g_string_free (s, FALSE);
-  make_iin (&rng, &person, appeal->applicant_iin);
-  g_snprintf (appeal->phone, sizeof appeal->phone, "+7%s%07u",
-              RNG_PICK (&rng, phone_codes), rng_below (&rng, 10000000));
-  if (strcmp (appeal->channel, "email") == 0 || rng_percent (&rng, 30))
-    appeal->email = make_email (&rng, &person, appeal->applicant_iin);
+  memcpy (appeal->applicant_iin, subject.iin, sizeof appeal->applicant_iin);
+  memcpy (appeal->phone, subject.phone, sizeof appeal->phone);
+  if (appeal->channel == SA_CHANNEL_EMAIL || rng_percent (&own, 30))
+    appeal->email = make_email (&own, &subject.person, appeal->applicant_iin);
 
-  /* When, and how far it has got. */
-  appeal->received_at = pick_received_at (&rng, now, text);
-  appeal->status = pick_status (&rng, now - appeal->received_at, emergency);
-  appeal->priority = pick_priority (&rng, category->criticality);
+  appeal->intake_priority = pick_priority (&own, category->criticality);
 
   /* What. */
   fill.addr = kk ? addr_kk : addr_ru;
-  /* Flat, entrance and floor agree: four flats a floor, as in most Almaty
-   * blocks; a block with lifts has at least nine floors. */
-  {
-    static const guint heights[] = { 5, 5, 9, 9, 12, 16 };
-
-    floors = heights[strcmp (category->sphere, "lifts") == 0 ? rng_range (&rng, 2, 5) :
-                     rng_below (&rng, G_N_ELEMENTS (heights))];
-    fill.entrance = rng_range (&rng, 1, floors >= 12 ? 3 : 6);
-    fill.floor = rng_range (&rng, 2, floors);
-    if (strcmp (category->code, "ksk.roof-leak") == 0)
-      fill.floor = floors;
-    fill.flat = ((fill.entrance - 1) * floors + fill.floor - 1) * 4 + rng_range (&rng, 1, 4);
-  }
-  fill.temp = rng_range (&rng, 11, 16);
-  fill.days = rng_range (&rng, 2, 4);
-  fill.hours = rng_range (&rng, 3, 9);
-  fill.n = rng_range (&rng, 2, 4);
-  fill.route = RNG_PICK (&rng, bus_routes);
-  fill.sum = rng_range (&rng, 35, 650) * 100 + rng_below (&rng, 10) * 10;
-  fill.time_h = rng_range (&rng, 6, 22);
-  fill.time_m = rng_below (&rng, 4) * 15;
+  fill.entrance = subject.entrance;
+  fill.floor = subject.floor;
+  fill.flat = subject.flat;
+  fill.temp = rng_range (&own, 11, 16);
+  fill.days = rng_range (&own, 2, 4);
+  fill.hours = rng_range (&own, 3, 9);
+  fill.n = rng_range (&own, 2, 4);
+  fill.route = RNG_PICK (&own, bus_routes);
+  fill.sum = rng_range (&own, 35, 650) * 100 + rng_below (&own, 10) * 10;
+  fill.time_h = rng_range (&own, 6, 22);
+  fill.time_m = rng_below (&own, 4) * 15;
 
   s = g_string_sized_new (320);
   if (phone_call)
     /* The 109 operator writes down what the caller said. */
     g_string_append (s, kk ? "Өтініш берушінің айтуынша:" : "Со слов заявителя:");
-  else if (rng_percent (&rng, 60))
-    append_sentence (s, kk ? RNG_PICK (&rng, kk_openings) : RNG_PICK (&rng, ru_openings), &fill);
+  if (appeal->repeat_of >= 0 && phone_call)
+    g_string_append (s, kk ? " қайта хабарласып отыр, мәселе әлі шешілген жоқ."
+                           : " обращается повторно, проблема до сих пор не решена.");
+  else if (appeal->repeat_of >= 0)
+    append_sentence (s, kk ? "Қайта жүгініп отырмын: мәселе әлі шешілген жоқ."
+                           : "Обращаюсь повторно: проблема до сих пор не решена.", &fill);
+  else if (!phone_call && rng_percent (&own, 60))
+    append_sentence (s, kk ? RNG_PICK (&own, kk_openings) : RNG_PICK (&own, ru_openings), &fill);
 
   if (kk)
     {
-      append_problem (s, pick_string (&rng, text->kk, G_N_ELEMENTS (text->kk)), &fill, phone_call);
-      if (rng_percent (&rng, 75))
-        append_sentence (s, pick_string (&rng, text->kk_more, G_N_ELEMENTS (text->kk_more)),
+      append_problem (s, pick_string (&own, text->kk, G_N_ELEMENTS (text->kk)), &fill,
+                      phone_call && appeal->repeat_of < 0);
+      if (rng_percent (&own, 75))
+        append_sentence (s, pick_string (&own, text->kk_more, G_N_ELEMENTS (text->kk_more)),
                          &fill);
-      if (!phone_call && urgent && rng_percent (&rng, 30))
-        append_sentence (s, RNG_PICK (&rng, kk_urgent_closings), &fill);
-      else if (!phone_call && rng_percent (&rng, 80))
-        append_sentence (s, RNG_PICK (&rng, kk_closings), &fill);
+      if (!phone_call && urgent && rng_percent (&own, 30))
+        append_sentence (s, RNG_PICK (&own, kk_urgent_closings), &fill);
+      else if (!phone_call && rng_percent (&own, 80))
+        append_sentence (s, RNG_PICK (&own, kk_closings), &fill);
     }
   else
     {
       guint n_more = count_strings (text->ru_more, G_N_ELEMENTS (text->ru_more));
-      guint first = n_more > 0 ? rng_below (&rng, n_more) : 0;
+      guint first = n_more > 0 ? rng_below (&own, n_more) : 0;
 
-      append_problem (s, pick_string (&rng, text->ru, G_N_ELEMENTS (text->ru)), &fill, phone_call);
-      if (n_more > 0 && rng_percent (&rng, 80))
+      append_problem (s, pick_string (&own, text->ru, G_N_ELEMENTS (text->ru)), &fill,
+                      phone_call && appeal->repeat_of < 0);
+      if (n_more > 0 && rng_percent (&own, 80))
         append_sentence (s, text->ru_more[first], &fill);
-      if (n_more > 1 && rng_percent (&rng, 30))
+      if (n_more > 1 && rng_percent (&own, 30))
         append_sentence (s, text->ru_more[(first + 1) % n_more], &fill);
-      if (!phone_call && urgent && rng_percent (&rng, 30))
-        append_sentence (s, RNG_PICK (&rng, ru_urgent_closings), &fill);
-      else if (!phone_call && rng_percent (&rng, 80))
-        append_sentence (s, RNG_PICK (&rng, ru_closings), &fill);
+      if (!phone_call && urgent && rng_percent (&own, 30))
+        append_sentence (s, RNG_PICK (&own, ru_urgent_closings), &fill);
+      else if (!phone_call && rng_percent (&own, 80))
+        append_sentence (s, RNG_PICK (&own, ru_closings), &fill);
     }
   appeal->text = g_string_free (s, FALSE);
+
+  /* How far it got. */
+  live (demo, &fate, &own, category, now, appeal);
 }
 
 /**
@@ -1725,69 +1940,127 @@ sa_demo_appeal_clear (SaDemoAppeal *appeal)
   memset (appeal, 0, sizeof *appeal);
 }
 
-/* ─────────────────────────── Reference data ────────────────────────── */
+/* ──────────────────────────── The demo ─────────────────────────────── */
 
-const SaDemoDistrict *
-sa_demo_districts (guint *n_districts)
+static gboolean
+missing (GError     **error,
+         const char  *what,
+         const char  *name)
 {
-  if (n_districts != NULL)
-    *n_districts = G_N_ELEMENTS (districts);
-  return districts;
+  g_set_error (error, SA_REFERENCE_ERROR, SA_REFERENCE_ERROR_UNKNOWN,
+               "The demo needs the %s “%s”, which the reference data do not have", what, name);
+  return FALSE;
 }
 
-const SaDemoAgency *
-sa_demo_agencies (guint *n_agencies)
+static gboolean
+resolve (SaDemo  *demo,
+         GError **error)
 {
-  if (n_agencies != NULL)
-    *n_agencies = G_N_ELEMENTS (agencies);
-  return agencies;
-}
+  guint sum = 0;
 
-const SaDemoCategory *
-sa_demo_categories (guint *n_categories)
-{
-  if (n_categories != NULL)
-    *n_categories = G_N_ELEMENTS (categories);
-  return categories;
+  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+    {
+      demo->categories[i] = sa_reference_find_category (demo->ref, category_texts[i].code);
+      if (demo->categories[i] == NULL)
+        return missing (error, "category", category_texts[i].code);
+      sum += category_texts[i].weight;
+      demo->cumulative[i] = sum;
+    }
+  demo->total_weight = sum;
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    demo->channel_total += channels[i].weight;
+
+  for (guint i = 0; i < G_N_ELEMENTS (streets); i++)
+    {
+      const SaReferenceStreet *street = sa_reference_find_street (demo->ref, streets[i].ru);
+
+      if (street == NULL)
+        return missing (error, "street", streets[i].ru);
+      /* The demo's houses lie in one of the districts the street runs through. */
+      if (street->districts[0] != NULL &&
+          !g_strv_contains ((const char * const *) street->districts, streets[i].district))
+        return missing (error, "district of the street", streets[i].ru);
+      if (streets[i].ksk != NULL && sa_reference_find_agency (demo->ref, streets[i].ksk) == NULL)
+        return missing (error, "agency", streets[i].ksk);
+      {
+        char *kk = sa_reference_street_dup_kk (street);
+
+        g_ptr_array_add (demo->strings, kk);
+        demo->street_kk[i] = kk;
+      }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (lift_companies); i++)
+    if (sa_reference_find_agency (demo->ref, lift_companies[i].agency) == NULL)
+      return missing (error, "agency", lift_companies[i].agency);
+  return TRUE;
 }
 
 /**
- * sa_demo_users:
- * @n_users: (out) (optional): the number of users
+ * sa_demo_new:
+ * @ref: the city's reference data
+ * @error: return location for a #GError
  *
- * Returns: (transfer none): for every agency an executor (a ksk_manager at a
- *   KSK/OSI) and a supervisor, then a city curator, a 109 operator and an admin
+ * Makes the demo generator over @ref, which must have every category,
+ * street and agency the demo's appeals speak of (Almaty's do).
+ *
+ * Returns: (transfer full) (nullable): the demo, or %NULL with
+ *   %SA_REFERENCE_ERROR_UNKNOWN
  */
-const SaDemoUser *
-sa_demo_users (guint *n_users_out)
+SaDemo *
+sa_demo_new (SaReference  *ref,
+             GError      **error)
 {
-  static GOnce once = G_ONCE_INIT;
+  g_autoptr(SaDemo) demo = g_new0 (SaDemo, 1);
 
-  g_once (&once, build_users, NULL);
-  if (n_users_out != NULL)
-    *n_users_out = n_users;
-  return users;
+  g_return_val_if_fail (SA_IS_REFERENCE (ref), NULL);
+
+  demo->ref = g_object_ref (ref);
+  demo->strings = g_ptr_array_new_with_free_func (g_free);
+  demo->users = g_array_new (FALSE, TRUE, sizeof (SaDemoUser));
+  demo->staff = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, staff_free);
+  demo->calendar = sa_calendar_new_default ();
+  if (!resolve (demo, error))
+    return NULL;
+  build_users (demo);
+  return g_steal_pointer (&demo);
 }
 
-const char *
-sa_demo_agency_kind_to_string (SaAgencyKind kind)
+void
+sa_demo_free (SaDemo *demo)
 {
-  switch (kind)
-    {
-    case SA_AGENCY_KIND_AKIMAT_DEPARTMENT:
-      return "akimat_department";
-    case SA_AGENCY_KIND_DISTRICT_AKIMAT:
-      return "district_akimat";
-    case SA_AGENCY_KIND_UTILITY:
-      return "utility";
-    case SA_AGENCY_KIND_KSK_OSI:
-      return "ksk_osi";
-    case SA_AGENCY_KIND_CONTRACTOR:
-      return "contractor";
-    case SA_AGENCY_KIND_CONTACT_CENTRE:
-      return "contact_centre";
-    default:
-      g_return_val_if_fail (FALSE, NULL);
-    }
-  return NULL;
+  if (demo == NULL)
+    return;
+  g_clear_object (&demo->ref);
+  g_clear_pointer (&demo->strings, g_ptr_array_unref);
+  g_clear_pointer (&demo->users, g_array_unref);
+  g_clear_pointer (&demo->staff, g_hash_table_unref);
+  g_clear_object (&demo->calendar);
+  g_free (demo);
+}
+
+SaReference *
+sa_demo_get_reference (SaDemo *demo)
+{
+  g_return_val_if_fail (demo != NULL, NULL);
+  return demo->ref;
+}
+
+/**
+ * sa_demo_get_users:
+ * @demo: the demo
+ * @n_users: (out) (optional): the number of users
+ *
+ * Returns: (transfer none): for every agency two to eight executors (ksk_managers
+ *   at a KSK/OSI; "executor.almaty-teplo", "executor2.almaty-teplo", …) and a
+ *   supervisor, then a city curator, a 109 operator and an admin
+ */
+const SaDemoUser *
+sa_demo_get_users (SaDemo *demo,
+                   guint  *n_users)
+{
+  g_return_val_if_fail (demo != NULL, NULL);
+
+  if (n_users != NULL)
+    *n_users = demo->users->len;
+  return (const SaDemoUser *) (gpointer) demo->users->data;
 }

@@ -3,58 +3,18 @@
 
 #include <glib.h>
 
+#include "sa-appeal-model.h"
+#include "sa-reference.h"
+
 G_BEGIN_DECLS
 
-/* Deterministic demo content for `smart-appeals-registry init --demo`:
- * reference data for Almaty and a generator of realistic appeals. The
- * storage layer inserts what these functions describe; nothing here
- * touches SQLite. All strings are static and UTF-8. */
+/* Deterministic demo content for `smart-appeals-registry init --demo`: the
+ * people of Almaty's agencies and a generator of realistic appeals, over
+ * the city's reference data (sa-reference.h). The storage layer inserts
+ * what these functions describe; nothing here touches SQLite. All strings
+ * are UTF-8; those not owned by an appeal live as long as the SaDemo. */
 
-typedef enum
-{
-  SA_AGENCY_KIND_AKIMAT_DEPARTMENT,
-  SA_AGENCY_KIND_DISTRICT_AKIMAT,
-  SA_AGENCY_KIND_UTILITY,
-  SA_AGENCY_KIND_KSK_OSI,
-  SA_AGENCY_KIND_CONTRACTOR,
-  SA_AGENCY_KIND_CONTACT_CENTRE,
-} SaAgencyKind;
-
-typedef struct
-{
-  const char *code;        /* lower-case Latin, e.g. "medeu", "almaly", "turksib" */
-  const char *name_ru;
-  const char *name_kk;
-} SaDemoDistrict;
-
-typedef struct
-{
-  const char  *code;       /* upper-case [A-Z0-9-], e.g. "ALMATY-ENERGO", unique */
-  const char  *name_ru;
-  const char  *name_kk;
-  SaAgencyKind kind;
-  const char  *districts;  /* comma-separated district codes served, or "*" for the whole city */
-} SaDemoAgency;
-
-typedef enum
-{
-  SA_CLOCK_24X7,
-  SA_CLOCK_WORKING_HOURS,
-} SaClockKind;
-
-typedef struct
-{
-  const char *code;            /* e.g. "heating.no-heat" */
-  const char *name_ru;
-  const char *name_kk;
-  const char *sphere;          /* heating, water, electricity, gas, lifts, roads, waste,
-                                * transport, landscaping, manholes, flooding, ksk, other */
-  const char *default_agency;  /* an agency code */
-  const char *criticality;     /* "emergency", "high", "normal", "low" */
-  guint       reaction_minutes;
-  guint       resolution_minutes;
-  SaClockKind clock;
-} SaDemoCategory;
+typedef struct _SaDemo SaDemo;
 
 typedef struct
 {
@@ -65,9 +25,25 @@ typedef struct
   const char *password;    /* the demo password, printed by init and listed in the README */
 } SaDemoUser;
 
+/* One op done on the appeal after it was registered: take, assign,
+ * comment, request_info or set_priority. The registry applies it through
+ * the appeal model, as POST /api/v1/ops would. The ops that answer and
+ * close an appeal come with replies and approval (issue #14). */
 typedef struct
 {
-  const char *channel;        /* egov, open_almaty, email, president, phone_109, telegram, open311 */
+  SaOpType    op;
+  gint64      at;        /* unix seconds, after the previous op and before now */
+  const char *actor;     /* a login of the lead agency */
+  const char *user;      /* assign: the executor */
+  const char *text;      /* comment, request_info */
+  SaPriority  priority;  /* set_priority */
+} SaDemoEvent;
+
+#define SA_DEMO_MAX_EVENTS 8
+
+typedef struct
+{
+  SaChannel   channel;
   const char *category;       /* a category code */
   char       *text;           /* owned by the caller of sa_demo_appeal_generate() */
   char       *applicant_name;
@@ -78,26 +54,36 @@ typedef struct
   const char *district;           /* a district code */
   const char *language;           /* "ru" or "kk" */
   gint64      received_at;        /* unix seconds, spread over the months before @now */
-  const char *status;             /* registered, in_progress, info_requested, awaiting_approval,
-                                   * answered, closed, reopened */
-  const char *priority;           /* low, normal, high, critical */
+  SaAppealStatus status;          /* as it stands at @now */
+  SaPriority  priority;           /* now, after any set_priority */
+  SaPriority  intake_priority;    /* as registered */
+  const char *executor;           /* a login of the lead agency, NULL while registered */
+  gint64      answered_at;        /* when an answered or closed appeal was answered, or 0 */
   gboolean    has_coordinates;
   double      latitude;
   double      longitude;
   const char *agency;             /* the lead agency: the category's default, or the KSK/OSI
                                    * or lift company that serves the address */
+  SaDemoEvent events[SA_DEMO_MAX_EVENTS];  /* in time order */
+  guint       n_events;
+  gint64      repeat_of;          /* the index of the appeal this one repeats (same
+                                   * applicant and issue within 15 days), or -1 */
+  gint64      cluster;            /* the neighbours' appeals about one building, or -1 */
 } SaDemoAppeal;
 
-const SaDemoDistrict *sa_demo_districts   (guint *n_districts);
-const SaDemoAgency   *sa_demo_agencies    (guint *n_agencies);
-const SaDemoCategory *sa_demo_categories  (guint *n_categories);
-const SaDemoUser     *sa_demo_users       (guint *n_users);
+SaDemo           *sa_demo_new             (SaReference   *ref,
+                                           GError       **error);
+void              sa_demo_free            (SaDemo        *demo);
+SaReference      *sa_demo_get_reference   (SaDemo        *demo);
+const SaDemoUser *sa_demo_get_users       (SaDemo        *demo,
+                                           guint         *n_users);
 
-void                  sa_demo_appeal_generate (guint         index,
-                                               gint64        now,
-                                               SaDemoAppeal *appeal);
-void                  sa_demo_appeal_clear    (SaDemoAppeal *appeal);
+void              sa_demo_appeal_generate (SaDemo        *demo,
+                                           guint          index,
+                                           gint64         now,
+                                           SaDemoAppeal  *appeal);
+void              sa_demo_appeal_clear    (SaDemoAppeal  *appeal);
 
-const char           *sa_demo_agency_kind_to_string (SaAgencyKind kind);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaDemo, sa_demo_free)
 
 G_END_DECLS

@@ -999,16 +999,10 @@ intake_handler (SaRequest *req)
         }
     }
   else
-    {
-      district = derive_district (req->db, in.address_text);
-      if (district == NULL)
-        {
-          sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown_district",
-                                  "The district cannot be told from the address; give "
-                                  "\"address.district\".");
-          return;
-        }
-    }
+    /* An address the registry cannot place is registered all the same: a
+     * citizen's appeal is never lost at the door. It waits with no district
+     * in the operators' queue. */
+    district = derive_district (req->db, in.address_text);
   in.district = district;
   if (!is_null_or_absent (address, "lat") || !is_null_or_absent (address, "lon"))
     {

@@ -12,6 +12,7 @@
 #include "sa-registry-cli.h"
 #include "sa-registry-demo.h"
 #include "sa-registry-private.h"
+#include "sa-registry-reference.h"
 
 static const char usage[] =
   "Usage: smart-appeals-registry COMMAND [OPTION…]\n"
@@ -19,7 +20,9 @@ static const char usage[] =
   "The central registry of Smart Appeals.\n"
   "\n"
   "Commands:\n"
-  "  init --db PATH [--demo [--appeals N]]   create or migrate a database\n"
+  "  init --db PATH [--reference DIR] [--demo [--appeals N]]\n"
+  "                                          create or migrate a database and load\n"
+  "                                          the city's reference data\n"
   "  serve --db PATH --listen HOST:PORT [--tls-cert F --tls-key F]\n"
   "                                          serve the HTTP API\n"
   "  user add --db PATH --login L --agency CODE --role ROLE --password-stdin\n"
@@ -100,20 +103,27 @@ cmd_init (int    argc,
           char **argv)
 {
   g_autofree char *db_path = NULL;
+  g_autofree char *reference_dir = NULL;
   gboolean demo = FALSE;
   int n_appeals = SA_REGISTRY_DEMO_DEFAULT_APPEALS;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database file", "PATH" },
-    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Insert the Almaty demo data", NULL },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
+      "Load the reference data from DIR instead of the built-in copy", "DIR" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Add demo people and appeals", NULL },
     { "appeals", 0, 0, G_OPTION_ARG_INT, &n_appeals,
       "How many demo appeals (default 2000)", "N" },
     { NULL }
   };
   g_autoptr(SaRegistryDb) db = NULL;
+  g_autoptr(SaReference) ref = NULL;
+  g_autoptr(SaDemo) generator = NULL;
   g_autoptr(GError) error = NULL;
+  SaRegistryReferenceCounts counts;
   gint64 start;
 
-  if (!parse_options ("Creates the database, or migrates it to this version's schema.",
+  if (!parse_options ("Creates the database, or migrates it to this version's schema, and loads "
+                      "the city's districts, agencies, categories and streets.",
                       entries, &argc, &argv) ||
       !require (db_path, "--db"))
     return 2;
@@ -122,30 +132,45 @@ cmd_init (int    argc,
       g_printerr ("smart-appeals-registry: --appeals must be 0 to 10000000\n");
       return 2;
     }
-  if (demo && !sa_registry_demo_available ())
+
+  /* Malformed files are refused before the database is touched. */
+  ref = reference_dir != NULL ? sa_reference_new_from_dir (reference_dir, &error)
+                              : sa_reference_new_default (&error);
+  if (ref != NULL && demo)
+    generator = sa_demo_new (ref, &error);
+  if (ref == NULL || (demo && generator == NULL))
     {
-      g_printerr ("smart-appeals-registry: this build has no demo data\n");
+      g_printerr ("smart-appeals-registry: %s\n", error->message);
       return 1;
     }
 
   db = open_db (db_path);
   if (db == NULL)
     return 1;
-  if (!demo)
-    {
-      g_print ("Database %s is at schema version %d.\n", db_path, SA_REGISTRY_DB_SCHEMA_VERSION);
-      return 0;
-    }
-
-  start = g_get_monotonic_time ();
-  if (!sa_registry_demo_insert (db, n_appeals, &error))
+  if (!sa_registry_reference_load (db, ref, &counts, &error))
     {
       g_printerr ("smart-appeals-registry: %s\n", error->message);
       return 1;
     }
-  g_print ("Inserted the demo data and %d appeals into %s in %.1f s.\n", n_appeals, db_path,
+  g_print ("Database %s is at schema version %d, with %u districts, %u agencies, "
+           "%u categories and %u streets (%u agencies and categories new or changed).\n",
+           db_path, SA_REGISTRY_DB_SCHEMA_VERSION, counts.districts, counts.agencies,
+           counts.categories, counts.streets, counts.changed);
+  if (counts.kept > 0)
+    g_print ("It keeps %u districts, agencies or categories the reference data no longer "
+             "list.\n", counts.kept);
+  if (!demo)
+    return 0;
+
+  start = g_get_monotonic_time ();
+  if (!sa_registry_demo_insert (db, generator, n_appeals, _sa_registry_now (), &error))
+    {
+      g_printerr ("smart-appeals-registry: %s\n", error->message);
+      return 1;
+    }
+  g_print ("Inserted the demo people and %d appeals into %s in %.1f s.\n", n_appeals, db_path,
            (g_get_monotonic_time () - start) / 1e6);
-  sa_registry_demo_print_users ();
+  sa_registry_demo_print_users (generator);
   return 0;
 }
 

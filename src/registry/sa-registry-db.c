@@ -147,6 +147,12 @@ static const char * const migrations[] = {
   "  'version', json_extract (result, '$.appeal.version'))"
   "  WHERE json_valid (result) AND json_type (result, '$.appeal') IS NOT NULL;"
   "UPDATE appeals SET lat = NULL, lon = NULL WHERE abs (lat) > 1e308 OR abs (lon) > 1e308;",
+  /* 5 → 6: the street gazetteer as data/reference/streets.txt gives it
+   * (init loads it); `streets` stays the lookup intake derives districts
+   * from. districts: codes separated by commas, '' when not known. */
+  "CREATE TABLE gazetteer (id INTEGER PRIMARY KEY, districts TEXT NOT NULL,"
+  "  type_ru TEXT NOT NULL, name_ru TEXT NOT NULL, name_kk TEXT NOT NULL,"
+  "  type_kk TEXT NOT NULL, UNIQUE (type_ru, name_ru));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);

@@ -3,114 +3,13 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "sa-appeal-model.h"
 #include "sa-demo-data.h"
 #include "sa-registry-private.h"
 #include "sa-registry-demo.h"
-
-gboolean
-sa_registry_demo_available (void)
-{
-  guint n = 0;
-
-  return sa_demo_districts (&n) != NULL && n > 0;
-}
-
-static const char *
-clock_to_string (SaClockKind clock)
-{
-  return clock == SA_CLOCK_24X7 ? "24x7" : "working_hours";
-}
-
-/* "ул. Абая, 150" → "ул. Абая"; "проспект Абая 150а" → "проспект Абая". */
-static char *
-street_of (const char *address)
-{
-  g_autofree char *copy = g_strdup (address);
-  char *comma = strrchr (copy, ',');
-  char *space;
-
-  if (comma != NULL)
-    *comma = '\0';
-  else if ((space = strrchr (copy, ' ')) != NULL && g_ascii_isdigit (space[1]))
-    *space = '\0';
-  g_strstrip (copy);
-  if (g_utf8_strlen (copy, -1) < 4)
-    return NULL;
-  return g_steal_pointer (&copy);
-}
-
-static gboolean
-insert_reference (SaRegistryDb  *db,
-                  GError       **error)
-{
-  const SaDemoDistrict *districts;
-  const SaDemoAgency *agencies;
-  const SaDemoCategory *categories;
-  guint n;
-  sqlite3_stmt *stmt;
-
-  districts = sa_demo_districts (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      stmt = sa_registry_db_prepare (db,
-                                     "INSERT INTO districts (code, name_ru, name_kk)"
-                                     " VALUES (?1, ?2, ?3)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, districts[i].code, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, districts[i].name_ru, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, districts[i].name_kk, -1, SQLITE_STATIC);
-      if (!sa_registry_db_step_done (db, stmt, error))
-        return FALSE;
-    }
-
-  agencies = sa_demo_agencies (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      stmt = sa_registry_db_prepare (db,
-                                     "INSERT INTO agencies (code, name_ru, name_kk, kind, districts)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, agencies[i].code, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, agencies[i].name_ru, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, agencies[i].name_kk, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, sa_demo_agency_kind_to_string (agencies[i].kind), -1,
-                         SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, agencies[i].districts != NULL ? agencies[i].districts : "*",
-                         -1, SQLITE_STATIC);
-      if (!sa_registry_db_step_done (db, stmt, error) ||
-          sa_registry_db_touch (db, "agency", agencies[i].code, NULL, error) == 0)
-        return FALSE;
-    }
-
-  categories = sa_demo_categories (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      stmt = sa_registry_db_prepare (db,
-                                     "INSERT INTO categories (code, name_ru, name_kk, sphere,"
-                                     " default_agency, criticality, reaction_minutes,"
-                                     " resolution_minutes, clock)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, categories[i].code, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, categories[i].name_ru, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, categories[i].name_kk, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, categories[i].sphere, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, categories[i].default_agency, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, categories[i].criticality, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 7, categories[i].reaction_minutes);
-      sqlite3_bind_int (stmt, 8, categories[i].resolution_minutes);
-      sqlite3_bind_text (stmt, 9, clock_to_string (categories[i].clock), -1, SQLITE_STATIC);
-      if (!sa_registry_db_step_done (db, stmt, error) ||
-          sa_registry_db_touch (db, "category", categories[i].code, NULL, error) == 0)
-        return FALSE;
-    }
-  return TRUE;
-}
 
 typedef struct
 {
@@ -129,6 +28,7 @@ hash_job_run (gpointer data,
 
 static gboolean
 insert_users (SaRegistryDb  *db,
+              SaDemo        *demo,
               gint64         now,
               GError       **error)
 {
@@ -139,7 +39,7 @@ insert_users (SaRegistryDb  *db,
   GThreadPool *pool;
   gboolean ok = TRUE;
 
-  users = sa_demo_users (&n);
+  users = sa_demo_get_users (demo, &n);
   jobs = g_new0 (HashJob, n);
 
   /* Argon2id is slow on purpose: hash each distinct demo password once,
@@ -186,116 +86,250 @@ insert_users (SaRegistryDb  *db,
   return ok;
 }
 
+typedef struct
+{
+  gint64 received_at;
+  guint  index;
+} Slot;
+
+static int
+compare_slots (gconstpointer a,
+               gconstpointer b)
+{
+  const Slot *x = a, *y = b;
+
+  if (x->received_at != y->received_at)
+    return x->received_at < y->received_at ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The args an op of @e's type carries. */
+static JsonObject *
+event_args (const SaDemoEvent *e)
+{
+  JsonObject *args = json_object_new ();
+
+  switch (e->op)
+    {
+    case SA_OP_ASSIGN:
+      json_object_set_string_member (args, "user", e->user);
+      break;
+    case SA_OP_COMMENT:
+    case SA_OP_REQUEST_INFO:
+      json_object_set_string_member (args, "text", e->text);
+      break;
+    case SA_OP_SET_PRIORITY:
+      json_object_set_string_member (args, "priority", sa_priority_to_string (e->priority));
+      break;
+    case SA_OP_TAKE:
+    default:
+      break;
+    }
+  return args;
+}
+
+static gboolean
+history_add (SaRegistryDb       *db,
+             const char         *appeal_id,
+             const SaDemoEvent  *e,
+             JsonObject         *payload,
+             GError            **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
+  g_autofree char *text = _sa_registry_json_to_string (node);
+  g_autofree char *op_id = g_uuid_string_random ();
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO history (appeal_id, at, actor, type, payload,"
+                                 " made_at, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, e->at);
+  sqlite3_bind_text (stmt, 3, e->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, sa_op_type_event (e->op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, op_id, -1, SQLITE_STATIC);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
+/* Registers the appeal as intake would, then applies its ops through the
+ * appeal model as POST /api/v1/ops would: the same rules, state, version
+ * and history payloads. What no op does yet — a reply submitted, sent, the
+ * applicant's verdict (issue #14) — is written as the final status. */
+static gboolean
+insert_appeal (SaRegistryDb        *db,
+               GHashTable          *roles,
+               const SaDemoAppeal  *appeal,
+               const char          *intake_agency,
+               GError             **error)
+{
+  SaAppealInput in = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  SaAppealState state = { 0 };
+  sqlite3_stmt *stmt;
+  gint64 updated = appeal->received_at;
+
+  in.channel = sa_channel_to_string (appeal->channel);
+  in.category = appeal->category;
+  in.text = appeal->text;
+  in.applicant_name = appeal->applicant_name;
+  in.applicant_iin = appeal->applicant_iin;
+  in.applicant_phone = appeal->phone;
+  in.applicant_email = appeal->email;
+  in.address_text = appeal->address;
+  in.district = appeal->district;
+  in.language = appeal->language;
+  in.priority = sa_priority_to_string (appeal->intake_priority);
+  in.intake_agency = intake_agency;
+  in.agency = appeal->agency;
+  in.received_at = appeal->received_at;
+  in.has_coordinates = appeal->has_coordinates;
+  in.lat = appeal->latitude;
+  in.lon = appeal->longitude;
+
+  id = _sa_registry_appeal_insert (db, &in, "operator.ikomek-109", appeal->received_at, error);
+  if (id == NULL)
+    return FALSE;
+  if (appeal->n_events == 0)
+    return TRUE;
+
+  state.status = SA_APPEAL_STATUS_REGISTERED;
+  state.priority = appeal->intake_priority;
+  state.agency = appeal->agency;
+  state.version = 1;
+  state.received_at = appeal->received_at;
+  state.legal_due_at = _sa_registry_legal_due (appeal->received_at);
+  for (guint i = 0; i < appeal->n_events; i++)
+    {
+      const SaDemoEvent *e = &appeal->events[i];
+      SaActor actor = { e->actor, GPOINTER_TO_INT (g_hash_table_lookup (roles, e->actor)) - 1,
+                        appeal->agency };
+      JsonObject *args = event_args (e);
+      g_autoptr(JsonObject) payload = NULL;
+      g_autoptr(GError) refused = NULL;
+      SaAppealState before = state;
+
+      /* The state keeps pointers into the args. */
+      g_ptr_array_add (kept, args);
+      if (!sa_op_check (e->op, &actor, &state, args, e->at, &refused) ||
+          !sa_appeal_state_apply (&state, e->op, &actor, args, &refused))
+        {
+          g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                       "The demo's %s on %s breaks a rule: %s", sa_op_type_to_string (e->op),
+                       appeal->address, refused->message);
+          return FALSE;
+        }
+      payload = sa_op_history_payload (e->op, &before, &state, args);
+      if (!history_add (db, id, e, payload, error))
+        return FALSE;
+      updated = e->at;
+    }
+
+  stmt = sa_registry_db_prepare (db,
+                                 "UPDATE appeals SET status = ?2, executor = ?3, priority = ?4,"
+                                 " version = ?5, updated_at = ?6, answered_at = ?7"
+                                 " WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, sa_appeal_status_to_string (appeal->status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, state.executor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, sa_priority_to_string (state.priority), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, state.version);
+  sqlite3_bind_int64 (stmt, 6, updated);
+  if (appeal->answered_at != 0)
+    sqlite3_bind_int64 (stmt, 7, appeal->answered_at);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
 static gboolean
 insert_appeals (SaRegistryDb  *db,
+                SaDemo        *demo,
                 guint          n_appeals,
                 gint64         now,
                 GError       **error)
 {
-  g_autoptr(GHashTable) streets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) executors = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree Slot *slots = g_new (Slot, MAX (n_appeals, 1));
+  g_autoptr(GHashTable) roles = g_hash_table_new (g_str_hash, g_str_equal);
   const SaDemoUser *users;
   guint n_users;
-  const SaDemoAgency *agencies;
+  const SaReferenceAgency *agencies;
   const char *intake_agency = NULL;
   guint n_agencies;
 
-  agencies = sa_demo_agencies (&n_agencies);
+  agencies = sa_reference_get_agencies (sa_demo_get_reference (demo), &n_agencies);
   for (guint i = 0; i < n_agencies; i++)
-    if (agencies[i].kind == SA_AGENCY_KIND_CONTACT_CENTRE)
+    if (strcmp (agencies[i].kind, "contact_centre") == 0)
       intake_agency = agencies[i].code;
-  /* Appeals past "registered" are in the hands of their agency's first
-   * executor (or KSK/OSI manager). */
-  users = sa_demo_users (&n_users);
+  /* login → role + 1, for the ops' actors */
+  users = sa_demo_get_users (demo, &n_users);
   for (guint i = 0; i < n_users; i++)
-    if ((g_strcmp0 (users[i].role, "executor") == 0 ||
-         g_strcmp0 (users[i].role, "ksk_manager") == 0) &&
-        !g_hash_table_contains (executors, users[i].agency))
-      g_hash_table_insert (executors, (gpointer) users[i].agency, (gpointer) users[i].login);
+    {
+      SaRole role;
+
+      if (sa_role_from_string (users[i].role, &role))
+        g_hash_table_insert (roles, (gpointer) users[i].login, GINT_TO_POINTER (role + 1));
+    }
+
+  /* In the order they came in, so that registration numbers run with time
+   * and a repeat finds the appeal it repeats (intake flags it). Generating
+   * twice costs less than holding 100,000 appeals. */
+  for (guint i = 0; i < n_appeals; i++)
+    {
+      SaDemoAppeal appeal;
+
+      sa_demo_appeal_generate (demo, i, now, &appeal);
+      slots[i].received_at = appeal.received_at;
+      slots[i].index = i;
+      sa_demo_appeal_clear (&appeal);
+    }
+  qsort (slots, n_appeals, sizeof *slots, compare_slots);
 
   for (guint i = 0; i < n_appeals; i++)
     {
-      SaDemoAppeal appeal = { 0 };
-      SaAppealInput in = { 0 };
-      g_autofree char *id = NULL;
-      g_autofree char *street = NULL;
+      SaDemoAppeal appeal;
+      gboolean ok;
 
-      sa_demo_appeal_generate (i, now, &appeal);
-      in.channel = appeal.channel;
-      in.category = appeal.category;
-      in.text = appeal.text;
-      in.applicant_name = appeal.applicant_name;
-      in.applicant_iin = appeal.applicant_iin;
-      in.applicant_phone = appeal.phone;
-      in.applicant_email = appeal.email;
-      in.address_text = appeal.address;
-      in.district = appeal.district;
-      in.language = appeal.language;
-      in.status = appeal.status;
-      in.priority = appeal.priority;
-      in.intake_agency = intake_agency;
-      in.agency = appeal.agency;
-      if (g_strcmp0 (appeal.status, "registered") != 0 && appeal.agency != NULL)
-        in.executor = g_hash_table_lookup (executors, appeal.agency);
-      in.received_at = appeal.received_at;
-      in.has_coordinates = appeal.has_coordinates;
-      in.lat = appeal.latitude;
-      in.lon = appeal.longitude;
-
-      id = _sa_registry_appeal_insert (db, &in, "demo", appeal.received_at, error);
-      street = street_of (appeal.address);
-      if (street != NULL && !g_hash_table_contains (streets, street))
-        g_hash_table_insert (streets, g_steal_pointer (&street), (gpointer) appeal.district);
+      sa_demo_appeal_generate (demo, slots[i].index, now, &appeal);
+      ok = insert_appeal (db, roles, &appeal, intake_agency, error);
       sa_demo_appeal_clear (&appeal);
-      if (id == NULL)
+      if (!ok)
         return FALSE;
     }
-
-  /* The streets the demo appeals name are the registry's street index,
-   * used to tell the district of an address at intake. */
-  {
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init (&iter, streets);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      {
-        sqlite3_stmt *stmt;
-
-        stmt = sa_registry_db_prepare (db,
-                                       "INSERT OR IGNORE INTO streets (name, district)"
-                                       " VALUES (?1, ?2)", error);
-        if (stmt == NULL)
-          return FALSE;
-        sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-        if (!sa_registry_db_step_done (db, stmt, error))
-          return FALSE;
-      }
-  }
   return TRUE;
 }
 
 /**
  * sa_registry_demo_insert:
- * @db: a freshly initialised database
+ * @db: a database with the reference data and no people or appeals yet
+ * @demo: the demo generator
  * @n_appeals: how many appeals to generate
+ * @now: the moment the demo is made at, unix seconds
  * @error: return location for a #GError
  *
- * Inserts the demo content of sa-demo-data.h in one transaction.
+ * Inserts the demo's accounts and appeals in one transaction.
  *
  * Returns: %TRUE on success
  */
 gboolean
 sa_registry_demo_insert (SaRegistryDb  *db,
+                         SaDemo        *demo,
                          guint          n_appeals,
+                         gint64         now,
                          GError       **error)
 {
   sqlite3_stmt *stmt;
   gboolean empty = FALSE;
-  gint64 now = _sa_registry_now ();
 
-  stmt = sa_registry_db_prepare (db, "SELECT NOT EXISTS (SELECT 1 FROM agencies)", error);
+  g_return_val_if_fail (SA_IS_REGISTRY_DB (db), FALSE);
+  g_return_val_if_fail (demo != NULL, FALSE);
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT NOT EXISTS (SELECT 1 FROM users)"
+                                 " AND NOT EXISTS (SELECT 1 FROM appeals)", error);
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -304,15 +338,15 @@ sa_registry_demo_insert (SaRegistryDb  *db,
   if (!empty)
     {
       g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
-                   "The database has data already; give --demo only with a new file");
+                   "The database has people or appeals already; give --demo only with a "
+                   "new file");
       return FALSE;
     }
 
   if (!sa_registry_db_begin (db, error))
     return FALSE;
-  if (!insert_reference (db, error) ||
-      !insert_users (db, now, error) ||
-      !insert_appeals (db, n_appeals, now, error) ||
+  if (!insert_users (db, demo, now, error) ||
+      !insert_appeals (db, demo, n_appeals, now, error) ||
       !sa_registry_db_commit (db, error))
     {
       sa_registry_db_rollback (db);
@@ -322,12 +356,12 @@ sa_registry_demo_insert (SaRegistryDb  *db,
 }
 
 void
-sa_registry_demo_print_users (void)
+sa_registry_demo_print_users (SaDemo *demo)
 {
   const SaDemoUser *users;
   guint n;
 
-  users = sa_demo_users (&n);
+  users = sa_demo_get_users (demo, &n);
   g_print ("Demo accounts (login / password / role / agency):\n");
   for (guint i = 0; i < n; i++)
     g_print ("  %-36s %-20s %-12s %s\n", users[i].login, users[i].password, users[i].role,
