@@ -409,6 +409,12 @@ wait_for_finalize (gpointer *weak)
   g_assert_null (*weak);
 }
 
+static gboolean
+lists_appeals (SaWindow *window)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0;
+}
+
 /* Signs in as the executor, makes a comment while the registry is away,
  * and closes the window with it waiting in the outbox. Returns the cache
  * file and sets @out_appeal_id. */
@@ -430,6 +436,10 @@ leave_comment_offline (const char  *text,
   sign_in_with_form (window, executor.login, executor.password);
   cache = sa_window_get_cache (window);
   path = g_strdup (sa_cache_get_path (cache));
+  /* Any of the agency's appeals: a small demo may give this executor none
+   * of their own. */
+  sa_sidebar_set_section (window->sidebar, SA_SECTION_ALL);
+  wait_until (lists_appeals, window, "the agency's appeals");
   row = g_list_model_get_item (G_LIST_MODEL (window->appeals), 0);
   g_assert_nonnull (row);
   *out_appeal_id = g_strdup (sa_appeal_row_get_id (row));
