@@ -124,8 +124,7 @@ is_open (JsonObject *appeal)
 {
   const char *status = json_object_get_string_member_with_default (appeal, "status", "");
 
-  return g_str_equal (status, "registered") || g_str_equal (status, "in_progress") ||
-         g_str_equal (status, "info_requested") || g_str_equal (status, "reopened");
+  return sa_appeal_status_name_in (status, SA_STATUS_SET_WORKABLE);
 }
 
 /* The open appeals in the list's order, as the cache holds them. */

@@ -280,8 +280,9 @@ test_shows_conflict_and_rejection (Fixture       *f,
   g_assert_cmpstr (row_subtitle (f->view, "ALA-2026-000123", "Status"), ==, "In Progress");
   g_assert_cmpstr (row_subtitle (f->view, "ALA-2026-000123", "Executor"), ==, "Серикова Айгуль");
   g_assert_cmpstr (row_subtitle (f->view, "ALA-2026-000123", "Priority"), ==, "Critical");
+  /* Each says what it changed, as the history does, then when and by whom. */
   g_assert_cmpstr (row_subtitle (f->view, "ALA-2026-000123", "Priority changed"), ==,
-                   "20.11.2026 10:06 · Абаев Ержан");
+                   "Normal → Critical\n20.11.2026 10:06 · Абаев Ержан");
   g_assert_cmpstr (row_subtitle (f->view, "ALA-2026-000123", "Taken into work"), ==,
                    "20.11.2026 10:05 · Серикова Айгуль");
   /* The registration happened before the user's change: not news. */

@@ -9,6 +9,7 @@
 #include "sa-appeal-model.h"
 #include "sa-conflicts-view.h"
 #include "sa-directory.h"
+#include "sa-history.h"
 #include "sa-labels.h"
 
 /* The changes the registry did not apply, until the user decides about
@@ -310,7 +311,10 @@ registry_side (SaConflictsView     *self,
           JsonObject *event = json_array_get_object_element (events, i - 1);
           g_autofree char *when = format_rfc3339 (member_string (event, "at"), TRUE);
           g_autofree char *who = user_name (self, member_string (event, "actor"));
-          g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, who);
+          g_autofree char *what = sa_history_describe (event, self->cache);
+          g_autofree char *subtitle = what != NULL && *what != '\0'
+                                      ? g_strdup_printf ("%s\n%s · %s", what, when, who)
+                                      : g_strdup_printf ("%s · %s", when, who);
 
           gtk_list_box_append (GTK_LIST_BOX (newer),
                                info_row (sa_labels_event (member_string (event, "type")),

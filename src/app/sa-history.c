@@ -170,6 +170,12 @@ sa_history_describe (JsonObject *event,
       switch (op)
         {
         case SA_OP_TAKE:
+          /* Taking it oneself says all in the heading and the actor,
+           * unless it was someone else's. */
+          if (member_string (payload, "previous_executor") != NULL ||
+              g_strcmp0 (member_string (payload, "executor"), member_string (event, "actor")) != 0)
+            describe_people (text, cache, payload);
+          break;
         case SA_OP_ASSIGN:
           describe_people (text, cache, payload);
           break;
