@@ -92,6 +92,20 @@ test_vocabulary_round_trips (void)
       /* Each op's event has a heading of its own, not the raw type. */
       g_assert_cmpstr (sa_history_event_label (sa_op_type_event (i)), !=, sa_op_type_event (i));
     }
+  for (guint i = 0; i < SA_N_CRITICALITIES; i++)
+    {
+      SaCriticality c;
+
+      g_assert_true (sa_criticality_from_string (sa_criticality_to_string (i), &c));
+      g_assert_cmpint (c, ==, i);
+    }
+  /* A category's criticality gives its appeals their first priority: an
+   * emergency is critical, the others keep their rank. */
+  g_assert_cmpint (sa_criticality_priority (SA_CRITICALITY_EMERGENCY), ==, SA_PRIORITY_CRITICAL);
+  g_assert_cmpint (sa_criticality_priority (SA_CRITICALITY_HIGH), ==, SA_PRIORITY_HIGH);
+  g_assert_cmpint (sa_criticality_priority (SA_CRITICALITY_NORMAL), ==, SA_PRIORITY_NORMAL);
+  g_assert_cmpint (sa_criticality_priority (SA_CRITICALITY_LOW), ==, SA_PRIORITY_LOW);
+  g_assert_false (sa_criticality_from_string ("urgent", NULL));
   g_assert_false (sa_priority_from_string ("urgent", NULL));
   g_assert_false (sa_role_from_string ("Supervisor", NULL));
   g_assert_false (sa_op_type_from_string ("close", NULL));

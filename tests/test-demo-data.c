@@ -419,7 +419,7 @@ test_appeals_spread (void)
           heating_recent += age < 39 * DAY;
         }
 
-      if (strcmp (find_category (a.category)->criticality, "low") == 0 && tz != NULL)
+      if (find_category (a.category)->criticality == SA_CRITICALITY_LOW && tz != NULL)
         {
           guint hour;
 

@@ -149,7 +149,7 @@ test_content (void)
       c = &categories[i];
       g_assert_nonnull (sa_reference_find_agency (ref, c->agency));
       g_assert_cmpuint (c->regulation.reaction_minutes, <, c->regulation.resolution_minutes);
-      if (strcmp (c->criticality, "emergency") == 0)
+      if (c->criticality == SA_CRITICALITY_EMERGENCY)
         g_assert_cmpint (c->regulation.clock, ==, SA_SLA_CLOCK_24X7);
     }
 
@@ -157,7 +157,7 @@ test_content (void)
    * fenced within 3 hours and closed within 24; a roof leak has 10 working days. */
   c = sa_reference_find_category (ref, "lifts.person-stuck");
   g_assert_cmpuint (c->regulation.reaction_minutes, ==, 20);
-  g_assert_cmpstr (c->criticality, ==, "emergency");
+  g_assert_cmpint (c->criticality, ==, SA_CRITICALITY_EMERGENCY);
   c = sa_reference_find_category (ref, "manholes.open");
   g_assert_cmpuint (c->regulation.reaction_minutes, ==, 180);
   g_assert_cmpuint (c->regulation.resolution_minutes, ==, 24 * 60);

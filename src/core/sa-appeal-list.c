@@ -196,9 +196,8 @@ sa_appeal_list_get_n_items (GListModel *model)
 static const char *
 priority_name (int rank)
 {
-  static const char * const names[] = { "low", "normal", "high", "critical" };
-
-  return names[CLAMP (rank, 0, 3)];
+  /* The cache stores the rank, which is the priority's value. */
+  return sa_priority_to_string (CLAMP (rank, SA_PRIORITY_LOW, SA_PRIORITY_CRITICAL));
 }
 
 static char *

@@ -199,6 +199,53 @@ sa_priority_label (SaPriority priority)
   return g_dpgettext2 (GETTEXT_PACKAGE, "appeal", priorities[priority].label);
 }
 
+/* A category's criticality, and the priority its appeals start with. */
+static const struct
+{
+  const char *name;
+  SaPriority  priority;
+} criticalities[SA_N_CRITICALITIES] = {
+  [SA_CRITICALITY_LOW] = { "low", SA_PRIORITY_LOW },
+  [SA_CRITICALITY_NORMAL] = { "normal", SA_PRIORITY_NORMAL },
+  [SA_CRITICALITY_HIGH] = { "high", SA_PRIORITY_HIGH },
+  [SA_CRITICALITY_EMERGENCY] = { "emergency", SA_PRIORITY_CRITICAL },
+};
+
+const char *
+sa_criticality_to_string (SaCriticality criticality)
+{
+  g_return_val_if_fail (criticality < SA_N_CRITICALITIES, NULL);
+  return criticalities[criticality].name;
+}
+
+gboolean
+sa_criticality_from_string (const char    *str,
+                            SaCriticality *out_criticality)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (criticalities); i++)
+    if (strcmp (str, criticalities[i].name) == 0)
+      {
+        if (out_criticality != NULL)
+          *out_criticality = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * sa_criticality_priority:
+ * @criticality: a category's criticality
+ *
+ * Returns: the priority an appeal of such a category is registered with:
+ *   an emergency is critical, the others keep their rank
+ */
+SaPriority
+sa_criticality_priority (SaCriticality criticality)
+{
+  g_return_val_if_fail (criticality < SA_N_CRITICALITIES, SA_PRIORITY_NORMAL);
+  return criticalities[criticality].priority;
+}
+
 static const struct
 {
   const char *name;

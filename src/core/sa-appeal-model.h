@@ -97,6 +97,30 @@ gboolean        sa_priority_from_string      (const char     *str,
 const char     *sa_priority_label            (SaPriority      priority);
 
 /**
+ * SaCriticality:
+ * @SA_CRITICALITY_LOW: can wait
+ * @SA_CRITICALITY_NORMAL: the ordinary case
+ * @SA_CRITICALITY_HIGH: affects many people or health
+ * @SA_CRITICALITY_EMERGENCY: an accident: the operational clock runs 24×7
+ *
+ * How critical a category's problems are, as the reference data says.
+ */
+typedef enum
+{
+  SA_CRITICALITY_LOW,
+  SA_CRITICALITY_NORMAL,
+  SA_CRITICALITY_HIGH,
+  SA_CRITICALITY_EMERGENCY,
+} SaCriticality;
+
+#define SA_N_CRITICALITIES (SA_CRITICALITY_EMERGENCY + 1)
+
+const char     *sa_criticality_to_string     (SaCriticality   criticality);
+gboolean        sa_criticality_from_string   (const char     *str,
+                                              SaCriticality  *out_criticality);
+SaPriority      sa_criticality_priority      (SaCriticality   criticality);
+
+/**
  * SaRole:
  * @SA_ROLE_EXECUTOR: works on the agency's appeals
  * @SA_ROLE_SUPERVISOR: approves replies, assigns, extends deadlines

@@ -1055,18 +1055,23 @@ pick_channel (Rng          *rng,
 }
 
 static SaPriority
-pick_priority (Rng        *rng,
-               const char *criticality)
+pick_priority (Rng           *rng,
+               SaCriticality  criticality)
 {
   guint r = rng_below (rng, 100);
 
-  if (strcmp (criticality, "emergency") == 0)
-    return r < 85 ? SA_PRIORITY_CRITICAL : SA_PRIORITY_HIGH;
-  if (strcmp (criticality, "high") == 0)
-    return r < 70 ? SA_PRIORITY_HIGH : r < 90 ? SA_PRIORITY_NORMAL : SA_PRIORITY_CRITICAL;
-  if (strcmp (criticality, "normal") == 0)
-    return r < 75 ? SA_PRIORITY_NORMAL : r < 87 ? SA_PRIORITY_HIGH : SA_PRIORITY_LOW;
-  return r < 60 ? SA_PRIORITY_LOW : SA_PRIORITY_NORMAL;
+  switch (criticality)
+    {
+    case SA_CRITICALITY_EMERGENCY:
+      return r < 85 ? SA_PRIORITY_CRITICAL : SA_PRIORITY_HIGH;
+    case SA_CRITICALITY_HIGH:
+      return r < 70 ? SA_PRIORITY_HIGH : r < 90 ? SA_PRIORITY_NORMAL : SA_PRIORITY_CRITICAL;
+    case SA_CRITICALITY_NORMAL:
+      return r < 75 ? SA_PRIORITY_NORMAL : r < 87 ? SA_PRIORITY_HIGH : SA_PRIORITY_LOW;
+    case SA_CRITICALITY_LOW:
+    default:
+      return r < 60 ? SA_PRIORITY_LOW : SA_PRIORITY_NORMAL;
+    }
 }
 
 static void
@@ -1819,8 +1824,8 @@ sa_demo_appeal_generate (SaDemo       *demo,
   text = &category_texts[subject.ci];
   street = &streets[subject.si];
   kk = subject.kk;
-  emergency = strcmp (category->criticality, "emergency") == 0;
-  urgent = emergency || (strcmp (category->criticality, "high") == 0 &&
+  emergency = category->criticality == SA_CRITICALITY_EMERGENCY;
+  urgent = emergency || (category->criticality == SA_CRITICALITY_HIGH &&
                          category->regulation.clock == SA_SLA_CLOCK_24X7);
 
   appeal->category = category->code;

@@ -52,8 +52,6 @@ static const char * const spheres[] = {
   "landscaping", "manholes", "flooding", "ksk", "other", NULL
 };
 
-static const char * const criticalities[] = { "emergency", "high", "normal", "low", NULL };
-
 /* How streets are called; address normalisation will know their short forms. */
 static const char * const street_types_ru[] = {
   "улица", "проспект", "мкр", "переулок", "бульвар", "шоссе", "площадь", NULL
@@ -93,7 +91,6 @@ category_clear (gpointer data)
   g_free (c->code);
   g_free (c->sphere);
   g_free (c->agency);
-  g_free (c->criticality);
   g_free (c->name_ru);
   g_free (c->name_kk);
 }
@@ -415,8 +412,10 @@ category_row (const Row  *row,
   if (!g_hash_table_contains (row->self->agency_lines, row->fields[2]))
     return ROW_FAIL (row, error, SA_REFERENCE_ERROR_UNKNOWN,
                      "the agency “%s” is not in agencies.txt", row->fields[2]);
-  if (!check_one_of (row, 3, criticalities, error))
-    return FALSE;
+  if (!sa_criticality_from_string (row->fields[3], &c.criticality))
+    return ROW_FAIL (row, error, SA_REFERENCE_ERROR_INVALID,
+                     "criticality “%s” is not one of low, normal, high, emergency",
+                     row->fields[3]);
   if (strcmp (row->fields[4], "24x7") == 0)
     clock = SA_SLA_CLOCK_24X7;
   else if (strcmp (row->fields[4], "working_hours") == 0)
@@ -424,7 +423,7 @@ category_row (const Row  *row,
   else
     return ROW_FAIL (row, error, SA_REFERENCE_ERROR_INVALID,
                      "clock “%s” is not one of 24x7, working_hours", row->fields[4]);
-  if (strcmp (row->fields[3], "emergency") == 0 && clock != SA_SLA_CLOCK_24X7)
+  if (c.criticality == SA_CRITICALITY_EMERGENCY && clock != SA_SLA_CLOCK_24X7)
     return ROW_FAIL (row, error, SA_REFERENCE_ERROR_INVALID,
                      "an emergency never waits for working hours: its clock is 24x7");
   c.regulation.clock = clock;
@@ -440,7 +439,6 @@ category_row (const Row  *row,
   c.code = g_strdup (row->fields[0]);
   c.sphere = g_strdup (row->fields[1]);
   c.agency = g_strdup (row->fields[2]);
-  c.criticality = g_strdup (row->fields[3]);
   c.name_ru = g_strdup (row->fields[7]);
   c.name_kk = g_strdup (row->fields[8]);
   g_array_append_val (row->self->categories, c);

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "sa-appeal-model.h"
 #include "sa-sla.h"
 
 G_BEGIN_DECLS
@@ -52,7 +53,7 @@ typedef struct
   char        *code;         /* sphere "." problem, e.g. "heating.no-heat" */
   char        *sphere;
   char        *agency;       /* the default agency's code */
-  char        *criticality;  /* emergency, high, normal, low */
+  SaCriticality criticality;
   SaRegulation regulation;   /* minutes of counted time on its clock */
   char        *name_ru;
   char        *name_kk;

@@ -51,16 +51,14 @@ _sa_registry_history_add (SaRegistryDb  *db,
   return sa_registry_db_step_done (db, stmt, error);
 }
 
+/* The priority an appeal starts with when intake names none. */
 static const char *
 priority_for_criticality (const char *criticality)
 {
-  if (g_strcmp0 (criticality, "emergency") == 0)
-    return "critical";
-  if (g_strcmp0 (criticality, "high") == 0)
-    return "high";
-  if (g_strcmp0 (criticality, "low") == 0)
-    return "low";
-  return "normal";
+  SaCriticality c = SA_CRITICALITY_NORMAL;
+
+  sa_criticality_from_string (criticality, &c);
+  return sa_priority_to_string (sa_criticality_priority (c));
 }
 
 static char *
@@ -121,7 +119,8 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
   g_autofree char *repeat_of = NULL;
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) payload = NULL;
-  const char *status = in->status != NULL ? in->status : "registered";
+  const char *registered = sa_appeal_status_to_string (SA_APPEAL_STATUS_REGISTERED);
+  const char *status = in->status != NULL ? in->status : registered;
   sqlite3_stmt *stmt;
   gint64 version = 1;
 
@@ -167,7 +166,7 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
   if (reg_number == NULL)
     return NULL;
 
-  if (strcmp (status, "registered") != 0)
+  if (strcmp (status, registered) != 0)
     version = 2;
 
   stmt = sa_registry_db_prepare (db,
@@ -231,23 +230,23 @@ _sa_registry_appeal_insert (SaRegistryDb         *db,
     }
   json_builder_end_object (b);
   payload = json_builder_get_root (b);
-  if (!_sa_registry_history_add (db, id, now, actor, "registered", payload, error))
+  if (!_sa_registry_history_add (db, id, now, actor, SA_EVENT_REGISTERED, payload, error))
     return NULL;
 
-  if (strcmp (status, "registered") != 0)
+  if (strcmp (status, registered) != 0)
     {
       g_autoptr(JsonBuilder) sb = json_builder_new ();
       g_autoptr(JsonNode) spayload = NULL;
 
       json_builder_begin_object (sb);
       json_builder_set_member_name (sb, "from");
-      json_builder_add_string_value (sb, "registered");
+      json_builder_add_string_value (sb, registered);
       json_builder_set_member_name (sb, "to");
       json_builder_add_string_value (sb, status);
       json_builder_end_object (sb);
       spayload = json_builder_get_root (sb);
       if (!_sa_registry_history_add (db, id, now, in->executor != NULL ? in->executor : actor,
-                                     "status", spayload, error))
+                                     SA_EVENT_STATUS_CHANGED, spayload, error))
         return NULL;
     }
 
@@ -873,7 +872,7 @@ intake_handler (SaRequest *req)
   glong n_chars;
   gint64 now = _sa_registry_now ();
 
-  if (strcmp (req->user->role, "operator") != 0)
+  if (req->user->role != SA_ROLE_OPERATOR)
     {
       sa_request_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
                               "Only an operator registers appeals.");

@@ -390,7 +390,7 @@ upload_handler (SaRequest *req)
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *dir = NULL;
-  const char *role = req->user->role;
+  SaRole role = req->user->role;
   const char *declared;
   Upload *up;
 
@@ -401,7 +401,8 @@ upload_handler (SaRequest *req)
                               "digits.");
       return;
     }
-  if (strcmp (role, "curator") == 0 || strcmp (role, "admin") == 0)
+  /* Files are for those who work on appeals or register them. */
+  if (role == SA_ROLE_CURATOR || role == SA_ROLE_ADMIN)
     {
       sa_request_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
                               "Your role cannot add files to appeals.");

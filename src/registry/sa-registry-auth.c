@@ -60,10 +60,6 @@ static guint throttle_inserts;
 static char *dummy_hash;
 static GThreadPool *hash_pool;
 
-static const char * const roles[] = {
-  "executor", "supervisor", "curator", "operator", "ksk_manager", "admin",
-};
-
 static void
 ensure_sodium (void)
 {
@@ -86,10 +82,7 @@ _sa_registry_now (void)
 gboolean
 _sa_registry_role_is_valid (const char *role)
 {
-  for (guint i = 0; role != NULL && i < G_N_ELEMENTS (roles); i++)
-    if (strcmp (role, roles[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return sa_role_from_string (role, NULL);
 }
 
 void
@@ -100,7 +93,6 @@ sa_registry_user_free (SaRegistryUser *user)
   g_free (user->login);
   g_free (user->full_name);
   g_free (user->agency);
-  g_free (user->role);
   g_free (user);
 }
 
@@ -113,8 +105,10 @@ user_from_row (sqlite3_stmt *stmt)
   user->login = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   user->full_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   user->agency = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  user->role = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
   user->disabled = sqlite3_column_int (stmt, 5) != 0;
+  /* The users table checks the role; one this build does not know may do nothing. */
+  if (!sa_role_from_string ((const char *) sqlite3_column_text (stmt, 4), &user->role))
+    user->disabled = TRUE;
   return user;
 }
 
@@ -149,7 +143,7 @@ _sa_registry_user_to_json (SaRegistryUser *user,
   json_builder_set_member_name (b, "agency");
   json_builder_add_string_value (b, user->agency);
   json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, user->role);
+  json_builder_add_string_value (b, sa_role_to_string (user->role));
   json_builder_set_member_name (b, "disabled");
   json_builder_add_boolean_value (b, user->disabled);
   json_builder_end_object (b);

@@ -107,14 +107,15 @@ static void
 audience_join (Events *ev,
                Client *c)
 {
-  g_autofree char *key = g_strconcat (c->user->role, "\n", c->user->agency, NULL);
+  g_autofree char *key = g_strconcat (sa_role_to_string (c->user->role), "\n",
+                                     c->user->agency, NULL);
   Audience *a = g_hash_table_lookup (ev->audiences, key);
 
   if (a == NULL)
     {
       a = g_new0 (Audience, 1);
       a->key = g_steal_pointer (&key);
-      a->role = g_strdup (c->user->role);
+      a->role = g_strdup (sa_role_to_string (c->user->role));
       a->agency = g_strdup (c->user->agency);
       a->clients = g_ptr_array_new ();
       g_hash_table_insert (ev->audiences, a->key, a);

@@ -105,11 +105,10 @@ check_in_registry (OpContext *ctx)
       {
         g_autoptr(SaRegistryUser) target = _sa_registry_user_lookup (ctx->db,
                                                                      arg_string (ctx, "user"));
-        SaRole role;
 
         if (target == NULL || target->disabled ||
             strcmp (target->agency, ctx->appeal.state.agency) != 0 ||
-            !sa_role_from_string (target->role, &role) || !sa_role_works_appeals (role))
+            !sa_role_works_appeals (target->role))
           return reject (ctx, "unknown_user",
                          "That user is not an active executor of the lead agency; choose a "
                          "colleague from your agency.");
@@ -556,8 +555,7 @@ apply_one (SaRegistryDb    *db,
   ctx.now = _sa_registry_now ();
   ctx.actor.login = user->login;
   ctx.actor.agency = user->agency;
-  if (!sa_role_from_string (user->role, &ctx.actor.role))
-    ctx.actor.role = SA_ROLE_CURATOR;
+  ctx.actor.role = user->role;
 
   ok = apply_op (&ctx, error);
   if (!ok)

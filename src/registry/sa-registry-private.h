@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "sa-appeal-model.h"
 #include "sa-registry-db.h"
 #include "sa-registry-http.h"
 #include "sa-registry-server.h"
@@ -44,7 +45,7 @@ typedef struct
   char     *login;
   char     *full_name;
   char     *agency;
-  char     *role;
+  SaRole    role;
   gboolean  disabled;
 } SaRegistryUser;
 

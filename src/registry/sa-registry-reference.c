@@ -153,7 +153,7 @@ load_categories (SaRegistryDb               *db,
       sqlite3_bind_text (stmt, 3, c->name_kk, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, c->sphere, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, c->agency, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, c->criticality, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, sa_criticality_to_string (c->criticality), -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 7, c->regulation.reaction_minutes);
       sqlite3_bind_int (stmt, 8, c->regulation.resolution_minutes);
       sqlite3_bind_text (stmt, 9, clock_to_string (c->regulation.clock), -1, SQLITE_STATIC);

@@ -20,14 +20,14 @@ gboolean
 sa_registry_user_sees_all_appeals (SaRegistryUser *user)
 {
   g_return_val_if_fail (user != NULL, FALSE);
-  return strcmp (user->role, "curator") == 0;
+  return user->role == SA_ROLE_CURATOR;
 }
 
 const char *
 sa_registry_user_work_agency (SaRegistryUser *user)
 {
   g_return_val_if_fail (user != NULL, NULL);
-  if (strcmp (user->role, "curator") == 0 || strcmp (user->role, "admin") == 0)
+  if (user->role == SA_ROLE_CURATOR || user->role == SA_ROLE_ADMIN)
     return NULL;
   return user->agency;
 }
@@ -38,7 +38,7 @@ void
 _sa_registry_bind_visibility (sqlite3_stmt   *stmt,
                               SaRegistryUser *user)
 {
-  sqlite3_bind_text (stmt, 101, user->role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 101, sa_role_to_string (user->role), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 102, user->agency, -1, SQLITE_STATIC);
 }
 
