@@ -118,27 +118,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-GType
-sa_sync_state_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { SA_SYNC_STATE_STOPPED, "SA_SYNC_STATE_STOPPED", "stopped" },
-        { SA_SYNC_STATE_SYNCING, "SA_SYNC_STATE_SYNCING", "syncing" },
-        { SA_SYNC_STATE_SYNCED, "SA_SYNC_STATE_SYNCED", "synced" },
-        { SA_SYNC_STATE_OFFLINE, "SA_SYNC_STATE_OFFLINE", "offline" },
-        { SA_SYNC_STATE_ERROR, "SA_SYNC_STATE_ERROR", "error" },
-        { SA_SYNC_STATE_SIGNED_OUT, "SA_SYNC_STATE_SIGNED_OUT", "signed-out" },
-        { 0, NULL, NULL }
-      };
-      g_once_init_leave (&type_id, g_enum_register_static ("SaSyncState", values));
-    }
-  return type_id;
-}
-
 static void cycle_start       (SaSyncEngine *self);
 static void cycle_begin       (SaSyncEngine *self,
                                gboolean      restart);

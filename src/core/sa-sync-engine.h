@@ -5,6 +5,7 @@
 
 #include "sa-api-client.h"
 #include "sa-cache.h"
+#include "sa-core-enums.h"
 
 G_BEGIN_DECLS
 
@@ -32,8 +33,6 @@ typedef enum
   SA_SYNC_STATE_SIGNED_OUT,
 } SaSyncState;
 
-#define SA_TYPE_SYNC_STATE (sa_sync_state_get_type ())
-GType sa_sync_state_get_type (void);
 
 #define SA_TYPE_SYNC_ENGINE (sa_sync_engine_get_type ())
 G_DECLARE_FINAL_TYPE (SaSyncEngine, sa_sync_engine, SA, SYNC_ENGINE, GObject)
