@@ -443,6 +443,17 @@ test_traffic_light_default (void)
 }
 
 static void
+test_nearer_due (void)
+{
+  /* The light follows the nearer deadline: an emergency's hours lead its legal days. */
+  g_assert_cmpint (sa_sla_nearer_due (2000, 1000), ==, 1000);
+  g_assert_cmpint (sa_sla_nearer_due (1000, 2000), ==, 1000);
+  g_assert_cmpint (sa_sla_nearer_due (1000, 0), ==, 1000);
+  g_assert_cmpint (sa_sla_nearer_due (0, 2000), ==, 2000);
+  g_assert_cmpint (sa_sla_nearer_due (0, 0), ==, 0);
+}
+
+static void
 test_traffic_light_configured (void)
 {
   /* Thresholds from the registry change the colours; invalid ones are recognised. */
@@ -682,6 +693,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sa/sla/operational/paused-remaining", test_paused_remaining);
   g_test_add_func ("/sa/sla/traffic-light/default", test_traffic_light_default);
   g_test_add_func ("/sa/sla/traffic-light/configured", test_traffic_light_configured);
+  g_test_add_func ("/sa/sla/traffic-light/nearer-due", test_nearer_due);
   g_test_add_func ("/sa/sla/traffic-light/next-change", test_traffic_light_next_change);
   g_test_add_func ("/sa/sla/words/en", test_words_en);
   g_test_add_func ("/sa/sla/words/ru", test_words_ru);

@@ -426,8 +426,7 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
   self->start = received;
   self->due = 0;
   if (sa_appeal_status_name_in (status, SA_STATUS_SET_CLOCK_RUNNING))
-    self->due = legal != 0 && operational != 0 ? MIN (legal, operational)
-                : legal != 0 ? legal : operational;
+    self->due = sa_sla_nearer_due (legal, operational);
   if (self->due != 0)
     {
       if (self->clock == NULL)

@@ -114,9 +114,7 @@ sa_report_appeal_due (const SaReportAppeal *appeal)
 {
   g_return_val_if_fail (appeal != NULL, 0);
 
-  if (appeal->operational_due_at != 0 && appeal->legal_due_at != 0)
-    return MIN (appeal->legal_due_at, appeal->operational_due_at);
-  return appeal->operational_due_at != 0 ? appeal->operational_due_at : appeal->legal_due_at;
+  return sa_sla_nearer_due (appeal->legal_due_at, appeal->operational_due_at);
 }
 
 static const char *

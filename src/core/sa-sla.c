@@ -442,6 +442,25 @@ sa_sla_thresholds_are_valid (const SaSlaThresholds *t)
 }
 
 /**
+ * sa_sla_nearer_due:
+ * @legal: the legal deadline, or 0 when there is none
+ * @operational: the operational deadline, or 0 when there is none
+ *
+ * The deadline an appeal's traffic light and countdown follow: the nearer
+ * of the two, so that an emergency's hours lead its legal days.
+ *
+ * Returns: the nearer deadline, or 0 when there is neither
+ */
+gint64
+sa_sla_nearer_due (gint64 legal,
+                   gint64 operational)
+{
+  if (legal != 0 && operational != 0)
+    return MIN (legal, operational);
+  return legal != 0 ? legal : operational;
+}
+
+/**
  * sa_sla_traffic_light:
  * @t: (nullable): thresholds, or %NULL for the defaults
  * @start: when the clock started, unix seconds

@@ -162,6 +162,8 @@ gint64          sa_sla_counted_seconds           (SaCalendar             *cal,
                                                   guint                   n_pauses);
 
 /* Traffic light */
+gint64          sa_sla_nearer_due                (gint64                  legal,
+                                                  gint64                  operational);
 void            sa_sla_thresholds_init_default   (SaSlaThresholds        *t);
 gboolean        sa_sla_thresholds_are_valid      (const SaSlaThresholds  *t);
 SaTrafficLight  sa_sla_traffic_light             (const SaSlaThresholds  *t,
