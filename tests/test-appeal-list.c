@@ -355,6 +355,33 @@ test_filters (Fixture       *f,
 }
 
 static void
+test_due_second (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* The due second is still in time, as the chip says (sa_sla_traffic_light()):
+   * a2 is due at NOW + 1 h, red then and overdue one second later, in the
+   * Overdue section and the light filter alike. */
+  g_assert_cmpint (sa_sla_traffic_light (NULL, NOW - 3 * DAY, NOW + HOUR, NOW + HOUR), ==,
+                   SA_TRAFFIC_LIGHT_RED);
+  sa_appeal_list_set_now (f->list, NOW + HOUR);
+  sa_appeal_list_set_section (f->list, SA_APPEAL_SECTION_OVERDUE);
+  assert_ids (f->list, "a3");
+  sa_appeal_list_set_section (f->list, SA_APPEAL_SECTION_ALL);
+  sa_appeal_list_set_sla_mask (f->list, 1 << SA_TRAFFIC_LIGHT_RED);
+  assert_ids (f->list, "a2 a7");
+
+  /* The time counts from the next query on. */
+  sa_appeal_list_set_now (f->list, NOW + HOUR + 1);
+  sa_appeal_list_set_sla_mask (f->list, 1 << SA_TRAFFIC_LIGHT_OVERDUE);
+  assert_ids (f->list, "a3 a2");
+  sa_appeal_list_set_sla_mask (f->list, 1 << SA_TRAFFIC_LIGHT_RED);
+  assert_ids (f->list, "a7");
+  sa_appeal_list_set_sla_mask (f->list, 0);
+  sa_appeal_list_set_section (f->list, SA_APPEAL_SECTION_OVERDUE);
+  assert_ids (f->list, "a3 a2");
+}
+
+static void
 test_row (Fixture       *f,
           gconstpointer  data)
 {
@@ -783,6 +810,7 @@ main (int    argc,
   ADD ("sort", test_sort);
   ADD ("sections", test_sections);
   ADD ("filters", test_filters);
+  ADD ("due-second", test_due_second);
   ADD ("row", test_row);
   ADD ("items-changed", test_items_changed);
   ADD ("refill", test_refill);

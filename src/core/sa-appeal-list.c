@@ -443,7 +443,8 @@ section_sql (SaAppealSection section)
         g_strdup_printf ("a.status = '%s'",
                          sa_appeal_status_to_string (SA_APPEAL_STATUS_INFO_REQUESTED));
       conditions[SA_APPEAL_SECTION_OVERDUE] =
-        g_strconcat ("a.status IN ", running, " AND a.sla_due_at <= :now", NULL);
+        /* Past its due second, as sa_sla_traffic_light() says overdue. */
+        g_strconcat ("a.status IN ", running, " AND a.sla_due_at < :now", NULL);
       conditions[SA_APPEAL_SECTION_ANSWERED] =
         g_strconcat ("a.status IN ", sa_status_set_sql (SA_STATUS_SET_DONE), NULL);
       conditions[SA_APPEAL_SECTION_ALL] = g_strdup ("1");
@@ -483,7 +484,7 @@ build_sql (SaAppealList *self)
      * whose clock runs have one. */
     g_string_append_printf (sql, " AND a.status IN %s"
                                  " AND ((1 << CASE WHEN a.sla_due_at = 9223372036854775807 THEN 0"
-                                 " WHEN a.sla_due_at <= :now THEN 3"
+                                 " WHEN a.sla_due_at < :now THEN 3"
                                  " WHEN (a.sla_due_at - :now) * 100"
                                  "  < :red * (a.sla_due_at - a.received_at) THEN 2"
                                  " WHEN (a.sla_due_at - :now) * 100"
