@@ -102,13 +102,21 @@ shoot (GtkWidget *widget)
   g_print ("%s: %d×%d\n", opt_output, w, h);
 }
 
+/* Synced, and the list shows its rows; a section that stays empty (a
+ * supervisor holds no appeals of their own) is shown empty after a while. */
 static gboolean
 synced (SaWindow *window)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED &&
-         window->appeals != NULL &&
-         g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0;
+  static gint64 synced_at;
+
+  if (window->engine == NULL ||
+      sa_sync_engine_get_state (window->engine) != SA_SYNC_STATE_SYNCED ||
+      window->appeals == NULL)
+    return FALSE;
+  if (synced_at == 0)
+    synced_at = g_get_monotonic_time ();
+  return g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0 ||
+         g_get_monotonic_time () - synced_at > 3 * G_USEC_PER_SEC;
 }
 
 static gboolean
