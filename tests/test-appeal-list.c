@@ -355,6 +355,33 @@ test_filters (Fixture       *f,
 }
 
 static void
+test_sections_for_roles (void)
+{
+  /* Each role opens on its work: an executor on their own appeals, a
+   * supervisor on the queue to hand out, those who hold none on everything. */
+  g_assert_cmpint (sa_appeal_section_first_for_role (SA_ROLE_EXECUTOR), ==, SA_APPEAL_SECTION_MINE);
+  g_assert_cmpint (sa_appeal_section_first_for_role (SA_ROLE_KSK_MANAGER), ==,
+                   SA_APPEAL_SECTION_MINE);
+  g_assert_cmpint (sa_appeal_section_first_for_role (SA_ROLE_SUPERVISOR), ==,
+                   SA_APPEAL_SECTION_QUEUE);
+  g_assert_cmpint (sa_appeal_section_first_for_role (SA_ROLE_OPERATOR), ==, SA_APPEAL_SECTION_ALL);
+  g_assert_cmpint (sa_appeal_section_first_for_role (SA_ROLE_CURATOR), ==, SA_APPEAL_SECTION_ALL);
+
+  /* "My Appeals" only for those who can hold one; no agency queue for the city. */
+  g_assert_true (sa_appeal_section_is_for_role (SA_APPEAL_SECTION_MINE, SA_ROLE_SUPERVISOR));
+  g_assert_false (sa_appeal_section_is_for_role (SA_APPEAL_SECTION_MINE, SA_ROLE_OPERATOR));
+  g_assert_false (sa_appeal_section_is_for_role (SA_APPEAL_SECTION_MINE, SA_ROLE_CURATOR));
+  g_assert_false (sa_appeal_section_is_for_role (SA_APPEAL_SECTION_QUEUE, SA_ROLE_CURATOR));
+  g_assert_true (sa_appeal_section_is_for_role (SA_APPEAL_SECTION_QUEUE, SA_ROLE_OPERATOR));
+  for (guint r = 0; r < SA_N_ROLES; r++)
+    {
+      /* The first section is always one the role is offered. */
+      g_assert_true (sa_appeal_section_is_for_role (sa_appeal_section_first_for_role (r), r));
+      g_assert_true (sa_appeal_section_is_for_role (SA_APPEAL_SECTION_ALL, r));
+    }
+}
+
+static void
 test_due_second (Fixture       *f,
                  gconstpointer  data)
 {
@@ -821,6 +848,7 @@ main (int    argc,
   ADD ("lookup-user", test_lookup_user);
 #undef ADD
   g_test_add_func ("/sa/appeal-list/bounded-rows", test_bounded_rows);
+  g_test_add_func ("/sa/appeal-list/sections-for-roles", test_sections_for_roles);
 
   return g_test_run ();
 }

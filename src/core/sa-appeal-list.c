@@ -1277,6 +1277,56 @@ sa_appeal_list_init (SaAppealList *self)
 }
 
 /**
+ * sa_appeal_section_is_for_role:
+ * @section: a section
+ * @role: the signed-in user's role
+ *
+ * Whether the sidebar offers @section to @role: "My Appeals" only to those
+ * who can hold an appeal, the agency's queue only to those who have one.
+ *
+ * Returns: whether @section means something to @role
+ */
+gboolean
+sa_appeal_section_is_for_role (SaAppealSection section,
+                               SaRole          role)
+{
+  g_return_val_if_fail (section < SA_APPEAL_N_SECTIONS, FALSE);
+
+  switch (section)
+    {
+    case SA_APPEAL_SECTION_MINE:
+      return sa_role_works_appeals (role);
+    case SA_APPEAL_SECTION_QUEUE:
+      return role != SA_ROLE_CURATOR && role != SA_ROLE_ADMIN;
+    case SA_APPEAL_SECTION_WAITING:
+    case SA_APPEAL_SECTION_OVERDUE:
+    case SA_APPEAL_SECTION_ANSWERED:
+    case SA_APPEAL_SECTION_ALL:
+    case SA_APPEAL_N_SECTIONS:
+    default:
+      return TRUE;
+    }
+}
+
+/**
+ * sa_appeal_section_first_for_role:
+ * @role: the signed-in user's role
+ *
+ * Returns: the section the desk opens on: an executor's own work, the
+ *   queue a supervisor hands out, and everything for those who hold no
+ *   appeal (operators, curators)
+ */
+SaAppealSection
+sa_appeal_section_first_for_role (SaRole role)
+{
+  if (role == SA_ROLE_SUPERVISOR)
+    return SA_APPEAL_SECTION_QUEUE;
+  if (sa_role_works_appeals (role))
+    return SA_APPEAL_SECTION_MINE;
+  return SA_APPEAL_SECTION_ALL;
+}
+
+/**
  * sa_appeal_list_new:
  * @cache: the account's cache
  *

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sa-appeal-model.h"
 #include "sa-appeal-row.h"
 #include "sa-cache.h"
 
@@ -55,6 +56,10 @@ typedef struct
   char *code;
   char *name;
 } SaAppealChoice;
+
+gboolean        sa_appeal_section_is_for_role   (SaAppealSection      section,
+                                                 SaRole               role);
+SaAppealSection sa_appeal_section_first_for_role (SaRole              role);
 
 void sa_appeal_choice_free (SaAppealChoice *choice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaAppealChoice, sa_appeal_choice_free)
