@@ -4,16 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "sa-appeal-model.h"
 #include "sa-cache.h"
 #include "sa-cache-private.h"
+#include "sa-sqlite.h"
 
 /**
  * SECTION:sa-cache
@@ -36,9 +34,9 @@
 
 typedef struct
 {
-  sqlite3    *db;
-  GHashTable *stmts;  /* SQL text → sqlite3_stmt*, prepared once */
-  GMutex      lock;
+  SaSqlite *sql;
+  sqlite3  *db;    /* sa_sqlite_get_handle (sql) */
+  GMutex    lock;  /* around whole transactions: a connection serves one thread at a time */
 } Conn;
 
 struct _SaCache
@@ -156,6 +154,8 @@ static const char * const migrations[] = {
   "CREATE INDEX unreadable_by_entity ON unreadable (kind, entity_id);",
 };
 
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
+
 /* ------------------------------------------------------------------ */
 /* Outbox entries */
 
@@ -234,18 +234,32 @@ sa_outbox_entry_to_json (const SaOutboxEntry *entry)
 /* ------------------------------------------------------------------ */
 /* SQLite plumbing */
 
+/* The cache's errors are its own (SA_CACHE_ERROR, which the window
+ * matches): the helper's are told apart only by damage and a newer
+ * schema. A cancelled statement stays G_IO_ERROR_CANCELLED. */
 static void
-set_db_error (sqlite3     *db,
+propagate (GError **error,
+           GError  *local)
+{
+  if (local->domain == SA_SQLITE_ERROR)
+    {
+      local->code = local->code == SA_SQLITE_ERROR_CORRUPT ? SA_CACHE_ERROR_CORRUPT
+                    : local->code == SA_SQLITE_ERROR_TOO_NEW ? SA_CACHE_ERROR_TOO_NEW
+                    : SA_CACHE_ERROR_FAILED;
+      local->domain = SA_CACHE_ERROR;
+    }
+  g_propagate_error (error, local);
+}
+
+static void
+set_db_error (Conn        *c,
               GError     **error,
               const char  *what)
 {
-  int code = db != NULL ? sqlite3_errcode (db) & 0xff : SQLITE_NOMEM;
+  GError *local = NULL;
 
-  /* Damage is told apart: the file is set aside rather than retried. */
-  g_set_error (error, SA_CACHE_ERROR,
-               code == SQLITE_CORRUPT || code == SQLITE_NOTADB
-               ? SA_CACHE_ERROR_CORRUPT : SA_CACHE_ERROR_FAILED,
-               "%s: %s", what, db != NULL ? sqlite3_errmsg (db) : "out of memory");
+  sa_sqlite_set_error (c->sql, &local, what);
+  propagate (error, local);
 }
 
 static sqlite3_stmt *
@@ -253,21 +267,11 @@ conn_prepare (Conn        *c,
               const char  *sql,
               GError     **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (c->stmts, sql);
+  GError *local = NULL;
+  sqlite3_stmt *stmt = sa_sqlite_prepare (c->sql, sql, &local);
 
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-  if (sqlite3_prepare_v3 (c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (c->db, error, "Could not prepare a cache query");
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  g_hash_table_insert (c->stmts, g_strdup (sql), stmt);
+  if (stmt == NULL)
+    propagate (error, local);
   return stmt;
 }
 
@@ -276,12 +280,12 @@ conn_exec (Conn        *c,
            const char  *sql,
            GError     **error)
 {
-  if (sqlite3_exec (c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      set_db_error (c->db, error, "Cache statement failed");
-      return FALSE;
-    }
-  return TRUE;
+  GError *local = NULL;
+
+  if (sa_sqlite_exec (c->sql, sql, &local))
+    return TRUE;
+  propagate (error, local);
+  return FALSE;
 }
 
 static gboolean
@@ -289,21 +293,12 @@ step_done (Conn          *c,
            sqlite3_stmt  *stmt,
            GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  GError *local = NULL;
 
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      set_db_error (c->db, error, "Could not write the cache");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-finalize_stmt (gpointer data)
-{
-  sqlite3_finalize (data);
+  if (sa_sqlite_step_done (c->sql, stmt, &local))
+    return TRUE;
+  propagate (error, local);
+  return FALSE;
 }
 
 /* The FTS5 tokenizer "sa_unicode61": unicode61 (same arguments), then ё
@@ -415,7 +410,7 @@ register_tokenizer (Conn    *c,
   if (api == NULL ||
       api->xCreateTokenizer (api, "sa_unicode61", api, &fold, NULL) != SQLITE_OK)
     {
-      set_db_error (c->db, error, "This SQLite has no FTS5");
+      set_db_error (c, error, "This SQLite has no FTS5");
       return FALSE;
     }
   return TRUE;
@@ -427,41 +422,36 @@ conn_open (Conn        *c,
            gboolean     reader,
            GError     **error)
 {
-  int rc;
+  GError *local = NULL;
 
   g_mutex_init (&c->lock);
-  c->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
-  /* NOMUTEX: each connection has its own GMutex around whole transactions. */
-  rc = sqlite3_open_v2 (path, &c->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
-  if (rc != SQLITE_OK)
+  /* WAL, synchronous=NORMAL: a power cut may lose the last feed page (it
+   * is pulled again), never corrupt; local edits commit durably. */
+  c->sql = sa_sqlite_open (path, SA_SQLITE_NONE, &local);
+  if (c->sql == NULL)
     {
-      set_db_error (c->db, error, "Could not open the cache");
+      /* The file could not even be made private. */
+      if (local->domain == G_IO_ERROR && local->code != G_IO_ERROR_CANCELLED)
+        {
+          local->domain = SA_CACHE_ERROR;
+          local->code = SA_CACHE_ERROR_FAILED;
+        }
+      propagate (error, local);
+      g_prefix_error (error, "Could not open the cache: ");
       return FALSE;
     }
-  sqlite3_extended_result_codes (c->db, 1);
-  sqlite3_busy_timeout (c->db, 10000);
-  if (!conn_exec (c, "PRAGMA foreign_keys = ON", error))
-    return FALSE;
+  c->db = sa_sqlite_get_handle (c->sql);
   /* 16 MB of page cache (the default is 2 MB): a feed page touches
    * several indexes and the FTS5 index of 100,000 appeals. */
   if (!conn_exec (c, "PRAGMA cache_size = -16384", error) || !register_tokenizer (c, error))
     return FALSE;
-  if (reader)
-    return conn_exec (c, "PRAGMA query_only = ON", error);
-  /* NORMAL in WAL mode: a power cut may lose the last feed page (it is
-   * pulled again), never corrupt; local edits raise it to FULL. */
-  return conn_exec (c, "PRAGMA journal_mode = WAL", error) &&
-         conn_exec (c, "PRAGMA synchronous = NORMAL", error);
+  return !reader || conn_exec (c, "PRAGMA query_only = ON", error);
 }
 
 static void
 conn_close (Conn *c)
 {
-  g_clear_pointer (&c->stmts, g_hash_table_unref);
-  if (c->db != NULL)
-    sqlite3_close (c->db);
+  g_clear_pointer (&c->sql, sa_sqlite_close);
   c->db = NULL;
   g_mutex_clear (&c->lock);
 }
@@ -471,10 +461,12 @@ begin (Conn     *c,
        gboolean  durable,
        GError  **error)
 {
-  /* The level cannot change inside a transaction, so it is set around it. */
-  if (durable && !conn_exec (c, "PRAGMA synchronous = FULL", error))
-    return FALSE;
-  return conn_exec (c, "BEGIN IMMEDIATE", error);
+  GError *local = NULL;
+
+  if (sa_sqlite_begin (c->sql, durable ? SA_SQLITE_DURABLE : SA_SQLITE_IMMEDIATE, &local))
+    return TRUE;
+  propagate (error, local);
+  return FALSE;
 }
 
 static gboolean
@@ -482,59 +474,33 @@ commit (Conn     *c,
         gboolean  durable,
         GError  **error)
 {
-  gboolean ok = conn_exec (c, "COMMIT", error);
+  GError *local = NULL;
 
-  if (!ok)
-    sqlite3_exec (c->db, "ROLLBACK", NULL, NULL, NULL);
-  if (durable)
-    sqlite3_exec (c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-  return ok;
+  if (sa_sqlite_commit (c->sql, &local))
+    return TRUE;
+  propagate (error, local);
+  return FALSE;
 }
 
 static void
 rollback (Conn     *c,
           gboolean  durable)
 {
-  sqlite3_exec (c->db, "ROLLBACK", NULL, NULL, NULL);
-  if (durable)
-    sqlite3_exec (c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  sa_sqlite_rollback (c->sql);
 }
 
 static gboolean
 migrate (SaCache  *self,
          GError  **error)
 {
-  Conn *c = &self->writer;
-  sqlite3_stmt *stmt;
-  int version = 0;
+  GError *local = NULL;
 
-  if (sqlite3_prepare_v2 (c->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-
-  if (version > SCHEMA_VERSION)
+  if (!sa_sqlite_migrate (self->writer.sql, migrations, SCHEMA_VERSION, &local))
     {
-      g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_TOO_NEW,
-                   "The cache %s has schema %d; this build knows up to %d",
-                   self->path, version, SCHEMA_VERSION);
+      propagate (error, local);
       return FALSE;
     }
-  for (; version < SCHEMA_VERSION; version++)
-    {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
-
-      if (!begin (c, FALSE, error))
-        return FALSE;
-      if (!conn_exec (c, migrations[version], error) || !conn_exec (c, bump, error))
-        {
-          rollback (c, FALSE);
-          return FALSE;
-        }
-      if (!commit (c, FALSE, error))
-        return FALSE;
-    }
-  self->schema_version = version;
+  self->schema_version = SCHEMA_VERSION;
   return TRUE;
 }
 
@@ -666,43 +632,6 @@ sa_cache_default_path (const char *server,
                            "cache.db", NULL);
 }
 
-/* The cache holds applicants' personal data: 0600, made so before SQLite
- * first writes to it (SQLite would create it 0644, and gives the -wal and
- * -shm files the mode of the database). Older caches are tightened. */
-static gboolean
-prepare_file (const char  *path,
-              GError     **error)
-{
-  static const char * const companions[] = { "-wal", "-shm", "-journal" };
-  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-
-  if (fd < 0 || fchmod (fd, 0600) != 0)
-    {
-      int saved = errno;
-
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED,
-                   "Could not create the cache %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
-  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
-    {
-      g_autofree char *file = g_strconcat (path, companions[i], NULL);
-
-      if (g_chmod (file, 0600) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-
-          g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_FAILED,
-                       "Could not protect %s: %s", file, g_strerror (saved));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /**
  * sa_cache_open:
  * @path: the database file; its directory is made if missing
@@ -740,8 +669,6 @@ sa_cache_open (const char  *path,
                    "Could not make the cache directory %s: %s", dir, g_strerror (saved));
       return NULL;
     }
-  if (!prepare_file (path, error))
-    return NULL;
   if (!conn_open (&self->writer, path, FALSE, error) || !migrate (self, error) ||
       !conn_open (&self->reader, path, TRUE, error))
     return NULL;
@@ -909,7 +836,7 @@ _sa_cache_set_error (SaCache     *self,
                      GError     **error,
                      const char  *what)
 {
-  set_db_error (reader ? self->reader.db : self->writer.db, error, what);
+  set_db_error (reader ? &self->reader : &self->writer, error, what);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1397,7 +1324,7 @@ write_appeal (Conn            *c,
     rid = sqlite3_column_int64 (stmt, 0);
   if (sqlite3_step (stmt) != SQLITE_DONE || rid == 0)
     {
-      set_db_error (c->db, error, "Could not write an appeal to the cache");
+      set_db_error (c, error, "Could not write an appeal to the cache");
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -1491,7 +1418,7 @@ rebuild_appeal (SaCache     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (c->db, error, "Could not read the outbox");
+      set_db_error (c, error, "Could not read the outbox");
       return FALSE;
     }
 
@@ -1919,7 +1846,7 @@ sa_cache_apply_changes (SaCache    *self,
         }
       if (ok && !retry)
         ok = state_set (c, "cursor", NULL, next_cursor, error) && commit (c, FALSE, error);
-      else if (sqlite3_get_autocommit (c->db) == 0)
+      else if (sa_sqlite_in_transaction (c->sql))
         rollback (c, FALSE);
     }
   g_mutex_unlock (&c->lock);
@@ -1956,7 +1883,7 @@ sa_cache_count_unreadable (SaCache  *self,
       if (sqlite3_step (stmt) == SQLITE_ROW)
         n = sqlite3_column_int64 (stmt, 0);
       else
-        set_db_error (self->reader.db, error, "Could not count the unreadable feed entries");
+        set_db_error (&self->reader, error, "Could not count the unreadable feed entries");
       sqlite3_reset (stmt);
     }
   g_mutex_unlock (&self->reader.lock);
@@ -2103,7 +2030,7 @@ read_outbox (Conn             *c,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (c->db, error, "Could not read the outbox");
+      set_db_error (c, error, "Could not read the outbox");
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -2514,7 +2441,7 @@ sa_cache_count_outbox (SaCache  *self,
           ok = TRUE;
         }
       else
-        set_db_error (self->reader.db, error, "Could not count the outbox");
+        set_db_error (&self->reader, error, "Could not count the outbox");
       sqlite3_reset (stmt);
     }
   g_mutex_unlock (&self->reader.lock);

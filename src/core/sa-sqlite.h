@@ -54,6 +54,8 @@ SaSqlite     *sa_sqlite_open             (const char            *path,
 void          sa_sqlite_close            (SaSqlite              *self);
 sqlite3      *sa_sqlite_get_handle       (SaSqlite              *self);
 const char   *sa_sqlite_get_path         (SaSqlite              *self);
+void          sa_sqlite_set_busy_timeout (SaSqlite              *self,
+                                          guint                  ms);
 
 gboolean      sa_sqlite_migrate          (SaSqlite              *self,
                                           const char * const    *migrations,
