@@ -28,6 +28,9 @@ struct _SaSqlite
   GHashTable   *stmts;       /* SQL text (owned copy) → sqlite3_stmt */
   GCancellable *cancellable;
   gboolean      durable;     /* the open transaction commits with synchronous=FULL */
+  /* The last failure reported, kept past the rollback that may follow it. */
+  int           failure_rc;
+  char         *failure_message;
 };
 
 G_DEFINE_QUARK (sa-sqlite-error-quark, sa_sqlite_error)
@@ -71,6 +74,9 @@ sa_sqlite_set_error (SaSqlite    *self,
   g_return_if_fail (self != NULL);
 
   rc = sqlite3_extended_errcode (self->db);
+  self->failure_rc = rc;
+  g_free (self->failure_message);
+  self->failure_message = g_strdup (sqlite3_errmsg (self->db));
   if ((rc & 0xff) == SQLITE_INTERRUPT && self->cancellable != NULL &&
       g_cancellable_is_cancelled (self->cancellable))
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled", what);
@@ -221,8 +227,30 @@ sa_sqlite_close (SaSqlite *self)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_object (&self->cancellable);
+  g_free (self->failure_message);
   g_free (self->path);
   g_free (self);
+}
+
+/**
+ * sa_sqlite_get_failure:
+ * @self: a connection
+ * @message: (out) (optional) (transfer none): SQLite's message
+ *
+ * What the last failure this connection reported was, even after a
+ * rollback has cleared SQLite's own error state.
+ *
+ * Returns: the extended result code, %SQLITE_OK if nothing failed yet
+ */
+int
+sa_sqlite_get_failure (SaSqlite    *self,
+                       const char **message)
+{
+  g_return_val_if_fail (self != NULL, SQLITE_ERROR);
+
+  if (message != NULL)
+    *message = self->failure_message;
+  return self->failure_rc;
 }
 
 /**

@@ -102,6 +102,8 @@ void          sa_sqlite_set_cancellable  (SaSqlite              *self,
 void          sa_sqlite_set_error        (SaSqlite              *self,
                                           GError               **error,
                                           const char            *what);
+int           sa_sqlite_get_failure      (SaSqlite              *self,
+                                          const char           **message);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaSqlite, sa_sqlite_close)
 
