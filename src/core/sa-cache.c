@@ -32,25 +32,6 @@
 
 #define SCHEMA_VERSION 2
 
-typedef struct
-{
-  SaSqlite *sql;
-  sqlite3  *db;    /* sa_sqlite_get_handle (sql) */
-  GMutex    lock;  /* around whole transactions: a connection serves one thread at a time */
-} Conn;
-
-struct _SaCache
-{
-  GObject       parent_instance;
-
-  char         *path;
-  Conn          writer;
-  Conn          reader;
-  GMainContext *owner_context;
-  GThread      *owner_thread;
-  guint         schema_version;
-};
-
 G_DEFINE_FINAL_TYPE (SaCache, sa_cache, G_TYPE_OBJECT)
 G_DEFINE_QUARK (sa-cache-error-quark, sa_cache_error)
 
@@ -237,9 +218,9 @@ sa_outbox_entry_to_json (const SaOutboxEntry *entry)
 /* The cache's errors are its own (SA_CACHE_ERROR, which the window
  * matches): the helper's are told apart only by damage and a newer
  * schema. A cancelled statement stays G_IO_ERROR_CANCELLED. */
-static void
-propagate (GError **error,
-           GError  *local)
+void
+_sa_cache_propagate (GError **error,
+                     GError  *local)
 {
   if (local->domain == SA_SQLITE_ERROR)
     {
@@ -251,53 +232,53 @@ propagate (GError **error,
   g_propagate_error (error, local);
 }
 
-static void
-set_db_error (Conn        *c,
-              GError     **error,
-              const char  *what)
+void
+_sa_cache_db_error (SaCacheConn *c,
+                    GError     **error,
+                    const char  *what)
 {
   GError *local = NULL;
 
   sa_sqlite_set_error (c->sql, &local, what);
-  propagate (error, local);
+  _sa_cache_propagate (error, local);
 }
 
-static sqlite3_stmt *
-conn_prepare (Conn        *c,
-              const char  *sql,
-              GError     **error)
+sqlite3_stmt *
+_sa_cache_prepare (SaCacheConn *c,
+                   const char  *sql,
+                   GError     **error)
 {
   GError *local = NULL;
   sqlite3_stmt *stmt = sa_sqlite_prepare (c->sql, sql, &local);
 
   if (stmt == NULL)
-    propagate (error, local);
+    _sa_cache_propagate (error, local);
   return stmt;
 }
 
-static gboolean
-conn_exec (Conn        *c,
-           const char  *sql,
-           GError     **error)
+gboolean
+_sa_cache_exec (SaCacheConn *c,
+                const char  *sql,
+                GError     **error)
 {
   GError *local = NULL;
 
   if (sa_sqlite_exec (c->sql, sql, &local))
     return TRUE;
-  propagate (error, local);
+  _sa_cache_propagate (error, local);
   return FALSE;
 }
 
-static gboolean
-step_done (Conn          *c,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+_sa_cache_step (SaCacheConn  *c,
+                sqlite3_stmt *stmt,
+                GError      **error)
 {
   GError *local = NULL;
 
   if (sa_sqlite_step_done (c->sql, stmt, &local))
     return TRUE;
-  propagate (error, local);
+  _sa_cache_propagate (error, local);
   return FALSE;
 }
 
@@ -393,9 +374,9 @@ fold_tokenize (Fts5Tokenizer *t,
   return tok->inner_api.xTokenize (tok->inner, &call, flags, text, n, fold_token);
 }
 
-static gboolean
-register_tokenizer (Conn    *c,
-                    GError **error)
+gboolean
+_sa_cache_register_tokenizer (SaCacheConn *c,
+                              GError     **error)
 {
   static fts5_tokenizer fold = { fold_create, fold_delete, fold_tokenize };
   fts5_api *api = NULL;
@@ -410,14 +391,14 @@ register_tokenizer (Conn    *c,
   if (api == NULL ||
       api->xCreateTokenizer (api, "sa_unicode61", api, &fold, NULL) != SQLITE_OK)
     {
-      set_db_error (c, error, "This SQLite has no FTS5");
+      _sa_cache_db_error (c, error, "This SQLite has no FTS5");
       return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
-conn_open (Conn        *c,
+conn_open (SaCacheConn *c,
            const char  *path,
            gboolean     reader,
            GError     **error)
@@ -436,68 +417,69 @@ conn_open (Conn        *c,
           local->domain = SA_CACHE_ERROR;
           local->code = SA_CACHE_ERROR_FAILED;
         }
-      propagate (error, local);
+      _sa_cache_propagate (error, local);
       g_prefix_error (error, "Could not open the cache: ");
       return FALSE;
     }
   c->db = sa_sqlite_get_handle (c->sql);
   /* 16 MB of page cache (the default is 2 MB): a feed page touches
    * several indexes and the FTS5 index of 100,000 appeals. */
-  if (!conn_exec (c, "PRAGMA cache_size = -16384", error) || !register_tokenizer (c, error))
+  if (!_sa_cache_exec (c, "PRAGMA cache_size = -16384", error) ||
+      !_sa_cache_register_tokenizer (c, error))
     return FALSE;
-  return !reader || conn_exec (c, "PRAGMA query_only = ON", error);
+  return !reader || _sa_cache_exec (c, "PRAGMA query_only = ON", error);
 }
 
 static void
-conn_close (Conn *c)
+conn_close (SaCacheConn *c)
 {
   g_clear_pointer (&c->sql, sa_sqlite_close);
   c->db = NULL;
   g_mutex_clear (&c->lock);
 }
 
-static gboolean
-begin (Conn     *c,
-       gboolean  durable,
-       GError  **error)
+gboolean
+_sa_cache_begin (SaCacheConn *c,
+                 gboolean     durable,
+                 GError     **error)
 {
   GError *local = NULL;
 
   if (sa_sqlite_begin (c->sql, durable ? SA_SQLITE_DURABLE : SA_SQLITE_IMMEDIATE, &local))
     return TRUE;
-  propagate (error, local);
+  _sa_cache_propagate (error, local);
   return FALSE;
 }
 
-static gboolean
-commit (Conn     *c,
-        gboolean  durable,
-        GError  **error)
+gboolean
+_sa_cache_commit (SaCacheConn *c,
+                  gboolean     durable,
+                  GError     **error)
 {
   GError *local = NULL;
 
   if (sa_sqlite_commit (c->sql, &local))
     return TRUE;
-  propagate (error, local);
+  _sa_cache_propagate (error, local);
   return FALSE;
 }
 
-static void
-rollback (Conn     *c,
-          gboolean  durable)
+void
+_sa_cache_rollback (SaCacheConn *c,
+                    gboolean     durable)
 {
   sa_sqlite_rollback (c->sql);
 }
 
-static gboolean
-migrate (SaCache  *self,
-         GError  **error)
+gboolean
+_sa_cache_migrate (SaCache  *self,
+                   GError  **error)
 {
   GError *local = NULL;
 
   if (!sa_sqlite_migrate (self->writer.sql, migrations, SCHEMA_VERSION, &local))
     {
-      propagate (error, local);
+      _sa_cache_propagate (error, local);
       return FALSE;
     }
   self->schema_version = SCHEMA_VERSION;
@@ -529,9 +511,9 @@ emit_in_owner (gpointer data)
  * on the thread that opened the cache, so workers hand the signal over,
  * always through a source: g_main_context_invoke() would run it on the
  * worker whenever the owner is not iterating its context just then. */
-static void
-emit_changed (SaCache   *self,
-              GPtrArray *ids)
+void
+_sa_cache_emit_changed (SaCache   *self,
+                        GPtrArray *ids)
 {
   Emission *e = g_new0 (Emission, 1);
   GSource *source;
@@ -669,7 +651,7 @@ sa_cache_open (const char  *path,
                    "Could not make the cache directory %s: %s", dir, g_strerror (saved));
       return NULL;
     }
-  if (!conn_open (&self->writer, path, FALSE, error) || !migrate (self, error) ||
+  if (!conn_open (&self->writer, path, FALSE, error) || !_sa_cache_migrate (self, error) ||
       !conn_open (&self->reader, path, TRUE, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -827,7 +809,7 @@ _sa_cache_reader_prepare (SaCache     *self,
                           const char  *sql,
                           GError     **error)
 {
-  return conn_prepare (&self->reader, sql, error);
+  return _sa_cache_prepare (&self->reader, sql, error);
 }
 
 void
@@ -836,21 +818,21 @@ _sa_cache_set_error (SaCache     *self,
                      GError     **error,
                      const char  *what)
 {
-  set_db_error (reader ? &self->reader : &self->writer, error, what);
+  _sa_cache_db_error (reader ? &self->reader : &self->writer, error, what);
 }
 
 /* ------------------------------------------------------------------ */
 /* Key-value sync state */
 
-static gboolean
-state_set (Conn        *c,
-           const char  *key,
-           const char  *text,
-           gint64       number,
-           GError     **error)
+gboolean
+_sa_cache_state_set (SaCacheConn *c,
+                     const char  *key,
+                     const char  *text,
+                     gint64       number,
+                     GError     **error)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "INSERT OR REPLACE INTO sync_state (key, value)"
-                                        " VALUES (?1, ?2)", error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO sync_state (key, value)"
+                                             " VALUES (?1, ?2)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -859,14 +841,14 @@ state_set (Conn        *c,
     sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64 (stmt, 2, number);
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
-static char *
-state_dup_text (Conn       *c,
-                const char *key)
+char *
+_sa_cache_state_dup (SaCacheConn *c,
+                     const char  *key)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "SELECT value FROM sync_state WHERE key = ?1", NULL);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "SELECT value FROM sync_state WHERE key = ?1", NULL);
   char *value = NULL;
 
   if (stmt == NULL)
@@ -896,7 +878,7 @@ sa_cache_set_identity (SaCache     *self,
                        const char  *agency,
                        GError     **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
@@ -904,13 +886,13 @@ sa_cache_set_identity (SaCache     *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  ok = begin (c, FALSE, error) &&
-       state_set (c, "login", login, 0, error) &&
-       state_set (c, "agency", agency != NULL ? agency : "", 0, error);
+  ok = _sa_cache_begin (c, FALSE, error) &&
+       _sa_cache_state_set (c, "login", login, 0, error) &&
+       _sa_cache_state_set (c, "agency", agency != NULL ? agency : "", 0, error);
   if (ok)
-    ok = commit (c, FALSE, error);
+    ok = _sa_cache_commit (c, FALSE, error);
   else
-    rollback (c, FALSE);
+    _sa_cache_rollback (c, FALSE);
   g_mutex_unlock (&c->lock);
   return ok;
 }
@@ -922,7 +904,7 @@ dup_state (SaCache    *self,
   char *value;
 
   g_mutex_lock (&self->reader.lock);
-  value = state_dup_text (&self->reader, key);
+  value = _sa_cache_state_dup (&self->reader, key);
   g_mutex_unlock (&self->reader.lock);
   return value;
 }
@@ -968,7 +950,8 @@ sa_cache_get_cursor (SaCache *self)
   g_return_val_if_fail (SA_IS_CACHE (self), 0);
 
   g_mutex_lock (&self->reader.lock);
-  stmt = conn_prepare (&self->reader, "SELECT value FROM sync_state WHERE key = 'cursor'", NULL);
+  stmt = _sa_cache_prepare (&self->reader, "SELECT value FROM sync_state WHERE key = 'cursor'",
+                            NULL);
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     cursor = sqlite3_column_int64 (stmt, 0);
   if (stmt != NULL)
@@ -980,9 +963,9 @@ sa_cache_get_cursor (SaCache *self)
 /* ------------------------------------------------------------------ */
 /* JSON helpers */
 
-static const char *
-obj_string (JsonObject *obj,
-            const char *name)
+const char *
+_sa_cache_obj_string (JsonObject *obj,
+                      const char *name)
 {
   JsonNode *node;
 
@@ -1056,10 +1039,10 @@ bind_time (sqlite3_stmt *stmt,
     sqlite3_bind_int64 (stmt, col, t);
 }
 
-static void
-bind_opt_text (sqlite3_stmt *stmt,
-               int           col,
-               const char   *text)
+void
+_sa_cache_bind_text (sqlite3_stmt *stmt,
+                     int           col,
+                     const char   *text)
 {
   if (text == NULL)
     sqlite3_bind_null (stmt, col);
@@ -1077,8 +1060,8 @@ priority_rank (const char *priority)
   return p;
 }
 
-static char *
-node_to_string (JsonNode *node)
+char *
+_sa_cache_to_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
 
@@ -1086,8 +1069,8 @@ node_to_string (JsonNode *node)
   return json_generator_to_data (gen, NULL);
 }
 
-static JsonNode *
-parse_json (const char *text)
+JsonNode *
+_sa_cache_parse_json (const char *text)
 {
   /* Mutable: rebuild_appeal() folds operations into the tree. */
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -1154,23 +1137,15 @@ apply_op (JsonObject *appeal,
 /* ------------------------------------------------------------------ */
 /* Writing appeals */
 
-typedef struct
+gboolean
+_sa_cache_load_row (SaCacheConn *c,
+                    const char  *id,
+                    SaCacheRow  *info,
+                    GError     **error)
 {
-  gint64    rid;
-  gint64    server_version;
-  gboolean  exists;
-  char     *server_json;
-} RowInfo;
-
-static gboolean
-load_row (Conn        *c,
-          const char  *id,
-          RowInfo     *info,
-          GError     **error)
-{
-  sqlite3_stmt *stmt = conn_prepare (c, "SELECT a.rid, a.server_version, d.server_json"
-                                        " FROM appeals a JOIN appeal_docs d USING (rid)"
-                                        " WHERE a.id = ?1", error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "SELECT a.rid, a.server_version, d.server_json"
+                                             " FROM appeals a JOIN appeal_docs d USING (rid)"
+                                             " WHERE a.id = ?1", error);
 
   memset (info, 0, sizeof *info);
   if (stmt == NULL)
@@ -1188,42 +1163,43 @@ load_row (Conn        *c,
 }
 
 static gboolean
-write_history (Conn        *c,
+write_history (SaCacheConn *c,
                gint64       rid,
                JsonObject  *appeal,
                GError     **error)
 {
   JsonArray *history = obj_array (appeal, "history");
-  sqlite3_stmt *stmt = conn_prepare (c, "DELETE FROM history WHERE appeal_rid = ?1", error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "DELETE FROM history WHERE appeal_rid = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rid);
-  if (!step_done (c, stmt, error))
+  if (!_sa_cache_step (c, stmt, error))
     return FALSE;
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
     {
       JsonNode *node = json_array_get_element (history, i);
       JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       JsonNode *payload = item != NULL ? json_object_get_member (item, "payload") : NULL;
-      g_autofree char *payload_text = payload != NULL ? node_to_string (payload) : NULL;
+      g_autofree char *payload_text = payload != NULL ? _sa_cache_to_json (payload) : NULL;
       gint64 seq = obj_int (item, "seq", G_MININT64);
 
       if (item == NULL)
         continue;
-      stmt = conn_prepare (c, "INSERT INTO history (appeal_rid, idx, seq, at, actor, type,"
-                              " payload, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+      stmt = _sa_cache_prepare (c, "INSERT INTO history (appeal_rid, idx, seq, at, actor, type,"
+                                   " payload, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rid);
       sqlite3_bind_int64 (stmt, 2, i);
       bind_time (stmt, 3, seq);
-      bind_time (stmt, 4, parse_time (obj_string (item, "at")));
-      bind_opt_text (stmt, 5, obj_string (item, "actor"));
-      bind_opt_text (stmt, 6, obj_string (item, "type"));
-      bind_opt_text (stmt, 7, payload_text);
-      bind_opt_text (stmt, 8, obj_string (item, "op_id"));
-      if (!step_done (c, stmt, error))
+      bind_time (stmt, 4, parse_time (_sa_cache_obj_string (item, "at")));
+      _sa_cache_bind_text (stmt, 5, _sa_cache_obj_string (item, "actor"));
+      _sa_cache_bind_text (stmt, 6, _sa_cache_obj_string (item, "type"));
+      _sa_cache_bind_text (stmt, 7, payload_text);
+      _sa_cache_bind_text (stmt, 8, _sa_cache_obj_string (item, "op_id"));
+      if (!_sa_cache_step (c, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1232,22 +1208,24 @@ write_history (Conn        *c,
 /* Upserts the row's columns from @effective; keeps rid and the local
  * "opened" flag unless @reset_opened. */
 static gboolean
-write_appeal (Conn            *c,
-              JsonObject      *effective,
-              const char      *server_json,
-              gint64           server_version,
-              SaOfflineState   state,
-              gboolean         overlaid,
-              gboolean         bump_revision,
-              gboolean         reset_opened,
-              GError         **error)
+write_appeal (SaCacheConn   *c,
+              JsonObject    *effective,
+              const char    *server_json,
+              gint64         server_version,
+              SaOfflineState state,
+              gboolean       overlaid,
+              gboolean       bump_revision,
+              gboolean       reset_opened,
+              GError       **error)
 {
   JsonObject *applicant = obj_object (effective, "applicant");
   JsonObject *address = obj_object (effective, "address");
   g_autoptr(JsonNode) eff_node = NULL;
   g_autofree char *eff_text = NULL;
-  gint64 legal = parse_time (obj_string (effective, sa_deadline_field (SA_DEADLINE_LEGAL)));
-  gint64 op_due = parse_time (obj_string (effective, sa_deadline_field (SA_DEADLINE_RESOLUTION)));
+  gint64 legal = parse_time (_sa_cache_obj_string (effective,
+                                                   sa_deadline_field (SA_DEADLINE_LEGAL)));
+  gint64 op_due = parse_time (_sa_cache_obj_string (effective,
+                                                    sa_deadline_field (SA_DEADLINE_RESOLUTION)));
   gint64 sla_due;
   gint64 rid = 0;
   sqlite3_stmt *stmt;
@@ -1257,7 +1235,7 @@ write_appeal (Conn            *c,
   if (overlaid)
     {
       eff_node = json_node_init_object (json_node_alloc (), effective);
-      eff_text = node_to_string (eff_node);
+      eff_text = _sa_cache_to_json (eff_node);
     }
   else
     eff_text = g_strdup (server_json);
@@ -1271,51 +1249,53 @@ write_appeal (Conn            *c,
   else
     sla_due = MIN (legal, op_due);
 
-  stmt = conn_prepare (c,
-                       "INSERT INTO appeals (id, reg_number, channel, status, priority, category,"
-                       " agency, executor, applicant_name, address_text, district, text,"
-                       " received_at, legal_due_at, op_due_at, sla_due_at, is_repeat, version,"
-                       " updated_at, server_version, offline_state, local_revision, opened)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                       " ?15, ?16, ?17, ?18, ?19, ?22, ?23, ?24, 0)"
-                       " ON CONFLICT (id) DO UPDATE SET reg_number = excluded.reg_number,"
-                       " channel = excluded.channel, status = excluded.status,"
-                       " priority = excluded.priority, category = excluded.category,"
-                       " agency = excluded.agency, executor = excluded.executor,"
-                       " applicant_name = excluded.applicant_name,"
-                       " address_text = excluded.address_text, district = excluded.district,"
-                       " text = excluded.text, received_at = excluded.received_at,"
-                       " legal_due_at = excluded.legal_due_at, op_due_at = excluded.op_due_at,"
-                       " sla_due_at = excluded.sla_due_at, is_repeat = excluded.is_repeat,"
-                       " version = excluded.version, updated_at = excluded.updated_at,"
-                       " server_version = excluded.server_version,"
-                       " offline_state = excluded.offline_state,"
-                       " local_revision = local_revision + ?24,"
-                       " opened = CASE WHEN ?25 THEN 0 ELSE opened END"
-                       " RETURNING rid", error);
+  stmt = _sa_cache_prepare (c,
+                            "INSERT INTO appeals (id, reg_number, channel, status, priority,"
+                            " category, agency, executor, applicant_name, address_text, district,"
+                            " text, received_at, legal_due_at, op_due_at, sla_due_at, is_repeat,"
+                            " version, updated_at, server_version, offline_state, local_revision,"
+                            " opened)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                            " ?15, ?16, ?17, ?18, ?19, ?22, ?23, ?24, 0)"
+                            " ON CONFLICT (id) DO UPDATE SET reg_number = excluded.reg_number,"
+                            " channel = excluded.channel, status = excluded.status,"
+                            " priority = excluded.priority, category = excluded.category,"
+                            " agency = excluded.agency, executor = excluded.executor,"
+                            " applicant_name = excluded.applicant_name,"
+                            " address_text = excluded.address_text, district = excluded.district,"
+                            " text = excluded.text, received_at = excluded.received_at,"
+                            " legal_due_at = excluded.legal_due_at, op_due_at = excluded.op_due_at,"
+                            " sla_due_at = excluded.sla_due_at, is_repeat = excluded.is_repeat,"
+                            " version = excluded.version, updated_at = excluded.updated_at,"
+                            " server_version = excluded.server_version,"
+                            " offline_state = excluded.offline_state,"
+                            " local_revision = local_revision + ?24,"
+                            " opened = CASE WHEN ?25 THEN 0 ELSE opened END"
+                            " RETURNING rid", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, obj_string (effective, "id"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, obj_string (effective, "reg_number") ?: "", -1, SQLITE_TRANSIENT);
-  bind_opt_text (stmt, 3, obj_string (effective, "channel"));
-  sqlite3_bind_text (stmt, 4, obj_string (effective, "status")
+  sqlite3_bind_text (stmt, 1, _sa_cache_obj_string (effective, "id"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, _sa_cache_obj_string (effective, "reg_number") ?: "", -1,
+                     SQLITE_TRANSIENT);
+  _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (effective, "channel"));
+  sqlite3_bind_text (stmt, 4, _sa_cache_obj_string (effective, "status")
                                ?: sa_appeal_status_to_string (SA_APPEAL_STATUS_REGISTERED), -1,
                      SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 5, priority_rank (obj_string (effective, "priority")));
-  bind_opt_text (stmt, 6, obj_string (effective, "category"));
-  bind_opt_text (stmt, 7, obj_string (effective, "agency"));
-  bind_opt_text (stmt, 8, obj_string (effective, "executor"));
-  bind_opt_text (stmt, 9, obj_string (applicant, "name"));
-  bind_opt_text (stmt, 10, obj_string (address, "text"));
-  bind_opt_text (stmt, 11, obj_string (address, "district"));
-  bind_opt_text (stmt, 12, obj_string (effective, "text"));
-  bind_time (stmt, 13, parse_time (obj_string (effective, "received_at")));
+  sqlite3_bind_int (stmt, 5, priority_rank (_sa_cache_obj_string (effective, "priority")));
+  _sa_cache_bind_text (stmt, 6, _sa_cache_obj_string (effective, "category"));
+  _sa_cache_bind_text (stmt, 7, _sa_cache_obj_string (effective, "agency"));
+  _sa_cache_bind_text (stmt, 8, _sa_cache_obj_string (effective, "executor"));
+  _sa_cache_bind_text (stmt, 9, _sa_cache_obj_string (applicant, "name"));
+  _sa_cache_bind_text (stmt, 10, _sa_cache_obj_string (address, "text"));
+  _sa_cache_bind_text (stmt, 11, _sa_cache_obj_string (address, "district"));
+  _sa_cache_bind_text (stmt, 12, _sa_cache_obj_string (effective, "text"));
+  bind_time (stmt, 13, parse_time (_sa_cache_obj_string (effective, "received_at")));
   bind_time (stmt, 14, legal);
   bind_time (stmt, 15, op_due);
   bind_time (stmt, 16, sla_due);
   sqlite3_bind_int (stmt, 17, obj_int (effective, "is_repeat", 0) != 0);
   sqlite3_bind_int64 (stmt, 18, obj_int (effective, "version", 0));
-  bind_time (stmt, 19, parse_time (obj_string (effective, "updated_at")));
+  bind_time (stmt, 19, parse_time (_sa_cache_obj_string (effective, "updated_at")));
   sqlite3_bind_int64 (stmt, 22, server_version);
   sqlite3_bind_int (stmt, 23, state);
   sqlite3_bind_int (stmt, 24, bump_revision ? 1 : 0);
@@ -1324,39 +1304,39 @@ write_appeal (Conn            *c,
     rid = sqlite3_column_int64 (stmt, 0);
   if (sqlite3_step (stmt) != SQLITE_DONE || rid == 0)
     {
-      set_db_error (c, error, "Could not write an appeal to the cache");
+      _sa_cache_db_error (c, error, "Could not write an appeal to the cache");
       sqlite3_reset (stmt);
       return FALSE;
     }
   sqlite3_reset (stmt);
 
-  stmt = conn_prepare (c, "INSERT OR REPLACE INTO appeal_docs (rid, json, server_json)"
-                          " VALUES (?1, ?2, ?3)", error);
+  stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO appeal_docs (rid, json, server_json)"
+                               " VALUES (?1, ?2, ?3)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rid);
   sqlite3_bind_text (stmt, 2, eff_text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, server_json, -1, SQLITE_STATIC);
-  if (!step_done (c, stmt, error))
+  if (!_sa_cache_step (c, stmt, error))
     return FALSE;
   return write_history (c, rid, effective, error);
 }
 
 /* Rebuilds the shown appeal: the registry's JSON (@server, or the stored
  * one) with every pending or sent op folded on top, in outbox order. */
-static gboolean
-rebuild_appeal (SaCache     *self,
-                const char  *appeal_id,
-                JsonNode    *server,
-                gboolean     bump_revision,
-                gboolean     reset_opened,
-                GError     **error)
+gboolean
+_sa_cache_rebuild_appeal (SaCache     *self,
+                          const char  *appeal_id,
+                          JsonNode    *server,
+                          gboolean     bump_revision,
+                          gboolean     reset_opened,
+                          GError     **error)
 {
-  Conn *c = &self->writer;
-  g_autofree char *login = state_dup_text (c, "login");
+  SaCacheConn *c = &self->writer;
+  g_autofree char *login = _sa_cache_state_dup (c, "login");
   g_autofree char *server_text = NULL;
   g_autoptr(JsonNode) effective = NULL;
-  RowInfo info;
+  SaCacheRow info;
   sqlite3_stmt *stmt;
   gboolean conflict = FALSE, rejected = FALSE;
   guint overlaid = 0;
@@ -1364,18 +1344,18 @@ rebuild_appeal (SaCache     *self,
   gint64 server_version = 0;
   int rc;
 
-  if (!load_row (c, appeal_id, &info, error))
+  if (!_sa_cache_load_row (c, appeal_id, &info, error))
     return FALSE;
   if (server != NULL)
     {
-      server_text = node_to_string (server);
+      server_text = _sa_cache_to_json (server);
       effective = json_node_ref (server);
       server_version = obj_int (json_node_get_object (server), "version", 0);
     }
   else if (info.exists)
     {
       server_text = g_steal_pointer (&info.server_json);
-      effective = parse_json (server_text);
+      effective = _sa_cache_parse_json (server_text);
       server_version = info.server_version;
     }
   g_free (info.server_json);
@@ -1383,8 +1363,8 @@ rebuild_appeal (SaCache     *self,
   if (effective == NULL || !JSON_NODE_HOLDS_OBJECT (effective))
     return TRUE;
 
-  stmt = conn_prepare (c, "SELECT op_id, type, args, state, created_at FROM outbox"
-                          " WHERE appeal_id = ?1 ORDER BY seq", error);
+  stmt = _sa_cache_prepare (c, "SELECT op_id, type, args, state, created_at FROM outbox"
+                               " WHERE appeal_id = ?1 ORDER BY seq", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
@@ -1398,14 +1378,16 @@ rebuild_appeal (SaCache     *self,
         rejected = TRUE;
       else
         {
-          g_autoptr(JsonNode) args = parse_json ((const char *) sqlite3_column_text (stmt, 2));
+          g_autoptr(JsonNode) args = NULL;
+
+          args = _sa_cache_parse_json ((const char *) sqlite3_column_text (stmt, 2));
 
           /* json_node_copy() is shallow: fold into a private tree, never
            * into the caller's. */
           if (overlaid == 0)
             {
               g_clear_pointer (&effective, json_node_unref);
-              effective = parse_json (server_text);
+              effective = _sa_cache_parse_json (server_text);
             }
           apply_op (json_node_get_object (effective), (const char *) sqlite3_column_text (stmt, 1),
                     args != NULL && JSON_NODE_HOLDS_OBJECT (args)
@@ -1418,7 +1400,7 @@ rebuild_appeal (SaCache     *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (c, error, "Could not read the outbox");
+      _sa_cache_db_error (c, error, "Could not read the outbox");
       return FALSE;
     }
 
@@ -1441,7 +1423,7 @@ rebuild_appeal (SaCache     *self,
 /* Pull */
 
 static gboolean
-delete_applied_ops (Conn        *c,
+delete_applied_ops (SaCacheConn *c,
                     JsonObject  *appeal,
                     GError     **error)
 {
@@ -1452,18 +1434,19 @@ delete_applied_ops (Conn        *c,
       JsonNode *node = json_array_get_element (history, i);
       JsonObject *payload = JSON_NODE_HOLDS_OBJECT (node)
                             ? obj_object (json_node_get_object (node), "payload") : NULL;
-      const char *op_id = obj_string (payload, "op_id");
+      const char *op_id = _sa_cache_obj_string (payload, "op_id");
       sqlite3_stmt *stmt;
 
       if (op_id == NULL)
         continue;
       /* Applied by the registry even if its answer was lost: showing the
        * op on top as well would show it twice. */
-      stmt = conn_prepare (c, "DELETE FROM outbox WHERE op_id = ?1 AND state IN (0, 1)", error);
+      stmt = _sa_cache_prepare (c, "DELETE FROM outbox WHERE op_id = ?1 AND state IN (0, 1)",
+                                error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
-      if (!step_done (c, stmt, error))
+      if (!_sa_cache_step (c, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1481,23 +1464,23 @@ is_news_for_me (JsonObject *appeal,
     return TRUE;
   last = json_array_get_element (history, n - 1);
   return !JSON_NODE_HOLDS_OBJECT (last) ||
-         g_strcmp0 (obj_string (json_node_get_object (last), "actor"), login) != 0;
+         g_strcmp0 (_sa_cache_obj_string (json_node_get_object (last), "actor"), login) != 0;
 }
 
 /* Stores the registry's appeal as the new base, unless the cache has a
  * newer one already (a push result can overtake the feed). */
-static gboolean
-store_server_appeal (SaCache     *self,
-                     JsonNode    *data,
-                     GPtrArray   *changed,
-                     GError     **error)
+gboolean
+_sa_cache_store_server_appeal (SaCache     *self,
+                               JsonNode    *data,
+                               GPtrArray   *changed,
+                               GError     **error)
 {
-  Conn *c = &self->writer;
+  SaCacheConn *c = &self->writer;
   JsonObject *obj = json_node_get_object (data);
-  const char *id = obj_string (obj, "id");
+  const char *id = _sa_cache_obj_string (obj, "id");
   gint64 version = obj_int (obj, "version", 0);
   g_autofree char *login = NULL;
-  RowInfo info;
+  SaCacheRow info;
   gboolean news;
 
   if (id == NULL)
@@ -1506,78 +1489,78 @@ store_server_appeal (SaCache     *self,
                            "An appeal without an id");
       return FALSE;
     }
-  if (!load_row (c, id, &info, error))
+  if (!_sa_cache_load_row (c, id, &info, error))
     return FALSE;
   g_free (info.server_json);
   if (info.exists && info.server_version > version)
     return TRUE;
-  login = state_dup_text (c, "login");
+  login = _sa_cache_state_dup (c, "login");
   news = info.exists && version > info.server_version && is_news_for_me (obj, login);
   if (!delete_applied_ops (c, obj, error) ||
-      !rebuild_appeal (self, id, data, FALSE, news, error))
+      !_sa_cache_rebuild_appeal (self, id, data, FALSE, news, error))
     return FALSE;
   g_ptr_array_add (changed, g_strdup (id));
   return TRUE;
 }
 
-static gboolean
-delete_by_key (Conn        *c,
-               const char  *sql,
-               const char  *key,
-               GError     **error)
+gboolean
+_sa_cache_delete_by_key (SaCacheConn *c,
+                         const char  *sql,
+                         const char  *key,
+                         GError     **error)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, sql, error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, sql, error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
 static gboolean
-put_reference (Conn        *c,
+put_reference (SaCacheConn *c,
                const char  *kind,
                const char  *id,
                JsonObject  *data,
                GError     **error)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
-  g_autofree char *text = node_to_string (node);
+  g_autofree char *text = _sa_cache_to_json (node);
   sqlite3_stmt *stmt;
 
   if (strcmp (kind, "agency") == 0)
-    stmt = conn_prepare (c, "INSERT OR REPLACE INTO agencies (code, name_ru, name_kk, json)"
-                            " VALUES (?1, ?2, ?3, ?4)", error);
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO agencies (code, name_ru, name_kk, json)"
+                                 " VALUES (?1, ?2, ?3, ?4)", error);
   else if (strcmp (kind, "category") == 0)
-    stmt = conn_prepare (c, "INSERT OR REPLACE INTO categories (code, name_ru, name_kk, json,"
-                            " agency) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO categories (code, name_ru, name_kk, json,"
+                                 " agency) VALUES (?1, ?2, ?3, ?4, ?5)", error);
   else if (strcmp (kind, "district") == 0)
-    stmt = conn_prepare (c, "INSERT OR REPLACE INTO districts (code, name_ru, name_kk)"
-                            " VALUES (?1, ?2, ?3)", error);
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO districts (code, name_ru, name_kk)"
+                                 " VALUES (?1, ?2, ?3)", error);
   else
-    stmt = conn_prepare (c, "INSERT OR REPLACE INTO users (login, full_name, agency, json,"
-                            " role, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO users (login, full_name, agency, json,"
+                                 " role, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   if (strcmp (kind, "user") == 0)
     {
-      bind_opt_text (stmt, 2, obj_string (data, "full_name"));
-      bind_opt_text (stmt, 3, obj_string (data, "agency"));
+      _sa_cache_bind_text (stmt, 2, _sa_cache_obj_string (data, "full_name"));
+      _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (data, "agency"));
       sqlite3_bind_text (stmt, 4, text, -1, SQLITE_STATIC);
-      bind_opt_text (stmt, 5, obj_string (data, "role"));
+      _sa_cache_bind_text (stmt, 5, _sa_cache_obj_string (data, "role"));
       sqlite3_bind_int (stmt, 6, obj_int (data, "disabled", 0) != 0);
     }
   else
     {
-      bind_opt_text (stmt, 2, obj_string (data, "name_ru"));
-      bind_opt_text (stmt, 3, obj_string (data, "name_kk"));
+      _sa_cache_bind_text (stmt, 2, _sa_cache_obj_string (data, "name_ru"));
+      _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (data, "name_kk"));
       if (strcmp (kind, "district") != 0)
         sqlite3_bind_text (stmt, 4, text, -1, SQLITE_STATIC);
       if (strcmp (kind, "category") == 0)
-        bind_opt_text (stmt, 5, obj_string (data, "agency"));
+        _sa_cache_bind_text (stmt, 5, _sa_cache_obj_string (data, "agency"));
     }
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
 static gboolean
@@ -1586,10 +1569,10 @@ apply_one_change (SaCache     *self,
                   GPtrArray   *changed,
                   GError     **error)
 {
-  Conn *c = &self->writer;
+  SaCacheConn *c = &self->writer;
   JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *kind = obj_string (change, "kind");
-  const char *id = obj_string (change, "id");
+  const char *kind = _sa_cache_obj_string (change, "kind");
+  const char *id = _sa_cache_obj_string (change, "id");
   JsonNode *data = change != NULL ? json_object_get_member (change, "data") : NULL;
   gboolean removed = obj_int (change, "removed", 0) != 0 || data == NULL ||
                      !JSON_NODE_HOLDS_OBJECT (data);
@@ -1603,11 +1586,11 @@ apply_one_change (SaCache     *self,
   if (strcmp (kind, "appeal") == 0)
     {
       if (!removed)
-        return store_server_appeal (self, data, changed, error);
+        return _sa_cache_store_server_appeal (self, data, changed, error);
       /* Out of sight (forwarded away): pending ops stay in the outbox and
        * will come back with the registry's answer. */
       g_ptr_array_add (changed, g_strdup (id));
-      return delete_by_key (c, "DELETE FROM appeals WHERE id = ?1", id, error);
+      return _sa_cache_delete_by_key (c, "DELETE FROM appeals WHERE id = ?1", id, error);
     }
   if (strcmp (kind, "agency") == 0 || strcmp (kind, "category") == 0 ||
       strcmp (kind, "user") == 0 || strcmp (kind, "district") == 0)
@@ -1621,7 +1604,7 @@ apply_one_change (SaCache     *self,
                             : strcmp (kind, "district") == 0
                             ? "DELETE FROM districts WHERE code = ?1"
                             : "DELETE FROM users WHERE login = ?1";
-          return delete_by_key (c, sql, id, error);
+          return _sa_cache_delete_by_key (c, sql, id, error);
         }
       return put_reference (c, kind, id, json_node_get_object (data), error);
     }
@@ -1637,8 +1620,8 @@ static const char *
 unreadable_reason (JsonNode *node)
 {
   JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *kind = obj_string (change, "kind");
-  const char *id = obj_string (change, "id");
+  const char *kind = _sa_cache_obj_string (change, "kind");
+  const char *id = _sa_cache_obj_string (change, "id");
   JsonNode *data = change != NULL ? json_object_get_member (change, "data") : NULL;
   JsonObject *obj;
   JsonNode *member;
@@ -1654,13 +1637,14 @@ unreadable_reason (JsonNode *node)
   obj = json_node_get_object (data);
   if (strcmp (kind, "appeal") == 0)
     {
-      if (g_strcmp0 (obj_string (obj, "id"), id) != 0)
+      if (g_strcmp0 (_sa_cache_obj_string (obj, "id"), id) != 0)
         return "the appeal's id is missing or not the entry's";
       member = json_object_get_member (obj, "version");
       if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
           json_node_get_value_type (member) != G_TYPE_INT64 || json_node_get_int (member) < 1)
         return "the appeal's version is not a positive integer";
-      if (obj_string (obj, "status") == NULL || obj_string (obj, "reg_number") == NULL)
+      if (_sa_cache_obj_string (obj, "status") == NULL ||
+          _sa_cache_obj_string (obj, "reg_number") == NULL)
         return "the appeal has no status or registration number";
       for (guint i = 0; i < 3; i++)
         {
@@ -1673,9 +1657,9 @@ unreadable_reason (JsonNode *node)
         }
     }
   else if ((strcmp (kind, "agency") == 0 || strcmp (kind, "category") == 0) &&
-           g_strcmp0 (obj_string (obj, "code"), id) != 0)
+           g_strcmp0 (_sa_cache_obj_string (obj, "code"), id) != 0)
     return "its code is missing or not the entry's id";
-  else if (strcmp (kind, "user") == 0 && g_strcmp0 (obj_string (obj, "login"), id) != 0)
+  else if (strcmp (kind, "user") == 0 && g_strcmp0 (_sa_cache_obj_string (obj, "login"), id) != 0)
     return "its login is missing or not the entry's id";
   return NULL;
 }
@@ -1683,7 +1667,7 @@ unreadable_reason (JsonNode *node)
 /* SQLite failed for a reason of its own (the disk, a lock, memory), not
  * because of what it was asked to store: the page must wait for later. */
 static gboolean
-is_storage_failure (Conn *c)
+is_storage_failure (SaCacheConn *c)
 {
   switch (sqlite3_errcode (c->db) & 0xff)
     {
@@ -1700,16 +1684,16 @@ is_storage_failure (Conn *c)
 /* Keeps @node in the table of unreadable entries, replacing an older one
  * of the same entity, and says so in the log. */
 static gboolean
-set_aside (Conn        *c,
+set_aside (SaCacheConn *c,
            JsonNode    *node,
            const char  *reason,
            GError     **error)
 {
   JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *kind = obj_string (change, "kind");
-  const char *id = obj_string (change, "id");
+  const char *kind = _sa_cache_obj_string (change, "kind");
+  const char *id = _sa_cache_obj_string (change, "id");
   gint64 seq = obj_int (change, "seq", G_MININT64);
-  g_autofree char *text = node_to_string (node);
+  g_autofree char *text = _sa_cache_to_json (node);
   sqlite3_stmt *stmt;
 
   g_message ("Set aside an entry of the change feed that this desk cannot read "
@@ -1717,48 +1701,49 @@ set_aside (Conn        *c,
              reason);
   if (kind != NULL && id != NULL)
     {
-      stmt = conn_prepare (c, "DELETE FROM unreadable WHERE kind = ?1 AND entity_id = ?2", error);
+      stmt = _sa_cache_prepare (c, "DELETE FROM unreadable WHERE kind = ?1 AND entity_id = ?2",
+                                error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-      if (!step_done (c, stmt, error))
+      if (!_sa_cache_step (c, stmt, error))
         return FALSE;
     }
-  stmt = conn_prepare (c, "INSERT INTO unreadable (seq, kind, entity_id, reason, entry, seen_at)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  stmt = _sa_cache_prepare (c, "INSERT INTO unreadable (seq, kind, entity_id, reason, entry,"
+                               " seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   if (stmt == NULL)
     return FALSE;
   bind_time (stmt, 1, seq);
-  bind_opt_text (stmt, 2, kind);
-  bind_opt_text (stmt, 3, id);
+  _sa_cache_bind_text (stmt, 2, kind);
+  _sa_cache_bind_text (stmt, 3, id);
   sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
 /* A readable entry of an entity replaces what was set aside of it. */
 static gboolean
-forget_unreadable (Conn        *c,
+forget_unreadable (SaCacheConn *c,
                    JsonNode    *node,
                    GError     **error)
 {
   JsonObject *change = json_node_get_object (node);
-  sqlite3_stmt *stmt = conn_prepare (c, "DELETE FROM unreadable WHERE kind = ?1"
-                                        " AND entity_id = ?2", error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "DELETE FROM unreadable WHERE kind = ?1"
+                                             " AND entity_id = ?2", error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, obj_string (change, "kind"), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, obj_string (change, "id"), -1, SQLITE_STATIC);
-  return step_done (c, stmt, error);
+  sqlite3_bind_text (stmt, 1, _sa_cache_obj_string (change, "kind"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, _sa_cache_obj_string (change, "id"), -1, SQLITE_STATIC);
+  return _sa_cache_step (c, stmt, error);
 }
 
 static gboolean
-has_unreadable (Conn *c)
+has_unreadable (SaCacheConn *c)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "SELECT EXISTS (SELECT 1 FROM unreadable)", NULL);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "SELECT EXISTS (SELECT 1 FROM unreadable)", NULL);
   gboolean any = FALSE;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -1801,7 +1786,7 @@ sa_cache_apply_changes (SaCache    *self,
   /* index → why, for the entries SQLite refused in an earlier try */
   g_autoptr(GHashTable) refused = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   guint n = json_array_get_length (changes);
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok = TRUE;
   gboolean retry = TRUE;
 
@@ -1818,7 +1803,7 @@ sa_cache_apply_changes (SaCache    *self,
 
       retry = FALSE;
       g_ptr_array_set_size (changed, 0);
-      ok = begin (c, FALSE, error);
+      ok = _sa_cache_begin (c, FALSE, error);
       forget = ok && has_unreadable (c);
       for (guint i = 0; ok && !retry && i < n; i++)
         {
@@ -1845,14 +1830,15 @@ sa_cache_apply_changes (SaCache    *self,
             }
         }
       if (ok && !retry)
-        ok = state_set (c, "cursor", NULL, next_cursor, error) && commit (c, FALSE, error);
+        ok = _sa_cache_state_set (c, "cursor", NULL, next_cursor, error) &&
+             _sa_cache_commit (c, FALSE, error);
       else if (sa_sqlite_in_transaction (c->sql))
-        rollback (c, FALSE);
+        _sa_cache_rollback (c, FALSE);
     }
   g_mutex_unlock (&c->lock);
 
   if (ok)
-    emit_changed (self, changed);
+    _sa_cache_emit_changed (self, changed);
   return ok;
 }
 
@@ -1877,13 +1863,13 @@ sa_cache_count_unreadable (SaCache  *self,
   g_return_val_if_fail (SA_IS_CACHE (self), -1);
 
   g_mutex_lock (&self->reader.lock);
-  stmt = conn_prepare (&self->reader, "SELECT count(*) FROM unreadable", error);
+  stmt = _sa_cache_prepare (&self->reader, "SELECT count(*) FROM unreadable", error);
   if (stmt != NULL)
     {
       if (sqlite3_step (stmt) == SQLITE_ROW)
         n = sqlite3_column_int64 (stmt, 0);
       else
-        set_db_error (&self->reader, error, "Could not count the unreadable feed entries");
+        _sa_cache_db_error (&self->reader, error, "Could not count the unreadable feed entries");
       sqlite3_reset (stmt);
     }
   g_mutex_unlock (&self->reader.lock);
@@ -1905,7 +1891,7 @@ sa_cache_put_districts (SaCache    *self,
                         JsonArray  *districts,
                         GError    **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
@@ -1913,19 +1899,19 @@ sa_cache_put_districts (SaCache    *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  ok = begin (c, FALSE, error);
+  ok = _sa_cache_begin (c, FALSE, error);
   for (guint i = 0; ok && i < json_array_get_length (districts); i++)
     {
       JsonNode *node = json_array_get_element (districts, i);
       JsonObject *d = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
-      if (obj_string (d, "code") != NULL)
-        ok = put_reference (c, "district", obj_string (d, "code"), d, error);
+      if (_sa_cache_obj_string (d, "code") != NULL)
+        ok = put_reference (c, "district", _sa_cache_obj_string (d, "code"), d, error);
     }
   if (ok)
-    ok = commit (c, FALSE, error);
+    ok = _sa_cache_commit (c, FALSE, error);
   else
-    rollback (c, FALSE);
+    _sa_cache_rollback (c, FALSE);
   g_mutex_unlock (&c->lock);
   return ok;
 }
@@ -1945,28 +1931,28 @@ gboolean
 sa_cache_reset (SaCache  *self,
                 GError  **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  ok = begin (c, FALSE, error) &&
-       conn_exec (c, "DELETE FROM history; DELETE FROM appeal_docs; DELETE FROM appeals;"
-                     " DELETE FROM agencies;"
-                     " DELETE FROM categories; DELETE FROM users; DELETE FROM unreadable;"
-                     " DELETE FROM sync_state WHERE key = 'cursor';"
-                     /* Sent ops go again: the registry answers a duplicate
+  ok = _sa_cache_begin (c, FALSE, error) &&
+       _sa_cache_exec (c, "DELETE FROM history; DELETE FROM appeal_docs; DELETE FROM appeals;"
+                          " DELETE FROM agencies;"
+                          " DELETE FROM categories; DELETE FROM users; DELETE FROM unreadable;"
+                          " DELETE FROM sync_state WHERE key = 'cursor';"
+                          /* Sent ops go again: the registry answers a duplicate
                       * for those it has, by op_id. */
-                     " UPDATE outbox SET state = 0 WHERE state = 1", error);
+                          " UPDATE outbox SET state = 0 WHERE state = 1", error);
   if (ok)
-    ok = commit (c, FALSE, error);
+    ok = _sa_cache_commit (c, FALSE, error);
   else
-    rollback (c, FALSE);
+    _sa_cache_rollback (c, FALSE);
   g_mutex_unlock (&c->lock);
   if (ok)
-    emit_changed (self, NULL);
+    _sa_cache_emit_changed (self, NULL);
   return ok;
 }
 
@@ -1981,10 +1967,10 @@ typedef enum
 } OutboxSelection;
 
 static GPtrArray *
-read_outbox (Conn             *c,
-             OutboxSelection   selection,
-             guint             max,
-             GError          **error)
+read_outbox (SaCacheConn    *c,
+             OutboxSelection selection,
+             guint           max,
+             GError        **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                  sa_outbox_entry_free);
@@ -1995,15 +1981,17 @@ read_outbox (Conn             *c,
    * then "I am on my way"): it names the one before it, so that the
    * registry applies it only after that one, and behind a conflict or a
    * rejection it waits until the user decides. */
-  stmt = conn_prepare (c, "SELECT seq, op_id, type, appeal_id, base_version, args, state,"
-                          " attempts, last_error, error_code, conflict_json, created_at,"
-                          " (SELECT e.op_id FROM outbox e WHERE e.appeal_id = o.appeal_id"
-                          "  AND e.seq < o.seq ORDER BY e.seq DESC LIMIT 1)"
-                          " FROM outbox o WHERE ?1 = 0 OR (state IN (0, 1) AND (?1 = 1"
-                          "  OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.appeal_id = o.appeal_id"
-                          "                 AND e.seq < o.seq AND e.state IN (2, 3))))"
-                          " ORDER BY seq LIMIT ?2",
-                       error);
+  stmt = _sa_cache_prepare (c,
+                            "SELECT seq, op_id, type, appeal_id, base_version, args, state,"
+                            " attempts, last_error, error_code, conflict_json, created_at,"
+                            " (SELECT e.op_id FROM outbox e WHERE e.appeal_id = o.appeal_id"
+                            "  AND e.seq < o.seq ORDER BY e.seq DESC LIMIT 1)"
+                            " FROM outbox o WHERE ?1 = 0 OR (state IN (0, 1) AND (?1 = 1"
+                            "  OR NOT EXISTS (SELECT 1 FROM outbox e"
+                            "                 WHERE e.appeal_id = o.appeal_id"
+                            "                 AND e.seq < o.seq AND e.state IN (2, 3))))"
+                            " ORDER BY seq LIMIT ?2",
+                            error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, selection);
@@ -2017,12 +2005,12 @@ read_outbox (Conn             *c,
       e->type = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       e->appeal_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       e->base_version = sqlite3_column_int64 (stmt, 4);
-      e->args = parse_json ((const char *) sqlite3_column_text (stmt, 5));
+      e->args = _sa_cache_parse_json ((const char *) sqlite3_column_text (stmt, 5));
       e->state = sqlite3_column_int (stmt, 6);
       e->attempts = sqlite3_column_int (stmt, 7);
       e->last_error = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       e->error_code = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
-      e->conflict_appeal = parse_json ((const char *) sqlite3_column_text (stmt, 10));
+      e->conflict_appeal = _sa_cache_parse_json ((const char *) sqlite3_column_text (stmt, 10));
       e->created_at = sqlite3_column_int64 (stmt, 11);
       e->after_op_id = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
       g_ptr_array_add (entries, e);
@@ -2030,7 +2018,7 @@ read_outbox (Conn             *c,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (c, error, "Could not read the outbox");
+      _sa_cache_db_error (c, error, "Could not read the outbox");
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -2087,19 +2075,19 @@ sa_cache_list_outbox (SaCache  *self,
 }
 
 static gboolean
-mark_sent (Conn        *c,
+mark_sent (SaCacheConn *c,
            const char  *op_id,
            GError     **error)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox SET state = 1, attempts = attempts + 1,"
-                                        " updated_at = ?2 WHERE op_id = ?1 AND state IN (0, 1)",
-                                     error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "UPDATE outbox SET state = 1,"
+                                             " attempts = attempts + 1, updated_at = ?2"
+                                             " WHERE op_id = ?1 AND state IN (0, 1)", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
 /**
@@ -2143,14 +2131,14 @@ sa_cache_begin_push_before (SaCache  *self,
                             GError  **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok;
 
   g_return_val_if_fail (SA_IS_CACHE (self), NULL);
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  if (!begin (c, TRUE, error))
+  if (!_sa_cache_begin (c, TRUE, error))
     {
       g_mutex_unlock (&c->lock);
       return NULL;
@@ -2171,9 +2159,9 @@ sa_cache_begin_push_before (SaCache  *self,
   for (guint i = 0; ok && i < entries->len; i++)
     ok = mark_sent (c, ((SaOutboxEntry *) entries->pdata[i])->op_id, error);
   if (ok)
-    ok = commit (c, TRUE, error);
+    ok = _sa_cache_commit (c, TRUE, error);
   else
-    rollback (c, TRUE);
+    _sa_cache_rollback (c, TRUE);
   g_mutex_unlock (&c->lock);
   return ok ? g_steal_pointer (&entries) : NULL;
 }
@@ -2195,7 +2183,7 @@ sa_cache_mark_ops_sent (SaCache             *self,
                         const char * const  *op_ids,
                         GError             **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
@@ -2205,13 +2193,13 @@ sa_cache_mark_ops_sent (SaCache             *self,
   g_mutex_lock (&c->lock);
   /* Durable: after a crash an op must not look unsent (and undoable)
    * when the registry may have applied it. */
-  ok = begin (c, TRUE, error);
+  ok = _sa_cache_begin (c, TRUE, error);
   for (guint i = 0; ok && op_ids[i] != NULL; i++)
     ok = mark_sent (c, op_ids[i], error);
   if (ok)
-    ok = commit (c, TRUE, error);
+    ok = _sa_cache_commit (c, TRUE, error);
   else
-    rollback (c, TRUE);
+    _sa_cache_rollback (c, TRUE);
   g_mutex_unlock (&c->lock);
   return ok;
 }
@@ -2233,7 +2221,7 @@ sa_cache_mark_op_failed (SaCache     *self,
                          const char  *message,
                          GError     **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   sqlite3_stmt *stmt;
   gboolean ok;
 
@@ -2242,29 +2230,29 @@ sa_cache_mark_op_failed (SaCache     *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  stmt = conn_prepare (c, "UPDATE outbox SET last_error = ?2, updated_at = ?3"
-                          " WHERE op_id = ?1", error);
+  stmt = _sa_cache_prepare (c, "UPDATE outbox SET last_error = ?2, updated_at = ?3"
+                               " WHERE op_id = ?1", error);
   ok = stmt != NULL;
   if (ok)
     {
       sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
-      bind_opt_text (stmt, 2, message);
+      _sa_cache_bind_text (stmt, 2, message);
       sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-      ok = step_done (c, stmt, error);
+      ok = _sa_cache_step (c, stmt, error);
     }
   g_mutex_unlock (&c->lock);
   return ok;
 }
 
-static char *
-op_appeal_id (Conn       *c,
-              const char *op_id,
-              gint64     *out_seq,
-              SaOpState  *out_state,
-              guint      *out_attempts)
+char *
+_sa_cache_op_appeal_id (SaCacheConn *c,
+                        const char  *op_id,
+                        gint64      *out_seq,
+                        SaOpState   *out_state,
+                        guint       *out_attempts)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "SELECT appeal_id, seq, state, attempts FROM outbox"
-                                        " WHERE op_id = ?1", NULL);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "SELECT appeal_id, seq, state, attempts FROM outbox"
+                                             " WHERE op_id = ?1", NULL);
   char *appeal_id = NULL;
 
   if (stmt == NULL)
@@ -2287,47 +2275,47 @@ op_appeal_id (Conn       *c,
 /* An op that leaves the chain without bumping the registry's version
  * (undone, rejected, conflicting): later ops on the same appeal that were
  * never sent were counted on top of it, so they move down by one. */
-static gboolean
-rebase_later (Conn        *c,
-              const char  *appeal_id,
-              gint64       seq,
-              GError     **error)
+gboolean
+_sa_cache_rebase_later (SaCacheConn *c,
+                        const char  *appeal_id,
+                        gint64       seq,
+                        GError     **error)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox SET base_version = base_version - 1"
-                                        " WHERE appeal_id = ?1 AND seq > ?2 AND attempts = 0"
-                                        " AND state = 0", error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "UPDATE outbox SET base_version = base_version - 1"
+                                             " WHERE appeal_id = ?1 AND seq > ?2 AND attempts = 0"
+                                             " AND state = 0", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, seq);
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
 /* After the user decided on a conflict or a rejection, the ops that
  * waited behind it go on from the registry's current version: the user
  * has just seen that version beside the change. Only ops the registry
  * never looked at move: unsent ones, and those it held back unread. */
-static gboolean
-rebase_chain (Conn        *c,
-              const char  *appeal_id,
-              GError     **error)
+gboolean
+_sa_cache_rebase_chain (SaCacheConn *c,
+                        const char  *appeal_id,
+                        GError     **error)
 {
-  sqlite3_stmt *stmt = conn_prepare (c, "UPDATE outbox AS o SET base_version ="
-                                        " COALESCE ((SELECT server_version FROM appeals"
-                                        "            WHERE id = o.appeal_id), o.base_version)"
-                                        " + (SELECT count (*) FROM outbox e"
-                                        "    WHERE e.appeal_id = o.appeal_id AND e.seq < o.seq"
-                                        "    AND e.state IN (0, 1)),"
-                                        " error_code = NULL"
-                                        " WHERE o.appeal_id = ?1 AND o.state = 0"
-                                        " AND (o.attempts = 0 OR o.error_code = ?2)", error);
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "UPDATE outbox AS o SET base_version ="
+                                             " COALESCE ((SELECT server_version FROM appeals"
+                                             "            WHERE id = o.appeal_id), o.base_version)"
+                                             " + (SELECT count (*) FROM outbox e"
+                                             "    WHERE e.appeal_id = o.appeal_id AND e.seq < o.seq"
+                                             "    AND e.state IN (0, 1)),"
+                                             " error_code = NULL"
+                                             " WHERE o.appeal_id = ?1 AND o.state = 0"
+                                             " AND (o.attempts = 0 OR o.error_code = ?2)", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, SA_OP_AFTER_NOT_APPLIED, -1, SQLITE_STATIC);
-  return step_done (c, stmt, error);
+  return _sa_cache_step (c, stmt, error);
 }
 
 static gboolean
@@ -2336,10 +2324,10 @@ apply_one_result (SaCache     *self,
                   GPtrArray   *changed,
                   GError     **error)
 {
-  Conn *c = &self->writer;
+  SaCacheConn *c = &self->writer;
   JsonObject *result = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *op_id = obj_string (result, "op_id");
-  const char *status = obj_string (result, "status");
+  const char *op_id = _sa_cache_obj_string (result, "op_id");
+  const char *status = _sa_cache_obj_string (result, "status");
   JsonNode *appeal = result != NULL ? json_object_get_member (result, "appeal") : NULL;
   g_autofree char *appeal_id = NULL;
   g_autofree char *conflict_text = NULL;
@@ -2349,27 +2337,27 @@ apply_one_result (SaCache     *self,
   if (appeal != NULL && !JSON_NODE_HOLDS_OBJECT (appeal))
     appeal = NULL;
   if (op_id == NULL || status == NULL ||
-      (appeal_id = op_appeal_id (c, op_id, &seq, NULL, NULL)) == NULL)
+      (appeal_id = _sa_cache_op_appeal_id (c, op_id, &seq, NULL, NULL)) == NULL)
     return TRUE;  /* answered twice, or not ours: nothing to record */
 
   if (strcmp (status, "applied") == 0 || strcmp (status, "duplicate") == 0)
     {
-      if (!delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error))
+      if (!_sa_cache_delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error))
         return FALSE;
     }
   else if (strcmp (status, "rejected") == 0 &&
-           g_strcmp0 (obj_string (result, "code"), SA_OP_AFTER_NOT_APPLIED) == 0)
+           g_strcmp0 (_sa_cache_obj_string (result, "code"), SA_OP_AFTER_NOT_APPLIED) == 0)
     {
       /* The op before it failed: it waits with it, unsent as far as the
        * registry knows, but no longer undoable. */
-      stmt = conn_prepare (c, "UPDATE outbox SET state = 0, error_code = ?3, updated_at = ?2"
-                              " WHERE op_id = ?1", error);
+      stmt = _sa_cache_prepare (c, "UPDATE outbox SET state = 0, error_code = ?3, updated_at = ?2"
+                                   " WHERE op_id = ?1", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
       sqlite3_bind_text (stmt, 3, SA_OP_AFTER_NOT_APPLIED, -1, SQLITE_STATIC);
-      if (!step_done (c, stmt, error))
+      if (!_sa_cache_step (c, stmt, error))
         return FALSE;
     }
   else if (strcmp (status, "conflict") == 0 || strcmp (status, "rejected") == 0)
@@ -2377,18 +2365,18 @@ apply_one_result (SaCache     *self,
       gboolean conflict = strcmp (status, "conflict") == 0;
 
       if (conflict && appeal != NULL)
-        conflict_text = node_to_string (appeal);
-      stmt = conn_prepare (c, "UPDATE outbox SET state = ?2, error_code = ?3, last_error = ?4,"
-                              " conflict_json = ?5, updated_at = ?6 WHERE op_id = ?1", error);
+        conflict_text = _sa_cache_to_json (appeal);
+      stmt = _sa_cache_prepare (c, "UPDATE outbox SET state = ?2, error_code = ?3, last_error = ?4,"
+                                   " conflict_json = ?5, updated_at = ?6 WHERE op_id = ?1", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 2, conflict ? SA_OP_CONFLICT : SA_OP_REJECTED);
-      bind_opt_text (stmt, 3, obj_string (result, "code"));
-      bind_opt_text (stmt, 4, obj_string (result, "message"));
-      bind_opt_text (stmt, 5, conflict_text);
+      _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (result, "code"));
+      _sa_cache_bind_text (stmt, 4, _sa_cache_obj_string (result, "message"));
+      _sa_cache_bind_text (stmt, 5, conflict_text);
       sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-      if (!step_done (c, stmt, error))
+      if (!_sa_cache_step (c, stmt, error))
         return FALSE;
     }
   else
@@ -2400,9 +2388,9 @@ apply_one_result (SaCache     *self,
 
   /* The answer carries the registry's appeal: the newest state we know. */
   if (appeal != NULL)
-    return store_server_appeal (self, appeal, changed, error);
+    return _sa_cache_store_server_appeal (self, appeal, changed, error);
   g_ptr_array_add (changed, g_strdup (appeal_id));
-  return rebuild_appeal (self, appeal_id, NULL, FALSE, FALSE, error);
+  return _sa_cache_rebuild_appeal (self, appeal_id, NULL, FALSE, FALSE, error);
 }
 
 /**
@@ -2429,9 +2417,9 @@ sa_cache_count_outbox (SaCache  *self,
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
 
   g_mutex_lock (&self->reader.lock);
-  stmt = conn_prepare (&self->reader,
-                       "SELECT count(*) FILTER (WHERE state IN (0, 1)),"
-                       " count(*) FILTER (WHERE state IN (2, 3)) FROM outbox", error);
+  stmt = _sa_cache_prepare (&self->reader,
+                            "SELECT count(*) FILTER (WHERE state IN (0, 1)),"
+                            " count(*) FILTER (WHERE state IN (2, 3)) FROM outbox", error);
   if (stmt != NULL)
     {
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -2441,7 +2429,7 @@ sa_cache_count_outbox (SaCache  *self,
           ok = TRUE;
         }
       else
-        set_db_error (&self->reader, error, "Could not count the outbox");
+        _sa_cache_db_error (&self->reader, error, "Could not count the outbox");
       sqlite3_reset (stmt);
     }
   g_mutex_unlock (&self->reader.lock);
@@ -2474,7 +2462,7 @@ sa_cache_apply_push_results (SaCache    *self,
                              GError    **error)
 {
   g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
-  Conn *c;
+  SaCacheConn *c;
   gboolean ok;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
@@ -2482,16 +2470,16 @@ sa_cache_apply_push_results (SaCache    *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  ok = begin (c, FALSE, error);
+  ok = _sa_cache_begin (c, FALSE, error);
   for (guint i = 0; ok && i < json_array_get_length (results); i++)
     ok = apply_one_result (self, json_array_get_element (results, i), changed, error);
   if (ok)
-    ok = commit (c, FALSE, error);
+    ok = _sa_cache_commit (c, FALSE, error);
   else
-    rollback (c, FALSE);
+    _sa_cache_rollback (c, FALSE);
   g_mutex_unlock (&c->lock);
   if (ok)
-    emit_changed (self, changed);
+    _sa_cache_emit_changed (self, changed);
   return ok;
 }
 
@@ -2505,22 +2493,22 @@ add_local_op (SaCache      *self,
               JsonObject   *args,
               GError      **error)
 {
-  Conn *c = &self->writer;
-  g_autofree char *login = state_dup_text (c, "login");
+  SaCacheConn *c = &self->writer;
+  g_autofree char *login = _sa_cache_state_dup (c, "login");
   g_autofree char *op_id = g_uuid_string_random ();
   g_autoptr(JsonNode) args_node = json_node_init_object (json_node_alloc (),
                                                          args != NULL ? args
                                                          : json_object_new ());
   g_autofree char *args_text = NULL;
   sqlite3_stmt *stmt;
-  RowInfo info;
+  SaCacheRow info;
   gint64 overlaid = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (args == NULL)
     json_object_unref (json_node_get_object (args_node));
-  args_text = node_to_string (args_node);
-  if (!validate_op (type, args, login, error) || !load_row (c, appeal_id, &info, error))
+  args_text = _sa_cache_to_json (args_node);
+  if (!validate_op (type, args, login, error) || !_sa_cache_load_row (c, appeal_id, &info, error))
     return NULL;
   g_free (info.server_json);
   if (!info.exists)
@@ -2531,8 +2519,8 @@ add_local_op (SaCache      *self,
     }
 
   /* Each earlier op still on its way will bump the version by one. */
-  stmt = conn_prepare (c, "SELECT count(*) FROM outbox WHERE appeal_id = ?1 AND state IN (0, 1)",
-                       error);
+  stmt = _sa_cache_prepare (c, "SELECT count(*) FROM outbox WHERE appeal_id = ?1"
+                               " AND state IN (0, 1)", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
@@ -2540,9 +2528,9 @@ add_local_op (SaCache      *self,
     overlaid = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  stmt = conn_prepare (c, "INSERT INTO outbox (op_id, type, appeal_id, base_version, args,"
-                          " state, attempts, created_at, updated_at)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?6)", error);
+  stmt = _sa_cache_prepare (c, "INSERT INTO outbox (op_id, type, appeal_id, base_version, args,"
+                               " state, attempts, created_at, updated_at)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?6)", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
@@ -2551,8 +2539,8 @@ add_local_op (SaCache      *self,
   sqlite3_bind_int64 (stmt, 4, info.server_version + overlaid);
   sqlite3_bind_text (stmt, 5, args_text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, now);
-  if (!step_done (c, stmt, error) ||
-      !rebuild_appeal (self, appeal_id, NULL, TRUE, FALSE, error))
+  if (!_sa_cache_step (c, stmt, error) ||
+      !_sa_cache_rebuild_appeal (self, appeal_id, NULL, TRUE, FALSE, error))
     return NULL;
   return g_steal_pointer (&op_id);
 }
@@ -2580,7 +2568,7 @@ sa_cache_apply_local_op_sync (SaCache     *self,
                               JsonObject  *args,
                               GError     **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   char *op_id = NULL;
 
   g_return_val_if_fail (SA_IS_CACHE (self), NULL);
@@ -2589,12 +2577,12 @@ sa_cache_apply_local_op_sync (SaCache     *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  if (begin (c, TRUE, error))
+  if (_sa_cache_begin (c, TRUE, error))
     {
       op_id = add_local_op (self, appeal_id, type, args, error);
       if (op_id == NULL)
-        rollback (c, TRUE);
-      else if (!commit (c, TRUE, error))
+        _sa_cache_rollback (c, TRUE);
+      else if (!_sa_cache_commit (c, TRUE, error))
         g_clear_pointer (&op_id, g_free);
     }
   g_mutex_unlock (&c->lock);
@@ -2603,7 +2591,7 @@ sa_cache_apply_local_op_sync (SaCache     *self,
       g_autoptr(GPtrArray) changed = g_ptr_array_new ();
 
       g_ptr_array_add (changed, (gpointer) appeal_id);
-      emit_changed (self, changed);
+      _sa_cache_emit_changed (self, changed);
     }
   return op_id;
 }
@@ -2624,7 +2612,7 @@ drop_op (SaCache      *self,
          char        **out_new_op_id,
          GError      **error)
 {
-  Conn *c = &self->writer;
+  SaCacheConn *c = &self->writer;
   g_autofree char *appeal_id = NULL;
   g_autofree char *new_op_id = NULL;
   SaOpState state = SA_OP_PENDING;
@@ -2633,12 +2621,12 @@ drop_op (SaCache      *self,
   gboolean ok;
 
   g_mutex_lock (&c->lock);
-  if (!begin (c, TRUE, error))
+  if (!_sa_cache_begin (c, TRUE, error))
     {
       g_mutex_unlock (&c->lock);
       return FALSE;
     }
-  appeal_id = op_appeal_id (c, op_id, &seq, &state, &attempts);
+  appeal_id = _sa_cache_op_appeal_id (c, op_id, &seq, &state, &attempts);
   if (appeal_id == NULL)
     {
       g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND,
@@ -2665,31 +2653,32 @@ drop_op (SaCache      *self,
           /* The same change in its place, on top of the registry's current
            * version; a new op_id, since the registry answered the old one. */
           new_op_id = g_uuid_string_random ();
-          stmt = conn_prepare (c, "UPDATE outbox SET op_id = ?2, state = 0, attempts = 0,"
-                                  " last_error = NULL, error_code = NULL, conflict_json = NULL,"
-                                  " updated_at = ?3 WHERE op_id = ?1", error);
+          stmt = _sa_cache_prepare (c, "UPDATE outbox SET op_id = ?2, state = 0, attempts = 0,"
+                                       " last_error = NULL, error_code = NULL,"
+                                       " conflict_json = NULL, updated_at = ?3 WHERE op_id = ?1",
+                                    error);
           ok = stmt != NULL;
           if (ok)
             {
               sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
               sqlite3_bind_text (stmt, 2, new_op_id, -1, SQLITE_STATIC);
               sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-              ok = step_done (c, stmt, error);
+              ok = _sa_cache_step (c, stmt, error);
             }
         }
       else
-        ok = ok && delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error);
+        ok = ok && _sa_cache_delete_by_key (c, "DELETE FROM outbox WHERE op_id = ?1", op_id, error);
       if (ok && kind == DROP_UNDO)
-        ok = rebase_later (c, appeal_id, seq, error);
+        ok = _sa_cache_rebase_later (c, appeal_id, seq, error);
       else if (ok)
-        ok = rebase_chain (c, appeal_id, error);
+        ok = _sa_cache_rebase_chain (c, appeal_id, error);
       if (ok)
-        ok = rebuild_appeal (self, appeal_id, NULL, TRUE, FALSE, error);
+        ok = _sa_cache_rebuild_appeal (self, appeal_id, NULL, TRUE, FALSE, error);
     }
   if (ok)
-    ok = commit (c, TRUE, error);
+    ok = _sa_cache_commit (c, TRUE, error);
   else
-    rollback (c, TRUE);
+    _sa_cache_rollback (c, TRUE);
   g_mutex_unlock (&c->lock);
 
   if (ok)
@@ -2697,7 +2686,7 @@ drop_op (SaCache      *self,
       g_autoptr(GPtrArray) changed = g_ptr_array_new ();
 
       g_ptr_array_add (changed, appeal_id);
-      emit_changed (self, changed);
+      _sa_cache_emit_changed (self, changed);
       if (out_new_op_id != NULL)
         *out_new_op_id = g_steal_pointer (&new_op_id);
     }
@@ -3050,12 +3039,12 @@ read_appeal_json (SaCache     *self,
   JsonNode *node = NULL;
 
   g_mutex_lock (&self->reader.lock);
-  stmt = conn_prepare (&self->reader, sql, error);
+  stmt = _sa_cache_prepare (&self->reader, sql, error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW)
-        node = parse_json ((const char *) sqlite3_column_text (stmt, 0));
+        node = _sa_cache_parse_json ((const char *) sqlite3_column_text (stmt, 0));
       else
         g_set_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND,
                      "No appeal %s in the cache", appeal_id);
@@ -3128,7 +3117,7 @@ sa_cache_get_offline_state (SaCache    *self,
   g_return_val_if_fail (appeal_id != NULL, SA_OFFLINE_SYNCED);
 
   g_mutex_lock (&self->reader.lock);
-  stmt = conn_prepare (&self->reader, "SELECT offline_state FROM appeals WHERE id = ?1", NULL);
+  stmt = _sa_cache_prepare (&self->reader, "SELECT offline_state FROM appeals WHERE id = ?1", NULL);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
@@ -3156,7 +3145,7 @@ sa_cache_mark_opened (SaCache     *self,
                       const char  *appeal_id,
                       GError     **error)
 {
-  Conn *c;
+  SaCacheConn *c;
   sqlite3_stmt *stmt;
   gboolean ok, changed_any;
 
@@ -3165,12 +3154,12 @@ sa_cache_mark_opened (SaCache     *self,
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  stmt = conn_prepare (c, "UPDATE appeals SET opened = 1 WHERE id = ?1 AND opened = 0", error);
+  stmt = _sa_cache_prepare (c, "UPDATE appeals SET opened = 1 WHERE id = ?1 AND opened = 0", error);
   ok = stmt != NULL;
   if (ok)
     {
       sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-      ok = step_done (c, stmt, error);
+      ok = _sa_cache_step (c, stmt, error);
     }
   changed_any = ok && sqlite3_changes (c->db) > 0;
   g_mutex_unlock (&c->lock);
@@ -3179,7 +3168,7 @@ sa_cache_mark_opened (SaCache     *self,
       g_autoptr(GPtrArray) changed = g_ptr_array_new ();
 
       g_ptr_array_add (changed, (gpointer) appeal_id);
-      emit_changed (self, changed);
+      _sa_cache_emit_changed (self, changed);
     }
   return ok;
 }
