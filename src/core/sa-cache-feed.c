@@ -88,26 +88,6 @@ priority_rank (const char *priority)
 }
 
 /* ------------------------------------------------------------------ */
-/* Optimistic operations: the appeal model's rules (sa-appeal-model.c) */
-
-/* Folds one local op over @appeal the way the registry would apply it. */
-static void
-apply_op (JsonObject *appeal,
-          const char *type,
-          JsonObject *args,
-          const char *op_id,
-          gint64      created_at,
-          const char *login)
-{
-  /* Applying an op looks only at who made it, not at the role. */
-  SaActor actor = { login, SA_ROLE_EXECUTOR, NULL };
-  SaOpType op_type;
-
-  if (sa_op_type_from_string (type, &op_type))
-    sa_appeal_fold_op (appeal, op_type, &actor, args, op_id, created_at);
-}
-
-/* ------------------------------------------------------------------ */
 /* Writing appeals */
 
 gboolean
@@ -296,7 +276,8 @@ write_appeal (SaCacheConn   *c,
 }
 
 /* Rebuilds the shown appeal: the registry's JSON (@server, or the stored
- * one) with every pending or sent op folded on top, in outbox order. */
+ * one) with every pending or sent op folded on top, in outbox order, by
+ * the appeal model's rules (sa_appeal_fold_pending()). */
 gboolean
 _sa_cache_rebuild_appeal (SaCache     *self,
                           const char  *appeal_id,
@@ -309,6 +290,10 @@ _sa_cache_rebuild_appeal (SaCache     *self,
   g_autofree char *login = _sa_cache_state_dup (c, "login");
   g_autofree char *server_text = NULL;
   g_autoptr(JsonNode) effective = NULL;
+  g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (SaPendingOp));
+  /* What the pending ops point into, for as long as they are folded. */
+  g_autoptr(GPtrArray) op_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   SaCacheRow info;
   sqlite3_stmt *stmt;
   gboolean conflict = FALSE, rejected = FALSE;
@@ -351,23 +336,24 @@ _sa_cache_rebuild_appeal (SaCache     *self,
         rejected = TRUE;
       else
         {
-          g_autoptr(JsonNode) args = NULL;
+          JsonNode *node = _sa_cache_parse_json ((const char *) sqlite3_column_text (stmt, 2));
+          SaPendingOp op = { 0, };
 
-          args = _sa_cache_parse_json ((const char *) sqlite3_column_text (stmt, 2));
-
-          /* json_node_copy() is shallow: fold into a private tree, never
-           * into the caller's. */
-          if (overlaid == 0)
-            {
-              g_clear_pointer (&effective, json_node_unref);
-              effective = _sa_cache_parse_json (server_text);
-            }
-          apply_op (json_node_get_object (effective), (const char *) sqlite3_column_text (stmt, 1),
-                    args != NULL && JSON_NODE_HOLDS_OBJECT (args)
-                    ? json_node_get_object (args) : NULL,
-                    (const char *) sqlite3_column_text (stmt, 0),
-                    sqlite3_column_int64 (stmt, 4), login);
+          /* An op of a type this build does not know still waits to be sent. */
           overlaid++;
+          if (!sa_op_type_from_string ((const char *) sqlite3_column_text (stmt, 1), &op.type))
+            {
+              g_clear_pointer (&node, json_node_unref);
+              continue;
+            }
+          if (node != NULL)
+            g_ptr_array_add (args, node);
+          op.args = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                                                  : NULL;
+          op.op_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          g_ptr_array_add (op_ids, (char *) op.op_id);
+          op.made_at = sqlite3_column_int64 (stmt, 4);
+          g_array_append_val (pending, op);
         }
     }
   sqlite3_reset (stmt);
@@ -375,6 +361,15 @@ _sa_cache_rebuild_appeal (SaCache     *self,
     {
       _sa_cache_db_error (c, error, "Could not read the outbox");
       return FALSE;
+    }
+  if (overlaid > 0)
+    {
+      /* json_node_copy() is shallow: fold into a private tree, never
+       * into the caller's. */
+      g_clear_pointer (&effective, json_node_unref);
+      effective = _sa_cache_parse_json (server_text);
+      sa_appeal_fold_pending (json_node_get_object (effective), (SaPendingOp *) pending->data,
+                              pending->len, login);
     }
 
   /* A problem the user must see outranks "waiting to be sent". */
@@ -388,8 +383,7 @@ _sa_cache_rebuild_appeal (SaCache     *self,
     state = SA_OFFLINE_SYNCED;
 
   return write_appeal (c, json_node_get_object (effective), server_text, server_version, state,
-                       overlaid > 0,
-                       bump_revision, reset_opened, error);
+                       overlaid > 0, bump_revision, reset_opened, error);
 }
 
 /* ------------------------------------------------------------------ */
