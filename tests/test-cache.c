@@ -1116,7 +1116,11 @@ test_outbox_order (Fixture       *f,
   g_assert_true (sa_cache_undo_op_sync (f->cache, c, &error));
   g_clear_pointer (&c, g_free);
   c = local_op (f->cache, ID1, "comment", args1 ("text", "три"));
-  g_assert_true (sa_cache_mark_op_failed (f->cache, b, "HTTP 503", &error));
+  {
+    const char *failed[] = { b, NULL };
+
+    g_assert_true (sa_cache_mark_ops_failed (f->cache, failed, "HTTP 503", &error));
+  }
   /* A retry counts a second attempt. */
   g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
   g_assert_no_error (error);

@@ -1281,6 +1281,8 @@ test_faults (void)
   Desk d = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) after = NULL;
+  g_autoptr(SaOutboxEntry) entry = NULL;
+  g_autofree char *take = NULL;
   gint64 cursor;
   guint requests, rotations;
 
@@ -1290,12 +1292,17 @@ test_faults (void)
   desk_sync (&d);
   ids = queue_ids (&d, 1);
 
-  /* 500: an error state, back-off rather than hammering, nothing lost. */
+  /* 500: an error state, back-off rather than hammering, nothing lost;
+   * the op keeps why its push failed, for the outbox's views. */
   p.mode = PROXY_500;
-  g_free (local_op (&d, ids->pdata[0], "take", "{}"));
+  take = local_op (&d, ids->pdata[0], "take", "{}");
   g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_ERROR);
   g_assert_cmpstr (sa_sync_engine_get_last_error (d.engine), ==, "database is locked");
+  entry = outbox_entry (&d, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->state, ==, SA_OP_SENT);
+  g_assert_cmpstr (entry->last_error, ==, "database is locked");
   requests = p.requests;
   sync_spin (3000);
   /* 1 s, then 2 s (each with jitter): at most three more tries in 3 s. */

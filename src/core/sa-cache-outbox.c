@@ -332,41 +332,50 @@ sa_cache_mark_ops_sent (SaCache             *self,
 }
 
 /**
- * sa_cache_mark_op_failed:
+ * sa_cache_mark_ops_failed:
  * @self: a #SaCache
- * @op_id: the operation
+ * @op_ids: (array zero-terminated=1): the operations of a push that failed
  * @message: what went wrong (transport error, 5xx)
  * @error: return location for a #GError
  *
- * Records a failed attempt; the operation stays to be pushed again.
+ * Records why the last attempt failed (`last_error`), in one transaction;
+ * the operations stay to be pushed again.
  *
  * Returns: %TRUE on success
  */
 gboolean
-sa_cache_mark_op_failed (SaCache     *self,
-                         const char  *op_id,
-                         const char  *message,
-                         GError     **error)
+sa_cache_mark_ops_failed (SaCache             *self,
+                          const char * const  *op_ids,
+                          const char          *message,
+                          GError             **error)
 {
   SaCacheConn *c;
-  sqlite3_stmt *stmt;
   gboolean ok;
 
   g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
-  g_return_val_if_fail (op_id != NULL, FALSE);
+  g_return_val_if_fail (op_ids != NULL, FALSE);
 
   c = &self->writer;
   g_mutex_lock (&c->lock);
-  stmt = _sa_cache_prepare (c, "UPDATE outbox SET last_error = ?2, updated_at = ?3"
-                               " WHERE op_id = ?1", error);
-  ok = stmt != NULL;
-  if (ok)
+  ok = _sa_cache_begin (c, FALSE, error);
+  for (guint i = 0; ok && op_ids[i] != NULL; i++)
     {
-      sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
-      _sa_cache_bind_text (stmt, 2, message);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-      ok = _sa_cache_step (c, stmt, error);
+      sqlite3_stmt *stmt = _sa_cache_prepare (c, "UPDATE outbox SET last_error = ?2,"
+                                                 " updated_at = ?3 WHERE op_id = ?1", error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, op_ids[i], -1, SQLITE_STATIC);
+          _sa_cache_bind_text (stmt, 2, message);
+          sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+          ok = _sa_cache_step (c, stmt, error);
+        }
     }
+  if (ok)
+    ok = _sa_cache_commit (c, FALSE, error);
+  else
+    _sa_cache_rollback (c, FALSE);
   g_mutex_unlock (&c->lock);
   return ok;
 }

@@ -165,8 +165,8 @@ GPtrArray      *sa_cache_begin_push_before   (SaCache              *self,
 gboolean        sa_cache_mark_ops_sent       (SaCache              *self,
                                               const char * const   *op_ids,
                                               GError              **error);
-gboolean        sa_cache_mark_op_failed      (SaCache              *self,
-                                              const char           *op_id,
+gboolean        sa_cache_mark_ops_failed     (SaCache              *self,
+                                              const char * const   *op_ids,
                                               const char           *message,
                                               GError              **error);
 gboolean        sa_cache_apply_push_results  (SaCache              *self,
