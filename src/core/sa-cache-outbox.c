@@ -152,7 +152,7 @@ read_outbox (SaCacheConn    *c,
 }
 
 /**
- * sa_cache_get_unsynced_ops:
+ * _sa_cache_get_unsynced_ops:
  * @self: a #SaCache
  * @max: at most this many, 0 for all
  * @error: return location for a #GError
@@ -163,9 +163,9 @@ read_outbox (SaCacheConn    *c,
  * Returns: (transfer full) (element-type SaOutboxEntry): the entries
  */
 GPtrArray *
-sa_cache_get_unsynced_ops (SaCache  *self,
-                           guint     max,
-                           GError  **error)
+_sa_cache_get_unsynced_ops (SaCache  *self,
+                            guint     max,
+                            GError  **error)
 {
   GPtrArray *entries;
 
@@ -218,28 +218,6 @@ mark_sent (SaCacheConn *c,
 }
 
 /**
- * sa_cache_begin_push:
- * @self: a #SaCache
- * @max: at most this many, 0 for all
- * @error: return location for a #GError
- *
- * The next batch to push: reads the unsynced operations in order and
- * marks them sent in the same durable transaction, so that the user
- * cannot undo an operation between the moment the engine read it and
- * the moment it goes out. The returned entries show the state before
- * the mark (their `attempts` not yet counted).
- *
- * Returns: (transfer full) (element-type SaOutboxEntry): the batch
- */
-GPtrArray *
-sa_cache_begin_push (SaCache  *self,
-                     guint     max,
-                     GError  **error)
-{
-  return sa_cache_begin_push_before (self, max, G_MAXINT64, error);
-}
-
-/**
  * sa_cache_begin_push_before:
  * @self: a #SaCache
  * @max: at most this many, 0 for all
@@ -247,7 +225,12 @@ sa_cache_begin_push (SaCache  *self,
  *   everything after them in the outbox: the user may still undo them
  * @error: return location for a #GError
  *
- * sa_cache_begin_push() with an undo window.
+ * The next batch to push: reads the unsynced operations in order and
+ * marks them sent in the same durable transaction, so that the user
+ * cannot undo an operation between the moment the engine read it and
+ * the moment it goes out. The returned entries show the state before
+ * the mark (their `attempts` not yet counted). %G_MAXINT64 for
+ * @created_before takes everything.
  *
  * Returns: (transfer full) (element-type SaOutboxEntry): the batch
  */
@@ -294,7 +277,7 @@ sa_cache_begin_push_before (SaCache  *self,
 }
 
 /**
- * sa_cache_mark_ops_sent:
+ * _sa_cache_mark_ops_sent:
  * @self: a #SaCache
  * @op_ids: (array zero-terminated=1): the operations about to be pushed
  * @error: return location for a #GError
@@ -306,9 +289,9 @@ sa_cache_begin_push_before (SaCache  *self,
  * Returns: %TRUE on success
  */
 gboolean
-sa_cache_mark_ops_sent (SaCache             *self,
-                        const char * const  *op_ids,
-                        GError             **error)
+_sa_cache_mark_ops_sent (SaCache             *self,
+                         const char * const  *op_ids,
+                         GError             **error)
 {
   SaCacheConn *c;
   gboolean ok;

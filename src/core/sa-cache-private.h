@@ -21,6 +21,22 @@ void          _sa_cache_set_error       (SaCache     *self,
                                          GError     **error,
                                          const char  *what);
 
+/* For the tests only: what production reads another way (the outbox
+ * through sa_cache_begin_push_before() and sa_cache_list_outbox(), an
+ * appeal's offline state through the list's rows). */
+GPtrArray      *_sa_cache_get_unsynced_ops   (SaCache             *self,
+                                              guint                max,
+                                              GError             **error);
+gboolean        _sa_cache_mark_ops_sent      (SaCache             *self,
+                                              const char * const  *op_ids,
+                                              GError             **error);
+guint           _sa_cache_get_schema_version (SaCache             *self);
+JsonNode       *_sa_cache_get_server_appeal  (SaCache             *self,
+                                              const char          *appeal_id,
+                                              GError             **error);
+SaOfflineState  _sa_cache_get_offline_state  (SaCache             *self,
+                                              const char          *appeal_id);
+
 /* ------------------------------------------------------------------ */
 /* Shared by the cache's own files (sa-cache*.c); docs/cache.md says
  * which holds what. */

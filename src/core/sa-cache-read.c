@@ -56,7 +56,7 @@ sa_cache_get_appeal (SaCache     *self,
 }
 
 /**
- * sa_cache_get_server_appeal:
+ * _sa_cache_get_server_appeal:
  * @self: a #SaCache
  * @appeal_id: the appeal's UUID
  * @error: return location for a #GError
@@ -67,9 +67,9 @@ sa_cache_get_appeal (SaCache     *self,
  * Returns: (transfer full): the appeal, or %NULL
  */
 JsonNode *
-sa_cache_get_server_appeal (SaCache     *self,
-                            const char  *appeal_id,
-                            GError     **error)
+_sa_cache_get_server_appeal (SaCache     *self,
+                             const char  *appeal_id,
+                             GError     **error)
 {
   g_return_val_if_fail (SA_IS_CACHE (self), NULL);
   g_return_val_if_fail (appeal_id != NULL, NULL);
@@ -78,15 +78,15 @@ sa_cache_get_server_appeal (SaCache     *self,
 }
 
 /**
- * sa_cache_get_offline_state:
+ * _sa_cache_get_offline_state:
  * @self: a #SaCache
  * @appeal_id: the appeal's UUID
  *
  * Returns: the appeal's #SaOfflineState (%SA_OFFLINE_SYNCED if unknown)
  */
 SaOfflineState
-sa_cache_get_offline_state (SaCache    *self,
-                            const char *appeal_id)
+_sa_cache_get_offline_state (SaCache    *self,
+                             const char *appeal_id)
 {
   sqlite3_stmt *stmt;
   SaOfflineState state = SA_OFFLINE_SYNCED;

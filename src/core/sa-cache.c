@@ -476,13 +476,13 @@ sa_cache_get_path (SaCache *self)
 }
 
 /**
- * sa_cache_get_schema_version:
+ * _sa_cache_get_schema_version:
  * @self: a #SaCache
  *
  * Returns: the schema version (`PRAGMA user_version`)
  */
 guint
-sa_cache_get_schema_version (SaCache *self)
+_sa_cache_get_schema_version (SaCache *self)
 {
   g_return_val_if_fail (SA_IS_CACHE (self), 0);
   return self->schema_version;
