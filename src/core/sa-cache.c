@@ -42,7 +42,7 @@ enum
 static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------ */
-/* SQLite plumbing */
+/* Connections, on the SQLite helper (sa-sqlite.c) */
 
 /* The cache's errors are its own (SA_CACHE_ERROR, which the window
  * matches): the helper's are told apart only by damage and a newer
