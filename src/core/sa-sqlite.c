@@ -201,7 +201,6 @@ sa_sqlite_open (const char     *path,
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  sqlite3_progress_handler (self->db, PROGRESS_STEPS, progress_cb, self);
 
   /* The first statement reads the header: a damaged file says so here. */
   if ((!read_only && !sa_sqlite_exec (self, "PRAGMA journal_mode = WAL", error)) ||
@@ -474,6 +473,12 @@ sa_sqlite_set_cancellable (SaSqlite     *self,
 {
   g_return_if_fail (self != NULL);
   g_set_object (&self->cancellable, cancellable);
+  /* Only while there is something to look at: the list's queries step
+   * through a hundred thousand rows. */
+  if (cancellable != NULL)
+    sqlite3_progress_handler (self->db, PROGRESS_STEPS, progress_cb, self);
+  else
+    sqlite3_progress_handler (self->db, 0, NULL, NULL);
 }
 
 int
