@@ -261,6 +261,46 @@ member (JsonObject *o,
 }
 
 static void
+test_fold_pending (void)
+{
+  /* A desk's pending ops show in the order they were made, each with its pending event; the role is not what decides, the registry does. */
+  g_autoptr(JsonObject) appeal = object ("{\"id\":\"a\",\"status\":\"registered\","
+                                         "\"priority\":\"normal\",\"agency\":\"TEPLO\","
+                                         "\"executor\":null,\"version\":2,"
+                                         "\"received_at\":\"2026-12-01T10:00:00+05:00\","
+                                         "\"history\":[{\"type\":\"registered\"}]}");
+  g_autoptr(JsonObject) comment = object ("{\"text\":\"Бригада выехала\"}");
+  g_autoptr(JsonObject) priority = object ("{\"priority\":\"high\"}");
+  const SaPendingOp ops[] = {
+    { SA_OP_TAKE, NULL, "op-1", 1765000000 },
+    { SA_OP_COMMENT, comment, "op-2", 1765000060 },
+    { SA_OP_SET_PRIORITY, priority, "op-3", 1765000120 },
+  };
+  JsonArray *history;
+
+  sa_appeal_fold_pending (appeal, ops, 0, "me");
+  g_assert_cmpstr (member (appeal, "status"), ==, "registered");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (appeal, "history")), ==,
+                    1);
+
+  sa_appeal_fold_pending (appeal, ops, G_N_ELEMENTS (ops), "me");
+  g_assert_cmpstr (member (appeal, "status"), ==, "in_progress");
+  g_assert_cmpstr (member (appeal, "executor"), ==, "me");
+  g_assert_cmpstr (member (appeal, "priority"), ==, "high");
+  g_assert_cmpint (json_object_get_int_member (appeal, "version"), ==, 5);
+  history = json_object_get_array_member (appeal, "history");
+  g_assert_cmpuint (json_array_get_length (history), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      JsonObject *event = json_array_get_object_element (history, i + 1);
+
+      g_assert_cmpstr (member (event, "op_id"), ==, ops[i].op_id);
+      g_assert_cmpstr (member (event, "actor"), ==, "me");
+      g_assert_true (json_object_get_boolean_member (event, "pending"));
+    }
+}
+
+static void
 test_fold (void)
 {
   /* Folding an op shows its change and a pending history event that says what changed. */
@@ -362,6 +402,7 @@ main (int   argc,
   g_test_add_func ("/sa/appeal-model/args-refused-not-bent", test_args_refused_not_bent);
   g_test_add_func ("/sa/appeal-model/who-may", test_who_may);
   g_test_add_func ("/sa/appeal-model/fold", test_fold);
+  g_test_add_func ("/sa/appeal-model/fold-pending", test_fold_pending);
   g_test_add_func ("/sa/appeal-model/forward-starts-afresh", test_forward_starts_afresh);
   g_test_add_func ("/sa/appeal-model/times", test_times);
 

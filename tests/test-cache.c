@@ -9,6 +9,7 @@
 
 #include "sa-appeal-list.h"
 #include "sa-cache.h"
+#include "sa-cache-private.h"
 
 /* ------------------------------------------------------------------ */
 /* A VFS shim that counts fsyncs of WAL files, so that a test can see
@@ -445,7 +446,7 @@ test_open_schema (Fixture       *f,
   g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
   SaCache *other;
 
-  g_assert_cmpuint (sa_cache_get_schema_version (f->cache), ==, 2);
+  g_assert_cmpuint (_sa_cache_get_schema_version (f->cache), ==, 2);
   g_assert_cmpint (count_sql (f->path, "PRAGMA user_version"), ==, 2);
   g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
   {
@@ -741,15 +742,15 @@ test_local_op (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (last, "pending"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (last, "payload"),
                                                   "text"), ==, "Выезд завтра");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
 
   /* The server's JSON is untouched. */
   g_clear_pointer (&keep, json_node_unref);
-  keep = sa_cache_get_server_appeal (f->cache, ID1, &error);
+  keep = _sa_cache_get_server_appeal (f->cache, ID1, &error);
   g_assert_null (json_object_get_string_member (json_node_get_object (keep), "executor"));
 
-  entries = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  entries = _sa_cache_get_unsynced_ops (f->cache, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 3);
   e = entries->pdata[0];
@@ -798,7 +799,7 @@ check_atomic_failure (Fixture    *f,
   exec_sql (f->path, "DROP TRIGGER fail");
   g_assert_cmpint (count_sql (f->path, "SELECT count(*) FROM outbox"), ==, 0);
   g_assert_null (json_object_get_string_member (get (f->cache, ID2, &keep), "executor"));
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
 }
 
 static void
@@ -845,7 +846,7 @@ test_outbox_durable (Fixture       *f,
   /* "Sent" is durable too: after a crash a pushed op must not look undoable. */
   before = g_atomic_int_get (&wal_syncs);
   sent[0] = op;
-  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, NULL));
+  g_assert_true (_sa_cache_mark_ops_sent (f->cache, sent, NULL));
   g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);
 }
 
@@ -866,7 +867,7 @@ test_outbox_conflict (Fixture       *f,
   g_autoptr(JsonNode) keep = NULL;
   SaOutboxEntry *e;
 
-  g_assert_true (sa_cache_mark_ops_sent (f->cache, ids, &error));
+  g_assert_true (_sa_cache_mark_ops_sent (f->cache, ids, &error));
   g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
   g_assert_no_error (error);
 
@@ -883,8 +884,8 @@ test_outbox_conflict (Fixture       *f,
   /* The list shows the registry's state with a conflict mark; nothing is pushed. */
   g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
                    "critical");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_CONFLICT);
-  unsynced = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_CONFLICT);
+  unsynced = _sa_cache_get_unsynced_ops (f->cache, 0, &error);
   g_assert_cmpuint (unsynced->len, ==, 0);
   g_assert_false (sa_cache_undo_op_sync (f->cache, op, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE);
@@ -895,14 +896,14 @@ test_outbox_conflict (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (again, !=, op);
   g_clear_pointer (&unsynced, g_ptr_array_unref);
-  unsynced = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  unsynced = _sa_cache_get_unsynced_ops (f->cache, 0, &error);
   g_assert_cmpuint (unsynced->len, ==, 1);
   e = unsynced->pdata[0];
   g_assert_cmpstr (e->op_id, ==, again);
   g_assert_cmpint (e->base_version, ==, 2);
   g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
                    "high");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
 }
 
 static void
@@ -924,7 +925,7 @@ test_outbox_conflict_discard (Fixture       *f,
   g_assert_cmpuint (entries->len, ==, 0);
   g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "priority"), ==,
                    "low");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
 }
 
 static void
@@ -942,7 +943,7 @@ test_outbox_rejected (Fixture       *f,
   g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
   g_assert_no_error (error);
   g_assert_null (json_object_get_string_member (get (f->cache, ID1, &keep), "executor"));
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_REJECTED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_REJECTED);
 
   g_assert_finalize_object (f->cache);
   f->cache = sa_cache_open (f->path, &error);
@@ -953,13 +954,13 @@ test_outbox_rejected (Fixture       *f,
   g_assert_cmpint (e->state, ==, SA_OP_REJECTED);
   g_assert_cmpstr (e->error_code, ==, "taken_by_other");
   g_assert_cmpstr (e->last_error, ==, "Another executor has this appeal.");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_REJECTED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_REJECTED);
 
   g_assert_true (sa_cache_discard_op_sync (f->cache, op, &error));
   g_clear_pointer (&entries, g_ptr_array_unref);
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 0);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
 }
 
 static void
@@ -987,10 +988,10 @@ test_outbox_undo (Fixture       *f,
   g_assert_cmpstr (e->op_id, ==, comment);
   /* It no longer waits for the undone op's version bump. */
   g_assert_cmpint (e->base_version, ==, 1);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
 
   /* A sent op may have been applied: it cannot be undone. */
-  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
+  g_assert_true (_sa_cache_mark_ops_sent (f->cache, sent, &error));
   g_assert_false (sa_cache_undo_op_sync (f->cache, comment, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE);
   g_clear_error (&error);
@@ -1015,7 +1016,7 @@ test_outbox_applied (Fixture       *f,
 
   g_assert_true (sa_cache_apply_push_results (f->cache, results, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       get (f->cache, ID1, &keep), "history")), ==, 2);
 
@@ -1026,7 +1027,7 @@ test_outbox_applied (Fixture       *f,
   /* Shown once, not twice. */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       get (f->cache, ID2, &keep), "history")), ==, 2);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
 }
 
 static void
@@ -1046,7 +1047,7 @@ test_feed_keeps_pending_on_top (Fixture       *f,
   /* The registry's version 2 and the pending op on top, as it will apply. */
   g_assert_cmpint (json_object_get_int_member (o, "version"), ==, 3);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "history")), ==, 2);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 1);
 }
@@ -1064,7 +1065,7 @@ test_reset_keeps_outbox (Fixture       *f,
   g_autoptr(JsonNode) keep = NULL;
   SaOutboxEntry *e;
 
-  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
+  g_assert_true (_sa_cache_mark_ops_sent (f->cache, sent, &error));
   g_assert_true (sa_cache_reset (f->cache, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sa_cache_get_cursor (f->cache), ==, 0);
@@ -1080,7 +1081,7 @@ test_reset_keeps_outbox (Fixture       *f,
   apply_appeals (f->cache, 5, &a1, NULL);
   g_assert_cmpstr (json_object_get_string_member (get (f->cache, ID1, &keep), "executor"), ==,
                    "me");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_MODIFIED);
 }
 
 static void
@@ -1105,7 +1106,7 @@ test_outbox_order (Fixture       *f,
                    "me");
 
   /* The engine takes a batch: read and marked sent at once, no longer undoable. */
-  first = sa_cache_begin_push (f->cache, 2, &error);
+  first = sa_cache_begin_push_before (f->cache, 2, G_MAXINT64, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (first->len, ==, 2);
   g_assert_cmpstr (((SaOutboxEntry *) first->pdata[0])->op_id, ==, a);
@@ -1116,12 +1117,16 @@ test_outbox_order (Fixture       *f,
   g_assert_true (sa_cache_undo_op_sync (f->cache, c, &error));
   g_clear_pointer (&c, g_free);
   c = local_op (f->cache, ID1, "comment", args1 ("text", "три"));
-  g_assert_true (sa_cache_mark_op_failed (f->cache, b, "HTTP 503", &error));
+  {
+    const char *failed[] = { b, NULL };
+
+    g_assert_true (sa_cache_mark_ops_failed (f->cache, failed, "HTTP 503", &error));
+  }
   /* A retry counts a second attempt. */
-  g_assert_true (sa_cache_mark_ops_sent (f->cache, sent, &error));
+  g_assert_true (_sa_cache_mark_ops_sent (f->cache, sent, &error));
   g_assert_no_error (error);
 
-  all = sa_cache_get_unsynced_ops (f->cache, 0, &error);
+  all = _sa_cache_get_unsynced_ops (f->cache, 0, &error);
   g_assert_cmpuint (all->len, ==, 3);
   e = all->pdata[1];
   g_assert_cmpstr (e->op_id, ==, b);
@@ -1214,7 +1219,7 @@ test_async_open_undo (Fixture       *f,
   sa_cache_open_async (other_path, NULL, on_ready, &opened);
   other = sa_cache_open_finish (wait_for (&opened), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (sa_cache_get_schema_version (other), ==, 2);
+  g_assert_cmpuint (_sa_cache_get_schema_version (other), ==, 2);
   g_assert_cmpint (sa_cache_get_cursor (other), ==, 0);
   assert_finalized_soon (other);
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "sa-application.h"
+#include "sa-cache-private.h"
 #include "sa-conflicts-view.h"
 #include "sa-test-cache.h"
 #include "sa-test-widgets.h"
@@ -123,7 +124,7 @@ push_conflict_and_rejection (Fixture    *f,
   f->priority_op = local_op (f->cache, ID1, "set_priority", "{\"priority\":\"high\"}");
   f->forward_op = local_op (f->cache, ID2, "forward",
                             "{\"agency\":\"AKIMAT-ALATAU\",\"reason\":\"Дом в Алатауском районе.\"}");
-  batch = sa_cache_begin_push (f->cache, 100, &error);
+  batch = sa_cache_begin_push_before (f->cache, 100, G_MAXINT64, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batch->len, ==, 2);
   results = g_strdup_printf ("[{\"op_id\":\"%s\",\"status\":\"conflict\",\"appeal\":%s},"
@@ -372,14 +373,14 @@ test_discard_and_dismiss (Fixture       *f,
   shown = sa_cache_get_appeal (f->cache, ID1, &error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "priority"), ==,
                    "critical");
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID1), ==, SA_OFFLINE_SYNCED);
 
   click (find_button (f->view, "ALA-2026-000124", "_Dismiss"));
   wait_for_entries (f->view, 0);
   entries = sa_cache_list_outbox (f->cache, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 0);
-  g_assert_cmpint (sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (f->cache, ID2), ==, SA_OFFLINE_SYNCED);
   g_assert_true (shows_label (f->view, "No Conflicts"));
   g_assert_false (shows_label (f->view, "ALA-2026-000124"));
 }
@@ -420,7 +421,7 @@ test_take_names_holder (Fixture       *f,
   g_autofree char *results = NULL;
   const char *description = NULL;
 
-  batch = sa_cache_begin_push (f->cache, 100, &error);
+  batch = sa_cache_begin_push_before (f->cache, 100, G_MAXINT64, &error);
   g_assert_no_error (error);
   /* The comment may depend on the take: it goes with it, naming it. */
   g_assert_cmpuint (batch->len, ==, 2);
@@ -433,7 +434,7 @@ test_take_names_holder (Fixture       *f,
   sa_test_cache_push_results (f->cache, results);
   g_clear_pointer (&batch, g_ptr_array_unref);
   /* Held back, not refused: it waits for the decision. */
-  batch = sa_cache_begin_push (f->cache, 100, &error);
+  batch = sa_cache_begin_push_before (f->cache, 100, G_MAXINT64, &error);
   g_assert_cmpuint (batch->len, ==, 0);
 
   wait_for_entries (f->view, 1);

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "sa-cache-private.h"
 #include "sa-core.h"
 #include "sa-test-cache.h"
 #include "sync-test-util.h"
@@ -393,7 +394,7 @@ test_offline_restart (void)
   /* The user sees the edit at once. */
   shown = cached_appeal (&d, ids->pdata[0]);
   g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "in_progress");
-  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
+  g_assert_cmpint (_sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
                    SA_OFFLINE_MODIFIED);
 
   /* The app restarts, still offline. */
@@ -405,7 +406,7 @@ test_offline_restart (void)
   /* The registry comes back; the back-off finds it without help. */
   sync_registry_serve (&r, NULL);
   g_assert_true (sync_wait_for (is_synced, &d, 60));
-  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
 
   a = registry_appeal (d.client, ids->pdata[0]);
   b = registry_appeal (d.client, ids->pdata[1]);
@@ -769,7 +770,7 @@ test_conflict (void)
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (entry->conflict_appeal),
                                                "version"), ==,
                    json_object_get_int_member (before, "version") + 1);
-  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
+  g_assert_cmpint (_sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
                    SA_OFFLINE_CONFLICT);
   /* Never silently: nothing of it reached the registry. */
   after = registry_appeal (d.client, ids->pdata[0]);
@@ -894,7 +895,7 @@ test_rejected (void)
   /* The registry's own sentence, for the conflicts view to show. */
   g_assert_cmpstr (entry->last_error, ==,
                    "Only a supervisor of the lead agency may do this; ask your supervisor.");
-  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
+  g_assert_cmpint (_sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==,
                    SA_OFFLINE_REJECTED);
 
   /* It stays until dismissed, through a restart. */
@@ -913,7 +914,7 @@ test_rejected (void)
   shown = cached_appeal (&d, ids->pdata[0]);
   g_assert_cmpstr (json_object_get_string_member (shown, "priority"), ==,
                    json_object_get_string_member (before, "priority"));
-  g_assert_cmpint (sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
+  g_assert_cmpint (_sa_cache_get_offline_state (d.cache, ids->pdata[0]), ==, SA_OFFLINE_SYNCED);
 
   desk_free (&d);
   sync_registry_free (&r);
@@ -1281,6 +1282,8 @@ test_faults (void)
   Desk d = { 0 };
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(JsonObject) after = NULL;
+  g_autoptr(SaOutboxEntry) entry = NULL;
+  g_autofree char *take = NULL;
   gint64 cursor;
   guint requests, rotations;
 
@@ -1290,12 +1293,17 @@ test_faults (void)
   desk_sync (&d);
   ids = queue_ids (&d, 1);
 
-  /* 500: an error state, back-off rather than hammering, nothing lost. */
+  /* 500: an error state, back-off rather than hammering, nothing lost;
+   * the op keeps why its push failed, for the outbox's views. */
   p.mode = PROXY_500;
-  g_free (local_op (&d, ids->pdata[0], "take", "{}"));
+  take = local_op (&d, ids->pdata[0], "take", "{}");
   g_assert_true (sync_wait_for (is_failing, &d, 30));
   g_assert_cmpint (sa_sync_engine_get_state (d.engine), ==, SA_SYNC_STATE_ERROR);
   g_assert_cmpstr (sa_sync_engine_get_last_error (d.engine), ==, "database is locked");
+  entry = outbox_entry (&d, take);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->state, ==, SA_OP_SENT);
+  g_assert_cmpstr (entry->last_error, ==, "database is locked");
   requests = p.requests;
   sync_spin (3000);
   /* 1 s, then 2 s (each with jitter): at most three more tries in 3 s. */

@@ -432,6 +432,28 @@ void            sa_appeal_fold_op            (JsonObject           *appeal,
                                               const char           *op_id,
                                               gint64                made_at);
 
+/**
+ * SaPendingOp:
+ * @type: the op
+ * @args: (nullable): its arguments
+ * @op_id: the client-made UUID
+ * @made_at: when the person made it, unix seconds
+ *
+ * An op waiting in a desk's outbox, as sa_appeal_fold_pending() folds it.
+ */
+typedef struct
+{
+  SaOpType    type;
+  JsonObject *args;
+  const char *op_id;
+  gint64      made_at;
+} SaPendingOp;
+
+void            sa_appeal_fold_pending       (JsonObject           *appeal,
+                                              const SaPendingOp    *ops,
+                                              guint                 n_ops,
+                                              const char           *login);
+
 gint64          sa_appeal_parse_time         (const char           *rfc3339);
 char           *sa_appeal_format_time        (gint64                unix_seconds);
 

@@ -762,3 +762,29 @@ sa_appeal_fold_op (JsonObject    *appeal,
   json_object_set_boolean_member (item, "pending", TRUE);
   json_array_add_object_element (history, item);
 }
+
+/**
+ * sa_appeal_fold_pending:
+ * @appeal: the registry's appeal, a tree of the caller's own, changed in place
+ * @ops: (array length=n_ops): the appeal's pending ops, in the order they were made
+ * @n_ops: how many
+ * @login: who made them: the signed-in user
+ *
+ * The appeal as its desk shows it: @ops folded over the registry's state
+ * in order, each as sa_appeal_fold_op() does. Folding looks only at who
+ * made an op, not at the role; the registry checks the rights.
+ */
+void
+sa_appeal_fold_pending (JsonObject        *appeal,
+                        const SaPendingOp *ops,
+                        guint              n_ops,
+                        const char        *login)
+{
+  SaActor actor = { login, SA_ROLE_EXECUTOR, NULL };
+
+  g_return_if_fail (appeal != NULL);
+  g_return_if_fail (ops != NULL || n_ops == 0);
+
+  for (guint i = 0; i < n_ops; i++)
+    sa_appeal_fold_op (appeal, ops[i].type, &actor, ops[i].args, ops[i].op_id, ops[i].made_at);
+}

@@ -127,7 +127,6 @@ SaCache        *sa_cache_open_finish         (GAsyncResult         *result,
 gboolean        sa_cache_delete              (const char           *path,
                                               GError              **error);
 const char     *sa_cache_get_path            (SaCache              *self);
-guint           sa_cache_get_schema_version  (SaCache              *self);
 
 /* Who signed in: "take" needs the login, "agency queue" the agency. */
 gboolean        sa_cache_set_identity        (SaCache              *self,
@@ -150,23 +149,14 @@ gboolean        sa_cache_reset               (SaCache              *self,
                                               GError              **error);
 
 /* Push side, for the sync engine's worker thread. */
-GPtrArray      *sa_cache_get_unsynced_ops    (SaCache              *self,
-                                              guint                 max,
-                                              GError              **error);
 GPtrArray      *sa_cache_list_outbox         (SaCache              *self,
-                                              GError              **error);
-GPtrArray      *sa_cache_begin_push          (SaCache              *self,
-                                              guint                 max,
                                               GError              **error);
 GPtrArray      *sa_cache_begin_push_before   (SaCache              *self,
                                               guint                 max,
                                               gint64                created_before,
                                               GError              **error);
-gboolean        sa_cache_mark_ops_sent       (SaCache              *self,
+gboolean        sa_cache_mark_ops_failed     (SaCache              *self,
                                               const char * const   *op_ids,
-                                              GError              **error);
-gboolean        sa_cache_mark_op_failed      (SaCache              *self,
-                                              const char           *op_id,
                                               const char           *message,
                                               GError              **error);
 gboolean        sa_cache_apply_push_results  (SaCache              *self,
@@ -233,11 +223,6 @@ gboolean        sa_cache_discard_op_finish   (SaCache              *self,
 JsonNode       *sa_cache_get_appeal          (SaCache              *self,
                                               const char           *appeal_id,
                                               GError              **error);
-JsonNode       *sa_cache_get_server_appeal   (SaCache              *self,
-                                              const char           *appeal_id,
-                                              GError              **error);
-SaOfflineState  sa_cache_get_offline_state   (SaCache              *self,
-                                              const char           *appeal_id);
 gboolean        sa_cache_mark_opened         (SaCache              *self,
                                               const char           *appeal_id,
                                               GError              **error);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -29,6 +28,9 @@ struct _SaSqlite
   GHashTable   *stmts;       /* SQL text (owned copy) → sqlite3_stmt */
   GCancellable *cancellable;
   gboolean      durable;     /* the open transaction commits with synchronous=FULL */
+  /* The last failure reported, kept past the rollback that may follow it. */
+  int           failure_rc;
+  char         *failure_message;
 };
 
 G_DEFINE_QUARK (sa-sqlite-error-quark, sa_sqlite_error)
@@ -72,6 +74,9 @@ sa_sqlite_set_error (SaSqlite    *self,
   g_return_if_fail (self != NULL);
 
   rc = sqlite3_extended_errcode (self->db);
+  self->failure_rc = rc;
+  g_free (self->failure_message);
+  self->failure_message = g_strdup (sqlite3_errmsg (self->db));
   if ((rc & 0xff) == SQLITE_INTERRUPT && self->cancellable != NULL &&
       g_cancellable_is_cancelled (self->cancellable))
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled", what);
@@ -94,18 +99,46 @@ progress_cb (void *data)
   return self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable);
 }
 
-/* Files holding applicants' data or credentials are 0600. SQLite gives
- * its -wal and -shm files the mode of the database file, so creating
- * that one private is enough; an older file is made private too. */
+/* Tightens an existing file to 0600. */
+static gboolean
+tighten (const char  *file,
+         GError     **error)
+{
+  GStatBuf st;
+  int saved;
+
+  if (g_stat (file, &st) != 0 || (st.st_mode & 0077) == 0)
+    return TRUE;
+  if (g_chmod (file, 0600) == 0)
+    {
+      g_message ("Made %s readable by its owner only (it was %03o)", file,
+                 (unsigned) (st.st_mode & 0777));
+      return TRUE;
+    }
+  saved = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               "%s is readable by others and cannot be made private: %s", file,
+               g_strerror (saved));
+  return FALSE;
+}
+
+/* Files holding applicants' data or credentials are 0600, made so before
+ * SQLite first writes (it would create the file 0644, and gives its -wal
+ * and -shm files the mode of the database file). A file an older build
+ * left readable by others is tightened, its companions too. */
 static gboolean
 make_private (const char  *path,
               gboolean     create,
               GError     **error)
 {
-  int fd = g_open (path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-  struct stat st;
+  static const char * const companions[] = { "-wal", "-shm", "-journal" };
+  int fd;
   int saved;
 
+  /* An in-memory or URI database has no file of its own here. */
+  if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
+    return TRUE;
+  fd = g_open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
   if (fd < 0)
     {
       saved = errno;
@@ -113,9 +146,16 @@ make_private (const char  *path,
                    "Cannot open the database %s: %s", path, g_strerror (saved));
       return FALSE;
     }
-  if (fstat (fd, &st) == 0 && (st.st_mode & 0077) != 0 && fchmod (fd, 0600) != 0)
-    g_warning ("Cannot make %s private: %s", path, g_strerror (errno));
   close (fd);
+  if (!tighten (path, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *file = g_strconcat (path, companions[i], NULL);
+
+      if (!tighten (file, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -161,7 +201,6 @@ sa_sqlite_open (const char     *path,
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  sqlite3_progress_handler (self->db, PROGRESS_STEPS, progress_cb, self);
 
   /* The first statement reads the header: a damaged file says so here. */
   if ((!read_only && !sa_sqlite_exec (self, "PRAGMA journal_mode = WAL", error)) ||
@@ -187,8 +226,45 @@ sa_sqlite_close (SaSqlite *self)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_object (&self->cancellable);
+  g_free (self->failure_message);
   g_free (self->path);
   g_free (self);
+}
+
+/**
+ * sa_sqlite_get_failure:
+ * @self: a connection
+ * @message: (out) (optional) (transfer none): SQLite's message
+ *
+ * What the last failure this connection reported was, even after a
+ * rollback has cleared SQLite's own error state.
+ *
+ * Returns: the extended result code, %SQLITE_OK if nothing failed yet
+ */
+int
+sa_sqlite_get_failure (SaSqlite    *self,
+                       const char **message)
+{
+  g_return_val_if_fail (self != NULL, SQLITE_ERROR);
+
+  if (message != NULL)
+    *message = self->failure_message;
+  return self->failure_rc;
+}
+
+/**
+ * sa_sqlite_set_busy_timeout:
+ * @self: a connection
+ * @ms: how long a statement waits for another connection's lock
+ *
+ * The default is 10 s.
+ */
+void
+sa_sqlite_set_busy_timeout (SaSqlite *self,
+                            guint     ms)
+{
+  g_return_if_fail (self != NULL);
+  sqlite3_busy_timeout (self->db, (int) MIN (ms, G_MAXINT));
 }
 
 sqlite3 *
@@ -397,6 +473,12 @@ sa_sqlite_set_cancellable (SaSqlite     *self,
 {
   g_return_if_fail (self != NULL);
   g_set_object (&self->cancellable, cancellable);
+  /* Only while there is something to look at: the list's queries step
+   * through a hundred thousand rows. */
+  if (cancellable != NULL)
+    sqlite3_progress_handler (self->db, PROGRESS_STEPS, progress_cb, self);
+  else
+    sqlite3_progress_handler (self->db, 0, NULL, NULL);
 }
 
 int

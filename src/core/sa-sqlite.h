@@ -54,6 +54,8 @@ SaSqlite     *sa_sqlite_open             (const char            *path,
 void          sa_sqlite_close            (SaSqlite              *self);
 sqlite3      *sa_sqlite_get_handle       (SaSqlite              *self);
 const char   *sa_sqlite_get_path         (SaSqlite              *self);
+void          sa_sqlite_set_busy_timeout (SaSqlite              *self,
+                                          guint                  ms);
 
 gboolean      sa_sqlite_migrate          (SaSqlite              *self,
                                           const char * const    *migrations,
@@ -100,6 +102,8 @@ void          sa_sqlite_set_cancellable  (SaSqlite              *self,
 void          sa_sqlite_set_error        (SaSqlite              *self,
                                           GError               **error,
                                           const char            *what);
+int           sa_sqlite_get_failure      (SaSqlite              *self,
+                                          const char           **message);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaSqlite, sa_sqlite_close)
 

@@ -81,6 +81,10 @@ struct _SaSyncEngine
   guint                    undo_window;
   gboolean                 network_down;  /* the monitor says the registry is out of reach */
 
+  /* The push in flight, and why it failed while that is recorded. */
+  GStrv                    push_op_ids;
+  GError                  *push_error;
+
   /* The pull's pipeline. */
   GQueue                   pages;
   gint64                   fetch_since;
@@ -220,6 +224,7 @@ update_counts (SaSyncEngine *self)
 typedef enum
 {
   JOB_BEGIN_PUSH,
+  JOB_PUSH_FAILED,
   JOB_PUSH_RESULTS,
   JOB_CHANGES,
   JOB_RESET,
@@ -234,6 +239,8 @@ typedef struct
   JsonNode *node;
   gint64    next;
   JobThen   then;
+  GStrv     op_ids;
+  char     *message;
 } Job;
 
 static void
@@ -242,6 +249,8 @@ job_free (gpointer data)
   Job *job = data;
 
   g_clear_pointer (&job->node, json_node_unref);
+  g_strfreev (job->op_ids);
+  g_free (job->message);
   g_free (job);
 }
 
@@ -282,6 +291,11 @@ job_thread (GTask        *task,
           g_task_return_error (task, error);
         return;
       }
+
+    case JOB_PUSH_FAILED:
+      ok = sa_cache_mark_ops_failed (self->cache, (const char * const *) job->op_ids,
+                                     job->message, &error);
+      break;
 
     case JOB_PUSH_RESULTS:
       ok = sa_cache_apply_push_results (self->cache, node_member_array (job->node, "results"),
@@ -358,6 +372,26 @@ run_job (SaSyncEngine *self,
          JobThen       then)
 {
   run_job_full (self, kind, node, 0, then, job_done_cb);
+}
+
+/* The same, about some outbox entries. */
+static void
+run_job_ops (SaSyncEngine *self,
+             JobKind       kind,
+             GStrv         op_ids,
+             const char   *message,
+             JobThen       then)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, job_done_cb, NULL);
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->then = then;
+  job->op_ids = op_ids;
+  job->message = g_strdup (message);
+  g_task_set_task_data (task, job, job_free);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, job_thread);
 }
 
 /* ------------------------------------------------------------------ */
@@ -723,6 +757,14 @@ push_results_applied (SaSyncEngine *self)
 }
 
 static void
+push_failure_recorded (SaSyncEngine *self)
+{
+  g_autoptr(GError) error = g_steal_pointer (&self->push_error);
+
+  cycle_fail (self, error);
+}
+
+static void
 push_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -730,9 +772,11 @@ push_cb (GObject      *object,
   g_autoptr(SaSyncEngine) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) op_ids = NULL;
 
   if (stale (result))
     return;
+  op_ids = g_steal_pointer (&self->push_op_ids);
   root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
   if (root != NULL && node_member_array (root, "results") == NULL)
     error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
@@ -741,8 +785,18 @@ push_cb (GObject      *object,
     {
       /* The batch stays "sent" and goes again next time; the registry
        * answers "duplicate" for what it already applied. */
-      if (!handle_unauthorized (self, error))
-        cycle_fail (self, error);
+      if (handle_unauthorized (self, error))
+        return;
+      if (op_ids == NULL)
+        {
+          cycle_fail (self, error);
+          return;
+        }
+      /* Each op keeps why its last try failed, for the outbox's views. */
+      g_clear_error (&self->push_error);
+      self->push_error = g_error_copy (error);
+      run_job_ops (self, JOB_PUSH_FAILED, g_steal_pointer (&op_ids), error->message,
+                   push_failure_recorded);
       return;
     }
   run_job (self, JOB_PUSH_RESULTS, root, push_results_applied);
@@ -782,6 +836,11 @@ begin_push_cb (GObject      *object,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
+
+  g_strfreev (self->push_op_ids);
+  self->push_op_ids = g_new0 (char *, batch->len + 1);
+  for (guint i = 0; i < batch->len; i++)
+    self->push_op_ids[i] = g_strdup (((SaOutboxEntry *) batch->pdata[i])->op_id);
 
   g_debug ("Pushing %u operations", batch->len);
   call (self, "POST", "/api/v1/ops", body, push_cb);
@@ -1074,6 +1133,8 @@ sa_sync_engine_finalize (GObject *object)
 
   g_queue_clear_full (&self->pages, feed_page_free);
   g_clear_error (&self->pull_error);
+  g_clear_error (&self->push_error);
+  g_clear_pointer (&self->push_op_ids, g_strfreev);
   g_clear_object (&self->cache);
   g_clear_object (&self->client);
   g_clear_pointer (&self->refresh_token, g_free);

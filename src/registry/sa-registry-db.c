@@ -3,14 +3,10 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include "sa-registry-private.h"
+#include "sa-sqlite.h"
 
 G_DEFINE_QUARK (sa-registry-error-quark, sa_registry_error)
 
@@ -18,10 +14,8 @@ struct _SaRegistryDb
 {
   GObject     parent_instance;
 
-  sqlite3    *handle;
-  /* SQL text (static strings) → prepared statement, kept for the
-   * lifetime of the connection. */
-  GHashTable *stmts;
+  SaSqlite   *sql;
+  sqlite3    *handle;  /* sa_sqlite_get_handle (sql) */
   /* The highest sequence number the open transaction wrote to the feed. */
   gint64      pending_seq;
   /* Why the storage last failed (a full disk, an I/O error), until a
@@ -162,13 +156,9 @@ sa_registry_db_finalize (GObject *object)
 {
   SaRegistryDb *self = SA_REGISTRY_DB (object);
 
-  g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->write_failure, g_free);
-  if (self->handle != NULL)
-    {
-      sqlite3_close_v2 (self->handle);
-      self->handle = NULL;
-    }
+  g_clear_pointer (&self->sql, sa_sqlite_close);
+  self->handle = NULL;
 
   G_OBJECT_CLASS (sa_registry_db_parent_class)->finalize (object);
 }
@@ -192,22 +182,18 @@ sa_registry_db_class_init (SaRegistryDbClass *klass)
 }
 
 static void
-finalize_stmt (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
-}
-
-static void
 sa_registry_db_init (SaRegistryDb *self)
 {
-  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
 }
 
-void
-sa_registry_db_set_error (SaRegistryDb  *self,
-                          GError       **error)
+/* Remembers a failure of the storage itself (a full disk, an I/O error),
+ * which /healthz reports until a commit goes through again. */
+static void
+note_failure (SaRegistryDb *self)
 {
-  switch (sqlite3_errcode (self->handle) & 0xff)
+  const char *message = NULL;
+
+  switch (sa_sqlite_get_failure (self->sql, &message) & 0xff)
     {
     case SQLITE_FULL:
     case SQLITE_IOERR:
@@ -216,13 +202,26 @@ sa_registry_db_set_error (SaRegistryDb  *self,
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_free (self->write_failure);
-      self->write_failure = g_strdup (sqlite3_errmsg (self->handle));
+      self->write_failure = g_strdup (message);
       break;
     default:
       break;
     }
-  g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
-               "Database error: %s", sqlite3_errmsg (self->handle));
+}
+
+/**
+ * sa_registry_db_set_error:
+ * @self: the database
+ * @error: return location for a #GError
+ *
+ * Sets @error (%SA_SQLITE_ERROR) from the connection's last failure.
+ */
+void
+sa_registry_db_set_error (SaRegistryDb  *self,
+                          GError       **error)
+{
+  sa_sqlite_set_error (self->sql, error, "Database error");
+  note_failure (self);
 }
 
 /**
@@ -244,122 +243,12 @@ sa_registry_db_exec (SaRegistryDb  *self,
                      const char    *sql,
                      GError       **error)
 {
-  char *msg = NULL;
-
   g_return_val_if_fail (SA_IS_REGISTRY_DB (self), FALSE);
 
-  if (sqlite3_exec (self->handle, sql, NULL, NULL, &msg) != SQLITE_OK)
-    {
-      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
-                   "Database error: %s", msg != NULL ? msg : "unknown");
-      sqlite3_free (msg);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-sa_registry_db_migrate (SaRegistryDb  *self,
-                        int            target,
-                        GError       **error)
-{
-  sqlite3_stmt *stmt;
-  int version;
-
-  stmt = sa_registry_db_prepare (self, "PRAGMA user_version", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sa_registry_db_set_error (self, error);
-      return FALSE;
-    }
-  version = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-
-  if (version > (int) G_N_ELEMENTS (migrations))
-    {
-      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_SCHEMA,
-                   "The database has schema version %d; this registry knows up to %d. "
-                   "Run a newer smart-appeals-registry.",
-                   version, (int) G_N_ELEMENTS (migrations));
-      return FALSE;
-    }
-
-  for (int i = version; i < target; i++)
-    {
-      g_autofree char *bump = NULL;
-
-      if (!sa_registry_db_begin (self, error))
-        return FALSE;
-      /* PRAGMA takes no parameters; i + 1 is our own integer. */
-      bump = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
-      if (!sa_registry_db_exec (self, migrations[i], error) ||
-          !sa_registry_db_exec (self, bump, error) ||
-          !sa_registry_db_commit (self, error))
-        {
-          sa_registry_db_rollback (self);
-          g_prefix_error (error, "Migration to schema version %d failed: ", i + 1);
-          return FALSE;
-        }
-      g_debug ("Migrated the database to schema version %d", i + 1);
-    }
-  return TRUE;
-}
-
-/* Tightens an existing file to 0600; FALSE only when that fails. */
-static gboolean
-tighten_file (const char  *path,
-              GError     **error)
-{
-  GStatBuf st;
-  int saved;
-
-  if (g_stat (path, &st) != 0 || (st.st_mode & 077) == 0)
+  if (sa_sqlite_exec (self->sql, sql, error))
     return TRUE;
-  if (g_chmod (path, 0600) == 0)
-    {
-      g_message ("Made %s readable by its owner only (it was %03o)", path,
-                 (unsigned) (st.st_mode & 0777));
-      return TRUE;
-    }
-  saved = errno;
-  g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
-               "%s is readable by others and cannot be made private: %s", path,
-               g_strerror (saved));
+  note_failure (self);
   return FALSE;
-}
-
-/* The database holds applicants' personal data and password hashes: the
- * file is created 0600 whatever the umask, before SQLite opens it, and
- * SQLite gives the -wal and -shm files the mode of the database file. A
- * file an older registry made 0644 is tightened, its -wal and -shm too. */
-static gboolean
-make_private (const char  *path,
-              GError     **error)
-{
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
-  int fd;
-
-  /* An in-memory or temporary database has no file. */
-  if (*path == '\0' || strcmp (path, ":memory:") == 0 || g_str_has_prefix (path, "file:"))
-    return TRUE;
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  if (errno != EEXIST)
-    return TRUE;   /* SQLite reports why it cannot open the file */
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      if (!tighten_file (file, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /**
@@ -398,43 +287,28 @@ _sa_registry_db_open_at_version (const char  *path,
                                  GError     **error)
 {
   g_autoptr(SaRegistryDb) self = NULL;
-  int rc;
+  guint target = CLAMP (version, 0, (int) G_N_ELEMENTS (migrations));
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!make_private (path, error))
-    return NULL;
   self = g_object_new (SA_TYPE_REGISTRY_DB, NULL);
-  rc = sqlite3_open_v2 (path, &self->handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_DB,
-                   "Cannot open the database %s: %s", path,
-                   self->handle != NULL ? sqlite3_errmsg (self->handle) : sqlite3_errstr (rc));
-      return NULL;
-    }
-  sqlite3_extended_result_codes (self->handle, 1);
-  sqlite3_busy_timeout (self->handle, 5000);
-
-  /* synchronous=NORMAL is durable across a process crash in WAL mode; a
-   * power cut may lose the last commits but never corrupts the file. */
-  if (!sa_registry_db_exec (self,
-                            "PRAGMA journal_mode = WAL;"
-                            "PRAGMA synchronous = NORMAL;"
-                            "PRAGMA foreign_keys = ON;"
-                            "PRAGMA temp_store = MEMORY;"
-                            "PRAGMA cache_size = -32000;",
-                            error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
-    }
-
-  if (!sa_registry_db_migrate (self, MIN (version, (int) G_N_ELEMENTS (migrations)), error))
+  /* Private (0600), WAL with synchronous=NORMAL: durable across a crash
+   * of the process; a power cut may lose the last commits but never
+   * corrupts the file. */
+  self->sql = sa_sqlite_open (path, SA_SQLITE_NONE, error);
+  if (self->sql == NULL)
+    return NULL;
+  self->handle = sa_sqlite_get_handle (self->sql);
+  sa_sqlite_set_busy_timeout (self->sql, 5000);
+  if (!sa_registry_db_exec (self, "PRAGMA cache_size = -32000", error))
     return NULL;
 
+  if (!sa_sqlite_migrate (self->sql, migrations, target, error))
+    {
+      if (error != NULL && g_error_matches (*error, SA_SQLITE_ERROR, SA_SQLITE_ERROR_TOO_NEW))
+        g_prefix_error (error, "Run a newer smart-appeals-registry. ");
+      return NULL;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -448,7 +322,7 @@ sa_registry_db_get_handle (SaRegistryDb *self)
 /**
  * sa_registry_db_prepare:
  * @self: the database
- * @sql: a static SQL string; it is the cache key
+ * @sql: one statement; the statement cache keeps a copy of the text
  * @error: return location for a #GError
  *
  * Returns a cached prepared statement, reset and with its bindings
@@ -466,22 +340,12 @@ sa_registry_db_prepare (SaRegistryDb  *self,
 
   g_return_val_if_fail (SA_IS_REGISTRY_DB (self), NULL);
 
-  stmt = g_hash_table_lookup (self->stmts, sql);
-  if (stmt != NULL)
+  stmt = sa_sqlite_prepare (self->sql, sql, error);
+  if (stmt == NULL)
     {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                          &stmt, NULL) != SQLITE_OK)
-    {
-      sa_registry_db_set_error (self, error);
+      note_failure (self);
       g_warning ("Cannot prepare %s: %s", sql, sqlite3_errmsg (self->handle));
-      return NULL;
     }
-  g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
   return stmt;
 }
 
@@ -527,39 +391,35 @@ sa_registry_db_step_done (SaRegistryDb  *self,
                           sqlite3_stmt  *stmt,
                           GError       **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      sa_registry_db_set_error (self, error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  return TRUE;
+  if (sa_sqlite_step_done (self->sql, stmt, error))
+    return TRUE;
+  note_failure (self);
+  return FALSE;
 }
 
 gboolean
 sa_registry_db_begin (SaRegistryDb  *self,
                       GError       **error)
 {
-  sqlite3_stmt *stmt = sa_registry_db_prepare (self, "BEGIN IMMEDIATE", error);
-
-  return stmt != NULL && sa_registry_db_step_done (self, stmt, error);
+  if (sa_sqlite_begin (self->sql, SA_SQLITE_IMMEDIATE, error))
+    return TRUE;
+  note_failure (self);
+  return FALSE;
 }
 
 gboolean
 sa_registry_db_commit (SaRegistryDb  *self,
                        GError       **error)
 {
-  sqlite3_stmt *stmt = sa_registry_db_prepare (self, "COMMIT", error);
-  gint64 seq;
+  gint64 seq = self->pending_seq;
 
-  if (stmt == NULL || !sa_registry_db_step_done (self, stmt, error))
-    return FALSE;
-  g_clear_pointer (&self->write_failure, g_free);
-  seq = self->pending_seq;
   self->pending_seq = 0;
+  if (!sa_sqlite_commit (self->sql, error))
+    {
+      note_failure (self);
+      return FALSE;
+    }
+  g_clear_pointer (&self->write_failure, g_free);
   if (seq > 0)
     g_signal_emit (self, signals[FEED_CHANGED], 0, seq);
   return TRUE;
@@ -569,8 +429,7 @@ void
 sa_registry_db_rollback (SaRegistryDb *self)
 {
   self->pending_seq = 0;
-  if (!sqlite3_get_autocommit (self->handle))
-    sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
+  sa_sqlite_rollback (self->sql);
 }
 
 /**

@@ -77,7 +77,9 @@ write_probe (SaRegistryDb *db,
   if (stmt == NULL || !sa_registry_db_step_done (db, stmt, &error) ||
       (commit && !sa_registry_db_commit (db, &error)))
     {
-      g_autofree char *failure = g_strdup (sqlite3_errmsg (sa_registry_db_get_handle (db)));
+      /* The message of the failure itself: the rollback clears SQLite's. */
+      g_autofree char *failure = g_strdup (error != NULL ? error->message
+                                           : sqlite3_errmsg (sa_registry_db_get_handle (db)));
 
       sa_registry_db_rollback (db);
       return g_steal_pointer (&failure);

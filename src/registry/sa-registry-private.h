@@ -18,13 +18,14 @@ G_BEGIN_DECLS
 
 /**
  * SaRegistryError:
- * @SA_REGISTRY_ERROR_DB: SQLite refused or failed
+ * @SA_REGISTRY_ERROR_DB: storing failed beside the database (a password hash)
  * @SA_REGISTRY_ERROR_INVALID: input that breaks a rule; the message says which
  * @SA_REGISTRY_ERROR_NOT_FOUND: no such entity (or one the caller may not see)
  * @SA_REGISTRY_ERROR_EXISTS: the entity exists already
- * @SA_REGISTRY_ERROR_SCHEMA: the database was written by a newer registry
  *
- * Errors in the %SA_REGISTRY_ERROR domain.
+ * Errors in the %SA_REGISTRY_ERROR domain. The database's own failures come
+ * in the %SA_SQLITE_ERROR domain (sa-sqlite.h), a newer schema as
+ * %SA_SQLITE_ERROR_TOO_NEW.
  */
 typedef enum
 {
@@ -32,7 +33,6 @@ typedef enum
   SA_REGISTRY_ERROR_INVALID,
   SA_REGISTRY_ERROR_NOT_FOUND,
   SA_REGISTRY_ERROR_EXISTS,
-  SA_REGISTRY_ERROR_SCHEMA,
 } SaRegistryError;
 
 #define SA_REGISTRY_ERROR (sa_registry_error_quark ())

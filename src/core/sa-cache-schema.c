@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-cache"
+
+#include "config.h"
+
+#include "sa-cache-private.h"
+
+/* The cache's schema, as migrations by PRAGMA user_version (sa-sqlite.c
+ * runs them). docs/cache.md describes the tables. */
+
+#define SCHEMA_VERSION 2
+
+/* Versioned schema: migrations[i] takes user_version i to i + 1. */
+static const char * const migrations[] = {
+  /* 1 */
+  "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+  "CREATE TABLE agencies (code TEXT PRIMARY KEY, name_ru TEXT, name_kk TEXT,"
+  " json TEXT NOT NULL);"
+  "CREATE TABLE categories (code TEXT PRIMARY KEY, name_ru TEXT, name_kk TEXT,"
+  " agency TEXT, json TEXT NOT NULL);"
+  "CREATE TABLE districts (code TEXT PRIMARY KEY, name_ru TEXT, name_kk TEXT);"
+  "CREATE TABLE users (login TEXT PRIMARY KEY, full_name TEXT, agency TEXT, role TEXT,"
+  " disabled INTEGER NOT NULL DEFAULT 0, json TEXT NOT NULL);"
+  /* AUTOINCREMENT: a rid is never reused, so list models may compare rids
+   * across a 410 reset without mistaking a new appeal for an old one. */
+  "CREATE TABLE appeals ("
+  " rid INTEGER PRIMARY KEY AUTOINCREMENT,"
+  " id TEXT NOT NULL UNIQUE,"
+  " reg_number TEXT NOT NULL DEFAULT '',"
+  " channel TEXT, status TEXT NOT NULL, priority INTEGER NOT NULL DEFAULT 1,"
+  " category TEXT, agency TEXT, executor TEXT,"
+  " applicant_name TEXT, address_text TEXT, district TEXT, text TEXT,"
+  " received_at INTEGER, legal_due_at INTEGER, op_due_at INTEGER,"
+  /* The nearer deadline; SA_CACHE_NO_DUE when none, so that the index
+   * sorts those last. */
+  " sla_due_at INTEGER NOT NULL,"
+  " is_repeat INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 0,"
+  " updated_at INTEGER, server_version INTEGER NOT NULL,"
+  " offline_state INTEGER NOT NULL DEFAULT 0,"
+  " local_revision INTEGER NOT NULL DEFAULT 0,"
+  " opened INTEGER NOT NULL DEFAULT 0);"
+  /* The JSON lives beside the row, so that list scans and counts never
+   * page through kilobytes of it. */
+  "CREATE TABLE appeal_docs ("
+  " rid INTEGER PRIMARY KEY REFERENCES appeals (rid) ON DELETE CASCADE,"
+  " json TEXT NOT NULL, server_json TEXT NOT NULL);"
+  "CREATE INDEX appeals_by_due ON appeals (sla_due_at, rid);"
+  "CREATE INDEX appeals_by_received ON appeals (received_at DESC, rid);"
+  "CREATE INDEX appeals_by_priority ON appeals (priority DESC, sla_due_at, rid);"
+  "CREATE INDEX appeals_by_status ON appeals (status, sla_due_at);"
+  "CREATE INDEX appeals_by_executor ON appeals (executor, status, agency);"
+  "CREATE INDEX appeals_by_category ON appeals (category);"
+  "CREATE INDEX appeals_by_district ON appeals (district);"
+  "CREATE INDEX appeals_by_offline_state ON appeals (offline_state) WHERE offline_state != 0;"
+  "CREATE TABLE history ("
+  " appeal_rid INTEGER NOT NULL REFERENCES appeals (rid) ON DELETE CASCADE,"
+  " idx INTEGER NOT NULL, seq INTEGER, at INTEGER, actor TEXT, type TEXT,"
+  " payload TEXT, op_id TEXT,"
+  " PRIMARY KEY (appeal_rid, idx)) WITHOUT ROWID;"
+  /* No foreign key to appeals: a 410 reset drops the appeals and keeps
+   * the outbox. */
+  "CREATE TABLE outbox ("
+  " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  " op_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, appeal_id TEXT NOT NULL,"
+  " base_version INTEGER NOT NULL, args TEXT NOT NULL DEFAULT '{}',"
+  " state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+  " last_error TEXT, error_code TEXT, conflict_json TEXT,"
+  " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+  "CREATE INDEX outbox_by_appeal ON outbox (appeal_id, seq);"
+  /* unicode61 with remove_diacritics 2 strips only Latin marks, so й and
+   * the Kazakh letters stay letters of their own while Latin addresses
+   * match without accents; sa_unicode61 adds ё = е. See docs/cache.md. */
+  "CREATE VIRTUAL TABLE appeals_fts USING fts5 ("
+  " reg_number, applicant_name, address_text, text,"
+  " content = 'appeals', content_rowid = 'rid',"
+  " tokenize = 'sa_unicode61 remove_diacritics 2', prefix = '1 2 3');"
+  "CREATE TRIGGER appeals_fts_insert AFTER INSERT ON appeals BEGIN"
+  " INSERT INTO appeals_fts (rowid, reg_number, applicant_name, address_text, text)"
+  " VALUES (new.rid, new.reg_number, new.applicant_name, new.address_text, new.text);"
+  " END;"
+  "CREATE TRIGGER appeals_fts_delete AFTER DELETE ON appeals BEGIN"
+  " INSERT INTO appeals_fts (appeals_fts, rowid, reg_number, applicant_name, address_text,"
+  " text) VALUES ('delete', old.rid, old.reg_number, old.applicant_name, old.address_text,"
+  " old.text);"
+  " END;"
+  /* Most updates (status, executor, local ops) leave the indexed text
+   * alone: skip the index then. */
+  "CREATE TRIGGER appeals_fts_update AFTER UPDATE ON appeals"
+  " WHEN old.reg_number IS NOT new.reg_number OR old.applicant_name IS NOT new.applicant_name"
+  " OR old.address_text IS NOT new.address_text OR old.text IS NOT new.text BEGIN"
+  " INSERT INTO appeals_fts (appeals_fts, rowid, reg_number, applicant_name, address_text,"
+  " text) VALUES ('delete', old.rid, old.reg_number, old.applicant_name, old.address_text,"
+  " old.text);"
+  " INSERT INTO appeals_fts (rowid, reg_number, applicant_name, address_text, text)"
+  " VALUES (new.rid, new.reg_number, new.applicant_name, new.address_text, new.text);"
+  " END;",
+  /* 2: change-feed entries the desk could not read, set aside rather than
+   * stalling the feed, and kept (whole) until a readable one replaces them. */
+  "CREATE TABLE unreadable ("
+  " rid INTEGER PRIMARY KEY, seq INTEGER, kind TEXT, entity_id TEXT,"
+  " reason TEXT NOT NULL, entry TEXT NOT NULL, seen_at INTEGER NOT NULL);"
+  "CREATE INDEX unreadable_by_entity ON unreadable (kind, entity_id);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
+
+gboolean
+_sa_cache_migrate (SaCache  *self,
+                   GError  **error)
+{
+  GError *local = NULL;
+
+  if (!sa_sqlite_migrate (self->writer.sql, migrations, SCHEMA_VERSION, &local))
+    {
+      _sa_cache_propagate (error, local);
+      return FALSE;
+    }
+  self->schema_version = SCHEMA_VERSION;
+  return TRUE;
+}
