@@ -193,14 +193,9 @@ write_appeal (SaCacheConn   *c,
   else
     eff_text = g_strdup (server_json);
   /* The list sorts by the nearer of the two deadlines. */
-  if (legal == G_MININT64 && op_due == G_MININT64)
+  sla_due = sa_sla_nearer_due (legal != G_MININT64 ? legal : 0, op_due != G_MININT64 ? op_due : 0);
+  if (sla_due == 0)
     sla_due = SA_CACHE_NO_DUE;
-  else if (legal == G_MININT64)
-    sla_due = op_due;
-  else if (op_due == G_MININT64)
-    sla_due = legal;
-  else
-    sla_due = MIN (legal, op_due);
 
   stmt = _sa_cache_prepare (c,
                             "INSERT INTO appeals (id, reg_number, channel, status, priority,"
