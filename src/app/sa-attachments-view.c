@@ -682,6 +682,7 @@ download_cb (GObject      *object,
   SaAttachmentsView *self = fetch->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  const char *sha256;
 
   bytes = sa_api_client_download_finish (SA_API_CLIENT (object), result, &error);
   if (bytes == NULL)
@@ -698,7 +699,8 @@ download_cb (GObject      *object,
       sa_attachments_view_say (self, message);
       return;
     }
-  sa_attachment_store_put_bytes_async (self->store, fetch->sha256, bytes, self->cancellable,
+  sha256 = fetch->sha256;
+  sa_attachment_store_put_bytes_async (self->store, sha256, bytes, self->cancellable,
                                        downloaded_stored_cb, g_steal_pointer (&fetch));
 }
 
