@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "sa-attachment-store.h"
+#include "sa-cache.h"
 
 /* The desk's store of attached files: named by their SHA-256, refused
  * when the registry would refuse them (size, type), private on disk, and
@@ -337,6 +338,43 @@ test_downloaded (void)
   remove_tree (dir);
 }
 
+static void
+test_sign_out (void)
+{
+  /* The account's store lives beside its cache and goes with it: deleting
+   * the signed-out account's cache leaves no photo of an applicant behind. */
+  g_autofree char *src = make_dir ();
+  g_autofree char *dir = make_dir ();
+  g_autofree char *account = g_build_filename (dir, "account", NULL);
+  g_autofree char *path = g_build_filename (account, "cache.db", NULL);
+  g_autofree char *expected = g_build_filename (account, "attachments", NULL);
+  g_autoptr(GFile) file = write_file (src, "a.png", png_head, sizeof png_head, 100);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  SaAttachmentStore *store;
+  SaCache *cache;
+
+  cache = sa_cache_open (path, &error);
+  g_assert_no_error (error);
+  store = sa_attachment_store_new_for_cache (cache);
+  g_assert_cmpstr (sa_attachment_store_get_dir (store), ==, expected);
+  sha256 = sa_attachment_store_add_file_sync (store, file, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (sa_attachment_store_open_file (store, sha256, &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+  g_object_unref (cache);
+
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_DIR));
+  g_assert_true (sa_cache_delete (path, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (account, G_FILE_TEST_EXISTS));
+
+  remove_tree (src);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -348,5 +386,6 @@ main (int    argc,
   g_test_add_func ("/sa/attachment-store/sniff", test_sniff);
   g_test_add_func ("/sa/attachment-store/private-modes", test_private);
   g_test_add_func ("/sa/attachment-store/downloaded", test_downloaded);
+  g_test_add_func ("/sa/attachment-store/sign-out", test_sign_out);
   return g_test_run ();
 }

@@ -838,3 +838,55 @@ sa_attachment_store_trim (SaAttachmentStore *self,
     }
   return removed;
 }
+
+/* The files of one of the store's own directories, then the directory. */
+static void
+delete_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+is_hex_pair (const char *name)
+{
+  return strlen (name) == 2 && g_ascii_isxdigit (name[0]) && g_ascii_isxdigit (name[1]);
+}
+
+/**
+ * sa_attachment_store_delete_dir:
+ * @dir: a store's directory
+ *
+ * Removes a store and every file in it, as the account goes at sign-out.
+ * Only what a store writes is removed (its hash directories, `pending/`,
+ * `open/`, temporary files), never anything else someone put there.
+ */
+void
+sa_attachment_store_delete_dir (const char *dir)
+{
+  g_autoptr(GDir) top = NULL;
+  const char *name;
+
+  g_return_if_fail (dir != NULL);
+
+  top = g_dir_open (dir, 0, NULL);
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (is_hex_pair (name) || g_str_equal (name, PENDING_DIR) || g_str_equal (name, OPEN_DIR))
+        delete_files (path);
+      else if (g_str_has_prefix (name, ".tmp-"))
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}

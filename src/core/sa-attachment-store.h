@@ -93,5 +93,6 @@ gboolean           sa_attachment_store_mark_uploaded (SaAttachmentStore  *self,
                                                       GError            **error);
 guint              sa_attachment_store_trim          (SaAttachmentStore  *self,
                                                       goffset             max_bytes);
+void               sa_attachment_store_delete_dir    (const char         *dir);
 
 G_END_DECLS
