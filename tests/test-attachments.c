@@ -616,6 +616,51 @@ test_drop (void)
   wait_for (uploaded, &e, "the row, sent");
 }
 
+static gboolean
+window_gone (gconstpointer data)
+{
+  return window == NULL;
+}
+
+static gboolean
+restored (gconstpointer data)
+{
+  return window->engine != NULL && sa_window_get_cache (window) != NULL;
+}
+
+static void
+test_offline_restart (void)
+{
+  /* A file attached offline survives the desk closing: the next start, with the registry back, uploads and attaches it. */
+  g_autofree char *id = register_appeal ();
+  g_autoptr(GBytes) png = make_png (48, 48, 150);
+  g_autoptr(GFile) file = write_file ("Подвал.png", png);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  Expect e = { id, sha256, "Подвал.png" };
+
+  show_appeal (id);
+  sa_test_pause_registry (&registry);
+  sa_attachments_view_attach_file (view (), file);
+  wait_for (row_shown, e.name, "the waiting row");
+  g_assert_cmpuint (outbox_size (), ==, 1);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_for (window_gone, NULL, "the window to go");
+  sa_test_resume_registry (&registry);
+
+  window = g_object_ref_sink (sa_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_restore_session (window, NULL, NULL);
+  wait_for (restored, NULL, "the desk from the cache");
+  wait_for (on_registry, &e, "the file on the registry");
+  assert_registry_bytes (sha256, png);
+  sa_window_open_appeal (window, id);
+  wait_for (uploaded, &e, "the row, sent");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -661,6 +706,7 @@ main (int    argc,
   g_test_add_func ("/sa/attachments/thumbnail", test_thumbnail);
   g_test_add_func ("/sa/attachments/open", test_open);
   g_test_add_func ("/sa/attachments/drop", test_drop);
+  g_test_add_func ("/sa/attachments/offline-restart", test_offline_restart);
 
   sa_test_spawn_registry (&registry, 10);
   token = sign_in (LOGIN, PASSWORD);

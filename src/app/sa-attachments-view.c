@@ -39,7 +39,8 @@ struct _SaAttachmentsView
   gulong              progress_handler;
   gulong              finished_handler;
   GCancellable       *cancellable;
-  /* sha256 → GdkTexture, or the view itself for "has none" */
+  /* The shown appeal's thumbnails: sha256 → GdkTexture, or the view
+   * itself for "on its way" or "has none" */
   GHashTable         *thumbnails;
   GtkFileChooserNative *chooser;
   gboolean            can_attach;
@@ -740,6 +741,10 @@ sa_attachments_view_set_appeal (SaAttachmentsView *self,
 {
   g_return_if_fail (SA_IS_ATTACHMENTS_VIEW (self));
 
+  /* Thumbnails are kept for the shown appeal only: a day of photos
+   * browsed must not pile up at 256 KiB each. */
+  if (g_strcmp0 (member_string (appeal, "id"), member_string (self->appeal, "id")) != 0)
+    g_hash_table_remove_all (self->thumbnails);
   if (appeal != NULL)
     json_object_ref (appeal);
   g_clear_pointer (&self->appeal, json_object_unref);
