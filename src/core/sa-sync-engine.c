@@ -868,7 +868,7 @@ static void
 upload_next (SaSyncEngine *self)
 {
   g_autoptr(GFile) file = NULL;
-  const char *sha256;
+  const char *sha256 = NULL;
 
   while (self->uploads->len > 0)
     {
