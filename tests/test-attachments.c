@@ -397,6 +397,39 @@ assert_registry_bytes (const char *sha256,
 /* ------------------------------------------------------------------ */
 /* Cases */
 
+typedef struct
+{
+  const char *sha256;
+  guint64     done;
+  guint64     total;
+  gboolean    finished;
+} Progress;
+
+static void
+progress_cb (SaSyncEngine *engine,
+             const char   *sha256,
+             guint64       done,
+             guint64       total,
+             Progress     *p)
+{
+  if (g_strcmp0 (sha256, p->sha256) == 0)
+    {
+      g_assert_cmpuint (done, >=, p->done);
+      p->done = done;
+      p->total = total;
+    }
+}
+
+static void
+finished_cb (SaSyncEngine *engine,
+             const char   *sha256,
+             gboolean      ok,
+             Progress     *p)
+{
+  if (g_strcmp0 (sha256, p->sha256) == 0)
+    p->finished = ok;
+}
+
 static void
 test_attach_online (void)
 {
@@ -406,13 +439,23 @@ test_attach_online (void)
   g_autoptr(GFile) file = write_file ("Люк закрыт.png", png);
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
   Expect e = { id, sha256, "Люк закрыт.png" };
+  Progress p = { sha256, 0, 0, FALSE };
+  gulong progress, finished;
 
   show_appeal (id);
   g_assert_cmpuint (n_rows (), ==, 0);
+  progress = g_signal_connect (window->engine, "upload-progress", G_CALLBACK (progress_cb), &p);
+  finished = g_signal_connect (window->engine, "upload-finished", G_CALLBACK (finished_cb), &p);
   sa_attachments_view_attach_file (view (), file);
   wait_for (on_registry, &e, "the file on the registry");
   assert_registry_bytes (sha256, png);
   wait_for (uploaded, &e, "the row, sent");
+  /* The engine told how the upload went, to its last byte. */
+  g_signal_handler_disconnect (window->engine, progress);
+  g_signal_handler_disconnect (window->engine, finished);
+  g_assert_true (p.finished);
+  g_assert_cmpuint (p.total, ==, g_bytes_get_size (png));
+  g_assert_cmpuint (p.done, ==, p.total);
   {
     g_autofree char *size = g_format_size (g_bytes_get_size (png));
 
@@ -616,6 +659,103 @@ test_drop (void)
   wait_for (uploaded, &e, "the row, sent");
 }
 
+typedef struct
+{
+  GAsyncResult *result;
+} Wait;
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  ((Wait *) data)->result = g_object_ref (result);
+}
+
+static gboolean
+have_result (gconstpointer data)
+{
+  return ((const Wait *) data)->result != NULL;
+}
+
+/* Uploads @bytes, named by their hash, with @client: the error, or NULL. */
+static GError *
+upload_error (SaApiClient *client,
+              const char  *name,
+              GBytes      *bytes)
+{
+  g_autoptr(GFile) file = write_file (name, bytes);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autoptr(JsonNode) answer = NULL;
+  GError *error = NULL;
+  Wait w = { NULL };
+
+  sa_api_client_upload_async (client, sha256, file, NULL, NULL, NULL, result_cb, &w);
+  wait_for (have_result, &w, "the upload's answer");
+  answer = sa_api_client_upload_finish (client, w.result, &error);
+  g_clear_object (&w.result);
+  g_assert_true ((answer == NULL) == (error != NULL));
+  return error;
+}
+
+static void
+test_client_errors (void)
+{
+  /* The client says why the registry refused a file: 415 for a text file, 401 without a token, too large before sending 10 MiB; a download over its limit is refused and none of it kept. */
+  SaApiClient *client = sa_sync_engine_get_client (window->engine);
+  g_autofree char *id = register_appeal ();
+  g_autoptr(SaApiClient) stranger = sa_api_client_new (registry.url);
+  g_autoptr(GBytes) text = g_bytes_new_static ("plain text, not a photo\n", 24);
+  g_autoptr(GBytes) png = make_png (20, 20, 30);
+  gsize len = SA_ATTACHMENT_MAX_SIZE + 1;
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (len), len);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha256, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  Wait w = { NULL };
+
+  error = upload_error (client, "text.png", text);
+  g_assert_error (error, SA_API_ERROR, SA_API_ERROR_UNSUPPORTED_TYPE);
+  g_assert_nonnull (strstr (error->message, "PDF"));
+  g_clear_error (&error);
+
+  error = upload_error (stranger, "stranger.png", png);
+  g_assert_error (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  error = upload_error (client, "big.png", big);
+  g_assert_error (error, SA_API_ERROR, SA_API_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Attached, then fetched with a limit one byte short, and whole. */
+  attach_elsewhere (id, png, "small.png");
+  sa_api_client_download_async (client, path, g_bytes_get_size (png) - 1, NULL, result_cb, &w);
+  wait_for (have_result, &w, "the download");
+  got = sa_api_client_download_finish (client, w.result, &error);
+  g_clear_object (&w.result);
+  g_assert_error (error, SA_API_ERROR, SA_API_ERROR_TOO_LARGE);
+  g_assert_null (got);
+  g_clear_error (&error);
+  sa_api_client_download_async (client, path, g_bytes_get_size (png), NULL, result_cb, &w);
+  wait_for (have_result, &w, "the download");
+  got = sa_api_client_download_finish (client, w.result, &error);
+  g_clear_object (&w.result);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, png));
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* A file the registry does not have, or shows to no one. */
+  sa_api_client_download_async (client, "/api/v1/attachments/"
+                                "0000000000000000000000000000000000000000000000000000000000000000",
+                                SA_ATTACHMENT_MAX_SIZE, NULL, result_cb, &w);
+  wait_for (have_result, &w, "the download");
+  got = sa_api_client_download_finish (client, w.result, &error);
+  g_clear_object (&w.result);
+  g_assert_error (error, SA_API_ERROR, SA_API_ERROR_NOT_FOUND);
+  g_assert_null (got);
+}
+
 static gboolean
 window_gone (gconstpointer data)
 {
@@ -706,6 +846,7 @@ main (int    argc,
   g_test_add_func ("/sa/attachments/thumbnail", test_thumbnail);
   g_test_add_func ("/sa/attachments/open", test_open);
   g_test_add_func ("/sa/attachments/drop", test_drop);
+  g_test_add_func ("/sa/attachments/client-errors", test_client_errors);
   g_test_add_func ("/sa/attachments/offline-restart", test_offline_restart);
 
   sa_test_spawn_registry (&registry, 10);

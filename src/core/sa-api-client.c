@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "sa-api-client.h"
+#include "sa-attachment-store.h"
 #include "sa-json-strict.h"
 
 struct _SaApiClient
@@ -665,6 +666,14 @@ sa_api_client_upload_async (SaApiClient         *self,
       return;
     }
   up->total = g_file_info_get_size (info);
+  /* The registry's limit is the desk's: no 10 MiB go out to be refused. */
+  if (up->total > SA_ATTACHMENT_MAX_SIZE)
+    {
+      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_TOO_LARGE,
+                               "The file is larger than %u MiB",
+                               SA_ATTACHMENT_MAX_SIZE / (1024 * 1024));
+      return;
+    }
 
   path = g_strconcat ("/api/v1/attachments/", sha256, NULL);
   up->msg = sa_api_client_new_message (self, SOUP_METHOD_PUT, path, &error);
