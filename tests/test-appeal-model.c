@@ -377,6 +377,37 @@ test_forward_starts_afresh (void)
 }
 
 static void
+test_fold_attach (void)
+{
+  /* An attached file shows in the appeal's attachments at once, marked pending, after the registry's; attaching the same file again adds no second row. */
+  g_autoptr(JsonObject) appeal = object ("{\"status\":\"in_progress\",\"priority\":\"normal\","
+                                         "\"agency\":\"TEPLO\",\"executor\":\"ivanov\","
+                                         "\"version\":2,\"attachments\":[{\"sha256\":"
+                                         "\"1111111111111111111111111111111111111111111111111111111111111111\","
+                                         "\"name\":\"a.pdf\",\"content_type\":\"application/pdf\","
+                                         "\"size\":10}]}");
+  g_autoptr(JsonObject) args = object ("{\"sha256\":"
+                                       "\"2222222222222222222222222222222222222222222222222222222222222222\","
+                                       "\"name\":\"Люк закрыт.jpg\"}");
+  SaActor me = { "ivanov", SA_ROLE_EXECUTOR, "TEPLO" };
+  JsonArray *files;
+  JsonObject *file;
+
+  sa_appeal_fold_op (appeal, SA_OP_ATTACH, &me, args, "op-1", 1765000000);
+  sa_appeal_fold_op (appeal, SA_OP_ATTACH, &me, args, "op-2", 1765000060);
+  files = json_object_get_array_member (appeal, "attachments");
+  g_assert_cmpuint (json_array_get_length (files), ==, 2);
+  file = json_array_get_object_element (files, 1);
+  g_assert_cmpstr (member (file, "sha256"), ==, member (args, "sha256"));
+  g_assert_cmpstr (member (file, "name"), ==, "Люк закрыт.jpg");
+  g_assert_true (json_object_get_boolean_member (file, "pending"));
+  g_assert_cmpint (json_object_get_int_member (appeal, "version"), ==, 4);
+  g_assert_cmpstr (member (json_object_get_object_member (json_array_get_object_element (
+                     json_object_get_array_member (appeal, "history"), 0), "payload"), "name"),
+                   ==, "Люк закрыт.jpg");
+}
+
+static void
 test_times (void)
 {
   /* Times are RFC 3339 with an offset, written in Almaty time. */
@@ -404,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/sa/appeal-model/fold", test_fold);
   g_test_add_func ("/sa/appeal-model/fold-pending", test_fold_pending);
   g_test_add_func ("/sa/appeal-model/forward-starts-afresh", test_forward_starts_afresh);
+  g_test_add_func ("/sa/appeal-model/fold-attach", test_fold_attach);
   g_test_add_func ("/sa/appeal-model/times", test_times);
 
   return g_test_run ();

@@ -469,7 +469,7 @@ test_too_big (Fixture       *f,
               gconstpointer  data)
 {
   /* A body over 10 MiB answers 413 from its Content-Length, and a file of exactly 10 MiB is still taken. */
-  gsize big_len = SA_REGISTRY_MAX_ATTACHMENT + 1;
+  gsize big_len = SA_ATTACHMENT_MAX_SIZE + 1;
   guint8 *big = g_malloc0 (big_len);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) exact = NULL;
@@ -496,11 +496,11 @@ test_too_big (Fixture       *f,
                               "sa_registry_requests_total{route=\"early\",status=\"413\"} 1"));
   }
 
-  exact = g_bytes_new_from_bytes (bytes, 0, SA_REGISTRY_MAX_ATTACHMENT);
+  exact = g_bytes_new_from_bytes (bytes, 0, SA_ATTACHMENT_MAX_SIZE);
   exact_sha = sha256_of (exact);
   g_assert_cmpuint (put_file (f, f->heat_token, exact_sha, "application/pdf", exact, &json), ==,
                     201);
-  g_assert_cmpint (sa_test_member_int (json, "size"), ==, SA_REGISTRY_MAX_ATTACHMENT);
+  g_assert_cmpint (sa_test_member_int (json, "size"), ==, SA_ATTACHMENT_MAX_SIZE);
 }
 
 static void
@@ -930,8 +930,8 @@ test_access_log_no_hash (Fixture       *f,
   g_autofree char *id = NULL;
   g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, NULL);
   g_autofree char *thumb = g_strconcat (path, "/thumbnail", NULL);
-  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (SA_REGISTRY_MAX_ATTACHMENT + 1),
-                                            SA_REGISTRY_MAX_ATTACHMENT + 1);
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (SA_ATTACHMENT_MAX_SIZE + 1),
+                                            SA_ATTACHMENT_MAX_SIZE + 1);
   g_autofree char *big_sha = sha256_of (big);
   GPrintFunc old;
 
@@ -988,7 +988,7 @@ test_thumbnail_decode_budget (Fixture       *f,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   guint64 grew = 0;
 
-  g_assert_cmpuint (g_bytes_get_size (progressive), <, SA_REGISTRY_MAX_ATTACHMENT);
+  g_assert_cmpuint (g_bytes_get_size (progressive), <, SA_ATTACHMENT_MAX_SIZE);
   g_assert_cmpuint (thumbnail_status (f, progressive, &grew, NULL), ==, 404);
   g_assert_cmpuint (grew, <, 32 * 1024 * 1024);
   g_assert_cmpuint (thumbnail_status (f, png, &grew, NULL), ==, 404);

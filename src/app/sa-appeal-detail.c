@@ -8,6 +8,7 @@
 
 #include "sa-appeal-detail.h"
 #include "sa-appeal-model.h"
+#include "sa-attachments-view.h"
 #include "sa-clock.h"
 #include "sa-core.h"
 #include "sa-countdown.h"
@@ -45,6 +46,7 @@ struct _SaAppealDetail
   AdwActionRow   *address_row;
   AdwActionRow   *channel_row;
   GtkListBox     *history;
+  SaAttachmentsView *attachments;
 
   JsonObject     *appeal;
   JsonObject     *user;
@@ -244,6 +246,7 @@ static const struct
   { "detail.forward", SA_OP_FORWARD, TRUE },
   { "detail.escalate", SA_OP_ESCALATE, TRUE },
   { "detail.extend", SA_OP_EXTEND, FALSE },
+  { "detail.attach", SA_OP_ATTACH, FALSE },
 };
 
 static void
@@ -269,6 +272,9 @@ sa_appeal_detail_update_actions (SaAppealDetail *self)
                                              self->cache != NULL) &&
                                    sa_op_check (detail_actions[i].type, &actor, &state, NULL,
                                                 now, NULL));
+  sa_attachments_view_set_can_attach (self->attachments,
+                                      known && sa_op_check (SA_OP_ATTACH, &actor, &state, NULL,
+                                                            now, NULL));
   /* The appeal is already the user's: Take has nothing to offer. */
   is_executor = known && state.executor != NULL && g_strcmp0 (state.executor, actor.login) == 0;
   gtk_widget_set_visible (self->take_button, self->appeal != NULL && !is_executor);
@@ -343,6 +349,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
     json_object_ref (appeal);
   g_clear_pointer (&self->appeal, json_object_unref);
   self->appeal = appeal;
+  sa_attachments_view_set_appeal (self->attachments, appeal);
 
   /* With no appeal there is nothing to act on: no greyed-out Take (the
    * actions' update hides it too for an appeal that is already the user's). */
@@ -863,6 +870,39 @@ extend_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Files: the attachments view does the work (sa-attachments-view.c). */
+static void
+attach_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  sa_attachments_view_choose_file (SA_APPEAL_DETAIL (widget)->attachments);
+}
+
+static void
+attachments_op_requested_cb (SaAppealDetail *self,
+                             const char     *type,
+                             JsonObject     *args)
+{
+  SaOpType op;
+
+  if (sa_op_type_from_string (type, &op))
+    sa_appeal_detail_request (self, op, json_object_ref (args));
+}
+
+/**
+ * sa_appeal_detail_set_sync_engine:
+ * @self: a #SaAppealDetail
+ * @engine: (nullable): the signed-in account's engine, for files
+ */
+void
+sa_appeal_detail_set_sync_engine (SaAppealDetail *self,
+                                  SaSyncEngine   *engine)
+{
+  g_return_if_fail (SA_IS_APPEAL_DETAIL (self));
+  sa_attachments_view_set_sync_engine (self->attachments, engine);
+}
+
 static void
 sa_appeal_detail_get_property (GObject    *object,
                                guint       prop_id,
@@ -989,6 +1029,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
     g_signal_new ("op-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
 
+  g_type_ensure (SA_TYPE_ATTACHMENTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/sa-appeal-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, stack);
@@ -1011,6 +1052,8 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, address_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, channel_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, history);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, attachments);
+  gtk_widget_class_bind_template_callback (widget_class, attachments_op_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_iin_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.take", NULL, take_action);
@@ -1021,6 +1064,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "detail.forward", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
+  gtk_widget_class_install_action (widget_class, "detail.attach", NULL, attach_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1031,6 +1075,8 @@ sa_appeal_detail_init (SaAppealDetail *self)
   self->priority = g_strdup (sa_priority_to_string (SA_PRIORITY_NORMAL));
   gtk_widget_init_template (GTK_WIDGET (self));
   sa_menu_button_quiet_tooltip (GTK_MENU_BUTTON (self->more_button));
+  /* A file dropped anywhere on the appeal is attached to it. */
+  sa_attachments_view_add_drop_target (self->attachments, GTK_WIDGET (self));
   sa_appeal_detail_update_actions (self);
   g_signal_connect_object (sa_clock_get_default (), "tick", G_CALLBACK (clock_tick_cb), self,
                            G_CONNECT_SWAPPED);

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sa-cache.h"
+#include "sa-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,7 @@ void        sa_appeal_detail_set_appeal  (SaAppealDetail *self,
 JsonObject *sa_appeal_detail_get_appeal  (SaAppealDetail *self);
 void        sa_appeal_detail_set_cache   (SaAppealDetail *self,
                                           SaCache        *cache);
+void        sa_appeal_detail_set_sync_engine (SaAppealDetail *self,
+                                          SaSyncEngine   *engine);
 
 G_END_DECLS

@@ -953,6 +953,7 @@ sa_window_stop_engine (SaWindow *self)
     return;
   g_signal_handlers_disconnect_by_data (self->engine, self);
   sa_sync_engine_stop (self->engine);
+  sa_appeal_detail_set_sync_engine (self->detail, NULL);
   g_clear_object (&self->engine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
 }
@@ -973,6 +974,7 @@ sa_window_start_engine (SaWindow *self)
   g_signal_connect_swapped (self->engine, "notify::unreadable",
                             G_CALLBACK (sa_window_update_sync_label), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", TRUE);
+  sa_appeal_detail_set_sync_engine (self->detail, self->engine);
   sa_sync_engine_start (self->engine);
   sa_window_update_sync_label (self);
 }

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "sa-api-client.h"
+#include "sa-attachment-store.h"
 #include "sa-json-strict.h"
 
 struct _SaApiClient
@@ -184,6 +185,12 @@ sa_api_client_translate_error (SoupMessage *msg,
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     code = SA_API_ERROR_UNAUTHORIZED;
+  else if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    code = SA_API_ERROR_TOO_LARGE;
+  else if (status == SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE)
+    code = SA_API_ERROR_UNSUPPORTED_TYPE;
+  else if (status == SOUP_STATUS_NOT_FOUND)
+    code = SA_API_ERROR_NOT_FOUND;
   else if (status >= 500)
     code = SA_API_ERROR_SERVER;
   else
@@ -542,6 +549,346 @@ JsonNode *
 sa_api_client_call_finish (SaApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Files */
+
+typedef struct
+{
+  SoupMessage   *msg;
+  GInputStream  *in;
+  SaApiProgress  progress;
+  gpointer       progress_data;
+  guint64        done;
+  guint64        total;
+} Upload;
+
+static void
+upload_free (gpointer data)
+{
+  Upload *up = data;
+
+  g_clear_object (&up->msg);
+  g_clear_object (&up->in);
+  g_free (up);
+}
+
+static void
+wrote_body_data_cb (SoupMessage *msg,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  Upload *up = user_data;
+
+  up->done = MIN (up->done + chunk_size, up->total);
+  if (up->progress != NULL)
+    up->progress (up->done, up->total, up->progress_data);
+}
+
+static void
+upload_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Upload *up = g_task_get_task_data (task);
+  GError *error = NULL;
+  JsonNode *answer;
+
+  g_signal_handlers_disconnect_by_func (up->msg, wrote_body_data_cb, up);
+  answer = read_answer (SOUP_SESSION (object), result, up->msg, &error);
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify)json_node_unref);
+}
+
+/**
+ * sa_api_client_upload_async:
+ * @self: a #SaApiClient
+ * @sha256: the file's SHA-256, 64 lowercase hex digits
+ * @file: the file, read as it is sent
+ * @progress: (nullable): called as the body goes out
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * `PUT /api/v1/attachments/{sha256}` with the file as the body, sent as
+ * `application/octet-stream` (the registry judges the type by the
+ * content). An upload is idempotent: retry freely. The refusals come back
+ * as %SA_API_ERROR_TOO_LARGE (413), %SA_API_ERROR_UNSUPPORTED_TYPE (415),
+ * %SA_API_ERROR_UNAUTHORIZED (401) and %SA_API_ERROR_REFUSED (a changed
+ * file, a role that may not upload), each with the registry's message.
+ */
+void
+sa_api_client_upload_async (SaApiClient         *self,
+                            const char          *sha256,
+                            GFile               *file,
+                            SaApiProgress        progress,
+                            gpointer             progress_data,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *path = NULL;
+  Upload *up;
+
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+  g_return_if_fail (sha256 != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sa_api_client_upload_async);
+
+  up = g_new0 (Upload, 1);
+  up->progress = progress;
+  up->progress_data = progress_data;
+  g_task_set_task_data (task, up, upload_free);
+
+  /* A stat and an open: the bytes themselves are read as libsoup sends. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, &error);
+  if (info != NULL)
+    up->in = G_INPUT_STREAM (g_file_read (file, cancellable, &error));
+  if (up->in == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  up->total = g_file_info_get_size (info);
+  /* The registry's limit is the desk's: no 10 MiB go out to be refused. */
+  if (up->total > SA_ATTACHMENT_MAX_SIZE)
+    {
+      g_task_return_new_error (task, SA_API_ERROR, SA_API_ERROR_TOO_LARGE,
+                               "The file is larger than %u MiB",
+                               SA_ATTACHMENT_MAX_SIZE / (1024 * 1024));
+      return;
+    }
+
+  path = g_strconcat ("/api/v1/attachments/", sha256, NULL);
+  up->msg = sa_api_client_new_message (self, SOUP_METHOD_PUT, path, &error);
+  if (up->msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  soup_message_set_request_body (up->msg, "application/octet-stream", up->in, up->total);
+  g_signal_connect (up->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), up);
+
+  soup_session_send_and_read_async (self->session, up->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    upload_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sa_api_client_upload_finish:
+ * @self: a #SaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the registry's `{"sha256","content_type","size"}`,
+ *   or %NULL with @error set
+ */
+JsonNode *
+sa_api_client_upload_finish (SaApiClient   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* What an error answer may bring: its JSON is small. */
+#define ERROR_BODY_MAX  (64 * 1024)
+#define DOWNLOAD_CHUNK  (64 * 1024)
+
+typedef struct
+{
+  SoupMessage  *msg;
+  GInputStream *in;
+  GByteArray   *buf;
+  gsize         max_bytes;
+  gsize         limit;   /* max_bytes, or ERROR_BODY_MAX for an error answer */
+} Download;
+
+static void
+download_free (gpointer data)
+{
+  Download *dl = data;
+
+  g_clear_object (&dl->msg);
+  g_clear_object (&dl->in);
+  g_clear_pointer (&dl->buf, g_byte_array_unref);
+  g_free (dl);
+}
+
+static GError *
+too_large_error (gsize max_bytes)
+{
+  return g_error_new (SA_API_ERROR, SA_API_ERROR_TOO_LARGE,
+                      "The registry sent more than the %" G_GSIZE_FORMAT " bytes expected",
+                      max_bytes);
+}
+
+static void download_read (GTask *task);
+
+static void
+download_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *dl = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, sa_api_client_translate_error (dl->msg, NULL, error));
+      return;
+    }
+  if (g_bytes_get_size (chunk) > 0)
+    {
+      if (dl->buf->len + g_bytes_get_size (chunk) > dl->limit)
+        {
+          g_input_stream_close_async (dl->in, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+          if (dl->limit == dl->max_bytes)
+            g_task_return_error (task, too_large_error (dl->max_bytes));
+          else
+            g_task_return_error (task, sa_api_client_translate_error (dl->msg, NULL, NULL));
+          return;
+        }
+      g_byte_array_append (dl->buf, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+      download_read (g_steal_pointer (&task));
+      return;
+    }
+
+  /* The end of the body. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (dl->msg)))
+    g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&dl->buf)),
+                           (GDestroyNotify)g_bytes_unref);
+  else
+    {
+      g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&dl->buf));
+
+      g_task_return_error (task, sa_api_client_translate_error (dl->msg, body, NULL));
+    }
+}
+
+static void
+download_read (GTask *task)
+{
+  Download *dl = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (dl->in, DOWNLOAD_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), download_read_cb, task);
+}
+
+static void
+download_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *dl = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  goffset length;
+
+  dl->in = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (dl->in == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, sa_api_client_translate_error (dl->msg, NULL, error));
+      return;
+    }
+  dl->limit = SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (dl->msg))
+              ? dl->max_bytes : ERROR_BODY_MAX;
+  /* Refused before a byte of the body is read when it says its size. */
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (dl->msg));
+  if (dl->limit == dl->max_bytes && length > 0 && (guint64) length > dl->max_bytes)
+    {
+      g_input_stream_close_async (dl->in, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_task_return_error (task, too_large_error (dl->max_bytes));
+      return;
+    }
+  download_read (g_steal_pointer (&task));
+}
+
+/**
+ * sa_api_client_download_async:
+ * @self: a #SaApiClient
+ * @path: the path, e.g. `/api/v1/attachments/{sha256}` or its `/thumbnail`
+ * @max_bytes: the most the body may hold
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the bytes
+ * @user_data: data for @callback
+ *
+ * One authenticated GET of bytes that are not JSON. A body over
+ * @max_bytes is refused with %SA_API_ERROR_TOO_LARGE, from the
+ * Content-Length before it is read or as soon as it goes over; nothing
+ * more than @max_bytes is ever held.
+ */
+void
+sa_api_client_download_async (SaApiClient         *self,
+                              const char          *path,
+                              gsize                max_bytes,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Download *dl;
+
+  g_return_if_fail (SA_IS_API_CLIENT (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sa_api_client_download_async);
+  dl = g_new0 (Download, 1);
+  dl->max_bytes = max_bytes;
+  dl->buf = g_byte_array_new ();
+  g_task_set_task_data (task, dl, download_free);
+
+  dl->msg = sa_api_client_new_message (self, SOUP_METHOD_GET, path, &error);
+  if (dl->msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  soup_session_send_async (self->session, dl->msg, G_PRIORITY_DEFAULT, cancellable,
+                           download_sent_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sa_api_client_download_finish:
+ * @self: a #SaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError (%SA_API_ERROR, or %G_IO_ERROR_CANCELLED)
+ *
+ * Returns: (transfer full): the body, or %NULL with @error set
+ */
+GBytes *
+sa_api_client_download_finish (SaApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
 {
   g_return_val_if_fail (SA_IS_API_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

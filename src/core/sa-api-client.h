@@ -18,6 +18,10 @@ G_BEGIN_DECLS
  * @SA_API_ERROR_SERVER: the registry reported an error of its own (5xx)
  * @SA_API_ERROR_REFUSED: the registry refused the request (other 4xx)
  * @SA_API_ERROR_GONE: the change-feed cursor is older than the registry keeps (410)
+ * @SA_API_ERROR_TOO_LARGE: the registry refused a file as too large (413), or
+ *   a download was larger than its limit
+ * @SA_API_ERROR_UNSUPPORTED_TYPE: the registry refused a file's type (415)
+ * @SA_API_ERROR_NOT_FOUND: no such file, or none the user may see (404)
  *
  * Errors of talking to the registry.
  */
@@ -30,7 +34,22 @@ typedef enum
   SA_API_ERROR_SERVER,
   SA_API_ERROR_REFUSED,
   SA_API_ERROR_GONE,
+  SA_API_ERROR_TOO_LARGE,
+  SA_API_ERROR_UNSUPPORTED_TYPE,
+  SA_API_ERROR_NOT_FOUND,
 } SaApiError;
+
+/**
+ * SaApiProgress:
+ * @done: bytes sent so far
+ * @total: bytes to send
+ * @user_data: the data given with the callback
+ *
+ * Called on the main context as an upload goes.
+ */
+typedef void (*SaApiProgress) (guint64  done,
+                               guint64  total,
+                               gpointer user_data);
 
 GQuark sa_api_error_quark (void);
 
@@ -66,6 +85,27 @@ void         sa_api_client_call_async     (SaApiClient         *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
 JsonNode    *sa_api_client_call_finish    (SaApiClient         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
+void         sa_api_client_upload_async   (SaApiClient         *self,
+                                           const char          *sha256,
+                                           GFile               *file,
+                                           SaApiProgress        progress,
+                                           gpointer             progress_data,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+JsonNode    *sa_api_client_upload_finish  (SaApiClient         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+void         sa_api_client_download_async (SaApiClient         *self,
+                                           const char          *path,
+                                           gsize                max_bytes,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+GBytes      *sa_api_client_download_finish (SaApiClient        *self,
                                            GAsyncResult        *result,
                                            GError             **error);
 

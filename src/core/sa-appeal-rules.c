@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sa-appeal-model-private.h"
+#include "sa-attachment-store.h"
 /* ------------------------------------------------------------------ */
 /* Reading an appeal */
 
@@ -93,17 +94,6 @@ sa_appeal_state_init_from_json (SaAppealState *state,
 
 /* ------------------------------------------------------------------ */
 /* Checking an operation */
-
-static gboolean
-is_sha256 (const char *s)
-{
-  guint n = 0;
-
-  for (; s[n] != '\0'; n++)
-    if (!g_ascii_isdigit (s[n]) && !(s[n] >= 'a' && s[n] <= 'f'))
-      return FALSE;
-  return n == 64;
-}
 
 static gboolean
 is_code (const char *s)
@@ -221,7 +211,7 @@ sa_op_validate_args (SaOpType     type,
             return invalid_arg (error, t, arg, arg->name);
           break;
         case SA_ARG_SHA256:
-          if (!is_sha256 (value))
+          if (!sa_attachment_is_sha256 (value))
             return invalid_arg (error, t, arg, arg->name);
           break;
         default:
@@ -686,6 +676,39 @@ array_add_unique (JsonObject *appeal,
   json_array_add_string_element (array, value);
 }
 
+/* The file in the appeal's `attachments`, marked pending: the registry
+ * adds its type and size once it is applied. */
+static void
+add_attachment (JsonObject *appeal,
+                const char *sha256,
+                const char *name)
+{
+  JsonArray *array = member_array (appeal, "attachments");
+  JsonObject *item;
+
+  if (sha256 == NULL || name == NULL)
+    return;
+  if (array == NULL)
+    {
+      array = json_array_new ();
+      json_object_set_array_member (appeal, "attachments", array);
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                 "sha256", NULL), sha256) == 0)
+        return;
+    }
+  item = json_object_new ();
+  json_object_set_string_member (item, "sha256", sha256);
+  json_object_set_string_member (item, "name", name);
+  json_object_set_boolean_member (item, "pending", TRUE);
+  json_array_add_object_element (array, item);
+}
+
 /**
  * sa_appeal_fold_op:
  * @appeal: the appeal as the registry's JSON, changed in place
@@ -740,6 +763,8 @@ sa_appeal_fold_op (JsonObject    *appeal,
       if (sa_op_type_link (type) != SA_AGENCY_LINK_NONE)
         array_add_unique (appeal, sa_agency_link_field (sa_op_type_link (type)),
                           arg_string (args, "agency"));
+      if (type == SA_OP_ATTACH)
+        add_attachment (appeal, arg_string (args, "sha256"), arg_string (args, "name"));
     }
   else
     payload = args != NULL ? json_object_ref (args) : json_object_new ();

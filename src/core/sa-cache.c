@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "sa-appeal-model.h"
+#include "sa-attachment-store.h"
 #include "sa-cache.h"
 #include "sa-cache-private.h"
 #include "sa-sqlite.h"
@@ -441,6 +442,7 @@ sa_cache_delete (const char  *path,
 {
   static const char * const suffixes[] = { "-wal", "-shm", "-journal", "" };
   g_autofree char *dir = NULL;
+  g_autofree char *attachments = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -458,6 +460,9 @@ sa_cache_delete (const char  *path,
         }
     }
   dir = g_path_get_dirname (path);
+  /* The account's files go with it (docs/attachments.md). */
+  attachments = g_build_filename (dir, "attachments", NULL);
+  sa_attachment_store_delete_dir (attachments);
   g_rmdir (dir);
   return TRUE;
 }

@@ -4,6 +4,7 @@
 #include "sa-api-client.h"
 #include "sa-appeal-list.h"
 #include "sa-appeal-model.h"
+#include "sa-attachment-store.h"
 #include "sa-cache.h"
 #include "sa-cache-rescue.h"
 #include "sa-calendar.h"

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "sa-appeal-model.h"
+#include "sa-attachment-store.h"
 #include "sa-feed-page.h"
 #include "sa-push-message.h"
 #include "sa-sync-engine.h"
@@ -23,6 +25,10 @@
  * SQLite write runs on a worker thread (one at a time, in order), so the
  * main loop never waits for the disk. Feed pages are pipelined: the next
  * page is fetched while the previous one is written.
+ *
+ * Files go first: before a batch that attaches a file the desk holds and
+ * the registry has not acknowledged (#SaAttachmentStore), the engine
+ * uploads it, so the registry never sees an `attach` op before its file.
  *
  * Failures back off exponentially with jitter (1 s doubling to 5 min); a
  * GNetworkMonitor change retries at once. An expired access token is
@@ -95,6 +101,11 @@ struct _SaSyncEngine
 
   SoupWebsocketConnection *ws;
   gboolean                 ws_connecting;
+
+  /* Files first: what the batch attaches, uploaded before it is posted. */
+  SaAttachmentStore       *store;
+  GPtrArray               *uploads;       /* of sha256, next first */
+  JsonNode                *push_body;
 };
 
 G_DEFINE_FINAL_TYPE (SaSyncEngine, sa_sync_engine, G_TYPE_OBJECT)
@@ -116,6 +127,8 @@ enum
 {
   REFRESH_TOKEN_CHANGED,
   CYCLE_FINISHED,
+  UPLOAD_PROGRESS,
+  UPLOAD_FINISHED,
   N_SIGNALS
 };
 
@@ -128,6 +141,8 @@ static void cycle_begin       (SaSyncEngine *self,
 static void cycle_fail        (SaSyncEngine *self,
                                const GError *error);
 static void push_next_batch   (SaSyncEngine *self);
+static void push_post         (SaSyncEngine *self);
+static void upload_next       (SaSyncEngine *self);
 static void pull_start        (SaSyncEngine *self);
 static void pull_from_zero    (SaSyncEngine *self);
 static void pull_fetch        (SaSyncEngine *self);
@@ -802,6 +817,122 @@ push_cb (GObject      *object,
   run_job (self, JOB_PUSH_RESULTS, root, push_results_applied);
 }
 
+/* The files the batch's attach ops name that wait to be uploaded. */
+static GPtrArray *
+files_to_upload (SaSyncEngine *self,
+                 GPtrArray    *batch)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      SaOutboxEntry *entry = batch->pdata[i];
+      const char *sha256 = NULL;
+
+      if (g_strcmp0 (entry->type, sa_op_type_to_string (SA_OP_ATTACH)) != 0 ||
+          entry->args == NULL || !JSON_NODE_HOLDS_OBJECT (entry->args))
+        continue;
+      sha256 = json_object_get_string_member_with_default (json_node_get_object (entry->args),
+                                                           "sha256", NULL);
+      if (sa_attachment_store_is_pending (self->store, sha256) &&
+          !g_ptr_array_find_with_equal_func (files, sha256, g_str_equal, NULL))
+        g_ptr_array_add (files, g_strdup (sha256));
+    }
+  return files;
+}
+
+static void
+upload_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  SaSyncEngine *self = user_data;
+
+  if (self->uploads != NULL && self->uploads->len > 0)
+    g_signal_emit (self, signals[UPLOAD_PROGRESS], 0, self->uploads->pdata[0], done, total);
+}
+
+static void
+upload_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SaSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *sha256 = NULL;
+  gboolean uploaded;
+
+  if (stale (result))
+    return;
+  answer = sa_api_client_upload_finish (SA_API_CLIENT (object), result, &error);
+  if (answer == NULL &&
+      (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED) ||
+       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNREACHABLE) ||
+       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_CERTIFICATE) ||
+       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_SERVER) ||
+       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_PROTOCOL) ||
+       error->domain != SA_API_ERROR))
+    {
+      /* Offline, or the registry is in trouble: the file and its op wait
+       * (the op stays "sent" and goes again with its file next time). */
+      sha256 = g_ptr_array_steal_index (self->uploads, 0);
+      g_signal_emit (self, signals[UPLOAD_FINISHED], 0, sha256, FALSE);
+      if (!handle_unauthorized (self, error))
+        cycle_fail (self, error);
+      return;
+    }
+
+  sha256 = g_ptr_array_steal_index (self->uploads, 0);
+  uploaded = answer != NULL;
+  if (!uploaded)
+    /* Refused for good (a file changed on disk since, a role that may not
+     * upload): no retry would help. The op goes on and the registry's
+     * rejection (unknown_attachment) shows it to the user. */
+    g_warning ("The registry refused the file %s: %s", sha256, error->message);
+  if (!sa_attachment_store_mark_uploaded (self->store, sha256, &error))
+    g_warning ("%s", error->message);
+  g_signal_emit (self, signals[UPLOAD_FINISHED], 0, sha256, uploaded);
+  upload_next (self);
+}
+
+/* Files first, then the batch that attaches them. */
+static void
+upload_next (SaSyncEngine *self)
+{
+  g_autoptr(GFile) file = NULL;
+  const char *sha256 = NULL;
+
+  while (self->uploads->len > 0)
+    {
+      sha256 = self->uploads->pdata[0];
+      file = sa_attachment_store_lookup (self->store, sha256, NULL, NULL);
+      if (file != NULL)
+        break;
+      g_warning ("The file %s to attach is gone from the desk", sha256);
+      g_ptr_array_remove_index (self->uploads, 0);
+    }
+  if (self->uploads->len == 0)
+    {
+      push_post (self);
+      return;
+    }
+
+  g_debug ("Uploading %s", sha256);
+  self->requests++;
+  upload_progress_cb (0, 0, self);
+  sa_api_client_upload_async (self->client, sha256, file, upload_progress_cb, self,
+                              self->cancellable, upload_cb, g_object_ref (self));
+}
+
+static void
+push_post (SaSyncEngine *self)
+{
+  g_autoptr(JsonNode) body = g_steal_pointer (&self->push_body);
+
+  call (self, "POST", "/api/v1/ops", body, push_cb);
+}
+
 static void
 begin_push_cb (GObject      *object,
                GAsyncResult *result,
@@ -843,7 +974,11 @@ begin_push_cb (GObject      *object,
     self->push_op_ids[i] = g_strdup (((SaOutboxEntry *) batch->pdata[i])->op_id);
 
   g_debug ("Pushing %u operations", batch->len);
-  call (self, "POST", "/api/v1/ops", body, push_cb);
+  g_clear_pointer (&self->push_body, json_node_unref);
+  self->push_body = g_steal_pointer (&body);
+  g_clear_pointer (&self->uploads, g_ptr_array_unref);
+  self->uploads = files_to_upload (self, batch);
+  upload_next (self);
 }
 
 static void
@@ -1139,6 +1274,9 @@ sa_sync_engine_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->refresh_token, g_free);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->uploads, g_ptr_array_unref);
+  g_clear_pointer (&self->push_body, json_node_unref);
 
   G_OBJECT_CLASS (sa_sync_engine_parent_class)->finalize (object);
 }
@@ -1246,6 +1384,31 @@ sa_sync_engine_class_init (SaSyncEngineClass *klass)
   signals[CYCLE_FINISHED] =
     g_signal_new ("cycle-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * SaSyncEngine::upload-progress:
+   * @self: the engine
+   * @sha256: the file on its way
+   * @done: bytes sent
+   * @total: the file's size (0 before the upload knows it)
+   *
+   * A file attached on this desk goes to the registry.
+   */
+  signals[UPLOAD_PROGRESS] =
+    g_signal_new ("upload-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT64,
+                  G_TYPE_UINT64);
+
+  /**
+   * SaSyncEngine::upload-finished:
+   * @self: the engine
+   * @sha256: the file
+   * @uploaded: whether the registry has it now; %FALSE when it waits for
+   *   the next cycle (offline) or was refused
+   */
+  signals[UPLOAD_FINISHED] =
+    g_signal_new ("upload-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -1278,6 +1441,7 @@ sa_sync_engine_new (SaCache     *cache,
   self->refresh_token = g_strdup (refresh_token);
   self->cursor = sa_cache_get_cursor (cache);
   self->undo_window = UNDO_WINDOW;
+  self->store = sa_attachment_store_new_for_cache (cache);
   self->cache_handler = g_signal_connect (cache, "appeals-changed",
                                           G_CALLBACK (appeals_changed_cb), self);
   sa_api_client_set_timeout (client, DEFAULT_TIMEOUT);
@@ -1291,6 +1455,33 @@ sa_sync_engine_get_cache (SaSyncEngine *self)
 {
   g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), NULL);
   return self->cache;
+}
+
+/**
+ * sa_sync_engine_get_client:
+ * @self: a #SaSyncEngine
+ *
+ * Returns: (transfer none): the registry client the engine signs in with,
+ *   for the desk's downloads
+ */
+SaApiClient *
+sa_sync_engine_get_client (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), NULL);
+  return self->client;
+}
+
+/**
+ * sa_sync_engine_get_attachment_store:
+ * @self: a #SaSyncEngine
+ *
+ * Returns: (transfer none): the store of the account's files
+ */
+SaAttachmentStore *
+sa_sync_engine_get_attachment_store (SaSyncEngine *self)
+{
+  g_return_val_if_fail (SA_IS_SYNC_ENGINE (self), NULL);
+  return self->store;
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "sa-api-client.h"
+#include "sa-attachment-store.h"
 #include "sa-cache.h"
 #include "sa-core-enums.h"
 
@@ -41,6 +42,8 @@ SaSyncEngine *sa_sync_engine_new                 (SaCache          *cache,
                                                   SaApiClient      *client,
                                                   const char       *refresh_token);
 SaCache      *sa_sync_engine_get_cache           (SaSyncEngine     *self);
+SaApiClient  *sa_sync_engine_get_client          (SaSyncEngine     *self);
+SaAttachmentStore *sa_sync_engine_get_attachment_store (SaSyncEngine *self);
 void          sa_sync_engine_set_network_monitor (SaSyncEngine     *self,
                                                   GNetworkMonitor  *monitor);
 void          sa_sync_engine_set_timeout         (SaSyncEngine     *self,

@@ -11,6 +11,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
+#include "sa-attachment-store.h"
 #include "sa-registry-private.h"
 
 /* Files are content-addressed: the SHA-256 of the bytes is the name. The
@@ -37,35 +38,6 @@
  * _sa_registry_attachment_link); uploading again renews it. */
 #define UPLOAD_GRANT_TTL     (24 * 3600)
 #define CACHE_CONTROL        "private, max-age=31536000, immutable"
-
-static gboolean
-is_sha256 (const char *text)
-{
-  if (text == NULL || strlen (text) != 64)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
-      return FALSE;
-  return TRUE;
-}
-
-/* The content type by the magic bytes, or NULL if it is none we take. */
-static const char *
-sniff_type (const guint8 *data,
-            gsize         len)
-{
-  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-
-  if (len >= sizeof png && memcmp (data, png, sizeof png) == 0)
-    return "image/png";
-  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-    return "image/jpeg";
-  if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
-    return "image/webp";
-  if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
-    return "application/pdf";
-  return NULL;
-}
 
 static const char *
 pixbuf_loader_type (const char *content_type)
@@ -282,7 +254,7 @@ upload_thread (GTask        *task,
                    "or cut short on the way. Upload it again.");
       return;
     }
-  up->content_type = sniff_type (data, len);
+  up->content_type = sa_attachment_sniff_type (data, len);
   if (up->content_type == NULL)
     {
       upload_fail (up, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
@@ -394,7 +366,7 @@ upload_handler (SaRequest *req)
   const char *declared;
   Upload *up;
 
-  if (!is_sha256 (req->param))
+  if (!sa_attachment_is_sha256 (req->param))
     {
       sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_hash",
                               "The path must end in the file's SHA-256 as 64 lowercase hex "
@@ -415,7 +387,7 @@ upload_handler (SaRequest *req)
                               "Send the file's bytes as the body.");
       return;
     }
-  if (g_bytes_get_size (body) > SA_REGISTRY_MAX_ATTACHMENT)
+  if (g_bytes_get_size (body) > SA_ATTACHMENT_MAX_SIZE)
     {
       sa_request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
                               "The file is larger than 10 MiB.");
@@ -458,7 +430,7 @@ lookup_visible (SaRequest  *req,
   sqlite3_stmt *stmt;
   gboolean found = FALSE;
 
-  if (!is_sha256 (req->param))
+  if (!sa_attachment_is_sha256 (req->param))
     return FALSE;
   stmt = sa_registry_db_prepare (req->db,
                                  "SELECT f.content_type, f.size FROM attachments f"
@@ -769,7 +741,7 @@ on_size_prepared (GdkPixbufLoader *loader,
 
 /**
  * _sa_registry_thumbnail_new:
- * @content_type: the file's type as sniff_type() judged it
+ * @content_type: the file's type as sa_attachment_sniff_type() judged it
  * @data: the file's bytes
  * @len: their length
  * @thumb_type: (out): the thumbnail's type, image/jpeg or image/png
@@ -887,7 +859,7 @@ thumb_work (Thumb *t)
   if (g_file_get_contents (t->thumb_path, &contents, &len, NULL))
     {
       t->thumb = g_bytes_new_take (contents, len);
-      t->thumb_type = sniff_type ((const guint8 *) contents, len);
+      t->thumb_type = sa_attachment_sniff_type ((const guint8 *) contents, len);
       if (t->thumb_type != NULL)
         return;
       g_clear_pointer (&t->thumb, g_bytes_unref);
@@ -1039,7 +1011,7 @@ _sa_registry_attachment_link (SaRegistryDb  *db,
   sqlite3_stmt *stmt;
   gboolean linked;
 
-  if (!is_sha256 (sha256) || !name_is_valid (name))
+  if (!sa_attachment_is_sha256 (sha256) || !name_is_valid (name))
     {
       *reject_code = "invalid_args";
       *reject_message = g_strdup ("Give \"args.sha256\" (64 lowercase hex digits) and "

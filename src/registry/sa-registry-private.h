@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "sa-appeal-model.h"
+#include "sa-attachment-store.h"
 #include "sa-registry-db.h"
 #include "sa-registry-http.h"
 #include "sa-registry-server.h"
@@ -163,9 +164,9 @@ void            _sa_registry_feed_register     (SaRegistryServer *server);
 void            _sa_registry_attachments_register (SaRegistryServer *server);
 void            _sa_registry_events_register   (SaRegistryServer *server);
 
-/* Attachments (sa-registry-attachments.c). An upload may be this big;
+/* Attachments (sa-registry-attachments.c). An upload may be
+ * SA_ATTACHMENT_MAX_SIZE (sa-attachment-store.h, the desk's rule too);
  * the early handler answers 413 from the Content-Length. */
-#define SA_REGISTRY_MAX_ATTACHMENT (10 * 1024 * 1024)
 #define SA_REGISTRY_ATTACHMENTS_PREFIX "/api/v1/attachments/"
 
 gboolean        _sa_registry_attachment_link   (SaRegistryDb     *db,

@@ -540,7 +540,7 @@ early_callback (SoupServer        *soup,
                                        ? _sa_registry_auth_resolve (self->db, token) : NULL;
 
       if (user != NULL)
-        limit = SA_REGISTRY_MAX_ATTACHMENT;
+        limit = SA_ATTACHMENT_MAX_SIZE;
     }
 
   if (!content_length_ok (headers) ||
@@ -561,7 +561,7 @@ early_callback (SoupServer        *soup,
            soup_message_headers_get_content_length (headers) > limit)
     {
       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-      node = error_node ("too_large", limit == SA_REGISTRY_MAX_ATTACHMENT
+      node = error_node ("too_large", limit == SA_ATTACHMENT_MAX_SIZE
                                       ? "The file is larger than 10 MiB."
                                       : "The body is larger than 1 MiB.");
     }
