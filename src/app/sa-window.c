@@ -577,21 +577,27 @@ sa_window_update_executors (SaWindow *self)
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   g_auto(GStrv) login_list = NULL;
   g_auto(GStrv) name_list = NULL;
-  const char *role = NULL;
+  SaRole role = SA_ROLE_EXECUTOR;
+  gboolean has_role = FALSE;
   const char *agency = NULL;
 
   if (self->user != NULL)
     {
-      role = json_object_get_string_member_with_default (self->user, "role", NULL);
+      has_role = sa_role_from_string (json_object_get_string_member_with_default (self->user,
+                                                                                  "role", NULL),
+                                      &role);
       agency = json_object_get_string_member_with_default (self->user, "agency", NULL);
     }
-  if (self->cache != NULL && g_strcmp0 (role, "supervisor") == 0 && agency != NULL)
+  if (self->cache != NULL && has_role && role == SA_ROLE_SUPERVISOR && agency != NULL)
     colleagues = sa_directory_list_colleagues (self->cache, agency, NULL);
   for (guint i = 0; colleagues != NULL && i < colleagues->len; i++)
     {
       SaDirectoryUser *user = g_ptr_array_index (colleagues, i);
+      SaRole theirs;
 
-      if (g_strcmp0 (user->role, "executor") != 0 && g_strcmp0 (user->role, "ksk_manager") != 0)
+      /* The ones who work the appeals they are given, not other supervisors. */
+      if (!sa_role_from_string (user->role, &theirs) ||
+          (theirs != SA_ROLE_EXECUTOR && theirs != SA_ROLE_KSK_MANAGER))
         continue;
       g_strv_builder_add (logins, user->login);
       g_strv_builder_add (names, user->full_name);
@@ -1482,25 +1488,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpData, op_data_free)
 static const char *
 op_done_message (const char *type)
 {
-  static const struct {
-    const char *type;
-    const char *message;
-  } messages[] = {
-    { "take", N_("Appeal taken into work") },
-    { "assign", N_("Executor assigned") },
-    { "comment", N_("Comment added") },
-    { "request_info", N_("Information requested from the applicant") },
-    { "forward", N_("Appeal forwarded") },
-    { "escalate", N_("Appeal escalated") },
-    { "set_priority", N_("Priority changed") },
-    { "add_coexecutor", N_("Co-executor added") },
-    { "extend", N_("Deadline extended") },
-    { "attach", N_("File attached") },
-  };
+  SaOpType op_type;
 
-  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
-    if (g_str_equal (messages[i].type, type))
-      return _(messages[i].message);
+  if (sa_op_type_from_string (type, &op_type))
+    return sa_op_type_done_label (op_type);
   return _("Change saved");
 }
 
