@@ -84,7 +84,7 @@ struct _SaWindow
   AdwToast             *last_toast;
 };
 
-/* sa-window-actions.c: search, sort and filters of the list pane */
+/* sa-appeal-list-pane.c: search, sort and filters of the list pane */
 void          _sa_window_install_list_actions (SaWindow      *self);
 void          _sa_window_reset_list_actions   (SaWindow      *self);
 void          _sa_window_apply_list_actions   (SaWindow      *self);

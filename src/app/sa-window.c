@@ -13,7 +13,7 @@
 
 /* The main window: signing in, the account's session (its cache and the
  * list over it), and the detail of the chosen appeal. The list pane's
- * search, sort and filters are in sa-window-actions.c. */
+ * search, sort and filters are in sa-appeal-list-pane.c. */
 
 G_DEFINE_FINAL_TYPE (SaWindow, sa_window, ADW_TYPE_APPLICATION_WINDOW)
 

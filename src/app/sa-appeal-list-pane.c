@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "sa-window"
+#define G_LOG_DOMAIN "sa-appeal-list-pane"
 
 #include "config.h"
 
