@@ -338,8 +338,9 @@ show_section (SaSection section)
 static gboolean
 synced (void)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED &&
+  SaSyncEngine *engine = sa_session_get_engine (window->session);
+
+  return engine != NULL && sa_sync_engine_get_state (engine) == SA_SYNC_STATE_SYNCED &&
          sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL) == mine->len;
 }
 
@@ -690,7 +691,7 @@ wait_for_sync_label (const char *text)
 static gboolean
 listening (void)
 {
-  return sa_sync_engine_get_listening (window->engine);
+  return sa_sync_engine_get_listening (sa_session_get_engine (window->session));
 }
 
 static void
@@ -764,7 +765,7 @@ test_offline_take_undo_sync (void)
   /* The engine pushes a new operation at once, after which it can no
    * longer be undone; held back here, as if the registry had not been
    * reached yet, the operation stays undoable. */
-  sa_sync_engine_stop (window->engine);
+  sa_sync_engine_stop (sa_session_get_engine (window->session));
   gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.take", NULL);
   wait_for_toast ("Appeal taken into work");
   wait_until (row_pending, "the row's pending mark");
@@ -787,7 +788,7 @@ test_offline_take_undo_sync (void)
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE), ==, my);
   g_assert_null (stored_executor ());
   wait_for_sync_label ("");
-  sa_sync_engine_start (window->engine);
+  sa_sync_engine_start (sa_session_get_engine (window->session));
   wait_for_sync_label ("Synced");
   wait_until (listening, "the engine to listen for the registry's hints");
 
@@ -927,7 +928,7 @@ test_conflict (void)
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
 
   /* Held back, as if the network were slow, while the supervisor acts. */
-  sa_sync_engine_stop (window->engine);
+  sa_sync_engine_stop (sa_session_get_engine (window->session));
   sa_window_open_appeal (window, intake_id);
   settle ();
   json_object_set_string_member (args, "text", "Бригада выехала на место.");
@@ -937,7 +938,7 @@ test_conflict (void)
   status = push_op (token, intake_id, "set_priority", "{\"priority\":\"critical\"}");
   g_assert_cmpstr (status, ==, "applied");
 
-  sa_sync_engine_start (window->engine);
+  sa_sync_engine_start (sa_session_get_engine (window->session));
   wait_until (needs_decision, "the sidebar to ask for a decision");
   g_assert_cmpstr (gtk_label_get_text (window->conflicts_label), ==,
                    "1 change needs your decision");
@@ -1006,9 +1007,9 @@ test_notify_assigned (void)
   const char *id;
   gulong handler;
 
-  g_assert_nonnull (window->notifier);
+  g_assert_nonnull (sa_session_get_notifier (window->session));
   notified = g_ptr_array_new_with_free_func (g_free);
-  handler = g_signal_connect (window->notifier, "send-notification",
+  handler = g_signal_connect (sa_session_get_notifier (window->session), "send-notification",
                               G_CALLBACK (record_notification), NULL);
 
   appeal = http ("POST", "/api/v1/intake", operator,
@@ -1023,7 +1024,7 @@ test_notify_assigned (void)
   wanted = g_strdup_printf ("appeal-%s-assigned", id);
   wanted_notification = wanted;
   wait_until (notification_sent, "the notification of the assignment");
-  g_signal_handler_disconnect (window->notifier, handler);
+  g_signal_handler_disconnect (sa_session_get_notifier (window->session), handler);
   g_clear_pointer (&notified, g_ptr_array_unref);
 
   /* The executor may not assign it on: only a supervisor may. */
@@ -1431,16 +1432,18 @@ test_menu_tooltip (void)
   sa_test_pointer_to (GTK_WIDGET (window->list_view));
 }
 
+static SaSession *old_session;
+
 static gboolean
 window_gone (void)
 {
-  return window == NULL;
+  return window == NULL && old_session == NULL;
 }
 
 static gboolean
 restored (void)
 {
-  return window->engine != NULL && n_shown () > 0;
+  return sa_session_get_engine (window->session) != NULL && n_shown () > 0;
 }
 
 static void
@@ -1450,6 +1453,9 @@ test_offline_start (void)
   g_autofree char *name = g_strdup (_sa_window_get_user_name (window));
   guint n_all = sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL);
 
+  /* The session outlives its window while the keyring or a cache still answers it. */
+  old_session = window->session;
+  g_object_add_weak_pointer (G_OBJECT (old_session), (gpointer *) &old_session);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
@@ -1501,8 +1507,8 @@ supervisor_synced (void)
 {
   g_autoptr(JsonNode) appeal = NULL;
 
-  if (window->engine == NULL ||
-      sa_sync_engine_get_state (window->engine) != SA_SYNC_STATE_SYNCED)
+  if (sa_session_get_engine (window->session) == NULL ||
+      sa_sync_engine_get_state (sa_session_get_engine (window->session)) != SA_SYNC_STATE_SYNCED)
     return FALSE;
   appeal = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
   return appeal != NULL;
@@ -1735,8 +1741,10 @@ assert_all_named (GPtrArray *nameless)
 static gboolean
 session_synced (void)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED && appeal_cached ();
+  SaSyncEngine *engine = sa_session_get_engine (window->session);
+
+  return engine != NULL && sa_sync_engine_get_state (engine) == SA_SYNC_STATE_SYNCED &&
+         appeal_cached ();
 }
 
 static gboolean
@@ -1753,9 +1761,10 @@ swallow_notification (SaNotifier    *notifier,
 static void
 quiet_notifier (void)
 {
-  if (window->notifier != NULL)
-    g_signal_connect (window->notifier, "send-notification", G_CALLBACK (swallow_notification),
-                      NULL);
+  SaNotifier *notifier = sa_session_get_notifier (window->session);
+
+  if (notifier != NULL)
+    g_signal_connect (notifier, "send-notification", G_CALLBACK (swallow_notification), NULL);
 }
 
 /* Signs in as @login, signing whoever is in out first, and waits for the
@@ -1767,7 +1776,8 @@ sign_in_as (const char *login,
   gulong handler = g_signal_connect_swapped (window, "notify::cache", G_CALLBACK (quiet_notifier),
                                              NULL);
 
-  if (g_strcmp0 (window->login, login) == 0 && sa_window_get_cache (window) != NULL)
+  if (g_strcmp0 (sa_session_get_login (window->session), login) == 0 &&
+      sa_window_get_cache (window) != NULL)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
   else
     {
@@ -1904,14 +1914,19 @@ static void
 desk_teardown (void)
 {
   gpointer weak = window;
+  gpointer weak_session = window->session;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  /* The session outlives its window while the keyring or a cache still
+   * answers it. */
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
+  while ((weak != NULL || weak_session != NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (weak);
+  g_assert_null (weak_session);
 
   sa_test_stop_registry (&registry);
   g_clear_pointer (&mine, g_ptr_array_unref);

@@ -132,14 +132,19 @@ static void
 close_window (SaWindow *window)
 {
   gpointer weak = window;
+  gpointer weak_session = window->session;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  /* The session outlives its window while the keyring or a cache still
+   * answers it. */
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
+  while ((weak != NULL || weak_session != NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (weak);
+  g_assert_null (weak_session);
 }
 
 /* Types @text into an entry row key by key, replacing what it held. */
@@ -176,8 +181,8 @@ page_changed (SaWindow *window)
 static gboolean
 synced (SaWindow *window)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED;
+  return sa_session_get_engine (window->session) != NULL &&
+         sa_sync_engine_get_state (sa_session_get_engine (window->session)) == SA_SYNC_STATE_SYNCED;
 }
 
 /* Fills the sign-in form as a person would and presses Sign In; the desk
@@ -198,7 +203,7 @@ sign_in_with_form (SaWindow   *window,
   wait_until (page_changed, window, "the sign-in to answer");
   g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "main");
-  g_assert_cmpstr (window->login, ==, login);
+  g_assert_cmpstr (sa_session_get_login (window->session), ==, login);
   /* The registry's name for the user, not the login typed. */
   g_assert_nonnull (_sa_window_get_user_name (window));
   g_assert_cmpstr (_sa_window_get_user_name (window), !=, login);
@@ -324,7 +329,7 @@ test_plain_http_refused (void)
       g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
       g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
       g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->sign_in_button)));
-      g_assert_null (window->client);
+      g_assert_null (sa_session_get_client (window->session));
     }
   close_window (window);
 }
@@ -480,7 +485,7 @@ static gboolean
 rebuilt (SaWindow *window)
 {
   return _sa_window_get_cache_notice (window) != NULL && synced (window) &&
-         sa_sync_engine_get_pending (window->engine) == 0 &&
+         sa_sync_engine_get_pending (sa_session_get_engine (window->session)) == 0 &&
          sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL) > 0;
 }
 
@@ -596,7 +601,7 @@ static gboolean
 shows_cache_error (SaWindow *window)
 {
   return g_strcmp0 (gtk_stack_get_visible_child_name (window->list_stack), "empty") == 0 &&
-         window->cache_error != NULL;
+         sa_session_get_cache_error (window->session) != NULL;
 }
 
 static void

@@ -168,16 +168,17 @@ _sa_window_update_list_state (SaWindow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_button), _("Sort and Filter"));
     }
 
-  if (self->appeals == NULL && self->cache_error != NULL)
+  if (self->appeals == NULL && sa_session_get_cache_error (self->session) != NULL)
     {
       adw_status_page_set_icon_name (self->empty_page, "dialog-warning-symbolic");
       adw_status_page_set_title (self->empty_page, _("Stored Appeals Cannot Be Opened"));
-      adw_status_page_set_description (self->empty_page, self->cache_error);
+      adw_status_page_set_description (self->empty_page,
+                                       sa_session_get_cache_error (self->session));
       gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), FALSE);
       gtk_stack_set_visible_child_name (self->list_stack, "empty");
       return;
     }
-  if (self->appeals == NULL && self->opening_path != NULL)
+  if (self->appeals == NULL && sa_session_get_loading (self->session))
     {
       gtk_stack_set_visible_child_name (self->list_stack, "loading");
       return;

@@ -5,6 +5,7 @@
 #include "sa-conflicts-view.h"
 #include "sa-core.h"
 #include "sa-notifier.h"
+#include "sa-session.h"
 #include "sa-sidebar.h"
 #include "sa-window.h"
 
@@ -46,26 +47,14 @@ struct _SaWindow
   GtkWindow            *conflicts_window;
 
   GSettings            *settings;
-  /* The window's life: sign-in and the keyring */
-  GCancellable         *cancellable;
-  SaApiClient          *client;
-  JsonObject           *user;
-  char                 *login;
-  char                 *refresh_token;
-  gboolean              online;
+  /* The account: sign-in, the keyring, the cache and its engine */
+  SaSession            *session;
 
-  /* One signed-in session on one account's cache; cancelled at sign-out */
-  GCancellable         *session;
-  char                 *opening_path;
-  char                 *deleting_path;
-  gboolean              open_when_deleted;
-  gboolean              set_aside_done;   /* a damaged cache was set aside for this one */
-  char                 *cache_error;      /* why the cache cannot be opened, shown in the list */
+  /* The session's cache, as the list and the detail show it */
   AdwMessageDialog     *cache_notice;     /* weak: "stored appeals were damaged" */
   SaCache              *cache;
   gulong                changed_handler;
-  SaSyncEngine         *engine;
-  SaNotifier           *notifier;
+  SaSyncEngine         *engine;           /* the session's, as the sync label shows it */
   SaAppealList         *appeals;
   GtkSingleSelection   *selection;
   guint                 minute_source;

@@ -27,15 +27,7 @@ static GParamSpec *properties[N_PROPS];
 
 G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
 
-static void sa_window_open_cache       (SaWindow     *self);
-static void sa_window_end_session      (SaWindow     *self,
-                                        gboolean      delete_cache);
-static void sa_window_set_aside_cache  (SaWindow     *self);
-static void sa_window_show_cache_error (SaWindow     *self,
-                                        const GError *error);
-static void check_cache_cb             (GObject      *object,
-                                        GAsyncResult *result,
-                                        gpointer      user_data);
+static void sa_window_let_go_cache (SaWindow *self);
 
 SaWindow *
 sa_window_new (SaApplication *application)
@@ -90,11 +82,13 @@ sa_window_show_sign_in (SaWindow   *self,
 static void
 sa_window_update_title (SaWindow *self)
 {
+  JsonObject *user = sa_session_get_user (self->session);
   const char *full_name = NULL;
 
-  if (self->user != NULL)
-    full_name = json_object_get_string_member_with_default (self->user, "full_name", NULL);
-  adw_window_title_set_subtitle (self->main_title, full_name ? full_name : self->login);
+  if (user != NULL)
+    full_name = json_object_get_string_member_with_default (user, "full_name", NULL);
+  adw_window_title_set_subtitle (self->main_title,
+                                 full_name ? full_name : sa_session_get_login (self->session));
 }
 
 /* The sync engine's state in a few words, under the sections. */
@@ -107,7 +101,8 @@ sa_window_update_sync_label (SaWindow *self)
 
   if (self->engine == NULL)
     {
-      gtk_label_set_text (self->sync_label, self->online ? "" : _("Offline"));
+      gtk_label_set_text (self->sync_label,
+                          sa_session_get_online (self->session) ? "" : _("Offline"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->sync_label), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
@@ -193,153 +188,34 @@ sa_window_show_main (SaWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
 
-/* Words a person can act on, for each way signing in can fail. */
-static char *
-sa_window_describe_error (const GError *error)
-{
-  if (error->domain == SA_API_ERROR)
-    {
-      switch ((SaApiError)error->code)
-        {
-        case SA_API_ERROR_UNAUTHORIZED:
-          return g_strdup (_("Wrong login or password."));
-        case SA_API_ERROR_UNREACHABLE:
-          return g_strdup (_("The registry cannot be reached. Check the address and the network."));
-        case SA_API_ERROR_CERTIFICATE:
-          return g_strdup (_("The registry’s certificate is not trusted. Ask your administrator."));
-        case SA_API_ERROR_PROTOCOL:
-          return g_strdup (_("This address does not answer like a Smart Appeals registry."));
-        case SA_API_ERROR_SERVER:
-        case SA_API_ERROR_REFUSED:
-        default:
-          break;
-        }
-    }
-  return g_strdup_printf (_("Could not sign in: %s"), error->message);
-}
-
 static void
-sa_window_set_user (SaWindow   *self,
-                    JsonObject *user)
+session_user_cb (SaWindow *self)
 {
-  if (user != NULL)
-    json_object_ref (user);
-  g_clear_pointer (&self->user, json_object_unref);
-  self->user = user;
-  sa_appeal_detail_set_user (self->detail, self->user);
+  sa_appeal_detail_set_user (self->detail, sa_session_get_user (self->session));
   sa_window_update_title (self);
 }
 
+/* The page follows the session: the form (saying why, if the last sign-in
+ * failed) or the desk. */
 static void
-store_secret_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+session_state_cb (SaWindow *self)
 {
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sa_secret_store_finish (result, &error))
+  switch (sa_session_get_state (self->session))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* Without the Secret Service the session works but is not remembered;
-       * say so instead of failing the sign-in. */
-      g_warning ("Could not store the session in the Secret Service: %s", error->message);
-      _sa_window_add_toast (self,
-                            adw_toast_new (_("Could not save the sign-in in the keyring; "
-                                             "you will be asked again next time")));
+    case SA_SESSION_SIGNED_OUT:
+      sa_window_show_sign_in (self, sa_session_get_error (self->session));
+      break;
+
+    case SA_SESSION_SIGNING_IN:
+      gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+      break;
+
+    case SA_SESSION_SIGNED_IN:
+    default:
+      sa_window_show_main (self);
+      break;
     }
-}
-
-static void
-sa_window_remember (SaWindow   *self,
-                    const char *refresh_token)
-{
-  const char *server = sa_api_client_get_base_url (self->client);
-
-  g_settings_set_string (self->settings, "registry-url", server);
-  g_settings_set_string (self->settings, "account-login", self->login);
-  sa_secret_store_async (server, self->login, refresh_token,
-                         self->cancellable, store_secret_cb, g_object_ref (self));
-}
-
-/* Signed in (or back from the keyring): show the desk and open the
- * account's cache, which holds everything the desk shows. */
-static void
-sa_window_start_session (SaWindow   *self,
-                         JsonObject *answer,
-                         gboolean    online)
-{
-  self->online = online;
-  if (answer != NULL)
-    {
-      const char *token = json_object_get_string_member_with_default (answer, "refresh_token",
-                                                                      NULL);
-
-      sa_window_set_user (self, json_object_get_object_member (answer, "user"));
-      g_free (self->refresh_token);
-      self->refresh_token = g_strdup (token);
-      sa_window_remember (self, token);
-    }
-  sa_window_show_main (self);
-  sa_window_open_cache (self);
-}
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-
-  answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
-  if (answer == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      message = sa_window_describe_error (error);
-      sa_window_show_sign_in (self, message);
-      return;
-    }
-
-  sa_window_start_session (self, answer, TRUE);
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-/* Why @address will not do, or %NULL if it will. Plain HTTP would carry
- * the password and the applicants' data readable across the network; to
- * a registry on this computer there is no network to cross. */
-static char *
-sa_window_check_address (const char *address)
-{
-  g_autoptr(GUri) uri = g_uri_parse (address, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
-    return g_strdup (_("The registry address must start with https:// or http://."));
-  if (host == NULL || *host == '\0')
-    return g_strdup (_("The registry address has no host name."));
-  if (g_str_equal (scheme, "http") && !is_loopback_host (host))
-    return g_strdup (_("An http:// address would send your password and the applicants’ data "
-                       "unencrypted over the network. Use the registry’s https:// address; "
-                       "http:// is accepted only for a registry on this computer (localhost, "
-                       "127.0.0.1, ::1)."));
-  return NULL;
 }
 
 /**
@@ -360,7 +236,6 @@ sa_window_sign_in (SaWindow   *self,
   g_autofree char *stripped_server = NULL;
   g_autofree char *login_copy = NULL;
   g_autofree char *password_copy = NULL;
-  g_autofree char *refusal = NULL;
 
   g_return_if_fail (SA_IS_WINDOW (self));
 
@@ -372,75 +247,11 @@ sa_window_sign_in (SaWindow   *self,
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), stripped_server);
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
 
-  refusal = sa_window_check_address (stripped_server);
-  if (refusal == NULL && (*login == '\0' || *password == '\0'))
-    refusal = g_strdup (_("Enter your login and password."));
-  if (refusal != NULL)
-    {
-      sa_window_show_sign_in (self, refusal);
-      memset (password_copy, 0, strlen (password_copy));
-      return;
-    }
-
-  g_free (self->login);
-  self->login = g_strdup (login);
-  g_clear_object (&self->client);
-  self->client = sa_api_client_new (stripped_server);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
-  sa_api_client_login_async (self->client, login, password, self->cancellable,
-                             login_cb, g_object_ref (self));
+  sa_session_sign_in (self->session, stripped_server, login, password);
   /* The request holds its own copy; do not leave one in freed memory. */
   memset (password_copy, 0, strlen (password_copy));
-}
-
-static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-
-  answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
-  if (answer != NULL)
-    sa_window_start_session (self, answer, TRUE);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  else if (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
-    sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
-  else
-    /* The registry is away: work from what is stored on this computer. */
-    sa_window_start_session (self, NULL, FALSE);
-}
-
-static void
-lookup_secret_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  token = sa_secret_lookup_finish (result, &error);
-  if (token == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_warning ("Could not read the keyring: %s", error->message);
-      sa_window_show_sign_in (self, NULL);
-      return;
-    }
-
-  /* Kept for an offline start: the sync engine refreshes with it later. */
-  g_free (self->refresh_token);
-  self->refresh_token = g_strdup (token);
-  sa_api_client_refresh_async (self->client, token, self->cancellable, refresh_cb,
-                               g_object_ref (self));
+  /* Refused at once, perhaps for the same reason as before. */
+  session_state_cb (self);
 }
 
 /**
@@ -459,7 +270,6 @@ sa_window_restore_session (SaWindow   *self,
 {
   g_autofree char *saved_server = g_settings_get_string (self->settings, "registry-url");
   g_autofree char *saved_login = g_settings_get_string (self->settings, "account-login");
-  g_autofree char *refusal = NULL;
 
   g_return_if_fail (SA_IS_WINDOW (self));
 
@@ -471,100 +281,16 @@ sa_window_restore_session (SaWindow   *self,
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
 
-  if (*server == '\0' || *login == '\0')
-    {
-      sa_window_show_sign_in (self, NULL);
-      return;
-    }
-  /* Remembered by an older version, or given on the command line. */
-  refusal = sa_window_check_address (server);
-  if (refusal != NULL)
-    {
-      sa_window_show_sign_in (self, refusal);
-      return;
-    }
-
-  g_free (self->login);
-  self->login = g_strdup (login);
-  g_clear_object (&self->client);
-  self->client = sa_api_client_new (server);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  sa_secret_lookup_async (server, login, self->cancellable, lookup_secret_cb,
-                          g_object_ref (self));
+  sa_session_restore (self->session, server, login);
+  if (sa_session_get_state (self->session) == SA_SESSION_SIGNING_IN)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else
+    session_state_cb (self);
 }
 
 /* ------------------------------------------------------------------ */
 /* The account's cache */
 
-/* A signed-out account's cache is deleted once the last reference is
- * gone (sa_cache_delete() wants it closed): a local edit still running in
- * a worker holds one for a moment. The notify is object data, which
- * GObject frees after SaCache's finalize has closed the database. */
-typedef struct
-{
-  char     *path;
-  GWeakRef  window;
-  /* Damaged: closed to be set aside, not deleted, unless signed out meanwhile. */
-  gboolean  damaged;
-} DoomedCache;
-
-static gboolean
-doomed_cache_deleted_cb (gpointer data)
-{
-  DoomedCache *doomed = data;
-  g_autoptr(SaWindow) self = g_weak_ref_get (&doomed->window);
-
-  if (self != NULL && doomed->damaged)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (g_strcmp0 (self->opening_path, doomed->path) == 0)
-        sa_window_set_aside_cache (self);
-      else if (g_strcmp0 (self->deleting_path, doomed->path) == 0 &&
-               !sa_cache_delete (doomed->path, &error))
-        g_warning ("Could not delete the signed-out account's cache: %s", error->message);
-    }
-  if (self != NULL && g_strcmp0 (self->deleting_path, doomed->path) == 0)
-    {
-      g_clear_pointer (&self->deleting_path, g_free);
-      /* Signed in to the same account again meanwhile: open it afresh. */
-      if (self->open_when_deleted)
-        {
-          self->open_when_deleted = FALSE;
-          sa_window_open_cache (self);
-        }
-    }
-  g_weak_ref_clear (&doomed->window);
-  g_free (doomed->path);
-  g_free (doomed);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-doomed_cache_finalized (gpointer data)
-{
-  DoomedCache *doomed = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!doomed->damaged && !sa_cache_delete (doomed->path, &error))
-    g_warning ("Could not delete the signed-out account's cache: %s", error->message);
-  /* Perhaps on a worker, which held the last reference: the window is
-   * the main thread's. */
-  g_idle_add (doomed_cache_deleted_cb, doomed);
-}
-
-static void
-sa_window_doom_cache (SaWindow *self,
-                      SaCache  *cache)
-{
-  DoomedCache *doomed = g_new0 (DoomedCache, 1);
-
-  doomed->path = g_strdup (sa_cache_get_path (cache));
-  g_weak_ref_init (&doomed->window, self);
-  g_free (self->deleting_path);
-  self->deleting_path = g_strdup (doomed->path);
-  g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", doomed, doomed_cache_finalized);
-}
 
 /* A supervisor shares out the work: the agency's executors, each with the
  * open appeals they have, below the sections. */
@@ -581,12 +307,14 @@ sa_window_update_executors (SaWindow *self)
   gboolean has_role = FALSE;
   const char *agency = NULL;
 
-  if (self->user != NULL)
+  JsonObject *me = sa_session_get_user (self->session);
+
+  if (me != NULL)
     {
-      has_role = sa_role_from_string (json_object_get_string_member_with_default (self->user,
-                                                                                  "role", NULL),
+      has_role = sa_role_from_string (json_object_get_string_member_with_default (me, "role",
+                                                                                  NULL),
                                       &role);
-      agency = json_object_get_string_member_with_default (self->user, "agency", NULL);
+      agency = json_object_get_string_member_with_default (me, "agency", NULL);
     }
   if (self->cache != NULL && has_role && role == SA_ROLE_SUPERVISOR && agency != NULL)
     colleagues = sa_directory_list_colleagues (self->cache, agency, NULL);
@@ -924,18 +652,6 @@ list_refilled_cb (SaWindow *self)
 }
 
 static void
-refresh_token_changed_cb (SaSyncEngine *engine,
-                          const char   *token,
-                          SaWindow     *self)
-{
-  /* The registry rotated it: the old one no longer works. */
-  g_free (self->refresh_token);
-  self->refresh_token = g_strdup (token);
-  sa_secret_store_async (sa_api_client_get_base_url (self->client), self->login, token,
-                         self->cancellable, store_secret_cb, g_object_ref (self));
-}
-
-static void
 sync_state_cb (SaWindow *self)
 {
   sa_window_update_sync_label (self);
@@ -952,38 +668,7 @@ sync_state_cb (SaWindow *self)
     }
 }
 
-static void
-sa_window_stop_engine (SaWindow *self)
-{
-  if (self->engine == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->engine, self);
-  sa_sync_engine_stop (self->engine);
-  g_clear_object (&self->engine);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
-}
-
-/* A new engine for each sign-in: it holds the refresh token it was given. */
-static void
-sa_window_start_engine (SaWindow *self)
-{
-  sa_window_stop_engine (self);
-  self->engine = sa_sync_engine_new (self->cache, self->client, self->refresh_token);
-  g_signal_connect (self->engine, "refresh-token-changed",
-                    G_CALLBACK (refresh_token_changed_cb), self);
-  g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (sync_state_cb), self);
-  g_signal_connect_swapped (self->engine, "notify::pending",
-                            G_CALLBACK (sa_window_update_sync_label), self);
-  g_signal_connect_swapped (self->engine, "notify::attention",
-                            G_CALLBACK (sa_window_update_sync_label), self);
-  g_signal_connect_swapped (self->engine, "notify::unreadable",
-                            G_CALLBACK (sa_window_update_sync_label), self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", TRUE);
-  sa_sync_engine_start (self->engine);
-  sa_window_update_sync_label (self);
-}
-
-/* The cache is open and knows who is signed in: show what it holds. */
+/* The session's cache is open and knows who is signed in: show what it holds. */
 static void
 sa_window_set_cache (SaWindow *self,
                      SaCache  *cache)
@@ -995,9 +680,6 @@ sa_window_set_cache (SaWindow *self,
   self->appeals = sa_appeal_list_new (cache);
   sa_appeal_detail_set_cache (self->detail, cache);
   sa_conflicts_view_set_cache (self->conflicts, cache);
-  /* Identity is set by now: the notifier's "My appeals" needs it. */
-  self->notifier = sa_notifier_new (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
-                                    cache, sa_clock_get_default ());
   /* After the list's own handler, which records the changed ids. */
   self->changed_handler = g_signal_connect (cache, "appeals-changed",
                                             G_CALLBACK (appeals_changed_cb), self);
@@ -1021,146 +703,16 @@ sa_window_set_cache (SaWindow *self,
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
-  /* Offline, the registry cannot say who we are; the feed told the cache. */
-  if (self->user == NULL)
-    {
-      g_autoptr(JsonObject) user = sa_appeal_list_lookup_user (self->appeals, self->login);
-
-      if (user != NULL)
-        sa_window_set_user (self, user);
-    }
-
   self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
   sa_window_update_counts (self);
   _sa_window_update_list_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
-  /* The desk shows what the cache holds at once; the registry's changes
-   * are written into it once every page of it has been read back. */
-  sa_cache_check_async (sa_cache_get_path (cache), self->session, check_cache_cb,
-                        g_object_ref (self));
 
   open_id = g_steal_pointer (&self->pending_open_id);
   if (open_id != NULL)
     sa_window_open_appeal (self, open_id);
 }
 
-typedef struct
-{
-  char *login;
-  char *agency;
-} Identity;
-
-static void
-identity_free (gpointer data)
-{
-  Identity *identity = data;
-
-  g_free (identity->login);
-  g_free (identity->agency);
-  g_free (identity);
-}
-
-static void
-set_identity_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  Identity *identity = task_data;
-  GError *error = NULL;
-
-  if (sa_cache_set_identity (SA_CACHE (source_object), identity->login, identity->agency, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-set_identity_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* "My appeals" and "take" need it; the rest works without. */
-      g_warning ("Could not store who is signed in: %s", error->message);
-    }
-  sa_window_set_cache (self, SA_CACHE (object));
-}
-
-static void
-open_cache_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaCache) cache = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
-  g_autoptr(GTask) task = NULL;
-  Identity *identity;
-
-  cache = sa_cache_open_finish (result, &error);
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      /* Signed out while it opened: it goes with the account. */
-      if (cache != NULL && g_strcmp0 (self->deleting_path, sa_cache_get_path (cache)) == 0)
-        sa_window_doom_cache (self, cache);
-      return;
-    }
-  if (cache == NULL)
-    {
-      /* Once only: a new cache that is damaged again is a failing disk. */
-      if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT) && !self->set_aside_done)
-        {
-          g_message ("The cache is damaged: %s", error->message);
-          sa_window_set_aside_cache (self);
-          return;
-        }
-      g_clear_pointer (&self->opening_path, g_free);
-      sa_window_show_cache_error (self, error);
-      return;
-    }
-  g_clear_pointer (&self->opening_path, g_free);
-  g_clear_pointer (&self->cache_error, g_free);
-
-  if (self->user == NULL)
-    {
-      sa_window_set_cache (self, cache);
-      return;
-    }
-  identity = g_new0 (Identity, 1);
-  identity->login = g_strdup (self->login);
-  identity->agency = g_strdup (json_object_get_string_member_with_default (self->user, "agency",
-                                                                           NULL));
-  task = g_task_new (cache, self->session, set_identity_cb, g_object_ref (self));
-  g_task_set_source_tag (task, open_cache_cb);
-  g_task_set_task_data (task, identity, identity_free);
-  g_task_run_in_thread (task, set_identity_thread);
-}
-
-/* What is on this computer cannot be opened, and setting it aside does
- * not help: say so where the list would be, not with an endless spinner. */
-static void
-sa_window_show_cache_error (SaWindow     *self,
-                            const GError *error)
-{
-  /* The user is told, below; the log keeps SQLite's words. */
-  g_message ("Could not open the cache: %s", error->message);
-  g_free (self->cache_error);
-  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_TOO_NEW))
-    self->cache_error = g_strdup (_("They were saved by a newer version of Smart Appeals. "
-                                    "Update the application to work with them."));
-  else
-    self->cache_error = g_strdup_printf (_("Could not open the appeals stored on this "
-                                           "computer: %s"), error->message);
-  _sa_window_update_list_state (self);
-}
 
 static void
 show_folder_cb (AdwMessageDialog *dialog,
@@ -1225,159 +777,15 @@ sa_window_tell_set_aside (SaWindow      *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The session let go of its cache: so do the list, the detail and the
+ * changes not applied. */
 static void
-set_aside_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+sa_window_let_go_cache (SaWindow *self)
 {
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaCacheRescue) rescue = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
-  g_autofree char *path = g_strdup (g_task_get_task_data (G_TASK (result)));
-
-  rescue = sa_cache_set_aside_finish (result, &error);
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      /* Signed out meanwhile: the new cache goes with the account; the
-       * damaged copy stays, since it may hold what was never sent. */
-      if (g_strcmp0 (self->deleting_path, path) == 0)
-        {
-          g_autoptr(GError) delete_error = NULL;
-
-          if (!sa_cache_delete (path, &delete_error))
-            g_warning ("Could not delete the signed-out account's cache: %s",
-                       delete_error->message);
-          g_clear_pointer (&self->deleting_path, g_free);
-          if (self->open_when_deleted)
-            {
-              self->open_when_deleted = FALSE;
-              sa_window_open_cache (self);
-            }
-        }
-      return;
-    }
-  if (rescue == NULL)
-    {
-      g_clear_pointer (&self->opening_path, g_free);
-      sa_window_show_cache_error (self, error);
-      return;
-    }
-
-  self->set_aside_done = TRUE;
-  sa_window_tell_set_aside (self, rescue);
-  sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
-}
-
-/* The cache at opening_path is damaged and nothing has it open any more. */
-static void
-sa_window_set_aside_cache (SaWindow *self)
-{
-  g_assert (self->opening_path != NULL);
-  sa_cache_set_aside_async (self->opening_path, self->session, set_aside_cb,
-                            g_object_ref (self));
-}
-
-/* Found damaged while the desk showed it: let go of it, and set it aside
- * once the last reference (perhaps a worker's) has closed it. */
-static void
-sa_window_cache_damaged (SaWindow *self)
-{
-  g_autoptr(SaCache) cache = g_object_ref (self->cache);
-  DoomedCache *damaged = g_new0 (DoomedCache, 1);
-
-  sa_window_end_session (self, FALSE);
-  damaged->path = g_strdup (sa_cache_get_path (cache));
-  damaged->damaged = TRUE;
-  g_weak_ref_init (&damaged->window, self);
-  g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", damaged, doomed_cache_finalized);
-  self->opening_path = g_strdup (damaged->path);
-  _sa_window_update_list_state (self);
-}
-
-static void
-check_cache_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean sound = sa_cache_check_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cache == NULL)
-    return;
-  if (!sound && g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT))
-    {
-      g_message ("%s", error->message);
-      if (!self->set_aside_done)
-        {
-          sa_window_cache_damaged (self);
-          return;
-        }
-      /* Damaged again at once: do not write more into it. */
-      sa_window_end_session (self, FALSE);
-      sa_window_show_cache_error (self, error);
-      return;
-    }
-  if (!sound)
-    g_warning ("Could not check the cache: %s", error->message);
-  sa_window_start_engine (self);
-}
-
-static void
-sa_window_open_cache (SaWindow *self)
-{
-  g_autofree char *path = sa_cache_default_path (sa_api_client_get_base_url (self->client),
-                                                 self->login);
-
-  if (self->cache != NULL && g_strcmp0 (sa_cache_get_path (self->cache), path) == 0)
-    {
-      /* Signed in again after the registry ended the session: the cache
-       * stays, syncing starts again with the new token. */
-      sa_window_start_engine (self);
-      return;
-    }
-  if (self->opening_path != NULL && g_strcmp0 (self->opening_path, path) == 0)
-    return;
-  if (self->cache != NULL || self->opening_path != NULL)
-    sa_window_end_session (self, FALSE);
-  if (self->deleting_path != NULL && g_strcmp0 (self->deleting_path, path) == 0)
-    {
-      /* The same account's old cache is still being closed and deleted. */
-      self->open_when_deleted = TRUE;
-      return;
-    }
-
-  g_free (self->opening_path);
-  self->opening_path = g_steal_pointer (&path);
-  self->set_aside_done = FALSE;
-  _sa_window_update_list_state (self);
-  sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
-}
-
-/* Ends the session: the list, the detail and the cache are let go, and at
- * sign-out the cache is deleted with the account. */
-static void
-sa_window_end_session (SaWindow *self,
-                       gboolean  delete_cache)
-{
-  g_cancellable_cancel (self->session);
-  g_clear_object (&self->session);
-  self->session = g_cancellable_new ();
-
-  if (self->opening_path != NULL && delete_cache)
-    {
-      g_free (self->deleting_path);
-      self->deleting_path = g_steal_pointer (&self->opening_path);
-    }
-  g_clear_pointer (&self->opening_path, g_free);
-  g_clear_pointer (&self->cache_error, g_free);
-  self->open_when_deleted = FALSE;
   g_clear_handle_id (&self->minute_source, g_source_remove);
   g_clear_handle_id (&self->rebind_idle, g_source_remove);
   if (self->rebind_queue != NULL)
     g_ptr_array_set_size (self->rebind_queue, 0);
-  sa_window_stop_engine (self);
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
@@ -1398,19 +806,59 @@ sa_window_end_session (SaWindow *self,
   if (self->conflicts_window != NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->conflicts_window), FALSE);
 
-  /* Notifications about a signed-out account's appeals go with it. */
-  if (self->notifier != NULL && delete_cache)
-    sa_notifier_withdraw_all (self->notifier);
-  g_clear_object (&self->notifier);
-
   if (self->cache != NULL)
     {
       g_clear_signal_handler (&self->changed_handler, self->cache);
-      if (delete_cache)
-        sa_window_doom_cache (self, self->cache);
       g_clear_object (&self->cache);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
     }
+}
+
+static void
+session_cache_cb (SaWindow *self)
+{
+  SaCache *cache = sa_session_get_cache (self->session);
+
+  if (cache == self->cache)
+    return;
+  if (self->cache != NULL)
+    sa_window_let_go_cache (self);
+  if (cache != NULL)
+    sa_window_set_cache (self, cache);
+}
+
+/* A new engine for each sign-in: the sync label follows the one there is. */
+static void
+session_engine_cb (SaWindow *self)
+{
+  SaSyncEngine *engine = sa_session_get_engine (self->session);
+
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_clear_object (&self->engine);
+    }
+  if (engine != NULL)
+    {
+      self->engine = g_object_ref (engine);
+      g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (sync_state_cb), self);
+      g_signal_connect_swapped (engine, "notify::pending",
+                                G_CALLBACK (sa_window_update_sync_label), self);
+      g_signal_connect_swapped (engine, "notify::attention",
+                                G_CALLBACK (sa_window_update_sync_label), self);
+      g_signal_connect_swapped (engine, "notify::unreadable",
+                                G_CALLBACK (sa_window_update_sync_label), self);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", engine != NULL);
+  sa_window_update_sync_label (self);
+}
+
+static void
+keyring_failed_cb (SaWindow *self)
+{
+  _sa_window_add_toast (self,
+                        adw_toast_new (_("Could not save the sign-in in the keyring; "
+                                         "you will be asked again next time")));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1548,8 +996,8 @@ op_requested_cb (SaWindow       *self,
   data = g_new0 (OpData, 1);
   data->self = g_object_ref (self);
   data->type = g_strdup (type);
-  sa_cache_apply_local_op_async (self->cache, appeal_id, type, args, self->session,
-                                 apply_op_cb, data);
+  sa_cache_apply_local_op_async (self->cache, appeal_id, type, args,
+                                 sa_session_get_cancellable (self->session), apply_op_cb, data);
 }
 
 static void
@@ -1587,8 +1035,9 @@ undo_op_action (GtkWidget  *widget,
 
   if (self->cache == NULL)
     return;
-  sa_cache_undo_op_async (self->cache, g_variant_get_string (param, NULL), self->session,
-                          undo_op_cb, g_object_ref (self));
+  sa_cache_undo_op_async (self->cache, g_variant_get_string (param, NULL),
+                          sa_session_get_cancellable (self->session), undo_op_cb,
+                          g_object_ref (self));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1729,10 +1178,7 @@ sync_now_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (self->engine != NULL)
-    sa_sync_engine_sync_now (self->engine);
+  sa_session_sync_now (SA_WINDOW (widget)->session);
 }
 
 /* The registry refused the refresh token: sign in again, keeping the
@@ -1743,12 +1189,13 @@ sign_in_again_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   SaWindow *self = SA_WINDOW (widget);
+  const char *server = sa_session_get_server (self->session);
+  const char *login = sa_session_get_login (self->session);
 
-  if (self->client == NULL || self->login == NULL)
+  if (server == NULL || login == NULL)
     return;
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row),
-                         sa_api_client_get_base_url (self->client));
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), self->login);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
   sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
 }
 
@@ -1759,34 +1206,16 @@ password_activated_cb (SaWindow *self)
 }
 
 static void
-clear_secret_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!sa_secret_clear_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not remove the session from the keyring: %s", error->message);
-}
-
-static void
 sign_out_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
   SaWindow *self = SA_WINDOW (widget);
 
-  if (self->client != NULL && self->login != NULL)
-    sa_secret_clear_async (sa_api_client_get_base_url (self->client), self->login, NULL,
-                           clear_secret_cb, NULL);
-  g_settings_set_string (self->settings, "account-login", "");
-  /* DESIGN: signing out removes the account's cache from this computer. */
-  sa_window_end_session (self, TRUE);
+  sa_session_sign_out (self->session);
+  g_clear_pointer (&self->pending_open_id, g_free);
   _sa_window_reset_list_actions (self);
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-  sa_window_set_user (self, NULL);
-  g_clear_pointer (&self->refresh_token, g_free);
   sa_window_update_counts (self);
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), "");
   sa_window_show_sign_in (self, NULL);
@@ -1832,8 +1261,14 @@ sa_window_dispose (GObject *object)
 {
   SaWindow *self = SA_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  sa_window_end_session (self, FALSE);
+  /* The session goes on while the keyring or a cache still answers it,
+   * and lets go of the account when it is done. */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  sa_window_let_go_cache (self);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
   if (self->conflicts_window != NULL)
     gtk_window_destroy (g_steal_pointer (&self->conflicts_window));
   if (self->conflicts != NULL)
@@ -1842,20 +1277,49 @@ sa_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
 
   g_clear_object (&self->session);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->user, json_object_unref);
-  g_clear_pointer (&self->login, g_free);
-  g_clear_pointer (&self->refresh_token, g_free);
-  g_clear_pointer (&self->deleting_path, g_free);
-  g_clear_pointer (&self->cache_error, g_free);
   g_clear_weak_pointer (&self->cache_notice);
   g_clear_pointer (&self->filter_summary, g_free);
   g_clear_pointer (&self->rebind_queue, g_ptr_array_unref);
   g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
+}
+
+/* The session sends notifications from the window's application, which
+ * is set after the window is constructed. */
+static void
+application_changed_cb (SaWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  sa_session_set_application (self->session,
+                              application != NULL ? G_APPLICATION (application) : NULL);
+}
+
+static void
+sa_window_constructed (GObject *object)
+{
+  SaWindow *self = SA_WINDOW (object);
+
+  G_OBJECT_CLASS (sa_window_parent_class)->constructed (object);
+
+  self->session = sa_session_new (NULL);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
+  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (session_state_cb), self);
+  g_signal_connect_swapped (self->session, "notify::error", G_CALLBACK (session_state_cb), self);
+  g_signal_connect_swapped (self->session, "notify::user", G_CALLBACK (session_user_cb), self);
+  g_signal_connect_swapped (self->session, "notify::cache", G_CALLBACK (session_cache_cb), self);
+  g_signal_connect_swapped (self->session, "notify::engine", G_CALLBACK (session_engine_cb),
+                            self);
+  g_signal_connect_swapped (self->session, "notify::loading",
+                            G_CALLBACK (_sa_window_update_list_state), self);
+  g_signal_connect_swapped (self->session, "notify::cache-error",
+                            G_CALLBACK (_sa_window_update_list_state), self);
+  g_signal_connect_swapped (self->session, "cache-set-aside",
+                            G_CALLBACK (sa_window_tell_set_aside), self);
+  g_signal_connect_swapped (self->session, "keyring-failed", G_CALLBACK (keyring_failed_cb),
+                            self);
 }
 
 static void
@@ -1865,6 +1329,7 @@ sa_window_class_init (SaWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = sa_window_constructed;
   object_class->dispose = sa_window_dispose;
   object_class->get_property = sa_window_get_property;
   window_class->close_request = sa_window_close_request;
@@ -1944,8 +1409,6 @@ static void
 sa_window_init (SaWindow *self)
 {
   self->rebind_queue = g_ptr_array_new ();
-  self->cancellable = g_cancellable_new ();
-  self->session = g_cancellable_new ();
   self->settings = g_settings_new ("kz.almaty.SmartAppeals");
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
