@@ -88,6 +88,15 @@ void          _sa_window_search_action        (GtkWidget     *widget,
 void          _sa_window_add_toast            (SaWindow      *self,
                                                AdwToast      *toast);
 
+/* sa-window.c, for the files below */
+void          _sa_window_show_sign_in         (SaWindow      *self,
+                                               const char    *message);
+void          _sa_window_update_counts        (SaWindow      *self);
+
+/* sa-window-actions.c: the window's actions and when they are on */
+void          _sa_window_class_add_actions    (GtkWidgetClass *widget_class);
+void          _sa_window_init_actions         (SaWindow      *self);
+
 /* sa-window-keys.c: Tab through the panes, the shown appeal's shortcuts */
 void          _sa_window_class_add_keys       (GtkWidgetClass *widget_class);
 void          _sa_window_init_keys            (SaWindow      *self);
