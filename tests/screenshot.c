@@ -108,8 +108,8 @@ synced (SaWindow *window)
   SaSyncEngine *engine = sa_session_get_engine (window->session);
 
   return engine != NULL && sa_sync_engine_get_state (engine) == SA_SYNC_STATE_SYNCED &&
-         window->appeals != NULL &&
-         g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0;
+         window->list_pane->appeals != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (window->list_pane->appeals)) > 0;
 }
 
 static gboolean
@@ -134,7 +134,7 @@ static GPtrArray *
 open_appeals (SaWindow *window)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  GListModel *list = G_LIST_MODEL (window->appeals);
+  GListModel *list = G_LIST_MODEL (window->list_pane->appeals);
 
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {

@@ -160,7 +160,7 @@ settle (void)
 static GListModel *
 shown_model (void)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (window->list_view));
+  return G_LIST_MODEL (gtk_list_view_get_model (window->list_pane->list_view));
 }
 
 static guint
@@ -206,7 +206,7 @@ row_widget (const char *number)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
 
@@ -225,7 +225,7 @@ assert_rows_among (GPtrArray *numbers)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   guint mapped = 0;
 
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
 
@@ -247,7 +247,7 @@ assert_rows_in_order (GPtrArray *numbers)
   guint first = G_MAXUINT;
   guint anchor = 0;
 
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   g_assert_cmpuint (rows->len, >, 0);
   /* The top row, bound at once, tells where the widgets start. */
   for (guint i = 0; i < rows->len && first == G_MAXUINT; i++)
@@ -375,7 +375,7 @@ test_agency_only (void)
 
   /* The top rows are drawn, each with its number. */
   g_assert_nonnull (row_widget (numbers->pdata[0]));
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       const char *icon = sa_appeal_list_row_get_mark (rows->pdata[i], SA_APPEAL_LIST_ROW_SPHERE);
@@ -392,7 +392,8 @@ static const char *wanted_query;
 static gboolean
 query_applied (void)
 {
-  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (window->search_entry)), wanted_query) == 0 &&
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (window->list_pane->search_entry)),
+                    wanted_query) == 0 &&
          n_shown () < mine->len;
 }
 
@@ -438,9 +439,9 @@ test_search (void)
       word = words[i];
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  g_assert_true (gtk_search_bar_get_search_mode (window->search_bar));
+  g_assert_true (gtk_search_bar_get_search_mode (window->list_pane->search_bar));
   wanted_query = word;
-  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), word);
+  gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), word);
   wait_until (query_applied, "the search to narrow the list");
   settle ();
   numbers = shown_numbers ();
@@ -457,13 +458,13 @@ test_search (void)
   g_clear_pointer (&numbers, g_ptr_array_unref);
 
   wanted_query = json_object_get_string_member (appeal, "reg_number");
-  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), wanted_query);
+  gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), wanted_query);
   wait_until (query_applied, "the search for a number");
   settle ();
   g_assert_cmpuint (n_shown (), ==, 1);
   g_assert_nonnull (row_widget (wanted_query));
 
-  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+  gtk_search_bar_set_search_mode (window->list_pane->search_bar, FALSE);
   wait_until (query_cleared, "the whole list again");
 }
 
@@ -480,14 +481,14 @@ test_sort_then_narrow (void)
   /* More rows than the window shows, so that some wait to be bound. */
   g_assert_cmpuint (n_shown (), >, 20);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");
-  sa_appeal_list_set_query (window->appeals, number);
+  sa_appeal_list_set_query (window->list_pane->appeals, number);
   settle ();
   g_assert_cmpuint (n_shown (), ==, 1);
   numbers = shown_numbers ();
   assert_rows_among (numbers);
   g_assert_nonnull (row_widget (number));
 
-  sa_appeal_list_set_query (window->appeals, NULL);
+  sa_appeal_list_set_query (window->list_pane->appeals, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "deadline");
   settle ();
 }
@@ -553,8 +554,10 @@ test_filter_and_sort (void)
   for (guint i = 0; i < numbers->len; i++)
     g_assert_cmpstr (json_object_get_string_member (find_appeal (mine, numbers->pdata[i]),
                                                     "status"), ==, "in_progress");
-  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "In Progress");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->filter_button), "filters-on"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==,
+                   "In Progress");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->list_pane->filter_button),
+                                           "filters-on"));
   g_clear_pointer (&numbers, g_ptr_array_unref);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-category", "s", category);
@@ -586,15 +589,15 @@ test_filter_and_sort (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-channel", "s", channel);
   settle ();
   g_assert_cmpuint (n_shown (), ==, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "empty");
-  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==, "No Results");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->clear_filters_button)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_pane->list_stack), ==, "empty");
+  g_assert_cmpstr (adw_status_page_get_title (window->list_pane->empty_page), ==, "No Results");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->list_pane->clear_filters_button)));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
   settle ();
   g_assert_cmpuint (n_shown (), ==, mine->len);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "list");
-  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_pane->list_stack), ==, "list");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==, "");
 
   /* Newest first. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");
@@ -746,15 +749,16 @@ test_offline_take_undo_sync (void)
   my = sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE);
 
   show_section (SA_SECTION_ALL);
-  g_assert_true (sa_appeal_list_find (window->appeals, intake_id, &position));
+  g_assert_true (sa_appeal_list_find (window->list_pane->appeals, intake_id, &position));
   row = g_list_model_get_item (shown_model (), position);
   g_assert_true (sa_appeal_row_get_unread (row));
   /* Scrolled to, and a click on the row. */
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.scroll-to-item", "u", position);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.scroll-to-item",
+                              "u", position);
   settle ();
   g_assert_true (row_number_bold (number));
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.select-item", "(ubb)",
-                              position, FALSE, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.select-item",
+                              "(ubb)", position, FALSE, FALSE);
   settle ();
   g_assert_true (detail_shows (number));
   g_assert_cmpuint (history_count ("Taken into work"), ==, 0);
@@ -1054,7 +1058,7 @@ test_open_appeal (void)
   sa_window_open_appeal (window, json_object_get_string_member (answered, "id"));
   settle ();
   g_assert_cmpuint (sa_sidebar_get_section (window->sidebar), ==, SA_SECTION_ALL);
-  g_assert_true (sa_appeal_list_find (window->appeals,
+  g_assert_true (sa_appeal_list_find (window->list_pane->appeals,
                                       json_object_get_string_member (answered, "id"), &position));
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (shown_model ())), ==,
                     position);
@@ -1086,7 +1090,8 @@ test_narrow (void)
   adw_leaflet_set_visible_child_name (window->leaflet, "list");
   settle ();
   numbers = shown_numbers ();
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 1);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.activate-item",
+                              "u", 1);
   settle ();
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (window->leaflet), ==, "detail");
   g_assert_true (detail_shows (numbers->pdata[1]));
@@ -1119,18 +1124,19 @@ open_first_row (void)
 {
   show_section (SA_SECTION_ALL);
   sa_test_keys_focus_window (GTK_WINDOW (window));
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 0);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.activate-item",
+                              "u", 0);
   settle ();
-  gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
   g_assert_nonnull (sa_appeal_detail_get_appeal (window->detail));
-  g_assert_true (focus_in (GTK_WIDGET (window->list_view)));
+  g_assert_true (focus_in (GTK_WIDGET (window->list_pane->list_view)));
 }
 
 static void
 test_tab_leaves_list (void)
 {
   /* Tab goes from the list to the detail and Shift+Tab back, as in GNOME apps; the arrows move from row to row; going round the window with Tab passes the sections and the detail and meets the list once. */
-  GtkWidget *list = GTK_WIDGET (window->list_view);
+  GtkWidget *list = GTK_WIDGET (window->list_pane->list_view);
   GtkWidget *row;
   gboolean in_list = TRUE, met_sidebar = FALSE, met_detail = FALSE;
   guint entered = 0, presses = 0;
@@ -1169,7 +1175,8 @@ static guint n_unsearched;
 static gboolean
 search_closed (void)
 {
-  return !gtk_search_bar_get_search_mode (window->search_bar) && n_shown () == n_unsearched;
+  return !gtk_search_bar_get_search_mode (window->list_pane->search_bar) &&
+         n_shown () == n_unsearched;
 }
 
 static void
@@ -1180,14 +1187,14 @@ test_escape_closes_search (void)
 
   open_first_row ();
   n_unsearched = n_shown ();
-  places[0] = GTK_WIDGET (window->search_entry);
-  places[1] = GTK_WIDGET (window->list_view);
+  places[0] = GTK_WIDGET (window->list_pane->search_entry);
+  places[1] = GTK_WIDGET (window->list_pane->list_view);
   places[2] = sa_test_find_by_type (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON, 0);
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
       wanted_query = json_object_get_string_member (mine->pdata[0], "reg_number");
-      gtk_editable_set_text (GTK_EDITABLE (window->search_entry), wanted_query);
+      gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), wanted_query);
       wait_until (query_applied, "the search to narrow the list");
       g_assert_true (gtk_widget_grab_focus (places[i]));
       g_assert_true (focus_in (places[i]));
@@ -1196,7 +1203,7 @@ test_escape_closes_search (void)
       sa_test_press (GDK_KEY_Escape, 0);
       wait_until (search_closed, "Escape to close the search");
       /* The keyboard stays where it was, or goes from the closed search to the list. */
-      g_assert_true (focus_in (i == 0 ? GTK_WIDGET (window->list_view) : places[i]));
+      g_assert_true (focus_in (i == 0 ? GTK_WIDGET (window->list_pane->list_view) : places[i]));
     }
 }
 
@@ -1289,7 +1296,7 @@ test_detail_shortcuts (void)
   sa_window_open_appeal (window, id);
   settle ();
   sa_test_keys_focus_window (GTK_WINDOW (window));
-  gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
 
   /* The menu's items with their accelerators, sections and all. */
   for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
@@ -1326,7 +1333,7 @@ test_detail_shortcuts (void)
     {
       GtkWindow *dialog;
 
-      gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+      gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
       g_assert_true (gtk_accelerator_parse (items->pdata[i + 1], &key, &mods));
       sa_test_press (key, mods);
       sa_test_keys_settle (100);
@@ -1392,7 +1399,8 @@ test_detail_scrolls_to_top (void)
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   settle ();
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 1);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.activate-item",
+                              "u", 1);
   settle ();
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
@@ -1425,11 +1433,11 @@ test_menu_tooltip (void)
   /* Closed again, the tooltip is back. */
   sa_test_press (GDK_KEY_Escape, 0);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (popover)));
-  sa_test_pointer_to (GTK_WIDGET (window->list_view));
+  sa_test_pointer_to (GTK_WIDGET (window->list_pane->list_view));
   sa_test_pointer_to (more);
   sa_test_keys_settle (1200);
   g_assert_true (sa_test_tooltip_shown (GTK_WIDGET (window)));
-  sa_test_pointer_to (GTK_WIDGET (window->list_view));
+  sa_test_pointer_to (GTK_WIDGET (window->list_pane->list_view));
 }
 
 static SaSession *old_session;
@@ -1496,7 +1504,7 @@ test_sign_out (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   g_assert_null (sa_window_get_cache (window));
-  g_assert_null (gtk_list_view_get_model (window->list_view));
+  g_assert_null (gtk_list_view_get_model (window->list_pane->list_view));
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL), ==, 0);
   cache_path = path;
   wait_until (cache_deleted, "the cache file to be deleted");
@@ -1810,7 +1818,7 @@ test_accessible_names (void)
     g_autoptr(GPtrArray) rows = g_ptr_array_new ();
     guint checked = 0;
 
-    sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+    sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
     for (guint i = 0; i < rows->len; i++)
       {
         g_autofree char *row = NULL;
@@ -1829,7 +1837,7 @@ test_accessible_names (void)
   collect_dialog_nameless ("detail.comment", nameless);
   collect_dialog_nameless ("detail.forward", nameless);
   collect_dialog_nameless ("detail.escalate", nameless);
-  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+  gtk_search_bar_set_search_mode (window->list_pane->search_bar, FALSE);
 
   /* The preferences. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);

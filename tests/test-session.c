@@ -417,7 +417,7 @@ wait_for_finalize (gpointer *weak)
 static gboolean
 lists_appeals (SaWindow *window)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (window->list_pane->appeals)) > 0;
 }
 
 /* Signs in as the executor, makes a comment while the registry is away,
@@ -445,7 +445,7 @@ leave_comment_offline (const char  *text,
    * of their own. */
   sa_sidebar_set_section (window->sidebar, SA_SECTION_ALL);
   wait_until (lists_appeals, window, "the agency's appeals");
-  row = g_list_model_get_item (G_LIST_MODEL (window->appeals), 0);
+  row = g_list_model_get_item (G_LIST_MODEL (window->list_pane->appeals), 0);
   g_assert_nonnull (row);
   *out_appeal_id = g_strdup (sa_appeal_row_get_id (row));
 
@@ -600,7 +600,8 @@ test_damaged_cache (gconstpointer data)
 static gboolean
 shows_cache_error (SaWindow *window)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (window->list_stack), "empty") == 0 &&
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window->list_pane->list_stack),
+                    "empty") == 0 &&
          sa_session_get_cache_error (window->session) != NULL;
 }
 
@@ -624,9 +625,9 @@ test_newer_cache (void)
   window = make_window ();
   sa_window_restore_session (window, NULL, NULL);
   wait_until (shows_cache_error, window, "the list to say what is wrong");
-  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==,
+  g_assert_cmpstr (adw_status_page_get_title (window->list_pane->empty_page), ==,
                    "Stored Appeals Cannot Be Opened");
-  g_assert_cmpstr (adw_status_page_get_description (window->empty_page), ==,
+  g_assert_cmpstr (adw_status_page_get_description (window->list_pane->empty_page), ==,
                    "They were saved by a newer version of Smart Appeals. "
                    "Update the application to work with them.");
   g_assert_null (_sa_window_get_cache_notice (window));

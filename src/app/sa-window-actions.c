@@ -9,8 +9,8 @@
 
 /* The actions of SaWindow (`win.…`) and when they are on: signing in and
  * out, moving between the panes, syncing now, the changes not applied, and
- * the operations the detail asks for with their undo. The list pane's own
- * actions (search, sort, filters) are in sa-appeal-list-pane.c. */
+ * the operations the detail asks for with their undo. The list pane's sort
+ * and filter actions are its own (sa-appeal-list-pane.c), added here. */
 
 typedef struct
 {
@@ -166,7 +166,7 @@ show_list_action (GtkWidget  *widget,
   SaWindow *self = SA_WINDOW (widget);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "list");
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  sa_appeal_list_pane_focus_list (self->list_pane);
 }
 
 /* Escape: one step back, from the detail to the list to the sections
@@ -195,6 +195,20 @@ conflicts_count_cb (SaWindow *self)
 
   /* An open window stays after the last decision and says so itself. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", n > 0);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (g_strcmp0 (sa_window_get_page (self), "main") != 0)
+    return;
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  sa_appeal_list_pane_start_search (self->list_pane);
 }
 
 /* Its own window rather than a pane of the leaflet: the user may keep it
@@ -265,9 +279,9 @@ sign_out_action (GtkWidget  *widget,
 
   sa_session_sign_out (self->session);
   g_clear_pointer (&self->pending_open_id, g_free);
-  _sa_window_reset_list_actions (self);
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-  _sa_window_update_counts (self);
+  sa_appeal_list_pane_reset (self->list_pane);
+  gtk_search_bar_set_search_mode (self->list_pane->search_bar, FALSE);
+  sa_appeal_list_pane_update_counts (self->list_pane);
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), "");
   _sa_window_show_sign_in (self, NULL);
 }
@@ -283,7 +297,7 @@ _sa_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-list", NULL, show_list_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.undo-op", "s", undo_op_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, _sa_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
   gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL,

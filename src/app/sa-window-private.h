@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sa-appeal-detail.h"
+#include "sa-appeal-list-pane-private.h"
 #include "sa-conflicts-view.h"
 #include "sa-core.h"
 #include "sa-notifier.h"
@@ -30,16 +31,7 @@ struct _SaWindow
   GtkLabel             *sync_label;
   GtkButton            *conflicts_button;
   GtkLabel             *conflicts_label;
-  AdwWindowTitle       *list_title;
-  GtkMenuButton        *filter_button;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *list_stack;
-  GtkListView          *list_view;
-  AdwStatusPage        *empty_page;
-  GtkButton            *clear_filters_button;
-  GMenu                *category_menu;
-  GMenu                *district_menu;
+  SaAppealListPane     *list_pane;
   SaAppealDetail       *detail;
 
   /* The changes the registry did not apply, in a window of their own */
@@ -55,43 +47,21 @@ struct _SaWindow
   SaCache              *cache;
   gulong                changed_handler;
   SaSyncEngine         *engine;           /* the session's, as the sync label shows it */
-  SaAppealList         *appeals;
-  GtkSingleSelection   *selection;
-  guint                 minute_source;
-  /* Off-screen rows refilled by a query, bound again a few per idle */
-  GPtrArray            *rebind_queue;  /* of GtkListItem */
-  guint                 rebind_idle;
 
   /* The appeal the detail shows */
   char                 *shown_id;
   char                 *shown_category_name;
   char                 *pending_open_id;
 
-  /* The list pane's filters in words, for its subtitle */
-  char                 *filter_summary;
-
   AdwToast             *last_toast;
 };
 
-/* sa-appeal-list-pane.c: search, sort and filters of the list pane */
-void          _sa_window_install_list_actions (SaWindow      *self);
-void          _sa_window_reset_list_actions   (SaWindow      *self);
-void          _sa_window_apply_list_actions   (SaWindow      *self);
-gboolean      _sa_window_is_filtered          (SaWindow      *self);
-char         *_sa_window_describe_filters     (SaWindow      *self);
-void          _sa_window_update_list_state    (SaWindow      *self);
-void          _sa_window_search_changed_cb    (SaWindow      *self);
-void          _sa_window_search_mode_cb       (SaWindow      *self);
-void          _sa_window_search_action        (GtkWidget     *widget,
-                                               const char    *action_name,
-                                               GVariant      *param);
 void          _sa_window_add_toast            (SaWindow      *self,
                                                AdwToast      *toast);
 
 /* sa-window.c, for the files below */
 void          _sa_window_show_sign_in         (SaWindow      *self,
                                                const char    *message);
-void          _sa_window_update_counts        (SaWindow      *self);
 
 /* sa-window-actions.c: the window's actions and when they are on */
 void          _sa_window_class_add_actions    (GtkWidgetClass *widget_class);

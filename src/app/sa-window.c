@@ -6,14 +6,14 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sa-appeal-list-row.h"
-#include "sa-directory.h"
 #include "sa-workarounds.h"
 #include "sa-window-private.h"
 
-/* The main window: signing in, the account's session (its cache and the
- * list over it), and the detail of the chosen appeal. The list pane's
- * search, sort and filters are in sa-appeal-list-pane.c. */
+/* The main window lays out and routes: the sign-in form or the desk, as
+ * the account's SaSession (sa-session.c) goes; the sidebar, the list pane
+ * (sa-appeal-list-pane.c) and the detail of the appeal picked in it; the
+ * sync label, the toasts and the dialogs. Its actions are in
+ * sa-window-actions.c, its keys in sa-window-keys.c. */
 
 G_DEFINE_FINAL_TYPE (SaWindow, sa_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -180,11 +180,9 @@ sa_window_update_sync_label (SaWindow *self)
 static void
 sa_window_show_main (SaWindow *self)
 {
-  adw_window_title_set_title (self->list_title,
-                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
   sa_window_update_title (self);
   sa_window_update_sync_label (self);
-  _sa_window_update_list_state (self);
+  sa_appeal_list_pane_update (self->list_pane);
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
 
@@ -291,89 +289,6 @@ sa_window_restore_session (SaWindow   *self,
 /* ------------------------------------------------------------------ */
 /* The account's cache */
 
-/* A supervisor shares out the work: the agency's executors, each with the
- * open appeals they have, below the sections. */
-static void
-sa_window_update_executors (SaWindow *self)
-{
-  g_autoptr(GPtrArray) colleagues = NULL;
-  g_autoptr(GHashTable) counts = NULL;
-  g_autoptr(GStrvBuilder) logins = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) login_list = NULL;
-  g_auto(GStrv) name_list = NULL;
-  SaRole role = SA_ROLE_EXECUTOR;
-  gboolean has_role = FALSE;
-  const char *agency = NULL;
-
-  JsonObject *me = sa_session_get_user (self->session);
-
-  if (me != NULL)
-    {
-      has_role = sa_role_from_string (json_object_get_string_member_with_default (me, "role",
-                                                                                  NULL),
-                                      &role);
-      agency = json_object_get_string_member_with_default (me, "agency", NULL);
-    }
-  if (self->cache != NULL && has_role && role == SA_ROLE_SUPERVISOR && agency != NULL)
-    colleagues = sa_directory_list_colleagues (self->cache, agency, NULL);
-  for (guint i = 0; colleagues != NULL && i < colleagues->len; i++)
-    {
-      SaDirectoryUser *user = g_ptr_array_index (colleagues, i);
-      SaRole theirs;
-
-      /* The ones who work the appeals they are given, not other supervisors. */
-      if (!sa_role_from_string (user->role, &theirs) ||
-          (theirs != SA_ROLE_EXECUTOR && theirs != SA_ROLE_KSK_MANAGER))
-        continue;
-      g_strv_builder_add (logins, user->login);
-      g_strv_builder_add (names, user->full_name);
-    }
-  login_list = g_strv_builder_end (logins);
-  name_list = g_strv_builder_end (names);
-  sa_sidebar_set_executors (self->sidebar, (const char * const *) login_list,
-                            (const char * const *) name_list);
-  if (login_list[0] == NULL || self->appeals == NULL)
-    return;
-  counts = sa_appeal_list_count_by_executor (self->appeals, NULL);
-  for (guint i = 0; counts != NULL && login_list[i] != NULL; i++)
-    sa_sidebar_set_executor_count (self->sidebar, login_list[i],
-                                   GPOINTER_TO_UINT (g_hash_table_lookup (counts, login_list[i])));
-}
-
-void
-_sa_window_update_counts (SaWindow *self)
-{
-  guint counts[SA_APPEAL_N_SECTIONS] = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  if (self->appeals != NULL &&
-      !sa_appeal_list_get_section_counts (self->appeals, counts, &error))
-    g_warning ("Could not count the appeals: %s", error->message);
-  for (guint i = 0; i < SA_N_SECTIONS; i++)
-    sa_sidebar_set_count (self->sidebar, i, counts[i]);
-  sa_window_update_executors (self);
-}
-
-/* Keeps the shown appeal selected when the list changed around it: a
- * changed appeal is a new row object, which GtkSingleSelection does not
- * recognise as the one it had. */
-static void
-sa_window_reselect (SaWindow *self)
-{
-  guint position;
-
-  if (self->appeals == NULL || self->shown_id == NULL)
-    return;
-  if (sa_appeal_list_find (self->appeals, self->shown_id, &position))
-    {
-      if (gtk_single_selection_get_selected (self->selection) != position)
-        gtk_single_selection_set_selected (self->selection, position);
-    }
-  else
-    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-}
-
 static void
 mark_opened_thread (GTask        *task,
                     gpointer      source_object,
@@ -412,6 +327,7 @@ sa_window_show_appeal (SaWindow    *self,
       g_free (self->shown_id);
       self->shown_id = g_strdup (appeal_id);
       g_clear_pointer (&self->shown_category_name, g_free);
+      sa_appeal_list_pane_set_shown_id (self->list_pane, appeal_id);
     }
   if (row != NULL)
     {
@@ -448,206 +364,37 @@ sa_window_reload_detail (SaWindow *self)
     {
       /* Gone from the cache: forwarded away, or no longer visible. */
       g_clear_pointer (&self->shown_id, g_free);
+      sa_appeal_list_pane_set_shown_id (self->list_pane, NULL);
       sa_appeal_detail_set_appeal (self->detail, NULL);
       return;
     }
   sa_window_show_appeal (self, self->shown_id, NULL);
 }
 
+/* After the list pane's handler: the row, the counts and the detail
+ * change together. */
 static void
 appeals_changed_cb (SaCache            *cache,
                     const char * const *ids,
                     SaWindow           *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  /* At once rather than in the list's idle, so that the row, the counts
-   * and the detail change together. */
-  if (!sa_appeal_list_refresh (self->appeals, &error))
-    g_warning ("Could not refresh the appeals: %s", error->message);
-  _sa_window_update_counts (self);
-  sa_window_reselect (self);
   if (self->shown_id != NULL && (ids == NULL || g_strv_contains (ids, self->shown_id)))
     sa_window_reload_detail (self);
 }
 
-/* "Overdue" and the traffic lights move with time, not only with data. */
-static gboolean
-minute_cb (gpointer data)
-{
-  SaWindow *self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sa_appeal_list_refresh (self->appeals, &error))
-    g_warning ("Could not refresh the appeals: %s", error->message);
-  _sa_window_update_counts (self);
-  sa_window_reselect (self);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
-selection_changed_cb (SaWindow *self)
+appeal_selected_cb (SaWindow    *self,
+                    SaAppealRow *row)
 {
-  SaAppealRow *row = gtk_single_selection_get_selected_item (self->selection);
-
-  /* None: the row left the list (e.g. taken out of the queue); the detail
-   * keeps it. Folded, a click activates instead, and the pointer merely
-   * passing over rows selects them. */
-  if (row == NULL || adw_leaflet_get_folded (self->leaflet))
-    return;
-  if (g_strcmp0 (sa_appeal_row_get_id (row), self->shown_id) == 0)
-    return;
   sa_window_show_appeal (self, sa_appeal_row_get_id (row), row);
 }
 
 static void
-list_activate_cb (SaWindow *self,
-                  guint     position)
+appeal_activated_cb (SaWindow    *self,
+                     SaAppealRow *row)
 {
-  g_autoptr(SaAppealRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-
-  if (row == NULL)
-    return;
-  gtk_single_selection_set_selected (self->selection, position);
   if (sa_window_show_appeal (self, sa_appeal_row_get_id (row), row))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
-}
-
-static void
-folded_cb (SaWindow *self)
-{
-  /* Unfolded, the selection shows the detail's appeal again, not a row
-   * the pointer passed over. */
-  if (!adw_leaflet_get_folded (self->leaflet))
-    sa_window_reselect (self);
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  data)
-{
-  gtk_list_item_set_child (item, sa_appeal_list_row_new ());
-}
-
-static void
-bind_row (GtkListItem *item)
-{
-  sa_appeal_list_row_bind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
-}
-
-static void
-rebind_row (GtkListItem *item)
-{
-  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
-  bind_row (item);
-}
-
-#define REBIND_PER_IDLE 12
-
-static gboolean
-rebind_idle_cb (gpointer data)
-{
-  SaWindow *self = data;
-  guint n = MIN (REBIND_PER_IDLE, self->rebind_queue->len);
-
-  for (guint i = 0; i < n; i++)
-    rebind_row (g_ptr_array_index (self->rebind_queue, i));
-  g_ptr_array_remove_range (self->rebind_queue, 0, n);
-  if (self->rebind_queue->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->rebind_idle = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* Whether the row's widget shows in the list's viewport now. */
-static gboolean
-row_on_screen (SaWindow  *self,
-               GtkWidget *widget)
-{
-  graphene_rect_t bounds;
-
-  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (self->list_view), &bounds))
-    return FALSE;
-  return bounds.origin.y + bounds.size.height > 0 &&
-         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
-}
-
-/* A new query or order refilled the row in place: the widget stays. The
- * rows on screen are bound again now; GTK 4.8 keeps some 200 row widgets,
- * so the others follow a dozen per idle, and one frame never does them all. */
-static void
-row_refilled_cb (SaAppealRow *row,
-                 GtkListItem *item)
-{
-  GtkWidget *widget = gtk_list_item_get_child (item);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  SaWindow *self = SA_IS_WINDOW (root) ? SA_WINDOW (root) : NULL;
-
-  if (self == NULL || self->rebind_queue == NULL || row_on_screen (self, widget))
-    {
-      rebind_row (item);
-      return;
-    }
-  if (!g_ptr_array_find (self->rebind_queue, item, NULL))
-    g_ptr_array_add (self->rebind_queue, item);
-  if (self->rebind_idle == 0)
-    self->rebind_idle = g_idle_add (rebind_idle_cb, self);
-}
-
-/* The list view lets go of @item: it must not be bound again later. Its
- * widget has already left the window when this runs, so the window comes
- * from the factory's handlers, not from the widget. */
-static void
-forget_rebind (SaWindow    *self,
-               GtkListItem *item)
-{
-  if (self->rebind_queue != NULL)
-    g_ptr_array_remove (self->rebind_queue, item);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             SaWindow                 *self)
-{
-  forget_rebind (self, item);
-  bind_row (item);
-  g_signal_connect (gtk_list_item_get_item (item), "changed", G_CALLBACK (row_refilled_cb), item);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               SaWindow                 *self)
-{
-  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_refilled_cb, item);
-  forget_rebind (self, item);
-  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
-}
-
-static void
-teardown_row_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 SaWindow                 *self)
-{
-  forget_rebind (self, item);
-}
-
-static void
-list_items_changed_cb (SaWindow *self)
-{
-  _sa_window_update_list_state (self);
-}
-
-/* The rows stayed in place with other appeals in them: the highlight
- * follows the appeal the detail shows. */
-static void
-list_refilled_cb (SaWindow *self)
-{
-  sa_window_reselect (self);
-  _sa_window_update_list_state (self);
 }
 
 static void
@@ -672,39 +419,15 @@ static void
 sa_window_set_cache (SaWindow *self,
                      SaCache  *cache)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autofree char *open_id = NULL;
 
   self->cache = g_object_ref (cache);
-  self->appeals = sa_appeal_list_new (cache);
+  sa_appeal_list_pane_set_cache (self->list_pane, cache);
   sa_appeal_detail_set_cache (self->detail, cache);
   sa_conflicts_view_set_cache (self->conflicts, cache);
-  /* After the list's own handler, which records the changed ids. */
+  /* After the list pane's, which refreshes the list first. */
   self->changed_handler = g_signal_connect (cache, "appeals-changed",
                                             G_CALLBACK (appeals_changed_cb), self);
-  g_signal_connect_swapped (self->appeals, "items-changed",
-                            G_CALLBACK (list_items_changed_cb), self);
-  g_signal_connect_swapped (self->appeals, "refilled", G_CALLBACK (list_refilled_cb), self);
-  /* A longer result reaches the view over a few frames, not in one. */
-  sa_appeal_list_set_incremental (self->appeals, TRUE);
-  _sa_window_apply_list_actions (self);
-
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->appeals)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect_swapped (self->selection, "notify::selected",
-                            G_CALLBACK (selection_changed_cb), self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
-  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-
-  self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
-  _sa_window_update_counts (self);
-  _sa_window_update_list_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
 
   open_id = g_steal_pointer (&self->pending_open_id);
@@ -780,17 +503,8 @@ sa_window_tell_set_aside (SaWindow      *self,
 static void
 sa_window_let_go_cache (SaWindow *self)
 {
-  g_clear_handle_id (&self->minute_source, g_source_remove);
-  g_clear_handle_id (&self->rebind_idle, g_source_remove);
-  if (self->rebind_queue != NULL)
-    g_ptr_array_set_size (self->rebind_queue, 0);
-
-  if (self->list_view != NULL)
-    gtk_list_view_set_model (self->list_view, NULL);
-  g_clear_object (&self->selection);
-  if (self->appeals != NULL)
-    g_signal_handlers_disconnect_by_data (self->appeals, self);
-  g_clear_object (&self->appeals);
+  if (self->list_pane != NULL)
+    sa_appeal_list_pane_set_cache (self->list_pane, NULL);
   g_clear_pointer (&self->shown_id, g_free);
   g_clear_pointer (&self->shown_category_name, g_free);
   g_clear_pointer (&self->pending_open_id, g_free);
@@ -877,35 +591,17 @@ sa_window_open_appeal (SaWindow   *self,
                        const char *appeal_id)
 {
   g_autoptr(SaAppealRow) row = NULL;
-  guint position;
 
   g_return_if_fail (SA_IS_WINDOW (self));
   g_return_if_fail (appeal_id != NULL);
 
-  if (self->appeals == NULL)
+  if (sa_appeal_list_pane_get_appeals (self->list_pane) == NULL)
     {
       g_free (self->pending_open_id);
       self->pending_open_id = g_strdup (appeal_id);
       return;
     }
-
-  if (!sa_appeal_list_find (self->appeals, appeal_id, &position))
-    {
-      sa_sidebar_set_section (self->sidebar, SA_SECTION_ALL);
-      if (!sa_appeal_list_find (self->appeals, appeal_id, &position))
-        {
-          gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-          _sa_window_reset_list_actions (self);
-        }
-    }
-
-  if (sa_appeal_list_find (self->appeals, appeal_id, &position))
-    {
-      row = g_list_model_get_item (G_LIST_MODEL (self->appeals), position);
-      gtk_single_selection_set_selected (self->selection, position);
-      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
-                                  position);
-    }
+  row = sa_appeal_list_pane_reveal (self->list_pane, appeal_id);
   if (sa_window_show_appeal (self, appeal_id, row))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
   gtk_window_present (GTK_WINDOW (self));
@@ -914,15 +610,7 @@ sa_window_open_appeal (SaWindow   *self,
 static void
 section_changed_cb (SaWindow *self)
 {
-  SaSection section = sa_sidebar_get_section (self->sidebar);
-
-  adw_window_title_set_title (self->list_title, sa_section_get_title (section));
-  if (self->appeals != NULL)
-    {
-      sa_appeal_list_set_section (self->appeals, (SaAppealSection) section);
-      sa_window_reselect (self);
-    }
-  _sa_window_update_list_state (self);
+  sa_appeal_list_pane_show_section (self->list_pane);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -930,21 +618,8 @@ section_changed_cb (SaWindow *self)
 static void
 executor_changed_cb (SaWindow *self)
 {
-  const char *executor = sa_sidebar_get_executor (self->sidebar);
-
-  if (self->appeals == NULL)
-    return;
-  sa_appeal_list_set_executor (self->appeals, executor);
-  if (executor == NULL)
-    {
-      section_changed_cb (self);
-      return;
-    }
-  adw_window_title_set_title (self->list_title, sa_sidebar_get_executor_name (self->sidebar));
-  sa_appeal_list_set_section (self->appeals, SA_APPEAL_SECTION_ALL);
-  sa_window_reselect (self);
-  _sa_window_update_list_state (self);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  if (sa_appeal_list_pane_show_executor (self->list_pane))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
@@ -1011,8 +686,6 @@ sa_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->cache_notice);
-  g_clear_pointer (&self->filter_summary, g_free);
-  g_clear_pointer (&self->rebind_queue, g_ptr_array_unref);
   g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
@@ -1044,10 +717,7 @@ sa_window_constructed (GObject *object)
   g_signal_connect_swapped (self->session, "notify::cache", G_CALLBACK (session_cache_cb), self);
   g_signal_connect_swapped (self->session, "notify::engine", G_CALLBACK (session_engine_cb),
                             self);
-  g_signal_connect_swapped (self->session, "notify::loading",
-                            G_CALLBACK (_sa_window_update_list_state), self);
-  g_signal_connect_swapped (self->session, "notify::cache-error",
-                            G_CALLBACK (_sa_window_update_list_state), self);
+  sa_appeal_list_pane_set_session (self->list_pane, self->session);
   g_signal_connect_swapped (self->session, "cache-set-aside",
                             G_CALLBACK (sa_window_tell_set_aside), self);
   g_signal_connect_swapped (self->session, "keyring-failed", G_CALLBACK (keyring_failed_cb),
@@ -1078,6 +748,7 @@ sa_window_class_init (SaWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SA_TYPE_SIDEBAR);
+  g_type_ensure (SA_TYPE_APPEAL_LIST_PANE);
   g_type_ensure (SA_TYPE_APPEAL_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sa-window.ui");
@@ -1086,16 +757,7 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_label);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_title);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, filter_button);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_stack);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_view);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, clear_filters_button);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, category_menu);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, district_menu);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_pane);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, server_row);
@@ -1109,12 +771,8 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, executor_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
-                                                G_CALLBACK (_sa_window_search_changed_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_mode_cb",
-                                                G_CALLBACK (_sa_window_search_mode_cb));
+  gtk_widget_class_bind_template_callback (widget_class, appeal_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, appeal_activated_cb);
 
   _sa_window_class_add_actions (widget_class);
   _sa_window_class_add_keys (widget_class);
@@ -1123,7 +781,6 @@ sa_window_class_init (SaWindowClass *klass)
 static void
 sa_window_init (SaWindow *self)
 {
-  self->rebind_queue = g_ptr_array_new ();
   self->settings = g_settings_new ("kz.almaty.SmartAppeals");
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -1131,10 +788,10 @@ sa_window_init (SaWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_widget_init_template (GTK_WIDGET (self));
-  _sa_window_install_list_actions (self);
+  sa_appeal_list_pane_add_actions (self->list_pane, G_ACTION_MAP (self));
   _sa_window_init_keys (self);
   sa_menu_button_quiet_tooltip (self->primary_menu_button);
-  sa_menu_button_quiet_tooltip (self->filter_button);
+  sa_menu_button_quiet_tooltip (self->list_pane->filter_button);
   sa_accessible_name_icon_buttons (GTK_WIDGET (self));
   _sa_window_init_actions (self);
 }
