@@ -194,10 +194,10 @@ sign_in_with_form (SaWindow   *window,
 {
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   /* Kept from the last sign-in, as after signing out. */
-  if (*gtk_editable_get_text (GTK_EDITABLE (window->server_row)) == '\0')
-    type_into (window->server_row, registry.url);
-  type_into (window->login_row, login);
-  type_into (window->password_row, password);
+  if (*gtk_editable_get_text (GTK_EDITABLE (window->sign_in->server_row)) == '\0')
+    type_into (window->sign_in->server_row, registry.url);
+  type_into (window->sign_in->login_row, login);
+  type_into (window->sign_in->password_row, password);
   click (window, "_Sign In");
 
   wait_until (page_changed, window, "the sign-in to answer");
@@ -219,8 +219,8 @@ sign_out_from_menu (SaWindow *window)
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   g_assert_null (_sa_window_get_sign_in_message (window));
   g_assert_null (sa_window_get_cache (window));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->login_row)), ==, "");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->password_row)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->sign_in->login_row)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->sign_in->password_row)), ==, "");
 }
 
 /* ------------------------------------------------------------------ */
@@ -286,10 +286,10 @@ test_sign_in_enter_key (void)
 
   g_settings_reset (sa_application_get_settings (app), "account-login");
   sa_window_restore_session (window, NULL, NULL);
-  type_into (window->server_row, registry.url);
-  type_into (window->login_row, executor.login);
-  type_into (window->password_row, executor.password);
-  g_signal_emit_by_name (window->password_row, "entry-activated");
+  type_into (window->sign_in->server_row, registry.url);
+  type_into (window->sign_in->login_row, executor.login);
+  type_into (window->sign_in->password_row, executor.password);
+  g_signal_emit_by_name (window->sign_in->password_row, "entry-activated");
   wait_until (page_changed, window, "the sign-in to answer");
   g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "main");
@@ -328,7 +328,7 @@ test_plain_http_refused (void)
       /* Before the main loop ran once: no request was even started. */
       g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
       g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
-      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->sign_in_button)));
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->sign_in->sign_in_button)));
       g_assert_null (sa_session_get_client (window->session));
     }
   close_window (window);
@@ -365,8 +365,8 @@ test_plain_http_loopback (void)
     }
 
   /* localhost may resolve to ::1 first and then to 127.0.0.1: it signs in. */
-  gtk_editable_set_text (GTK_EDITABLE (window->server_row), "");
-  type_into (window->server_row, localhost);
+  gtk_editable_set_text (GTK_EDITABLE (window->sign_in->server_row), "");
+  type_into (window->sign_in->server_row, localhost);
   sign_in_with_form (window, executor.login, executor.password);
   sign_out_from_menu (window);
   close_window (window);
@@ -384,7 +384,7 @@ test_remembered_http_refused (void)
   sa_window_restore_session (window, NULL, NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->server_row)), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->sign_in->server_row)), ==,
                    "http://registry.almaty.kz");
   close_window (window);
 

@@ -144,10 +144,10 @@ sign_in_action (GtkWidget  *widget,
   SaWindow *self = SA_WINDOW (widget);
 
   sa_window_sign_in (self,
-                     gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
-                     gtk_editable_get_text (GTK_EDITABLE (self->login_row)),
-                     gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+                     sa_sign_in_page_get_server (self->sign_in),
+                     sa_sign_in_page_get_login (self->sign_in),
+                     sa_sign_in_page_get_password (self->sign_in));
+  sa_sign_in_page_clear_password (self->sign_in);
 }
 
 static void
@@ -265,8 +265,7 @@ sign_in_again_action (GtkWidget  *widget,
 
   if (server == NULL || login == NULL)
     return;
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+  sa_sign_in_page_set_account (self->sign_in, server, login);
   _sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
 }
 
@@ -282,7 +281,7 @@ sign_out_action (GtkWidget  *widget,
   sa_appeal_list_pane_reset (self->list_pane);
   gtk_search_bar_set_search_mode (self->list_pane->search_bar, FALSE);
   sa_appeal_list_pane_update_counts (self->list_pane);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), "");
+  sa_sign_in_page_clear_login (self->sign_in);
   _sa_window_show_sign_in (self, NULL);
 }
 

@@ -8,6 +8,7 @@
 #include "sa-notifier.h"
 #include "sa-session.h"
 #include "sa-sidebar.h"
+#include "sa-sign-in-page-private.h"
 #include "sa-window.h"
 
 G_BEGIN_DECLS
@@ -18,11 +19,7 @@ struct _SaWindow
 
   /* Template children */
   GtkStack             *stack;
-  AdwEntryRow          *server_row;
-  AdwEntryRow          *login_row;
-  AdwPasswordEntryRow  *password_row;
-  GtkLabel             *sign_in_error;
-  GtkButton            *sign_in_button;
+  SaSignInPage         *sign_in;
   AdwWindowTitle       *main_title;
   GtkMenuButton        *primary_menu_button;
   AdwToastOverlay      *toast_overlay;

@@ -72,9 +72,7 @@ void
 _sa_window_show_sign_in (SaWindow   *self,
                          const char *message)
 {
-  gtk_label_set_text (self->sign_in_error, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), message != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), TRUE);
+  sa_sign_in_page_set_message (self->sign_in, message);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", TRUE);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
 }
@@ -205,8 +203,7 @@ session_state_cb (SaWindow *self)
       break;
 
     case SA_SESSION_SIGNING_IN:
-      gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+      sa_sign_in_page_set_busy (self->sign_in);
       break;
 
     case SA_SESSION_SIGNED_IN:
@@ -242,8 +239,7 @@ sa_window_sign_in (SaWindow   *self,
   stripped_server = g_strstrip (g_strdup (server ? server : ""));
   login = login_copy = g_strdup (login ? login : "");
   password = password_copy = g_strdup (password ? password : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), stripped_server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+  sa_sign_in_page_set_account (self->sign_in, stripped_server, login);
 
   sa_session_sign_in (self->session, stripped_server, login, password);
   /* The request holds its own copy; do not leave one in freed memory. */
@@ -276,8 +272,7 @@ sa_window_restore_session (SaWindow   *self,
   if (login == NULL)
     login = saved_login;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+  sa_sign_in_page_set_account (self->sign_in, server, login);
 
   sa_session_restore (self->session, server, login);
   if (sa_session_get_state (self->session) == SA_SESSION_SIGNING_IN)
@@ -622,12 +617,6 @@ executor_changed_cb (SaWindow *self)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
-static void
-password_activated_cb (SaWindow *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-in", NULL);
-}
-
 /* The size is saved when the window closes, not on every resize, so that
  * dragging the edge does not write to dconf dozens of times a second. */
 static gboolean
@@ -747,6 +736,7 @@ sa_window_class_init (SaWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SA_TYPE_SIDEBAR);
   g_type_ensure (SA_TYPE_APPEAL_LIST_PANE);
   g_type_ensure (SA_TYPE_APPEAL_DETAIL);
@@ -760,15 +750,10 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_pane);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, server_row);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, login_row);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, password_row);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_error);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, main_title);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, toast_overlay);
-  gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, executor_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, appeal_selected_cb);
@@ -799,9 +784,7 @@ sa_window_init (SaWindow *self)
 const char *
 _sa_window_get_sign_in_message (SaWindow *self)
 {
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->sign_in_error)))
-    return NULL;
-  return gtk_label_get_text (self->sign_in_error);
+  return sa_sign_in_page_get_message (self->sign_in);
 }
 
 const char *
