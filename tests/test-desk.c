@@ -355,7 +355,7 @@ test_agency_only (void)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
 
-  g_assert_cmpstr (gtk_label_get_text (window->sync_label), ==, "Synced");
+  g_assert_cmpstr (gtk_label_get_text (window->sync_status->sync_label), ==, "Synced");
   show_section (SA_SECTION_ALL);
   numbers = shown_numbers ();
   g_assert_cmpuint (numbers->len, ==, mine->len);
@@ -681,7 +681,7 @@ static const char *wanted_sync_text;
 static gboolean
 sync_label_reads (void)
 {
-  return g_strcmp0 (gtk_label_get_text (window->sync_label), wanted_sync_text) == 0;
+  return g_strcmp0 (gtk_label_get_text (window->sync_status->sync_label), wanted_sync_text) == 0;
 }
 
 static void
@@ -890,14 +890,14 @@ detail_offers (const char *action)
 static gboolean
 needs_decision (void)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)) &&
-         gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button));
+  return gtk_widget_get_visible (GTK_WIDGET (window->sync_status->conflicts_button)) &&
+         gtk_widget_get_sensitive (GTK_WIDGET (window->sync_status->conflicts_button));
 }
 
 static gboolean
 decided (void)
 {
-  return !gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)) &&
+  return !gtk_widget_get_visible (GTK_WIDGET (window->sync_status->conflicts_button)) &&
          sa_conflicts_view_get_n_entries (window->conflicts) == 0;
 }
 
@@ -928,8 +928,8 @@ test_conflict (void)
       number = json_object_get_string_member (mine->pdata[i], "reg_number");
   g_assert_nonnull (number);
   wait_for_sync_label ("Synced");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->sync_status->conflicts_button)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->sync_status->conflicts_button)));
 
   /* Held back, as if the network were slow, while the supervisor acts. */
   sa_sync_engine_stop (sa_session_get_engine (window->session));
@@ -944,9 +944,9 @@ test_conflict (void)
 
   sa_sync_engine_start (sa_session_get_engine (window->session));
   wait_until (needs_decision, "the sidebar to ask for a decision");
-  g_assert_cmpstr (gtk_label_get_text (window->conflicts_label), ==,
+  g_assert_cmpstr (gtk_label_get_text (window->sync_status->conflicts_label), ==,
                    "1 change needs your decision");
-  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (window->conflicts_button)), ==,
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (window->sync_status->conflicts_button)), ==,
                    "win.show-conflicts");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
@@ -969,7 +969,7 @@ test_conflict (void)
   g_signal_emit_by_name (discard, "clicked");
   wait_until (decided, "the conflict to be discarded");
   wait_for_sync_label ("Synced");
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->sync_status->conflicts_button)));
   /* The window says so itself until it is closed. */
   settle ();
   g_clear_pointer (&groups, g_ptr_array_unref);

@@ -9,6 +9,7 @@
 #include "sa-session.h"
 #include "sa-sidebar.h"
 #include "sa-sign-in-page-private.h"
+#include "sa-sync-status-private.h"
 #include "sa-window.h"
 
 G_BEGIN_DECLS
@@ -25,9 +26,7 @@ struct _SaWindow
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
   SaSidebar            *sidebar;
-  GtkLabel             *sync_label;
-  GtkButton            *conflicts_button;
-  GtkLabel             *conflicts_label;
+  SaSyncStatus         *sync_status;
   SaAppealListPane     *list_pane;
   SaAppealDetail       *detail;
 

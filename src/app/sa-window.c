@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sa-cache-notice.h"
 #include "sa-workarounds.h"
 #include "sa-window-private.h"
 
@@ -89,97 +90,11 @@ sa_window_update_title (SaWindow *self)
                                  full_name ? full_name : sa_session_get_login (self->session));
 }
 
-/* The sync engine's state in a few words, under the sections. */
-static void
-sa_window_update_sync_label (SaWindow *self)
-{
-  g_autofree char *text = NULL;
-  const char *tooltip = NULL;
-  guint pending, attention;
-
-  if (self->engine == NULL)
-    {
-      gtk_label_set_text (self->sync_label,
-                          sa_session_get_online (self->session) ? "" : _("Offline"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), NULL);
-      gtk_widget_set_visible (GTK_WIDGET (self->sync_label), TRUE);
-      gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
-      return;
-    }
-
-  pending = sa_sync_engine_get_pending (self->engine);
-  attention = sa_sync_engine_get_attention (self->engine);
-  switch (sa_sync_engine_get_state (self->engine))
-    {
-    case SA_SYNC_STATE_SYNCING:
-      text = g_strdup (_("Syncing…"));
-      break;
-
-    case SA_SYNC_STATE_OFFLINE:
-      if (pending > 0)
-        text = g_strdup_printf (ngettext ("Offline · %u change waiting",
-                                          "Offline · %u changes waiting", pending), pending);
-      else
-        text = g_strdup (_("Offline"));
-      tooltip = sa_sync_engine_get_last_error (self->engine);
-      break;
-
-    case SA_SYNC_STATE_ERROR:
-      text = g_strdup (_("Registry error, retrying"));
-      tooltip = sa_sync_engine_get_last_error (self->engine);
-      break;
-
-    case SA_SYNC_STATE_SIGNED_OUT:
-      text = g_strdup (_("Sign in again"));
-      break;
-
-    case SA_SYNC_STATE_SYNCED:
-    case SA_SYNC_STATE_STOPPED:
-    default:
-      /* The changes that need a decision say so in their button below. */
-      if (pending > 0)
-        text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending),
-                                pending);
-      else if (sa_sync_engine_get_unreadable (self->engine) > 0)
-        {
-          guint unreadable = sa_sync_engine_get_unreadable (self->engine);
-
-          /* The feed went on without them: say so, or they are lost from sight. */
-          text = g_strdup_printf (ngettext ("Synced · %u entry could not be read",
-                                            "Synced · %u entries could not be read", unreadable),
-                                  unreadable);
-          tooltip = _("The registry sent data this desk cannot read. It is kept on this "
-                      "computer and everything else is up to date; tell your administrator.");
-        }
-      else if (attention == 0 && sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SYNCED)
-        text = g_strdup (_("Synced"));
-      else
-        text = g_strdup ("");
-      break;
-    }
-  gtk_label_set_text (self->sync_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), attention == 0 || *text != '\0');
-
-  if (attention > 0)
-    {
-      g_autofree char *decision = g_strdup_printf (ngettext ("%u change needs your decision",
-                                                             "%u changes need your decision",
-                                                             attention),
-                                                   attention);
-
-      gtk_label_set_text (self->conflicts_label, decision);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->conflicts_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, decision, -1);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), attention > 0);
-}
-
 static void
 sa_window_show_main (SaWindow *self)
 {
   sa_window_update_title (self);
-  sa_window_update_sync_label (self);
+  sa_sync_status_set_online (self->sync_status, sa_session_get_online (self->session));
   sa_appeal_list_pane_update (self->list_pane);
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
@@ -395,7 +310,6 @@ appeal_activated_cb (SaWindow    *self,
 static void
 sync_state_cb (SaWindow *self)
 {
-  sa_window_update_sync_label (self);
   if (sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SIGNED_OUT)
     {
       /* Work goes on offline; syncing waits until the user signs in. */
@@ -428,69 +342,6 @@ sa_window_set_cache (SaWindow *self,
   open_id = g_steal_pointer (&self->pending_open_id);
   if (open_id != NULL)
     sa_window_open_appeal (self, open_id);
-}
-
-static void
-show_folder_cb (AdwMessageDialog *dialog,
-                const char       *response,
-                gpointer          user_data)
-{
-  const char *folder = g_object_get_data (G_OBJECT (dialog), "sa-folder");
-  g_autofree char *uri = g_filename_to_uri (folder, NULL, NULL);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-
-  if (uri != NULL)
-    gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
-}
-
-/* Tells the user, in a dialog they have to see, that what was stored is
- * being rebuilt, and whether anything they did is missing. */
-static void
-sa_window_tell_set_aside (SaWindow      *self,
-                          SaCacheRescue *rescue)
-{
-  g_autoptr(GString) body = g_string_new (_("The appeals stored on this computer were damaged "
-                                            "and could not be read. They have been set aside, "
-                                            "and your appeals are being loaded again from the "
-                                            "registry."));
-  g_autofree char *folder = g_path_get_dirname (rescue->aside_path);
-  AdwMessageDialog *dialog;
-
-  if (rescue->n_kept > 0)
-    {
-      g_string_append_c (body, ' ');
-      g_string_append_printf (body, ngettext ("%u change you had not yet sent was kept and "
-                                              "will be sent.",
-                                              "%u changes you had not yet sent were kept and "
-                                              "will be sent.", rescue->n_kept),
-                              rescue->n_kept);
-    }
-  if (!rescue->complete)
-    {
-      g_string_append (body, "\n\n");
-      g_string_append_printf (body, _("Changes you had not yet sent may be missing: they could "
-                                      "not be read from the damaged copy. It is kept in the "
-                                      "folder %s; your administrator may be able to recover "
-                                      "them from it."), folder);
-    }
-
-  if (self->cache_notice != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->cache_notice));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Stored Appeals Were Damaged"),
-                                                       body->str));
-  if (!rescue->complete)
-    {
-      adw_message_dialog_add_response (dialog, "show-folder", _("_Show Folder"));
-      g_object_set_data_full (G_OBJECT (dialog), "sa-folder", g_steal_pointer (&folder), g_free);
-      g_signal_connect (dialog, "response::show-folder", G_CALLBACK (show_folder_cb), NULL);
-    }
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  adw_message_dialog_set_default_response (dialog, "close");
-  adw_message_dialog_set_close_response (dialog, "close");
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
-  g_set_weak_pointer (&self->cache_notice, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The session let go of its cache: so do the list, the detail and the
@@ -534,7 +385,7 @@ session_cache_cb (SaWindow *self)
     sa_window_set_cache (self, cache);
 }
 
-/* A new engine for each sign-in: the sync label follows the one there is. */
+/* A new engine for each sign-in: the sync status follows the one there is. */
 static void
 session_engine_cb (SaWindow *self)
 {
@@ -545,19 +396,33 @@ session_engine_cb (SaWindow *self)
       g_signal_handlers_disconnect_by_data (self->engine, self);
       g_clear_object (&self->engine);
     }
+  sa_sync_status_set_engine (self->sync_status, engine);
   if (engine != NULL)
     {
       self->engine = g_object_ref (engine);
       g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (sync_state_cb), self);
-      g_signal_connect_swapped (engine, "notify::pending",
-                                G_CALLBACK (sa_window_update_sync_label), self);
-      g_signal_connect_swapped (engine, "notify::attention",
-                                G_CALLBACK (sa_window_update_sync_label), self);
-      g_signal_connect_swapped (engine, "notify::unreadable",
-                                G_CALLBACK (sa_window_update_sync_label), self);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", engine != NULL);
-  sa_window_update_sync_label (self);
+}
+
+static void
+session_online_cb (SaWindow *self)
+{
+  sa_sync_status_set_online (self->sync_status, sa_session_get_online (self->session));
+}
+
+/* A damaged cache was set aside: a dialog the user has to see. */
+static void
+cache_set_aside_cb (SaWindow      *self,
+                    SaCacheRescue *rescue)
+{
+  AdwMessageDialog *notice;
+
+  if (self->cache_notice != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->cache_notice));
+  notice = sa_cache_notice_new (GTK_WINDOW (self), rescue);
+  g_set_weak_pointer (&self->cache_notice, notice);
+  gtk_window_present (GTK_WINDOW (notice));
 }
 
 static void
@@ -707,8 +572,10 @@ sa_window_constructed (GObject *object)
   g_signal_connect_swapped (self->session, "notify::engine", G_CALLBACK (session_engine_cb),
                             self);
   sa_appeal_list_pane_set_session (self->list_pane, self->session);
-  g_signal_connect_swapped (self->session, "cache-set-aside",
-                            G_CALLBACK (sa_window_tell_set_aside), self);
+  g_signal_connect_swapped (self->session, "notify::online", G_CALLBACK (session_online_cb),
+                            self);
+  g_signal_connect_swapped (self->session, "cache-set-aside", G_CALLBACK (cache_set_aside_cb),
+                            self);
   g_signal_connect_swapped (self->session, "keyring-failed", G_CALLBACK (keyring_failed_cb),
                             self);
 }
@@ -738,15 +605,14 @@ sa_window_class_init (SaWindowClass *klass)
 
   g_type_ensure (SA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SA_TYPE_SIDEBAR);
+  g_type_ensure (SA_TYPE_SYNC_STATUS);
   g_type_ensure (SA_TYPE_APPEAL_LIST_PANE);
   g_type_ensure (SA_TYPE_APPEAL_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sa-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SaWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sidebar);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_button);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_label);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_status);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, list_pane);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
