@@ -946,8 +946,9 @@ test_conflict (void)
   wait_until (needs_decision, "the sidebar to ask for a decision");
   g_assert_cmpstr (gtk_label_get_text (window->sync_status->conflicts_label), ==,
                    "1 change needs your decision");
-  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (window->sync_status->conflicts_button)), ==,
-                   "win.show-conflicts");
+  g_assert_cmpstr (gtk_actionable_get_action_name (
+                     GTK_ACTIONABLE (window->sync_status->conflicts_button)),
+                   ==, "win.show-conflicts");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
   settle ();
