@@ -42,4 +42,13 @@ struct _SaAppealListPane
   char                 *filter_summary;
 };
 
+/* sa-appeal-list-pane.c */
+void     _sa_appeal_list_pane_update_state  (SaAppealListPane *self);
+
+/* sa-appeal-list-pane-actions.c: the sort order and the filters */
+void     _sa_appeal_list_pane_init_actions  (SaAppealListPane *self);
+void     _sa_appeal_list_pane_apply_actions (SaAppealListPane *self);
+gboolean _sa_appeal_list_pane_is_filtered   (SaAppealListPane *self);
+gboolean _sa_appeal_list_pane_is_searching  (SaAppealListPane *self);
+
 G_END_DECLS
