@@ -515,7 +515,7 @@ member_time (JsonObject *appeal,
 static void
 test_filter_and_sort (void)
 {
-  /* A status filter shows exactly the appeals in that status and says so above the list; a category filter on top narrows further; newest-first and priority orders reorder the rows; clearing the filters brings all back. */
+  /* A status filter shows exactly the appeals in that status and says so above the list; a category filter on top narrows further; a time-left filter is named as the menu names it; newest-first and priority orders reorder the rows; clearing the filters brings all back. */
   g_autoptr(GPtrArray) numbers = NULL;
   g_autoptr(GPtrArray) by_deadline = NULL;
   static const char * const channels[] = {
@@ -598,6 +598,25 @@ test_filter_and_sort (void)
   g_assert_cmpuint (n_shown (), ==, mine->len);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_pane->list_stack), ==, "list");
   g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==, "");
+
+  /* The time left is named in the subtitle as the menu names it. */
+  {
+    const char *lights[][2] = {
+      { "green", "On Time" }, { "yellow", "Running Out" },
+      { "red", "Almost Due" }, { "overdue", "Overdue" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lights); i++)
+      {
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-sla", "s", lights[i][0]);
+        settle ();
+        g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==,
+                         lights[i][1]);
+      }
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
+    settle ();
+    g_assert_cmpuint (n_shown (), ==, mine->len);
+  }
 
   /* Newest first. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");

@@ -72,17 +72,24 @@ choice_name (GPtrArray  *choices,
 }
 
 static const char *
-sla_label (const char *light)
+sla_label (const char *code)
 {
-  if (g_str_equal (light, "green"))
-    return C_("traffic light", "On Time");
-  if (g_str_equal (light, "yellow"))
-    return C_("traffic light", "Running Out");
-  if (g_str_equal (light, "red"))
-    return C_("traffic light", "Almost Due");
-  if (g_str_equal (light, "overdue"))
-    return C_("traffic light", "Overdue");
-  return light;
+  SaTrafficLight light;
+
+  if (!sa_traffic_light_from_string (code, &light))
+    return code;
+  switch (light)
+    {
+    case SA_TRAFFIC_LIGHT_GREEN:
+      return C_("traffic light", "On Time");
+    case SA_TRAFFIC_LIGHT_YELLOW:
+      return C_("traffic light", "Running Out");
+    case SA_TRAFFIC_LIGHT_RED:
+      return C_("traffic light", "Almost Due");
+    case SA_TRAFFIC_LIGHT_OVERDUE:
+    default:
+      return C_("traffic light", "Overdue");
+    }
 }
 
 /* The filters in words, e.g. "In Progress · Нет отопления · Алмалинский район". */
