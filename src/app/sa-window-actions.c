@@ -309,10 +309,20 @@ _sa_window_class_add_actions (GtkWidgetClass *widget_class)
                                        "win.sync-now", NULL);
 }
 
+/* Sync Now needs an engine, which the session starts once its cache is
+ * checked. */
+void
+_sa_window_update_actions (SaWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
+                                 self->session != NULL &&
+                                 sa_session_get_engine (self->session) != NULL);
+}
+
 void
 _sa_window_init_actions (SaWindow *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
+  _sa_window_update_actions (self);
 
   self->conflicts = g_object_ref_sink (sa_conflicts_view_new ());
   g_signal_connect_object (self->conflicts, "notify::n-entries",

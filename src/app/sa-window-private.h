@@ -62,6 +62,7 @@ void          _sa_window_show_sign_in         (SaWindow      *self,
 /* sa-window-actions.c: the window's actions and when they are on */
 void          _sa_window_class_add_actions    (GtkWidgetClass *widget_class);
 void          _sa_window_init_actions         (SaWindow      *self);
+void          _sa_window_update_actions       (SaWindow      *self);
 
 /* sa-window-keys.c: Tab through the panes, the shown appeal's shortcuts */
 void          _sa_window_class_add_keys       (GtkWidgetClass *widget_class);

@@ -197,7 +197,7 @@ sa_window_restore_session (SaWindow   *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* The account's cache */
+/* The shown appeal and the session's cache */
 
 static void
 mark_opened_thread (GTask        *task,
@@ -402,7 +402,7 @@ session_engine_cb (SaWindow *self)
       self->engine = g_object_ref (engine);
       g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (sync_state_cb), self);
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", engine != NULL);
+  _sa_window_update_actions (self);
 }
 
 static void
@@ -432,9 +432,6 @@ keyring_failed_cb (SaWindow *self)
                         adw_toast_new (_("Could not save the sign-in in the keyring; "
                                          "you will be asked again next time")));
 }
-
-/* ------------------------------------------------------------------ */
-/* Showing an appeal */
 
 /**
  * sa_window_open_appeal:
