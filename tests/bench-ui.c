@@ -51,7 +51,7 @@ open_desk (SaApplication *app)
 static gboolean
 list_painted (SaWindow *window)
 {
-  GtkWidget *list = GTK_WIDGET (window->list_view);
+  GtkWidget *list = GTK_WIDGET (window->list_pane->list_view);
 
   return gtk_widget_get_mapped (list) && gtk_widget_get_first_child (list) != NULL &&
          gtk_widget_get_first_child (gtk_widget_get_first_child (list)) != NULL;
@@ -246,7 +246,7 @@ search_stall_ms (SaWindow *window)
   gint64 total = 0;
   guint id;
 
-  gtk_search_bar_set_search_mode (window->search_bar, TRUE);
+  gtk_search_bar_set_search_mode (window->list_pane->search_bar, TRUE);
   spin (300);
   if (g_getenv ("SA_BENCH_VERBOSE") != NULL)
     watch_phases (window, &phases);
@@ -260,11 +260,11 @@ search_stall_ms (SaWindow *window)
           g_autofree char *prefix = g_utf8_substring (queries[q], 0, i);
           g_autofree char *label = g_strdup_printf ("“%s”", prefix);
 
-          gtk_editable_set_text (GTK_EDITABLE (window->search_entry), prefix);
+          gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), prefix);
           measure_phase (&pulse, &total, 120, label);
         }
       measure_phase (&pulse, &total, 400, "search ran");
-      gtk_editable_set_text (GTK_EDITABLE (window->search_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), "");
       measure_phase (&pulse, &total, 400, "cleared");
     }
   g_source_remove (id);
@@ -277,7 +277,7 @@ static double
 rss_after_scrolling_mib (SaWindow *window,
                          Frames   *f)
 {
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (window->list_view),
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (window->list_pane->list_view),
                                                  GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   g_autofree char *status = NULL;
@@ -321,7 +321,8 @@ desk_child (void)
     {
       guint n = 0;
 
-      for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (window->list_view)); c != NULL;
+      for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (window->list_pane->list_view));
+           c != NULL;
            c = gtk_widget_get_next_sibling (c))
         n++;
       printf ("# %u row widgets alive\n", n);

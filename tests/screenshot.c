@@ -107,23 +107,23 @@ shoot (GtkWidget *widget)
 static gboolean
 synced (SaWindow *window)
 {
+  SaSyncEngine *engine = sa_session_get_engine (window->session);
   static gint64 synced_at;
 
-  if (window->engine == NULL ||
-      sa_sync_engine_get_state (window->engine) != SA_SYNC_STATE_SYNCED ||
-      window->appeals == NULL)
+  if (engine == NULL || sa_sync_engine_get_state (engine) != SA_SYNC_STATE_SYNCED ||
+      window->list_pane->appeals == NULL)
     return FALSE;
   if (synced_at == 0)
     synced_at = g_get_monotonic_time ();
-  return g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0 ||
+  return g_list_model_get_n_items (G_LIST_MODEL (window->list_pane->appeals)) > 0 ||
          g_get_monotonic_time () - synced_at > 3 * G_USEC_PER_SEC;
 }
 
 static gboolean
 needs_two_decisions (SaWindow *window)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_attention (window->engine) >= 2 &&
+  return sa_session_get_engine (window->session) != NULL &&
+         sa_sync_engine_get_attention (sa_session_get_engine (window->session)) >= 2 &&
          sa_conflicts_view_get_n_entries (window->conflicts) >= 2;
 }
 
@@ -140,7 +140,7 @@ static GPtrArray *
 open_appeals (SaWindow *window)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  GListModel *list = G_LIST_MODEL (window->appeals);
+  GListModel *list = G_LIST_MODEL (window->list_pane->appeals);
 
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
@@ -299,13 +299,13 @@ make_conflicts (SaWindow   *window,
   commented = json_node_get_object (appeals->pdata[0]);
   prioritised = json_node_get_object (appeals->pdata[1]);
 
-  sa_sync_engine_stop (window->engine);
+  sa_sync_engine_stop (sa_session_get_engine (window->session));
   apply_local (window, json_object_get_string_member (commented, "id"), "comment", "text",
                "Бригада выехала, давление в стояке восстановят до 18:00.");
   apply_local (window, json_object_get_string_member (prioritised, "id"), "set_priority",
                "priority", other_priority (prioritised));
   colleague_changes (colleague_password, json_object_get_string_member (commented, "id"));
-  sa_sync_engine_start (window->engine);
+  sa_sync_engine_start (sa_session_get_engine (window->session));
   wait_until (needs_two_decisions, window, "the conflict and the rejection");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
 }

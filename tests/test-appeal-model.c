@@ -91,6 +91,9 @@ test_vocabulary_round_trips (void)
       g_assert_cmpint (t, ==, i);
       /* Each op's event has a heading of its own, not the raw type. */
       g_assert_cmpstr (sa_history_event_label (sa_op_type_event (i)), !=, sa_op_type_event (i));
+      /* And says what was done once it is, in words that are not its heading. */
+      g_assert_nonnull (sa_op_type_done_label (i));
+      g_assert_cmpstr (sa_op_type_done_label (i), !=, sa_op_type_label (i));
     }
   for (guint i = 0; i < SA_N_CRITICALITIES; i++)
     {
@@ -106,6 +109,7 @@ test_vocabulary_round_trips (void)
   g_assert_cmpint (sa_criticality_priority (SA_CRITICALITY_NORMAL), ==, SA_PRIORITY_NORMAL);
   g_assert_cmpint (sa_criticality_priority (SA_CRITICALITY_LOW), ==, SA_PRIORITY_LOW);
   g_assert_false (sa_criticality_from_string ("urgent", NULL));
+  g_assert_cmpstr (sa_op_type_done_label (SA_OP_TAKE), ==, "Appeal taken into work");
   g_assert_false (sa_priority_from_string ("urgent", NULL));
   g_assert_false (sa_role_from_string ("Supervisor", NULL));
   g_assert_false (sa_op_type_from_string ("close", NULL));

@@ -160,7 +160,7 @@ settle (void)
 static GListModel *
 shown_model (void)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (window->list_view));
+  return G_LIST_MODEL (gtk_list_view_get_model (window->list_pane->list_view));
 }
 
 static guint
@@ -206,7 +206,7 @@ row_widget (const char *number)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
 
@@ -225,7 +225,7 @@ assert_rows_among (GPtrArray *numbers)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   guint mapped = 0;
 
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
 
@@ -247,7 +247,7 @@ assert_rows_in_order (GPtrArray *numbers)
   guint first = G_MAXUINT;
   guint anchor = 0;
 
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   g_assert_cmpuint (rows->len, >, 0);
   /* The top row, bound at once, tells where the widgets start. */
   for (guint i = 0; i < rows->len && first == G_MAXUINT; i++)
@@ -338,8 +338,9 @@ show_section (SaSection section)
 static gboolean
 synced (void)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED &&
+  SaSyncEngine *engine = sa_session_get_engine (window->session);
+
+  return engine != NULL && sa_sync_engine_get_state (engine) == SA_SYNC_STATE_SYNCED &&
          sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL) == mine->len;
 }
 
@@ -354,7 +355,7 @@ test_agency_only (void)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
 
-  g_assert_cmpstr (gtk_label_get_text (window->sync_label), ==, "Synced");
+  g_assert_cmpstr (gtk_label_get_text (window->sync_status->sync_label), ==, "Synced");
   show_section (SA_SECTION_ALL);
   numbers = shown_numbers ();
   g_assert_cmpuint (numbers->len, ==, mine->len);
@@ -374,7 +375,7 @@ test_agency_only (void)
 
   /* The top rows are drawn, each with its number. */
   g_assert_nonnull (row_widget (numbers->pdata[0]));
-  sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+  sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       const char *icon = sa_appeal_list_row_get_mark (rows->pdata[i], SA_APPEAL_LIST_ROW_SPHERE);
@@ -391,7 +392,8 @@ static const char *wanted_query;
 static gboolean
 query_applied (void)
 {
-  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (window->search_entry)), wanted_query) == 0 &&
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (window->list_pane->search_entry)),
+                    wanted_query) == 0 &&
          n_shown () < mine->len;
 }
 
@@ -437,9 +439,9 @@ test_search (void)
       word = words[i];
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  g_assert_true (gtk_search_bar_get_search_mode (window->search_bar));
+  g_assert_true (gtk_search_bar_get_search_mode (window->list_pane->search_bar));
   wanted_query = word;
-  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), word);
+  gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), word);
   wait_until (query_applied, "the search to narrow the list");
   settle ();
   numbers = shown_numbers ();
@@ -456,13 +458,13 @@ test_search (void)
   g_clear_pointer (&numbers, g_ptr_array_unref);
 
   wanted_query = json_object_get_string_member (appeal, "reg_number");
-  gtk_editable_set_text (GTK_EDITABLE (window->search_entry), wanted_query);
+  gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), wanted_query);
   wait_until (query_applied, "the search for a number");
   settle ();
   g_assert_cmpuint (n_shown (), ==, 1);
   g_assert_nonnull (row_widget (wanted_query));
 
-  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+  gtk_search_bar_set_search_mode (window->list_pane->search_bar, FALSE);
   wait_until (query_cleared, "the whole list again");
 }
 
@@ -479,14 +481,14 @@ test_sort_then_narrow (void)
   /* More rows than the window shows, so that some wait to be bound. */
   g_assert_cmpuint (n_shown (), >, 20);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");
-  sa_appeal_list_set_query (window->appeals, number);
+  sa_appeal_list_set_query (window->list_pane->appeals, number);
   settle ();
   g_assert_cmpuint (n_shown (), ==, 1);
   numbers = shown_numbers ();
   assert_rows_among (numbers);
   g_assert_nonnull (row_widget (number));
 
-  sa_appeal_list_set_query (window->appeals, NULL);
+  sa_appeal_list_set_query (window->list_pane->appeals, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "deadline");
   settle ();
 }
@@ -513,7 +515,7 @@ member_time (JsonObject *appeal,
 static void
 test_filter_and_sort (void)
 {
-  /* A status filter shows exactly the appeals in that status and says so above the list; a category filter on top narrows further; newest-first and priority orders reorder the rows; clearing the filters brings all back. */
+  /* A status filter shows exactly the appeals in that status and says so above the list; a category filter on top narrows further; a time-left filter is named as the menu names it; newest-first and priority orders reorder the rows; clearing the filters brings all back. */
   g_autoptr(GPtrArray) numbers = NULL;
   g_autoptr(GPtrArray) by_deadline = NULL;
   static const char * const channels[] = {
@@ -552,8 +554,10 @@ test_filter_and_sort (void)
   for (guint i = 0; i < numbers->len; i++)
     g_assert_cmpstr (json_object_get_string_member (find_appeal (mine, numbers->pdata[i]),
                                                     "status"), ==, "in_progress");
-  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "In Progress");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->filter_button), "filters-on"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==,
+                   "In Progress");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->list_pane->filter_button),
+                                           "filters-on"));
   g_clear_pointer (&numbers, g_ptr_array_unref);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-category", "s", category);
@@ -585,15 +589,34 @@ test_filter_and_sort (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-channel", "s", channel);
   settle ();
   g_assert_cmpuint (n_shown (), ==, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "empty");
-  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==, "No Results");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->clear_filters_button)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_pane->list_stack), ==, "empty");
+  g_assert_cmpstr (adw_status_page_get_title (window->list_pane->empty_page), ==, "No Results");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->list_pane->clear_filters_button)));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
   settle ();
   g_assert_cmpuint (n_shown (), ==, mine->len);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_stack), ==, "list");
-  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->list_pane->list_stack), ==, "list");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==, "");
+
+  /* The time left is named in the subtitle as the menu names it. */
+  {
+    const char *lights[][2] = {
+      { "green", "On Time" }, { "yellow", "Running Out" },
+      { "red", "Almost Due" }, { "overdue", "Overdue" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lights); i++)
+      {
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-sla", "s", lights[i][0]);
+        settle ();
+        g_assert_cmpstr (adw_window_title_get_subtitle (window->list_pane->list_title), ==,
+                         lights[i][1]);
+      }
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-filters", NULL);
+    settle ();
+    g_assert_cmpuint (n_shown (), ==, mine->len);
+  }
 
   /* Newest first. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "received");
@@ -677,7 +700,7 @@ static const char *wanted_sync_text;
 static gboolean
 sync_label_reads (void)
 {
-  return g_strcmp0 (gtk_label_get_text (window->sync_label), wanted_sync_text) == 0;
+  return g_strcmp0 (gtk_label_get_text (window->sync_status->sync_label), wanted_sync_text) == 0;
 }
 
 static void
@@ -690,7 +713,7 @@ wait_for_sync_label (const char *text)
 static gboolean
 listening (void)
 {
-  return sa_sync_engine_get_listening (window->engine);
+  return sa_sync_engine_get_listening (sa_session_get_engine (window->session));
 }
 
 static void
@@ -745,15 +768,16 @@ test_offline_take_undo_sync (void)
   my = sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE);
 
   show_section (SA_SECTION_ALL);
-  g_assert_true (sa_appeal_list_find (window->appeals, intake_id, &position));
+  g_assert_true (sa_appeal_list_find (window->list_pane->appeals, intake_id, &position));
   row = g_list_model_get_item (shown_model (), position);
   g_assert_true (sa_appeal_row_get_unread (row));
   /* Scrolled to, and a click on the row. */
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.scroll-to-item", "u", position);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.scroll-to-item",
+                              "u", position);
   settle ();
   g_assert_true (row_number_bold (number));
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.select-item", "(ubb)",
-                              position, FALSE, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.select-item",
+                              "(ubb)", position, FALSE, FALSE);
   settle ();
   g_assert_true (detail_shows (number));
   g_assert_cmpuint (history_count ("Taken into work"), ==, 0);
@@ -764,7 +788,7 @@ test_offline_take_undo_sync (void)
   /* The engine pushes a new operation at once, after which it can no
    * longer be undone; held back here, as if the registry had not been
    * reached yet, the operation stays undoable. */
-  sa_sync_engine_stop (window->engine);
+  sa_sync_engine_stop (sa_session_get_engine (window->session));
   gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.take", NULL);
   wait_for_toast ("Appeal taken into work");
   wait_until (row_pending, "the row's pending mark");
@@ -787,7 +811,7 @@ test_offline_take_undo_sync (void)
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_MINE), ==, my);
   g_assert_null (stored_executor ());
   wait_for_sync_label ("");
-  sa_sync_engine_start (window->engine);
+  sa_sync_engine_start (sa_session_get_engine (window->session));
   wait_for_sync_label ("Synced");
   wait_until (listening, "the engine to listen for the registry's hints");
 
@@ -885,14 +909,14 @@ detail_offers (const char *action)
 static gboolean
 needs_decision (void)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)) &&
-         gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button));
+  return gtk_widget_get_visible (GTK_WIDGET (window->sync_status->conflicts_button)) &&
+         gtk_widget_get_sensitive (GTK_WIDGET (window->sync_status->conflicts_button));
 }
 
 static gboolean
 decided (void)
 {
-  return !gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)) &&
+  return !gtk_widget_get_visible (GTK_WIDGET (window->sync_status->conflicts_button)) &&
          sa_conflicts_view_get_n_entries (window->conflicts) == 0;
 }
 
@@ -923,11 +947,11 @@ test_conflict (void)
       number = json_object_get_string_member (mine->pdata[i], "reg_number");
   g_assert_nonnull (number);
   wait_for_sync_label ("Synced");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->conflicts_button)));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->sync_status->conflicts_button)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->sync_status->conflicts_button)));
 
   /* Held back, as if the network were slow, while the supervisor acts. */
-  sa_sync_engine_stop (window->engine);
+  sa_sync_engine_stop (sa_session_get_engine (window->session));
   sa_window_open_appeal (window, intake_id);
   settle ();
   json_object_set_string_member (args, "text", "Бригада выехала на место.");
@@ -937,12 +961,13 @@ test_conflict (void)
   status = push_op (token, intake_id, "set_priority", "{\"priority\":\"critical\"}");
   g_assert_cmpstr (status, ==, "applied");
 
-  sa_sync_engine_start (window->engine);
+  sa_sync_engine_start (sa_session_get_engine (window->session));
   wait_until (needs_decision, "the sidebar to ask for a decision");
-  g_assert_cmpstr (gtk_label_get_text (window->conflicts_label), ==,
+  g_assert_cmpstr (gtk_label_get_text (window->sync_status->conflicts_label), ==,
                    "1 change needs your decision");
-  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (window->conflicts_button)), ==,
-                   "win.show-conflicts");
+  g_assert_cmpstr (gtk_actionable_get_action_name (
+                     GTK_ACTIONABLE (window->sync_status->conflicts_button)),
+                   ==, "win.show-conflicts");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL);
   settle ();
@@ -964,7 +989,7 @@ test_conflict (void)
   g_signal_emit_by_name (discard, "clicked");
   wait_until (decided, "the conflict to be discarded");
   wait_for_sync_label ("Synced");
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->conflicts_button)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->sync_status->conflicts_button)));
   /* The window says so itself until it is closed. */
   settle ();
   g_clear_pointer (&groups, g_ptr_array_unref);
@@ -1006,9 +1031,9 @@ test_notify_assigned (void)
   const char *id;
   gulong handler;
 
-  g_assert_nonnull (window->notifier);
+  g_assert_nonnull (sa_session_get_notifier (window->session));
   notified = g_ptr_array_new_with_free_func (g_free);
-  handler = g_signal_connect (window->notifier, "send-notification",
+  handler = g_signal_connect (sa_session_get_notifier (window->session), "send-notification",
                               G_CALLBACK (record_notification), NULL);
 
   appeal = http ("POST", "/api/v1/intake", operator,
@@ -1023,7 +1048,7 @@ test_notify_assigned (void)
   wanted = g_strdup_printf ("appeal-%s-assigned", id);
   wanted_notification = wanted;
   wait_until (notification_sent, "the notification of the assignment");
-  g_signal_handler_disconnect (window->notifier, handler);
+  g_signal_handler_disconnect (sa_session_get_notifier (window->session), handler);
   g_clear_pointer (&notified, g_ptr_array_unref);
 
   /* The executor may not assign it on: only a supervisor may. */
@@ -1053,7 +1078,7 @@ test_open_appeal (void)
   sa_window_open_appeal (window, json_object_get_string_member (answered, "id"));
   settle ();
   g_assert_cmpuint (sa_sidebar_get_section (window->sidebar), ==, SA_SECTION_ALL);
-  g_assert_true (sa_appeal_list_find (window->appeals,
+  g_assert_true (sa_appeal_list_find (window->list_pane->appeals,
                                       json_object_get_string_member (answered, "id"), &position));
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (shown_model ())), ==,
                     position);
@@ -1085,7 +1110,8 @@ test_narrow (void)
   adw_leaflet_set_visible_child_name (window->leaflet, "list");
   settle ();
   numbers = shown_numbers ();
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 1);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.activate-item",
+                              "u", 1);
   settle ();
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (window->leaflet), ==, "detail");
   g_assert_true (detail_shows (numbers->pdata[1]));
@@ -1118,18 +1144,19 @@ open_first_row (void)
 {
   show_section (SA_SECTION_ALL);
   sa_test_keys_focus_window (GTK_WINDOW (window));
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 0);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.activate-item",
+                              "u", 0);
   settle ();
-  gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
   g_assert_nonnull (sa_appeal_detail_get_appeal (window->detail));
-  g_assert_true (focus_in (GTK_WIDGET (window->list_view)));
+  g_assert_true (focus_in (GTK_WIDGET (window->list_pane->list_view)));
 }
 
 static void
 test_tab_leaves_list (void)
 {
   /* Tab goes from the list to the detail and Shift+Tab back, as in GNOME apps; the arrows move from row to row; going round the window with Tab passes the sections and the detail and meets the list once. */
-  GtkWidget *list = GTK_WIDGET (window->list_view);
+  GtkWidget *list = GTK_WIDGET (window->list_pane->list_view);
   GtkWidget *row;
   gboolean in_list = TRUE, met_sidebar = FALSE, met_detail = FALSE;
   guint entered = 0, presses = 0;
@@ -1168,7 +1195,8 @@ static guint n_unsearched;
 static gboolean
 search_closed (void)
 {
-  return !gtk_search_bar_get_search_mode (window->search_bar) && n_shown () == n_unsearched;
+  return !gtk_search_bar_get_search_mode (window->list_pane->search_bar) &&
+         n_shown () == n_unsearched;
 }
 
 static void
@@ -1179,14 +1207,14 @@ test_escape_closes_search (void)
 
   open_first_row ();
   n_unsearched = n_shown ();
-  places[0] = GTK_WIDGET (window->search_entry);
-  places[1] = GTK_WIDGET (window->list_view);
+  places[0] = GTK_WIDGET (window->list_pane->search_entry);
+  places[1] = GTK_WIDGET (window->list_pane->list_view);
   places[2] = sa_test_find_by_type (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON, 0);
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
       wanted_query = json_object_get_string_member (mine->pdata[0], "reg_number");
-      gtk_editable_set_text (GTK_EDITABLE (window->search_entry), wanted_query);
+      gtk_editable_set_text (GTK_EDITABLE (window->list_pane->search_entry), wanted_query);
       wait_until (query_applied, "the search to narrow the list");
       g_assert_true (gtk_widget_grab_focus (places[i]));
       g_assert_true (focus_in (places[i]));
@@ -1195,7 +1223,7 @@ test_escape_closes_search (void)
       sa_test_press (GDK_KEY_Escape, 0);
       wait_until (search_closed, "Escape to close the search");
       /* The keyboard stays where it was, or goes from the closed search to the list. */
-      g_assert_true (focus_in (i == 0 ? GTK_WIDGET (window->list_view) : places[i]));
+      g_assert_true (focus_in (i == 0 ? GTK_WIDGET (window->list_pane->list_view) : places[i]));
     }
 }
 
@@ -1288,7 +1316,7 @@ test_detail_shortcuts (void)
   sa_window_open_appeal (window, id);
   settle ();
   sa_test_keys_focus_window (GTK_WINDOW (window));
-  gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
 
   /* The menu's items with their accelerators, sections and all. */
   for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
@@ -1325,7 +1353,7 @@ test_detail_shortcuts (void)
     {
       GtkWindow *dialog;
 
-      gtk_widget_grab_focus (GTK_WIDGET (window->list_view));
+      gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
       g_assert_true (gtk_accelerator_parse (items->pdata[i + 1], &key, &mods));
       sa_test_press (key, mods);
       sa_test_keys_settle (100);
@@ -1391,7 +1419,8 @@ test_detail_scrolls_to_top (void)
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   settle ();
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
-  gtk_widget_activate_action (GTK_WIDGET (window->list_view), "list.activate-item", "u", 1);
+  gtk_widget_activate_action (GTK_WIDGET (window->list_pane->list_view), "list.activate-item",
+                              "u", 1);
   settle ();
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
@@ -1424,23 +1453,25 @@ test_menu_tooltip (void)
   /* Closed again, the tooltip is back. */
   sa_test_press (GDK_KEY_Escape, 0);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (popover)));
-  sa_test_pointer_to (GTK_WIDGET (window->list_view));
+  sa_test_pointer_to (GTK_WIDGET (window->list_pane->list_view));
   sa_test_pointer_to (more);
   sa_test_keys_settle (1200);
   g_assert_true (sa_test_tooltip_shown (GTK_WIDGET (window)));
-  sa_test_pointer_to (GTK_WIDGET (window->list_view));
+  sa_test_pointer_to (GTK_WIDGET (window->list_pane->list_view));
 }
+
+static SaSession *old_session;
 
 static gboolean
 window_gone (void)
 {
-  return window == NULL;
+  return window == NULL && old_session == NULL;
 }
 
 static gboolean
 restored (void)
 {
-  return window->engine != NULL && n_shown () > 0;
+  return sa_session_get_engine (window->session) != NULL && n_shown () > 0;
 }
 
 static void
@@ -1450,6 +1481,9 @@ test_offline_start (void)
   g_autofree char *name = g_strdup (_sa_window_get_user_name (window));
   guint n_all = sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL);
 
+  /* The session outlives its window while the keyring or a cache still answers it. */
+  old_session = window->session;
+  g_object_add_weak_pointer (G_OBJECT (old_session), (gpointer *) &old_session);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
@@ -1490,7 +1524,7 @@ test_sign_out (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   g_assert_null (sa_window_get_cache (window));
-  g_assert_null (gtk_list_view_get_model (window->list_view));
+  g_assert_null (gtk_list_view_get_model (window->list_pane->list_view));
   g_assert_cmpuint (sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL), ==, 0);
   cache_path = path;
   wait_until (cache_deleted, "the cache file to be deleted");
@@ -1501,8 +1535,8 @@ supervisor_synced (void)
 {
   g_autoptr(JsonNode) appeal = NULL;
 
-  if (window->engine == NULL ||
-      sa_sync_engine_get_state (window->engine) != SA_SYNC_STATE_SYNCED)
+  if (sa_session_get_engine (window->session) == NULL ||
+      sa_sync_engine_get_state (sa_session_get_engine (window->session)) != SA_SYNC_STATE_SYNCED)
     return FALSE;
   appeal = sa_cache_get_appeal (sa_window_get_cache (window), intake_id, NULL);
   return appeal != NULL;
@@ -1735,8 +1769,10 @@ assert_all_named (GPtrArray *nameless)
 static gboolean
 session_synced (void)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED && appeal_cached ();
+  SaSyncEngine *engine = sa_session_get_engine (window->session);
+
+  return engine != NULL && sa_sync_engine_get_state (engine) == SA_SYNC_STATE_SYNCED &&
+         appeal_cached ();
 }
 
 static gboolean
@@ -1753,9 +1789,10 @@ swallow_notification (SaNotifier    *notifier,
 static void
 quiet_notifier (void)
 {
-  if (window->notifier != NULL)
-    g_signal_connect (window->notifier, "send-notification", G_CALLBACK (swallow_notification),
-                      NULL);
+  SaNotifier *notifier = sa_session_get_notifier (window->session);
+
+  if (notifier != NULL)
+    g_signal_connect (notifier, "send-notification", G_CALLBACK (swallow_notification), NULL);
 }
 
 /* Signs in as @login, signing whoever is in out first, and waits for the
@@ -1767,7 +1804,8 @@ sign_in_as (const char *login,
   gulong handler = g_signal_connect_swapped (window, "notify::cache", G_CALLBACK (quiet_notifier),
                                              NULL);
 
-  if (g_strcmp0 (window->login, login) == 0 && sa_window_get_cache (window) != NULL)
+  if (g_strcmp0 (sa_session_get_login (window->session), login) == 0 &&
+      sa_window_get_cache (window) != NULL)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
   else
     {
@@ -1800,7 +1838,7 @@ test_accessible_names (void)
     g_autoptr(GPtrArray) rows = g_ptr_array_new ();
     guint checked = 0;
 
-    sa_test_collect (GTK_WIDGET (window->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
+    sa_test_collect (GTK_WIDGET (window->list_pane->list_view), SA_TYPE_APPEAL_LIST_ROW, rows);
     for (guint i = 0; i < rows->len; i++)
       {
         g_autofree char *row = NULL;
@@ -1819,7 +1857,7 @@ test_accessible_names (void)
   collect_dialog_nameless ("detail.comment", nameless);
   collect_dialog_nameless ("detail.forward", nameless);
   collect_dialog_nameless ("detail.escalate", nameless);
-  gtk_search_bar_set_search_mode (window->search_bar, FALSE);
+  gtk_search_bar_set_search_mode (window->list_pane->search_bar, FALSE);
 
   /* The preferences. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
@@ -1904,14 +1942,19 @@ static void
 desk_teardown (void)
 {
   gpointer weak = window;
+  gpointer weak_session = window->session;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  /* The session outlives its window while the keyring or a cache still
+   * answers it. */
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
+  while ((weak != NULL || weak_session != NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (weak);
+  g_assert_null (weak_session);
 
   sa_test_stop_registry (&registry);
   g_clear_pointer (&mine, g_ptr_array_unref);

@@ -132,14 +132,19 @@ static void
 close_window (SaWindow *window)
 {
   gpointer weak = window;
+  gpointer weak_session = window->session;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  /* The session outlives its window while the keyring or a cache still
+   * answers it. */
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
+  while ((weak != NULL || weak_session != NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (weak);
+  g_assert_null (weak_session);
 }
 
 /* Types @text into an entry row key by key, replacing what it held. */
@@ -176,8 +181,8 @@ page_changed (SaWindow *window)
 static gboolean
 synced (SaWindow *window)
 {
-  return window->engine != NULL &&
-         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED;
+  return sa_session_get_engine (window->session) != NULL &&
+         sa_sync_engine_get_state (sa_session_get_engine (window->session)) == SA_SYNC_STATE_SYNCED;
 }
 
 /* Fills the sign-in form as a person would and presses Sign In; the desk
@@ -189,16 +194,16 @@ sign_in_with_form (SaWindow   *window,
 {
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   /* Kept from the last sign-in, as after signing out. */
-  if (*gtk_editable_get_text (GTK_EDITABLE (window->server_row)) == '\0')
-    type_into (window->server_row, registry.url);
-  type_into (window->login_row, login);
-  type_into (window->password_row, password);
+  if (*gtk_editable_get_text (GTK_EDITABLE (window->sign_in->server_row)) == '\0')
+    type_into (window->sign_in->server_row, registry.url);
+  type_into (window->sign_in->login_row, login);
+  type_into (window->sign_in->password_row, password);
   click (window, "_Sign In");
 
   wait_until (page_changed, window, "the sign-in to answer");
   g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "main");
-  g_assert_cmpstr (window->login, ==, login);
+  g_assert_cmpstr (sa_session_get_login (window->session), ==, login);
   /* The registry's name for the user, not the login typed. */
   g_assert_nonnull (_sa_window_get_user_name (window));
   g_assert_cmpstr (_sa_window_get_user_name (window), !=, login);
@@ -214,8 +219,8 @@ sign_out_from_menu (SaWindow *window)
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   g_assert_null (_sa_window_get_sign_in_message (window));
   g_assert_null (sa_window_get_cache (window));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->login_row)), ==, "");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->password_row)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->sign_in->login_row)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->sign_in->password_row)), ==, "");
 }
 
 /* ------------------------------------------------------------------ */
@@ -281,10 +286,10 @@ test_sign_in_enter_key (void)
 
   g_settings_reset (sa_application_get_settings (app), "account-login");
   sa_window_restore_session (window, NULL, NULL);
-  type_into (window->server_row, registry.url);
-  type_into (window->login_row, executor.login);
-  type_into (window->password_row, executor.password);
-  g_signal_emit_by_name (window->password_row, "entry-activated");
+  type_into (window->sign_in->server_row, registry.url);
+  type_into (window->sign_in->login_row, executor.login);
+  type_into (window->sign_in->password_row, executor.password);
+  g_signal_emit_by_name (window->sign_in->password_row, "entry-activated");
   wait_until (page_changed, window, "the sign-in to answer");
   g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "main");
@@ -323,8 +328,8 @@ test_plain_http_refused (void)
       /* Before the main loop ran once: no request was even started. */
       g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
       g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
-      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->sign_in_button)));
-      g_assert_null (window->client);
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->sign_in->sign_in_button)));
+      g_assert_null (sa_session_get_client (window->session));
     }
   close_window (window);
 }
@@ -360,8 +365,8 @@ test_plain_http_loopback (void)
     }
 
   /* localhost may resolve to ::1 first and then to 127.0.0.1: it signs in. */
-  gtk_editable_set_text (GTK_EDITABLE (window->server_row), "");
-  type_into (window->server_row, localhost);
+  gtk_editable_set_text (GTK_EDITABLE (window->sign_in->server_row), "");
+  type_into (window->sign_in->server_row, localhost);
   sign_in_with_form (window, executor.login, executor.password);
   sign_out_from_menu (window);
   close_window (window);
@@ -379,7 +384,7 @@ test_remembered_http_refused (void)
   sa_window_restore_session (window, NULL, NULL);
   g_assert_cmpstr (sa_window_get_page (window), ==, "sign-in");
   g_assert_cmpstr (_sa_window_get_sign_in_message (window), ==, refusal_http);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->server_row)), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->sign_in->server_row)), ==,
                    "http://registry.almaty.kz");
   close_window (window);
 
@@ -412,7 +417,7 @@ wait_for_finalize (gpointer *weak)
 static gboolean
 lists_appeals (SaWindow *window)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (window->appeals)) > 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (window->list_pane->appeals)) > 0;
 }
 
 /* Signs in as the executor, makes a comment while the registry is away,
@@ -440,7 +445,7 @@ leave_comment_offline (const char  *text,
    * of their own. */
   sa_sidebar_set_section (window->sidebar, SA_SECTION_ALL);
   wait_until (lists_appeals, window, "the agency's appeals");
-  row = g_list_model_get_item (G_LIST_MODEL (window->appeals), 0);
+  row = g_list_model_get_item (G_LIST_MODEL (window->list_pane->appeals), 0);
   g_assert_nonnull (row);
   *out_appeal_id = g_strdup (sa_appeal_row_get_id (row));
 
@@ -480,7 +485,7 @@ static gboolean
 rebuilt (SaWindow *window)
 {
   return _sa_window_get_cache_notice (window) != NULL && synced (window) &&
-         sa_sync_engine_get_pending (window->engine) == 0 &&
+         sa_sync_engine_get_pending (sa_session_get_engine (window->session)) == 0 &&
          sa_sidebar_get_count (window->sidebar, SA_SECTION_ALL) > 0;
 }
 
@@ -595,8 +600,9 @@ test_damaged_cache (gconstpointer data)
 static gboolean
 shows_cache_error (SaWindow *window)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (window->list_stack), "empty") == 0 &&
-         window->cache_error != NULL;
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window->list_pane->list_stack),
+                    "empty") == 0 &&
+         sa_session_get_cache_error (window->session) != NULL;
 }
 
 static void
@@ -619,9 +625,9 @@ test_newer_cache (void)
   window = make_window ();
   sa_window_restore_session (window, NULL, NULL);
   wait_until (shows_cache_error, window, "the list to say what is wrong");
-  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==,
+  g_assert_cmpstr (adw_status_page_get_title (window->list_pane->empty_page), ==,
                    "Stored Appeals Cannot Be Opened");
-  g_assert_cmpstr (adw_status_page_get_description (window->empty_page), ==,
+  g_assert_cmpstr (adw_status_page_get_description (window->list_pane->empty_page), ==,
                    "They were saved by a newer version of Smart Appeals. "
                    "Update the application to work with them.");
   g_assert_null (_sa_window_get_cache_notice (window));

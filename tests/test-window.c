@@ -33,14 +33,19 @@ static void
 close_window_soon (SaWindow *window)
 {
   gpointer weak = window;
+  gpointer weak_session = window->session;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  /* The session outlives its window while the keyring or a cache still
+   * answers it. */
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
+  while ((weak != NULL || weak_session != NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (weak);
+  g_assert_null (weak_session);
 }
 
 static void

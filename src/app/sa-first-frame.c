@@ -17,7 +17,7 @@
 static gboolean
 list_has_rows (SaWindow *window)
 {
-  GtkWidget *list = GTK_WIDGET (window->list_view);
+  GtkWidget *list = GTK_WIDGET (window->list_pane->list_view);
   GtkWidget *row = gtk_widget_get_first_child (list);
 
   return gtk_widget_get_mapped (list) && row != NULL && gtk_widget_get_first_child (row) != NULL;

@@ -5,386 +5,202 @@
 
 #include <glib/gi18n.h>
 
-#include "sa-labels.h"
 #include "sa-window-private.h"
 
-/* The list pane of SaWindow: search as you type, the sort order and the
- * filters. Each filter is a stateful action (`win.filter-status` with the
- * chosen code as its string state, "" for any), so the menu shows the
- * choice as a radio item; SaAppealList runs them in SQLite. */
+/* The actions of SaWindow (`win.…`) and when they are on: signing in and
+ * out, moving between the panes, syncing now, the changes not applied, and
+ * the operations the detail asks for with their undo. The list pane's sort
+ * and filter actions are its own (sa-appeal-list-pane.c), added here. */
 
-static const char * const filter_actions[] = {
-  "filter-status", "filter-category", "filter-district", "filter-channel", "filter-sla",
-};
-
-static char *
-dup_state (SaWindow   *self,
-           const char *name)
+typedef struct
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-  g_autoptr(GVariant) state = g_action_get_state (action);
+  SaWindow *self;
+  char     *type;
+} OpData;
 
-  return g_variant_dup_string (state, NULL);
+static void
+op_data_free (OpData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->type);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpData, op_data_free)
+
+/* The toast after an operation, in the words of the history. */
+static const char *
+op_done_message (const char *type)
+{
+  SaOpType op_type;
+
+  if (sa_op_type_from_string (type, &op_type))
+    return sa_op_type_done_label (op_type);
+  return _("Change saved");
 }
 
 static void
-set_state (SaWindow   *self,
-           const char *name,
-           const char *value)
+apply_op_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+  g_autoptr(OpData) data = user_data;
+  SaWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op_id = NULL;
+  AdwToast *toast;
 
-  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (value));
-}
-
-gboolean
-_sa_window_is_filtered (SaWindow *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (filter_actions); i++)
+  op_id = sa_cache_apply_local_op_finish (SA_CACHE (object), result, &error);
+  if (op_id == NULL)
     {
-      g_autofree char *value = dup_state (self, filter_actions[i]);
+      g_autofree char *message = NULL;
 
-      if (*value != '\0')
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-is_searching (SaWindow *self)
-{
-  return gtk_search_bar_get_search_mode (self->search_bar) &&
-         *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
-}
-
-static const char *
-choice_name (GPtrArray  *choices,
-             const char *code)
-{
-  for (guint i = 0; choices != NULL && i < choices->len; i++)
-    {
-      SaAppealChoice *choice = g_ptr_array_index (choices, i);
-
-      if (g_str_equal (choice->code, code))
-        return choice->name;
-    }
-  return code;
-}
-
-static const char *
-sla_label (const char *light)
-{
-  if (g_str_equal (light, "green"))
-    return C_("traffic light", "On Time");
-  if (g_str_equal (light, "yellow"))
-    return C_("traffic light", "Running Out");
-  if (g_str_equal (light, "red"))
-    return C_("traffic light", "Almost Due");
-  if (g_str_equal (light, "overdue"))
-    return C_("traffic light", "Overdue");
-  return light;
-}
-
-/* The filters in words, e.g. "In Progress · Нет отопления · Алмалинский район". */
-char *
-_sa_window_describe_filters (SaWindow *self)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *status = dup_state (self, "filter-status");
-  g_autofree char *category = dup_state (self, "filter-category");
-  g_autofree char *district = dup_state (self, "filter-district");
-  g_autofree char *channel = dup_state (self, "filter-channel");
-  g_autofree char *sla = dup_state (self, "filter-sla");
-
-  if (*status != '\0')
-    g_ptr_array_add (parts, g_strdup (sa_labels_status (status)));
-  if (*category != '\0')
-    {
-      g_autoptr(GPtrArray) choices = NULL;
-
-      if (self->appeals != NULL)
-        choices = sa_appeal_list_get_category_choices (self->appeals, NULL);
-      g_ptr_array_add (parts, g_strdup (choice_name (choices, category)));
-    }
-  if (*district != '\0')
-    {
-      g_autoptr(GPtrArray) choices = NULL;
-
-      if (self->appeals != NULL)
-        choices = sa_appeal_list_get_district_choices (self->appeals, NULL);
-      g_ptr_array_add (parts, g_strdup (choice_name (choices, district)));
-    }
-  if (*channel != '\0')
-    g_ptr_array_add (parts, g_strdup (sa_labels_channel (channel)));
-  if (*sla != '\0')
-    g_ptr_array_add (parts, g_strdup (sla_label (sla)));
-  if (parts->len == 0)
-    return NULL;
-  g_ptr_array_add (parts, NULL);
-  return g_strjoinv (" · ", (char **) parts->pdata);
-}
-
-static const struct {
-  const char *icon_name;
-  const char *title;
-  const char *description;
-} empty_texts[SA_N_SECTIONS] = {
-  [SA_SECTION_MINE] = { "avatar-default-symbolic", N_("Nothing in Your Work"),
-                        N_("Appeals you take from the agency queue appear here.") },
-  [SA_SECTION_QUEUE] = { "mail-unread-symbolic", N_("The Queue Is Empty"),
-                         N_("New appeals for your agency appear here.") },
-  [SA_SECTION_WAITING] = { "mail-send-receive-symbolic", N_("Nothing Waiting"),
-                           N_("Appeals waiting for the applicant’s information appear here.") },
-  [SA_SECTION_OVERDUE] = { "emblem-ok-symbolic", N_("Nothing Overdue"),
-                           N_("Appeals past a deadline appear here.") },
-  [SA_SECTION_ANSWERED] = { "emblem-ok-symbolic", N_("No Answered Appeals"),
-                            N_("Answered and closed appeals appear here.") },
-  [SA_SECTION_ALL] = { "view-list-symbolic", N_("No Appeals"),
-                       N_("Your agency’s appeals appear here once they arrive from the registry.") },
-};
-
-/* What the list pane shows: the rows, a spinner while the cache opens,
- * or a status page saying why there is nothing. */
-void
-_sa_window_update_list_state (SaWindow *self)
-{
-  gboolean filtered = _sa_window_is_filtered (self);
-  gboolean searching = is_searching (self);
-  SaSection section = sa_sidebar_get_section (self->sidebar);
-
-  adw_window_title_set_subtitle (self->list_title, self->filter_summary);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
-                                                                            "clear-filters")),
-                               filtered);
-  if (filtered)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "filters-on");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_button),
-                                   _("Sort and Filter (filters are on)"));
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "filters-on");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_button), _("Sort and Filter"));
-    }
-
-  if (self->appeals == NULL && self->cache_error != NULL)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "dialog-warning-symbolic");
-      adw_status_page_set_title (self->empty_page, _("Stored Appeals Cannot Be Opened"));
-      adw_status_page_set_description (self->empty_page, self->cache_error);
-      gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), FALSE);
-      gtk_stack_set_visible_child_name (self->list_stack, "empty");
-      return;
-    }
-  if (self->appeals == NULL && self->opening_path != NULL)
-    {
-      gtk_stack_set_visible_child_name (self->list_stack, "loading");
-      return;
-    }
-  if (self->appeals != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->appeals)) > 0)
-    {
-      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not apply %s: %s", data->type, error->message);
+      if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND))
+        message = g_strdup (_("This appeal is not on this computer"));
+      else
+        message = g_strdup_printf (_("Could not save the change: %s"), error->message);
+      _sa_window_add_toast (self, adw_toast_new (message));
       return;
     }
 
-  if (searching || filtered)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "system-search-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Results"));
-      adw_status_page_set_description (self->empty_page,
-                                       filtered
-                                       ? _("Nothing here matches the search and the filters.")
-                                       : _("Nothing here matches the search. Try other words."));
-    }
-  else
-    {
-      adw_status_page_set_icon_name (self->empty_page, empty_texts[section].icon_name);
-      adw_status_page_set_title (self->empty_page, _(empty_texts[section].title));
-      adw_status_page_set_description (self->empty_page, _(empty_texts[section].description));
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), filtered);
-  gtk_stack_set_visible_child_name (self->list_stack, "empty");
+  toast = adw_toast_new (op_done_message (data->type));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-op");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (op_id));
+  _sa_window_add_toast (self, toast);
 }
 
 static void
-update_filter_summary (SaWindow *self)
+op_requested_cb (SaWindow       *self,
+                 const char     *type,
+                 JsonObject     *args,
+                 SaAppealDetail *detail)
 {
-  g_free (self->filter_summary);
-  self->filter_summary = _sa_window_describe_filters (self);
-}
+  JsonObject *appeal = sa_appeal_detail_get_appeal (self->detail);
+  const char *appeal_id;
+  OpData *data;
 
-static SaAppealSort
-parse_sort (const char *value)
-{
-  if (g_str_equal (value, "received"))
-    return SA_APPEAL_SORT_RECEIVED;
-  if (g_str_equal (value, "priority"))
-    return SA_APPEAL_SORT_PRIORITY;
-  return SA_APPEAL_SORT_DEADLINE;
-}
-
-/* Hands the section, the search, the order and every filter to the list,
- * which runs its query once for all of them. */
-void
-_sa_window_apply_list_actions (SaWindow *self)
-{
-  g_autofree char *sort = dup_state (self, "sort");
-  g_autofree char *status = dup_state (self, "filter-status");
-  g_autofree char *category = dup_state (self, "filter-category");
-  g_autofree char *district = dup_state (self, "filter-district");
-  g_autofree char *channel = dup_state (self, "filter-channel");
-  g_autofree char *sla = dup_state (self, "filter-sla");
-  const char *statuses[] = { status, NULL };
-  SaTrafficLight light;
-
-  if (self->appeals == NULL)
+  if (self->cache == NULL || appeal == NULL)
+    return;
+  appeal_id = json_object_get_string_member_with_default (appeal, "id", NULL);
+  if (appeal_id == NULL)
     return;
 
-  sa_appeal_list_freeze (self->appeals);
-  sa_appeal_list_set_section (self->appeals,
-                              (SaAppealSection) sa_sidebar_get_section (self->sidebar));
-  sa_appeal_list_set_sort (self->appeals, parse_sort (sort));
-  sa_appeal_list_set_statuses (self->appeals, *status != '\0' ? statuses : NULL);
-  sa_appeal_list_set_category (self->appeals, category);
-  sa_appeal_list_set_district (self->appeals, district);
-  sa_appeal_list_set_channel (self->appeals, channel);
-  sa_appeal_list_set_sla_mask (self->appeals,
-                               sa_traffic_light_from_string (sla, &light) ? 1u << light : 0);
-  sa_appeal_list_set_query (self->appeals,
-                            is_searching (self)
-                            ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry))
-                            : NULL);
-  sa_appeal_list_thaw (self->appeals);
-  update_filter_summary (self);
+  data = g_new0 (OpData, 1);
+  data->self = g_object_ref (self);
+  data->type = g_strdup (type);
+  sa_cache_apply_local_op_async (self->cache, appeal_id, type, args,
+                                 sa_session_get_cancellable (self->session), apply_op_cb, data);
 }
 
 static void
-list_action_changed (GSimpleAction *action,
-                     GVariant      *value,
-                     gpointer       user_data)
+undo_op_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  SaWindow *self = user_data;
-
-  g_simple_action_set_state (action, value);
-  _sa_window_apply_list_actions (self);
-  _sa_window_update_list_state (self);
-}
-
-/**
- * _sa_window_reset_list_actions:
- * @self: a #SaWindow
- *
- * Drops every filter (the order stays: it is a preference, not a search).
- */
-void
-_sa_window_reset_list_actions (SaWindow *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (filter_actions); i++)
-    set_state (self, filter_actions[i], "");
-  _sa_window_apply_list_actions (self);
-  update_filter_summary (self);
-  _sa_window_update_list_state (self);
-}
-
-static void
-clear_filters_activated (GSimpleAction *action,
-                         GVariant      *param,
-                         gpointer       user_data)
-{
-  _sa_window_reset_list_actions (SA_WINDOW (user_data));
-}
-
-/* Menu labels are parsed for mnemonics; a name is shown as it is. */
-static char *
-escape_underlines (const char *text)
-{
-  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
-
-  return g_strjoinv ("__", parts);
-}
-
-static void
-fill_choices (GMenu      *menu,
-              const char *action,
-              const char *any_label,
-              GPtrArray  *choices)
-{
-  g_autoptr(GMenu) any = g_menu_new ();
-  g_autoptr(GMenu) list = g_menu_new ();
-  g_autoptr(GMenuItem) any_item = g_menu_item_new (any_label, NULL);
-
-  g_menu_item_set_action_and_target_value (any_item, action, g_variant_new_string (""));
-  g_menu_append_item (any, any_item);
-  for (guint i = 0; choices != NULL && i < choices->len; i++)
-    {
-      SaAppealChoice *choice = g_ptr_array_index (choices, i);
-      g_autofree char *label = escape_underlines (choice->name);
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target_value (item, action, g_variant_new_string (choice->code));
-      g_menu_append_item (list, item);
-    }
-  g_menu_remove_all (menu);
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (any));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (list));
-}
-
-/* The categories and districts come from the cache, as they are when the
- * menu opens. */
-static void
-filter_popup_cb (GtkMenuButton *button,
-                 gpointer       user_data)
-{
-  SaWindow *self = user_data;
-  g_autoptr(GPtrArray) categories = NULL;
-  g_autoptr(GPtrArray) districts = NULL;
+  g_autoptr(SaWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (self->appeals != NULL)
-    {
-      categories = sa_appeal_list_get_category_choices (self->appeals, &error);
-      if (categories == NULL)
-        g_warning ("Could not list the categories: %s", error->message);
-      g_clear_error (&error);
-      districts = sa_appeal_list_get_district_choices (self->appeals, &error);
-      if (districts == NULL)
-        g_warning ("Could not list the districts: %s", error->message);
-    }
-  fill_choices (self->category_menu, "win.filter-category", _("Any Category"), categories);
-  fill_choices (self->district_menu, "win.filter-district", _("Any District"), districts);
-}
-
-void
-_sa_window_search_changed_cb (SaWindow *self)
-{
-  if (self->appeals != NULL)
-    sa_appeal_list_set_query (self->appeals,
-                              gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  _sa_window_update_list_state (self);
-}
-
-void
-_sa_window_search_mode_cb (SaWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  if (gtk_search_bar_get_search_mode (self->search_bar))
+  if (sa_cache_undo_op_finish (SA_CACHE (object), result, &error))
     return;
-  /* The keyboard goes on in the list, not nowhere. */
-  if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->search_bar)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-  /* A closed search bar searches nothing. */
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  if (self->appeals != NULL)
-    sa_appeal_list_set_query (self->appeals, NULL);
-  _sa_window_update_list_state (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Sent, or already applied by the registry and gone from the outbox. */
+  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE) ||
+      g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND))
+    _sa_window_add_toast (self, adw_toast_new (_("Already sent to the registry: "
+                                                 "it can no longer be undone")));
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not undo: %s"), error->message);
+
+      g_warning ("Could not undo: %s", error->message);
+      _sa_window_add_toast (self, adw_toast_new (message));
+    }
 }
 
-void
-_sa_window_search_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *param)
+static void
+undo_op_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (self->cache == NULL)
+    return;
+  sa_cache_undo_op_async (self->cache, g_variant_get_string (param, NULL),
+                          sa_session_get_cancellable (self->session), undo_op_cb,
+                          g_object_ref (self));
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  sa_window_sign_in (self,
+                     sa_sign_in_page_get_server (self->sign_in),
+                     sa_sign_in_page_get_login (self->sign_in),
+                     sa_sign_in_page_get_password (self->sign_in));
+  sa_sign_in_page_clear_password (self->sign_in);
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  adw_leaflet_set_visible_child_name (SA_WINDOW (widget)->leaflet, "sidebar");
+}
+
+static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  sa_appeal_list_pane_focus_list (self->list_pane);
+}
+
+/* Escape: one step back, from the detail to the list to the sections
+ * (an open search closes first: sa-window-keys.c). */
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  const char *visible;
+
+  if (g_strcmp0 (sa_window_get_page (self), "main") != 0 || !adw_leaflet_get_folded (self->leaflet))
+    return;
+  visible = adw_leaflet_get_visible_child_name (self->leaflet);
+  if (g_strcmp0 (visible, "detail") == 0)
+    show_list_action (widget, NULL, NULL);
+  else if (g_strcmp0 (visible, "list") == 0)
+    show_sidebar_action (widget, NULL, NULL);
+}
+
+static void
+conflicts_count_cb (SaWindow *self)
+{
+  guint n = sa_conflicts_view_get_n_entries (self->conflicts);
+
+  /* An open window stays after the last decision and says so itself. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", n > 0);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
 {
   SaWindow *self = SA_WINDOW (widget);
 
@@ -392,25 +208,124 @@ _sa_window_search_action (GtkWidget  *widget,
     return;
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "list");
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  sa_appeal_list_pane_start_search (self->list_pane);
+}
+
+/* Its own window rather than a pane of the leaflet: the user may keep it
+ * beside the desk while looking at the appeals it names. */
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (self->conflicts_window == NULL)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+      GtkShortcutTrigger *escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+      GtkShortcutAction *close_window = gtk_named_action_new ("window.close");
+
+      self->conflicts_window = GTK_WINDOW (adw_window_new ());
+      gtk_window_set_title (self->conflicts_window, _("Changes Not Applied"));
+      gtk_window_set_transient_for (self->conflicts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->conflicts_window, TRUE);
+      gtk_window_set_default_size (self->conflicts_window, 760, 640);
+      gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->conflicts), TRUE);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->conflicts));
+      adw_window_set_content (ADW_WINDOW (self->conflicts_window), box);
+
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                            gtk_shortcut_new (escape, close_window));
+      gtk_widget_add_controller (GTK_WIDGET (self->conflicts_window), shortcuts);
+    }
+  gtk_window_present (self->conflicts_window);
+}
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  sa_session_sync_now (SA_WINDOW (widget)->session);
+}
+
+/* The registry refused the refresh token: sign in again, keeping the
+ * cache and whatever waits in its outbox. */
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  const char *server = sa_session_get_server (self->session);
+  const char *login = sa_session_get_login (self->session);
+
+  if (server == NULL || login == NULL)
+    return;
+  sa_sign_in_page_set_account (self->sign_in, server, login);
+  _sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  sa_session_sign_out (self->session);
+  g_clear_pointer (&self->pending_open_id, g_free);
+  sa_appeal_list_pane_reset (self->list_pane);
+  gtk_search_bar_set_search_mode (self->list_pane->search_bar, FALSE);
+  sa_appeal_list_pane_update_counts (self->list_pane);
+  sa_sign_in_page_clear_login (self->sign_in);
+  _sa_window_show_sign_in (self, NULL);
 }
 
 void
-_sa_window_install_list_actions (SaWindow *self)
+_sa_window_class_add_actions (GtkWidgetClass *widget_class)
 {
-  static const GActionEntry entries[] = {
-    { "sort", NULL, "s", "'deadline'", list_action_changed },
-    { "filter-status", NULL, "s", "''", list_action_changed },
-    { "filter-category", NULL, "s", "''", list_action_changed },
-    { "filter-district", NULL, "s", "''", list_action_changed },
-    { "filter-channel", NULL, "s", "''", list_action_changed },
-    { "filter-sla", NULL, "s", "''", list_action_changed },
-    { "clear-filters", clear_filters_activated },
-  };
+  gtk_widget_class_bind_template_callback (widget_class, op_requested_cb);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
-  gtk_menu_button_set_create_popup_func (self->filter_button, filter_popup_cb, self, NULL);
-  fill_choices (self->category_menu, "win.filter-category", _("Any Category"), NULL);
-  fill_choices (self->district_menu, "win.filter-district", _("Any District"), NULL);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.show-list", NULL, show_list_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-op", "s", undo_op_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL,
+                                   show_conflicts_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.sync-now", NULL);
+}
+
+/* Sync Now needs an engine, which the session starts once its cache is
+ * checked. */
+void
+_sa_window_update_actions (SaWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
+                                 self->session != NULL &&
+                                 sa_session_get_engine (self->session) != NULL);
+}
+
+void
+_sa_window_init_actions (SaWindow *self)
+{
+  _sa_window_update_actions (self);
+
+  self->conflicts = g_object_ref_sink (sa_conflicts_view_new ());
+  g_signal_connect_object (self->conflicts, "notify::n-entries",
+                           G_CALLBACK (conflicts_count_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", FALSE);
 }

@@ -75,7 +75,7 @@ list_key_pressed_cb (SaWindow              *self,
                      GtkEventControllerKey *controller)
 {
   GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
-  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkWidget *list = GTK_WIDGET (self->list_pane->list_view);
   GtkDirectionType direction;
 
   if ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && mods == 0)
@@ -110,13 +110,13 @@ window_key_pressed_cb (SaWindow              *self,
   if (keyval != GDK_KEY_Escape || (state & gtk_accelerator_get_default_mod_mask ()) != 0)
     return FALSE;
   if (g_strcmp0 (sa_window_get_page (self), "main") != 0 ||
-      !gtk_search_bar_get_search_mode (self->search_bar))
+      !gtk_search_bar_get_search_mode (self->list_pane->search_bar))
     return FALSE;
   /* Folded, the search is on the list's page: elsewhere Escape goes back. */
   if (adw_leaflet_get_folded (self->leaflet) &&
       g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "list") != 0)
     return FALSE;
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_search_bar_set_search_mode (self->list_pane->search_bar, FALSE);
   return TRUE;
 }
 
@@ -129,7 +129,7 @@ _sa_window_init_keys (SaWindow *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (list_key_pressed_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_pane->list_view), keys);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

@@ -2,10 +2,14 @@
 #pragma once
 
 #include "sa-appeal-detail.h"
+#include "sa-appeal-list-pane-private.h"
 #include "sa-conflicts-view.h"
 #include "sa-core.h"
 #include "sa-notifier.h"
+#include "sa-session.h"
 #include "sa-sidebar.h"
+#include "sa-sign-in-page-private.h"
+#include "sa-sync-status-private.h"
 #include "sa-window.h"
 
 G_BEGIN_DECLS
@@ -16,29 +20,14 @@ struct _SaWindow
 
   /* Template children */
   GtkStack             *stack;
-  AdwEntryRow          *server_row;
-  AdwEntryRow          *login_row;
-  AdwPasswordEntryRow  *password_row;
-  GtkLabel             *sign_in_error;
-  GtkButton            *sign_in_button;
+  SaSignInPage         *sign_in;
   AdwWindowTitle       *main_title;
   GtkMenuButton        *primary_menu_button;
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
   SaSidebar            *sidebar;
-  GtkLabel             *sync_label;
-  GtkButton            *conflicts_button;
-  GtkLabel             *conflicts_label;
-  AdwWindowTitle       *list_title;
-  GtkMenuButton        *filter_button;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *list_stack;
-  GtkListView          *list_view;
-  AdwStatusPage        *empty_page;
-  GtkButton            *clear_filters_button;
-  GMenu                *category_menu;
-  GMenu                *district_menu;
+  SaSyncStatus         *sync_status;
+  SaAppealListPane     *list_pane;
   SaAppealDetail       *detail;
 
   /* The changes the registry did not apply, in a window of their own */
@@ -46,58 +35,34 @@ struct _SaWindow
   GtkWindow            *conflicts_window;
 
   GSettings            *settings;
-  /* The window's life: sign-in and the keyring */
-  GCancellable         *cancellable;
-  SaApiClient          *client;
-  JsonObject           *user;
-  char                 *login;
-  char                 *refresh_token;
-  gboolean              online;
+  /* The account: sign-in, the keyring, the cache and its engine */
+  SaSession            *session;
 
-  /* One signed-in session on one account's cache; cancelled at sign-out */
-  GCancellable         *session;
-  char                 *opening_path;
-  char                 *deleting_path;
-  gboolean              open_when_deleted;
-  gboolean              set_aside_done;   /* a damaged cache was set aside for this one */
-  char                 *cache_error;      /* why the cache cannot be opened, shown in the list */
+  /* The session's cache, as the list and the detail show it */
   AdwMessageDialog     *cache_notice;     /* weak: "stored appeals were damaged" */
   SaCache              *cache;
   gulong                changed_handler;
-  SaSyncEngine         *engine;
-  SaNotifier           *notifier;
-  SaAppealList         *appeals;
-  GtkSingleSelection   *selection;
-  guint                 minute_source;
-  /* Off-screen rows refilled by a query, bound again a few per idle */
-  GPtrArray            *rebind_queue;  /* of GtkListItem */
-  guint                 rebind_idle;
+  SaSyncEngine         *engine;           /* the session's, as the sync label shows it */
 
   /* The appeal the detail shows */
   char                 *shown_id;
   char                 *shown_category_name;
   char                 *pending_open_id;
 
-  /* The list pane's filters in words, for its subtitle */
-  char                 *filter_summary;
-
   AdwToast             *last_toast;
 };
 
-/* sa-window-actions.c: search, sort and filters of the list pane */
-void          _sa_window_install_list_actions (SaWindow      *self);
-void          _sa_window_reset_list_actions   (SaWindow      *self);
-void          _sa_window_apply_list_actions   (SaWindow      *self);
-gboolean      _sa_window_is_filtered          (SaWindow      *self);
-char         *_sa_window_describe_filters     (SaWindow      *self);
-void          _sa_window_update_list_state    (SaWindow      *self);
-void          _sa_window_search_changed_cb    (SaWindow      *self);
-void          _sa_window_search_mode_cb       (SaWindow      *self);
-void          _sa_window_search_action        (GtkWidget     *widget,
-                                               const char    *action_name,
-                                               GVariant      *param);
 void          _sa_window_add_toast            (SaWindow      *self,
                                                AdwToast      *toast);
+
+/* sa-window.c, for the files below */
+void          _sa_window_show_sign_in         (SaWindow      *self,
+                                               const char    *message);
+
+/* sa-window-actions.c: the window's actions and when they are on */
+void          _sa_window_class_add_actions    (GtkWidgetClass *widget_class);
+void          _sa_window_init_actions         (SaWindow      *self);
+void          _sa_window_update_actions       (SaWindow      *self);
 
 /* sa-window-keys.c: Tab through the panes, the shown appeal's shortcuts */
 void          _sa_window_class_add_keys       (GtkWidgetClass *widget_class);

@@ -6,14 +6,15 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sa-appeal-list-row.h"
-#include "sa-directory.h"
+#include "sa-cache-notice.h"
 #include "sa-workarounds.h"
 #include "sa-window-private.h"
 
-/* The main window: signing in, the account's session (its cache and the
- * list over it), and the detail of the chosen appeal. The list pane's
- * search, sort and filters are in sa-window-actions.c. */
+/* The main window lays out and routes: the sign-in form or the desk, as
+ * the account's SaSession (sa-session.c) goes; the sidebar, the list pane
+ * (sa-appeal-list-pane.c) and the detail of the appeal picked in it; the
+ * sync label, the toasts and the dialogs. Its actions are in
+ * sa-window-actions.c, its keys in sa-window-keys.c. */
 
 G_DEFINE_FINAL_TYPE (SaWindow, sa_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -27,15 +28,7 @@ static GParamSpec *properties[N_PROPS];
 
 G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
 
-static void sa_window_open_cache       (SaWindow     *self);
-static void sa_window_end_session      (SaWindow     *self,
-                                        gboolean      delete_cache);
-static void sa_window_set_aside_cache  (SaWindow     *self);
-static void sa_window_show_cache_error (SaWindow     *self,
-                                        const GError *error);
-static void check_cache_cb             (GObject      *object,
-                                        GAsyncResult *result,
-                                        gpointer      user_data);
+static void sa_window_let_go_cache (SaWindow *self);
 
 SaWindow *
 sa_window_new (SaApplication *application)
@@ -76,13 +69,11 @@ _sa_window_add_toast (SaWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-static void
-sa_window_show_sign_in (SaWindow   *self,
-                        const char *message)
+void
+_sa_window_show_sign_in (SaWindow   *self,
+                         const char *message)
 {
-  gtk_label_set_text (self->sign_in_error, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), message != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), TRUE);
+  sa_sign_in_page_set_message (self->sign_in, message);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", TRUE);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
 }
@@ -90,256 +81,51 @@ sa_window_show_sign_in (SaWindow   *self,
 static void
 sa_window_update_title (SaWindow *self)
 {
+  JsonObject *user = sa_session_get_user (self->session);
   const char *full_name = NULL;
 
-  if (self->user != NULL)
-    full_name = json_object_get_string_member_with_default (self->user, "full_name", NULL);
-  adw_window_title_set_subtitle (self->main_title, full_name ? full_name : self->login);
-}
-
-/* The sync engine's state in a few words, under the sections. */
-static void
-sa_window_update_sync_label (SaWindow *self)
-{
-  g_autofree char *text = NULL;
-  const char *tooltip = NULL;
-  guint pending, attention;
-
-  if (self->engine == NULL)
-    {
-      gtk_label_set_text (self->sync_label, self->online ? "" : _("Offline"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), NULL);
-      gtk_widget_set_visible (GTK_WIDGET (self->sync_label), TRUE);
-      gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
-      return;
-    }
-
-  pending = sa_sync_engine_get_pending (self->engine);
-  attention = sa_sync_engine_get_attention (self->engine);
-  switch (sa_sync_engine_get_state (self->engine))
-    {
-    case SA_SYNC_STATE_SYNCING:
-      text = g_strdup (_("Syncing…"));
-      break;
-
-    case SA_SYNC_STATE_OFFLINE:
-      if (pending > 0)
-        text = g_strdup_printf (ngettext ("Offline · %u change waiting",
-                                          "Offline · %u changes waiting", pending), pending);
-      else
-        text = g_strdup (_("Offline"));
-      tooltip = sa_sync_engine_get_last_error (self->engine);
-      break;
-
-    case SA_SYNC_STATE_ERROR:
-      text = g_strdup (_("Registry error, retrying"));
-      tooltip = sa_sync_engine_get_last_error (self->engine);
-      break;
-
-    case SA_SYNC_STATE_SIGNED_OUT:
-      text = g_strdup (_("Sign in again"));
-      break;
-
-    case SA_SYNC_STATE_SYNCED:
-    case SA_SYNC_STATE_STOPPED:
-    default:
-      /* The changes that need a decision say so in their button below. */
-      if (pending > 0)
-        text = g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting", pending),
-                                pending);
-      else if (sa_sync_engine_get_unreadable (self->engine) > 0)
-        {
-          guint unreadable = sa_sync_engine_get_unreadable (self->engine);
-
-          /* The feed went on without them: say so, or they are lost from sight. */
-          text = g_strdup_printf (ngettext ("Synced · %u entry could not be read",
-                                            "Synced · %u entries could not be read", unreadable),
-                                  unreadable);
-          tooltip = _("The registry sent data this desk cannot read. It is kept on this "
-                      "computer and everything else is up to date; tell your administrator.");
-        }
-      else if (attention == 0 && sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SYNCED)
-        text = g_strdup (_("Synced"));
-      else
-        text = g_strdup ("");
-      break;
-    }
-  gtk_label_set_text (self->sync_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), attention == 0 || *text != '\0');
-
-  if (attention > 0)
-    {
-      g_autofree char *decision = g_strdup_printf (ngettext ("%u change needs your decision",
-                                                             "%u changes need your decision",
-                                                             attention),
-                                                   attention);
-
-      gtk_label_set_text (self->conflicts_label, decision);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->conflicts_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, decision, -1);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), attention > 0);
+  if (user != NULL)
+    full_name = json_object_get_string_member_with_default (user, "full_name", NULL);
+  adw_window_title_set_subtitle (self->main_title,
+                                 full_name ? full_name : sa_session_get_login (self->session));
 }
 
 static void
 sa_window_show_main (SaWindow *self)
 {
-  adw_window_title_set_title (self->list_title,
-                              sa_section_get_title (sa_sidebar_get_section (self->sidebar)));
   sa_window_update_title (self);
-  sa_window_update_sync_label (self);
-  _sa_window_update_list_state (self);
+  sa_sync_status_set_online (self->sync_status, sa_session_get_online (self->session));
+  sa_appeal_list_pane_update (self->list_pane);
   gtk_stack_set_visible_child_name (self->stack, "main");
 }
 
-/* Words a person can act on, for each way signing in can fail. */
-static char *
-sa_window_describe_error (const GError *error)
-{
-  if (error->domain == SA_API_ERROR)
-    {
-      switch ((SaApiError)error->code)
-        {
-        case SA_API_ERROR_UNAUTHORIZED:
-          return g_strdup (_("Wrong login or password."));
-        case SA_API_ERROR_UNREACHABLE:
-          return g_strdup (_("The registry cannot be reached. Check the address and the network."));
-        case SA_API_ERROR_CERTIFICATE:
-          return g_strdup (_("The registry’s certificate is not trusted. Ask your administrator."));
-        case SA_API_ERROR_PROTOCOL:
-          return g_strdup (_("This address does not answer like a Smart Appeals registry."));
-        case SA_API_ERROR_SERVER:
-        case SA_API_ERROR_REFUSED:
-        default:
-          break;
-        }
-    }
-  return g_strdup_printf (_("Could not sign in: %s"), error->message);
-}
-
 static void
-sa_window_set_user (SaWindow   *self,
-                    JsonObject *user)
+session_user_cb (SaWindow *self)
 {
-  if (user != NULL)
-    json_object_ref (user);
-  g_clear_pointer (&self->user, json_object_unref);
-  self->user = user;
-  sa_appeal_detail_set_user (self->detail, self->user);
+  sa_appeal_detail_set_user (self->detail, sa_session_get_user (self->session));
   sa_window_update_title (self);
 }
 
+/* The page follows the session: the form (saying why, if the last sign-in
+ * failed) or the desk. */
 static void
-store_secret_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+session_state_cb (SaWindow *self)
 {
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sa_secret_store_finish (result, &error))
+  switch (sa_session_get_state (self->session))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* Without the Secret Service the session works but is not remembered;
-       * say so instead of failing the sign-in. */
-      g_warning ("Could not store the session in the Secret Service: %s", error->message);
-      _sa_window_add_toast (self,
-                            adw_toast_new (_("Could not save the sign-in in the keyring; "
-                                             "you will be asked again next time")));
+    case SA_SESSION_SIGNED_OUT:
+      _sa_window_show_sign_in (self, sa_session_get_error (self->session));
+      break;
+
+    case SA_SESSION_SIGNING_IN:
+      sa_sign_in_page_set_busy (self->sign_in);
+      break;
+
+    case SA_SESSION_SIGNED_IN:
+    default:
+      sa_window_show_main (self);
+      break;
     }
-}
-
-static void
-sa_window_remember (SaWindow   *self,
-                    const char *refresh_token)
-{
-  const char *server = sa_api_client_get_base_url (self->client);
-
-  g_settings_set_string (self->settings, "registry-url", server);
-  g_settings_set_string (self->settings, "account-login", self->login);
-  sa_secret_store_async (server, self->login, refresh_token,
-                         self->cancellable, store_secret_cb, g_object_ref (self));
-}
-
-/* Signed in (or back from the keyring): show the desk and open the
- * account's cache, which holds everything the desk shows. */
-static void
-sa_window_start_session (SaWindow   *self,
-                         JsonObject *answer,
-                         gboolean    online)
-{
-  self->online = online;
-  if (answer != NULL)
-    {
-      const char *token = json_object_get_string_member_with_default (answer, "refresh_token",
-                                                                      NULL);
-
-      sa_window_set_user (self, json_object_get_object_member (answer, "user"));
-      g_free (self->refresh_token);
-      self->refresh_token = g_strdup (token);
-      sa_window_remember (self, token);
-    }
-  sa_window_show_main (self);
-  sa_window_open_cache (self);
-}
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-
-  answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
-  if (answer == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      message = sa_window_describe_error (error);
-      sa_window_show_sign_in (self, message);
-      return;
-    }
-
-  sa_window_start_session (self, answer, TRUE);
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-/* Why @address will not do, or %NULL if it will. Plain HTTP would carry
- * the password and the applicants' data readable across the network; to
- * a registry on this computer there is no network to cross. */
-static char *
-sa_window_check_address (const char *address)
-{
-  g_autoptr(GUri) uri = g_uri_parse (address, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
-    return g_strdup (_("The registry address must start with https:// or http://."));
-  if (host == NULL || *host == '\0')
-    return g_strdup (_("The registry address has no host name."));
-  if (g_str_equal (scheme, "http") && !is_loopback_host (host))
-    return g_strdup (_("An http:// address would send your password and the applicants’ data "
-                       "unencrypted over the network. Use the registry’s https:// address; "
-                       "http:// is accepted only for a registry on this computer (localhost, "
-                       "127.0.0.1, ::1)."));
-  return NULL;
 }
 
 /**
@@ -360,7 +146,6 @@ sa_window_sign_in (SaWindow   *self,
   g_autofree char *stripped_server = NULL;
   g_autofree char *login_copy = NULL;
   g_autofree char *password_copy = NULL;
-  g_autofree char *refusal = NULL;
 
   g_return_if_fail (SA_IS_WINDOW (self));
 
@@ -369,78 +154,13 @@ sa_window_sign_in (SaWindow   *self,
   stripped_server = g_strstrip (g_strdup (server ? server : ""));
   login = login_copy = g_strdup (login ? login : "");
   password = password_copy = g_strdup (password ? password : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), stripped_server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+  sa_sign_in_page_set_account (self->sign_in, stripped_server, login);
 
-  refusal = sa_window_check_address (stripped_server);
-  if (refusal == NULL && (*login == '\0' || *password == '\0'))
-    refusal = g_strdup (_("Enter your login and password."));
-  if (refusal != NULL)
-    {
-      sa_window_show_sign_in (self, refusal);
-      memset (password_copy, 0, strlen (password_copy));
-      return;
-    }
-
-  g_free (self->login);
-  self->login = g_strdup (login);
-  g_clear_object (&self->client);
-  self->client = sa_api_client_new (stripped_server);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
-  sa_api_client_login_async (self->client, login, password, self->cancellable,
-                             login_cb, g_object_ref (self));
+  sa_session_sign_in (self->session, stripped_server, login, password);
   /* The request holds its own copy; do not leave one in freed memory. */
   memset (password_copy, 0, strlen (password_copy));
-}
-
-static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-
-  answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
-  if (answer != NULL)
-    sa_window_start_session (self, answer, TRUE);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  else if (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
-    sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
-  else
-    /* The registry is away: work from what is stored on this computer. */
-    sa_window_start_session (self, NULL, FALSE);
-}
-
-static void
-lookup_secret_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-
-  token = sa_secret_lookup_finish (result, &error);
-  if (token == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_warning ("Could not read the keyring: %s", error->message);
-      sa_window_show_sign_in (self, NULL);
-      return;
-    }
-
-  /* Kept for an offline start: the sync engine refreshes with it later. */
-  g_free (self->refresh_token);
-  self->refresh_token = g_strdup (token);
-  sa_api_client_refresh_async (self->client, token, self->cancellable, refresh_cb,
-                               g_object_ref (self));
+  /* Refused at once, perhaps for the same reason as before. */
+  session_state_cb (self);
 }
 
 /**
@@ -459,7 +179,6 @@ sa_window_restore_session (SaWindow   *self,
 {
   g_autofree char *saved_server = g_settings_get_string (self->settings, "registry-url");
   g_autofree char *saved_login = g_settings_get_string (self->settings, "account-login");
-  g_autofree char *refusal = NULL;
 
   g_return_if_fail (SA_IS_WINDOW (self));
 
@@ -468,178 +187,17 @@ sa_window_restore_session (SaWindow   *self,
   if (login == NULL)
     login = saved_login;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+  sa_sign_in_page_set_account (self->sign_in, server, login);
 
-  if (*server == '\0' || *login == '\0')
-    {
-      sa_window_show_sign_in (self, NULL);
-      return;
-    }
-  /* Remembered by an older version, or given on the command line. */
-  refusal = sa_window_check_address (server);
-  if (refusal != NULL)
-    {
-      sa_window_show_sign_in (self, refusal);
-      return;
-    }
-
-  g_free (self->login);
-  self->login = g_strdup (login);
-  g_clear_object (&self->client);
-  self->client = sa_api_client_new (server);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  sa_secret_lookup_async (server, login, self->cancellable, lookup_secret_cb,
-                          g_object_ref (self));
+  sa_session_restore (self->session, server, login);
+  if (sa_session_get_state (self->session) == SA_SESSION_SIGNING_IN)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else
+    session_state_cb (self);
 }
 
 /* ------------------------------------------------------------------ */
-/* The account's cache */
-
-/* A signed-out account's cache is deleted once the last reference is
- * gone (sa_cache_delete() wants it closed): a local edit still running in
- * a worker holds one for a moment. The notify is object data, which
- * GObject frees after SaCache's finalize has closed the database. */
-typedef struct
-{
-  char     *path;
-  GWeakRef  window;
-  /* Damaged: closed to be set aside, not deleted, unless signed out meanwhile. */
-  gboolean  damaged;
-} DoomedCache;
-
-static gboolean
-doomed_cache_deleted_cb (gpointer data)
-{
-  DoomedCache *doomed = data;
-  g_autoptr(SaWindow) self = g_weak_ref_get (&doomed->window);
-
-  if (self != NULL && doomed->damaged)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (g_strcmp0 (self->opening_path, doomed->path) == 0)
-        sa_window_set_aside_cache (self);
-      else if (g_strcmp0 (self->deleting_path, doomed->path) == 0 &&
-               !sa_cache_delete (doomed->path, &error))
-        g_warning ("Could not delete the signed-out account's cache: %s", error->message);
-    }
-  if (self != NULL && g_strcmp0 (self->deleting_path, doomed->path) == 0)
-    {
-      g_clear_pointer (&self->deleting_path, g_free);
-      /* Signed in to the same account again meanwhile: open it afresh. */
-      if (self->open_when_deleted)
-        {
-          self->open_when_deleted = FALSE;
-          sa_window_open_cache (self);
-        }
-    }
-  g_weak_ref_clear (&doomed->window);
-  g_free (doomed->path);
-  g_free (doomed);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-doomed_cache_finalized (gpointer data)
-{
-  DoomedCache *doomed = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!doomed->damaged && !sa_cache_delete (doomed->path, &error))
-    g_warning ("Could not delete the signed-out account's cache: %s", error->message);
-  /* Perhaps on a worker, which held the last reference: the window is
-   * the main thread's. */
-  g_idle_add (doomed_cache_deleted_cb, doomed);
-}
-
-static void
-sa_window_doom_cache (SaWindow *self,
-                      SaCache  *cache)
-{
-  DoomedCache *doomed = g_new0 (DoomedCache, 1);
-
-  doomed->path = g_strdup (sa_cache_get_path (cache));
-  g_weak_ref_init (&doomed->window, self);
-  g_free (self->deleting_path);
-  self->deleting_path = g_strdup (doomed->path);
-  g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", doomed, doomed_cache_finalized);
-}
-
-/* A supervisor shares out the work: the agency's executors, each with the
- * open appeals they have, below the sections. */
-static void
-sa_window_update_executors (SaWindow *self)
-{
-  g_autoptr(GPtrArray) colleagues = NULL;
-  g_autoptr(GHashTable) counts = NULL;
-  g_autoptr(GStrvBuilder) logins = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) login_list = NULL;
-  g_auto(GStrv) name_list = NULL;
-  const char *role = NULL;
-  const char *agency = NULL;
-
-  if (self->user != NULL)
-    {
-      role = json_object_get_string_member_with_default (self->user, "role", NULL);
-      agency = json_object_get_string_member_with_default (self->user, "agency", NULL);
-    }
-  if (self->cache != NULL && g_strcmp0 (role, "supervisor") == 0 && agency != NULL)
-    colleagues = sa_directory_list_colleagues (self->cache, agency, NULL);
-  for (guint i = 0; colleagues != NULL && i < colleagues->len; i++)
-    {
-      SaDirectoryUser *user = g_ptr_array_index (colleagues, i);
-
-      if (g_strcmp0 (user->role, "executor") != 0 && g_strcmp0 (user->role, "ksk_manager") != 0)
-        continue;
-      g_strv_builder_add (logins, user->login);
-      g_strv_builder_add (names, user->full_name);
-    }
-  login_list = g_strv_builder_end (logins);
-  name_list = g_strv_builder_end (names);
-  sa_sidebar_set_executors (self->sidebar, (const char * const *) login_list,
-                            (const char * const *) name_list);
-  if (login_list[0] == NULL || self->appeals == NULL)
-    return;
-  counts = sa_appeal_list_count_by_executor (self->appeals, NULL);
-  for (guint i = 0; counts != NULL && login_list[i] != NULL; i++)
-    sa_sidebar_set_executor_count (self->sidebar, login_list[i],
-                                   GPOINTER_TO_UINT (g_hash_table_lookup (counts, login_list[i])));
-}
-
-static void
-sa_window_update_counts (SaWindow *self)
-{
-  guint counts[SA_APPEAL_N_SECTIONS] = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  if (self->appeals != NULL &&
-      !sa_appeal_list_get_section_counts (self->appeals, counts, &error))
-    g_warning ("Could not count the appeals: %s", error->message);
-  for (guint i = 0; i < SA_N_SECTIONS; i++)
-    sa_sidebar_set_count (self->sidebar, i, counts[i]);
-  sa_window_update_executors (self);
-}
-
-/* Keeps the shown appeal selected when the list changed around it: a
- * changed appeal is a new row object, which GtkSingleSelection does not
- * recognise as the one it had. */
-static void
-sa_window_reselect (SaWindow *self)
-{
-  guint position;
-
-  if (self->appeals == NULL || self->shown_id == NULL)
-    return;
-  if (sa_appeal_list_find (self->appeals, self->shown_id, &position))
-    {
-      if (gtk_single_selection_get_selected (self->selection) != position)
-        gtk_single_selection_set_selected (self->selection, position);
-    }
-  else
-    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-}
+/* The shown appeal and the session's cache */
 
 static void
 mark_opened_thread (GTask        *task,
@@ -679,6 +237,7 @@ sa_window_show_appeal (SaWindow    *self,
       g_free (self->shown_id);
       self->shown_id = g_strdup (appeal_id);
       g_clear_pointer (&self->shown_category_name, g_free);
+      sa_appeal_list_pane_set_shown_id (self->list_pane, appeal_id);
     }
   if (row != NULL)
     {
@@ -715,224 +274,42 @@ sa_window_reload_detail (SaWindow *self)
     {
       /* Gone from the cache: forwarded away, or no longer visible. */
       g_clear_pointer (&self->shown_id, g_free);
+      sa_appeal_list_pane_set_shown_id (self->list_pane, NULL);
       sa_appeal_detail_set_appeal (self->detail, NULL);
       return;
     }
   sa_window_show_appeal (self, self->shown_id, NULL);
 }
 
+/* After the list pane's handler: the row, the counts and the detail
+ * change together. */
 static void
 appeals_changed_cb (SaCache            *cache,
                     const char * const *ids,
                     SaWindow           *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  /* At once rather than in the list's idle, so that the row, the counts
-   * and the detail change together. */
-  if (!sa_appeal_list_refresh (self->appeals, &error))
-    g_warning ("Could not refresh the appeals: %s", error->message);
-  sa_window_update_counts (self);
-  sa_window_reselect (self);
   if (self->shown_id != NULL && (ids == NULL || g_strv_contains (ids, self->shown_id)))
     sa_window_reload_detail (self);
 }
 
-/* "Overdue" and the traffic lights move with time, not only with data. */
-static gboolean
-minute_cb (gpointer data)
-{
-  SaWindow *self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sa_appeal_list_refresh (self->appeals, &error))
-    g_warning ("Could not refresh the appeals: %s", error->message);
-  sa_window_update_counts (self);
-  sa_window_reselect (self);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
-selection_changed_cb (SaWindow *self)
+appeal_selected_cb (SaWindow    *self,
+                    SaAppealRow *row)
 {
-  SaAppealRow *row = gtk_single_selection_get_selected_item (self->selection);
-
-  /* None: the row left the list (e.g. taken out of the queue); the detail
-   * keeps it. Folded, a click activates instead, and the pointer merely
-   * passing over rows selects them. */
-  if (row == NULL || adw_leaflet_get_folded (self->leaflet))
-    return;
-  if (g_strcmp0 (sa_appeal_row_get_id (row), self->shown_id) == 0)
-    return;
   sa_window_show_appeal (self, sa_appeal_row_get_id (row), row);
 }
 
 static void
-list_activate_cb (SaWindow *self,
-                  guint     position)
+appeal_activated_cb (SaWindow    *self,
+                     SaAppealRow *row)
 {
-  g_autoptr(SaAppealRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-
-  if (row == NULL)
-    return;
-  gtk_single_selection_set_selected (self->selection, position);
   if (sa_window_show_appeal (self, sa_appeal_row_get_id (row), row))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
 
 static void
-folded_cb (SaWindow *self)
-{
-  /* Unfolded, the selection shows the detail's appeal again, not a row
-   * the pointer passed over. */
-  if (!adw_leaflet_get_folded (self->leaflet))
-    sa_window_reselect (self);
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  data)
-{
-  gtk_list_item_set_child (item, sa_appeal_list_row_new ());
-}
-
-static void
-bind_row (GtkListItem *item)
-{
-  sa_appeal_list_row_bind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
-}
-
-static void
-rebind_row (GtkListItem *item)
-{
-  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
-  bind_row (item);
-}
-
-#define REBIND_PER_IDLE 12
-
-static gboolean
-rebind_idle_cb (gpointer data)
-{
-  SaWindow *self = data;
-  guint n = MIN (REBIND_PER_IDLE, self->rebind_queue->len);
-
-  for (guint i = 0; i < n; i++)
-    rebind_row (g_ptr_array_index (self->rebind_queue, i));
-  g_ptr_array_remove_range (self->rebind_queue, 0, n);
-  if (self->rebind_queue->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->rebind_idle = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* Whether the row's widget shows in the list's viewport now. */
-static gboolean
-row_on_screen (SaWindow  *self,
-               GtkWidget *widget)
-{
-  graphene_rect_t bounds;
-
-  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (self->list_view), &bounds))
-    return FALSE;
-  return bounds.origin.y + bounds.size.height > 0 &&
-         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
-}
-
-/* A new query or order refilled the row in place: the widget stays. The
- * rows on screen are bound again now; GTK 4.8 keeps some 200 row widgets,
- * so the others follow a dozen per idle, and one frame never does them all. */
-static void
-row_refilled_cb (SaAppealRow *row,
-                 GtkListItem *item)
-{
-  GtkWidget *widget = gtk_list_item_get_child (item);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  SaWindow *self = SA_IS_WINDOW (root) ? SA_WINDOW (root) : NULL;
-
-  if (self == NULL || self->rebind_queue == NULL || row_on_screen (self, widget))
-    {
-      rebind_row (item);
-      return;
-    }
-  if (!g_ptr_array_find (self->rebind_queue, item, NULL))
-    g_ptr_array_add (self->rebind_queue, item);
-  if (self->rebind_idle == 0)
-    self->rebind_idle = g_idle_add (rebind_idle_cb, self);
-}
-
-/* The list view lets go of @item: it must not be bound again later. Its
- * widget has already left the window when this runs, so the window comes
- * from the factory's handlers, not from the widget. */
-static void
-forget_rebind (SaWindow    *self,
-               GtkListItem *item)
-{
-  if (self->rebind_queue != NULL)
-    g_ptr_array_remove (self->rebind_queue, item);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             SaWindow                 *self)
-{
-  forget_rebind (self, item);
-  bind_row (item);
-  g_signal_connect (gtk_list_item_get_item (item), "changed", G_CALLBACK (row_refilled_cb), item);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               SaWindow                 *self)
-{
-  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_refilled_cb, item);
-  forget_rebind (self, item);
-  sa_appeal_list_row_unbind (SA_APPEAL_LIST_ROW (gtk_list_item_get_child (item)));
-}
-
-static void
-teardown_row_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 SaWindow                 *self)
-{
-  forget_rebind (self, item);
-}
-
-static void
-list_items_changed_cb (SaWindow *self)
-{
-  _sa_window_update_list_state (self);
-}
-
-/* The rows stayed in place with other appeals in them: the highlight
- * follows the appeal the detail shows. */
-static void
-list_refilled_cb (SaWindow *self)
-{
-  sa_window_reselect (self);
-  _sa_window_update_list_state (self);
-}
-
-static void
-refresh_token_changed_cb (SaSyncEngine *engine,
-                          const char   *token,
-                          SaWindow     *self)
-{
-  /* The registry rotated it: the old one no longer works. */
-  g_free (self->refresh_token);
-  self->refresh_token = g_strdup (token);
-  sa_secret_store_async (sa_api_client_get_base_url (self->client), self->login, token,
-                         self->cancellable, store_secret_cb, g_object_ref (self));
-}
-
-static void
 sync_state_cb (SaWindow *self)
 {
-  sa_window_update_sync_label (self);
   if (sa_sync_engine_get_state (self->engine) == SA_SYNC_STATE_SIGNED_OUT)
     {
       /* Work goes on offline; syncing waits until the user signs in. */
@@ -946,441 +323,34 @@ sync_state_cb (SaWindow *self)
     }
 }
 
-static void
-sa_window_stop_engine (SaWindow *self)
-{
-  if (self->engine == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->engine, self);
-  sa_sync_engine_stop (self->engine);
-  sa_appeal_detail_set_sync_engine (self->detail, NULL);
-  g_clear_object (&self->engine);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
-}
-
-/* A new engine for each sign-in: it holds the refresh token it was given. */
-static void
-sa_window_start_engine (SaWindow *self)
-{
-  sa_window_stop_engine (self);
-  self->engine = sa_sync_engine_new (self->cache, self->client, self->refresh_token);
-  g_signal_connect (self->engine, "refresh-token-changed",
-                    G_CALLBACK (refresh_token_changed_cb), self);
-  g_signal_connect_swapped (self->engine, "notify::state", G_CALLBACK (sync_state_cb), self);
-  g_signal_connect_swapped (self->engine, "notify::pending",
-                            G_CALLBACK (sa_window_update_sync_label), self);
-  g_signal_connect_swapped (self->engine, "notify::attention",
-                            G_CALLBACK (sa_window_update_sync_label), self);
-  g_signal_connect_swapped (self->engine, "notify::unreadable",
-                            G_CALLBACK (sa_window_update_sync_label), self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", TRUE);
-  sa_appeal_detail_set_sync_engine (self->detail, self->engine);
-  sa_sync_engine_start (self->engine);
-  sa_window_update_sync_label (self);
-}
-
-/* The cache is open and knows who is signed in: show what it holds. */
+/* The session's cache is open and knows who is signed in: show what it holds. */
 static void
 sa_window_set_cache (SaWindow *self,
                      SaCache  *cache)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autofree char *open_id = NULL;
 
   self->cache = g_object_ref (cache);
-  self->appeals = sa_appeal_list_new (cache);
+  sa_appeal_list_pane_set_cache (self->list_pane, cache);
   sa_appeal_detail_set_cache (self->detail, cache);
   sa_conflicts_view_set_cache (self->conflicts, cache);
-  /* Identity is set by now: the notifier's "My appeals" needs it. */
-  self->notifier = sa_notifier_new (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
-                                    cache, sa_clock_get_default ());
-  /* After the list's own handler, which records the changed ids. */
+  /* After the list pane's, which refreshes the list first. */
   self->changed_handler = g_signal_connect (cache, "appeals-changed",
                                             G_CALLBACK (appeals_changed_cb), self);
-  g_signal_connect_swapped (self->appeals, "items-changed",
-                            G_CALLBACK (list_items_changed_cb), self);
-  g_signal_connect_swapped (self->appeals, "refilled", G_CALLBACK (list_refilled_cb), self);
-  /* A longer result reaches the view over a few frames, not in one. */
-  sa_appeal_list_set_incremental (self->appeals, TRUE);
-  _sa_window_apply_list_actions (self);
-
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->appeals)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect_swapped (self->selection, "notify::selected",
-                            G_CALLBACK (selection_changed_cb), self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
-  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-
-  /* Offline, the registry cannot say who we are; the feed told the cache. */
-  if (self->user == NULL)
-    {
-      g_autoptr(JsonObject) user = sa_appeal_list_lookup_user (self->appeals, self->login);
-
-      if (user != NULL)
-        sa_window_set_user (self, user);
-    }
-
-  self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
-  sa_window_update_counts (self);
-  _sa_window_update_list_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
-  /* The desk shows what the cache holds at once; the registry's changes
-   * are written into it once every page of it has been read back. */
-  sa_cache_check_async (sa_cache_get_path (cache), self->session, check_cache_cb,
-                        g_object_ref (self));
 
   open_id = g_steal_pointer (&self->pending_open_id);
   if (open_id != NULL)
     sa_window_open_appeal (self, open_id);
 }
 
-typedef struct
-{
-  char *login;
-  char *agency;
-} Identity;
-
+/* The session let go of its cache: so do the list, the detail and the
+ * changes not applied. */
 static void
-identity_free (gpointer data)
+sa_window_let_go_cache (SaWindow *self)
 {
-  Identity *identity = data;
-
-  g_free (identity->login);
-  g_free (identity->agency);
-  g_free (identity);
-}
-
-static void
-set_identity_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  Identity *identity = task_data;
-  GError *error = NULL;
-
-  if (sa_cache_set_identity (SA_CACHE (source_object), identity->login, identity->agency, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-set_identity_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* "My appeals" and "take" need it; the rest works without. */
-      g_warning ("Could not store who is signed in: %s", error->message);
-    }
-  sa_window_set_cache (self, SA_CACHE (object));
-}
-
-static void
-open_cache_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaCache) cache = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
-  g_autoptr(GTask) task = NULL;
-  Identity *identity;
-
-  cache = sa_cache_open_finish (result, &error);
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      /* Signed out while it opened: it goes with the account. */
-      if (cache != NULL && g_strcmp0 (self->deleting_path, sa_cache_get_path (cache)) == 0)
-        sa_window_doom_cache (self, cache);
-      return;
-    }
-  if (cache == NULL)
-    {
-      /* Once only: a new cache that is damaged again is a failing disk. */
-      if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT) && !self->set_aside_done)
-        {
-          g_message ("The cache is damaged: %s", error->message);
-          sa_window_set_aside_cache (self);
-          return;
-        }
-      g_clear_pointer (&self->opening_path, g_free);
-      sa_window_show_cache_error (self, error);
-      return;
-    }
-  g_clear_pointer (&self->opening_path, g_free);
-  g_clear_pointer (&self->cache_error, g_free);
-
-  if (self->user == NULL)
-    {
-      sa_window_set_cache (self, cache);
-      return;
-    }
-  identity = g_new0 (Identity, 1);
-  identity->login = g_strdup (self->login);
-  identity->agency = g_strdup (json_object_get_string_member_with_default (self->user, "agency",
-                                                                           NULL));
-  task = g_task_new (cache, self->session, set_identity_cb, g_object_ref (self));
-  g_task_set_source_tag (task, open_cache_cb);
-  g_task_set_task_data (task, identity, identity_free);
-  g_task_run_in_thread (task, set_identity_thread);
-}
-
-/* What is on this computer cannot be opened, and setting it aside does
- * not help: say so where the list would be, not with an endless spinner. */
-static void
-sa_window_show_cache_error (SaWindow     *self,
-                            const GError *error)
-{
-  /* The user is told, below; the log keeps SQLite's words. */
-  g_message ("Could not open the cache: %s", error->message);
-  g_free (self->cache_error);
-  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_TOO_NEW))
-    self->cache_error = g_strdup (_("They were saved by a newer version of Smart Appeals. "
-                                    "Update the application to work with them."));
-  else
-    self->cache_error = g_strdup_printf (_("Could not open the appeals stored on this "
-                                           "computer: %s"), error->message);
-  _sa_window_update_list_state (self);
-}
-
-static void
-show_folder_cb (AdwMessageDialog *dialog,
-                const char       *response,
-                gpointer          user_data)
-{
-  const char *folder = g_object_get_data (G_OBJECT (dialog), "sa-folder");
-  g_autofree char *uri = g_filename_to_uri (folder, NULL, NULL);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-
-  if (uri != NULL)
-    gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
-}
-
-/* Tells the user, in a dialog they have to see, that what was stored is
- * being rebuilt, and whether anything they did is missing. */
-static void
-sa_window_tell_set_aside (SaWindow      *self,
-                          SaCacheRescue *rescue)
-{
-  g_autoptr(GString) body = g_string_new (_("The appeals stored on this computer were damaged "
-                                            "and could not be read. They have been set aside, "
-                                            "and your appeals are being loaded again from the "
-                                            "registry."));
-  g_autofree char *folder = g_path_get_dirname (rescue->aside_path);
-  AdwMessageDialog *dialog;
-
-  if (rescue->n_kept > 0)
-    {
-      g_string_append_c (body, ' ');
-      g_string_append_printf (body, ngettext ("%u change you had not yet sent was kept and "
-                                              "will be sent.",
-                                              "%u changes you had not yet sent were kept and "
-                                              "will be sent.", rescue->n_kept),
-                              rescue->n_kept);
-    }
-  if (!rescue->complete)
-    {
-      g_string_append (body, "\n\n");
-      g_string_append_printf (body, _("Changes you had not yet sent may be missing: they could "
-                                      "not be read from the damaged copy. It is kept in the "
-                                      "folder %s; your administrator may be able to recover "
-                                      "them from it."), folder);
-    }
-
-  if (self->cache_notice != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->cache_notice));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Stored Appeals Were Damaged"),
-                                                       body->str));
-  if (!rescue->complete)
-    {
-      adw_message_dialog_add_response (dialog, "show-folder", _("_Show Folder"));
-      g_object_set_data_full (G_OBJECT (dialog), "sa-folder", g_steal_pointer (&folder), g_free);
-      g_signal_connect (dialog, "response::show-folder", G_CALLBACK (show_folder_cb), NULL);
-    }
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  adw_message_dialog_set_default_response (dialog, "close");
-  adw_message_dialog_set_close_response (dialog, "close");
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
-  g_set_weak_pointer (&self->cache_notice, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-set_aside_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaCacheRescue) rescue = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
-  g_autofree char *path = g_strdup (g_task_get_task_data (G_TASK (result)));
-
-  rescue = sa_cache_set_aside_finish (result, &error);
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      /* Signed out meanwhile: the new cache goes with the account; the
-       * damaged copy stays, since it may hold what was never sent. */
-      if (g_strcmp0 (self->deleting_path, path) == 0)
-        {
-          g_autoptr(GError) delete_error = NULL;
-
-          if (!sa_cache_delete (path, &delete_error))
-            g_warning ("Could not delete the signed-out account's cache: %s",
-                       delete_error->message);
-          g_clear_pointer (&self->deleting_path, g_free);
-          if (self->open_when_deleted)
-            {
-              self->open_when_deleted = FALSE;
-              sa_window_open_cache (self);
-            }
-        }
-      return;
-    }
-  if (rescue == NULL)
-    {
-      g_clear_pointer (&self->opening_path, g_free);
-      sa_window_show_cache_error (self, error);
-      return;
-    }
-
-  self->set_aside_done = TRUE;
-  sa_window_tell_set_aside (self, rescue);
-  sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
-}
-
-/* The cache at opening_path is damaged and nothing has it open any more. */
-static void
-sa_window_set_aside_cache (SaWindow *self)
-{
-  g_assert (self->opening_path != NULL);
-  sa_cache_set_aside_async (self->opening_path, self->session, set_aside_cb,
-                            g_object_ref (self));
-}
-
-/* Found damaged while the desk showed it: let go of it, and set it aside
- * once the last reference (perhaps a worker's) has closed it. */
-static void
-sa_window_cache_damaged (SaWindow *self)
-{
-  g_autoptr(SaCache) cache = g_object_ref (self->cache);
-  DoomedCache *damaged = g_new0 (DoomedCache, 1);
-
-  sa_window_end_session (self, FALSE);
-  damaged->path = g_strdup (sa_cache_get_path (cache));
-  damaged->damaged = TRUE;
-  g_weak_ref_init (&damaged->window, self);
-  g_object_set_data_full (G_OBJECT (cache), "sa-window-doomed", damaged, doomed_cache_finalized);
-  self->opening_path = g_strdup (damaged->path);
-  _sa_window_update_list_state (self);
-}
-
-static void
-check_cache_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean sound = sa_cache_check_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cache == NULL)
-    return;
-  if (!sound && g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_CORRUPT))
-    {
-      g_message ("%s", error->message);
-      if (!self->set_aside_done)
-        {
-          sa_window_cache_damaged (self);
-          return;
-        }
-      /* Damaged again at once: do not write more into it. */
-      sa_window_end_session (self, FALSE);
-      sa_window_show_cache_error (self, error);
-      return;
-    }
-  if (!sound)
-    g_warning ("Could not check the cache: %s", error->message);
-  sa_window_start_engine (self);
-}
-
-static void
-sa_window_open_cache (SaWindow *self)
-{
-  g_autofree char *path = sa_cache_default_path (sa_api_client_get_base_url (self->client),
-                                                 self->login);
-
-  if (self->cache != NULL && g_strcmp0 (sa_cache_get_path (self->cache), path) == 0)
-    {
-      /* Signed in again after the registry ended the session: the cache
-       * stays, syncing starts again with the new token. */
-      sa_window_start_engine (self);
-      return;
-    }
-  if (self->opening_path != NULL && g_strcmp0 (self->opening_path, path) == 0)
-    return;
-  if (self->cache != NULL || self->opening_path != NULL)
-    sa_window_end_session (self, FALSE);
-  if (self->deleting_path != NULL && g_strcmp0 (self->deleting_path, path) == 0)
-    {
-      /* The same account's old cache is still being closed and deleted. */
-      self->open_when_deleted = TRUE;
-      return;
-    }
-
-  g_free (self->opening_path);
-  self->opening_path = g_steal_pointer (&path);
-  self->set_aside_done = FALSE;
-  _sa_window_update_list_state (self);
-  sa_cache_open_async (self->opening_path, self->session, open_cache_cb, g_object_ref (self));
-}
-
-/* Ends the session: the list, the detail and the cache are let go, and at
- * sign-out the cache is deleted with the account. */
-static void
-sa_window_end_session (SaWindow *self,
-                       gboolean  delete_cache)
-{
-  g_cancellable_cancel (self->session);
-  g_clear_object (&self->session);
-  self->session = g_cancellable_new ();
-
-  if (self->opening_path != NULL && delete_cache)
-    {
-      g_free (self->deleting_path);
-      self->deleting_path = g_steal_pointer (&self->opening_path);
-    }
-  g_clear_pointer (&self->opening_path, g_free);
-  g_clear_pointer (&self->cache_error, g_free);
-  self->open_when_deleted = FALSE;
-  g_clear_handle_id (&self->minute_source, g_source_remove);
-  g_clear_handle_id (&self->rebind_idle, g_source_remove);
-  if (self->rebind_queue != NULL)
-    g_ptr_array_set_size (self->rebind_queue, 0);
-  sa_window_stop_engine (self);
-
-  if (self->list_view != NULL)
-    gtk_list_view_set_model (self->list_view, NULL);
-  g_clear_object (&self->selection);
-  if (self->appeals != NULL)
-    g_signal_handlers_disconnect_by_data (self->appeals, self);
-  g_clear_object (&self->appeals);
+  if (self->list_pane != NULL)
+    sa_appeal_list_pane_set_cache (self->list_pane, NULL);
   g_clear_pointer (&self->shown_id, g_free);
   g_clear_pointer (&self->shown_category_name, g_free);
   g_clear_pointer (&self->pending_open_id, g_free);
@@ -1394,23 +364,75 @@ sa_window_end_session (SaWindow *self,
   if (self->conflicts_window != NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->conflicts_window), FALSE);
 
-  /* Notifications about a signed-out account's appeals go with it. */
-  if (self->notifier != NULL && delete_cache)
-    sa_notifier_withdraw_all (self->notifier);
-  g_clear_object (&self->notifier);
-
   if (self->cache != NULL)
     {
       g_clear_signal_handler (&self->changed_handler, self->cache);
-      if (delete_cache)
-        sa_window_doom_cache (self, self->cache);
       g_clear_object (&self->cache);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
     }
 }
 
-/* ------------------------------------------------------------------ */
-/* Showing an appeal */
+static void
+session_cache_cb (SaWindow *self)
+{
+  SaCache *cache = sa_session_get_cache (self->session);
+
+  if (cache == self->cache)
+    return;
+  if (self->cache != NULL)
+    sa_window_let_go_cache (self);
+  if (cache != NULL)
+    sa_window_set_cache (self, cache);
+}
+
+/* A new engine for each sign-in: the sync status follows the one there is. */
+static void
+session_engine_cb (SaWindow *self)
+{
+  SaSyncEngine *engine = sa_session_get_engine (self->session);
+
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_clear_object (&self->engine);
+    }
+  sa_sync_status_set_engine (self->sync_status, engine);
+  sa_appeal_detail_set_sync_engine (self->detail, engine);
+  if (engine != NULL)
+    {
+      self->engine = g_object_ref (engine);
+      g_signal_connect_swapped (engine, "notify::state", G_CALLBACK (sync_state_cb), self);
+    }
+  _sa_window_update_actions (self);
+}
+
+static void
+session_online_cb (SaWindow *self)
+{
+  sa_sync_status_set_online (self->sync_status, sa_session_get_online (self->session));
+}
+
+/* A damaged cache was set aside: a dialog the user has to see. */
+static void
+cache_set_aside_cb (SaWindow      *self,
+                    SaCacheRescue *rescue)
+{
+  AdwMessageDialog *notice;
+
+  if (self->cache_notice != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->cache_notice));
+  notice = sa_cache_notice_new (GTK_WINDOW (self), rescue);
+  g_set_weak_pointer (&self->cache_notice, notice);
+  gtk_window_present (GTK_WINDOW (notice));
+}
+
+static void
+keyring_failed_cb (SaWindow *self)
+{
+  _sa_window_add_toast (self,
+                        adw_toast_new (_("Could not save the sign-in in the keyring; "
+                                         "you will be asked again next time")));
+}
 
 /**
  * sa_window_open_appeal:
@@ -1427,210 +449,26 @@ sa_window_open_appeal (SaWindow   *self,
                        const char *appeal_id)
 {
   g_autoptr(SaAppealRow) row = NULL;
-  guint position;
 
   g_return_if_fail (SA_IS_WINDOW (self));
   g_return_if_fail (appeal_id != NULL);
 
-  if (self->appeals == NULL)
+  if (sa_appeal_list_pane_get_appeals (self->list_pane) == NULL)
     {
       g_free (self->pending_open_id);
       self->pending_open_id = g_strdup (appeal_id);
       return;
     }
-
-  if (!sa_appeal_list_find (self->appeals, appeal_id, &position))
-    {
-      sa_sidebar_set_section (self->sidebar, SA_SECTION_ALL);
-      if (!sa_appeal_list_find (self->appeals, appeal_id, &position))
-        {
-          gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-          _sa_window_reset_list_actions (self);
-        }
-    }
-
-  if (sa_appeal_list_find (self->appeals, appeal_id, &position))
-    {
-      row = g_list_model_get_item (G_LIST_MODEL (self->appeals), position);
-      gtk_single_selection_set_selected (self->selection, position);
-      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
-                                  position);
-    }
+  row = sa_appeal_list_pane_reveal (self->list_pane, appeal_id);
   if (sa_window_show_appeal (self, appeal_id, row))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
   gtk_window_present (GTK_WINDOW (self));
 }
 
-/* ------------------------------------------------------------------ */
-/* Operations on the shown appeal */
-
-typedef struct
-{
-  SaWindow *self;
-  char     *type;
-} OpData;
-
-static void
-op_data_free (OpData *data)
-{
-  g_object_unref (data->self);
-  g_free (data->type);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpData, op_data_free)
-
-/* The toast after an operation, in the words of the history. */
-static const char *
-op_done_message (const char *type)
-{
-  static const struct {
-    const char *type;
-    const char *message;
-  } messages[] = {
-    { "take", N_("Appeal taken into work") },
-    { "assign", N_("Executor assigned") },
-    { "comment", N_("Comment added") },
-    { "request_info", N_("Information requested from the applicant") },
-    { "forward", N_("Appeal forwarded") },
-    { "escalate", N_("Appeal escalated") },
-    { "set_priority", N_("Priority changed") },
-    { "add_coexecutor", N_("Co-executor added") },
-    { "extend", N_("Deadline extended") },
-    { "attach", N_("File attached") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
-    if (g_str_equal (messages[i].type, type))
-      return _(messages[i].message);
-  return _("Change saved");
-}
-
-static void
-apply_op_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(OpData) data = user_data;
-  SaWindow *self = data->self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *op_id = NULL;
-  AdwToast *toast;
-
-  op_id = sa_cache_apply_local_op_finish (SA_CACHE (object), result, &error);
-  if (op_id == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Could not apply %s: %s", data->type, error->message);
-      if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND))
-        message = g_strdup (_("This appeal is not on this computer"));
-      else
-        message = g_strdup_printf (_("Could not save the change: %s"), error->message);
-      _sa_window_add_toast (self, adw_toast_new (message));
-      return;
-    }
-
-  toast = adw_toast_new (op_done_message (data->type));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo-op");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (op_id));
-  _sa_window_add_toast (self, toast);
-}
-
-static void
-op_requested_cb (SaWindow       *self,
-                 const char     *type,
-                 JsonObject     *args,
-                 SaAppealDetail *detail)
-{
-  JsonObject *appeal = sa_appeal_detail_get_appeal (self->detail);
-  const char *appeal_id;
-  OpData *data;
-
-  if (self->cache == NULL || appeal == NULL)
-    return;
-  appeal_id = json_object_get_string_member_with_default (appeal, "id", NULL);
-  if (appeal_id == NULL)
-    return;
-
-  data = g_new0 (OpData, 1);
-  data->self = g_object_ref (self);
-  data->type = g_strdup (type);
-  sa_cache_apply_local_op_async (self->cache, appeal_id, type, args, self->session,
-                                 apply_op_cb, data);
-}
-
-static void
-undo_op_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (sa_cache_undo_op_finish (SA_CACHE (object), result, &error))
-    return;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  /* Sent, or already applied by the registry and gone from the outbox. */
-  if (g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_STATE) ||
-      g_error_matches (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND))
-    _sa_window_add_toast (self, adw_toast_new (_("Already sent to the registry: "
-                                                 "it can no longer be undone")));
-  else
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not undo: %s"), error->message);
-
-      g_warning ("Could not undo: %s", error->message);
-      _sa_window_add_toast (self, adw_toast_new (message));
-    }
-}
-
-static void
-undo_op_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (self->cache == NULL)
-    return;
-  sa_cache_undo_op_async (self->cache, g_variant_get_string (param, NULL), self->session,
-                          undo_op_cb, g_object_ref (self));
-}
-
-/* ------------------------------------------------------------------ */
-/* Actions */
-
-static void
-sign_in_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  sa_window_sign_in (self,
-                     gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
-                     gtk_editable_get_text (GTK_EDITABLE (self->login_row)),
-                     gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-}
-
 static void
 section_changed_cb (SaWindow *self)
 {
-  SaSection section = sa_sidebar_get_section (self->sidebar);
-
-  adw_window_title_set_title (self->list_title, sa_section_get_title (section));
-  if (self->appeals != NULL)
-    {
-      sa_appeal_list_set_section (self->appeals, (SaAppealSection) section);
-      sa_window_reselect (self);
-    }
-  _sa_window_update_list_state (self);
+  sa_appeal_list_pane_show_section (self->list_pane);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -1638,169 +476,8 @@ section_changed_cb (SaWindow *self)
 static void
 executor_changed_cb (SaWindow *self)
 {
-  const char *executor = sa_sidebar_get_executor (self->sidebar);
-
-  if (self->appeals == NULL)
-    return;
-  sa_appeal_list_set_executor (self->appeals, executor);
-  if (executor == NULL)
-    {
-      section_changed_cb (self);
-      return;
-    }
-  adw_window_title_set_title (self->list_title, sa_sidebar_get_executor_name (self->sidebar));
-  sa_appeal_list_set_section (self->appeals, SA_APPEAL_SECTION_ALL);
-  sa_window_reselect (self);
-  _sa_window_update_list_state (self);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
-
-static void
-show_sidebar_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
-{
-  adw_leaflet_set_visible_child_name (SA_WINDOW (widget)->leaflet, "sidebar");
-}
-
-static void
-show_list_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  adw_leaflet_set_visible_child_name (self->leaflet, "list");
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
-/* Escape: one step back, from the detail to the list to the sections
- * (an open search closes first: sa-window-keys.c). */
-static void
-go_back_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-  const char *visible;
-
-  if (g_strcmp0 (sa_window_get_page (self), "main") != 0 || !adw_leaflet_get_folded (self->leaflet))
-    return;
-  visible = adw_leaflet_get_visible_child_name (self->leaflet);
-  if (g_strcmp0 (visible, "detail") == 0)
-    show_list_action (widget, NULL, NULL);
-  else if (g_strcmp0 (visible, "list") == 0)
-    show_sidebar_action (widget, NULL, NULL);
-}
-
-static void
-conflicts_count_cb (SaWindow *self)
-{
-  guint n = sa_conflicts_view_get_n_entries (self->conflicts);
-
-  /* An open window stays after the last decision and says so itself. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", n > 0);
-}
-
-/* Its own window rather than a pane of the leaflet: the user may keep it
- * beside the desk while looking at the appeals it names. */
-static void
-show_conflicts_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (self->conflicts_window == NULL)
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-      GtkEventController *shortcuts = gtk_shortcut_controller_new ();
-      GtkShortcutTrigger *escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
-      GtkShortcutAction *close_window = gtk_named_action_new ("window.close");
-
-      self->conflicts_window = GTK_WINDOW (adw_window_new ());
-      gtk_window_set_title (self->conflicts_window, _("Changes Not Applied"));
-      gtk_window_set_transient_for (self->conflicts_window, GTK_WINDOW (self));
-      gtk_window_set_hide_on_close (self->conflicts_window, TRUE);
-      gtk_window_set_default_size (self->conflicts_window, 760, 640);
-      gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
-      gtk_widget_set_vexpand (GTK_WIDGET (self->conflicts), TRUE);
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->conflicts));
-      adw_window_set_content (ADW_WINDOW (self->conflicts_window), box);
-
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                            gtk_shortcut_new (escape, close_window));
-      gtk_widget_add_controller (GTK_WIDGET (self->conflicts_window), shortcuts);
-    }
-  gtk_window_present (self->conflicts_window);
-}
-
-static void
-sync_now_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (self->engine != NULL)
-    sa_sync_engine_sync_now (self->engine);
-}
-
-/* The registry refused the refresh token: sign in again, keeping the
- * cache and whatever waits in its outbox. */
-static void
-sign_in_again_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (self->client == NULL || self->login == NULL)
-    return;
-  gtk_editable_set_text (GTK_EDITABLE (self->server_row),
-                         sa_api_client_get_base_url (self->client));
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), self->login);
-  sa_window_show_sign_in (self, _("Your session has ended. Sign in again."));
-}
-
-static void
-password_activated_cb (SaWindow *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-in", NULL);
-}
-
-static void
-clear_secret_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!sa_secret_clear_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not remove the session from the keyring: %s", error->message);
-}
-
-static void
-sign_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (self->client != NULL && self->login != NULL)
-    sa_secret_clear_async (sa_api_client_get_base_url (self->client), self->login, NULL,
-                           clear_secret_cb, NULL);
-  g_settings_set_string (self->settings, "account-login", "");
-  /* DESIGN: signing out removes the account's cache from this computer. */
-  sa_window_end_session (self, TRUE);
-  _sa_window_reset_list_actions (self);
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-  sa_window_set_user (self, NULL);
-  g_clear_pointer (&self->refresh_token, g_free);
-  sa_window_update_counts (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), "");
-  sa_window_show_sign_in (self, NULL);
+  if (sa_appeal_list_pane_show_executor (self->list_pane))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 /* The size is saved when the window closes, not on every resize, so that
@@ -1843,8 +520,14 @@ sa_window_dispose (GObject *object)
 {
   SaWindow *self = SA_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  sa_window_end_session (self, FALSE);
+  /* The session goes on while the keyring or a cache still answers it,
+   * and lets go of the account when it is done. */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  sa_window_let_go_cache (self);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
   if (self->conflicts_window != NULL)
     gtk_window_destroy (g_steal_pointer (&self->conflicts_window));
   if (self->conflicts != NULL)
@@ -1853,20 +536,46 @@ sa_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
 
   g_clear_object (&self->session);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->user, json_object_unref);
-  g_clear_pointer (&self->login, g_free);
-  g_clear_pointer (&self->refresh_token, g_free);
-  g_clear_pointer (&self->deleting_path, g_free);
-  g_clear_pointer (&self->cache_error, g_free);
   g_clear_weak_pointer (&self->cache_notice);
-  g_clear_pointer (&self->filter_summary, g_free);
-  g_clear_pointer (&self->rebind_queue, g_ptr_array_unref);
   g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
+}
+
+/* The session sends notifications from the window's application, which
+ * is set after the window is constructed. */
+static void
+application_changed_cb (SaWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  sa_session_set_application (self->session,
+                              application != NULL ? G_APPLICATION (application) : NULL);
+}
+
+static void
+sa_window_constructed (GObject *object)
+{
+  SaWindow *self = SA_WINDOW (object);
+
+  G_OBJECT_CLASS (sa_window_parent_class)->constructed (object);
+
+  self->session = sa_session_new (NULL);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
+  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (session_state_cb), self);
+  g_signal_connect_swapped (self->session, "notify::error", G_CALLBACK (session_state_cb), self);
+  g_signal_connect_swapped (self->session, "notify::user", G_CALLBACK (session_user_cb), self);
+  g_signal_connect_swapped (self->session, "notify::cache", G_CALLBACK (session_cache_cb), self);
+  g_signal_connect_swapped (self->session, "notify::engine", G_CALLBACK (session_engine_cb),
+                            self);
+  sa_appeal_list_pane_set_session (self->list_pane, self->session);
+  g_signal_connect_swapped (self->session, "notify::online", G_CALLBACK (session_online_cb),
+                            self);
+  g_signal_connect_swapped (self->session, "cache-set-aside", G_CALLBACK (cache_set_aside_cb),
+                            self);
+  g_signal_connect_swapped (self->session, "keyring-failed", G_CALLBACK (keyring_failed_cb),
+                            self);
 }
 
 static void
@@ -1876,6 +585,7 @@ sa_window_class_init (SaWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = sa_window_constructed;
   object_class->dispose = sa_window_dispose;
   object_class->get_property = sa_window_get_property;
   window_class->close_request = sa_window_close_request;
@@ -1891,72 +601,35 @@ sa_window_class_init (SaWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SA_TYPE_SIDEBAR);
+  g_type_ensure (SA_TYPE_SYNC_STATUS);
+  g_type_ensure (SA_TYPE_APPEAL_LIST_PANE);
   g_type_ensure (SA_TYPE_APPEAL_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sa-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SaWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, sidebar);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_label);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_button);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, conflicts_label);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_title);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, filter_button);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_stack);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_view);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, clear_filters_button);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, category_menu);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, district_menu);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, sync_status);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, list_pane);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, server_row);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, login_row);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, password_row);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_error);
-  gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, SaWindow, sign_in);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, main_title);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SaWindow, toast_overlay);
-  gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, executor_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
-  gtk_widget_class_bind_template_callback (widget_class, op_requested_cb);
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
-                                                G_CALLBACK (_sa_window_search_changed_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "search_mode_cb",
-                                                G_CALLBACK (_sa_window_search_mode_cb));
+  gtk_widget_class_bind_template_callback (widget_class, appeal_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, appeal_activated_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
-  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
-  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
-  gtk_widget_class_install_action (widget_class, "win.show-list", NULL, show_list_action);
-  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
-  gtk_widget_class_install_action (widget_class, "win.undo-op", "s", undo_op_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, _sa_window_search_action);
-  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
-  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
-  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL,
-                                   show_conflicts_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.sync-now", NULL);
+  _sa_window_class_add_actions (widget_class);
   _sa_window_class_add_keys (widget_class);
 }
 
 static void
 sa_window_init (SaWindow *self)
 {
-  self->rebind_queue = g_ptr_array_new ();
-  self->cancellable = g_cancellable_new ();
-  self->session = g_cancellable_new ();
   self->settings = g_settings_new ("kz.almaty.SmartAppeals");
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -1964,25 +637,18 @@ sa_window_init (SaWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   gtk_widget_init_template (GTK_WIDGET (self));
-  _sa_window_install_list_actions (self);
+  sa_appeal_list_pane_add_actions (self->list_pane, G_ACTION_MAP (self));
   _sa_window_init_keys (self);
   sa_menu_button_quiet_tooltip (self->primary_menu_button);
-  sa_menu_button_quiet_tooltip (self->filter_button);
+  sa_menu_button_quiet_tooltip (self->list_pane->filter_button);
   sa_accessible_name_icon_buttons (GTK_WIDGET (self));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", FALSE);
-
-  self->conflicts = g_object_ref_sink (sa_conflicts_view_new ());
-  g_signal_connect_object (self->conflicts, "notify::n-entries",
-                           G_CALLBACK (conflicts_count_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", FALSE);
+  _sa_window_init_actions (self);
 }
 
 const char *
 _sa_window_get_sign_in_message (SaWindow *self)
 {
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->sign_in_error)))
-    return NULL;
-  return gtk_label_get_text (self->sign_in_error);
+  return sa_sign_in_page_get_message (self->sign_in);
 }
 
 const char *

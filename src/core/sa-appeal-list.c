@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sa-appeal-list.h"
+#include "sa-directory.h"
 #include "sa-appeal-model.h"
 #include "sa-appeal-row-private.h"
 #include "sa-cache-private.h"
@@ -1945,25 +1946,8 @@ JsonObject *
 sa_appeal_list_lookup_user (SaAppealList *self,
                             const char   *login)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *json = NULL;
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (SA_IS_APPEAL_LIST (self), NULL);
   g_return_val_if_fail (login != NULL, NULL);
 
-  _sa_cache_reader_lock (self->cache);
-  stmt = _sa_cache_reader_prepare (self->cache, "SELECT json FROM users WHERE login = ?1", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        json = column_dup (stmt, 0);
-      sqlite3_reset (stmt);
-    }
-  _sa_cache_reader_unlock (self->cache);
-
-  if (json == NULL || !(node = json_from_string (json, NULL)) || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_object_ref (json_node_get_object (node));
+  return sa_directory_lookup_user (self->cache, login);
 }

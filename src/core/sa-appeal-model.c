@@ -403,29 +403,35 @@ static const SaOpArg extend_args[] = {
 static const struct
 {
   const char    *name;
-  const char    *event;  /* the history event it makes */
+  const char    *event;       /* the history event it makes */
   const char    *label;
+  const char    *done_label;  /* said once it is done, in the words of the history */
   const SaOpArg *args;
   guint          n_args;
 } op_types[SA_N_OP_TYPES] = {
 #define ARGS(a) a, G_N_ELEMENTS (a)
-  [SA_OP_TAKE] = { "take", "taken", NC_("operation", "Take into work"), take_args, 0 },
-  [SA_OP_ASSIGN] = { "assign", "assigned", NC_("operation", "Assign"), ARGS (assign_args) },
-  [SA_OP_COMMENT] = { "comment", "comment", NC_("operation", "Comment"), ARGS (text_args) },
+  [SA_OP_TAKE] = { "take", "taken", NC_("operation", "Take into work"),
+                   N_("Appeal taken into work"), take_args, 0 },
+  [SA_OP_ASSIGN] = { "assign", "assigned", NC_("operation", "Assign"), N_("Executor assigned"),
+                     ARGS (assign_args) },
+  [SA_OP_COMMENT] = { "comment", "comment", NC_("operation", "Comment"), N_("Comment added"),
+                      ARGS (text_args) },
   [SA_OP_REQUEST_INFO] = { "request_info", "info_requested",
-                           NC_("operation", "Request information"), ARGS (text_args) },
+                           NC_("operation", "Request information"),
+                           N_("Information requested from the applicant"), ARGS (text_args) },
   [SA_OP_FORWARD] = { "forward", "forwarded", NC_("operation", "Forward"),
-                      ARGS (forward_args) },
+                      N_("Appeal forwarded"), ARGS (forward_args) },
   [SA_OP_ESCALATE] = { "escalate", "escalated", NC_("operation", "Escalate"),
-                       ARGS (escalate_args) },
+                       N_("Appeal escalated"), ARGS (escalate_args) },
   [SA_OP_SET_PRIORITY] = { "set_priority", "priority", NC_("operation", "Change priority"),
-                           ARGS (priority_args) },
+                           N_("Priority changed"), ARGS (priority_args) },
   [SA_OP_ADD_COEXECUTOR] = { "add_coexecutor", "coexecutor_added",
-                             NC_("operation", "Add a co-executor"), ARGS (agency_args) },
+                             NC_("operation", "Add a co-executor"), N_("Co-executor added"),
+                             ARGS (agency_args) },
   [SA_OP_ATTACH] = { "attach", "attached", NC_("operation", "Attach a file"),
-                     ARGS (attach_args) },
+                     N_("File attached"), ARGS (attach_args) },
   [SA_OP_EXTEND] = { "extend", "extended", NC_("operation", "Extend the legal deadline"),
-                     ARGS (extend_args) },
+                     N_("Deadline extended"), ARGS (extend_args) },
 #undef ARGS
 };
 
@@ -461,6 +467,20 @@ sa_op_type_label (SaOpType type)
 {
   g_return_val_if_fail (type < SA_N_OP_TYPES, NULL);
   return g_dpgettext2 (GETTEXT_PACKAGE, "operation", op_types[type].label);
+}
+
+/**
+ * sa_op_type_done_label:
+ * @type: a #SaOpType
+ *
+ * Returns: what the user is told once the op is done (and may still be
+ *   undone), in the user's language
+ */
+const char *
+sa_op_type_done_label (SaOpType type)
+{
+  g_return_val_if_fail (type < SA_N_OP_TYPES, NULL);
+  return g_dgettext (GETTEXT_PACKAGE, op_types[type].done_label);
 }
 
 /**

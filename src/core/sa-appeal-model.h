@@ -246,6 +246,7 @@ const char     *sa_op_type_to_string         (SaOpType        type);
 gboolean        sa_op_type_from_string       (const char     *str,
                                               SaOpType       *out_type);
 const char     *sa_op_type_label             (SaOpType        type);
+const char     *sa_op_type_done_label        (SaOpType        type);
 const char     *sa_op_type_event             (SaOpType        type);
 
 /**

@@ -321,6 +321,34 @@ sa_directory_dup_user_name (SaCache    *cache,
 }
 
 /**
+ * sa_directory_lookup_user:
+ * @cache: a #SaCache
+ * @login: a login
+ *
+ * The user as the change feed last delivered them (`login`, `full_name`,
+ * `agency`, `role`): who is signed in when the client starts offline and
+ * the registry cannot say.
+ *
+ * Returns: (transfer full) (nullable): the user, or %NULL if the cache
+ *   does not know @login
+ */
+JsonObject *
+sa_directory_lookup_user (SaCache    *cache,
+                          const char *login)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (SA_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (login != NULL, NULL);
+
+  json = lookup_text (cache, "SELECT json FROM users WHERE login = ?1", login, NULL);
+  if (json == NULL || !(node = json_from_string (json, NULL)) || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_ref (json_node_get_object (node));
+}
+
+/**
  * sa_directory_dup_district_name:
  * @cache: a #SaCache
  * @code: (nullable): a district code, e.g. "medeu"

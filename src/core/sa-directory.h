@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "sa-cache.h"
 
@@ -59,6 +60,8 @@ char       *sa_directory_dup_agency_name  (SaCache              *cache,
                                            const char           *code,
                                            const char           *language);
 char       *sa_directory_dup_user_name    (SaCache              *cache,
+                                           const char           *login);
+JsonObject *sa_directory_lookup_user      (SaCache              *cache,
                                            const char           *login);
 char       *sa_directory_dup_district_name (SaCache             *cache,
                                            const char           *code,
