@@ -1819,6 +1819,40 @@ sign_in_as (const char *login,
 }
 
 static void
+test_sections_by_role (void)
+{
+  /* Each role opens on its own work and is offered only the sections that
+   * mean something to it: no "My Appeals" for whoever never holds one, no
+   * agency queue for the city's curator. */
+  static const struct
+  {
+    const char *login, *password;
+    SaSection   opens_on;
+    gboolean    mine, queue;
+  } roles[] = {
+    { "supervisor.almaty-teplo", "demo-supervisor", SA_SECTION_QUEUE, TRUE, TRUE },
+    { "operator.ikomek-109", "demo-operator", SA_SECTION_ALL, FALSE, TRUE },
+    { "curator.city", "demo-curator", SA_SECTION_ALL, FALSE, FALSE },
+    { LOGIN, PASSWORD, SA_SECTION_MINE, TRUE, TRUE },
+  };
+  /* A new appeal every one of them sees, for each sign-in to wait for. */
+  g_autofree char *id = register_appeal ("Не горит свет в подъезде третий день.");
+
+  awaited_id = id;
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      sign_in_as (roles[i].login, roles[i].password);
+      g_test_message ("%s", roles[i].login);
+      g_assert_cmpint (sa_sidebar_get_section (window->sidebar), ==, roles[i].opens_on);
+      g_assert_cmpint (sa_sidebar_get_section_shown (window->sidebar, SA_SECTION_MINE), ==,
+                       roles[i].mine);
+      g_assert_cmpint (sa_sidebar_get_section_shown (window->sidebar, SA_SECTION_QUEUE), ==,
+                       roles[i].queue);
+      g_assert_true (sa_sidebar_get_section_shown (window->sidebar, SA_SECTION_ALL));
+    }
+}
+
+static void
 test_accessible_names (void)
 {
   /* Every control a person can reach (focusable or a button) in the window, the detail, the sidebar (with a supervisor's colleagues), the operations' dialogs and the preferences has a real, translatable name, never a widget type's name such as "GtkImage"; the list's rows read as their sentence. */
@@ -2016,6 +2050,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk/sign-out", test_sign_out);
   g_test_add_func ("/sa/desk/supervisor-assign", test_supervisor_assign);
   g_test_add_func ("/sa/desk/accessible-names", test_accessible_names);
+  g_test_add_func ("/sa/desk/sections-by-role", test_sections_by_role);
 
   desk_setup ();
   ret = g_test_run ();

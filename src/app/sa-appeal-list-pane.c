@@ -225,6 +225,31 @@ update_executors (SaAppealListPane *self)
                                    GPOINTER_TO_UINT (g_hash_table_lookup (counts, login_list[i])));
 }
 
+/* The sections the signed-in user is offered, and the one a new sign-in
+ * opens on (SaSection and SaAppealSection are one order). */
+static void
+apply_role (SaAppealListPane *self,
+            gboolean          open_first)
+{
+  JsonObject *me = self->session != NULL ? sa_session_get_user (self->session) : NULL;
+  SaAppealSection shown;
+  SaRole role;
+
+  if (self->sidebar == NULL || me == NULL ||
+      !sa_role_from_string (json_object_get_string_member_with_default (me, "role", NULL), &role))
+    return;
+  for (guint s = 0; s < SA_N_SECTIONS; s++)
+    sa_sidebar_set_section_shown (self->sidebar, s, sa_appeal_section_is_for_role (s, role));
+  shown = (SaAppealSection) sa_sidebar_get_section (self->sidebar);
+  if (open_first || !sa_appeal_section_is_for_role (shown, role))
+    sa_sidebar_set_section (self->sidebar, (SaSection) sa_appeal_section_first_for_role (role));
+}
+
+G_STATIC_ASSERT ((int) SA_SECTION_MINE == (int) SA_APPEAL_SECTION_MINE);
+G_STATIC_ASSERT ((int) SA_SECTION_QUEUE == (int) SA_APPEAL_SECTION_QUEUE);
+G_STATIC_ASSERT ((int) SA_SECTION_ALL == (int) SA_APPEAL_SECTION_ALL);
+G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
+
 /**
  * sa_appeal_list_pane_update_counts:
  * @self: a #SaAppealListPane
@@ -657,6 +682,8 @@ sa_appeal_list_pane_set_cache (SaAppealListPane *self,
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
+  /* A new account: the sections for its role, and its work first. */
+  apply_role (self, TRUE);
   sa_appeal_list_pane_update_counts (self);
   _sa_appeal_list_pane_update_state (self);
 }

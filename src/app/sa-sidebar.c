@@ -99,6 +99,38 @@ sa_sidebar_set_section (SaSidebar *self,
 }
 
 /**
+ * sa_sidebar_set_section_shown:
+ * @self: a #SaSidebar
+ * @section: the section
+ * @shown: whether the user is offered it
+ *
+ * Hides a section that means nothing to the signed-in user (a curator has
+ * no appeals of their own); the keyboard skips it too.
+ */
+void
+sa_sidebar_set_section_shown (SaSidebar *self,
+                              SaSection  section,
+                              gboolean   shown)
+{
+  g_return_if_fail (SA_IS_SIDEBAR (self));
+  g_return_if_fail (section < SA_N_SECTIONS);
+
+  gtk_widget_set_visible (GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, section)),
+                          shown);
+}
+
+gboolean
+sa_sidebar_get_section_shown (SaSidebar *self,
+                              SaSection  section)
+{
+  g_return_val_if_fail (SA_IS_SIDEBAR (self), FALSE);
+  g_return_val_if_fail (section < SA_N_SECTIONS, FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (gtk_list_box_get_row_at_index (self->list,
+                                                                              section)));
+}
+
+/**
  * sa_sidebar_set_count:
  * @self: a #SaSidebar
  * @section: the section

@@ -32,6 +32,11 @@ G_DECLARE_FINAL_TYPE (SaSidebar, sa_sidebar, SA, SIDEBAR, GtkWidget)
 
 GtkWidget  *sa_sidebar_new             (void);
 SaSection   sa_sidebar_get_section     (SaSidebar  *self);
+void        sa_sidebar_set_section_shown (SaSidebar *self,
+                                          SaSection  section,
+                                          gboolean   shown);
+gboolean    sa_sidebar_get_section_shown (SaSidebar *self,
+                                          SaSection  section);
 void        sa_sidebar_set_section     (SaSidebar  *self,
                                         SaSection   section);
 void        sa_sidebar_set_count       (SaSidebar  *self,
