@@ -73,12 +73,6 @@ ensure_sodium (void)
     }
 }
 
-gint64
-_sa_registry_now (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 gboolean
 _sa_registry_role_is_valid (const char *role)
 {

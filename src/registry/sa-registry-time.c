@@ -7,6 +7,12 @@
 #include "sa-registry-private.h"
 #include "sa-sla.h"
 
+gint64
+_sa_registry_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
 GTimeZone *
 _sa_registry_almaty (void)
 {
@@ -130,13 +136,4 @@ _sa_registry_operational_due (SaRegistryDb *db,
     return 0;
   return sa_sla_operational_due (calendar (), &reg, SA_SLA_TARGET_RESOLUTION, received_at,
                                  NULL, 0);
-}
-
-char *
-_sa_registry_json_to_string (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
 }
