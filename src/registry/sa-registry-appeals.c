@@ -9,6 +9,7 @@
 #include "sa-appeal-model.h"
 #include "sa-iin.h"
 #include "sa-registry-private.h"
+#include "sa-registry-store-private.h"
 
 #define TEXT_MIN        10
 #define TEXT_MAX        5000

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "sa-registry-private.h"
+#include "sa-registry-store-private.h"
 
 /* Files are content-addressed: the SHA-256 of the bytes is the name. The
  * bytes live on disk beside the database, in attachments/ab/cdef… (the

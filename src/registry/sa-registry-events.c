@@ -7,6 +7,7 @@
 
 #include "sa-push-message.h"
 #include "sa-registry-private.h"
+#include "sa-registry-store-private.h"
 
 /* Push: a WebSocket at /api/v1/events that tells each signed-in client
  * "the feed has something new for you, pull" — never the data itself, so

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sa-registry-private.h"
+#include "sa-registry-store-private.h"
 
 #define FEED_DEFAULT_LIMIT 500
 #define FEED_MAX_LIMIT     2000
