@@ -200,9 +200,8 @@ changes_handler (SaRequest *req)
   guint64 limit = FEED_DEFAULT_LIMIT;
   gint64 next;
   gint64 horizon;
-  guint n = 0;
   gboolean more = FALSE;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) rows = NULL;
   const char *value;
 
   value = sa_request_query (req, "since");
@@ -232,74 +231,39 @@ changes_handler (SaRequest *req)
       return;
     }
 
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT f.seq, f.kind, f.entity_id FROM feed f WHERE f.seq > ?1"
-                                 " AND " SA_REGISTRY_FEED_VISIBLE_SQL_FOR ("f", "?101", "?102")
-                                 " ORDER BY f.seq LIMIT ?2", &error);
-  if (stmt == NULL)
+  rows = sa_store_feed_read (req->db, req->user, since, limit, &more, &error);
+  if (rows == NULL)
     {
       sa_request_reply_gerror (req, error);
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, limit + 1);
-  _sa_registry_bind_visibility (stmt, req->user);
 
   next = since;
-  {
-    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  out = g_string_sized_new (64 * 1024);
+  g_string_append (out, "{\"changes\":[");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      SaStoreFeedEntry *entry = g_ptr_array_index (rows, i);
+      gboolean revoke = strcmp (entry->kind, "revoke") == 0;
+      g_autofree char *entity_id = g_strdup (entry->entity_id);
 
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        gint64 seq = sqlite3_column_int64 (stmt, 0);
-
-        if (n == limit)
-          {
-            more = TRUE;
-            break;
-          }
-        g_array_append_val (seqs, seq);
-        g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
-        g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
-        n++;
-      }
-    sqlite3_reset (stmt);
-
-    out = g_string_sized_new (64 * 1024);
-    g_string_append (out, "{\"changes\":[");
-    for (guint i = 0; i < n; i++)
-      {
-        const char *kind = rows->pdata[2 * i];
-        const char *id = rows->pdata[2 * i + 1];
-        gint64 seq = g_array_index (seqs, gint64, i);
-        gboolean revoke = strcmp (kind, "revoke") == 0;
-        g_autofree char *entity_id = g_strdup (id);
-
-        next = seq;
-        if (revoke && strchr (entity_id, '|') != NULL)
-          *strchr (entity_id, '|') = '\0';
-        g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"kind\":",
-                                i > 0 ? "," : "", seq);
-        _sa_registry_json_append_string (out, revoke ? "appeal" : kind);
-        g_string_append (out, ",\"id\":");
-        _sa_registry_json_append_string (out, entity_id);
-        if (revoke || !append_entity_data (req->db, out, kind, id))
-          g_string_append (out, ",\"removed\":true");
-        g_string_append_c (out, '}');
-      }
-    g_string_append_c (out, ']');
-  }
+      next = entry->seq;
+      if (revoke && strchr (entity_id, '|') != NULL)
+        *strchr (entity_id, '|') = '\0';
+      g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"kind\":",
+                              i > 0 ? "," : "", entry->seq);
+      _sa_registry_json_append_string (out, revoke ? "appeal" : entry->kind);
+      g_string_append (out, ",\"id\":");
+      _sa_registry_json_append_string (out, entity_id);
+      if (revoke || !append_entity_data (req->db, out, entry->kind, entry->entity_id))
+        g_string_append (out, ",\"removed\":true");
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
 
   /* Skip the invisible tail so that the next pull does not scan it again. */
   if (!more)
-    {
-      stmt = sa_registry_db_prepare (req->db, "SELECT COALESCE (MAX (seq), 0) FROM feed", NULL);
-      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        next = MAX (next, sqlite3_column_int64 (stmt, 0));
-      if (stmt != NULL)
-        sqlite3_reset (stmt);
-    }
+    next = MAX (next, sa_store_feed_head (req->db));
 
   g_string_append_printf (out, ",\"next\":%" G_GINT64_FORMAT ",\"more\":%s}", next,
                           more ? "true" : "false");
