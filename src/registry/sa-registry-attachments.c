@@ -1195,48 +1195,6 @@ _sa_registry_attachments_link_intake (SaRegistryDb  *db,
   return TRUE;
 }
 
-/**
- * _sa_registry_attachments_write:
- * @db: the database
- * @appeal_id: the appeal
- * @out: the appeal's JSON object being written, after its first member
- *
- * Appends the appeal's "attachments" member.
- */
-void
-_sa_registry_attachments_write (SaRegistryDb *db,
-                                const char   *appeal_id,
-                                GString      *out)
-{
-  sqlite3_stmt *stmt;
-  gboolean first = TRUE;
-
-  g_string_append (out, ",\"attachments\":[");
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT l.sha256, l.name, f.content_type, f.size"
-                                 " FROM appeal_attachments l JOIN attachments f"
-                                 " ON f.sha256 = l.sha256 WHERE l.appeal_id = ?1"
-                                 " ORDER BY l.added_at, l.name", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          g_string_append (out, first ? "{\"sha256\":" : ",{\"sha256\":");
-          first = FALSE;
-          _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, 0));
-          g_string_append (out, ",\"name\":");
-          _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, 1));
-          g_string_append (out, ",\"content_type\":");
-          _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, 2));
-          g_string_append_printf (out, ",\"size\":%" G_GINT64_FORMAT "}",
-                                  (gint64) sqlite3_column_int64 (stmt, 3));
-        }
-      sqlite3_reset (stmt);
-    }
-  g_string_append_c (out, ']');
-}
-
 void
 _sa_registry_attachments_register (SaRegistryServer *server)
 {
