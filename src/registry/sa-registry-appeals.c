@@ -10,6 +10,7 @@
 #include "sa-iin.h"
 #include "sa-registry-private.h"
 #include "sa-registry-store-private.h"
+#include "sa-registry-store.h"
 
 #define TEXT_MIN        10
 #define TEXT_MAX        5000
@@ -784,20 +785,12 @@ static void
 appeals_list_handler (SaRequest *req)
 {
   GString *out;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
+  SaStoreAppealFilter filter = { 0 };
   guint64 limit = 50;
   guint64 offset = 0;
   gint64 total = 0;
-  sqlite3_stmt *stmt;
-  const char *filter_sql =
-    " FROM appeals a WHERE " SA_REGISTRY_VISIBLE_SQL ("a")
-    " AND (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.agency = ?2)"
-    " AND (?3 IS NULL OR a.category = ?3) AND (?4 IS NULL OR a.district = ?4)"
-    " AND (?5 IS NULL OR a.reg_number = ?5 OR instr (a.text, ?5) > 0"
-    "      OR instr (a.address_text, ?5) > 0)";
-  static char *count_sql;
-  static char *page_sql;
 
   if (!parse_uint (sa_request_query (req, "limit"), 500, &limit) ||
       !parse_uint (sa_request_query (req, "offset"), G_MAXINT32, &offset))
@@ -806,41 +799,16 @@ appeals_list_handler (SaRequest *req)
                               "\"limit\" must be 0 to 500 and \"offset\" a number.");
       return;
     }
-  /* Built once from constant parts: the SQL never contains input. */
-  if (count_sql == NULL)
+  filter.status = sa_request_query (req, "status");
+  filter.agency = sa_request_query (req, "agency");
+  filter.category = sa_request_query (req, "category");
+  filter.district = sa_request_query (req, "district");
+  filter.q = sa_request_query (req, "q");
+  ids = sa_store_appeals_list (req->db, req->user, &filter, limit, offset, &total, &error);
+  if (ids == NULL)
     {
-      count_sql = g_strconcat ("SELECT COUNT (*)", filter_sql, NULL);
-      page_sql = g_strconcat ("SELECT a.id", filter_sql,
-                              " ORDER BY a.received_at DESC, a.id LIMIT ?6 OFFSET ?7", NULL);
-    }
-
-  for (int pass = 0; pass < 2; pass++)
-    {
-      stmt = sa_registry_db_prepare (req->db, pass == 0 ? count_sql : page_sql, &error);
-      if (stmt == NULL)
-        {
-          sa_request_reply_gerror (req, error);
-          return;
-        }
-      _sa_registry_bind_visibility (stmt, req->user);
-      sqlite3_bind_text (stmt, 1, sa_request_query (req, "status"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, sa_request_query (req, "agency"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, sa_request_query (req, "category"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, sa_request_query (req, "district"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, sa_request_query (req, "q"), -1, SQLITE_STATIC);
-      if (pass == 1)
-        {
-          sqlite3_bind_int64 (stmt, 6, limit);
-          sqlite3_bind_int64 (stmt, 7, offset);
-        }
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          if (pass == 0)
-            total = sqlite3_column_int64 (stmt, 0);
-          else
-            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-        }
-      sqlite3_reset (stmt);
+      sa_request_reply_gerror (req, error);
+      return;
     }
 
   out = g_string_new ("{\"appeals\":[");

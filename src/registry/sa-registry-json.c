@@ -3,7 +3,10 @@
 
 #include "config.h"
 
-#include "sa-registry-private.h"
+#include <math.h>
+
+#include "sa-appeal-model.h"
+#include "sa-registry-store.h"
 
 /* The registry's JSON: what every route reads from a request and writes
  * into an answer. */
@@ -87,4 +90,191 @@ _sa_registry_json_to_string (JsonNode *node)
 
   json_generator_set_root (gen, node);
   return json_generator_to_data (gen, NULL);
+}
+
+/* The appeal object (docs/api.md), written by hand and in this order:
+ * clients and tests compare it byte for byte. */
+
+static void
+put_key (GString    *out,
+         const char *key)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append (out, "\":");
+}
+
+static void
+put_text (GString    *out,
+          const char *key,
+          const char *value)
+{
+  put_key (out, key);
+  _sa_registry_json_append_string (out, value);
+}
+
+static void
+put_time (GString    *out,
+          const char *key,
+          gint64      value)
+{
+  put_key (out, key);
+  if (value == SA_STORE_NO_TIME)
+    g_string_append (out, "null");
+  else
+    {
+      g_autofree char *text = _sa_registry_format_time (value);
+
+      _sa_registry_json_append_string (out, text);
+    }
+}
+
+static void
+put_double (GString    *out,
+            const char *key,
+            gboolean    has_value,
+            double      value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  put_key (out, key);
+  /* JSON has no infinity: a value stored before intake checked it must
+   * not make the whole feed page unreadable. */
+  if (!has_value || !isfinite (value))
+    g_string_append (out, "null");
+  else
+    g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
+}
+
+static void
+put_strings (GString   *out,
+             GPtrArray *list)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < list->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      _sa_registry_json_append_string (out, g_ptr_array_index (list, i));
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+put_attachments (GString   *out,
+                 GPtrArray *attachments)
+{
+  g_string_append (out, ",\"attachments\":[");
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      SaStoreAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      g_string_append (out, i == 0 ? "{\"sha256\":" : ",{\"sha256\":");
+      _sa_registry_json_append_string (out, attachment->sha256);
+      g_string_append (out, ",\"name\":");
+      _sa_registry_json_append_string (out, attachment->name);
+      g_string_append (out, ",\"content_type\":");
+      _sa_registry_json_append_string (out, attachment->content_type);
+      g_string_append_printf (out, ",\"size\":%" G_GINT64_FORMAT "}", attachment->size);
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+put_history (GString   *out,
+             GPtrArray *history)
+{
+  put_key (out, "history");
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < history->len; i++)
+    {
+      SaStoreEvent *event = g_ptr_array_index (history, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT, event->seq);
+      put_time (out, "at", event->at);
+      put_text (out, "actor", event->actor);
+      put_text (out, "type", event->type);
+      put_time (out, "made_at", event->made_at);
+      put_text (out, "op_id", event->op_id);
+      /* Stored as JSON and checked by the store, so it goes out as it is;
+       * null if it was not JSON. */
+      put_key (out, "payload");
+      if (event->payload == NULL)
+        g_string_append (out, "null");
+      else if (g_utf8_validate (event->payload, -1, NULL))
+        g_string_append (out, event->payload);
+      else
+        {
+          g_autofree char *valid = g_utf8_make_valid (event->payload, -1);
+
+          g_string_append (out, valid);
+        }
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+}
+
+/**
+ * sa_registry_json_append_appeal:
+ * @out: where to append
+ * @appeal: an appeal the store read
+ *
+ * Appends the API's appeal object; its history only when the store read it.
+ */
+void
+sa_registry_json_append_appeal (GString             *out,
+                                const SaStoreAppeal *appeal)
+{
+  g_string_append_c (out, '{');
+  put_text (out, "id", appeal->id);
+  put_text (out, "reg_number", appeal->reg_number);
+  put_text (out, "channel", appeal->channel);
+  put_text (out, "status", appeal->status);
+  put_text (out, "priority", appeal->priority);
+  put_text (out, "category", appeal->category);
+  put_text (out, "agency", appeal->agency);
+  put_text (out, "executor", appeal->executor);
+  put_key (out, "applicant");
+  g_string_append_c (out, '{');
+  put_text (out, "name", appeal->applicant_name);
+  put_text (out, "iin", appeal->applicant_iin);
+  put_text (out, "phone", appeal->applicant_phone);
+  put_text (out, "email", appeal->applicant_email);
+  g_string_append (out, "}");
+  put_key (out, "address");
+  g_string_append_c (out, '{');
+  put_text (out, "text", appeal->address_text);
+  put_text (out, "district", appeal->district);
+  put_double (out, "lat", appeal->has_lat, appeal->lat);
+  put_double (out, "lon", appeal->has_lon, appeal->lon);
+  g_string_append (out, "}");
+  put_text (out, "text", appeal->text);
+  put_text (out, "language", appeal->language);
+  put_time (out, "received_at", appeal->received_at);
+  put_time (out, sa_deadline_field (SA_DEADLINE_LEGAL), appeal->legal_due_at);
+  put_time (out, sa_deadline_field (SA_DEADLINE_RESOLUTION), appeal->resolution_due_at);
+  put_time (out, sa_deadline_field (SA_DEADLINE_REACTION), appeal->reaction_due_at);
+  put_time (out, SA_APPEAL_FIELD_ANSWERED_AT, appeal->answered_at);
+  put_key (out, "version");
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, appeal->version);
+  put_key (out, "is_repeat");
+  g_string_append (out, appeal->is_repeat ? "true" : "false");
+  put_text (out, "repeat_of", appeal->repeat_of);
+  put_time (out, "created_at", appeal->created_at);
+  put_time (out, "updated_at", appeal->updated_at);
+  if (appeal->coexecutors != NULL)
+    {
+      put_key (out, "coexecutors");
+      put_strings (out, appeal->coexecutors);
+      put_key (out, "escalated_to");
+      put_strings (out, appeal->escalated_to);
+    }
+  put_attachments (out, appeal->attachments);
+  if (appeal->history != NULL)
+    put_history (out, appeal->history);
+  g_string_append_c (out, '}');
 }

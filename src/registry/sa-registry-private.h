@@ -185,9 +185,6 @@ gboolean        _sa_registry_attachments_link_intake (SaRegistryDb *db,
                                                       const char   *actor,
                                                       gint64        now,
                                                       GError      **error);
-void            _sa_registry_attachments_write (SaRegistryDb     *db,
-                                                const char       *appeal_id,
-                                                GString          *out);
 GBytes         *_sa_registry_thumbnail_new     (const char       *content_type,
                                                 const guint8     *data,
                                                 gsize             len,

@@ -11,6 +11,98 @@ G_BEGIN_DECLS
  * (sa-registry-store-*.c) prepare, bind and step statements. Rows come
  * back as the structs below. */
 
+/* Appeals (sa-registry-store-appeals.c). Times are Unix seconds,
+ * SA_STORE_NO_TIME where the row has none. */
+#define SA_STORE_NO_TIME G_MININT64
+
+typedef struct
+{
+  char   *sha256;
+  char   *name;
+  char   *content_type;
+  gint64  size;
+} SaStoreAttachment;
+
+/* One history event; @payload is its JSON text as stored, NULL if it is
+ * not JSON. */
+typedef struct
+{
+  gint64  seq;
+  gint64  at;
+  char   *actor;
+  char   *type;
+  char   *payload;
+  gint64  made_at;
+  char   *op_id;
+} SaStoreEvent;
+
+typedef struct
+{
+  char      *id;
+  char      *reg_number;
+  char      *channel;
+  char      *status;
+  char      *priority;
+  char      *category;
+  char      *agency;
+  char      *executor;
+  char      *applicant_name;
+  char      *applicant_iin;
+  char      *applicant_phone;
+  char      *applicant_email;
+  char      *address_text;
+  char      *district;
+  gboolean   has_lat;
+  gboolean   has_lon;
+  double     lat;
+  double     lon;
+  char      *text;
+  char      *language;
+  gint64     received_at;
+  gint64     legal_due_at;
+  gint64     resolution_due_at;
+  gint64     reaction_due_at;
+  gint64     answered_at;
+  gint64     version;
+  gboolean   is_repeat;
+  char      *repeat_of;
+  gint64     created_at;
+  gint64     updated_at;
+  GPtrArray *coexecutors;   /* agency codes */
+  GPtrArray *escalated_to;  /* agency codes */
+  GPtrArray *attachments;   /* SaStoreAttachment */
+  GPtrArray *history;       /* SaStoreEvent; NULL unless asked for */
+} SaStoreAppeal;
+
+void           sa_store_appeal_free (SaStoreAppeal *appeal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaStoreAppeal, sa_store_appeal_free)
+
+SaStoreAppeal *sa_store_appeal_get  (SaRegistryDb  *db,
+                                     const char    *appeal_id,
+                                     gboolean       with_history);
+
+/* What GET /api/v1/appeals filters by; NULL matches every appeal. */
+typedef struct
+{
+  const char *status;
+  const char *agency;
+  const char *category;
+  const char *district;
+  const char *q;        /* a registration number, or words of the text or address */
+} SaStoreAppealFilter;
+
+GPtrArray     *sa_store_appeals_list (SaRegistryDb               *db,
+                                      SaRegistryUser             *user,
+                                      const SaStoreAppealFilter  *filter,
+                                      guint64                     limit,
+                                      guint64                     offset,
+                                      gint64                     *total,
+                                      GError                    **error);
+
+/* The JSON writer (sa-registry-json.c) */
+void           sa_registry_json_append_appeal (GString             *out,
+                                               const SaStoreAppeal *appeal);
+
 /* The change feed (sa-registry-store-feed.c) */
 typedef struct
 {
