@@ -1189,7 +1189,7 @@ _sa_registry_attachments_link_intake (SaRegistryDb  *db,
         }
       json_builder_end_object (b);
       payload = json_builder_get_root (b);
-      if (!_sa_registry_history_add (db, appeal_id, now, actor, "attached", payload, error))
+      if (!sa_store_history_append (db, appeal_id, now, actor, "attached", payload, error))
         return FALSE;
     }
   return TRUE;

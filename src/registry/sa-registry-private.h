@@ -260,13 +260,6 @@ void            _sa_registry_json_append_string (GString         *out,
 JsonNode       *_sa_registry_appeal_to_json    (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 gboolean          with_history);
-gboolean        _sa_registry_history_add       (SaRegistryDb     *db,
-                                                const char       *appeal_id,
-                                                gint64            at,
-                                                const char       *actor,
-                                                const char       *type,
-                                                JsonNode         *payload,
-                                                GError          **error);
 char           *_sa_registry_format_time       (gint64            unix_seconds);
 gboolean        _sa_registry_parse_time        (const char       *text,
                                                 gint64           *out);

@@ -99,6 +99,34 @@ GPtrArray     *sa_store_appeals_list (SaRegistryDb               *db,
                                       gint64                     *total,
                                       GError                    **error);
 
+/* Intake and history (sa-registry-store-intake.c); the appeal itself is
+ * written by _sa_registry_appeal_insert(). */
+gboolean       sa_store_history_append       (SaRegistryDb    *db,
+                                              const char      *appeal_id,
+                                              gint64           at,
+                                              const char      *actor,
+                                              const char      *type,
+                                              JsonNode        *payload,
+                                              GError         **error);
+char          *sa_store_district_for_address (SaRegistryDb    *db,
+                                              const char      *address);
+gboolean       sa_store_district_exists      (SaRegistryDb    *db,
+                                              const char      *code);
+gboolean       sa_store_category_exists      (SaRegistryDb    *db,
+                                              const char      *code);
+gboolean       sa_store_intake_lookup        (SaRegistryDb    *db,
+                                              const char      *intake_id,
+                                              SaRegistryUser  *user,
+                                              const char      *digest,
+                                              char           **out_appeal_id);
+gboolean       sa_store_intake_remember      (SaRegistryDb    *db,
+                                              const char      *intake_id,
+                                              SaRegistryUser  *user,
+                                              const char      *digest,
+                                              const char      *appeal_id,
+                                              gint64           now,
+                                              GError         **error);
+
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString             *out,
                                                const SaStoreAppeal *appeal);
