@@ -9,7 +9,6 @@
 #include "sa-appeal-model.h"
 #include "sa-iin.h"
 #include "sa-registry-private.h"
-#include "sa-registry-store-private.h"
 #include "sa-registry-store.h"
 
 #define TEXT_MIN        10
@@ -396,21 +395,10 @@ intake_handler (SaRequest *req)
     }
   in.intake_agency = req->user->agency;
 
-  if (!sa_registry_db_begin (req->db, &error))
+  id = sa_store_intake_insert (req->db, &in, req->user, intake_id, digest,
+                               json_object_get_member (obj, "attachments"), now, &error);
+  if (id == NULL)
     {
-      sa_request_reply_gerror (req, error);
-      return;
-    }
-  id = _sa_registry_appeal_insert (req->db, &in, req->user->login, now, &error);
-  if (id == NULL ||
-      !_sa_registry_attachments_link_intake (req->db, id, json_object_get_member (obj,
-                                                                                   "attachments"),
-                                             req->user->login, now, &error) ||
-      (intake_id != NULL &&
-       !sa_store_intake_remember (req->db, intake_id, req->user, digest, id, now, &error)) ||
-      !sa_registry_db_commit (req->db, &error))
-    {
-      sa_registry_db_rollback (req->db);
       sa_request_reply_gerror (req, error);
       return;
     }

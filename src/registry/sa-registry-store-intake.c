@@ -347,3 +347,46 @@ sa_store_intake_remember (SaRegistryDb    *db,
   sqlite3_bind_int64 (stmt, 5, now);
   return sa_registry_db_step_done (db, stmt, error);
 }
+
+/**
+ * sa_store_intake_insert:
+ * @db: the database, outside a transaction
+ * @in: a validated appeal
+ * @user: the operator who registers it
+ * @intake_id: (nullable): the channel's idempotency key
+ * @digest: (nullable): what makes a retry with @intake_id the same intake
+ * @attachments: (nullable): the intake's "attachments" member
+ * @now: the registration time
+ * @error: return location for a #GError
+ *
+ * Registers an intake in one transaction: the appeal, its attachments and
+ * the record of @intake_id. Nothing is written when any part fails.
+ *
+ * Returns: (transfer full): the new appeal's UUID, or %NULL
+ */
+char *
+sa_store_intake_insert (SaRegistryDb         *db,
+                        const SaAppealInput  *in,
+                        SaRegistryUser       *user,
+                        const char           *intake_id,
+                        const char           *digest,
+                        JsonNode             *attachments,
+                        gint64                now,
+                        GError              **error)
+{
+  g_autofree char *id = NULL;
+
+  if (!sa_registry_db_begin (db, error))
+    return NULL;
+  id = _sa_registry_appeal_insert (db, in, user->login, now, error);
+  if (id == NULL ||
+      !_sa_registry_attachments_link_intake (db, id, attachments, user->login, now, error) ||
+      (intake_id != NULL &&
+       !sa_store_intake_remember (db, intake_id, user, digest, id, now, error)) ||
+      !sa_registry_db_commit (db, error))
+    {
+      sa_registry_db_rollback (db);
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}

@@ -126,6 +126,14 @@ gboolean       sa_store_intake_remember      (SaRegistryDb    *db,
                                               const char      *appeal_id,
                                               gint64           now,
                                               GError         **error);
+char          *sa_store_intake_insert        (SaRegistryDb         *db,
+                                              const SaAppealInput  *in,
+                                              SaRegistryUser       *user,
+                                              const char           *intake_id,
+                                              const char           *digest,
+                                              JsonNode             *attachments,
+                                              gint64                now,
+                                              GError              **error);
 
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString             *out,
