@@ -135,6 +135,43 @@ char          *sa_store_intake_insert        (SaRegistryDb         *db,
                                               gint64                now,
                                               GError              **error);
 
+/* Ops (sa-registry-store-ops.c) */
+typedef struct
+{
+  const char *op_id;
+  SaOpType    type;
+  const char *appeal_id;
+  const char *after;         /* nullable: the op this one waits for */
+  gint64      base_version;
+  JsonObject *args;          /* nullable */
+  gint64      made_at;       /* when the client says it was made; 0: now */
+  const char *digest;        /* the op's content, to tell a replay from a reused op_id */
+} SaStoreOp;
+
+typedef enum
+{
+  SA_STORE_OP_APPLIED,
+  SA_STORE_OP_DUPLICATE,
+  SA_STORE_OP_CONFLICT,
+  SA_STORE_OP_REJECTED,
+} SaStoreOpStatus;
+
+typedef struct
+{
+  SaStoreOpStatus  status;
+  const char      *code;     /* rejected: the reason's code */
+  char            *message;  /* rejected: the reason, for a person */
+  gint64           version;  /* duplicate: the version the op made */
+  SaStoreAppeal   *appeal;   /* nullable: the appeal as it is now */
+} SaStoreOpResult;
+
+gboolean       sa_store_ops_apply        (SaRegistryDb     *db,
+                                          SaRegistryUser   *user,
+                                          const SaStoreOp  *op,
+                                          SaStoreOpResult  *result,
+                                          GError          **error);
+void           sa_store_op_result_clear  (SaStoreOpResult  *result);
+
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString             *out,
                                                const SaStoreAppeal *appeal);
