@@ -5,76 +5,23 @@
 
 #include <string.h>
 
-#include "sa-registry-private.h"
-#include "sa-registry-store-private.h"
+#include "sa-registry-store.h"
 
 #define FEED_DEFAULT_LIMIT 500
 #define FEED_MAX_LIMIT     2000
 
-static void
-add_agency (JsonBuilder  *b,
-            sqlite3_stmt *stmt)
-{
-  g_auto(GStrv) districts = g_strsplit ((const char *) sqlite3_column_text (stmt, 4), ",", -1);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
-  json_builder_set_member_name (b, "name_ru");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
-  json_builder_set_member_name (b, "name_kk");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
-  json_builder_set_member_name (b, "districts");
-  json_builder_begin_array (b);
-  for (guint i = 0; districts[i] != NULL; i++)
-    if (*districts[i] != '\0')
-      json_builder_add_string_value (b, districts[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-}
+typedef void (*AddFunc) (JsonBuilder *b, gconstpointer row);
 
 static void
-add_category (JsonBuilder  *b,
-              sqlite3_stmt *stmt)
-{
-  static const char * const names[] = {
-    "code", "name_ru", "name_kk", "sphere", "agency", "criticality",
-  };
-
-  json_builder_begin_object (b);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      json_builder_set_member_name (b, names[i]);
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, i));
-    }
-  json_builder_set_member_name (b, "reaction_minutes");
-  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 6));
-  json_builder_set_member_name (b, "resolution_minutes");
-  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 7));
-  json_builder_set_member_name (b, "clock");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 8));
-  json_builder_end_object (b);
-}
-
-#define AGENCY_SQL \
-  "SELECT code, name_ru, name_kk, kind, districts FROM agencies"
-#define CATEGORY_SQL \
-  "SELECT code, name_ru, name_kk, sphere, default_agency, criticality, reaction_minutes," \
-  " resolution_minutes, clock FROM categories"
-
-static void
-list_reference (SaRequest   *req,
-                const char  *member,
-                const char  *sql,
-                void       (*add) (JsonBuilder *, sqlite3_stmt *))
+list_reference (SaRequest  *req,
+                const char *member,
+                GPtrArray  *rows,
+                GError     *error,
+                AddFunc     add)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = sa_registry_db_prepare (req->db, sql, &error);
 
-  if (stmt == NULL)
+  if (rows == NULL)
     {
       sa_request_reply_gerror (req, error);
       return;
@@ -82,9 +29,8 @@ list_reference (SaRequest   *req,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, member);
   json_builder_begin_array (b);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    add (b, stmt);
-  sqlite3_reset (stmt);
+  for (guint i = 0; i < rows->len; i++)
+    add (b, g_ptr_array_index (rows, i));
   json_builder_end_array (b);
   json_builder_end_object (b);
   sa_request_reply_builder (req, SOUP_STATUS_OK, b);
@@ -93,34 +39,28 @@ list_reference (SaRequest   *req,
 static void
 agencies_handler (SaRequest *req)
 {
-  list_reference (req, "agencies", AGENCY_SQL " ORDER BY code", add_agency);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = sa_store_agencies_list (req->db, &error);
+
+  list_reference (req, "agencies", rows, error, (AddFunc) sa_registry_json_add_agency);
 }
 
 static void
 categories_handler (SaRequest *req)
 {
-  list_reference (req, "categories", CATEGORY_SQL " ORDER BY code", add_category);
-}
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = sa_store_categories_list (req->db, &error);
 
-static void
-add_district (JsonBuilder  *b,
-              sqlite3_stmt *stmt)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
-  json_builder_set_member_name (b, "name_ru");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
-  json_builder_set_member_name (b, "name_kk");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
-  json_builder_end_object (b);
+  list_reference (req, "categories", rows, error, (AddFunc) sa_registry_json_add_category);
 }
 
 static void
 districts_handler (SaRequest *req)
 {
-  list_reference (req, "districts",
-                  "SELECT code, name_ru, name_kk FROM districts ORDER BY code", add_district);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = sa_store_districts_list (req->db, &error);
+
+  list_reference (req, "districts", rows, error, (AddFunc) sa_registry_json_add_district);
 }
 
 /* Appends the entity's current state as the entry's "data"; FALSE when
@@ -134,7 +74,6 @@ append_entity_data (SaRegistryDb *db,
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  sqlite3_stmt *stmt = NULL;
   gsize mark = out->len;
 
   if (strcmp (kind, "appeal") == 0)
@@ -155,26 +94,24 @@ append_entity_data (SaRegistryDb *db,
         return FALSE;
       _sa_registry_user_to_json (user, b);
     }
-  else
+  else if (strcmp (kind, "agency") == 0)
     {
-      if (strcmp (kind, "agency") == 0)
-        stmt = sa_registry_db_prepare (db, AGENCY_SQL " WHERE code = ?1", NULL);
-      else if (strcmp (kind, "category") == 0)
-        stmt = sa_registry_db_prepare (db, CATEGORY_SQL " WHERE code = ?1", NULL);
-      if (stmt == NULL)
+      g_autoptr(SaStoreAgency) agency = sa_store_agency_get (db, id);
+
+      if (agency == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      if (strcmp (kind, "agency") == 0)
-        add_agency (b, stmt);
-      else
-        add_category (b, stmt);
-      sqlite3_reset (stmt);
+      sa_registry_json_add_agency (b, agency);
     }
+  else if (strcmp (kind, "category") == 0)
+    {
+      g_autoptr(SaStoreCategory) category = sa_store_category_get (db, id);
+
+      if (category == NULL)
+        return FALSE;
+      sa_registry_json_add_category (b, category);
+    }
+  else
+    return FALSE;
   node = json_builder_get_root (b);
   text = _sa_registry_json_to_string (node);
   g_string_append (out, ",\"data\":");
@@ -222,7 +159,7 @@ changes_handler (SaRequest *req)
 
   /* Below the horizon, revocations the client needed have been pruned:
    * it must drop its cache and pull from 0. */
-  horizon = sa_registry_db_get_feed_horizon (req->db);
+  horizon = sa_store_feed_horizon (req->db);
   if (since != 0 && (gint64) since < horizon)
     {
       sa_request_reply_error (req, SOUP_STATUS_GONE, "cursor_expired",

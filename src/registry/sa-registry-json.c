@@ -278,3 +278,67 @@ sa_registry_json_append_appeal (GString             *out,
     put_history (out, appeal->history);
   g_string_append_c (out, '}');
 }
+
+/* Reference data, as GET /api/v1/agencies, /categories and /districts
+ * and the change feed give it. */
+
+void
+sa_registry_json_add_agency (JsonBuilder         *b,
+                             const SaStoreAgency *agency)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, agency->code);
+  json_builder_set_member_name (b, "name_ru");
+  json_builder_add_string_value (b, agency->name_ru);
+  json_builder_set_member_name (b, "name_kk");
+  json_builder_add_string_value (b, agency->name_kk);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, agency->kind);
+  json_builder_set_member_name (b, "districts");
+  json_builder_begin_array (b);
+  for (guint i = 0; agency->districts[i] != NULL; i++)
+    json_builder_add_string_value (b, agency->districts[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+void
+sa_registry_json_add_category (JsonBuilder           *b,
+                               const SaStoreCategory *category)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, category->code);
+  json_builder_set_member_name (b, "name_ru");
+  json_builder_add_string_value (b, category->name_ru);
+  json_builder_set_member_name (b, "name_kk");
+  json_builder_add_string_value (b, category->name_kk);
+  json_builder_set_member_name (b, "sphere");
+  json_builder_add_string_value (b, category->sphere);
+  json_builder_set_member_name (b, "agency");
+  json_builder_add_string_value (b, category->agency);
+  json_builder_set_member_name (b, "criticality");
+  json_builder_add_string_value (b, category->criticality);
+  json_builder_set_member_name (b, "reaction_minutes");
+  json_builder_add_int_value (b, category->reaction_minutes);
+  json_builder_set_member_name (b, "resolution_minutes");
+  json_builder_add_int_value (b, category->resolution_minutes);
+  json_builder_set_member_name (b, "clock");
+  json_builder_add_string_value (b, category->clock);
+  json_builder_end_object (b);
+}
+
+void
+sa_registry_json_add_district (JsonBuilder           *b,
+                               const SaStoreDistrict *district)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, district->code);
+  json_builder_set_member_name (b, "name_ru");
+  json_builder_add_string_value (b, district->name_ru);
+  json_builder_set_member_name (b, "name_kk");
+  json_builder_add_string_value (b, district->name_kk);
+  json_builder_end_object (b);
+}

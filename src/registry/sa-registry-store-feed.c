@@ -106,6 +106,19 @@ sa_store_feed_head (SaRegistryDb *db)
 }
 
 /**
+ * sa_store_feed_horizon:
+ * @db: the database
+ *
+ * Returns: the oldest cursor the feed still answers; below it, pruned
+ *   revocations would be missed and the client must pull from 0
+ */
+gint64
+sa_store_feed_horizon (SaRegistryDb *db)
+{
+  return sa_registry_db_get_feed_horizon (db);
+}
+
+/**
  * sa_store_feed_audiences_newest:
  * @db: the database
  * @after: entries after this sequence number

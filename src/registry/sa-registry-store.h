@@ -172,9 +172,62 @@ gboolean       sa_store_ops_apply        (SaRegistryDb     *db,
                                           GError          **error);
 void           sa_store_op_result_clear  (SaStoreOpResult  *result);
 
+/* Reference data (sa-registry-store-reference.c) */
+typedef struct
+{
+  char  *code;
+  char  *name_ru;
+  char  *name_kk;
+  char  *kind;
+  char **districts;   /* the district codes it serves */
+} SaStoreAgency;
+
+typedef struct
+{
+  char   *code;
+  char   *name_ru;
+  char   *name_kk;
+  char   *sphere;
+  char   *agency;     /* the default agency */
+  char   *criticality;
+  gint64  reaction_minutes;
+  gint64  resolution_minutes;
+  char   *clock;
+} SaStoreCategory;
+
+typedef struct
+{
+  char *code;
+  char *name_ru;
+  char *name_kk;
+} SaStoreDistrict;
+
+void             sa_store_agency_free     (SaStoreAgency    *agency);
+void             sa_store_category_free   (SaStoreCategory  *category);
+void             sa_store_district_free   (SaStoreDistrict  *district);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaStoreAgency, sa_store_agency_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaStoreCategory, sa_store_category_free)
+
+GPtrArray       *sa_store_agencies_list   (SaRegistryDb     *db,
+                                           GError          **error);
+SaStoreAgency   *sa_store_agency_get      (SaRegistryDb     *db,
+                                           const char       *code);
+GPtrArray       *sa_store_categories_list (SaRegistryDb     *db,
+                                           GError          **error);
+SaStoreCategory *sa_store_category_get    (SaRegistryDb     *db,
+                                           const char       *code);
+GPtrArray       *sa_store_districts_list  (SaRegistryDb     *db,
+                                           GError          **error);
+
 /* The JSON writer (sa-registry-json.c) */
-void           sa_registry_json_append_appeal (GString             *out,
-                                               const SaStoreAppeal *appeal);
+void           sa_registry_json_append_appeal (GString               *out,
+                                               const SaStoreAppeal   *appeal);
+void           sa_registry_json_add_agency    (JsonBuilder           *b,
+                                               const SaStoreAgency   *agency);
+void           sa_registry_json_add_category  (JsonBuilder           *b,
+                                               const SaStoreCategory *category);
+void           sa_registry_json_add_district  (JsonBuilder           *b,
+                                               const SaStoreDistrict *district);
 
 /* The change feed (sa-registry-store-feed.c) */
 typedef struct
@@ -203,6 +256,7 @@ GPtrArray *sa_store_feed_read             (SaRegistryDb      *db,
                                            gboolean          *more,
                                            GError           **error);
 gint64     sa_store_feed_head             (SaRegistryDb      *db);
+gint64     sa_store_feed_horizon          (SaRegistryDb      *db);
 GPtrArray *sa_store_feed_audiences_newest (SaRegistryDb      *db,
                                            gint64             after,
                                            gint64             upto,
