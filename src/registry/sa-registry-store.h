@@ -219,6 +219,60 @@ SaStoreCategory *sa_store_category_get    (SaRegistryDb     *db,
 GPtrArray       *sa_store_districts_list  (SaRegistryDb     *db,
                                            GError          **error);
 
+/* Accounts and sessions (sa-registry-store-users.c); accounts come back
+ * as SaRegistryUser, tokens are passed as their digests. */
+gboolean        sa_store_agency_exists        (SaRegistryDb     *db,
+                                               const char       *code);
+gboolean        sa_store_user_login_taken     (SaRegistryDb     *db,
+                                               const char       *login,
+                                               gboolean         *taken,
+                                               GError          **error);
+gboolean        sa_store_user_insert          (SaRegistryDb     *db,
+                                               const char       *login,
+                                               const char       *full_name,
+                                               const char       *agency,
+                                               const char       *role,
+                                               const char       *pwhash,
+                                               gint64            now,
+                                               GError          **error);
+gboolean        sa_store_user_set_pwhash      (SaRegistryDb     *db,
+                                               gint64            user_id,
+                                               const char       *pwhash,
+                                               GError          **error);
+SaRegistryUser *sa_store_user_credentials     (SaRegistryDb     *db,
+                                               const char       *login,
+                                               char            **pwhash);
+gboolean        sa_store_user_get_by_id       (SaRegistryDb     *db,
+                                               gint64            user_id,
+                                               SaRegistryUser  **user,
+                                               GError          **error);
+SaRegistryUser *sa_store_session_user         (SaRegistryDb     *db,
+                                               const char       *access_digest,
+                                               gint64            now);
+gboolean        sa_store_session_issue        (SaRegistryDb     *db,
+                                               gint64            user_id,
+                                               const char       *family,
+                                               const char       *revoke_digest,
+                                               const char       *access_digest,
+                                               gint64            access_expires_at,
+                                               const char       *refresh_digest,
+                                               gint64            refresh_expires_at,
+                                               GError          **error);
+gboolean        sa_store_refresh_token_lookup (SaRegistryDb     *db,
+                                               const char       *digest,
+                                               gint64           *user_id,
+                                               char            **family,
+                                               gboolean         *revoked,
+                                               gint64           *expires_at,
+                                               GError          **error);
+gboolean        sa_store_session_family       (SaRegistryDb     *db,
+                                               const char       *digest,
+                                               char            **family,
+                                               GError          **error);
+gboolean        sa_store_session_end          (SaRegistryDb     *db,
+                                               const char       *family,
+                                               GError          **error);
+
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString               *out,
                                                const SaStoreAppeal   *appeal);
