@@ -79,24 +79,6 @@ _sa_registry_role_is_valid (const char *role)
   return sa_role_from_string (role, NULL);
 }
 
-void
-_sa_registry_user_to_json (SaRegistryUser *user,
-                           JsonBuilder    *b)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "login");
-  json_builder_add_string_value (b, user->login);
-  json_builder_set_member_name (b, "full_name");
-  json_builder_add_string_value (b, user->full_name);
-  json_builder_set_member_name (b, "agency");
-  json_builder_add_string_value (b, user->agency);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, sa_role_to_string (user->role));
-  json_builder_set_member_name (b, "disabled");
-  json_builder_add_boolean_value (b, user->disabled);
-  json_builder_end_object (b);
-}
-
 /**
  * _sa_registry_password_hash:
  * @password: the password

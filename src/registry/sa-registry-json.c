@@ -92,6 +92,25 @@ _sa_registry_json_to_string (JsonNode *node)
   return json_generator_to_data (gen, NULL);
 }
 
+/* A user, as /api/v1/me, sign-in and the change feed give it. */
+void
+_sa_registry_user_to_json (SaRegistryUser *user,
+                           JsonBuilder    *b)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "login");
+  json_builder_add_string_value (b, user->login);
+  json_builder_set_member_name (b, "full_name");
+  json_builder_add_string_value (b, user->full_name);
+  json_builder_set_member_name (b, "agency");
+  json_builder_add_string_value (b, user->agency);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, sa_role_to_string (user->role));
+  json_builder_set_member_name (b, "disabled");
+  json_builder_add_boolean_value (b, user->disabled);
+  json_builder_end_object (b);
+}
+
 /* The appeal object (docs/api.md), written by hand and in this order:
  * clients and tests compare it byte for byte. */
 
