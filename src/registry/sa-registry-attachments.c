@@ -32,15 +32,10 @@
  * THUMBNAIL_THREADS decodes run at a time. */
 #define DECODE_BUDGET        (64 * 1024 * 1024)
 #define THUMBNAIL_THREADS    2
-#define NAME_MAX_CHARS       255
-#define INTAKE_MAX_FILES     20
-/* How long an upload lets its user attach the file (see
- * _sa_registry_attachment_link); uploading again renews it. */
-#define UPLOAD_GRANT_TTL     (24 * 3600)
 #define CACHE_CONTROL        "private, max-age=31536000, immutable"
 
-static gboolean
-is_sha256 (const char *text)
+gboolean
+_sa_registry_is_sha256 (const char *text)
 {
   if (text == NULL || strlen (text) != 64)
     return FALSE;
@@ -395,7 +390,7 @@ upload_handler (SaRequest *req)
   const char *declared;
   Upload *up;
 
-  if (!is_sha256 (req->param))
+  if (!_sa_registry_is_sha256 (req->param))
     {
       sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_hash",
                               "The path must end in the file's SHA-256 as 64 lowercase hex "
@@ -459,7 +454,7 @@ lookup_visible (SaRequest  *req,
   sqlite3_stmt *stmt;
   gboolean found = FALSE;
 
-  if (!is_sha256 (req->param))
+  if (!_sa_registry_is_sha256 (req->param))
     return FALSE;
   stmt = sa_registry_db_prepare (req->db,
                                  "SELECT f.content_type, f.size FROM attachments f"
@@ -987,212 +982,6 @@ thumbnail_handler (SaRequest *req)
   g_task_set_source_tag (task, thumbnail_handler);
   g_task_set_task_data (task, t, (GDestroyNotify) thumb_free);
   g_thread_pool_push (pool, task, NULL);
-}
-
-/* Linking, for the attach op and intake */
-
-static gboolean
-name_is_valid (const char *name)
-{
-  glong n;
-
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    return FALSE;
-  n = g_utf8_strlen (name, -1);
-  if (n < 1 || n > NAME_MAX_CHARS)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-/**
- * _sa_registry_attachment_link:
- * @db: the database, inside the op's transaction
- * @appeal_id: the appeal (the caller checked that its user may see it)
- * @sha256: (nullable): an uploaded file's hash
- * @name: (nullable): the file's name as people see it; never a path
- * @actor: who links it
- * @now: when
- * @payload: an open JSON object to add the history payload to
- * @reject_code: (out): a rejection code when the input breaks a rule
- * @reject_message: (out): the sentence for it
- * @error: return location for a database error
- *
- * Returns: %TRUE if linked; %FALSE with either a rejection or @error
- */
-gboolean
-_sa_registry_attachment_link (SaRegistryDb  *db,
-                              const char    *appeal_id,
-                              const char    *sha256,
-                              const char    *name,
-                              const char    *actor,
-                              gint64         now,
-                              JsonBuilder   *payload,
-                              const char   **reject_code,
-                              char         **reject_message,
-                              GError       **error)
-{
-  g_autofree char *content_type = NULL;
-  g_autoptr(SaRegistryUser) user = NULL;
-  gint64 size = 0;
-  sqlite3_stmt *stmt;
-  gboolean linked;
-
-  if (!is_sha256 (sha256) || !name_is_valid (name))
-    {
-      *reject_code = "invalid_args";
-      *reject_message = g_strdup ("Give \"args.sha256\" (64 lowercase hex digits) and "
-                                  "\"args.name\" (1 to 255 characters).");
-      return FALSE;
-    }
-
-  /* A hash is no key: knowing it (from a log, a screenshot, another
-   * appeal's history) must not let anyone attach the file to an appeal
-   * of their own and then read it. @actor may link a file they uploaded
-   * within UPLOAD_GRANT_TTL (an upload proves they have the bytes), or
-   * one they can read already (linked to an appeal they see). Anything
-   * else answers exactly like a file that does not exist. */
-  user = _sa_registry_user_lookup (db, actor);
-  if (user != NULL)
-    {
-      stmt = sa_registry_db_prepare (db,
-                                     "SELECT f.content_type, f.size FROM attachments f"
-                                     " WHERE f.sha256 = ?1 AND (EXISTS (SELECT 1"
-                                     "  FROM attachment_uploads u WHERE u.sha256 = f.sha256"
-                                     "  AND u.login = ?2 AND u.uploaded_at >= ?3)"
-                                     " OR EXISTS (SELECT 1 FROM appeal_attachments l"
-                                     "  JOIN appeals a ON a.id = l.appeal_id"
-                                     "  WHERE l.sha256 = f.sha256 AND "
-                                     SA_REGISTRY_VISIBLE_SQL ("a") "))", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, user->login, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, now - UPLOAD_GRANT_TTL);
-      _sa_registry_bind_visibility (stmt, user);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          size = sqlite3_column_int64 (stmt, 1);
-        }
-      sqlite3_reset (stmt);
-    }
-  if (content_type == NULL)
-    {
-      *reject_code = "unknown_attachment";
-      *reject_message = g_strdup ("You have not uploaded a file with this SHA-256 (in the "
-                                  "last 24 hours) and see no appeal that has it; upload it "
-                                  "with PUT /api/v1/attachments/{sha256} first.");
-      return FALSE;
-    }
-
-  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM appeal_attachments WHERE appeal_id = ?1"
-                                     " AND sha256 = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
-  linked = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  if (linked)
-    {
-      *reject_code = "already_attached";
-      *reject_message = g_strdup ("This file is attached to the appeal already.");
-      return FALSE;
-    }
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO appeal_attachments (appeal_id, sha256, name,"
-                                 " added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_text (stmt, 5, actor, -1, SQLITE_STATIC);
-  if (!sa_registry_db_step_done (db, stmt, error))
-    return FALSE;
-
-  json_builder_set_member_name (payload, "sha256");
-  json_builder_add_string_value (payload, sha256);
-  json_builder_set_member_name (payload, "name");
-  json_builder_add_string_value (payload, name);
-  json_builder_set_member_name (payload, "content_type");
-  json_builder_add_string_value (payload, content_type);
-  json_builder_set_member_name (payload, "size");
-  json_builder_add_int_value (payload, size);
-  return TRUE;
-}
-
-/**
- * _sa_registry_attachments_link_intake:
- * @db: the database, inside the intake's transaction
- * @appeal_id: the new appeal
- * @list: (nullable): the intake's "attachments" member
- * @actor: the operator
- * @now: the registration time
- * @error: return location for a #GError (%SA_REGISTRY_ERROR_INVALID for bad input)
- *
- * Links the files an intake names, each with an "attached" history event.
- *
- * Returns: %FALSE on error; the caller rolls back
- */
-gboolean
-_sa_registry_attachments_link_intake (SaRegistryDb  *db,
-                                      const char    *appeal_id,
-                                      JsonNode      *list,
-                                      const char    *actor,
-                                      gint64         now,
-                                      GError       **error)
-{
-  JsonArray *array;
-  guint n;
-
-  if (list == NULL || JSON_NODE_HOLDS_NULL (list))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (list) ||
-      (n = json_array_get_length (array = json_node_get_array (list))) > INTAKE_MAX_FILES)
-    {
-      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
-                   "\"attachments\" must be a list of at most %d {\"sha256\",\"name\"} objects.",
-                   INTAKE_MAX_FILES);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-      JsonObject *obj = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) payload = NULL;
-      g_autofree char *message = NULL;
-      const char *code = NULL;
-
-      json_builder_begin_object (b);
-      if (!_sa_registry_attachment_link (db, appeal_id,
-                                         obj != NULL ? json_object_get_string_member_with_default (
-                                             obj, "sha256", NULL) : NULL,
-                                         obj != NULL ? json_object_get_string_member_with_default (
-                                             obj, "name", NULL) : NULL,
-                                         actor, now, b, &code, &message, error))
-        {
-          if (code != NULL)
-            g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
-                         "attachments[%u]: %s", i,
-                         g_strcmp0 (code, "invalid_args") == 0
-                         ? "give \"sha256\" (64 lowercase hex digits) and \"name\" "
-                           "(1 to 255 characters)." : message);
-          return FALSE;
-        }
-      json_builder_end_object (b);
-      payload = json_builder_get_root (b);
-      if (!sa_store_history_append (db, appeal_id, now, actor, "attached", payload, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 void

@@ -169,6 +169,7 @@ void            _sa_registry_events_register   (SaRegistryServer *server);
 #define SA_REGISTRY_MAX_ATTACHMENT (10 * 1024 * 1024)
 #define SA_REGISTRY_ATTACHMENTS_PREFIX "/api/v1/attachments/"
 
+gboolean        _sa_registry_is_sha256         (const char       *text);
 gboolean        _sa_registry_attachment_link   (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 const char       *sha256,
