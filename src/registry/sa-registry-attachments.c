@@ -11,8 +11,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
-#include "sa-registry-private.h"
-#include "sa-registry-store-private.h"
+#include "sa-registry-store.h"
 
 /* Files are content-addressed: the SHA-256 of the bytes is the name. The
  * bytes live on disk beside the database, in attachments/ab/cdef… (the
@@ -73,18 +72,6 @@ pixbuf_loader_type (const char *content_type)
   if (g_strcmp0 (content_type, "image/webp") == 0)
     return "webp";
   return NULL;
-}
-
-static char *
-attachments_dir (SaRegistryDb *db)
-{
-  const char *file = sqlite3_db_filename (sa_registry_db_get_handle (db), "main");
-  g_autofree char *dir = NULL;
-
-  if (file == NULL || *file == '\0')
-    return NULL;
-  dir = g_path_get_dirname (file);
-  return g_build_filename (dir, "attachments", NULL);
 }
 
 static char *
@@ -321,9 +308,8 @@ upload_done (GObject      *source,
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *location = NULL;
-  sqlite3_stmt *stmt;
   gint64 now = _sa_registry_now ();
-  gboolean created;
+  gboolean created = FALSE;
 
   if (up->status != 0)
     {
@@ -331,35 +317,12 @@ upload_done (GObject      *source,
       return;
     }
 
-  /* The file's row names its first uploader; every uploader gets their
-   * own row in attachment_uploads, which lets them attach the file. */
-  if (!sa_registry_db_begin (req->db, &error))
-    goto fail;
-  stmt = sa_registry_db_prepare (req->db,
-                                 "INSERT OR IGNORE INTO attachments (sha256, content_type, size,"
-                                 " created_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5)", &error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, up->content_type, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_bytes_get_size (up->body));
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_text (stmt, 5, req->user->login, -1, SQLITE_STATIC);
-  if (!sa_registry_db_step_done (req->db, stmt, &error))
-    goto fail;
-  created = sqlite3_changes (sa_registry_db_get_handle (req->db)) > 0;
-  stmt = sa_registry_db_prepare (req->db,
-                                 "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
-                                 " VALUES (?1, ?2, ?3) ON CONFLICT (sha256, login)"
-                                 " DO UPDATE SET uploaded_at = excluded.uploaded_at", &error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, up->sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, req->user->login, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (!sa_registry_db_step_done (req->db, stmt, &error) ||
-      !sa_registry_db_commit (req->db, &error))
-    goto fail;
+  if (!sa_store_upload_record (req->db, up->sha256, up->content_type, g_bytes_get_size (up->body),
+                               req->user->login, now, &created, &error))
+    {
+      sa_request_reply_gerror (req, error);
+      return;
+    }
 
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -373,11 +336,6 @@ upload_done (GObject      *source,
   location = g_strconcat (SA_REGISTRY_ATTACHMENTS_PREFIX, up->sha256, NULL);
   sa_request_set_header (req, "Location", location);
   sa_request_reply_builder (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, b);
-  return;
-
-fail:
-  sa_registry_db_rollback (req->db);
-  sa_request_reply_gerror (req, error);
 }
 
 static void
@@ -417,7 +375,7 @@ upload_handler (SaRequest *req)
                               "The file is larger than 10 MiB.");
       return;
     }
-  dir = attachments_dir (req->db);
+  dir = sa_store_attachments_dir (req->db);
   if (dir == NULL)
     {
       sa_request_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "no_storage",
@@ -451,29 +409,9 @@ lookup_visible (SaRequest  *req,
                 char      **content_type,
                 gint64     *size)
 {
-  sqlite3_stmt *stmt;
-  gboolean found = FALSE;
-
   if (!_sa_registry_is_sha256 (req->param))
     return FALSE;
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT f.content_type, f.size FROM attachments f"
-                                 " WHERE f.sha256 = ?1 AND EXISTS (SELECT 1"
-                                 "  FROM appeal_attachments l JOIN appeals a ON a.id = l.appeal_id"
-                                 "  WHERE l.sha256 = f.sha256 AND " SA_REGISTRY_VISIBLE_SQL ("a")
-                                 ")", NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, req->param, -1, SQLITE_STATIC);
-  _sa_registry_bind_visibility (stmt, req->user);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      *size = sqlite3_column_int64 (stmt, 1);
-      found = TRUE;
-    }
-  sqlite3_reset (stmt);
-  return found;
+  return sa_store_attachment_visible (req->db, req->user, req->param, content_type, size);
 }
 
 static void
@@ -495,7 +433,7 @@ download_handler (SaRequest *req)
   gint64 size = 0;
 
   if (!lookup_visible (req, &content_type, &size) ||
-      (dir = attachments_dir (req->db)) == NULL)
+      (dir = sa_store_attachments_dir (req->db)) == NULL)
     {
       reply_not_found (req);
       return;
@@ -947,7 +885,7 @@ thumbnail_handler (SaRequest *req)
   Thumb *t;
 
   if (!lookup_visible (req, &content_type, &size) ||
-      (dir = attachments_dir (req->db)) == NULL)
+      (dir = sa_store_attachments_dir (req->db)) == NULL)
     {
       reply_not_found (req);
       return;

@@ -11,6 +11,133 @@
  * _sa_registry_attachment_link); uploading again renews it. */
 #define UPLOAD_GRANT_TTL     (24 * 3600)
 
+/* Files: their bytes are kept beside the database (see
+ * sa-registry-attachments.c), their type, size, uploaders and links here. */
+
+/**
+ * sa_store_attachments_dir:
+ * @db: the database
+ *
+ * Returns: (transfer full) (nullable): where the files are kept, or %NULL
+ *   for a database without a file
+ */
+char *
+sa_store_attachments_dir (SaRegistryDb *db)
+{
+  const char *file = sqlite3_db_filename (sa_registry_db_get_handle (db), "main");
+  g_autofree char *dir = NULL;
+
+  if (file == NULL || *file == '\0')
+    return NULL;
+  dir = g_path_get_dirname (file);
+  return g_build_filename (dir, "attachments", NULL);
+}
+
+/**
+ * sa_store_upload_record:
+ * @db: the database, outside a transaction
+ * @sha256: the file's hash
+ * @content_type: its type
+ * @size: its size
+ * @login: who uploaded it
+ * @now: when
+ * @created: (out): whether the file is new to the registry
+ * @error: return location for a #GError
+ *
+ * Records an upload in one transaction. The file's row names its first
+ * uploader; every uploader gets their own row in attachment_uploads,
+ * which lets them attach the file.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_store_upload_record (SaRegistryDb  *db,
+                        const char    *sha256,
+                        const char    *content_type,
+                        gint64         size,
+                        const char    *login,
+                        gint64         now,
+                        gboolean      *created,
+                        GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!sa_registry_db_begin (db, error))
+    goto fail;
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT OR IGNORE INTO attachments (sha256, content_type, size,"
+                                 " created_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, content_type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, size);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_text (stmt, 5, login, -1, SQLITE_STATIC);
+  if (!sa_registry_db_step_done (db, stmt, error))
+    goto fail;
+  *created = sqlite3_changes (sa_registry_db_get_handle (db)) > 0;
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO attachment_uploads (sha256, login, uploaded_at)"
+                                 " VALUES (?1, ?2, ?3) ON CONFLICT (sha256, login)"
+                                 " DO UPDATE SET uploaded_at = excluded.uploaded_at", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, login, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!sa_registry_db_step_done (db, stmt, error) || !sa_registry_db_commit (db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sa_registry_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * sa_store_attachment_visible:
+ * @db: the database
+ * @user: the reader
+ * @sha256: a file's hash
+ * @content_type: (out) (transfer full): its type
+ * @size: (out): its size
+ *
+ * A file @user may see is one linked to at least one appeal they see. A
+ * missing file answers the same.
+ *
+ * Returns: whether @user may see the file
+ */
+gboolean
+sa_store_attachment_visible (SaRegistryDb    *db,
+                             SaRegistryUser  *user,
+                             const char      *sha256,
+                             char           **content_type,
+                             gint64          *size)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT f.content_type, f.size FROM attachments f"
+                                 " WHERE f.sha256 = ?1 AND EXISTS (SELECT 1"
+                                 "  FROM appeal_attachments l JOIN appeals a ON a.id = l.appeal_id"
+                                 "  WHERE l.sha256 = f.sha256 AND " SA_REGISTRY_VISIBLE_SQL ("a")
+                                 ")", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  _sa_registry_bind_visibility (stmt, user);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *content_type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *size = sqlite3_column_int64 (stmt, 1);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
 /* Linking, for the attach op and intake */
 
 static gboolean

@@ -273,6 +273,23 @@ gboolean        sa_store_session_end          (SaRegistryDb     *db,
                                                const char       *family,
                                                GError          **error);
 
+/* Attachments (sa-registry-store-attachments.c); linking them is
+ * _sa_registry_attachment_link() and _sa_registry_attachments_link_intake(). */
+char           *sa_store_attachments_dir      (SaRegistryDb     *db);
+gboolean        sa_store_upload_record        (SaRegistryDb     *db,
+                                               const char       *sha256,
+                                               const char       *content_type,
+                                               gint64            size,
+                                               const char       *login,
+                                               gint64            now,
+                                               gboolean         *created,
+                                               GError          **error);
+gboolean        sa_store_attachment_visible   (SaRegistryDb     *db,
+                                               SaRegistryUser   *user,
+                                               const char       *sha256,
+                                               char            **content_type,
+                                               gint64           *size);
+
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString               *out,
                                                const SaStoreAppeal   *appeal);
