@@ -348,3 +348,41 @@ sa_store_appeals_list (SaRegistryDb               *db,
     }
   return g_steal_pointer (&ids);
 }
+
+void
+sa_store_count_free (SaStoreCount *count)
+{
+  if (count == NULL)
+    return;
+  g_free (count->key);
+  g_free (count);
+}
+
+/**
+ * sa_store_appeals_count_by_status:
+ * @db: the database
+ *
+ * Returns: (transfer full) (element-type SaStoreCount): how many appeals
+ *   each status has, by status; empty if the database fails
+ */
+GPtrArray *
+sa_store_appeals_count_by_status (SaRegistryDb *db)
+{
+  GPtrArray *counts = g_ptr_array_new_with_free_func ((GDestroyNotify) sa_store_count_free);
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT status, COUNT (*) FROM appeals GROUP BY status"
+                                 " ORDER BY status", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      SaStoreCount *count = g_new (SaStoreCount, 1);
+
+      count->key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      count->n = sqlite3_column_int64 (stmt, 1);
+      g_ptr_array_add (counts, count);
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return counts;
+}

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sa-registry-store-private.h"
+#include "sa-sla.h"
 
 /* Reading the city's reference data: agencies, categories, districts.
  * (sa-registry-reference.c loads it.) */
@@ -207,4 +208,38 @@ sa_store_districts_list (SaRegistryDb  *db,
 {
   return read_all (db, DISTRICT_SQL " ORDER BY code", district_from_row,
                    (GDestroyNotify) sa_store_district_free, error);
+}
+
+/**
+ * sa_store_category_regulation:
+ * @db: the database
+ * @code: a category's code
+ * @reg: (out caller-allocates): the category's regulation
+ *
+ * Returns: %FALSE if there is no such category
+ */
+gboolean
+sa_store_category_regulation (SaRegistryDb *db,
+                              const char   *code,
+                              SaRegulation *reg)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT reaction_minutes, resolution_minutes, clock"
+                                 " FROM categories WHERE code = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      reg->reaction_minutes = sqlite3_column_int (stmt, 0);
+      reg->resolution_minutes = sqlite3_column_int (stmt, 1);
+      reg->clock = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "24x7") == 0
+                   ? SA_SLA_CLOCK_24X7 : SA_SLA_CLOCK_WORKING_HOURS;
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
 }

@@ -436,3 +436,66 @@ sa_store_session_end (SaRegistryDb  *db,
   sqlite3_bind_text (stmt, 1, family, -1, SQLITE_STATIC);
   return sa_registry_db_step_done (db, stmt, error);
 }
+
+/**
+ * sa_store_user_disable:
+ * @db: the database, outside a transaction
+ * @user_id: the account
+ * @login: its login, for the feed
+ * @error: return location for a #GError
+ *
+ * Disables an account and ends its sessions, in one transaction with its
+ * feed entry.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_store_user_disable (SaRegistryDb  *db,
+                       gint64         user_id,
+                       const char    *login,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!sa_registry_db_begin (db, error))
+    goto fail;
+  stmt = sa_registry_db_prepare (db, "UPDATE users SET disabled = 1 WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (!sa_registry_db_step_done (db, stmt, error))
+    goto fail;
+  stmt = sa_registry_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE user_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (!sa_registry_db_step_done (db, stmt, error) ||
+      sa_registry_db_touch (db, "user", login, NULL, error) == 0 ||
+      !sa_registry_db_commit (db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  sa_registry_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * sa_store_sessions_prune:
+ * @db: the database
+ * @now: the time
+ *
+ * Deletes the tokens that expired before @now; a failure leaves them.
+ */
+void
+sa_store_sessions_prune (SaRegistryDb *db,
+                         gint64        now)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "DELETE FROM tokens WHERE expires_at < ?1",
+                                               NULL);
+
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sa_registry_db_step_done (db, stmt, NULL);
+}

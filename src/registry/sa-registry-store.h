@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sa-registry-private.h"
+#include "sa-sla.h"
 
 G_BEGIN_DECLS
 
@@ -90,6 +91,16 @@ typedef struct
   const char *district;
   const char *q;        /* a registration number, or words of the text or address */
 } SaStoreAppealFilter;
+
+/* A count of appeals for one key (a status, …). */
+typedef struct
+{
+  char   *key;
+  gint64  n;
+} SaStoreCount;
+
+void           sa_store_count_free              (SaStoreCount  *count);
+GPtrArray     *sa_store_appeals_count_by_status (SaRegistryDb  *db);
 
 GPtrArray     *sa_store_appeals_list (SaRegistryDb               *db,
                                       SaRegistryUser             *user,
@@ -218,6 +229,9 @@ SaStoreCategory *sa_store_category_get    (SaRegistryDb     *db,
                                            const char       *code);
 GPtrArray       *sa_store_districts_list  (SaRegistryDb     *db,
                                            GError          **error);
+gboolean         sa_store_category_regulation (SaRegistryDb *db,
+                                               const char   *code,
+                                               SaRegulation *reg);
 
 /* Accounts and sessions (sa-registry-store-users.c); accounts come back
  * as SaRegistryUser, tokens are passed as their digests. */
@@ -272,6 +286,12 @@ gboolean        sa_store_session_family       (SaRegistryDb     *db,
 gboolean        sa_store_session_end          (SaRegistryDb     *db,
                                                const char       *family,
                                                GError          **error);
+gboolean        sa_store_user_disable         (SaRegistryDb     *db,
+                                               gint64            user_id,
+                                               const char       *login,
+                                               GError          **error);
+void            sa_store_sessions_prune       (SaRegistryDb     *db,
+                                               gint64            now);
 
 /* Attachments (sa-registry-store-attachments.c); linking them is
  * _sa_registry_attachment_link() and _sa_registry_attachments_link_intake(). */
@@ -289,6 +309,12 @@ gboolean        sa_store_attachment_visible   (SaRegistryDb     *db,
                                                const char       *sha256,
                                                char            **content_type,
                                                gint64           *size);
+
+/* /healthz's probes (sa-registry-store-health.c): NULL when they pass */
+const char     *sa_store_db_path              (SaRegistryDb     *db);
+char           *sa_store_health_read          (SaRegistryDb     *db);
+char           *sa_store_health_write_probe   (SaRegistryDb     *db,
+                                               gboolean          commit);
 
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString               *out,
