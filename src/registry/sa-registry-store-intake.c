@@ -35,6 +35,52 @@ sa_store_history_append (SaRegistryDb  *db,
   return sa_registry_db_step_done (db, stmt, error);
 }
 
+/**
+ * sa_store_history_append_op:
+ * @db: the database, inside the op's transaction
+ * @appeal_id: the appeal
+ * @at: when the registry applied the op
+ * @made_at: when the person made it
+ * @actor: who
+ * @type: the event's type
+ * @payload: the event's payload
+ * @op_id: the op's UUID
+ * @error: return location for a #GError
+ *
+ * Appends the history event of an applied op.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_store_history_append_op (SaRegistryDb  *db,
+                            const char    *appeal_id,
+                            gint64         at,
+                            gint64         made_at,
+                            const char    *actor,
+                            const char    *type,
+                            JsonObject    *payload,
+                            const char    *op_id,
+                            GError       **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
+  g_autofree char *text = _sa_registry_json_to_string (node);
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO history (appeal_id, at, actor, type, payload,"
+                                 " made_at, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, made_at);
+  sqlite3_bind_text (stmt, 7, op_id, -1, SQLITE_STATIC);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
 /* The priority an appeal starts with when intake names none. */
 static const char *
 priority_for_criticality (const char *criticality)
@@ -389,4 +435,79 @@ sa_store_intake_insert (SaRegistryDb         *db,
       return NULL;
     }
   return g_steal_pointer (&id);
+}
+
+/**
+ * sa_store_appeal_set_outcome:
+ * @db: the database, inside a transaction
+ * @appeal_id: the appeal
+ * @status: its status now
+ * @executor: (nullable): its executor
+ * @priority: its priority
+ * @version: its version
+ * @updated_at: when it last changed
+ * @answered_at: when it was answered, or 0
+ * @error: return location for a #GError
+ *
+ * Writes where an appeal's story ended, for the demo: the ops it went
+ * through are in its history already, and what no op does yet (a reply
+ * sent, the applicant's verdict) is this final state.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sa_store_appeal_set_outcome (SaRegistryDb  *db,
+                             const char    *appeal_id,
+                             const char    *status,
+                             const char    *executor,
+                             const char    *priority,
+                             gint64         version,
+                             gint64         updated_at,
+                             gint64         answered_at,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "UPDATE appeals SET status = ?2, executor = ?3, priority = ?4,"
+                                 " version = ?5, updated_at = ?6, answered_at = ?7"
+                                 " WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, executor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, priority, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, version);
+  sqlite3_bind_int64 (stmt, 6, updated_at);
+  if (answered_at != 0)
+    sqlite3_bind_int64 (stmt, 7, answered_at);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
+/**
+ * sa_store_has_people_or_appeals:
+ * @db: the database
+ * @found: (out): whether it has any account or appeal
+ * @error: return location for a #GError
+ *
+ * Returns: %FALSE on a database error
+ */
+gboolean
+sa_store_has_people_or_appeals (SaRegistryDb  *db,
+                                gboolean      *found,
+                                GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  *found = TRUE;
+  stmt = sa_registry_db_prepare (db,
+                                 "SELECT NOT EXISTS (SELECT 1 FROM users)"
+                                 " AND NOT EXISTS (SELECT 1 FROM appeals)", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    *found = sqlite3_column_int (stmt, 0) == 0;
+  sqlite3_reset (stmt);
+  return TRUE;
 }

@@ -341,36 +341,6 @@ op_made_at (gint64 made,
   return CLAMP (made, MAX (received_at, now - MADE_AT_OFFLINE_MAX), now + MADE_AT_AHEAD_MAX);
 }
 
-static gboolean
-history_add_op (SaRegistryDb  *db,
-                const char    *appeal_id,
-                gint64         at,
-                gint64         made_at,
-                const char    *actor,
-                const char    *type,
-                JsonObject    *payload,
-                const char    *op_id,
-                GError       **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
-  g_autofree char *text = _sa_registry_json_to_string (node);
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO history (appeal_id, at, actor, type, payload,"
-                                 " made_at, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, made_at);
-  sqlite3_bind_text (stmt, 7, op_id, -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (db, stmt, error);
-}
-
 void
 sa_store_op_result_clear (SaStoreOpResult *result)
 {
@@ -517,8 +487,9 @@ sa_store_ops_apply (SaRegistryDb     *db,
     }
 
   made_at = op_made_at (op->made_at, ctx.appeal.state.received_at, ctx.now);
-  if (!history_add_op (db, op->appeal_id, ctx.now, made_at, user->login,
-                       sa_op_type_event (op->type), ctx.payload, op->op_id, error) ||
+  if (!sa_store_history_append_op (db, op->appeal_id, ctx.now, made_at, user->login,
+                                   sa_op_type_event (op->type), ctx.payload, op->op_id,
+                                   error) ||
       sa_registry_db_touch (db, "appeal", op->appeal_id, NULL, error) == 0)
     goto fail_ctx;
 

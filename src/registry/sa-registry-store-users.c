@@ -82,6 +82,59 @@ sa_store_agency_exists (SaRegistryDb *db,
 }
 
 /**
+ * sa_store_user_add_row:
+ * @db: the database, inside a transaction
+ * @login: a valid, new login
+ * @full_name: the person's name
+ * @agency: an agency code
+ * @role: a role
+ * @pwhash: the password's hash
+ * @now: the creation time
+ * @error: return location for a #GError
+ *
+ * Adds an account and its feed entry.
+ *
+ * Returns: %TRUE on success; %SA_REGISTRY_ERROR_EXISTS if the login is taken
+ */
+gboolean
+sa_store_user_add_row (SaRegistryDb  *db,
+                       const char    *login,
+                       const char    *full_name,
+                       const char    *agency,
+                       const char    *role,
+                       const char    *pwhash,
+                       gint64         now,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO users (login, full_name, agency, role, pwhash,"
+                                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, full_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, pwhash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      if (sqlite3_extended_errcode (sa_registry_db_get_handle (db)) ==
+          SQLITE_CONSTRAINT_UNIQUE)
+        g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
+                     "the login “%s” is taken", login);
+      else
+        sa_registry_db_set_error (db, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return sa_registry_db_touch (db, "user", login, NULL, error) != 0;
+}
+
+/**
  * sa_store_user_insert:
  * @db: the database, outside a transaction
  * @login: a valid, new login
@@ -106,41 +159,15 @@ sa_store_user_insert (SaRegistryDb  *db,
                       gint64         now,
                       GError       **error)
 {
-  sqlite3_stmt *stmt;
-
   if (!sa_registry_db_begin (db, error))
     return FALSE;
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO users (login, full_name, agency, role, pwhash,"
-                                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, full_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, pwhash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, now);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      if (sqlite3_extended_errcode (sa_registry_db_get_handle (db)) ==
-          SQLITE_CONSTRAINT_UNIQUE)
-        g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
-                     "the login “%s” is taken", login);
-      else
-        sa_registry_db_set_error (db, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
-  if (sa_registry_db_touch (db, "user", login, NULL, error) == 0 ||
+  if (!sa_store_user_add_row (db, login, full_name, agency, role, pwhash, now, error) ||
       !sa_registry_db_commit (db, error))
-    goto fail;
+    {
+      sa_registry_db_rollback (db);
+      return FALSE;
+    }
   return TRUE;
-
-fail:
-  sa_registry_db_rollback (db);
-  return FALSE;
 }
 
 /**
