@@ -3,7 +3,6 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "sa-appeal-model.h"
 #include "sa-registry-db.h"
