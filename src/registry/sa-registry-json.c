@@ -298,6 +298,51 @@ sa_registry_json_append_appeal (GString             *out,
   g_string_append_c (out, '}');
 }
 
+/**
+ * _sa_registry_appeal_write:
+ * @db: the database
+ * @appeal_id: the UUID
+ * @with_history: whether to add the history
+ * @out: where to append the appeal's JSON object
+ *
+ * Reads the appeal and writes its JSON. The caller has checked the rights.
+ *
+ * Returns: %FALSE if there is no such appeal (nothing is appended)
+ */
+gboolean
+_sa_registry_appeal_write (SaRegistryDb *db,
+                           const char   *appeal_id,
+                           gboolean      with_history,
+                           GString      *out)
+{
+  g_autoptr(SaStoreAppeal) appeal = sa_store_appeal_get (db, appeal_id, with_history);
+
+  if (appeal == NULL)
+    return FALSE;
+  sa_registry_json_append_appeal (out, appeal);
+  return TRUE;
+}
+
+/**
+ * _sa_registry_appeal_to_json:
+ * @db: the database
+ * @appeal_id: the UUID
+ * @with_history: whether to add the history
+ *
+ * Returns: (transfer full) (nullable): the appeal as a tree, or %NULL if missing
+ */
+JsonNode *
+_sa_registry_appeal_to_json (SaRegistryDb *db,
+                             const char   *appeal_id,
+                             gboolean      with_history)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!_sa_registry_appeal_write (db, appeal_id, with_history, out))
+    return NULL;
+  return json_from_string (out->str, NULL);
+}
+
 /* Reference data, as GET /api/v1/agencies, /categories and /districts
  * and the change feed give it. */
 
