@@ -9,10 +9,10 @@
 #include "sa-appeal-model.h"
 #include "sa-iin.h"
 #include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 #define TEXT_MIN        10
 #define TEXT_MAX        5000
-#define REPEAT_WINDOW   (15 * 24 * 3600)
 #define RECEIVED_MAX_AGE (366 * 24 * 3600)
 
 static gboolean
@@ -24,597 +24,6 @@ is_one_of (const char         *value,
     if (strcmp (value, list[i]) == 0)
       return TRUE;
   return FALSE;
-}
-
-gboolean
-_sa_registry_history_add (SaRegistryDb  *db,
-                          const char    *appeal_id,
-                          gint64         at,
-                          const char    *actor,
-                          const char    *type,
-                          JsonNode      *payload,
-                          GError       **error)
-{
-  g_autofree char *text = payload != NULL ? _sa_registry_json_to_string (payload) : NULL;
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO history (appeal_id, at, actor, type, payload)"
-                                 " VALUES (?1, ?2, ?3, ?4, COALESCE (?5, '{}'))", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (db, stmt, error);
-}
-
-/* The priority an appeal starts with when intake names none. */
-static const char *
-priority_for_criticality (const char *criticality)
-{
-  SaCriticality c = SA_CRITICALITY_NORMAL;
-
-  sa_criticality_from_string (criticality, &c);
-  return sa_priority_to_string (sa_criticality_priority (c));
-}
-
-static char *
-next_reg_number (SaRegistryDb  *db,
-                 gint64         at,
-                 GError       **error)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, _sa_registry_almaty ());
-  int year = g_date_time_get_year (local);
-  sqlite3_stmt *stmt;
-  gint64 n = 0;
-
-  /* The counter row and the appeal are written in one transaction, so a
-   * number is never handed out twice nor skipped by a failed insert. */
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO reg_counters (year, last) VALUES (?1, 1)"
-                                 " ON CONFLICT (year) DO UPDATE SET last = last + 1"
-                                 " RETURNING last", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int (stmt, 1, year);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (n <= 0)
-    {
-      sa_registry_db_set_error (db, error);
-      return NULL;
-    }
-  return g_strdup_printf ("ALA-%04d-%06" G_GINT64_FORMAT, year, n);
-}
-
-/**
- * _sa_registry_appeal_insert:
- * @db: the database, inside a transaction
- * @in: a validated appeal
- * @actor: who registers it
- * @now: the registration time
- * @error: return location for a #GError
- *
- * Registers an appeal: number, routing to the category's agency, repeat
- * link, deadlines, its first history event and its feed entry.
- *
- * Returns: (transfer full): the new appeal's UUID, or %NULL
- */
-char *
-_sa_registry_appeal_insert (SaRegistryDb         *db,
-                            const SaAppealInput  *in,
-                            const char           *actor,
-                            gint64                now,
-                            GError              **error)
-{
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *reg_number = NULL;
-  g_autofree char *agency = NULL;
-  g_autofree char *criticality = NULL;
-  g_autofree char *repeat_of = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-  const char *registered = sa_appeal_status_to_string (SA_APPEAL_STATUS_REGISTERED);
-  const char *status = in->status != NULL ? in->status : registered;
-  sqlite3_stmt *stmt;
-  gint64 version = 1;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT default_agency, criticality FROM categories"
-                                 " WHERE code = ?1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, in->category, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      agency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      criticality = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (agency == NULL)
-    {
-      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
-                   "Unknown category “%s”", in->category);
-      return NULL;
-    }
-  if (in->agency != NULL)
-    {
-      g_free (agency);
-      agency = g_strdup (in->agency);
-    }
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT id FROM appeals WHERE applicant_iin = ?1"
-                                 " AND category = ?2 AND received_at >= ?3 AND received_at <= ?4"
-                                 " ORDER BY received_at DESC LIMIT 1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, in->applicant_iin, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, in->category, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, in->received_at - REPEAT_WINDOW);
-  sqlite3_bind_int64 (stmt, 4, in->received_at);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    repeat_of = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  reg_number = next_reg_number (db, now, error);
-  if (reg_number == NULL)
-    return NULL;
-
-  if (strcmp (status, registered) != 0)
-    version = 2;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO appeals (id, reg_number, channel, status, priority,"
-                                 " category, agency, intake_agency, applicant_name, applicant_iin,"
-                                 " applicant_phone, applicant_email, address_text, district, lat,"
-                                 " lon, text, language, received_at, legal_due_at,"
-                                 " resolution_due_at, version, is_repeat, repeat_of, created_at,"
-                                 " updated_at, executor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                                 " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                                 " ?21, ?22, ?23, ?24, ?25, ?25, ?26)", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, reg_number, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, in->channel, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, in->priority != NULL ? in->priority
-                                                    : priority_for_criticality (criticality),
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, in->category, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, in->intake_agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 9, in->applicant_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, in->applicant_iin, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, in->applicant_phone, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 12, in->applicant_email, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 13, in->address_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 14, in->district, -1, SQLITE_STATIC);
-  if (in->has_coordinates)
-    {
-      sqlite3_bind_double (stmt, 15, in->lat);
-      sqlite3_bind_double (stmt, 16, in->lon);
-    }
-  sqlite3_bind_text (stmt, 17, in->text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 18, in->language, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 19, in->received_at);
-  sqlite3_bind_int64 (stmt, 20, _sa_registry_legal_due (in->received_at));
-  sqlite3_bind_int64 (stmt, 21, _sa_registry_operational_due (db, in->category,
-                                                              in->received_at));
-  sqlite3_bind_int64 (stmt, 22, version);
-  sqlite3_bind_int (stmt, 23, repeat_of != NULL);
-  sqlite3_bind_text (stmt, 24, repeat_of, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 25, now);
-  sqlite3_bind_text (stmt, 26, in->executor, -1, SQLITE_STATIC);
-  if (!sa_registry_db_step_done (db, stmt, error))
-    return NULL;
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "channel");
-  json_builder_add_string_value (b, in->channel);
-  json_builder_set_member_name (b, "reg_number");
-  json_builder_add_string_value (b, reg_number);
-  json_builder_set_member_name (b, "agency");
-  json_builder_add_string_value (b, agency);
-  if (repeat_of != NULL)
-    {
-      json_builder_set_member_name (b, "repeat_of");
-      json_builder_add_string_value (b, repeat_of);
-    }
-  json_builder_end_object (b);
-  payload = json_builder_get_root (b);
-  if (!_sa_registry_history_add (db, id, now, actor, SA_EVENT_REGISTERED, payload, error))
-    return NULL;
-
-  if (strcmp (status, registered) != 0)
-    {
-      g_autoptr(JsonBuilder) sb = json_builder_new ();
-      g_autoptr(JsonNode) spayload = NULL;
-
-      json_builder_begin_object (sb);
-      json_builder_set_member_name (sb, "from");
-      json_builder_add_string_value (sb, registered);
-      json_builder_set_member_name (sb, "to");
-      json_builder_add_string_value (sb, status);
-      json_builder_end_object (sb);
-      spayload = json_builder_get_root (sb);
-      if (!_sa_registry_history_add (db, id, now, in->executor != NULL ? in->executor : actor,
-                                     SA_EVENT_STATUS_CHANGED, spayload, error))
-        return NULL;
-    }
-
-  if (sa_registry_db_touch (db, "appeal", id, NULL, error) == 0)
-    return NULL;
-  return g_steal_pointer (&id);
-}
-
-/* Appends @value as a JSON string. Hand-written because the change feed
- * streams 100,000 appeals and a JsonBuilder per appeal was the cost.
- * Whatever is stored, the result is JSON: bytes that are not UTF-8 become
- * U+FFFD rather than an answer no client can parse. */
-void
-_sa_registry_json_append_string (GString    *out,
-                                 const char *value)
-{
-  g_autofree char *valid = NULL;
-  const char *p;
-
-  if (value == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  if (!g_utf8_validate (value, -1, NULL))
-    value = valid = g_utf8_make_valid (value, -1);
-  g_string_append_c (out, '"');
-  for (p = value; *p != '\0'; p++)
-    {
-      guchar c = *p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-put_key (GString    *out,
-         const char *key)
-{
-  if (out->len > 0 && out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  g_string_append_c (out, '"');
-  g_string_append (out, key);
-  g_string_append (out, "\":");
-}
-
-static void
-put_text (GString      *out,
-          const char   *key,
-          sqlite3_stmt *stmt,
-          int           col)
-{
-  put_key (out, key);
-  _sa_registry_json_append_string (out, (const char *) sqlite3_column_text (stmt, col));
-}
-
-static void
-put_time (GString      *out,
-          const char   *key,
-          sqlite3_stmt *stmt,
-          int           col)
-{
-  put_key (out, key);
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    g_string_append (out, "null");
-  else
-    {
-      g_autofree char *text = _sa_registry_format_time (sqlite3_column_int64 (stmt, col));
-
-      _sa_registry_json_append_string (out, text);
-    }
-}
-
-static void
-put_double (GString      *out,
-            const char   *key,
-            sqlite3_stmt *stmt,
-            int           col)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  double value = sqlite3_column_double (stmt, col);
-
-  put_key (out, key);
-  /* JSON has no infinity: a value stored before intake checked it must
-   * not make the whole feed page unreadable. */
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL || !isfinite (value))
-    g_string_append (out, "null");
-  else
-    g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
-}
-
-/**
- * _sa_registry_appeal_write:
- * @db: the database
- * @appeal_id: the UUID
- * @with_history: whether to add the history
- * @out: where to append the appeal's JSON object
- *
- * Writes the appeal's JSON. The caller has checked the rights.
- *
- * Returns: %FALSE if there is no such appeal (nothing is appended)
- */
-gboolean
-_sa_registry_appeal_write (SaRegistryDb *db,
-                           const char   *appeal_id,
-                           gboolean      with_history,
-                           GString      *out)
-{
-  sqlite3_stmt *stmt;
-  gboolean first;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT id, reg_number, channel, status, priority, category,"
-                                 " agency, executor, applicant_name, applicant_iin,"
-                                 " applicant_phone, applicant_email, address_text, district,"
-                                 " lat, lon, text, language, received_at, legal_due_at,"
-                                 " resolution_due_at, version, is_repeat, repeat_of, created_at,"
-                                 " updated_at, reaction_due_at, answered_at FROM appeals"
-                                 " WHERE id = ?1", NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-
-  g_string_append_c (out, '{');
-  put_text (out, "id", stmt, 0);
-  put_text (out, "reg_number", stmt, 1);
-  put_text (out, "channel", stmt, 2);
-  put_text (out, "status", stmt, 3);
-  put_text (out, "priority", stmt, 4);
-  put_text (out, "category", stmt, 5);
-  put_text (out, "agency", stmt, 6);
-  put_text (out, "executor", stmt, 7);
-  put_key (out, "applicant");
-  g_string_append_c (out, '{');
-  put_text (out, "name", stmt, 8);
-  put_text (out, "iin", stmt, 9);
-  put_text (out, "phone", stmt, 10);
-  put_text (out, "email", stmt, 11);
-  g_string_append (out, "}");
-  put_key (out, "address");
-  g_string_append_c (out, '{');
-  put_text (out, "text", stmt, 12);
-  put_text (out, "district", stmt, 13);
-  put_double (out, "lat", stmt, 14);
-  put_double (out, "lon", stmt, 15);
-  g_string_append (out, "}");
-  put_text (out, "text", stmt, 16);
-  put_text (out, "language", stmt, 17);
-  put_time (out, "received_at", stmt, 18);
-  put_time (out, sa_deadline_field (SA_DEADLINE_LEGAL), stmt, 19);
-  put_time (out, sa_deadline_field (SA_DEADLINE_RESOLUTION), stmt, 20);
-  put_time (out, sa_deadline_field (SA_DEADLINE_REACTION), stmt, 26);
-  put_time (out, SA_APPEAL_FIELD_ANSWERED_AT, stmt, 27);
-  put_key (out, "version");
-  g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 21));
-  put_key (out, "is_repeat");
-  g_string_append (out, sqlite3_column_int (stmt, 22) ? "true" : "false");
-  put_text (out, "repeat_of", stmt, 23);
-  put_time (out, "created_at", stmt, 24);
-  put_time (out, "updated_at", stmt, 25);
-  sqlite3_reset (stmt);
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT agency, role FROM appeal_agencies WHERE appeal_id = ?1"
-                                 " ORDER BY role, agency", NULL);
-  if (stmt != NULL)
-    {
-      GString *escalated = g_string_new ("[");
-
-      put_key (out, "coexecutors");
-      g_string_append_c (out, '[');
-      first = TRUE;
-      sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gboolean coexecutor = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1),
-                                           "coexecutor") == 0;
-          GString *list = coexecutor ? out : escalated;
-
-          if (coexecutor ? !first : escalated->len > 1)
-            g_string_append_c (list, ',');
-          if (coexecutor)
-            first = FALSE;
-          _sa_registry_json_append_string (list, (const char *) sqlite3_column_text (stmt, 0));
-        }
-      sqlite3_reset (stmt);
-      g_string_append_c (out, ']');
-      put_key (out, "escalated_to");
-      g_string_append_len (out, escalated->str, escalated->len);
-      g_string_append_c (out, ']');
-      g_string_free (escalated, TRUE);
-    }
-
-  _sa_registry_attachments_write (db, appeal_id, out);
-
-  if (with_history)
-    {
-      stmt = sa_registry_db_prepare (db,
-                                     "SELECT seq, at, actor, type,"
-                                     " CASE WHEN json_valid (payload) THEN payload END,"
-                                     " made_at, op_id FROM history"
-                                     " WHERE appeal_id = ?1 ORDER BY seq", NULL);
-      put_key (out, "history");
-      g_string_append_c (out, '[');
-      first = TRUE;
-      if (stmt != NULL)
-        {
-          sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-          while (sqlite3_step (stmt) == SQLITE_ROW)
-            {
-              if (!first)
-                g_string_append_c (out, ',');
-              first = FALSE;
-              g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT,
-                                      (gint64) sqlite3_column_int64 (stmt, 0));
-              put_time (out, "at", stmt, 1);
-              put_text (out, "actor", stmt, 2);
-              put_text (out, "type", stmt, 3);
-              put_time (out, "made_at", stmt, 5);
-              put_text (out, "op_id", stmt, 6);
-              /* Stored by the registry as JSON, so it goes out as it is,
-               * once SQLite has checked that it is JSON; null if not. */
-              put_key (out, "payload");
-              if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
-                g_string_append (out, "null");
-              else if (g_utf8_validate ((const char *) sqlite3_column_text (stmt, 4), -1, NULL))
-                g_string_append (out, (const char *) sqlite3_column_text (stmt, 4));
-              else
-                {
-                  g_autofree char *valid =
-                    g_utf8_make_valid ((const char *) sqlite3_column_text (stmt, 4), -1);
-
-                  g_string_append (out, valid);
-                }
-              g_string_append_c (out, '}');
-            }
-          sqlite3_reset (stmt);
-        }
-      g_string_append_c (out, ']');
-    }
-  g_string_append_c (out, '}');
-  return TRUE;
-}
-
-/**
- * _sa_registry_appeal_to_json:
- * @db: the database
- * @appeal_id: the UUID
- * @with_history: whether to add the history
- *
- * Returns: (transfer full) (nullable): the appeal as a tree, or %NULL if missing
- */
-JsonNode *
-_sa_registry_appeal_to_json (SaRegistryDb *db,
-                             const char   *appeal_id,
-                             gboolean      with_history)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  if (!_sa_registry_appeal_write (db, appeal_id, with_history, out))
-    return NULL;
-  return json_from_string (out->str, NULL);
-}
-
-/* Finds the district of an address: a district's name, or a known street
- * (from the reference data) named in the text. */
-static char *
-derive_district (SaRegistryDb *db,
-                 const char   *address)
-{
-  g_autofree char *folded = g_utf8_casefold (address, -1);
-  sqlite3_stmt *stmt;
-  char *found = NULL;
-
-  stmt = sa_registry_db_prepare (db, "SELECT code, name_ru, name_kk FROM districts", NULL);
-  while (stmt != NULL && found == NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      for (int col = 1; col <= 2 && found == NULL; col++)
-        {
-          g_autofree char *name = g_utf8_casefold ((const char *) sqlite3_column_text (stmt, col),
-                                                   -1);
-          /* "Медеуский район" → match on the stem "медеуск" too. */
-          if (g_utf8_strlen (name, -1) >= 4 && strstr (folded, name) != NULL)
-            found = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-        }
-    }
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  if (found != NULL)
-    return found;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT district FROM streets"
-                                 " WHERE instr (?1, lower (name)) > 0 OR instr (?2, name) > 0"
-                                 " ORDER BY length (name) DESC LIMIT 1", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, folded, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    found = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return found;
-}
-
-static gboolean
-district_exists (SaRegistryDb *db,
-                 const char   *code)
-{
-  return sa_registry_db_code_exists (db, "districts", code);
-}
-
-static gboolean
-category_exists (SaRegistryDb *db,
-                 const char   *code)
-{
-  return sa_registry_db_code_exists (db, "categories", code);
-}
-
-/**
- * _sa_registry_json_string:
- * @obj: (nullable): a JSON object from a client
- * @name: a member name
- *
- * Unlike json_object_get_string_member_with_default(), never warns when
- * a client sends another type: input is not trusted.
- *
- * Returns: (nullable): the member if it is a string
- */
-const char *
-_sa_registry_json_string (JsonObject *obj,
-                          const char *name)
-{
-  JsonNode *node;
-
-  if (obj == NULL || (node = json_object_get_member (obj, name)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 #define member_string _sa_registry_json_string
@@ -777,60 +186,6 @@ intake_digest (JsonObject *obj)
   return g_strdup (g_checksum_get_string (sum));
 }
 
-/* The appeal an earlier intake with @intake_id registered, if any; FALSE
- * when the key was used by another user or for another body. */
-static gboolean
-intake_lookup (SaRegistryDb   *db,
-               const char     *intake_id,
-               SaRegistryUser *user,
-               const char     *digest,
-               char          **out_appeal_id)
-{
-  sqlite3_stmt *stmt;
-  gboolean same = TRUE;
-
-  *out_appeal_id = NULL;
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT user_id, digest, appeal_id FROM intakes"
-                                 " WHERE intake_id = ?1", NULL);
-  if (stmt == NULL)
-    return TRUE;
-  sqlite3_bind_text (stmt, 1, intake_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      same = sqlite3_column_int64 (stmt, 0) == user->id &&
-             g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), digest) == 0;
-      if (same)
-        *out_appeal_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-    }
-  sqlite3_reset (stmt);
-  return same;
-}
-
-static gboolean
-intake_remember (SaRegistryDb    *db,
-                 const char      *intake_id,
-                 SaRegistryUser  *user,
-                 const char      *digest,
-                 const char      *appeal_id,
-                 gint64           now,
-                 GError         **error)
-{
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO intakes (intake_id, user_id, digest, appeal_id, at)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, intake_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, user->id);
-  sqlite3_bind_text (stmt, 3, digest, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, now);
-  return sa_registry_db_step_done (db, stmt, error);
-}
-
 static void
 reply_appeal (SaRequest  *req,
               guint       status,
@@ -890,7 +245,7 @@ intake_handler (SaRequest *req)
   if (intake_id != NULL)
     {
       digest = intake_digest (obj);
-      if (!intake_lookup (req->db, intake_id, req->user, digest, &id))
+      if (!sa_store_intake_lookup (req->db, intake_id, req->user, digest, &id))
         {
           refuse (req, "intake_id_reused",
                   "This intake_id was used for another appeal; make a new intake_id for each "
@@ -924,7 +279,7 @@ intake_handler (SaRequest *req)
     }
   in.category = member_string (obj, "category");
   if (in.category == NULL || !string_fits (obj, "category", CODE_MAX_BYTES, TRUE, FALSE) ||
-      !category_exists (req->db, in.category))
+      !sa_store_category_exists (req->db, in.category))
     {
       refuse (req, "unknown_category",
               "\"category\" must be the code of a known category (GET /api/v1/categories).");
@@ -990,7 +345,7 @@ intake_handler (SaRequest *req)
   if (member_string (address, "district") != NULL)
     {
       district = g_strdup (member_string (address, "district"));
-      if (!district_exists (req->db, district))
+      if (!sa_store_district_exists (req->db, district))
         {
           sa_request_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "unknown_district",
                                   "\"address.district\" is not a known district code.");
@@ -1001,7 +356,7 @@ intake_handler (SaRequest *req)
     /* An address the registry cannot place is registered all the same: a
      * citizen's appeal is never lost at the door. It waits with no district
      * in the operators' queue. */
-    district = derive_district (req->db, in.address_text);
+    district = sa_store_district_for_address (req->db, in.address_text);
   in.district = district;
   if (!is_null_or_absent (address, "lat") || !is_null_or_absent (address, "lon"))
     {
@@ -1040,21 +395,10 @@ intake_handler (SaRequest *req)
     }
   in.intake_agency = req->user->agency;
 
-  if (!sa_registry_db_begin (req->db, &error))
+  id = sa_store_intake_insert (req->db, &in, req->user, intake_id, digest,
+                               json_object_get_member (obj, "attachments"), now, &error);
+  if (id == NULL)
     {
-      sa_request_reply_gerror (req, error);
-      return;
-    }
-  id = _sa_registry_appeal_insert (req->db, &in, req->user->login, now, &error);
-  if (id == NULL ||
-      !_sa_registry_attachments_link_intake (req->db, id, json_object_get_member (obj,
-                                                                                   "attachments"),
-                                             req->user->login, now, &error) ||
-      (intake_id != NULL &&
-       !intake_remember (req->db, intake_id, req->user, digest, id, now, &error)) ||
-      !sa_registry_db_commit (req->db, &error))
-    {
-      sa_registry_db_rollback (req->db);
       sa_request_reply_gerror (req, error);
       return;
     }
@@ -1090,20 +434,12 @@ static void
 appeals_list_handler (SaRequest *req)
 {
   GString *out;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) error = NULL;
+  SaStoreAppealFilter filter = { 0 };
   guint64 limit = 50;
   guint64 offset = 0;
   gint64 total = 0;
-  sqlite3_stmt *stmt;
-  const char *filter_sql =
-    " FROM appeals a WHERE " SA_REGISTRY_VISIBLE_SQL ("a")
-    " AND (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.agency = ?2)"
-    " AND (?3 IS NULL OR a.category = ?3) AND (?4 IS NULL OR a.district = ?4)"
-    " AND (?5 IS NULL OR a.reg_number = ?5 OR instr (a.text, ?5) > 0"
-    "      OR instr (a.address_text, ?5) > 0)";
-  static char *count_sql;
-  static char *page_sql;
 
   if (!parse_uint (sa_request_query (req, "limit"), 500, &limit) ||
       !parse_uint (sa_request_query (req, "offset"), G_MAXINT32, &offset))
@@ -1112,41 +448,16 @@ appeals_list_handler (SaRequest *req)
                               "\"limit\" must be 0 to 500 and \"offset\" a number.");
       return;
     }
-  /* Built once from constant parts: the SQL never contains input. */
-  if (count_sql == NULL)
+  filter.status = sa_request_query (req, "status");
+  filter.agency = sa_request_query (req, "agency");
+  filter.category = sa_request_query (req, "category");
+  filter.district = sa_request_query (req, "district");
+  filter.q = sa_request_query (req, "q");
+  ids = sa_store_appeals_list (req->db, req->user, &filter, limit, offset, &total, &error);
+  if (ids == NULL)
     {
-      count_sql = g_strconcat ("SELECT COUNT (*)", filter_sql, NULL);
-      page_sql = g_strconcat ("SELECT a.id", filter_sql,
-                              " ORDER BY a.received_at DESC, a.id LIMIT ?6 OFFSET ?7", NULL);
-    }
-
-  for (int pass = 0; pass < 2; pass++)
-    {
-      stmt = sa_registry_db_prepare (req->db, pass == 0 ? count_sql : page_sql, &error);
-      if (stmt == NULL)
-        {
-          sa_request_reply_gerror (req, error);
-          return;
-        }
-      _sa_registry_bind_visibility (stmt, req->user);
-      sqlite3_bind_text (stmt, 1, sa_request_query (req, "status"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, sa_request_query (req, "agency"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, sa_request_query (req, "category"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, sa_request_query (req, "district"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, sa_request_query (req, "q"), -1, SQLITE_STATIC);
-      if (pass == 1)
-        {
-          sqlite3_bind_int64 (stmt, 6, limit);
-          sqlite3_bind_int64 (stmt, 7, offset);
-        }
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          if (pass == 0)
-            total = sqlite3_column_int64 (stmt, 0);
-          else
-            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-        }
-      sqlite3_reset (stmt);
+      sa_request_reply_gerror (req, error);
+      return;
     }
 
   out = g_string_new ("{\"appeals\":[");

@@ -7,7 +7,7 @@
 
 #include <sodium.h>
 
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 /* Access tokens live 15 minutes; refresh tokens 30 days and are rotated
  * on every use. */
@@ -73,80 +73,10 @@ ensure_sodium (void)
     }
 }
 
-gint64
-_sa_registry_now (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 gboolean
 _sa_registry_role_is_valid (const char *role)
 {
   return sa_role_from_string (role, NULL);
-}
-
-void
-sa_registry_user_free (SaRegistryUser *user)
-{
-  if (user == NULL)
-    return;
-  g_free (user->login);
-  g_free (user->full_name);
-  g_free (user->agency);
-  g_free (user);
-}
-
-static SaRegistryUser *
-user_from_row (sqlite3_stmt *stmt)
-{
-  SaRegistryUser *user = g_new0 (SaRegistryUser, 1);
-
-  user->id = sqlite3_column_int64 (stmt, 0);
-  user->login = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  user->full_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  user->agency = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  user->disabled = sqlite3_column_int (stmt, 5) != 0;
-  /* The users table checks the role; one this build does not know may do nothing. */
-  if (!sa_role_from_string ((const char *) sqlite3_column_text (stmt, 4), &user->role))
-    user->disabled = TRUE;
-  return user;
-}
-
-SaRegistryUser *
-_sa_registry_user_lookup (SaRegistryDb *db,
-                          const char   *login)
-{
-  sqlite3_stmt *stmt;
-  SaRegistryUser *user = NULL;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT id, login, full_name, agency, role, disabled"
-                                 " FROM users WHERE login = ?1", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    user = user_from_row (stmt);
-  sqlite3_reset (stmt);
-  return user;
-}
-
-void
-_sa_registry_user_to_json (SaRegistryUser *user,
-                           JsonBuilder    *b)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "login");
-  json_builder_add_string_value (b, user->login);
-  json_builder_set_member_name (b, "full_name");
-  json_builder_add_string_value (b, user->full_name);
-  json_builder_set_member_name (b, "agency");
-  json_builder_add_string_value (b, user->agency);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, sa_role_to_string (user->role));
-  json_builder_set_member_name (b, "disabled");
-  json_builder_add_boolean_value (b, user->disabled);
-  json_builder_end_object (b);
 }
 
 /**
@@ -320,24 +250,6 @@ _sa_registry_password_check (const char  *login,
 
 /* Whether an account has @login, in any case: logins are unique without
  * regard to case (an older database may hold upper-case ones). */
-static gboolean
-login_taken (SaRegistryDb  *db,
-             const char    *login,
-             gboolean      *taken,
-             GError       **error)
-{
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db, "SELECT 1 FROM users WHERE login = ?1 COLLATE NOCASE",
-                                 error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-  *taken = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
 /**
  * _sa_registry_user_add:
  * @db: the database
@@ -364,7 +276,6 @@ _sa_registry_user_add (SaRegistryDb  *db,
                        GError       **error)
 {
   g_autofree char *hash = NULL;
-  sqlite3_stmt *stmt;
   gboolean taken = FALSE;
 
   if (!_sa_registry_role_is_valid (role))
@@ -374,7 +285,7 @@ _sa_registry_user_add (SaRegistryDb  *db,
                    "ksk_manager or admin", role);
       return FALSE;
     }
-  if (!sa_registry_db_code_exists (db, "agencies", agency))
+  if (!sa_store_agency_exists (db, agency))
     {
       g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
                    "no agency has the code “%s”", agency);
@@ -386,7 +297,7 @@ _sa_registry_user_add (SaRegistryDb  *db,
                    "invalid login: %s", SA_REGISTRY_LOGIN_RULE);
       return FALSE;
     }
-  if (!login_taken (db, login, &taken, error))
+  if (!sa_store_user_login_taken (db, login, &taken, error))
     return FALSE;
   if (taken)
     {
@@ -398,39 +309,10 @@ _sa_registry_user_add (SaRegistryDb  *db,
     return FALSE;
 
   hash = _sa_registry_password_hash (password, error);
-  if (hash == NULL || !sa_registry_db_begin (db, error))
+  if (hash == NULL)
     return FALSE;
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO users (login, full_name, agency, role, pwhash,"
-                                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, full_name != NULL ? full_name : login, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, _sa_registry_now ());
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      if (sqlite3_extended_errcode (sa_registry_db_get_handle (db)) ==
-          SQLITE_CONSTRAINT_UNIQUE)
-        g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
-                     "the login “%s” is taken", login);
-      else
-        sa_registry_db_set_error (db, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  sqlite3_reset (stmt);
-  if (sa_registry_db_touch (db, "user", login, NULL, error) == 0 ||
-      !sa_registry_db_commit (db, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  sa_registry_db_rollback (db);
-  return FALSE;
+  return sa_store_user_insert (db, login, full_name != NULL ? full_name : login, agency, role,
+                               hash, _sa_registry_now (), error);
 }
 
 /**
@@ -453,7 +335,6 @@ _sa_registry_user_set_password (SaRegistryDb  *db,
 {
   g_autoptr(SaRegistryUser) user = _sa_registry_user_lookup (db, login);
   g_autofree char *hash = NULL;
-  sqlite3_stmt *stmt;
 
   if (user == NULL)
     {
@@ -464,26 +345,9 @@ _sa_registry_user_set_password (SaRegistryDb  *db,
   if (!_sa_registry_password_check (user->login, password, error))
     return FALSE;
   hash = _sa_registry_password_hash (password, error);
-  if (hash == NULL || !sa_registry_db_begin (db, error))
+  if (hash == NULL)
     return FALSE;
-  stmt = sa_registry_db_prepare (db, "UPDATE users SET pwhash = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, user->id);
-  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
-  if (!sa_registry_db_step_done (db, stmt, error))
-    goto fail;
-  stmt = sa_registry_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE user_id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, user->id);
-  if (!sa_registry_db_step_done (db, stmt, error) || !sa_registry_db_commit (db, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  sa_registry_db_rollback (db);
-  return FALSE;
+  return sa_store_user_set_pwhash (db, user->id, hash, error);
 }
 
 static char *
@@ -512,65 +376,12 @@ _sa_registry_auth_resolve (SaRegistryDb *db,
                            const char   *access_token)
 {
   g_autofree char *digest = NULL;
-  sqlite3_stmt *stmt;
-  SaRegistryUser *user = NULL;
 
   if (*access_token == '\0' || strlen (access_token) > SA_REGISTRY_MAX_TOKEN)
     return NULL;
 
   digest = token_digest (access_token);
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT u.id, u.login, u.full_name, u.agency, u.role, u.disabled"
-                                 " FROM tokens t JOIN users u ON u.id = t.user_id"
-                                 " WHERE t.hash = ?1 AND t.kind = 'access' AND t.revoked = 0"
-                                 " AND t.expires_at > ?2 AND u.disabled = 0", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, _sa_registry_now ());
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    user = user_from_row (stmt);
-  sqlite3_reset (stmt);
-  return user;
-}
-
-static gboolean
-insert_token (SaRegistryDb  *db,
-              const char    *token,
-              const char    *kind,
-              gint64         user_id,
-              const char    *family,
-              gint64         expires_at,
-              GError       **error)
-{
-  g_autofree char *digest = token_digest (token);
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO tokens (hash, kind, user_id, family, expires_at)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  sqlite3_bind_text (stmt, 4, family, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, expires_at);
-  return sa_registry_db_step_done (db, stmt, error);
-}
-
-static gboolean
-revoke_family (SaRegistryDb  *db,
-               const char    *family,
-               GError       **error)
-{
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE family = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, family, -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (db, stmt, error);
+  return sa_store_session_user (db, digest, _sa_registry_now ());
 }
 
 /* Issues an access and a refresh token in @family (a new family when
@@ -584,6 +395,8 @@ reply_with_tokens (SaRequest      *req,
   g_autofree char *access = token_new ();
   g_autofree char *refresh = token_new ();
   g_autofree char *new_family = NULL;
+  g_autofree char *access_digest = NULL;
+  g_autofree char *refresh_digest = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GError) error = NULL;
   gint64 now = _sa_registry_now ();
@@ -591,26 +404,15 @@ reply_with_tokens (SaRequest      *req,
   if (family == NULL)
     family = new_family = g_uuid_string_random ();
 
-  if (!sa_registry_db_begin (req->db, &error))
-    goto fail;
-  if (old_refresh_digest != NULL)
+  access_digest = token_digest (access);
+  refresh_digest = token_digest (refresh);
+  if (!sa_store_session_issue (req->db, user->id, family, old_refresh_digest, access_digest,
+                               now + sa_registry_server_get_access_ttl (req->server),
+                               refresh_digest, now + REFRESH_TTL, &error))
     {
-      sqlite3_stmt *stmt;
-
-      stmt = sa_registry_db_prepare (req->db,
-                                     "UPDATE tokens SET revoked = 1 WHERE hash = ?1", &error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, old_refresh_digest, -1, SQLITE_STATIC);
-      if (!sa_registry_db_step_done (req->db, stmt, &error))
-        goto fail;
+      sa_request_reply_gerror (req, error);
+      return;
     }
-  if (!insert_token (req->db, access, "access", user->id, family,
-                     now + sa_registry_server_get_access_ttl (req->server), &error) ||
-      !insert_token (req->db, refresh, "refresh", user->id, family, now + REFRESH_TTL,
-                     &error) ||
-      !sa_registry_db_commit (req->db, &error))
-    goto fail;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "access_token");
@@ -627,11 +429,6 @@ reply_with_tokens (SaRequest      *req,
   sodium_memzero (access, strlen (access));
   sodium_memzero (refresh, strlen (refresh));
   sa_request_reply_builder (req, SOUP_STATUS_OK, b);
-  return;
-
-fail:
-  sa_registry_db_rollback (req->db);
-  sa_request_reply_gerror (req, error);
 }
 
 static SaThrottle *
@@ -870,7 +667,6 @@ login_handler (SaRequest *req)
   g_autofree char *addr_key = NULL;
   g_autofree char *pair_key = NULL;
   LoginData *d;
-  sqlite3_stmt *stmt;
   gint64 now = _sa_registry_now ();
   gint64 wait;
 
@@ -914,19 +710,7 @@ login_handler (SaRequest *req)
   d->pair_key = g_steal_pointer (&pair_key);
   d->addr_key = g_steal_pointer (&addr_key);
   d->login_key = g_steal_pointer (&login_key);
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT id, login, full_name, agency, role, disabled, pwhash"
-                                 " FROM users WHERE login = ?1 COLLATE NOCASE", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          d->user = user_from_row (stmt);
-          d->pwhash = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-        }
-      sqlite3_reset (stmt);
-    }
+  d->user = sa_store_user_credentials (req->db, login, &d->pwhash);
   /* An unknown login costs the same hash as a known one. */
   if (d->pwhash == NULL)
     d->pwhash = g_strdup (dummy_hash);
@@ -949,7 +733,6 @@ refresh_handler (SaRequest *req)
   g_autofree char *family = NULL;
   g_autoptr(SaRegistryUser) user = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
   gboolean revoked = FALSE;
   gint64 expires_at = 0;
   gint64 user_id = 0;
@@ -961,23 +744,12 @@ refresh_handler (SaRequest *req)
       return;
     }
   digest = token_digest (token);
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT user_id, family, revoked, expires_at FROM tokens"
-                                 " WHERE hash = ?1 AND kind = 'refresh'", &error);
-  if (stmt == NULL)
+  if (!sa_store_refresh_token_lookup (req->db, digest, &user_id, &family, &revoked, &expires_at,
+                                      &error))
     {
       sa_request_reply_gerror (req, error);
       return;
     }
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      user_id = sqlite3_column_int64 (stmt, 0);
-      family = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      revoked = sqlite3_column_int (stmt, 2) != 0;
-      expires_at = sqlite3_column_int64 (stmt, 3);
-    }
-  sqlite3_reset (stmt);
 
   if (family == NULL || expires_at <= _sa_registry_now ())
     {
@@ -989,7 +761,7 @@ refresh_handler (SaRequest *req)
     {
       /* A used refresh token came back: someone holds a copy. End the
        * whole session, the legitimate holder's tokens included. */
-      if (!revoke_family (req->db, family, &error))
+      if (!sa_store_session_end (req->db, family, &error))
         {
           sa_request_reply_gerror (req, error);
           return;
@@ -1001,18 +773,11 @@ refresh_handler (SaRequest *req)
       return;
     }
 
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT id, login, full_name, agency, role, disabled"
-                                 " FROM users WHERE id = ?1", &error);
-  if (stmt == NULL)
+  if (!sa_store_user_get_by_id (req->db, user_id, &user, &error))
     {
       sa_request_reply_gerror (req, error);
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    user = user_from_row (stmt);
-  sqlite3_reset (stmt);
   if (user == NULL || user->disabled)
     {
       sa_request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "account_disabled",
@@ -1028,22 +793,16 @@ logout_handler (SaRequest *req)
   g_autofree char *digest = NULL;
   g_autofree char *family = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
 
   /* The token the server signed this request in with, parsed once. */
   digest = token_digest (req->token);
-  stmt = sa_registry_db_prepare (req->db, "SELECT family FROM tokens WHERE hash = ?1", &error);
-  if (stmt == NULL)
+  if (!sa_store_session_family (req->db, digest, &family, &error))
     {
       sa_request_reply_gerror (req, error);
       return;
     }
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    family = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
 
-  if (family != NULL && !revoke_family (req->db, family, &error))
+  if (family != NULL && !sa_store_session_end (req->db, family, &error))
     {
       sa_request_reply_gerror (req, error);
       return;

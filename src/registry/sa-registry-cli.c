@@ -11,7 +11,7 @@
 
 #include "sa-registry-cli.h"
 #include "sa-registry-demo.h"
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 #include "sa-registry-reference.h"
 
 static const char usage[] =
@@ -390,7 +390,6 @@ cmd_user_change (int         argc,
   g_autoptr(SaRegistryDb) db = NULL;
   g_autoptr(SaRegistryUser) user = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
 
   if (disable)
     entries[2].long_name = NULL;
@@ -436,29 +435,13 @@ cmd_user_change (int         argc,
       g_printerr ("smart-appeals-registry: no account has the login “%s”\n", login);
       return 1;
     }
-  if (!sa_registry_db_begin (db, &error))
-    goto fail;
-  stmt = sa_registry_db_prepare (db, "UPDATE users SET disabled = 1 WHERE id = ?1", &error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, user->id);
-  if (!sa_registry_db_step_done (db, stmt, &error))
-    goto fail;
-  stmt = sa_registry_db_prepare (db, "UPDATE tokens SET revoked = 1 WHERE user_id = ?1", &error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, user->id);
-  if (!sa_registry_db_step_done (db, stmt, &error) ||
-      sa_registry_db_touch (db, "user", login, NULL, &error) == 0 ||
-      !sa_registry_db_commit (db, &error))
-    goto fail;
+  if (!sa_store_user_disable (db, user->id, user->login, &error))
+    {
+      g_printerr ("smart-appeals-registry: %s\n", error != NULL ? error->message : "failed");
+      return 1;
+    }
   g_print ("Disabled %s.\n", login);
   return 0;
-
-fail:
-  sa_registry_db_rollback (db);
-  g_printerr ("smart-appeals-registry: %s\n", error != NULL ? error->message : "failed");
-  return 1;
 }
 
 static int
@@ -476,7 +459,6 @@ cmd_compact (int    argc,
   g_autoptr(SaRegistryDb) db = NULL;
   g_autoptr(GError) error = NULL;
   gint64 horizon;
-  sqlite3_stmt *stmt;
 
   if (!parse_options ("Prunes the change feed; clients behind the new horizon pull from 0.",
                       entries, &argc, &argv) ||
@@ -497,12 +479,7 @@ cmd_compact (int    argc,
       return 1;
     }
   /* Expired tokens are of no use, even for reuse detection. */
-  stmt = sa_registry_db_prepare (db, "DELETE FROM tokens WHERE expires_at < ?1", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, _sa_registry_now ());
-      sa_registry_db_step_done (db, stmt, NULL);
-    }
+  sa_store_sessions_prune (db, _sa_registry_now ());
   g_print ("The change feed's horizon is now %" G_GINT64_FORMAT ".\n", horizon);
   return 0;
 }

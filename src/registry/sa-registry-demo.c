@@ -8,7 +8,7 @@
 
 #include "sa-appeal-model.h"
 #include "sa-demo-data.h"
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 #include "sa-registry-demo.h"
 
 typedef struct
@@ -58,26 +58,16 @@ insert_users (SaRegistryDb  *db,
 
   for (guint i = 0; i < n && ok; i++)
     {
-      sqlite3_stmt *stmt;
       const char *hash;
 
       hash = jobs[GPOINTER_TO_UINT (g_hash_table_lookup (first_with, users[i].password))].hash;
-      stmt = sa_registry_db_prepare (db,
-                                     "INSERT INTO users (login, full_name, agency, role, pwhash,"
-                                     " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-      if (stmt == NULL || hash == NULL)
+      if (hash == NULL)
         {
           ok = FALSE;
           break;
         }
-      sqlite3_bind_text (stmt, 1, users[i].login, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, users[i].full_name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, users[i].agency, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, users[i].role, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 6, now);
-      ok = sa_registry_db_step_done (db, stmt, error) &&
-           sa_registry_db_touch (db, "user", users[i].login, NULL, error) != 0;
+      ok = sa_store_user_add_row (db, users[i].login, users[i].full_name, users[i].agency,
+                                  users[i].role, hash, now, error);
     }
   for (guint i = 0; i < n; i++)
     g_free (jobs[i].hash);
@@ -135,23 +125,10 @@ history_add (SaRegistryDb       *db,
              JsonObject         *payload,
              GError            **error)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
-  g_autofree char *text = _sa_registry_json_to_string (node);
   g_autofree char *op_id = g_uuid_string_random ();
-  sqlite3_stmt *stmt;
 
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO history (appeal_id, at, actor, type, payload,"
-                                 " made_at, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, e->at);
-  sqlite3_bind_text (stmt, 3, e->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, sa_op_type_event (e->op), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, op_id, -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (db, stmt, error);
+  return sa_store_history_append_op (db, appeal_id, e->at, e->at, e->actor,
+                                     sa_op_type_event (e->op), payload, op_id, error);
 }
 
 /* Registers the appeal as intake would, then applies its ops through the
@@ -169,7 +146,6 @@ insert_appeal (SaRegistryDb        *db,
   g_autofree char *id = NULL;
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   SaAppealState state = { 0 };
-  sqlite3_stmt *stmt;
   gint64 updated = appeal->received_at;
 
   in.channel = sa_channel_to_string (appeal->channel);
@@ -228,21 +204,9 @@ insert_appeal (SaRegistryDb        *db,
       updated = e->at;
     }
 
-  stmt = sa_registry_db_prepare (db,
-                                 "UPDATE appeals SET status = ?2, executor = ?3, priority = ?4,"
-                                 " version = ?5, updated_at = ?6, answered_at = ?7"
-                                 " WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, sa_appeal_status_to_string (appeal->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, state.executor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, sa_priority_to_string (state.priority), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, state.version);
-  sqlite3_bind_int64 (stmt, 6, updated);
-  if (appeal->answered_at != 0)
-    sqlite3_bind_int64 (stmt, 7, appeal->answered_at);
-  return sa_registry_db_step_done (db, stmt, error);
+  return sa_store_appeal_set_outcome (db, id, sa_appeal_status_to_string (appeal->status),
+                                      state.executor, sa_priority_to_string (state.priority),
+                                      state.version, updated, appeal->answered_at, error);
 }
 
 static gboolean
@@ -321,21 +285,14 @@ sa_registry_demo_insert (SaRegistryDb  *db,
                          gint64         now,
                          GError       **error)
 {
-  sqlite3_stmt *stmt;
-  gboolean empty = FALSE;
+  gboolean found = TRUE;
 
   g_return_val_if_fail (SA_IS_REGISTRY_DB (db), FALSE);
   g_return_val_if_fail (demo != NULL, FALSE);
 
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT NOT EXISTS (SELECT 1 FROM users)"
-                                 " AND NOT EXISTS (SELECT 1 FROM appeals)", error);
-  if (stmt == NULL)
+  if (!sa_store_has_people_or_appeals (db, &found, error))
     return FALSE;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    empty = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (!empty)
+  if (found)
     {
       g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_EXISTS,
                    "The database has people or appeals already; give --demo only with a "

@@ -7,6 +7,7 @@
 
 #include "sa-push-message.h"
 #include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 /* Push: a WebSocket at /api/v1/events that tells each signed-in client
  * "the feed has something new for you, pull" — never the data itself, so
@@ -19,7 +20,8 @@
  * client. Clients are grouped by what decides their rights (role and
  * agency: an "audience"); one statement finds, for the new feed entries
  * only, the newest one each audience may see, with the feed's own rule
- * (SA_REGISTRY_FEED_VISIBLE_SQL_FOR), and only those audiences' clients
+ * (sa_store_feed_audiences_newest(), beside the feed's own read in
+ * sa-registry-store-feed.c), and only those audiences' clients
  * are told. 500 listening desks cost one query per change, not 500 scans.
  *
  * Flow control: each client gets at most one "changes" message per
@@ -213,20 +215,6 @@ client_send (Client     *c,
                   "too slow: messages are not being read");
 }
 
-static gint64
-feed_head (SaRegistryDb *db)
-{
-  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT COALESCE (MAX (seq), 0) FROM feed",
-                                               NULL);
-  gint64 seq = 0;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    seq = sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return seq;
-}
-
 static void
 client_send_changes (Client *c)
 {
@@ -294,7 +282,7 @@ dispatch (gpointer user_data)
 {
   Events *ev = user_data;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) news = NULL;
   gint64 head = ev->head;
 
   ev->dispatch_id = 0;
@@ -305,34 +293,22 @@ dispatch (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  stmt = sa_registry_db_prepare (ev->db,
-                                 "SELECT k.role, k.agency, MAX (f.seq) FROM"
-                                 " (SELECT json_extract (value, '$[0]') AS role,"
-                                 "   json_extract (value, '$[1]') AS agency"
-                                 "  FROM json_each (?3)) k, feed f"
-                                 " WHERE f.seq > ?1 AND f.seq <= ?2 AND "
-                                 SA_REGISTRY_FEED_VISIBLE_SQL_FOR ("f", "k.role", "k.agency")
-                                 " GROUP BY k.role, k.agency", &error);
-  if (stmt == NULL)
+  news = sa_store_feed_audiences_newest (ev->db, ev->judged, head, audiences_json (ev), &error);
+  if (news == NULL)
     {
       g_warning ("Cannot judge the feed for the events sockets: %s", error->message);
       return G_SOURCE_REMOVE;
     }
-  sqlite3_bind_int64 (stmt, 1, ev->judged);
-  sqlite3_bind_int64 (stmt, 2, head);
-  sqlite3_bind_text (stmt, 3, audiences_json (ev), -1, SQLITE_TRANSIENT);
   ev->judged = head;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint n = 0; n < news->len; n++)
     {
-      g_autofree char *key = g_strconcat ((const char *) sqlite3_column_text (stmt, 0), "\n",
-                                          (const char *) sqlite3_column_text (stmt, 1), NULL);
+      SaStoreAudienceNews *item = g_ptr_array_index (news, n);
+      g_autofree char *key = g_strconcat (item->role, "\n", item->agency, NULL);
       Audience *a = g_hash_table_lookup (ev->audiences, key);
-      gint64 seq = sqlite3_column_int64 (stmt, 2);
 
       for (guint i = 0; a != NULL && i < a->clients->len; i++)
-        client_notify (g_ptr_array_index (a->clients, i), seq);
+        client_notify (g_ptr_array_index (a->clients, i), item->seq);
     }
-  sqlite3_reset (stmt);
   return G_SOURCE_REMOVE;
 }
 
@@ -413,7 +389,7 @@ client_sign_in (Client     *c,
     }
   g_clear_handle_id (&c->auth_timeout_id, g_source_remove);
   c->token = g_strdup (token);
-  c->seq = feed_head (c->events->db);
+  c->seq = sa_store_feed_head (c->events->db);
   c->pending = c->seq;
   audience_join (c->events, c);
   ready = g_strdup_printf ("{\"type\":\"ready\",\"seq\":%" G_GINT64_FORMAT "}", c->seq);
@@ -596,7 +572,7 @@ _sa_registry_events_register (SaRegistryServer *server)
   ev->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   ev->waiting = g_ptr_array_new ();
   ev->audiences = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, audience_free);
-  ev->judged = ev->head = feed_head (ev->db);
+  ev->judged = ev->head = sa_store_feed_head (ev->db);
   ev->auth_timeout_ms = DEFAULT_AUTH_TIMEOUT_MS;
   ev->coalesce_ms = DEFAULT_COALESCE_MS;
   ev->keepalive_s = DEFAULT_KEEPALIVE_S;

@@ -5,75 +5,23 @@
 
 #include <string.h>
 
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 #define FEED_DEFAULT_LIMIT 500
 #define FEED_MAX_LIMIT     2000
 
-static void
-add_agency (JsonBuilder  *b,
-            sqlite3_stmt *stmt)
-{
-  g_auto(GStrv) districts = g_strsplit ((const char *) sqlite3_column_text (stmt, 4), ",", -1);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
-  json_builder_set_member_name (b, "name_ru");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
-  json_builder_set_member_name (b, "name_kk");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
-  json_builder_set_member_name (b, "districts");
-  json_builder_begin_array (b);
-  for (guint i = 0; districts[i] != NULL; i++)
-    if (*districts[i] != '\0')
-      json_builder_add_string_value (b, districts[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-}
+typedef void (*AddFunc) (JsonBuilder *b, gconstpointer row);
 
 static void
-add_category (JsonBuilder  *b,
-              sqlite3_stmt *stmt)
-{
-  static const char * const names[] = {
-    "code", "name_ru", "name_kk", "sphere", "agency", "criticality",
-  };
-
-  json_builder_begin_object (b);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      json_builder_set_member_name (b, names[i]);
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, i));
-    }
-  json_builder_set_member_name (b, "reaction_minutes");
-  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 6));
-  json_builder_set_member_name (b, "resolution_minutes");
-  json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 7));
-  json_builder_set_member_name (b, "clock");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 8));
-  json_builder_end_object (b);
-}
-
-#define AGENCY_SQL \
-  "SELECT code, name_ru, name_kk, kind, districts FROM agencies"
-#define CATEGORY_SQL \
-  "SELECT code, name_ru, name_kk, sphere, default_agency, criticality, reaction_minutes," \
-  " resolution_minutes, clock FROM categories"
-
-static void
-list_reference (SaRequest   *req,
-                const char  *member,
-                const char  *sql,
-                void       (*add) (JsonBuilder *, sqlite3_stmt *))
+list_reference (SaRequest  *req,
+                const char *member,
+                GPtrArray  *rows,
+                GError     *error,
+                AddFunc     add)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = sa_registry_db_prepare (req->db, sql, &error);
 
-  if (stmt == NULL)
+  if (rows == NULL)
     {
       sa_request_reply_gerror (req, error);
       return;
@@ -81,9 +29,8 @@ list_reference (SaRequest   *req,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, member);
   json_builder_begin_array (b);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    add (b, stmt);
-  sqlite3_reset (stmt);
+  for (guint i = 0; i < rows->len; i++)
+    add (b, g_ptr_array_index (rows, i));
   json_builder_end_array (b);
   json_builder_end_object (b);
   sa_request_reply_builder (req, SOUP_STATUS_OK, b);
@@ -92,34 +39,28 @@ list_reference (SaRequest   *req,
 static void
 agencies_handler (SaRequest *req)
 {
-  list_reference (req, "agencies", AGENCY_SQL " ORDER BY code", add_agency);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = sa_store_agencies_list (req->db, &error);
+
+  list_reference (req, "agencies", rows, error, (AddFunc) sa_registry_json_add_agency);
 }
 
 static void
 categories_handler (SaRequest *req)
 {
-  list_reference (req, "categories", CATEGORY_SQL " ORDER BY code", add_category);
-}
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = sa_store_categories_list (req->db, &error);
 
-static void
-add_district (JsonBuilder  *b,
-              sqlite3_stmt *stmt)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 0));
-  json_builder_set_member_name (b, "name_ru");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
-  json_builder_set_member_name (b, "name_kk");
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
-  json_builder_end_object (b);
+  list_reference (req, "categories", rows, error, (AddFunc) sa_registry_json_add_category);
 }
 
 static void
 districts_handler (SaRequest *req)
 {
-  list_reference (req, "districts",
-                  "SELECT code, name_ru, name_kk FROM districts ORDER BY code", add_district);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = sa_store_districts_list (req->db, &error);
+
+  list_reference (req, "districts", rows, error, (AddFunc) sa_registry_json_add_district);
 }
 
 /* Appends the entity's current state as the entry's "data"; FALSE when
@@ -133,7 +74,6 @@ append_entity_data (SaRegistryDb *db,
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  sqlite3_stmt *stmt = NULL;
   gsize mark = out->len;
 
   if (strcmp (kind, "appeal") == 0)
@@ -154,26 +94,24 @@ append_entity_data (SaRegistryDb *db,
         return FALSE;
       _sa_registry_user_to_json (user, b);
     }
-  else
+  else if (strcmp (kind, "agency") == 0)
     {
-      if (strcmp (kind, "agency") == 0)
-        stmt = sa_registry_db_prepare (db, AGENCY_SQL " WHERE code = ?1", NULL);
-      else if (strcmp (kind, "category") == 0)
-        stmt = sa_registry_db_prepare (db, CATEGORY_SQL " WHERE code = ?1", NULL);
-      if (stmt == NULL)
+      g_autoptr(SaStoreAgency) agency = sa_store_agency_get (db, id);
+
+      if (agency == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      if (strcmp (kind, "agency") == 0)
-        add_agency (b, stmt);
-      else
-        add_category (b, stmt);
-      sqlite3_reset (stmt);
+      sa_registry_json_add_agency (b, agency);
     }
+  else if (strcmp (kind, "category") == 0)
+    {
+      g_autoptr(SaStoreCategory) category = sa_store_category_get (db, id);
+
+      if (category == NULL)
+        return FALSE;
+      sa_registry_json_add_category (b, category);
+    }
+  else
+    return FALSE;
   node = json_builder_get_root (b);
   text = _sa_registry_json_to_string (node);
   g_string_append (out, ",\"data\":");
@@ -199,9 +137,8 @@ changes_handler (SaRequest *req)
   guint64 limit = FEED_DEFAULT_LIMIT;
   gint64 next;
   gint64 horizon;
-  guint n = 0;
   gboolean more = FALSE;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) rows = NULL;
   const char *value;
 
   value = sa_request_query (req, "since");
@@ -222,7 +159,7 @@ changes_handler (SaRequest *req)
 
   /* Below the horizon, revocations the client needed have been pruned:
    * it must drop its cache and pull from 0. */
-  horizon = sa_registry_db_get_feed_horizon (req->db);
+  horizon = sa_store_feed_horizon (req->db);
   if (since != 0 && (gint64) since < horizon)
     {
       sa_request_reply_error (req, SOUP_STATUS_GONE, "cursor_expired",
@@ -231,74 +168,39 @@ changes_handler (SaRequest *req)
       return;
     }
 
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT f.seq, f.kind, f.entity_id FROM feed f WHERE f.seq > ?1"
-                                 " AND " SA_REGISTRY_FEED_VISIBLE_SQL_FOR ("f", "?101", "?102")
-                                 " ORDER BY f.seq LIMIT ?2", &error);
-  if (stmt == NULL)
+  rows = sa_store_feed_read (req->db, req->user, since, limit, &more, &error);
+  if (rows == NULL)
     {
       sa_request_reply_gerror (req, error);
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, limit + 1);
-  _sa_registry_bind_visibility (stmt, req->user);
 
   next = since;
-  {
-    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  out = g_string_sized_new (64 * 1024);
+  g_string_append (out, "{\"changes\":[");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      SaStoreFeedEntry *entry = g_ptr_array_index (rows, i);
+      gboolean revoke = strcmp (entry->kind, "revoke") == 0;
+      g_autofree char *entity_id = g_strdup (entry->entity_id);
 
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        gint64 seq = sqlite3_column_int64 (stmt, 0);
-
-        if (n == limit)
-          {
-            more = TRUE;
-            break;
-          }
-        g_array_append_val (seqs, seq);
-        g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
-        g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
-        n++;
-      }
-    sqlite3_reset (stmt);
-
-    out = g_string_sized_new (64 * 1024);
-    g_string_append (out, "{\"changes\":[");
-    for (guint i = 0; i < n; i++)
-      {
-        const char *kind = rows->pdata[2 * i];
-        const char *id = rows->pdata[2 * i + 1];
-        gint64 seq = g_array_index (seqs, gint64, i);
-        gboolean revoke = strcmp (kind, "revoke") == 0;
-        g_autofree char *entity_id = g_strdup (id);
-
-        next = seq;
-        if (revoke && strchr (entity_id, '|') != NULL)
-          *strchr (entity_id, '|') = '\0';
-        g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"kind\":",
-                                i > 0 ? "," : "", seq);
-        _sa_registry_json_append_string (out, revoke ? "appeal" : kind);
-        g_string_append (out, ",\"id\":");
-        _sa_registry_json_append_string (out, entity_id);
-        if (revoke || !append_entity_data (req->db, out, kind, id))
-          g_string_append (out, ",\"removed\":true");
-        g_string_append_c (out, '}');
-      }
-    g_string_append_c (out, ']');
-  }
+      next = entry->seq;
+      if (revoke && strchr (entity_id, '|') != NULL)
+        *strchr (entity_id, '|') = '\0';
+      g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"kind\":",
+                              i > 0 ? "," : "", entry->seq);
+      _sa_registry_json_append_string (out, revoke ? "appeal" : entry->kind);
+      g_string_append (out, ",\"id\":");
+      _sa_registry_json_append_string (out, entity_id);
+      if (revoke || !append_entity_data (req->db, out, entry->kind, entry->entity_id))
+        g_string_append (out, ",\"removed\":true");
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
 
   /* Skip the invisible tail so that the next pull does not scan it again. */
   if (!more)
-    {
-      stmt = sa_registry_db_prepare (req->db, "SELECT COALESCE (MAX (seq), 0) FROM feed", NULL);
-      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        next = MAX (next, sqlite3_column_int64 (stmt, 0));
-      if (stmt != NULL)
-        sqlite3_reset (stmt);
-    }
+    next = MAX (next, sa_store_feed_head (req->db));
 
   g_string_append_printf (out, ",\"next\":%" G_GINT64_FORMAT ",\"more\":%s}", next,
                           more ? "true" : "false");

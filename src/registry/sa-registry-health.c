@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 /* What /healthz checks: that the registry can do its job, not only that
  * SQLite answers a SELECT. A full disk leaves reads working while every
@@ -45,61 +45,16 @@ add_check (JsonBuilder *b,
 }
 
 static char *
-check_read (SaRegistryDb *db)
-{
-  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM meta LIMIT 1", NULL);
-  int rc;
-
-  if (stmt == NULL)
-    return g_strdup (sqlite3_errmsg (sa_registry_db_get_handle (db)));
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return g_strdup (sqlite3_errmsg (sa_registry_db_get_handle (db)));
-  return NULL;
-}
-
-/* Writes the probe row; commits it when @commit, else rolls it back. */
-static char *
-write_probe (SaRegistryDb *db,
-             gboolean      commit)
-{
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
-
-  if (!sa_registry_db_begin (db, &error))
-    return g_strdup (sqlite3_errmsg (sa_registry_db_get_handle (db)));
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT OR REPLACE INTO meta (key, value)"
-                                 " VALUES ('healthz_probe', CAST (?1 AS TEXT))", &error);
-  if (stmt != NULL)
-    sqlite3_bind_int64 (stmt, 1, _sa_registry_now ());
-  if (stmt == NULL || !sa_registry_db_step_done (db, stmt, &error) ||
-      (commit && !sa_registry_db_commit (db, &error)))
-    {
-      /* The message of the failure itself: the rollback clears SQLite's. */
-      g_autofree char *failure = g_strdup (error != NULL ? error->message
-                                           : sqlite3_errmsg (sa_registry_db_get_handle (db)));
-
-      sa_registry_db_rollback (db);
-      return g_steal_pointer (&failure);
-    }
-  if (!commit)
-    sa_registry_db_rollback (db);
-  return NULL;
-}
-
-static char *
 check_writes (SaRegistryDb *db)
 {
-  g_autofree char *failure = write_probe (db, FALSE);
+  g_autofree char *failure = sa_store_health_write_probe (db, FALSE);
 
   if (failure != NULL)
     return g_steal_pointer (&failure);
   if (sa_registry_db_get_write_failure (db) == NULL)
     return NULL;
   /* Writes failed lately; a commit that goes through now clears it. */
-  failure = write_probe (db, TRUE);
+  failure = sa_store_health_write_probe (db, TRUE);
   if (failure == NULL)
     return NULL;
   return g_strdup (sa_registry_db_get_write_failure (db) != NULL
@@ -109,7 +64,7 @@ check_writes (SaRegistryDb *db)
 static char *
 check_disk (SaRegistryDb *db)
 {
-  const char *path = sqlite3_db_filename (sa_registry_db_get_handle (db), "main");
+  const char *path = sa_store_db_path (db);
   g_autofree char *dir = NULL;
   g_autofree char *probe = NULL;
   char block[PROBE_BYTES] = { 0 };
@@ -155,7 +110,7 @@ _sa_registry_health_check (SaRegistryDb *db,
   g_return_val_if_fail (SA_IS_REGISTRY_DB (db), FALSE);
   g_return_val_if_fail (JSON_IS_BUILDER (b), FALSE);
 
-  read = check_read (db);
+  read = sa_store_health_read (db);
   writes = check_writes (db);
   disk = check_disk (db);
   healthy = read == NULL && writes == NULL && disk == NULL;

@@ -8,369 +8,9 @@
 #include <sodium.h>
 
 #include "sa-appeal-model.h"
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 #define MAX_OPS_PER_BATCH 100
-/* How far a client's clock may run ahead, and how old an offline edit
- * may be, before the time it says it was made is held to those bounds. */
-#define MADE_AT_AHEAD_MAX   (5 * 60)
-#define MADE_AT_OFFLINE_MAX (30 * 24 * 60 * 60)
-
-/* The appeal as an op sees it, read inside the op's transaction; the
- * rules themselves are the appeal model's (sa-appeal-model.c). */
-typedef struct
-{
-  char          *id;
-  char          *status;
-  char          *priority;
-  char          *agency;
-  char          *executor;
-  GPtrArray     *involved;
-  SaAppealState  state;
-} Appeal;
-
-static void
-appeal_clear (Appeal *a)
-{
-  g_free (a->id);
-  g_free (a->status);
-  g_free (a->priority);
-  g_free (a->agency);
-  g_free (a->executor);
-  g_clear_pointer (&a->involved, g_ptr_array_unref);
-}
-
-typedef struct
-{
-  SaRegistryDb   *db;
-  SaRegistryUser *user;
-  SaActor         actor;
-  SaOpType        type;
-  Appeal          appeal;
-  SaAppealState   after;
-  JsonObject     *args;
-  gint64          now;
-  /* set by the op: */
-  const char     *code;       /* rejection code, or NULL when applied */
-  char           *message;    /* rejection sentence */
-  JsonObject     *payload;    /* the history payload */
-} OpContext;
-
-static gboolean
-reject (OpContext  *ctx,
-        const char *code,
-        const char *message)
-{
-  ctx->code = code;
-  g_free (ctx->message);
-  ctx->message = g_strdup (message != NULL ? message : sa_rejection_message (code));
-  return FALSE;
-}
-
-static gboolean
-reject_error (OpContext    *ctx,
-              const GError *error)
-{
-  return reject (ctx, sa_appeal_error_code (error), error->message);
-}
-
-static const char *
-arg_string (OpContext  *ctx,
-            const char *name)
-{
-  JsonNode *node = ctx->args != NULL ? json_object_get_member (ctx->args, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-agency_exists (SaRegistryDb *db,
-               const char   *code)
-{
-  return sa_registry_db_code_exists (db, "agencies", code);
-}
-
-/* What only the registry's tables can tell, beyond the model's rules. */
-static gboolean
-check_in_registry (OpContext *ctx)
-{
-  const char *agency = arg_string (ctx, "agency");
-
-  switch (ctx->type)
-    {
-    case SA_OP_ASSIGN:
-      {
-        g_autoptr(SaRegistryUser) target = _sa_registry_user_lookup (ctx->db,
-                                                                     arg_string (ctx, "user"));
-
-        if (target == NULL || target->disabled ||
-            strcmp (target->agency, ctx->appeal.state.agency) != 0 ||
-            !sa_role_works_appeals (target->role))
-          return reject (ctx, "unknown_user",
-                         "That user is not an active executor of the lead agency; choose a "
-                         "colleague from your agency.");
-      }
-      break;
-    case SA_OP_FORWARD:
-    case SA_OP_ESCALATE:
-    case SA_OP_ADD_COEXECUTOR:
-      if (!agency_exists (ctx->db, agency))
-        return reject (ctx, "unknown_agency",
-                       "Give \"args.agency\": the code of a known agency (GET /api/v1/agencies).");
-      break;
-    case SA_OP_TAKE:
-    case SA_OP_COMMENT:
-    case SA_OP_REQUEST_INFO:
-    case SA_OP_SET_PRIORITY:
-    case SA_OP_ATTACH:
-    case SA_OP_EXTEND:
-    default:
-      break;
-    }
-  return TRUE;
-}
-
-static gboolean
-add_agency_link (OpContext     *ctx,
-                 const char    *agency,
-                 SaAgencyLink   link,
-                 GError       **error)
-{
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (ctx->db,
-                                 "INSERT INTO appeal_agencies (appeal_id, agency, role)"
-                                 " VALUES (?1, ?2, ?3)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, sa_agency_link_to_string (link), -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (ctx->db, stmt, error);
-}
-
-/* Writes what sa_appeal_state_apply() changed, and the version. */
-static gboolean
-write_state (OpContext  *ctx,
-             GError    **error)
-{
-  const SaAppealState *after = &ctx->after;
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (ctx->db,
-                                 "UPDATE appeals SET status = ?2, priority = ?3, agency = ?4,"
-                                 " executor = ?5, legal_due_at = ?6, version = ?7,"
-                                 " updated_at = ?8 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, sa_appeal_status_to_string (after->status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, sa_priority_to_string (after->priority), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, after->agency, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, after->executor, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 6, after->legal_due_at);
-  sqlite3_bind_int64 (stmt, 7, after->version);
-  sqlite3_bind_int64 (stmt, 8, ctx->now);
-  return sa_registry_db_step_done (ctx->db, stmt, error);
-}
-
-static void
-payload_add_time (OpContext  *ctx,
-                  const char *name,
-                  gint64      at)
-{
-  g_autofree char *text = _sa_registry_format_time (at);
-
-  json_object_set_string_member (ctx->payload, name, text);
-}
-
-/* The changes that reach beyond the appeal's row, and what only the
- * registry adds to the history. */
-static gboolean
-apply_in_registry (OpContext  *ctx,
-                   GError    **error)
-{
-  SaAgencyLink link = sa_op_type_link (ctx->type);
-
-  if (link != SA_AGENCY_LINK_NONE &&
-      !add_agency_link (ctx, arg_string (ctx, "agency"), link, error))
-    return FALSE;
-
-  switch (ctx->type)
-    {
-    case SA_OP_FORWARD:
-      {
-        /* The old agency loses sight unless it stays a co-executor; its
-         * clients learn that from the feed. */
-        const char *old = ctx->appeal.state.agency;
-        g_autofree char *revoke_id = g_strconcat (ctx->appeal.id, "|", old, NULL);
-        gboolean still_involved = FALSE;
-
-        for (guint i = 0; i < ctx->appeal.involved->len; i++)
-          still_involved |= g_strcmp0 (g_ptr_array_index (ctx->appeal.involved, i), old) == 0;
-        if (!still_involved &&
-            sa_registry_db_touch (ctx->db, "revoke", revoke_id, old, error) == 0)
-          return FALSE;
-        /* Forwarding later than 3 working days after receipt breaks the
-         * rules; it is allowed but flagged, so reports can count it. */
-        json_object_set_boolean_member (ctx->payload, "late",
-                                        _sa_registry_forward_is_late (
-                                          ctx->appeal.state.received_at, ctx->now));
-      }
-      break;
-    case SA_OP_EXTEND:
-      /* The law gives 3 working days to tell the applicant; the event says by when. */
-      payload_add_time (ctx, "notify_applicant_by", _sa_registry_extension_notify_by (ctx->now));
-      break;
-    case SA_OP_ATTACH:
-      {
-        /* sa-registry-attachments.c checks the blob and describes it. */
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-        g_autoptr(JsonNode) described = NULL;
-        g_autofree char *message = NULL;
-        const char *code = NULL;
-
-        json_builder_begin_object (b);
-        if (!_sa_registry_attachment_link (ctx->db, ctx->appeal.id, arg_string (ctx, "sha256"),
-                                           arg_string (ctx, "name"), ctx->user->login, ctx->now,
-                                           b, &code, &message, error))
-          return code != NULL ? reject (ctx, code, message) : FALSE;
-        json_builder_end_object (b);
-        described = json_builder_get_root (b);
-        json_object_unref (ctx->payload);
-        ctx->payload = json_object_ref (json_node_get_object (described));
-      }
-      break;
-    case SA_OP_TAKE:
-    case SA_OP_ASSIGN:
-    case SA_OP_COMMENT:
-    case SA_OP_REQUEST_INFO:
-    case SA_OP_ESCALATE:
-    case SA_OP_SET_PRIORITY:
-    case SA_OP_ADD_COEXECUTOR:
-    default:
-      break;
-    }
-  return TRUE;
-}
-
-/* Checks the op against the model's rules and the registry's tables and
- * applies it inside the transaction: FALSE with a rejection in @ctx, or
- * FALSE with @error for a database failure. */
-static gboolean
-apply_op (OpContext  *ctx,
-          GError    **error)
-{
-  g_autoptr(GError) refused = NULL;
-
-  if (!sa_op_check (ctx->type, &ctx->actor, &ctx->appeal.state, ctx->args, ctx->now, &refused))
-    return reject_error (ctx, refused);
-  if (!check_in_registry (ctx))
-    return FALSE;
-  ctx->after = ctx->appeal.state;
-  if (!sa_appeal_state_apply (&ctx->after, ctx->type, &ctx->actor, ctx->args, &refused))
-    return reject_error (ctx, refused);
-  ctx->payload = sa_op_history_payload (ctx->type, &ctx->appeal.state, &ctx->after, ctx->args);
-  return write_state (ctx, error) && apply_in_registry (ctx, error);
-}
-
-static gboolean
-load_appeal (SaRegistryDb *db,
-             const char   *id,
-             Appeal       *a)
-{
-  sqlite3_stmt *stmt;
-  gboolean found = FALSE;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT id, status, priority, agency, executor, version,"
-                                 " received_at, legal_due_at FROM appeals WHERE id = ?1", NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      a->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      a->status = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      a->priority = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      a->agency = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      a->executor = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      a->state.version = sqlite3_column_int64 (stmt, 5);
-      a->state.received_at = sqlite3_column_int64 (stmt, 6);
-      a->state.legal_due_at = sqlite3_column_int64 (stmt, 7);
-      found = TRUE;
-    }
-  sqlite3_reset (stmt);
-  if (!found)
-    return FALSE;
-
-  a->involved = g_ptr_array_new_with_free_func (g_free);
-  stmt = sa_registry_db_prepare (db, "SELECT agency FROM appeal_agencies WHERE appeal_id = ?1",
-                                 NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (a->involved, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  g_ptr_array_add (a->involved, NULL);
-
-  /* A status or priority this build does not know is a damaged row. */
-  if (!sa_appeal_status_from_string (a->status, &a->state.status) ||
-      !sa_priority_from_string (a->priority, &a->state.priority))
-    return FALSE;
-  a->state.agency = a->agency;
-  a->state.executor = a->executor;
-  a->state.involved = (const char * const *) a->involved->pdata;
-  return TRUE;
-}
-
-/* When the person made the op, as the client recorded it: an offline edit
- * keeps its own time, within sane bounds of the registry's clock. */
-static gint64
-op_made_at (JsonObject *op,
-            gint64      received_at,
-            gint64      now)
-{
-  gint64 made = sa_appeal_parse_time (_sa_registry_json_string (op, "made_at"));
-
-  if (made == 0)
-    return now;
-  return CLAMP (made, MAX (received_at, now - MADE_AT_OFFLINE_MAX), now + MADE_AT_AHEAD_MAX);
-}
-
-static gboolean
-history_add_op (SaRegistryDb  *db,
-                const char    *appeal_id,
-                gint64         at,
-                gint64         made_at,
-                const char    *actor,
-                const char    *type,
-                JsonObject    *payload,
-                const char    *op_id,
-                GError       **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
-  g_autofree char *text = _sa_registry_json_to_string (node);
-  sqlite3_stmt *stmt;
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO history (appeal_id, at, actor, type, payload,"
-                                 " made_at, op_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, made_at);
-  sqlite3_bind_text (stmt, 7, op_id, -1, SQLITE_STATIC);
-  return sa_registry_db_step_done (db, stmt, error);
-}
 
 /* The op's content, for telling a replay from a reused op_id. */
 static char *
@@ -432,184 +72,85 @@ rejected (const char *op_id,
 }
 
 static JsonNode *
+appeal_node (SaStoreAppeal *appeal)
+{
+  g_autoptr(GString) out = NULL;
+
+  if (appeal == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  sa_registry_json_append_appeal (out, appeal);
+  return json_from_string (out->str, NULL);
+}
+
+static JsonNode *
 apply_one (SaRegistryDb    *db,
            SaRegistryUser  *user,
            JsonNode        *op_node,
            GError         **error)
 {
   JsonObject *op;
-  const char *op_id, *type, *appeal_id, *after;
+  const char *type;
   JsonNode *version_node, *args_node;
-  gint64 base_version;
   g_autofree char *digest = NULL;
   g_autoptr(JsonNode) appeal_json = NULL;
   g_autoptr(JsonNode) result = NULL;
-  g_autofree char *result_text = NULL;
-  OpContext ctx = { 0 };
-  sqlite3_stmt *stmt;
-  SaOpType op_type;
-  gint64 made_at;
-  gboolean ok;
+  SaStoreOp sop = { 0 };
+  SaStoreOpResult res = { 0 };
 
   if (!JSON_NODE_HOLDS_OBJECT (op_node))
     return rejected (NULL, "invalid_op", "Each op must be a JSON object.");
   op = json_node_get_object (op_node);
-  op_id = _sa_registry_json_string (op, "op_id");
+  sop.op_id = _sa_registry_json_string (op, "op_id");
   type = _sa_registry_json_string (op, "type");
-  appeal_id = _sa_registry_json_string (op, "appeal_id");
-  after = _sa_registry_json_string (op, "after");
+  sop.appeal_id = _sa_registry_json_string (op, "appeal_id");
+  sop.after = _sa_registry_json_string (op, "after");
   version_node = json_object_get_member (op, "base_version");
   args_node = json_object_get_member (op, "args");
 
-  if (op_id == NULL || !g_uuid_string_is_valid (op_id))
-    return rejected (op_id, "invalid_op", "\"op_id\" must be a UUID made by the client.");
-  if (json_object_has_member (op, "after") && (after == NULL || !g_uuid_string_is_valid (after)))
-    return rejected (op_id, "invalid_op", "\"after\" must be the op_id of an earlier op.");
-  if (!sa_op_type_from_string (type, &op_type))
-    return rejected (op_id, "unknown_type", "This type of operation is not known.");
-  if (appeal_id == NULL || version_node == NULL || !JSON_NODE_HOLDS_VALUE (version_node) ||
+  if (sop.op_id == NULL || !g_uuid_string_is_valid (sop.op_id))
+    return rejected (sop.op_id, "invalid_op", "\"op_id\" must be a UUID made by the client.");
+  if (json_object_has_member (op, "after") &&
+      (sop.after == NULL || !g_uuid_string_is_valid (sop.after)))
+    return rejected (sop.op_id, "invalid_op", "\"after\" must be the op_id of an earlier op.");
+  if (!sa_op_type_from_string (type, &sop.type))
+    return rejected (sop.op_id, "unknown_type", "This type of operation is not known.");
+  if (sop.appeal_id == NULL || version_node == NULL || !JSON_NODE_HOLDS_VALUE (version_node) ||
       json_node_get_value_type (version_node) != G_TYPE_INT64 ||
       (args_node != NULL && !JSON_NODE_HOLDS_OBJECT (args_node) &&
        !JSON_NODE_HOLDS_NULL (args_node)))
-    return rejected (op_id, "invalid_op",
+    return rejected (sop.op_id, "invalid_op",
                      "Give \"appeal_id\", an integer \"base_version\" and \"args\" as an object.");
-  base_version = json_node_get_int (version_node);
-  digest = op_digest (type, appeal_id, base_version, args_node);
+  sop.base_version = json_node_get_int (version_node);
+  digest = op_digest (type, sop.appeal_id, sop.base_version, args_node);
+  sop.digest = digest;
+  sop.args = args_node != NULL && JSON_NODE_HOLDS_OBJECT (args_node)
+             ? json_node_get_object (args_node) : NULL;
+  sop.made_at = sa_appeal_parse_time (_sa_registry_json_string (op, "made_at"));
 
-  if (!sa_registry_db_begin (db, error))
+  if (!sa_store_ops_apply (db, user, &sop, &res, error))
     return NULL;
 
-  /* A replay answers the version the op made and the appeal as it is now
-   * (if the user still sees it); the same op_id with other content is a
-   * client bug that must not pass silently. */
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT user_id, digest, json_extract (result, '$.version')"
-                                 " FROM ops WHERE op_id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  appeal_json = appeal_node (res.appeal);
+  switch (res.status)
     {
-      gboolean same = sqlite3_column_int64 (stmt, 0) == user->id &&
-                      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), digest) == 0 &&
-                      sqlite3_column_type (stmt, 2) == SQLITE_INTEGER;
-      gint64 version = sqlite3_column_int64 (stmt, 2);
-
-      sqlite3_reset (stmt);
-      sa_registry_db_rollback (db);
-      if (!same)
-        return rejected (op_id, "op_id_reused",
-                         "This op_id was used for a different operation; make a new op_id "
-                         "for each operation.");
-      if (sa_registry_user_can_see_appeal (db, user, appeal_id))
-        appeal_json = _sa_registry_appeal_to_json (db, appeal_id, TRUE);
-      result = result_node (op_id, "duplicate", NULL, NULL, appeal_json);
-      json_object_set_int_member (json_node_get_object (result), "version", version);
-      return g_steal_pointer (&result);
+    case SA_STORE_OP_DUPLICATE:
+      result = result_node (sop.op_id, "duplicate", NULL, NULL, appeal_json);
+      json_object_set_int_member (json_node_get_object (result), "version", res.version);
+      break;
+    case SA_STORE_OP_CONFLICT:
+      result = result_node (sop.op_id, "conflict", NULL, NULL, appeal_json);
+      break;
+    case SA_STORE_OP_REJECTED:
+      result = rejected (sop.op_id, res.code, res.message);
+      break;
+    case SA_STORE_OP_APPLIED:
+    default:
+      result = result_node (sop.op_id, "applied", NULL, NULL, appeal_json);
+      break;
     }
-  sqlite3_reset (stmt);
-
-  /* An op that depends on one before it (the client names it in "after")
-   * is looked at only once that one is applied; otherwise a take that
-   * conflicted could leave its "I am on my way" applied. */
-  if (after != NULL)
-    {
-      gboolean applied;
-
-      stmt = sa_registry_db_prepare (db, "SELECT 1 FROM ops WHERE op_id = ?1 AND user_id = ?2",
-                                     error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, after, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, user->id);
-      applied = sqlite3_step (stmt) == SQLITE_ROW;
-      sqlite3_reset (stmt);
-      if (!applied)
-        {
-          sa_registry_db_rollback (db);
-          return rejected (op_id, SA_OP_AFTER_NOT_APPLIED,
-                           "The change before this one was not applied; this one waits for it.");
-        }
-    }
-
-  if (!sa_registry_user_can_see_appeal (db, user, appeal_id) ||
-      !load_appeal (db, appeal_id, &ctx.appeal))
-    {
-      appeal_clear (&ctx.appeal);
-      sa_registry_db_rollback (db);
-      return rejected (op_id, "not_found", "There is no such appeal.");
-    }
-  if (ctx.appeal.state.version != base_version)
-    {
-      appeal_clear (&ctx.appeal);
-      sa_registry_db_rollback (db);
-      appeal_json = _sa_registry_appeal_to_json (db, appeal_id, TRUE);
-      return result_node (op_id, "conflict", NULL, NULL, appeal_json);
-    }
-
-  ctx.db = db;
-  ctx.user = user;
-  ctx.type = op_type;
-  ctx.args = args_node != NULL && JSON_NODE_HOLDS_OBJECT (args_node)
-             ? json_node_get_object (args_node) : NULL;
-  ctx.now = _sa_registry_now ();
-  ctx.actor.login = user->login;
-  ctx.actor.agency = user->agency;
-  ctx.actor.role = user->role;
-
-  ok = apply_op (&ctx, error);
-  if (!ok)
-    {
-      g_autofree char *message = g_steal_pointer (&ctx.message);
-      const char *code = ctx.code;
-
-      g_clear_pointer (&ctx.payload, json_object_unref);
-      appeal_clear (&ctx.appeal);
-      sa_registry_db_rollback (db);
-      if (code == NULL)
-        return NULL;  /* a database error, in @error */
-      return rejected (op_id, code, message);
-    }
-
-  made_at = op_made_at (op, ctx.appeal.state.received_at, ctx.now);
-  if (!history_add_op (db, appeal_id, ctx.now, made_at, user->login, sa_op_type_event (op_type),
-                       ctx.payload, op_id, error) ||
-      sa_registry_db_touch (db, "appeal", appeal_id, NULL, error) == 0)
-    goto fail_ctx;
-
-  appeal_json = _sa_registry_appeal_to_json (db, appeal_id, TRUE);
-  result = result_node (op_id, "applied", NULL, NULL, appeal_json);
-  /* What a duplicate answer needs, not the appeal: its history grows with
-   * every op, and a copy per op made the results outgrow everything. */
-  result_text = g_strdup_printf ("{\"status\":\"applied\",\"version\":%" G_GINT64_FORMAT "}",
-                                 json_object_get_int_member (json_node_get_object (appeal_json),
-                                                             "version"));
-
-  stmt = sa_registry_db_prepare (db,
-                                 "INSERT INTO ops (op_id, user_id, digest, result, at)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  if (stmt == NULL)
-    goto fail_ctx;
-  sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, user->id);
-  sqlite3_bind_text (stmt, 3, digest, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, result_text, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, ctx.now);
-  if (!sa_registry_db_step_done (db, stmt, error) || !sa_registry_db_commit (db, error))
-    goto fail_ctx;
-
-  g_clear_pointer (&ctx.payload, json_object_unref);
-  appeal_clear (&ctx.appeal);
-  g_free (ctx.message);
+  sa_store_op_result_clear (&res);
   return g_steal_pointer (&result);
-
-fail_ctx:
-  g_clear_pointer (&ctx.payload, json_object_unref);
-  appeal_clear (&ctx.appeal);
-  g_free (ctx.message);
-fail:
-  sa_registry_db_rollback (db);
-  return NULL;
 }
 
 static void

@@ -3,7 +3,6 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "sa-appeal-model.h"
 #include "sa-attachment-store.h"
@@ -78,8 +77,9 @@ gboolean        _sa_registry_user_add          (SaRegistryDb   *db,
                                                 const char     *password,
                                                 GError        **error);
 
-/* Rights: the one place that says who sees which appeal; the change feed
- * and the WebSocket use the same rules. */
+/* Rights: the one place that says who sees which appeal (in words in
+ * sa-registry-rights.c, in SQL in sa-registry-store-private.h); the change
+ * feed and the WebSocket use the same rules. */
 gboolean        sa_registry_user_sees_all_appeals (SaRegistryUser *user);
 gboolean        sa_registry_user_can_see_appeal   (SaRegistryDb   *db,
                                                    SaRegistryUser *user,
@@ -185,9 +185,6 @@ gboolean        _sa_registry_attachments_link_intake (SaRegistryDb *db,
                                                       const char   *actor,
                                                       gint64        now,
                                                       GError      **error);
-void            _sa_registry_attachments_write (SaRegistryDb     *db,
-                                                const char       *appeal_id,
-                                                GString          *out);
 GBytes         *_sa_registry_thumbnail_new     (const char       *content_type,
                                                 const guint8     *data,
                                                 gsize             len,
@@ -253,37 +250,6 @@ char           *_sa_registry_appeal_insert     (SaRegistryDb        *db,
                                                 const char          *actor,
                                                 gint64               now,
                                                 GError             **error);
-/* Who sees appeal @a, for a user of @role and @agency (SQL expressions):
- * the one statement of the rule in SQL (sa-registry-rights.c says it in
- * words). SA_REGISTRY_VISIBLE_SQL() takes them from the parameters ?101
- * and ?102 that _sa_registry_bind_visibility() binds. */
-#define SA_REGISTRY_VISIBLE_SQL_FOR(a, role, agency) \
-  "(" role " = 'curator'" \
-  " OR (" role " IN ('executor','supervisor','ksk_manager') AND (" a ".agency = " agency \
-  "     OR EXISTS (SELECT 1 FROM appeal_agencies x WHERE x.appeal_id = " a ".id" \
-  "                AND x.agency = " agency ")))" \
-  " OR (" role " = 'operator' AND (" a ".status = 'registered'" \
-  "     OR " a ".intake_agency = " agency ")))"
-#define SA_REGISTRY_VISIBLE_SQL(a) SA_REGISTRY_VISIBLE_SQL_FOR (a, "?101", "?102")
-
-/* Which entries of the change feed @f a user of @role and @agency gets:
- * reference data for everyone, the users of their own agency (all for
- * curators and admins), the appeals they see and the removals for their
- * agency. Used by GET /api/v1/changes and by the push, so that a hint
- * never promises what the feed does not give. The unary + keeps SQLite
- * from answering the ORs with one scan of the (kind, entity_id) index per
- * kind: the feed is read by seq, from a cursor. */
-#define SA_REGISTRY_FEED_VISIBLE_SQL_FOR(f, role, agency) \
-  "(+" f ".kind IN ('agency', 'category')" \
-  " OR (+" f ".kind = 'user' AND (" role " IN ('curator', 'admin')" \
-  "     OR EXISTS (SELECT 1 FROM users u WHERE u.login = " f ".entity_id" \
-  "                AND u.agency = " agency ")))" \
-  " OR (+" f ".kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a" \
-  "     WHERE a.id = " f ".entity_id AND " SA_REGISTRY_VISIBLE_SQL_FOR ("a", role, agency) "))" \
-  " OR (+" f ".kind = 'revoke' AND " f ".agency = " agency \
-  "     AND " role " NOT IN ('curator', 'admin')))"
-void            _sa_registry_bind_visibility   (sqlite3_stmt        *stmt,
-                                                SaRegistryUser      *user);
 
 gboolean        _sa_registry_appeal_write      (SaRegistryDb     *db,
                                                 const char       *appeal_id,
@@ -294,13 +260,6 @@ void            _sa_registry_json_append_string (GString         *out,
 JsonNode       *_sa_registry_appeal_to_json    (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 gboolean          with_history);
-gboolean        _sa_registry_history_add       (SaRegistryDb     *db,
-                                                const char       *appeal_id,
-                                                gint64            at,
-                                                const char       *actor,
-                                                const char       *type,
-                                                JsonNode         *payload,
-                                                GError          **error);
 char           *_sa_registry_format_time       (gint64            unix_seconds);
 gboolean        _sa_registry_parse_time        (const char       *text,
                                                 gint64           *out);

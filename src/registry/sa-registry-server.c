@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sa-json-strict.h"
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 
 typedef struct
 {
@@ -612,8 +612,8 @@ metrics_handler (SaRequest *req)
   SaRegistryServer *self = req->server;
   GString *out = g_string_new (NULL);
   g_autofree gpointer *keys = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
   guint n_keys;
-  sqlite3_stmt *stmt;
 
   g_string_append (out,
                    "# HELP sa_registry_requests_total HTTP requests by route and status.\n"
@@ -668,15 +668,14 @@ metrics_handler (SaRequest *req)
   g_string_append (out,
                    "# HELP sa_registry_appeals Appeals by status.\n"
                    "# TYPE sa_registry_appeals gauge\n");
-  stmt = sa_registry_db_prepare (req->db,
-                                 "SELECT status, COUNT (*) FROM appeals GROUP BY status"
-                                 " ORDER BY status", NULL);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (out, "sa_registry_appeals{status=\"%s\"} %" G_GINT64_FORMAT "\n",
-                            (const char *) sqlite3_column_text (stmt, 0),
-                            (gint64) sqlite3_column_int64 (stmt, 1));
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
+  counts = sa_store_appeals_count_by_status (req->db);
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SaStoreCount *count = g_ptr_array_index (counts, i);
+
+      g_string_append_printf (out, "sa_registry_appeals{status=\"%s\"} %" G_GINT64_FORMAT "\n",
+                              count->key, count->n);
+    }
 
   soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
   {

@@ -4,8 +4,14 @@
 #include "config.h"
 
 #include "sa-calendar.h"
-#include "sa-registry-private.h"
+#include "sa-registry-store.h"
 #include "sa-sla.h"
+
+gint64
+_sa_registry_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
 
 GTimeZone *
 _sa_registry_almaty (void)
@@ -108,35 +114,9 @@ _sa_registry_operational_due (SaRegistryDb *db,
                               gint64        received_at)
 {
   SaRegulation reg = { 0 };
-  sqlite3_stmt *stmt;
-  gboolean found = FALSE;
 
-  stmt = sa_registry_db_prepare (db,
-                                 "SELECT reaction_minutes, resolution_minutes, clock"
-                                 " FROM categories WHERE code = ?1", NULL);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      reg.reaction_minutes = sqlite3_column_int (stmt, 0);
-      reg.resolution_minutes = sqlite3_column_int (stmt, 1);
-      reg.clock = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "24x7") == 0
-                  ? SA_SLA_CLOCK_24X7 : SA_SLA_CLOCK_WORKING_HOURS;
-      found = TRUE;
-    }
-  sqlite3_reset (stmt);
-  if (!found)
+  if (!sa_store_category_regulation (db, category, &reg))
     return 0;
   return sa_sla_operational_due (calendar (), &reg, SA_SLA_TARGET_RESOLUTION, received_at,
                                  NULL, 0);
-}
-
-char *
-_sa_registry_json_to_string (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
 }

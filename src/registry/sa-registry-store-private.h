@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "sa-registry-store.h"
+
+G_BEGIN_DECLS
+
+/* For the store's files only (sa-registry-store-*.c): the SQL they share.
+ * Route handlers call sa-registry-store.h and never see a statement. */
+
+/* Who sees appeal @a, for a user of @role and @agency (SQL expressions):
+ * the one statement of the rule in SQL (sa-registry-rights.c says it in
+ * words). SA_REGISTRY_VISIBLE_SQL() takes them from the parameters ?101
+ * and ?102 that _sa_registry_bind_visibility() binds. */
+#define SA_REGISTRY_VISIBLE_SQL_FOR(a, role, agency) \
+  "(" role " = 'curator'" \
+  " OR (" role " IN ('executor','supervisor','ksk_manager') AND (" a ".agency = " agency \
+  "     OR EXISTS (SELECT 1 FROM appeal_agencies x WHERE x.appeal_id = " a ".id" \
+  "                AND x.agency = " agency ")))" \
+  " OR (" role " = 'operator' AND (" a ".status = 'registered'" \
+  "     OR " a ".intake_agency = " agency ")))"
+#define SA_REGISTRY_VISIBLE_SQL(a) SA_REGISTRY_VISIBLE_SQL_FOR (a, "?101", "?102")
+
+/* Which entries of the change feed @f a user of @role and @agency gets:
+ * reference data for everyone, the users of their own agency (all for
+ * curators and admins), the appeals they see and the removals for their
+ * agency. Used by GET /api/v1/changes and by the push, so that a hint
+ * never promises what the feed does not give. The unary + keeps SQLite
+ * from answering the ORs with one scan of the (kind, entity_id) index per
+ * kind: the feed is read by seq, from a cursor. */
+#define SA_REGISTRY_FEED_VISIBLE_SQL_FOR(f, role, agency) \
+  "(+" f ".kind IN ('agency', 'category')" \
+  " OR (+" f ".kind = 'user' AND (" role " IN ('curator', 'admin')" \
+  "     OR EXISTS (SELECT 1 FROM users u WHERE u.login = " f ".entity_id" \
+  "                AND u.agency = " agency ")))" \
+  " OR (+" f ".kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a" \
+  "     WHERE a.id = " f ".entity_id AND " SA_REGISTRY_VISIBLE_SQL_FOR ("a", role, agency) "))" \
+  " OR (+" f ".kind = 'revoke' AND " f ".agency = " agency \
+  "     AND " role " NOT IN ('curator', 'admin')))"
+void     _sa_registry_bind_visibility (sqlite3_stmt   *stmt,
+                                       SaRegistryUser *user);
+
+G_END_DECLS
