@@ -54,6 +54,20 @@ test_status_sets (void)
                        ==, table[i].done);
     }
   g_assert_cmpstr (sa_status_set_sql (SA_STATUS_SET_DONE), ==, "('answered','closed')");
+  g_assert_cmpstr (SA_APPEAL_STATUS_NAME_REGISTERED, ==,
+                   sa_appeal_status_to_string (SA_APPEAL_STATUS_REGISTERED));
+
+  /* The compile-time SQL lists of roles say what the role table says. */
+  for (guint r = 0; r < SA_N_ROLES; r++)
+    {
+      g_autofree char *quoted = g_strdup_printf ("'%s'", sa_role_to_string (r));
+
+      g_assert_cmpint (strstr (SA_ROLES_WORKING_SQL, quoted) != NULL, ==,
+                       sa_role_works_appeals (r));
+      g_assert_cmpint (strstr (SA_ROLES_CITY_SQL, quoted) != NULL, ==,
+                       r == SA_ROLE_CURATOR || r == SA_ROLE_ADMIN);
+      g_assert_nonnull (strstr (SA_ROLES_ALL_SQL, quoted));
+    }
   g_assert_false (sa_appeal_status_from_string ("open", NULL));
   g_assert_false (sa_appeal_status_name_in ("deleted", SA_STATUS_SET_OPEN));
 }

@@ -26,7 +26,7 @@ static const struct
   guint       sets;
 } statuses[SA_N_APPEAL_STATUSES] = {
   [SA_APPEAL_STATUS_REGISTERED] =
-    { "registered", NC_("appeal", "Registered"), IN_OPEN | IN_CLOCK | IN_WORKABLE },
+    { SA_APPEAL_STATUS_NAME_REGISTERED, NC_("appeal", "Registered"), IN_OPEN | IN_CLOCK | IN_WORKABLE },
   [SA_APPEAL_STATUS_IN_PROGRESS] =
     { "in_progress", NC_("appeal", "In Progress"), IN_OPEN | IN_CLOCK | IN_WORKABLE },
   [SA_APPEAL_STATUS_INFO_REQUESTED] =
@@ -252,12 +252,12 @@ static const struct
   const char *label;
   gboolean    works;  /* works on its agency's appeals */
 } roles[SA_N_ROLES] = {
-  [SA_ROLE_EXECUTOR] = { "executor", NC_("appeal", "Executor"), TRUE },
-  [SA_ROLE_SUPERVISOR] = { "supervisor", NC_("appeal", "Supervisor"), TRUE },
-  [SA_ROLE_CURATOR] = { "curator", NC_("appeal", "Curator"), FALSE },
-  [SA_ROLE_OPERATOR] = { "operator", NC_("appeal", "Operator"), FALSE },
-  [SA_ROLE_KSK_MANAGER] = { "ksk_manager", NC_("appeal", "KSK/OSI Manager"), TRUE },
-  [SA_ROLE_ADMIN] = { "admin", NC_("appeal", "Administrator"), FALSE },
+  [SA_ROLE_EXECUTOR] = { SA_ROLE_NAME_EXECUTOR, NC_("appeal", "Executor"), TRUE },
+  [SA_ROLE_SUPERVISOR] = { SA_ROLE_NAME_SUPERVISOR, NC_("appeal", "Supervisor"), TRUE },
+  [SA_ROLE_CURATOR] = { SA_ROLE_NAME_CURATOR, NC_("appeal", "Curator"), FALSE },
+  [SA_ROLE_OPERATOR] = { SA_ROLE_NAME_OPERATOR, NC_("appeal", "Operator"), FALSE },
+  [SA_ROLE_KSK_MANAGER] = { SA_ROLE_NAME_KSK_MANAGER, NC_("appeal", "KSK/OSI Manager"), TRUE },
+  [SA_ROLE_ADMIN] = { SA_ROLE_NAME_ADMIN, NC_("appeal", "Administrator"), FALSE },
 };
 
 const char *

@@ -38,6 +38,9 @@ typedef enum
   SA_APPEAL_STATUS_ARCHIVED,
 } SaAppealStatus;
 
+/* The status the operators' queue holds, for SQL written at compile time. */
+#define SA_APPEAL_STATUS_NAME_REGISTERED "registered"
+
 #define SA_N_APPEAL_STATUSES (SA_APPEAL_STATUS_ARCHIVED + 1)
 
 /**
@@ -140,6 +143,27 @@ typedef enum
 } SaRole;
 
 #define SA_N_ROLES (SA_ROLE_ADMIN + 1)
+
+/* The names SQL written at compile time needs (the registry's visibility
+ * rule, the schema's CHECK); the role table uses them, and test-appeal-model
+ * checks that the lists say what sa_role_works_appeals() says. */
+#define SA_ROLE_NAME_EXECUTOR     "executor"
+#define SA_ROLE_NAME_SUPERVISOR   "supervisor"
+#define SA_ROLE_NAME_CURATOR      "curator"
+#define SA_ROLE_NAME_OPERATOR     "operator"
+#define SA_ROLE_NAME_KSK_MANAGER  "ksk_manager"
+#define SA_ROLE_NAME_ADMIN        "admin"
+#define SA_SQL_QUOTE(name) "'" name "'"
+/* The roles that work on their agency's appeals, and the city-wide ones. */
+#define SA_ROLES_WORKING_SQL \
+  "(" SA_SQL_QUOTE (SA_ROLE_NAME_EXECUTOR) "," SA_SQL_QUOTE (SA_ROLE_NAME_SUPERVISOR) "," \
+  SA_SQL_QUOTE (SA_ROLE_NAME_KSK_MANAGER) ")"
+#define SA_ROLES_CITY_SQL \
+  "(" SA_SQL_QUOTE (SA_ROLE_NAME_CURATOR) "," SA_SQL_QUOTE (SA_ROLE_NAME_ADMIN) ")"
+#define SA_ROLES_ALL_SQL \
+  "(" SA_SQL_QUOTE (SA_ROLE_NAME_EXECUTOR) "," SA_SQL_QUOTE (SA_ROLE_NAME_SUPERVISOR) "," \
+  SA_SQL_QUOTE (SA_ROLE_NAME_CURATOR) "," SA_SQL_QUOTE (SA_ROLE_NAME_OPERATOR) "," \
+  SA_SQL_QUOTE (SA_ROLE_NAME_KSK_MANAGER) "," SA_SQL_QUOTE (SA_ROLE_NAME_ADMIN) ")"
 
 const char     *sa_role_to_string            (SaRole          role);
 gboolean        sa_role_from_string          (const char     *str,

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sa-appeal-model.h"
 #include "sa-cache-private.h"
 #include "sa-directory.h"
 
@@ -15,7 +16,7 @@
 
 /* Roles that work on appeals: the registry's assign op refuses curators,
  * operators and admins (sa-registry-ops.c, op_assign). */
-#define WORKING_ROLES "('executor', 'supervisor', 'ksk_manager')"
+#define WORKING_ROLES SA_ROLES_WORKING_SQL
 
 void
 sa_directory_agency_free (SaDirectoryAgency *agency)

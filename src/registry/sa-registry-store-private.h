@@ -15,11 +15,12 @@ G_BEGIN_DECLS
  * words). SA_REGISTRY_VISIBLE_SQL() takes them from the parameters ?101
  * and ?102 that _sa_registry_bind_visibility() binds. */
 #define SA_REGISTRY_VISIBLE_SQL_FOR(a, role, agency) \
-  "(" role " = 'curator'" \
-  " OR (" role " IN ('executor','supervisor','ksk_manager') AND (" a ".agency = " agency \
+  "(" role " = " SA_SQL_QUOTE (SA_ROLE_NAME_CURATOR) \
+  " OR (" role " IN " SA_ROLES_WORKING_SQL " AND (" a ".agency = " agency \
   "     OR EXISTS (SELECT 1 FROM appeal_agencies x WHERE x.appeal_id = " a ".id" \
   "                AND x.agency = " agency ")))" \
-  " OR (" role " = 'operator' AND (" a ".status = 'registered'" \
+  " OR (" role " = " SA_SQL_QUOTE (SA_ROLE_NAME_OPERATOR) \
+  "     AND (" a ".status = " SA_SQL_QUOTE (SA_APPEAL_STATUS_NAME_REGISTERED) \
   "     OR " a ".intake_agency = " agency ")))"
 #define SA_REGISTRY_VISIBLE_SQL(a) SA_REGISTRY_VISIBLE_SQL_FOR (a, "?101", "?102")
 
@@ -32,13 +33,13 @@ G_BEGIN_DECLS
  * kind: the feed is read by seq, from a cursor. */
 #define SA_REGISTRY_FEED_VISIBLE_SQL_FOR(f, role, agency) \
   "(+" f ".kind IN ('agency', 'category')" \
-  " OR (+" f ".kind = 'user' AND (" role " IN ('curator', 'admin')" \
+  " OR (+" f ".kind = 'user' AND (" role " IN " SA_ROLES_CITY_SQL \
   "     OR EXISTS (SELECT 1 FROM users u WHERE u.login = " f ".entity_id" \
   "                AND u.agency = " agency ")))" \
   " OR (+" f ".kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a" \
   "     WHERE a.id = " f ".entity_id AND " SA_REGISTRY_VISIBLE_SQL_FOR ("a", role, agency) "))" \
   " OR (+" f ".kind = 'revoke' AND " f ".agency = " agency \
-  "     AND " role " NOT IN ('curator', 'admin')))"
+  "     AND " role " NOT IN " SA_ROLES_CITY_SQL "))"
 void     _sa_registry_bind_visibility (sqlite3_stmt   *stmt,
                                        SaRegistryUser *user);
 
