@@ -144,6 +144,86 @@ test_statement_cache_copies_sql (Fixture       *f,
 }
 
 static void
+test_statement_cache_freed_sql (Fixture       *f,
+                                gconstpointer  data)
+{
+  /* SQL text freed after the prepare (as a query built for one call is) neither loses its statement nor lends it to the next text the allocator puts there. */
+  g_autoptr(SaSqlite) db = sa_sqlite_open (f->path, SA_SQLITE_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *first, *again;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      char *sql = g_strdup_printf ("SELECT %u", i);
+      sqlite3_stmt *stmt = sa_sqlite_prepare (db, sql, &error);
+
+      g_assert_no_error (error);
+      g_free (sql);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, i);
+      sqlite3_reset (stmt);
+    }
+  first = sa_sqlite_prepare (db, "SELECT 0", &error);
+  again = sa_sqlite_prepare (db, "SELECT 0", &error);
+  g_assert_true (first == again);
+  g_assert_cmpint (sqlite3_step (again), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (again, 0), ==, 0);
+  sqlite3_reset (again);
+}
+
+static void
+test_rollback_on_error (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* A statement refused half way through a transaction leaves nothing of it once rolled back, and the failure is still told after the rollback. */
+  g_autoptr(SaSqlite) db = sa_sqlite_open (f->path, SA_SQLITE_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *message = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (sa_sqlite_migrate (db, migrations, G_N_ELEMENTS (migrations), &error));
+  g_assert_cmpint (sa_sqlite_get_failure (db, NULL), ==, SQLITE_OK);
+  g_assert_true (sa_sqlite_begin (db, SA_SQLITE_DURABLE, &error));
+  g_assert_true (sa_sqlite_exec (db, "INSERT INTO t (v) VALUES ('first')", &error));
+  stmt = sa_sqlite_prepare (db, "INSERT INTO t (v) VALUES (?1)", &error);
+  g_assert_false (sa_sqlite_step_done (db, stmt, &error));
+  g_assert_error (error, SA_SQLITE_ERROR, SA_SQLITE_ERROR_CONSTRAINT);
+  sa_sqlite_rollback (db);
+  g_assert_false (sa_sqlite_in_transaction (db));
+  g_assert_cmpint (sa_sqlite_get_failure (db, &message), ==, SQLITE_CONSTRAINT_NOTNULL);
+  g_assert_nonnull (strstr (message, "NOT NULL"));
+
+  stmt = sa_sqlite_prepare (db, "SELECT count (*) FROM t", &error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_reset (stmt);
+}
+
+static void
+test_busy (Fixture       *f,
+           gconstpointer  data)
+{
+  /* While one connection holds the write lock another's write transaction fails as busy after its timeout, and begins once the lock is free. */
+  g_autoptr(SaSqlite) one = sa_sqlite_open (f->path, SA_SQLITE_NONE, NULL);
+  g_autoptr(SaSqlite) two = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sa_sqlite_migrate (one, migrations, G_N_ELEMENTS (migrations), &error));
+  two = sa_sqlite_open (f->path, SA_SQLITE_NONE, &error);
+  g_assert_no_error (error);
+  sa_sqlite_set_busy_timeout (two, 20);
+  g_assert_true (sa_sqlite_begin (one, SA_SQLITE_IMMEDIATE, &error));
+  g_assert_false (sa_sqlite_begin (two, SA_SQLITE_IMMEDIATE, &error));
+  g_assert_error (error, SA_SQLITE_ERROR, SA_SQLITE_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (sa_sqlite_in_transaction (two));
+  g_assert_true (sa_sqlite_commit (one, &error));
+  g_assert_true (sa_sqlite_begin (two, SA_SQLITE_IMMEDIATE, &error));
+  g_assert_no_error (error);
+  sa_sqlite_rollback (two);
+}
+
+static void
 test_transactions (Fixture       *f,
                    gconstpointer  data)
 {
@@ -230,7 +310,10 @@ main (int   argc,
   ADD ("migrations", test_migrations);
   ADD ("failed-migration-rolls-back", test_failed_migration_rolls_back);
   ADD ("statement-cache-copies-sql", test_statement_cache_copies_sql);
+  ADD ("statement-cache-freed-sql", test_statement_cache_freed_sql);
   ADD ("transactions", test_transactions);
+  ADD ("rollback-on-error", test_rollback_on_error);
+  ADD ("busy", test_busy);
   ADD ("damaged-file", test_damaged_file);
   ADD ("cancel", test_cancel);
 #undef ADD
