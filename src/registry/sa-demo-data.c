@@ -29,11 +29,11 @@
 
 enum
 {
-  CAT_FLAT       = 1 << 0,  /* about a flat: an apartment building, never a private house */
-  CAT_SEASON     = 1 << 1,  /* mostly in the heating season (15 October – 15 April) */
-  CAT_SUMMER     = 1 << 2,  /* more often in summer (planned repairs of the heat mains) */
-  CAT_ANY_HOUR   = 1 << 3,  /* an emergency: reported at any hour, any day */
-  CAT_SPRING     = 1 << 4,  /* more often in the spring rains (April – June) */
+  SA_DEMO_CAT_FLAT     = 1 << 0,  /* about a flat: an apartment building, never a private house */
+  SA_DEMO_CAT_SEASON   = 1 << 1,  /* mostly in the heating season (15 October – 15 April) */
+  SA_DEMO_CAT_SUMMER   = 1 << 2,  /* more often in summer (planned repairs of the heat mains) */
+  SA_DEMO_CAT_ANY_HOUR = 1 << 3,  /* an emergency: reported at any hour, any day */
+  SA_DEMO_CAT_SPRING   = 1 << 4,  /* more often in the spring rains (April – June) */
 };
 
 typedef struct
@@ -45,10 +45,10 @@ typedef struct
   const char *ru_more[4];  /* details; zero to two are added */
   const char *kk[3];
   const char *kk_more[3];
-} CategoryText;
+} SaDemoCategoryText;
 
-static const CategoryText category_texts[] = {
-  { "heating.no-heat", 9, CAT_FLAT | CAT_SEASON,
+static const SaDemoCategoryText _sa_demo_category_texts[] = {
+  { "heating.no-heat", 9, SA_DEMO_CAT_FLAT | SA_DEMO_CAT_SEASON,
     { "В квартире {flat} по адресу {addr} нет отопления уже {days} дня.",
       "По адресу {addr} батареи холодные, в квартире {flat} температура {temp} °C.",
       "С {time} во всём доме по адресу {addr} отключено отопление, предупреждений не было.",
@@ -64,7 +64,7 @@ static const CategoryText category_texts[] = {
       "{entr}-кіреберістегі барлық тікқұбырлар суық.",
       "Ауаны шығарып көрдік, көмектеспеді." } },
 
-  { "heating.low-temperature", 10, CAT_FLAT | CAT_SEASON,
+  { "heating.low-temperature", 10, SA_DEMO_CAT_FLAT | SA_DEMO_CAT_SEASON,
     { "В квартире {flat} по адресу {addr} температура не поднимается выше {temp} °C.",
       "По адресу {addr} батареи еле тёплые, в комнатах {temp} градусов.",
       "В угловой квартире {flat} ({addr}, {floor} этаж) очень холодно, на термометре {temp} °C.",
@@ -79,7 +79,7 @@ static const CategoryText category_texts[] = {
       "ПИБ мәселе жылу желілерінде дейді.",
       "Балалар ауырып жүр, жылы киіммен ұйықтаймыз." } },
 
-  { "heating.pipe-burst", 2, CAT_SEASON | CAT_ANY_HOUR,
+  { "heating.pipe-burst", 2, SA_DEMO_CAT_SEASON | SA_DEMO_CAT_ANY_HOUR,
     { "Возле дома по адресу {addr} порыв теплотрассы, из-под асфальта идёт пар.",
       "У дома по адресу {addr} из колодца теплосети течёт горячая вода, затапливает двор.",
       "Рядом с домом по адресу {addr} провалился грунт над теплотрассой, бьёт кипяток." },
@@ -89,7 +89,7 @@ static const CategoryText category_texts[] = {
       "{addr} маңында жылу желісінің құдығынан ыстық су ағып, ауланы басып жатыр." },
     { "Маңайда балалар жүреді, орын қоршалмаған." } },
 
-  { "heating.recalculation", 3, CAT_FLAT | CAT_SEASON,
+  { "heating.recalculation", 3, SA_DEMO_CAT_FLAT | SA_DEMO_CAT_SEASON,
     { "Прошу сделать перерасчёт за отопление по адресу {addr}, кв. {flat}: "
       "за прошлый месяц начислено {sum} тенге.",
       "Отопление в квартире {flat} ({addr}) не соответствовало нормам, "
@@ -100,7 +100,7 @@ static const CategoryText category_texts[] = {
       "өткен айға {sum} теңге есептелген." },
     { "Температураны өлшеу актісін қоса беремін." } },
 
-  { "hot-water.none", 6, CAT_FLAT | CAT_SUMMER,
+  { "hot-water.none", 6, SA_DEMO_CAT_FLAT | SA_DEMO_CAT_SUMMER,
     { "По адресу {addr} нет горячей воды уже {days} дня.",
       "С {time} в доме по адресу {addr} отключили горячую воду без объявления.",
       "В квартире {flat} ({addr}) из крана горячей воды идёт холодная.",
@@ -115,7 +115,7 @@ static const CategoryText category_texts[] = {
     { "Жоспарлы жұмыстар туралы хабарландыру болған жоқ.",
       "Өшіру мерзімі сайтта көрсетілмеген." } },
 
-  { "hot-water.low-temperature", 4, CAT_FLAT,
+  { "hot-water.low-temperature", 4, SA_DEMO_CAT_FLAT,
     { "Горячая вода в квартире {flat} по адресу {addr} чуть тёплая, не выше 35 градусов.",
       "По адресу {addr} горячую воду приходится сливать по полчаса." },
     { "Платим за горячую воду полностью, прошу сделать перерасчёт.",
@@ -123,7 +123,7 @@ static const CategoryText category_texts[] = {
     { "{addr}, {flat}-пәтердегі ыстық су әрең жылы, 35 градустан аспайды." },
     { "Ыстық су үшін толық төлейміз, қайта есептеуді сұраймын." } },
 
-  { "cold-water.none", 5, CAT_FLAT,
+  { "cold-water.none", 5, SA_DEMO_CAT_FLAT,
     { "По адресу {addr} нет холодной воды с {time}.",
       "В доме по адресу {addr} нет воды уже {days} дня, подвоз воды не организован.",
       "В квартире {flat} ({addr}, {floor} этаж) вода не поднимается, на нижних этажах есть." },
@@ -134,7 +134,7 @@ static const CategoryText category_texts[] = {
     { "Үйде қарт адамдар бар, суды шелекпен тасып жүрміз.",
       "Ешқандай хабарландыру жоқ, телефонға ешкім жауап бермейді." } },
 
-  { "cold-water.quality", 2, CAT_FLAT,
+  { "cold-water.quality", 2, SA_DEMO_CAT_FLAT,
     { "Из крана по адресу {addr} идёт ржавая мутная вода.",
       "Вода в квартире {flat} ({addr}) с запахом и осадком." },
     { "Прошу взять пробу воды на анализ.",
@@ -142,7 +142,7 @@ static const CategoryText category_texts[] = {
     { "{addr} мекенжайында крандан тот басқан лай су ағады." },
     { "Судың сынамасын алып, талдау жасауды сұраймын." } },
 
-  { "cold-water.main-leak", 2, CAT_ANY_HOUR,
+  { "cold-water.main-leak", 2, SA_DEMO_CAT_ANY_HOUR,
     { "На улице возле дома по адресу {addr} порыв водопровода, вода заливает проезжую часть.",
       "У дома по адресу {addr} из-под земли бьёт вода, образовалась промоина." },
     { "Вода течёт с {time}.",
@@ -150,7 +150,7 @@ static const CategoryText category_texts[] = {
     { "{addr} маңында су құбыры жарылып, су көлік жолына ағып жатыр." },
     { "Су {hours} сағаттан бері ағып жатыр." } },
 
-  { "sewer.blockage", 3, CAT_FLAT,
+  { "sewer.blockage", 3, SA_DEMO_CAT_FLAT,
     { "В подвале дома по адресу {addr} засор канализации, стоки поднимаются.",
       "По адресу {addr} из канализационного колодца во дворе вытекают нечистоты.",
       "В квартире {flat} ({addr}, первый этаж) канализация выходит через ванну." },
@@ -159,7 +159,7 @@ static const CategoryText category_texts[] = {
     { "{addr} үйінің жертөлесінде кәріз бітеліп, ағынды су көтеріліп жатыр." },
     { "Бүкіл {entr}-кіреберісте жағымсыз иіс тұр." } },
 
-  { "electricity.outage", 5, CAT_ANY_HOUR,
+  { "electricity.outage", 5, SA_DEMO_CAT_ANY_HOUR,
     { "По адресу {addr} нет света с {time}.",
       "В доме по адресу {addr} отключено электричество во всём подъезде {entr}.",
       "На улице около дома по адресу {addr} нет электроэнергии уже {hours} часов." },
@@ -171,7 +171,7 @@ static const CategoryText category_texts[] = {
     { "Үйде төсек тартып жатқан науқас бар.",
       "Жарық бірде жанып, бірде өшеді." } },
 
-  { "electricity.wire-down", 1, CAT_ANY_HOUR,
+  { "electricity.wire-down", 1, SA_DEMO_CAT_ANY_HOUR,
     { "Возле дома по адресу {addr} оборван провод, лежит на тротуаре.",
       "У дома по адресу {addr} провисли провода после ветра, искрит опора." },
     { "Рядом детская площадка.",
@@ -189,7 +189,7 @@ static const CategoryText category_texts[] = {
       "тексеруді сұраймын." },
     { "Есептегіштің фотосын қоса беремін." } },
 
-  { "gas.smell", 1, CAT_ANY_HOUR,
+  { "gas.smell", 1, SA_DEMO_CAT_ANY_HOUR,
     { "В подъезде {entr} дома по адресу {addr} сильный запах газа.",
       "Возле дома по адресу {addr} пахнет газом у газовой трубы." },
     { "Жильцы вышли на улицу.",
@@ -197,7 +197,7 @@ static const CategoryText category_texts[] = {
     { "{addr} үйінің {entr}-кіреберісінде газдың қатты иісі шығып тұр." },
     { "Тұрғындар далаға шығып кетті." } },
 
-  { "gas.no-gas", 1, CAT_ANY_HOUR,
+  { "gas.no-gas", 1, SA_DEMO_CAT_ANY_HOUR,
     { "По адресу {addr} нет газа с {time}, плиты не работают.",
       "На улице у дома по адресу {addr} отключили газ без предупреждения, котлы не греют." },
     { "Задолженности нет, квитанции оплачены.",
@@ -205,7 +205,7 @@ static const CategoryText category_texts[] = {
     { "{addr} мекенжайында {hours} сағаттан бері газ жоқ." },
     { "Қарызымыз жоқ, түбіртектер төленген." } },
 
-  { "lifts.person-stuck", 2, CAT_FLAT | CAT_ANY_HOUR,
+  { "lifts.person-stuck", 2, SA_DEMO_CAT_FLAT | SA_DEMO_CAT_ANY_HOUR,
     { "В доме по адресу {addr}, подъезд {entr}, в лифте застрял человек на {floor} этаже.",
       "В доме по адресу {addr}, подъезд {entr}, в лифте застряли {n} человека, среди них ребёнок.",
       "Застряла в лифте в доме по адресу {addr}, подъезд {entr}, звоню с мобильного." },
@@ -215,7 +215,7 @@ static const CategoryText category_texts[] = {
       "{addr} үйінде, {entr}-кіреберісте, лифтіде {n} адам қамалып қалды, ішінде бала бар." },
     { "Лифт қызметінің диспетчері жауап бермейді." } },
 
-  { "lifts.out-of-order", 5, CAT_FLAT,
+  { "lifts.out-of-order", 5, SA_DEMO_CAT_FLAT,
     { "В доме по адресу {addr} не работает лифт в подъезде {entr} уже {days} дня.",
       "Лифт в подъезде {entr} ({addr}) останавливается между этажами, двери не открываются.",
       "По адресу {addr} лифт стоит после отключения света, живу на {floor} этаже." },
@@ -238,7 +238,7 @@ static const CategoryText category_texts[] = {
       "{addr} жанындағы қиылыста асфальт ойылып кеткен." },
     { "Шұңқыр суға толып, көрінбей тұр." } },
 
-  { "roads.snow-ice", 3, CAT_SEASON,
+  { "roads.snow-ice", 3, SA_DEMO_CAT_SEASON,
     { "Улица у дома по адресу {addr} не чищена от снега, сплошной гололёд.",
       "Тротуар возле дома по адресу {addr} покрыт льдом, люди падают." },
     { "Пожилые люди не могут выйти из дома.",
@@ -291,7 +291,7 @@ static const CategoryText category_texts[] = {
     { "№ {route} автобустың жүргізушісі {addr} маңындағы аялдамада есікті ашпай өтіп кетті." },
     { "Шамамен сағат {time} болатын." } },
 
-  { "landscaping.tree-fallen", 1, CAT_ANY_HOUR,
+  { "landscaping.tree-fallen", 1, SA_DEMO_CAT_ANY_HOUR,
     { "У дома по адресу {addr} упало дерево, перекрыло проезд.",
       "Возле дома по адресу {addr} аварийное дерево наклонилось над детской площадкой." },
     { "Ветки лежат на проводах.",
@@ -316,7 +316,7 @@ static const CategoryText category_texts[] = {
       "{addr} үйінің ауласында жарық жоқ, кешке қараңғы әрі қауіпті." },
     { "Балалар мектептен қараңғыда қайтады." } },
 
-  { "manholes.open", 2, CAT_ANY_HOUR,
+  { "manholes.open", 2, SA_DEMO_CAT_ANY_HOUR,
     { "Возле дома по адресу {addr} открытый канализационный люк, крышки нет.",
       "На тротуаре у дома по адресу {addr} открыт колодец, не огорожен.",
       "Во дворе дома по адресу {addr} провалилась крышка люка, яма глубокая." },
@@ -334,7 +334,7 @@ static const CategoryText category_texts[] = {
     { "{addr} маңындағы жолда құдық қақпағы сынған." },
     { "Қақпақты ауыстыруды сұраймын." } },
 
-  { "flooding.street", 2, CAT_ANY_HOUR | CAT_SPRING,
+  { "flooding.street", 2, SA_DEMO_CAT_ANY_HOUR | SA_DEMO_CAT_SPRING,
     { "После дождя улица у дома по адресу {addr} затоплена, ливнёвка не работает.",
       "Арык возле дома по адресу {addr} забит, вода выходит на дорогу и во дворы." },
     { "Вода заходит в подвалы.",
@@ -343,7 +343,7 @@ static const CategoryText category_texts[] = {
       "{addr} жанындағы арық бітеліп, су жолға және аулаларға шығып жатыр." },
     { "Су жертөлелерге кіріп жатыр." } },
 
-  { "flooding.basement", 1, CAT_SPRING,
+  { "flooding.basement", 1, SA_DEMO_CAT_SPRING,
     { "Подвал дома по адресу {addr} затоплен водой.",
       "В подвале подъезда {entr} ({addr}) стоит вода, сыро, комары." },
     { "Вода стоит уже {days} дня.",
@@ -351,7 +351,7 @@ static const CategoryText category_texts[] = {
     { "{addr} үйінің жертөлесін су басқан." },
     { "Су {days} күннен бері тұр." } },
 
-  { "ksk.roof-leak", 3, CAT_FLAT,
+  { "ksk.roof-leak", 3, SA_DEMO_CAT_FLAT,
     { "В квартире {flat} на последнем этаже дома по адресу {addr} протекает крыша.",
       "После дождя в подъезде {entr} ({addr}) течёт с потолка." },
     { "ОСИ обещает ремонт второй год.",
@@ -359,7 +359,7 @@ static const CategoryText category_texts[] = {
     { "{addr} үйінің соңғы қабатындағы {flat}-пәтерде шатыр ағады." },
     { "ПИБ екінші жыл жөндейміз деп уәде береді." } },
 
-  { "ksk.entrance-cleaning", 2, CAT_FLAT,
+  { "ksk.entrance-cleaning", 2, SA_DEMO_CAT_FLAT,
     { "В подъезде {entr} дома по адресу {addr} не убирают уже месяц.",
       "В доме по адресу {addr} в подъезде {entr} не горит свет, грязно, лампочки не меняют." },
     { "Платим взносы регулярно.",
@@ -367,7 +367,7 @@ static const CategoryText category_texts[] = {
     { "{addr} үйінің {entr}-кіреберісі бір айдан бері тазаланбайды." },
     { "Жарналарды уақытында төлейміз." } },
 
-  { "ksk.fees", 2, CAT_FLAT,
+  { "ksk.fees", 2, SA_DEMO_CAT_FLAT,
     { "Прошу проверить расходование взносов ОСИ дома по адресу {addr}: "
       "отчёт жильцам не предоставляется.",
       "КСК дома по адресу {addr} поднял плату на содержание без собрания собственников." },
@@ -386,13 +386,15 @@ static const CategoryText category_texts[] = {
       "{addr} үйінің ауласындағы балалар алаңын жөндеуге кім жауапты екенін түсіндіріңізші." },
     { "Алдын ала рахмет." } },
 };
+static const guint _sa_demo_category_texts_len = G_N_ELEMENTS (_sa_demo_category_texts);
 
-static const char *const ru_openings[] = {
+static const char *const _sa_demo_ru_openings[] = {
   "Здравствуйте.", "Добрый день!", "Добрый вечер.", "Уважаемый аким!",
   "Прошу помочь.",
 };
+static const guint _sa_demo_ru_openings_len = G_N_ELEMENTS (_sa_demo_ru_openings);
 
-static const char *const ru_closings[] = {
+static const char *const _sa_demo_ru_closings[] = {
   "Прошу принять меры.",
   "Прошу разобраться и дать письменный ответ.",
   "Прошу сообщить сроки устранения.",
@@ -401,22 +403,26 @@ static const char *const ru_closings[] = {
   "Жильцы всего дома возмущены.",
   "Прошу взять обращение на контроль.",
 };
+static const guint _sa_demo_ru_closings_len = G_N_ELEMENTS (_sa_demo_ru_closings);
 
 /* Only for what an emergency service should have come out to. */
-static const char *const ru_urgent_closings[] = {
+static const char *const _sa_demo_ru_urgent_closings[] = {
   "Звонили в аварийную службу, но никто не приехал.",
   "Аварийная служба обещала приехать, но до сих пор никого нет.",
 };
+static const guint _sa_demo_ru_urgent_closings_len = G_N_ELEMENTS (_sa_demo_ru_urgent_closings);
 
-static const char *const kk_urgent_closings[] = {
+static const char *const _sa_demo_kk_urgent_closings[] = {
   "Апаттық қызметке қоңырау шалдық, бірақ ешкім келмеді.",
 };
+static const guint _sa_demo_kk_urgent_closings_len = G_N_ELEMENTS (_sa_demo_kk_urgent_closings);
 
-static const char *const kk_openings[] = {
+static const char *const _sa_demo_kk_openings[] = {
   "Сәлеметсіз бе!", "Қайырлы күн.", "Құрметті әкім!",
 };
+static const guint _sa_demo_kk_openings_len = G_N_ELEMENTS (_sa_demo_kk_openings);
 
-static const char *const kk_closings[] = {
+static const char *const _sa_demo_kk_closings[] = {
   "Шара қолдануды сұраймын.",
   "Мәселені шешіп, жазбаша жауап беруіңізді сұраймын.",
   "Қашан жөнделетінін хабарлауыңызды сұраймын.",
@@ -424,6 +430,7 @@ static const char *const kk_closings[] = {
   "Бұл бірінші рет емес, жауаптыларды жазалауды сұраймын.",
   "Өтінішімді бақылауға алуыңызды сұраймын.",
 };
+static const guint _sa_demo_kk_closings_len = G_N_ELEMENTS (_sa_demo_kk_closings);
 
 /* ─────────────────────────────── Streets ───────────────────────────── */
 
@@ -439,9 +446,9 @@ typedef struct
   guint       max_house;
   gboolean    private_sector;  /* houses, no flats or lifts */
   const char *ksk;        /* the KSK/OSI that manages it, if any */
-} Street;
+} SaDemoStreet;
 
-static const Street streets[] = {
+static const SaDemoStreet _sa_demo_streets[] = {
   { "проспект Достык", "medeu", 43.2350, 76.9560, 300, FALSE, NULL },
   { "улица Кунаева", "medeu", 43.2560, 76.9500, 180, FALSE, NULL },
   { "улица Пушкина", "medeu", 43.2610, 76.9560, 120, FALSE, NULL },
@@ -513,23 +520,28 @@ static const Street streets[] = {
   { "мкр Таусамалы", "nauryzbay", 43.1900, 76.8300, 400, TRUE, NULL },
   { "мкр Акжар", "nauryzbay", 43.2250, 76.7800, 300, TRUE, NULL },
 };
+static const guint _sa_demo_streets_len = G_N_ELEMENTS (_sa_demo_streets);
 
 /* Which lift company serves a district (the agencies' "districts" say the same). */
-static const struct
+typedef struct
 {
   const char *district;
   const char *agency;
-} lift_companies[] = {
+} SaDemoLiftCompany;
+
+static const SaDemoLiftCompany _sa_demo_lift_companies[] = {
   { "medeu", "LIFTSERVICE-ALMATY" }, { "almaly", "LIFTSERVICE-ALMATY" },
   { "bostandyk", "LIFTSERVICE-ALMATY" }, { "auezov", "ALMATYLIFT" },
   { "alatau", "ALMATYLIFT" }, { "nauryzbay", "ALMATYLIFT" },
   { "zhetysu", "KAZLIFTMONTAZH" }, { "turksib", "KAZLIFTMONTAZH" },
 };
+static const guint _sa_demo_lift_companies_len = G_N_ELEMENTS (_sa_demo_lift_companies);
 
 /* Real city bus routes. */
-static const guint bus_routes[] = {
+static const guint _sa_demo_bus_routes[] = {
   2, 5, 12, 18, 29, 32, 37, 45, 63, 66, 79, 86, 92, 99, 106, 121, 126, 141, 201, 205,
 };
+static const guint _sa_demo_bus_routes_len = G_N_ELEMENTS (_sa_demo_bus_routes);
 
 /* ─────────────────────────────── The demo ──────────────────────────── */
 
@@ -537,9 +549,9 @@ struct _SaDemo
 {
   SaReference               *ref;
   /* category_texts[i]'s category and streets[i]'s Kazakh form, from ref */
-  const SaReferenceCategory *categories[G_N_ELEMENTS (category_texts)];
-  const char                *street_kk[G_N_ELEMENTS (streets)];
-  guint                      cumulative[G_N_ELEMENTS (category_texts)];
+  const SaReferenceCategory **categories;
+  const char                **street_kk;
+  guint                      *cumulative;
   guint                      total_weight;
   guint                      channel_total;
   GArray                    *users;    /* SaDemoUser */
@@ -569,9 +581,9 @@ staff_free (gpointer data)
 typedef struct
 {
   const char *ru, *kk, *lat;
-} Name;
+} SaDemoName;
 
-static const Name kz_male[] = {
+static const SaDemoName _sa_demo_kz_male[] = {
   { "Ерлан", "Ерлан", "erlan" }, { "Нурлан", "Нұрлан", "nurlan" },
   { "Асхат", "Асхат", "askhat" }, { "Ержан", "Ержан", "yerzhan" },
   { "Даурен", "Дәурен", "dauren" }, { "Бауыржан", "Бауыржан", "baurzhan" },
@@ -583,8 +595,9 @@ static const Name kz_male[] = {
   { "Дархан", "Дархан", "darkhan" }, { "Азамат", "Азамат", "azamat" },
   { "Алмас", "Алмас", "almas" }, { "Нуржан", "Нұржан", "nurzhan" },
 };
+static const guint _sa_demo_kz_male_len = G_N_ELEMENTS (_sa_demo_kz_male);
 
-static const Name kz_female[] = {
+static const SaDemoName _sa_demo_kz_female[] = {
   { "Айгерим", "Айгерім", "aigerim" }, { "Динара", "Динара", "dinara" },
   { "Гульнара", "Гүлнара", "gulnara" }, { "Жанар", "Жанар", "zhanar" },
   { "Асель", "Әсел", "assel" }, { "Мадина", "Мадина", "madina" },
@@ -595,9 +608,10 @@ static const Name kz_female[] = {
   { "Бибигуль", "Бибігүл", "bibigul" }, { "Меруерт", "Меруерт", "meruert" },
   { "Назерке", "Назерке", "nazerke" }, { "Дана", "Дана", "dana" },
 };
+static const guint _sa_demo_kz_female_len = G_N_ELEMENTS (_sa_demo_kz_female);
 
 /* Masculine forms; a woman's surname adds "а" to -ов, -ев, -ин. */
-static const Name kz_surnames[] = {
+static const SaDemoName _sa_demo_kz_surnames[] = {
   { "Ахметов", "Ахметов", "akhmetov" }, { "Жумабаев", "Жұмабаев", "zhumabayev" },
   { "Касымов", "Қасымов", "kassymov" }, { "Абенов", "Әбенов", "abenov" },
   { "Тулегенов", "Төлегенов", "tulegenov" }, { "Омаров", "Омаров", "omarov" },
@@ -612,8 +626,9 @@ static const Name kz_surnames[] = {
   { "Смагулов", "Смағұлов", "smagulov" }, { "Исабеков", "Исабеков", "issabekov" },
   { "Нурмагамбетов", "Нұрмағамбетов", "nurmagambetov" }, { "Бектуров", "Бектұров", "bekturov" },
 };
+static const guint _sa_demo_kz_surnames_len = G_N_ELEMENTS (_sa_demo_kz_surnames);
 
-static const Name ru_male[] = {
+static const SaDemoName _sa_demo_ru_male[] = {
   { "Александр", "Александр", "alexandr" }, { "Дмитрий", "Дмитрий", "dmitriy" },
   { "Сергей", "Сергей", "sergey" }, { "Андрей", "Андрей", "andrey" },
   { "Владимир", "Владимир", "vladimir" }, { "Игорь", "Игорь", "igor" },
@@ -621,8 +636,9 @@ static const Name ru_male[] = {
   { "Евгений", "Евгений", "evgeniy" }, { "Максим", "Максим", "maxim" },
   { "Рустам", "Рустам", "rustam" }, { "Ильдар", "Ильдар", "ildar" },
 };
+static const guint _sa_demo_ru_male_len = G_N_ELEMENTS (_sa_demo_ru_male);
 
-static const Name ru_female[] = {
+static const SaDemoName _sa_demo_ru_female[] = {
   { "Елена", "Елена", "elena" }, { "Ольга", "Ольга", "olga" },
   { "Татьяна", "Татьяна", "tatyana" }, { "Наталья", "Наталья", "natalya" },
   { "Ирина", "Ирина", "irina" }, { "Светлана", "Светлана", "svetlana" },
@@ -630,9 +646,10 @@ static const Name ru_female[] = {
   { "Марина", "Марина", "marina" }, { "Юлия", "Юлия", "yuliya" },
   { "Гульнур", "Гүлнұр", "gulnur" }, { "Эльмира", "Эльмира", "elmira" },
 };
+static const guint _sa_demo_ru_female_len = G_N_ELEMENTS (_sa_demo_ru_female);
 
 /* Russian, Korean, Ukrainian, Uyghur and Tatar families of Almaty. */
-static const Name ru_surnames[] = {
+static const SaDemoName _sa_demo_ru_surnames[] = {
   { "Иванов", "Иванов", "ivanov" }, { "Петров", "Петров", "petrov" },
   { "Смирнов", "Смирнов", "smirnov" }, { "Кузнецов", "Кузнецов", "kuznetsov" },
   { "Попов", "Попов", "popov" }, { "Волков", "Волков", "volkov" },
@@ -644,14 +661,15 @@ static const Name ru_surnames[] = {
   { "Мамутов", "Мамутов", "mamutov" }, { "Ахмеджанов", "Ахмеджанов", "akhmedzhanov" },
   { "Галиев", "Галиев", "galiyev" }, { "Хасанов", "Хасанов", "khasanov" },
 };
+static const guint _sa_demo_ru_surnames_len = G_N_ELEMENTS (_sa_demo_ru_surnames);
 
 typedef struct
 {
   const char *ru_m, *ru_f;   /* Russian-style patronymic */
   const char *kk_m, *kk_f;   /* Kazakh-style -ұлы / -қызы, NULL for Russian fathers */
-} Patronymic;
+} SaDemoPatronymic;
 
-static const Patronymic kz_fathers[] = {
+static const SaDemoPatronymic _sa_demo_kz_fathers[] = {
   { "Серикович", "Сериковна", "Серікұлы", "Серікқызы" },
   { "Нурланович", "Нурлановна", "Нұрланұлы", "Нұрланқызы" },
   { "Болатович", "Болатовна", "Болатұлы", "Болатқызы" },
@@ -667,8 +685,9 @@ static const Patronymic kz_fathers[] = {
   { "Талгатович", "Талгатовна", "Талғатұлы", "Талғатқызы" },
   { "Ерболович", "Ерболовна", "Ерболұлы", "Ерболқызы" },
 };
+static const guint _sa_demo_kz_fathers_len = G_N_ELEMENTS (_sa_demo_kz_fathers);
 
-static const Patronymic ru_fathers[] = {
+static const SaDemoPatronymic _sa_demo_ru_fathers[] = {
   { "Александрович", "Александровна", NULL, NULL },
   { "Сергеевич", "Сергеевна", NULL, NULL },
   { "Викторович", "Викторовна", NULL, NULL },
@@ -678,6 +697,7 @@ static const Patronymic ru_fathers[] = {
   { "Петрович", "Петровна", NULL, NULL },
   { "Игоревич", "Игоревна", NULL, NULL },
 };
+static const guint _sa_demo_ru_fathers_len = G_N_ELEMENTS (_sa_demo_ru_fathers);
 
 /* ─────────────────────────── Random numbers ────────────────────────── */
 
@@ -728,6 +748,8 @@ rng_percent (Rng   *rng,
 }
 
 #define RNG_PICK(rng, array) ((array)[rng_below ((rng), G_N_ELEMENTS (array))])
+/* The same for one of the text tables, which carry their length beside them. */
+#define RNG_PICK_TEXT(rng, table) ((table)[rng_below ((rng), table##_len)])
 
 static guint
 count_strings (const char *const *strv,
@@ -754,9 +776,9 @@ pick_string (Rng               *rng,
 
 typedef struct
 {
-  const Name       *first;
-  const Name       *surname;
-  const Patronymic *father;
+  const SaDemoName       *first;
+  const SaDemoName       *surname;
+  const SaDemoPatronymic *father;
   gboolean          female;
   gboolean          kazakh;
 } Person;
@@ -770,15 +792,17 @@ person_pick (Rng      *rng,
   person->kazakh = kazakh;
   if (kazakh)
     {
-      person->first = person->female ? &RNG_PICK (rng, kz_female) : &RNG_PICK (rng, kz_male);
-      person->surname = &RNG_PICK (rng, kz_surnames);
-      person->father = &RNG_PICK (rng, kz_fathers);
+      person->first = person->female ? &RNG_PICK_TEXT (rng, _sa_demo_kz_female)
+                                     : &RNG_PICK_TEXT (rng, _sa_demo_kz_male);
+      person->surname = &RNG_PICK_TEXT (rng, _sa_demo_kz_surnames);
+      person->father = &RNG_PICK_TEXT (rng, _sa_demo_kz_fathers);
     }
   else
     {
-      person->first = person->female ? &RNG_PICK (rng, ru_female) : &RNG_PICK (rng, ru_male);
-      person->surname = &RNG_PICK (rng, ru_surnames);
-      person->father = &RNG_PICK (rng, ru_fathers);
+      person->first = person->female ? &RNG_PICK_TEXT (rng, _sa_demo_ru_female)
+                                     : &RNG_PICK_TEXT (rng, _sa_demo_ru_male);
+      person->surname = &RNG_PICK_TEXT (rng, _sa_demo_ru_surnames);
+      person->father = &RNG_PICK_TEXT (rng, _sa_demo_ru_fathers);
     }
 }
 
@@ -856,9 +880,9 @@ n_workers (SaDemo                  *demo,
 
   if (strcmp (agency->kind, "ksk_osi") == 0)
     return 2;
-  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+  for (guint i = 0; i < _sa_demo_category_texts_len; i++)
     if (strcmp (demo->categories[i]->agency, agency->code) == 0)
-      weight += category_texts[i].weight;
+      weight += _sa_demo_category_texts[i].weight;
   return CLAMP (1 + (weight + 2) / 4, 2, 8);
 }
 
@@ -965,11 +989,11 @@ in_heating_season (guint month,
 static gint64
 pick_received_at (Rng                *rng,
                   gint64              now,
-                  const CategoryText *text)
+                  const SaDemoCategoryText *text)
 {
   gint64 t = now;
   /* Out of season only when the half year before @now has (almost) none. */
-  guint attempts = (text->flags & CAT_SEASON) != 0 ? 16 : 4;
+  guint attempts = (text->flags & SA_DEMO_CAT_SEASON) != 0 ? 16 : 4;
 
   for (guint attempt = 0; attempt < attempts; attempt++)
     {
@@ -983,15 +1007,15 @@ pick_received_at (Rng                *rng,
       guint second;
 
       civil_from_days (local_day, &month, &mday);
-      if ((text->flags & CAT_SEASON) != 0 && !in_heating_season (month, mday) &&
+      if ((text->flags & SA_DEMO_CAT_SEASON) != 0 && !in_heating_season (month, mday) &&
           attempt + 1 < attempts)
         continue;
-      if ((text->flags & CAT_SUMMER) != 0 && (month < 5 || month > 9) && attempt < 1)
+      if ((text->flags & SA_DEMO_CAT_SUMMER) != 0 && (month < 5 || month > 9) && attempt < 1)
         continue;
-      if ((text->flags & CAT_SPRING) != 0 && (month < 4 || month > 6) && attempt < 1)
+      if ((text->flags & SA_DEMO_CAT_SPRING) != 0 && (month < 4 || month > 6) && attempt < 1)
         continue;
 
-      if ((text->flags & CAT_ANY_HOUR) != 0)
+      if ((text->flags & SA_DEMO_CAT_ANY_HOUR) != 0)
         second = rng_below (rng, DAY);
       else if (weekday < 5 && rng_percent (rng, 75))
         second = rng_range (rng, 9 * 3600, 18 * 3600 - 1);
@@ -1012,23 +1036,28 @@ pick_received_at (Rng                *rng,
 
 /* ──────────────────────────── Appeals ──────────────────────────────── */
 
-static const struct
+typedef struct
 {
   SaChannel channel;
   guint     weight;
-} channels[] = {
+} SaDemoChannel;
+
+static const SaDemoChannel _sa_demo_channels[] = {
   { SA_CHANNEL_PHONE_109, 30 }, { SA_CHANNEL_EGOV, 20 }, { SA_CHANNEL_OPEN_ALMATY, 16 },
   { SA_CHANNEL_TELEGRAM, 12 }, { SA_CHANNEL_EMAIL, 8 }, { SA_CHANNEL_OPEN311, 8 },
   { SA_CHANNEL_PRESIDENT, 6 },
 };
+static const guint _sa_demo_channels_len = G_N_ELEMENTS (_sa_demo_channels);
 
-static const char *const phone_codes[] = {
+static const char *const _sa_demo_phone_codes[] = {
   "700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778",
 };
+static const guint _sa_demo_phone_codes_len = G_N_ELEMENTS (_sa_demo_phone_codes);
 
-static const char *const mail_domains[] = {
+static const char *const _sa_demo_mail_domains[] = {
   "mail.ru", "gmail.com", "inbox.kz", "yandex.kz", "bk.ru", "list.ru", "mail.kz",
 };
+static const guint _sa_demo_mail_domains_len = G_N_ELEMENTS (_sa_demo_mail_domains);
 
 static guint
 pick_category (Rng          *rng,
@@ -1049,9 +1078,9 @@ pick_channel (Rng          *rng,
   guint r = rng_below (rng, demo->channel_total);
   guint i = 0;
 
-  while (r >= channels[i].weight)
-    r -= channels[i++].weight;
-  return channels[i].channel;
+  while (r >= _sa_demo_channels[i].weight)
+    r -= _sa_demo_channels[i++].weight;
+  return _sa_demo_channels[i].channel;
 }
 
 static SaPriority
@@ -1123,7 +1152,7 @@ make_email (Rng          *rng,
       break;
     }
   g_string_append_c (s, '@');
-  g_string_append (s, RNG_PICK (rng, mail_domains));
+  g_string_append (s, RNG_PICK_TEXT (rng, _sa_demo_mail_domains));
   return g_string_free (s, FALSE);
 }
 
@@ -1241,7 +1270,7 @@ append_problem (GString    *s,
 
 /* How the street is written in a Russian text: "ул. Жандосова, 145". */
 static char *
-short_address (const Street *street,
+short_address (const SaDemoStreet *street,
                guint         house)
 {
   const char *name = street->ru;
@@ -1269,11 +1298,11 @@ pick_street (Rng      *rng,
    * a quarter of them have a KSK/OSI. */
   for (;;)
     {
-      guint i = rng_below (rng, G_N_ELEMENTS (streets));
+      guint i = rng_below (rng, _sa_demo_streets_len);
 
-      if (flat && streets[i].private_sector)
+      if (flat && _sa_demo_streets[i].private_sector)
         continue;
-      if (managed && streets[i].ksk == NULL)
+      if (managed && _sa_demo_streets[i].ksk == NULL)
         continue;
       return i;
     }
@@ -1282,9 +1311,9 @@ pick_street (Rng      *rng,
 static const char *
 lift_company (const char *district)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (lift_companies); i++)
-    if (strcmp (lift_companies[i].district, district) == 0)
-      return lift_companies[i].agency;
+  for (guint i = 0; i < _sa_demo_lift_companies_len; i++)
+    if (strcmp (_sa_demo_lift_companies[i].district, district) == 0)
+      return _sa_demo_lift_companies[i].agency;
   return NULL;
 }
 
@@ -1330,8 +1359,8 @@ typedef struct
 static guint
 text_index (const char *code)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
-    if (strcmp (category_texts[i].code, code) == 0)
+  for (guint i = 0; i < _sa_demo_category_texts_len; i++)
+    if (strcmp (_sa_demo_category_texts[i].code, code) == 0)
       return i;
   g_assert_not_reached ();
   return 0;
@@ -1346,7 +1375,7 @@ pick_building (Rng      *rng,
 {
   static const guint heights[] = { 5, 5, 9, 9, 12, 16 };
 
-  s->house = rng_range (rng, 1, streets[s->si].max_house);
+  s->house = rng_range (rng, 1, _sa_demo_streets[s->si].max_house);
   s->floors = heights[lifts ? rng_range (rng, 2, 5) : rng_below (rng, G_N_ELEMENTS (heights))];
   s->entrance = rng_range (rng, 1, s->floors >= 12 ? 3 : 6);
 }
@@ -1371,7 +1400,7 @@ pick_applicant (Rng     *rng,
   s->kk = rng_percent (rng, 25);
   person_pick (rng, s->kk || rng_percent (rng, 65), &s->person);
   make_iin (rng, &s->person, s->iin);
-  g_snprintf (s->phone, sizeof s->phone, "+7%s%07u", RNG_PICK (rng, phone_codes),
+  g_snprintf (s->phone, sizeof s->phone, "+7%s%07u", RNG_PICK_TEXT (rng, _sa_demo_phone_codes),
               rng_below (rng, 10000000));
 }
 
@@ -1388,7 +1417,8 @@ plain_subject (SaDemo  *demo,
   /* KSK/OSI complaints mostly come from a house one of the demo
    * associations manages, and go to it. */
   s->managed = strcmp (category->sphere, "ksk") == 0 && rng_percent (&rng, 80);
-  s->si = pick_street (&rng, (category_texts[s->ci].flags & CAT_FLAT) != 0, s->managed);
+  s->si = pick_street (&rng, (_sa_demo_category_texts[s->ci].flags & SA_DEMO_CAT_FLAT) != 0,
+                       s->managed);
   pick_building (&rng, s, strcmp (category->sphere, "lifts") == 0);
   pick_flat (&rng, s, category->code);
   pick_applicant (&rng, s);
@@ -1467,7 +1497,7 @@ cluster_setup (SaDemo  *demo,
       cl->start = now - (gint64) (span * (0.05 + 0.3 * rng_unit (&rng)));
     }
   else
-    cl->start = pick_received_at (&rng, now, &category_texts[ci]);
+    cl->start = pick_received_at (&rng, now, &_sa_demo_category_texts[ci]);
   if (strcmp (category->sphere, "heating") == 0)
     {
       gint64 local_day = (cl->start + almaty_offset (cl->start)) / DAY;
@@ -1516,7 +1546,7 @@ origin_of (guint64 index)
 /* ───────────────────────────── History ─────────────────────────────── */
 
 /* What executors write while they work; in Russian, some in Kazakh. */
-static const char *const ru_progress[] = {
+static const char *const _sa_demo_ru_progress[] = {
   "Заявка передана бригаде, выезд сегодня.",
   "Выезжали на место, проблема подтвердилась.",
   "Связались с заявителем, уточнили время доступа в квартиру.",
@@ -1525,41 +1555,49 @@ static const char *const ru_progress[] = {
   "Проведено обследование, составлен акт.",
   "Повторный выезд назначен на завтра.",
 };
+static const guint _sa_demo_ru_progress_len = G_N_ELEMENTS (_sa_demo_ru_progress);
 
-static const char *const kk_progress[] = {
+static const char *const _sa_demo_kk_progress[] = {
   "Өтініш бригадаға жіберілді, бүгін шығады.",
   "Өтініш берушімен байланысып, уақытын келістік.",
   "Қызмет көрсететін ұйымға сұрау жіберілді.",
 };
+static const guint _sa_demo_kk_progress_len = G_N_ELEMENTS (_sa_demo_kk_progress);
 
-static const char *const ru_done[] = {
+static const char *const _sa_demo_ru_done[] = {
   "Неисправность устранена, заявитель уведомлён по телефону.",
   "Работы выполнены, подготовлен ответ заявителю.",
   "Проблема устранена, подготовлен ответ с актом выполненных работ.",
 };
+static const guint _sa_demo_ru_done_len = G_N_ELEMENTS (_sa_demo_ru_done);
 
-static const char *const kk_done[] = {
+static const char *const _sa_demo_kk_done[] = {
   "Ақау жойылды, өтініш берушіге телефон арқылы хабарланды.",
 };
+static const guint _sa_demo_kk_done_len = G_N_ELEMENTS (_sa_demo_kk_done);
 
-static const char *const ru_info_requests[] = {
+static const char *const _sa_demo_ru_info_requests[] = {
   "Уточните, пожалуйста, номер подъезда и этаж, приложите фото.",
   "Прошу приложить фото и указать удобное время для доступа в квартиру.",
   "Укажите, пожалуйста, лицевой счёт и показания счётчика.",
 };
+static const guint _sa_demo_ru_info_requests_len = G_N_ELEMENTS (_sa_demo_ru_info_requests);
 
-static const char *const kk_info_requests[] = {
+static const char *const _sa_demo_kk_info_requests[] = {
   "Кіреберіс нөмірі мен қабатты нақтылап, фото жіберіңізші.",
 };
+static const guint _sa_demo_kk_info_requests_len = G_N_ELEMENTS (_sa_demo_kk_info_requests);
 
-static const char *const info_received[] = {
+static const char *const _sa_demo_info_received[] = {
   "Заявитель прислал фото и уточнил адрес, информации достаточно.",
   "Заявитель сообщил недостающие данные по телефону.",
 };
+static const guint _sa_demo_info_received_len = G_N_ELEMENTS (_sa_demo_info_received);
 
-static const char *const ru_reopened[] = {
+static const char *const _sa_demo_ru_reopened[] = {
   "Заявитель не согласен с ответом: работы возобновлены, на контроле руководителя.",
 };
+static const guint _sa_demo_ru_reopened_len = G_N_ELEMENTS (_sa_demo_ru_reopened);
 
 static SaDemoEvent *
 add_event (SaDemoAppeal *a,
@@ -1696,28 +1734,31 @@ live (SaDemo                    *demo,
   if (rng_percent (own, 70))
     add_event (a, SA_OP_COMMENT,
                taken + (gint64) ((end - taken) * (0.1 + 0.25 * rng_unit (own))),
-               executor)->text = kk && rng_percent (own, 50) ? RNG_PICK (own, kk_progress)
-                                                             : RNG_PICK (own, ru_progress);
+               executor)->text = kk && rng_percent (own, 50)
+                                 ? RNG_PICK_TEXT (own, _sa_demo_kk_progress)
+                                 : RNG_PICK_TEXT (own, _sa_demo_ru_progress);
 
   if (a->status == SA_APPEAL_STATUS_INFO_REQUESTED || (!open && rng_percent (own, 12)))
     {
       gint64 asked = taken + (gint64) ((end - taken) * (0.4 + 0.2 * rng_unit (own)));
 
       add_event (a, SA_OP_REQUEST_INFO, asked, executor)->text =
-        kk ? RNG_PICK (own, kk_info_requests) : RNG_PICK (own, ru_info_requests);
+        kk ? RNG_PICK_TEXT (own, _sa_demo_kk_info_requests)
+           : RNG_PICK_TEXT (own, _sa_demo_ru_info_requests);
       /* No op records the applicant's answer yet: the executor notes it. */
       if (!open)
         add_event (a, SA_OP_COMMENT, asked + (gint64) ((end - asked) * 0.5), executor)->text =
-          RNG_PICK (own, info_received);
+          RNG_PICK_TEXT (own, _sa_demo_info_received);
     }
 
   if (a->status == SA_APPEAL_STATUS_REOPENED)
     add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
-      RNG_PICK (own, ru_reopened);
+      RNG_PICK_TEXT (own, _sa_demo_ru_reopened);
   else if (!open || a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
     add_event (a, SA_OP_COMMENT, end - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))),
-               executor)->text = kk && rng_percent (own, 50) ? RNG_PICK (own, kk_done)
-                                                             : RNG_PICK (own, ru_done);
+               executor)->text = kk && rng_percent (own, 50)
+                                 ? RNG_PICK_TEXT (own, _sa_demo_kk_done)
+                                 : RNG_PICK_TEXT (own, _sa_demo_ru_done);
 
   /* Each event lies in its own part of [taken, end]; only the priority and
    * the first comment share one, and two events never share a second. */
@@ -1751,8 +1792,8 @@ sa_demo_appeal_generate (SaDemo       *demo,
   Rng own = rng_for (STREAM_OWN, index);
   Rng fate;
   const SaReferenceCategory *category;
-  const CategoryText *text;
-  const Street *street;
+  const SaDemoCategoryText *text;
+  const SaDemoStreet *street;
   gboolean emergency, urgent, phone_call, kk;
   Subject subject;
   Fill fill;
@@ -1797,7 +1838,7 @@ sa_demo_appeal_generate (SaDemo       *demo,
           Rng time = rng_for (STREAM_TIME, (guint64) appeal->repeat_of);
 
           plain_subject (demo, (guint64) appeal->repeat_of, &first);
-          origin_received = pick_received_at (&time, now, &category_texts[first.ci]);
+          origin_received = pick_received_at (&time, now, &_sa_demo_category_texts[first.ci]);
           if (origin_received < now - 2 * DAY)
             subject = first;
           else
@@ -1815,14 +1856,14 @@ sa_demo_appeal_generate (SaDemo       *demo,
           Rng time = rng_for (STREAM_TIME, index);
 
           plain_subject (demo, index, &subject);
-          appeal->received_at = pick_received_at (&time, now, &category_texts[subject.ci]);
+          appeal->received_at = pick_received_at (&time, now, &_sa_demo_category_texts[subject.ci]);
         }
       fate = rng_for (STREAM_FATE, index);
     }
 
   category = demo->categories[subject.ci];
-  text = &category_texts[subject.ci];
-  street = &streets[subject.si];
+  text = &_sa_demo_category_texts[subject.ci];
+  street = &_sa_demo_streets[subject.si];
   kk = subject.kk;
   emergency = category->criticality == SA_CRITICALITY_EMERGENCY;
   urgent = emergency || (category->criticality == SA_CRITICALITY_HIGH &&
@@ -1875,7 +1916,7 @@ sa_demo_appeal_generate (SaDemo       *demo,
   fill.days = rng_range (&own, 2, 4);
   fill.hours = rng_range (&own, 3, 9);
   fill.n = rng_range (&own, 2, 4);
-  fill.route = RNG_PICK (&own, bus_routes);
+  fill.route = RNG_PICK_TEXT (&own, _sa_demo_bus_routes);
   fill.sum = rng_range (&own, 35, 650) * 100 + rng_below (&own, 10) * 10;
   fill.time_h = rng_range (&own, 6, 22);
   fill.time_m = rng_below (&own, 4) * 15;
@@ -1891,7 +1932,8 @@ sa_demo_appeal_generate (SaDemo       *demo,
     append_sentence (s, kk ? "Қайта жүгініп отырмын: мәселе әлі шешілген жоқ."
                            : "Обращаюсь повторно: проблема до сих пор не решена.", &fill);
   else if (!phone_call && rng_percent (&own, 60))
-    append_sentence (s, kk ? RNG_PICK (&own, kk_openings) : RNG_PICK (&own, ru_openings), &fill);
+    append_sentence (s, kk ? RNG_PICK_TEXT (&own, _sa_demo_kk_openings)
+                           : RNG_PICK_TEXT (&own, _sa_demo_ru_openings), &fill);
 
   if (kk)
     {
@@ -1901,9 +1943,9 @@ sa_demo_appeal_generate (SaDemo       *demo,
         append_sentence (s, pick_string (&own, text->kk_more, G_N_ELEMENTS (text->kk_more)),
                          &fill);
       if (!phone_call && urgent && rng_percent (&own, 30))
-        append_sentence (s, RNG_PICK (&own, kk_urgent_closings), &fill);
+        append_sentence (s, RNG_PICK_TEXT (&own, _sa_demo_kk_urgent_closings), &fill);
       else if (!phone_call && rng_percent (&own, 80))
-        append_sentence (s, RNG_PICK (&own, kk_closings), &fill);
+        append_sentence (s, RNG_PICK_TEXT (&own, _sa_demo_kk_closings), &fill);
     }
   else
     {
@@ -1917,9 +1959,9 @@ sa_demo_appeal_generate (SaDemo       *demo,
       if (n_more > 1 && rng_percent (&own, 30))
         append_sentence (s, text->ru_more[(first + 1) % n_more], &fill);
       if (!phone_call && urgent && rng_percent (&own, 30))
-        append_sentence (s, RNG_PICK (&own, ru_urgent_closings), &fill);
+        append_sentence (s, RNG_PICK_TEXT (&own, _sa_demo_ru_urgent_closings), &fill);
       else if (!phone_call && rng_percent (&own, 80))
-        append_sentence (s, RNG_PICK (&own, ru_closings), &fill);
+        append_sentence (s, RNG_PICK_TEXT (&own, _sa_demo_ru_closings), &fill);
     }
   appeal->text = g_string_free (s, FALSE);
 
@@ -1963,30 +2005,32 @@ resolve (SaDemo  *demo,
 {
   guint sum = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (category_texts); i++)
+  for (guint i = 0; i < _sa_demo_category_texts_len; i++)
     {
-      demo->categories[i] = sa_reference_find_category (demo->ref, category_texts[i].code);
+      demo->categories[i] = sa_reference_find_category (demo->ref, _sa_demo_category_texts[i].code);
       if (demo->categories[i] == NULL)
-        return missing (error, "category", category_texts[i].code);
-      sum += category_texts[i].weight;
+        return missing (error, "category", _sa_demo_category_texts[i].code);
+      sum += _sa_demo_category_texts[i].weight;
       demo->cumulative[i] = sum;
     }
   demo->total_weight = sum;
-  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
-    demo->channel_total += channels[i].weight;
+  for (guint i = 0; i < _sa_demo_channels_len; i++)
+    demo->channel_total += _sa_demo_channels[i].weight;
 
-  for (guint i = 0; i < G_N_ELEMENTS (streets); i++)
+  for (guint i = 0; i < _sa_demo_streets_len; i++)
     {
-      const SaReferenceStreet *street = sa_reference_find_street (demo->ref, streets[i].ru);
+      const SaReferenceStreet *street =
+        sa_reference_find_street (demo->ref, _sa_demo_streets[i].ru);
 
       if (street == NULL)
-        return missing (error, "street", streets[i].ru);
+        return missing (error, "street", _sa_demo_streets[i].ru);
       /* The demo's houses lie in one of the districts the street runs through. */
       if (street->districts[0] != NULL &&
-          !g_strv_contains ((const char * const *) street->districts, streets[i].district))
-        return missing (error, "district of the street", streets[i].ru);
-      if (streets[i].ksk != NULL && sa_reference_find_agency (demo->ref, streets[i].ksk) == NULL)
-        return missing (error, "agency", streets[i].ksk);
+          !g_strv_contains ((const char * const *) street->districts, _sa_demo_streets[i].district))
+        return missing (error, "district of the street", _sa_demo_streets[i].ru);
+      if (_sa_demo_streets[i].ksk != NULL &&
+          sa_reference_find_agency (demo->ref, _sa_demo_streets[i].ksk) == NULL)
+        return missing (error, "agency", _sa_demo_streets[i].ksk);
       {
         char *kk = sa_reference_street_dup_kk (street);
 
@@ -1994,9 +2038,9 @@ resolve (SaDemo  *demo,
         demo->street_kk[i] = kk;
       }
     }
-  for (guint i = 0; i < G_N_ELEMENTS (lift_companies); i++)
-    if (sa_reference_find_agency (demo->ref, lift_companies[i].agency) == NULL)
-      return missing (error, "agency", lift_companies[i].agency);
+  for (guint i = 0; i < _sa_demo_lift_companies_len; i++)
+    if (sa_reference_find_agency (demo->ref, _sa_demo_lift_companies[i].agency) == NULL)
+      return missing (error, "agency", _sa_demo_lift_companies[i].agency);
   return TRUE;
 }
 
@@ -2024,6 +2068,9 @@ sa_demo_new (SaReference  *ref,
   demo->users = g_array_new (FALSE, TRUE, sizeof (SaDemoUser));
   demo->staff = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, staff_free);
   demo->calendar = sa_calendar_new_default ();
+  demo->categories = g_new0 (const SaReferenceCategory *, _sa_demo_category_texts_len);
+  demo->street_kk = g_new0 (const char *, _sa_demo_streets_len);
+  demo->cumulative = g_new0 (guint, _sa_demo_category_texts_len);
   if (!resolve (demo, error))
     return NULL;
   build_users (demo);
@@ -2040,6 +2087,9 @@ sa_demo_free (SaDemo *demo)
   g_clear_pointer (&demo->users, g_array_unref);
   g_clear_pointer (&demo->staff, g_hash_table_unref);
   g_clear_object (&demo->calendar);
+  g_free (demo->categories);
+  g_free (demo->street_kk);
+  g_free (demo->cumulative);
   g_free (demo);
 }
 
