@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "sa-appeal-list.h"
+#include "sa-appeal-list-private.h"
 #include "sa-appeal-model.h"
 #include "sa-appeal-row-private.h"
 #include "sa-cache-private.h"
@@ -31,69 +31,6 @@
  * #GListModel::items-changed, in ascending order.
  */
 
-#define PAGE_SIZE   64
-#define MAX_PAGES   8
-#define GROW_STEP   24
-#define GROW_MS     16
-#define DIFF_MAX_D  128
-
-
-typedef struct
-{
-  guint      index;
-  GPtrArray *rows;
-} Page;
-
-struct _SaAppealList
-{
-  GObject          parent_instance;
-
-  SaCache         *cache;
-  gulong           changed_handler;
-  GMainContext    *context;
-  GSource         *idle;
-
-  /* What to show */
-  SaAppealSection  section;
-  GStrv            statuses;
-  char            *category;
-  char            *district;
-  char            *channel;
-  char            *executor;
-  guint            sla_mask;
-  char            *fts;
-  SaAppealSort     sort;
-  char            *language;
-  gint64           now;
-  guint            frozen;
-  gboolean         dirty;
-
-  /* The section, filters and order without the text query: kept while
-   * the user types, so that each keystroke only runs FTS5. */
-  GArray          *base_rids;
-  gint64           base_max_rid;
-
-  /* The result: rids in order, and a few pages of rows */
-  GArray          *rids;
-  GHashTable      *pages;  /* page index → Page */
-  GQueue           lru;    /* of Page, most recent first */
-
-  /* Rows handed out by position, while someone else may hold them: a
-   * query, filter or sort change refills these in place. */
-  GHashTable      *handed; /* position → SaAppealRow */
-
-  /* How many rows the consumers know of: a longer result is announced
-   * GROW_STEP rows per GROW_MS, so that a list view builds its row
-   * widgets over several frames instead of in one. */
-  guint            announced;
-  GSource         *grow;
-  gboolean         incremental;
-
-  /* Appeals the cache reported since the last refresh */
-  GHashTable      *pending_ids;
-  gboolean         all_changed;
-};
-
 static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SaAppealList, sa_appeal_list, G_TYPE_OBJECT,
@@ -109,6 +46,18 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint refilled_signal;
 
+void
+_sa_appeal_list_notify_n_items (SaAppealList *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+void
+_sa_appeal_list_emit_refilled (SaAppealList *self)
+{
+  g_signal_emit (self, refilled_signal, 0);
+}
+
 static void
 page_free (gpointer data)
 {
@@ -118,8 +67,8 @@ page_free (gpointer data)
   g_free (page);
 }
 
-static void
-drop_pages (SaAppealList *self)
+void
+_sa_appeal_list_drop_pages (SaAppealList *self)
 {
   g_queue_clear (&self->lru);
   g_hash_table_remove_all (self->pages);
@@ -127,11 +76,11 @@ drop_pages (SaAppealList *self)
 
 /* Forgets the handed-out rows nobody else holds any more (@extra: the
  * references the caller knows of besides the table's, e.g. a page's). */
-static void
-forget_handed (SaAppealList *self,
-               guint         first,
-               guint         end,
-               guint         extra)
+void
+_sa_appeal_list_forget_handed (SaAppealList *self,
+                               guint         first,
+                               guint         end,
+                               guint         extra)
 {
   GHashTableIter iter;
   gpointer key, value;
@@ -216,9 +165,9 @@ first_line (const char *text)
   return g_utf8_substring (text, 0, MIN (n, 200));
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
+char *
+_sa_appeal_list_column_dup (sqlite3_stmt *stmt,
+                            int           col)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, col));
 }
@@ -274,29 +223,29 @@ fetch_page (SaAppealList *self,
           SaAppealRow *row = _sa_appeal_row_new ();
 
           row->rid = sqlite3_column_int64 (stmt, 0);
-          row->id = column_dup (stmt, 1);
-          row->reg_number = column_dup (stmt, 2);
-          row->category = column_dup (stmt, 3);
-          row->category_name = column_dup (stmt, 4);
+          row->id = _sa_appeal_list_column_dup (stmt, 1);
+          row->reg_number = _sa_appeal_list_column_dup (stmt, 2);
+          row->category = _sa_appeal_list_column_dup (stmt, 3);
+          row->category_name = _sa_appeal_list_column_dup (stmt, 4);
           if (row->category_name == NULL)
             row->category_name = g_strdup (row->category);
           row->summary = first_line ((const char *) sqlite3_column_text (stmt, 5));
-          row->address = column_dup (stmt, 6);
-          row->district = column_dup (stmt, 7);
-          row->district_name = column_dup (stmt, 8);
+          row->address = _sa_appeal_list_column_dup (stmt, 6);
+          row->district = _sa_appeal_list_column_dup (stmt, 7);
+          row->district_name = _sa_appeal_list_column_dup (stmt, 8);
           if (row->district_name == NULL)
             row->district_name = g_strdup (row->district);
-          row->status = column_dup (stmt, 9);
+          row->status = _sa_appeal_list_column_dup (stmt, 9);
           row->priority = priority_name (sqlite3_column_int (stmt, 10));
-          row->channel = column_dup (stmt, 11);
-          row->executor = column_dup (stmt, 12);
+          row->channel = _sa_appeal_list_column_dup (stmt, 11);
+          row->executor = _sa_appeal_list_column_dup (stmt, 12);
           row->is_repeat = sqlite3_column_int (stmt, 13) != 0;
           row->offline_state = sqlite3_column_int (stmt, 14);
           row->unread = sqlite3_column_int (stmt, 15) == 0;
           row->received_at = column_time (stmt, 16);
           row->legal_due_at = column_time (stmt, 17);
           row->operational_due_at = column_time (stmt, 18);
-          row->sphere = column_dup (stmt, 19);
+          row->sphere = _sa_appeal_list_column_dup (stmt, 19);
           g_hash_table_insert (by_rid, &row->rid, row);
         }
       sqlite3_reset (stmt);
@@ -359,7 +308,8 @@ sa_appeal_list_get_item (GListModel *model,
         {
           Page *old = g_queue_pop_tail (&self->lru);
 
-          forget_handed (self, old->index * PAGE_SIZE, (old->index + 1) * PAGE_SIZE, 1);
+          _sa_appeal_list_forget_handed (self, old->index * PAGE_SIZE,
+                                         (old->index + 1) * PAGE_SIZE, 1);
           g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
         }
     }
@@ -640,10 +590,10 @@ fts_filter (SaAppealList  *self,
   return g_steal_pointer (&rids);
 }
 
-static GArray *
-run_query (SaAppealList  *self,
-           gboolean       data_changed,
-           GError       **error)
+GArray *
+_sa_appeal_list_run_query (SaAppealList  *self,
+                           gboolean       data_changed,
+                           GError       **error)
 {
   if (data_changed || self->base_rids == NULL)
     {
@@ -910,7 +860,7 @@ announce (SaAppealList *self,
     return;
   self->announced += n;
   g_list_model_items_changed (G_LIST_MODEL (self), from, 0, n);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  _sa_appeal_list_notify_n_items (self);
 }
 
 static gboolean
@@ -923,14 +873,14 @@ grow_cb (gpointer data)
     return G_SOURCE_CONTINUE;
   self->grow = NULL;
   /* Positions beyond the first steps exist now: a selection may look again. */
-  g_signal_emit (self, refilled_signal, 0);
+  _sa_appeal_list_emit_refilled (self);
   return G_SOURCE_REMOVE;
 }
 
 /* Everything announced at once, before a change that counts positions
  * over the whole result. */
-static void
-finish_growing (SaAppealList *self)
+void
+_sa_appeal_list_finish_growing (SaAppealList *self)
 {
   g_clear_pointer (&self->grow, g_source_destroy);
   announce (self, 0);
@@ -952,8 +902,8 @@ refill (SaAppealList *self,
   gpointer key, value;
 
   self->rids = rids;
-  drop_pages (self);
-  forget_handed (self, 0, G_MAXUINT, 0);
+  _sa_appeal_list_drop_pages (self);
+  _sa_appeal_list_forget_handed (self, 0, G_MAXUINT, 0);
   g_hash_table_iter_init (&iter, self->handed);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -973,7 +923,7 @@ refill (SaAppealList *self,
       g_clear_pointer (&self->grow, g_source_destroy);
       self->announced = rids->len;
       g_list_model_items_changed (G_LIST_MODEL (self), rids->len, known - rids->len, 0);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+      _sa_appeal_list_notify_n_items (self);
     }
   else if (known < rids->len)
     {
@@ -1008,7 +958,7 @@ refill (SaAppealList *self,
       g_hash_table_insert (self->handed, GUINT_TO_POINTER (pos), row);
       _sa_appeal_row_refill (row, fresh);
     }
-  g_signal_emit (self, refilled_signal, 0);
+  _sa_appeal_list_emit_refilled (self);
   return TRUE;
 }
 
@@ -1028,13 +978,13 @@ update (SaAppealList  *self,
   self->all_changed = FALSE;
   g_clear_pointer (&self->idle, g_source_destroy);
   changed = changed_rids (self);
-  rids = run_query (self, data_changed, error);
+  rids = _sa_appeal_list_run_query (self, data_changed, error);
   if (rids == NULL)
     return FALSE;
 
   if (!data_changed && !all_changed)
     return refill (self, g_steal_pointer (&rids), changed);
-  finish_growing (self);
+  _sa_appeal_list_finish_growing (self);
 
   if (all_changed)
     {
@@ -1052,8 +1002,8 @@ update (SaAppealList  *self,
   old = g_steal_pointer (&self->rids);
   if (changes->len > 0)
     {
-      drop_pages (self);
-      forget_handed (self, 0, G_MAXUINT, 0);
+      _sa_appeal_list_drop_pages (self);
+      _sa_appeal_list_forget_handed (self, 0, G_MAXUINT, 0);
     }
   /* During each items-changed the model is as that change leaves it: the
    * rows up to its end are the new ones, those after it still the old
@@ -1078,13 +1028,13 @@ update (SaAppealList  *self,
           g_array_append_vals (self->rids, &g_array_index (old, gint64, old_end),
                                old->len - old_end);
           if (i > 0)
-            drop_pages (self);
+            _sa_appeal_list_drop_pages (self);
         }
       else
         {
           self->rids = g_steal_pointer (&rids);
           if (i > 0)
-            drop_pages (self);
+            _sa_appeal_list_drop_pages (self);
         }
       self->announced = self->rids->len;
       shift_handed (self, c->pos, c->removed, c->added);
@@ -1094,7 +1044,7 @@ update (SaAppealList  *self,
     self->rids = g_steal_pointer (&rids);
   self->announced = self->rids->len;
   if (old->len != self->rids->len)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    _sa_appeal_list_notify_n_items (self);
   return TRUE;
 }
 
@@ -1118,9 +1068,9 @@ sa_appeal_list_refresh (SaAppealList  *self,
   return update (self, TRUE, error);
 }
 
-static void
-requery_full (SaAppealList *self,
-              gboolean      base_changed)
+void
+_sa_appeal_list_requery_full (SaAppealList *self,
+                              gboolean      base_changed)
 {
   g_autoptr(GError) error = NULL;
 
@@ -1136,10 +1086,10 @@ requery_full (SaAppealList *self,
     g_warning ("Could not list the appeals: %s", error->message);
 }
 
-static void
-requery (SaAppealList *self)
+void
+_sa_appeal_list_requery (SaAppealList *self)
 {
-  requery_full (self, TRUE);
+  _sa_appeal_list_requery_full (self, TRUE);
 }
 
 static gboolean
@@ -1154,10 +1104,10 @@ idle_refresh (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_appeals_changed (SaCache       *cache,
-                    const char   **ids,
-                    SaAppealList  *self)
+void
+_sa_appeal_list_on_appeals_changed (SaCache       *cache,
+                                    const char   **ids,
+                                    SaAppealList  *self)
 {
   if (ids == NULL)
     self->all_changed = TRUE;
@@ -1187,7 +1137,7 @@ sa_appeal_list_dispose (GObject *object)
   self->idle = NULL;
   g_clear_pointer (&self->grow, g_source_destroy);
   g_clear_signal_handler (&self->changed_handler, self->cache);
-  drop_pages (self);
+  _sa_appeal_list_drop_pages (self);
   g_hash_table_remove_all (self->handed);
 
   G_OBJECT_CLASS (sa_appeal_list_parent_class)->dispose (object);
@@ -1345,8 +1295,8 @@ sa_appeal_list_new (SaCache *cache)
   self = g_object_new (SA_TYPE_APPEAL_LIST, NULL);
   self->cache = g_object_ref (cache);
   self->changed_handler = g_signal_connect (cache, "appeals-changed",
-                                            G_CALLBACK (on_appeals_changed), self);
-  requery (self);
+                                            G_CALLBACK (_sa_appeal_list_on_appeals_changed), self);
+  _sa_appeal_list_requery (self);
   return self;
 }
 
@@ -1390,7 +1340,7 @@ sa_appeal_list_thaw (SaAppealList *self)
   g_return_if_fail (self->frozen > 0);
 
   if (--self->frozen == 0 && self->dirty)
-    requery (self);
+    _sa_appeal_list_requery (self);
 }
 
 static gboolean
@@ -1423,7 +1373,7 @@ sa_appeal_list_set_section (SaAppealList    *self,
   if (self->section == section)
     return;
   self->section = section;
-  requery (self);
+  _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1449,7 +1399,7 @@ sa_appeal_list_set_statuses (SaAppealList       *self,
     return;
   g_strfreev (self->statuses);
   self->statuses = g_strdupv ((char **) statuses);
-  requery (self);
+  _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1465,7 +1415,7 @@ sa_appeal_list_set_category (SaAppealList *self,
 {
   g_return_if_fail (SA_IS_APPEAL_LIST (self));
   if (replace_string (&self->category, code))
-    requery (self);
+    _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1481,7 +1431,7 @@ sa_appeal_list_set_district (SaAppealList *self,
 {
   g_return_if_fail (SA_IS_APPEAL_LIST (self));
   if (replace_string (&self->district, code))
-    requery (self);
+    _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1497,7 +1447,7 @@ sa_appeal_list_set_channel (SaAppealList *self,
 {
   g_return_if_fail (SA_IS_APPEAL_LIST (self));
   if (replace_string (&self->channel, channel))
-    requery (self);
+    _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1514,7 +1464,7 @@ sa_appeal_list_set_executor (SaAppealList *self,
 {
   g_return_if_fail (SA_IS_APPEAL_LIST (self));
   if (replace_string (&self->executor, login))
-    requery (self);
+    _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1534,7 +1484,7 @@ sa_appeal_list_set_sla_mask (SaAppealList *self,
   if (self->sla_mask == mask)
     return;
   self->sla_mask = mask;
-  requery (self);
+  _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1555,7 +1505,7 @@ sa_appeal_list_set_query (SaAppealList *self,
 
   fts = sa_appeal_list_build_fts_query (query);
   if (replace_string (&self->fts, fts))
-    requery_full (self, FALSE);
+    _sa_appeal_list_requery_full (self, FALSE);
 }
 
 /**
@@ -1574,7 +1524,7 @@ sa_appeal_list_set_sort (SaAppealList *self,
   if (self->sort == sort)
     return;
   self->sort = sort;
-  requery (self);
+  _sa_appeal_list_requery (self);
 }
 
 /**
@@ -1596,12 +1546,12 @@ sa_appeal_list_set_language (SaAppealList *self,
     return;
   g_free (self->language);
   self->language = g_strdup (language);
-  finish_growing (self);
+  _sa_appeal_list_finish_growing (self);
   if (self->rids->len > 0)
     {
       guint n = self->rids->len;
 
-      drop_pages (self);
+      _sa_appeal_list_drop_pages (self);
       g_hash_table_remove_all (self->handed);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, n, n);
     }
@@ -1624,7 +1574,7 @@ sa_appeal_list_set_incremental (SaAppealList *self,
   g_return_if_fail (SA_IS_APPEAL_LIST (self));
   self->incremental = incremental;
   if (!incremental)
-    finish_growing (self);
+    _sa_appeal_list_finish_growing (self);
 }
 
 /**
@@ -1796,7 +1746,7 @@ sa_appeal_list_find (SaAppealList *self,
       {
         /* The caller will select or fetch it: announce it now. */
         if (i >= self->announced)
-          finish_growing (self);
+          _sa_appeal_list_finish_growing (self);
         if (out_position != NULL)
           *out_position = i;
         return TRUE;
@@ -1854,8 +1804,8 @@ get_choices (SaAppealList  *self,
     {
       SaAppealChoice *choice = g_new0 (SaAppealChoice, 1);
 
-      choice->code = column_dup (stmt, 0);
-      choice->name = column_dup (stmt, 1);
+      choice->code = _sa_appeal_list_column_dup (stmt, 0);
+      choice->name = _sa_appeal_list_column_dup (stmt, 1);
       if (choice->name == NULL || *choice->name == '\0')
         {
           g_free (choice->name);
@@ -1958,7 +1908,7 @@ sa_appeal_list_lookup_user (SaAppealList *self,
     {
       sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW)
-        json = column_dup (stmt, 0);
+        json = _sa_appeal_list_column_dup (stmt, 0);
       sqlite3_reset (stmt);
     }
   _sa_cache_reader_unlock (self->cache);
