@@ -135,4 +135,122 @@ extern const guint _sa_demo_info_received_len;
 extern const char *const _sa_demo_ru_reopened[];
 extern const guint _sa_demo_ru_reopened_len;
 
+/* ─────────────────────────── The generator ─────────────────────────── */
+
+struct _SaDemo
+{
+  SaReference               *ref;
+  /* category_texts[i]'s category and streets[i]'s Kazakh form, from ref */
+  const SaReferenceCategory **categories;
+  const char                **street_kk;
+  guint                      *cumulative;
+  guint                      total_weight;
+  guint                      channel_total;
+  GArray                    *users;    /* SaDemoUser */
+  GPtrArray                 *strings;  /* what users and street_kk point to */
+  GHashTable                *staff;    /* agency code → Staff */
+  SaCalendar                *calendar;
+};
+
+/* Who works on an agency's appeals. */
+typedef struct
+{
+  GPtrArray  *workers;     /* logins of its executors (ksk_managers at a KSK/OSI) */
+  const char *supervisor;
+} Staff;
+
+/* splitmix64: tiny, fast, and the same sequence on every machine, so that
+ * appeal N is the same appeal in every demo database made at one `now`. */
+typedef struct
+{
+  guint64 state;
+} Rng;
+
+static inline guint64
+rng_next (Rng *rng)
+{
+  guint64 z = (rng->state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n). */
+static inline guint
+rng_below (Rng   *rng,
+           guint  n)
+{
+  return (guint) (((rng_next (rng) >> 32) * (guint64) n) >> 32);
+}
+
+static inline guint
+rng_range (Rng   *rng,
+           guint  lo,
+           guint  hi)
+{
+  return lo + rng_below (rng, hi - lo + 1);
+}
+
+static inline double
+rng_unit (Rng *rng)
+{
+  return (double) (rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static inline gboolean
+rng_percent (Rng   *rng,
+             guint  percent)
+{
+  return rng_below (rng, 100) < percent;
+}
+
+#define RNG_PICK(rng, array) ((array)[rng_below ((rng), G_N_ELEMENTS (array))])
+/* The same for one of the text tables, which carry their length beside them. */
+#define RNG_PICK_TEXT(rng, table) ((table)[rng_below ((rng), table##_len)])
+
+#define DAY (24 * 60 * 60)
+
+/* People (sa-demo-people.c): applicants' names and the agencies' staff */
+typedef struct
+{
+  const SaDemoName       *first;
+  const SaDemoName       *surname;
+  const SaDemoPatronymic *father;
+  gboolean                female;
+  gboolean                kazakh;
+} Person;
+
+void      _sa_demo_person_pick        (Rng          *rng,
+                                       gboolean      kazakh,
+                                       Person       *person);
+gboolean  _sa_demo_surname_declines   (const char   *surname);
+void      _sa_demo_person_append_name (const Person *person,
+                                       gboolean      kk_spelling,
+                                       GString      *s);
+void      _sa_demo_build_users        (SaDemo       *demo);
+
+/* Almaty's clock and calendar, and when appeals come in (sa-demo-time.c) */
+gint32    _sa_demo_almaty_offset      (gint64                    t);
+void      _sa_demo_civil_from_days    (gint64                    days,
+                                       guint                    *month,
+                                       guint                    *day);
+gboolean  _sa_demo_in_heating_season  (guint                     month,
+                                       guint                     day);
+gint64    _sa_demo_pick_received_at   (Rng                      *rng,
+                                       gint64                    now,
+                                       const SaDemoCategoryText *text);
+
+/* The appeal's deadline (sa-demo-data.c) and its life after intake
+ * (sa-demo-history.c) */
+gint64    _sa_demo_due_at             (SaDemo                    *demo,
+                                       const SaReferenceCategory *category,
+                                       gint64                     received);
+void      _sa_demo_live               (SaDemo                    *demo,
+                                       Rng                       *fate,
+                                       Rng                       *own,
+                                       const SaReferenceCategory *category,
+                                       gint64                     now,
+                                       SaDemoAppeal              *a);
+
 G_END_DECLS

@@ -22,28 +22,6 @@
 
 /* ─────────────────────────────── The demo ──────────────────────────── */
 
-struct _SaDemo
-{
-  SaReference               *ref;
-  /* category_texts[i]'s category and streets[i]'s Kazakh form, from ref */
-  const SaReferenceCategory **categories;
-  const char                **street_kk;
-  guint                      *cumulative;
-  guint                      total_weight;
-  guint                      channel_total;
-  GArray                    *users;    /* SaDemoUser */
-  GPtrArray                 *strings;  /* what users and street_kk point to */
-  GHashTable                *staff;    /* agency code → Staff */
-  SaCalendar                *calendar;
-};
-
-/* Who works on an agency's appeals. */
-typedef struct
-{
-  GPtrArray  *workers;     /* logins of its executors (ksk_managers at a KSK/OSI) */
-  const char *supervisor;
-} Staff;
-
 static void
 staff_free (gpointer data)
 {
@@ -54,56 +32,6 @@ staff_free (gpointer data)
 }
 
 /* ─────────────────────────── Random numbers ────────────────────────── */
-
-/* splitmix64: tiny, fast, and the same sequence on every machine, so that
- * appeal N is the same appeal in every demo database made at one `now`. */
-typedef struct
-{
-  guint64 state;
-} Rng;
-
-static inline guint64
-rng_next (Rng *rng)
-{
-  guint64 z = (rng->state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static inline guint
-rng_below (Rng   *rng,
-           guint  n)
-{
-  return (guint) (((rng_next (rng) >> 32) * (guint64) n) >> 32);
-}
-
-static inline guint
-rng_range (Rng   *rng,
-           guint  lo,
-           guint  hi)
-{
-  return lo + rng_below (rng, hi - lo + 1);
-}
-
-static inline double
-rng_unit (Rng *rng)
-{
-  return (double) (rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static inline gboolean
-rng_percent (Rng   *rng,
-             guint  percent)
-{
-  return rng_below (rng, 100) < percent;
-}
-
-#define RNG_PICK(rng, array) ((array)[rng_below ((rng), G_N_ELEMENTS (array))])
-/* The same for one of the text tables, which carry their length beside them. */
-#define RNG_PICK_TEXT(rng, table) ((table)[rng_below ((rng), table##_len)])
 
 static guint
 count_strings (const char *const *strv,
@@ -128,19 +56,10 @@ pick_string (Rng               *rng,
 
 /* ───────────────────────────── People ──────────────────────────────── */
 
-typedef struct
-{
-  const SaDemoName       *first;
-  const SaDemoName       *surname;
-  const SaDemoPatronymic *father;
-  gboolean          female;
-  gboolean          kazakh;
-} Person;
-
-static void
-person_pick (Rng      *rng,
-             gboolean  kazakh,
-             Person   *person)
+void
+_sa_demo_person_pick (Rng      *rng,
+                      gboolean  kazakh,
+                      Person   *person)
 {
   person->female = rng_percent (rng, 52);
   person->kazakh = kazakh;
@@ -161,8 +80,8 @@ person_pick (Rng      *rng,
 }
 
 /* Works on both the Cyrillic and the Latin spelling. */
-static gboolean
-surname_declines (const char *surname)
+gboolean
+_sa_demo_surname_declines (const char *surname)
 {
   return g_str_has_suffix (surname, "ов") || g_str_has_suffix (surname, "ев") ||
          g_str_has_suffix (surname, "ёв") || g_str_has_suffix (surname, "ин") ||
@@ -171,15 +90,15 @@ surname_declines (const char *surname)
 
 /* "Фамилия Имя Отчество" as registries write it; in Kazakh spelling with
  * -ұлы / -қызы when @kk_spelling. */
-static void
-person_append_name (const Person *person,
-                    gboolean      kk_spelling,
-                    GString      *s)
+void
+_sa_demo_person_append_name (const Person *person,
+                             gboolean      kk_spelling,
+                             GString      *s)
 {
   const char *surname = kk_spelling ? person->surname->kk : person->surname->ru;
 
   g_string_append (s, surname);
-  if (person->female && surname_declines (surname))
+  if (person->female && _sa_demo_surname_declines (surname))
     g_string_append (s, "а");
   g_string_append_c (s, ' ');
   g_string_append (s, kk_spelling ? person->first->kk : person->first->ru);
@@ -200,8 +119,8 @@ person_full_name (guint    seed,
   Person person;
   GString *s = g_string_new (NULL);
 
-  person_pick (&rng, kazakh, &person);
-  person_append_name (&person, FALSE, s);
+  _sa_demo_person_pick (&rng, kazakh, &person);
+  _sa_demo_person_append_name (&person, FALSE, s);
   return g_string_free (s, FALSE);
 }
 
@@ -240,8 +159,8 @@ n_workers (SaDemo                  *demo,
   return CLAMP (1 + (weight + 2) / 4, 2, 8);
 }
 
-static void
-build_users (SaDemo *demo)
+void
+_sa_demo_build_users (SaDemo *demo)
 {
   const SaReferenceAgency *agencies;
   guint n_agencies;
@@ -304,8 +223,8 @@ almaty_tz (void)
   return g_once (&once, load_almaty, NULL);
 }
 
-static gint32
-almaty_offset (gint64 t)
+gint32
+_sa_demo_almaty_offset (gint64 t)
 {
   GTimeZone *tz = almaty_tz ();
   int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, t);
@@ -314,10 +233,10 @@ almaty_offset (gint64 t)
 }
 
 /* Days since 1970-01-01 to a civil month and day (H. Hinnant's algorithm). */
-static void
-civil_from_days (gint64  days,
-                 guint  *month,
-                 guint  *day)
+void
+_sa_demo_civil_from_days (gint64  days,
+                          guint  *month,
+                          guint  *day)
 {
   gint64 z = days + 719468;
   gint64 era = (z >= 0 ? z : z - 146096) / 146097;
@@ -330,9 +249,9 @@ civil_from_days (gint64  days,
   *month = mp < 10 ? mp + 3 : mp - 9;
 }
 
-static gboolean
-in_heating_season (guint month,
-                   guint day)
+gboolean
+_sa_demo_in_heating_season (guint month,
+                            guint day)
 {
   return month >= 11 || month <= 3 || (month == 10 && day >= 15) || (month == 4 && day <= 15);
 }
@@ -340,10 +259,10 @@ in_heating_season (guint month,
 /* When an appeal came in: over the half year before @now, more of them
  * recently, mostly on working days in working hours (emergencies at any
  * hour), heating in the heating season and hot-water outages in summer. */
-static gint64
-pick_received_at (Rng                *rng,
-                  gint64              now,
-                  const SaDemoCategoryText *text)
+gint64
+_sa_demo_pick_received_at (Rng                      *rng,
+                           gint64                    now,
+                           const SaDemoCategoryText *text)
 {
   gint64 t = now;
   /* Out of season only when the half year before @now has (almost) none. */
@@ -354,14 +273,14 @@ pick_received_at (Rng                *rng,
       double u = rng_unit (rng);
       guint age = (guint) (DEMO_SPAN_DAYS * (0.3 * u + 0.7 * u * u));
       gint64 base = now - (gint64) age * DAY;
-      gint32 offset = almaty_offset (base);
+      gint32 offset = _sa_demo_almaty_offset (base);
       gint64 local_day = (base + offset) / DAY;
       guint weekday = (guint) ((local_day + 3) % 7);  /* 0 is Monday */
       guint month, mday;
       guint second;
 
-      civil_from_days (local_day, &month, &mday);
-      if ((text->flags & SA_DEMO_CAT_SEASON) != 0 && !in_heating_season (month, mday) &&
+      _sa_demo_civil_from_days (local_day, &month, &mday);
+      if ((text->flags & SA_DEMO_CAT_SEASON) != 0 && !_sa_demo_in_heating_season (month, mday) &&
           attempt + 1 < attempts)
         continue;
       if ((text->flags & SA_DEMO_CAT_SUMMER) != 0 && (month < 5 || month > 9) && attempt < 1)
@@ -465,7 +384,7 @@ make_email (Rng          *rng,
   GString *s = g_string_new (NULL);
   const char *first = person->first->lat;
   const char *surname = person->surname->lat;
-  const char *a = person->female && surname_declines (surname) ? "a" : "";
+  const char *a = person->female && _sa_demo_surname_declines (surname) ? "a" : "";
 
   switch (rng_below (rng, 4))
     {
@@ -729,7 +648,7 @@ pick_applicant (Rng     *rng,
                 Subject *s)
 {
   s->kk = rng_percent (rng, 25);
-  person_pick (rng, s->kk || rng_percent (rng, 65), &s->person);
+  _sa_demo_person_pick (rng, s->kk || rng_percent (rng, 65), &s->person);
   make_iin (rng, &s->person, s->iin);
   g_snprintf (s->phone, sizeof s->phone, "+7%s%07u", RNG_PICK_TEXT (rng, _sa_demo_phone_codes),
               rng_below (rng, 10000000));
@@ -757,10 +676,10 @@ plain_subject (SaDemo  *demo,
 
 /* The deadline the desk counts down to: the nearer of the legal and the
  * operational one, as the registry computes them at intake. */
-static gint64
-due_at (SaDemo                    *demo,
-        const SaReferenceCategory *category,
-        gint64                     received)
+gint64
+_sa_demo_due_at (SaDemo                    *demo,
+                 const SaReferenceCategory *category,
+                 gint64                     received)
 {
   gint64 legal = sa_sla_legal_due (demo->calendar, received);
   gint64 operational = sa_sla_operational_due (demo->calendar, &category->regulation,
@@ -823,19 +742,19 @@ cluster_setup (SaDemo  *demo,
   if (rng_percent (&rng, 50))
     {
       gint64 hour_ago = now - 3600;
-      gint64 span = due_at (demo, category, hour_ago) - hour_ago;
+      gint64 span = _sa_demo_due_at (demo, category, hour_ago) - hour_ago;
 
       cl->start = now - (gint64) (span * (0.05 + 0.3 * rng_unit (&rng)));
     }
   else
-    cl->start = pick_received_at (&rng, now, &_sa_demo_category_texts[ci]);
+    cl->start = _sa_demo_pick_received_at (&rng, now, &_sa_demo_category_texts[ci]);
   if (strcmp (category->sphere, "heating") == 0)
     {
-      gint64 local_day = (cl->start + almaty_offset (cl->start)) / DAY;
+      gint64 local_day = (cl->start + _sa_demo_almaty_offset (cl->start)) / DAY;
       guint month, mday;
 
-      civil_from_days (local_day, &month, &mday);
-      if (!in_heating_season (month, mday))
+      _sa_demo_civil_from_days (local_day, &month, &mday);
+      if (!_sa_demo_in_heating_season (month, mday))
         ci = text_index ("hot-water.none");
     }
   cl->building.ci = ci;
@@ -933,17 +852,17 @@ pick_worker (Rng         *rng,
  * only the events the ops make; the ops that answer and close come with
  * replies and approval, so an answered or closed appeal's history ends
  * with the executor's last comment. */
-static void
-live (SaDemo                    *demo,
-      Rng                       *fate,
-      Rng                       *own,
-      const SaReferenceCategory *category,
-      gint64                     now,
-      SaDemoAppeal              *a)
+void
+_sa_demo_live (SaDemo                    *demo,
+               Rng                       *fate,
+               Rng                       *own,
+               const SaReferenceCategory *category,
+               gint64                     now,
+               SaDemoAppeal              *a)
 {
   const Staff *staff = g_hash_table_lookup (demo->staff, a->agency);
   gint64 received = a->received_at;
-  gint64 due = due_at (demo, category, received);
+  gint64 due = _sa_demo_due_at (demo, category, received);
   gint64 age = now - received;
   double f = (double) age / (double) MAX (due - received, 1);
   guint open_permille = f < 0.5 ? OPEN_GREEN : f < 0.8 ? OPEN_YELLOW : f < 1.0 ? OPEN_RED
@@ -1115,7 +1034,8 @@ sa_demo_appeal_generate (SaDemo       *demo,
           Rng time = rng_for (STREAM_TIME, (guint64) appeal->repeat_of);
 
           plain_subject (demo, (guint64) appeal->repeat_of, &first);
-          origin_received = pick_received_at (&time, now, &_sa_demo_category_texts[first.ci]);
+          origin_received = _sa_demo_pick_received_at (&time, now,
+                                                       &_sa_demo_category_texts[first.ci]);
           if (origin_received < now - 2 * DAY)
             subject = first;
           else
@@ -1133,7 +1053,8 @@ sa_demo_appeal_generate (SaDemo       *demo,
           Rng time = rng_for (STREAM_TIME, index);
 
           plain_subject (demo, index, &subject);
-          appeal->received_at = pick_received_at (&time, now, &_sa_demo_category_texts[subject.ci]);
+          appeal->received_at = _sa_demo_pick_received_at (&time, now,
+                                                           &_sa_demo_category_texts[subject.ci]);
         }
       fate = rng_for (STREAM_FATE, index);
     }
@@ -1175,7 +1096,7 @@ sa_demo_appeal_generate (SaDemo       *demo,
     }
 
   s = g_string_new (NULL);
-  person_append_name (&subject.person, kk, s);
+  _sa_demo_person_append_name (&subject.person, kk, s);
   appeal->applicant_name = g_string_free (s, FALSE);
   memcpy (appeal->applicant_iin, subject.iin, sizeof appeal->applicant_iin);
   memcpy (appeal->phone, subject.phone, sizeof appeal->phone);
@@ -1243,7 +1164,7 @@ sa_demo_appeal_generate (SaDemo       *demo,
   appeal->text = g_string_free (s, FALSE);
 
   /* How far it got. */
-  live (demo, &fate, &own, category, now, appeal);
+  _sa_demo_live (demo, &fate, &own, category, now, appeal);
 }
 
 /**
@@ -1350,7 +1271,7 @@ sa_demo_new (SaReference  *ref,
   demo->cumulative = g_new0 (guint, _sa_demo_category_texts_len);
   if (!resolve (demo, error))
     return NULL;
-  build_users (demo);
+  _sa_demo_build_users (demo);
   return g_steal_pointer (&demo);
 }
 
