@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "sa-appeal-detail.h"
+#include "sa-appeal-detail-private.h"
 #include "sa-appeal-model.h"
 #include "sa-attachments-view.h"
 #include "sa-clock.h"
@@ -21,42 +21,6 @@
 /* Shows one appeal from its registry JSON and offers the operations the
  * signed-in user may do on it. It does not apply them: it emits
  * ::op-requested and the window writes the operation to the outbox. */
-
-struct _SaAppealDetail
-{
-  GtkWidget       parent_instance;
-
-  GtkStack       *stack;
-  GtkScrolledWindow *scrolled;
-  GtkWidget      *take_button;
-  GtkWidget      *more_button;
-  GtkLabel       *reg_number;
-  GtkLabel       *repeat_badge;
-  GtkLabel       *status_badge;
-  GtkLabel       *category;
-  AdwActionRow   *legal_row;
-  GtkLabel       *legal_countdown;
-  AdwActionRow   *operational_row;
-  GtkLabel       *operational_countdown;
-  GtkLabel       *text;
-  AdwActionRow   *applicant_row;
-  AdwActionRow   *iin_row;
-  GtkToggleButton *reveal_iin;
-  AdwActionRow   *contact_row;
-  AdwActionRow   *address_row;
-  AdwActionRow   *channel_row;
-  GtkListBox     *history;
-  SaAttachmentsView *attachments;
-
-  JsonObject     *appeal;
-  JsonObject     *user;
-  SaCache        *cache;
-  char           *status_class;
-  char           *legal_light;
-  char           *operational_light;
-  char           *priority;
-  gboolean        folded;
-};
 
 G_DEFINE_FINAL_TYPE (SaAppealDetail, sa_appeal_detail, GTK_TYPE_WIDGET)
 
@@ -82,17 +46,6 @@ GtkWidget *
 sa_appeal_detail_new (void)
 {
   return g_object_new (SA_TYPE_APPEAL_DETAIL, NULL);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (json_object_get_member (object, name)))
-    return NULL;
-  return json_object_get_string_member_with_default (object, name, NULL);
 }
 
 static JsonObject *
@@ -123,16 +76,6 @@ format_time (const char *rfc3339)
   local = g_date_time_to_timezone (utc, almaty);
   /* Translators: a date and time as strftime() formats it, e.g. 23.11.2026 14:05 */
   return g_date_time_format (local, _("%d.%m.%Y %H:%M"));
-}
-
-static gint64
-member_time (JsonObject *object,
-             const char *name)
-{
-  const char *text = member_string (object, name);
-  g_autoptr(GDateTime) dt = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-
-  return dt ? g_date_time_to_unix (dt) : 0;
 }
 
 /* One deadline's row: a live countdown while the clock runs, how it
@@ -195,32 +138,10 @@ clock_tick_cb (SaAppealDetail *self,
   sa_appeal_detail_refresh_countdowns (self);
 }
 
-static gboolean
-array_has_string (JsonObject *object,
-                  const char *member,
-                  const char *value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-  JsonArray *array;
-
-  if (value == NULL || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) &&
-          g_strcmp0 (json_node_get_string (element), value) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The working calendar: the bounds of an extension (docs/sla.md,
  * "Extension") and the first day an escalation may be due. */
-static SaCalendar *
-sa_appeal_detail_calendar (void)
+SaCalendar *
+_sa_appeal_detail_calendar (void)
 {
   static SaCalendar *calendar;
 
@@ -475,10 +396,10 @@ sa_appeal_detail_set_cache (SaAppealDetail *self,
     sa_appeal_detail_update_actions (self);
 }
 
-static void
-sa_appeal_detail_request (SaAppealDetail *self,
-                          SaOpType        type,
-                          JsonObject     *args)
+void
+_sa_appeal_detail_request (SaAppealDetail *self,
+                           SaOpType        type,
+                           JsonObject     *args)
 {
   g_autoptr(JsonObject) owned = args ? args : json_object_new ();
 
@@ -490,7 +411,7 @@ take_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), SA_OP_TAKE, NULL);
+  _sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), SA_OP_TAKE, NULL);
 }
 
 /* The priority menu shows the appeal's priority as its choice; choosing
@@ -580,7 +501,7 @@ text_dialog_response_cb (AdwMessageDialog *dialog,
   g_return_if_fail (fits);
   args = json_object_new ();
   json_object_set_string_member (args, "text", text);
-  sa_appeal_detail_request (self, type, args);
+  _sa_appeal_detail_request (self, type, args);
 }
 
 /* One dialog for the operations that only need a sentence from the user. */
@@ -706,7 +627,7 @@ assign_accepted_cb (SaAppealDetail *self,
   JsonObject *args = json_object_new ();
 
   json_object_set_string_member (args, "user", sa_op_dialog_get_choice (dialog));
-  sa_appeal_detail_request (self, SA_OP_ASSIGN, args);
+  _sa_appeal_detail_request (self, SA_OP_ASSIGN, args);
 }
 
 static void
@@ -749,7 +670,7 @@ forward_accepted_cb (SaAppealDetail *self,
 
   json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
   take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
-  sa_appeal_detail_request (self, SA_OP_FORWARD, args);
+  _sa_appeal_detail_request (self, SA_OP_FORWARD, args);
 }
 
 static void
@@ -791,7 +712,7 @@ escalate_accepted_cb (SaAppealDetail *self,
   json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
   take_string_member (args, "text", sa_op_dialog_dup_text (dialog));
   take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
-  sa_appeal_detail_request (self, SA_OP_ESCALATE, args);
+  _sa_appeal_detail_request (self, SA_OP_ESCALATE, args);
 }
 
 static void
@@ -826,7 +747,7 @@ escalate_action (GtkWidget  *widget,
   sa_op_dialog_ask_text (dialog, _("What Must Be Done"), NULL,
                          sa_op_arg_max_chars (SA_OP_ESCALATE, "text"));
   sa_op_dialog_ask_date (dialog, _("Due Date"),
-                         sa_calendar_day_end (sa_appeal_detail_calendar (), now), 0, 0);
+                         sa_calendar_day_end (_sa_appeal_detail_calendar (), now), 0, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -838,7 +759,7 @@ extend_accepted_cb (SaAppealDetail *self,
 
   take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
   take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
-  sa_appeal_detail_request (self, SA_OP_EXTEND, args);
+  _sa_appeal_detail_request (self, SA_OP_EXTEND, args);
 }
 
 static void
@@ -847,7 +768,7 @@ extend_action (GtkWidget  *widget,
                GVariant   *param)
 {
   SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
-  SaCalendar *cal = sa_appeal_detail_calendar ();
+  SaCalendar *cal = _sa_appeal_detail_calendar ();
   gint64 received = member_time (self->appeal, SA_APPEAL_FIELD_RECEIVED_AT);
   gint64 current = member_time (self->appeal, sa_deadline_field (SA_DEADLINE_LEGAL));
   gint64 first, last, initial;
@@ -887,7 +808,23 @@ attachments_op_requested_cb (SaAppealDetail *self,
   SaOpType op;
 
   if (sa_op_type_from_string (type, &op))
-    sa_appeal_detail_request (self, op, json_object_ref (args));
+    _sa_appeal_detail_request (self, op, json_object_ref (args));
+}
+
+void
+_sa_appeal_detail_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, attachments_op_requested_cb);
+
+  gtk_widget_class_install_action (widget_class, "detail.take", NULL, take_action);
+  gtk_widget_class_install_action (widget_class, "detail.comment", NULL, comment_action);
+  gtk_widget_class_install_action (widget_class, "detail.request-info", NULL, request_info_action);
+  gtk_widget_class_install_property_action (widget_class, "detail.set-priority", "priority");
+  gtk_widget_class_install_action (widget_class, "detail.assign", NULL, assign_action);
+  gtk_widget_class_install_action (widget_class, "detail.forward", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
+  gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
+  gtk_widget_class_install_action (widget_class, "detail.attach", NULL, attach_action);
 }
 
 /**
@@ -955,7 +892,7 @@ sa_appeal_detail_set_property (GObject      *object,
             JsonObject *args = json_object_new ();
 
             json_object_set_string_member (args, "priority", priority);
-            sa_appeal_detail_request (self, SA_OP_SET_PRIORITY, args);
+            _sa_appeal_detail_request (self, SA_OP_SET_PRIORITY, args);
           }
         sa_appeal_detail_set_priority (self, priority);
       }
@@ -1053,18 +990,8 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, channel_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, history);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, attachments);
-  gtk_widget_class_bind_template_callback (widget_class, attachments_op_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_iin_cb);
-
-  gtk_widget_class_install_action (widget_class, "detail.take", NULL, take_action);
-  gtk_widget_class_install_action (widget_class, "detail.comment", NULL, comment_action);
-  gtk_widget_class_install_action (widget_class, "detail.request-info", NULL, request_info_action);
-  gtk_widget_class_install_property_action (widget_class, "detail.set-priority", "priority");
-  gtk_widget_class_install_action (widget_class, "detail.assign", NULL, assign_action);
-  gtk_widget_class_install_action (widget_class, "detail.forward", NULL, forward_action);
-  gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
-  gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
-  gtk_widget_class_install_action (widget_class, "detail.attach", NULL, attach_action);
+  _sa_appeal_detail_class_init_actions (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
