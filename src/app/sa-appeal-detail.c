@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "sa-appeal-detail.h"
+#include "sa-appeal-detail-private.h"
 #include "sa-appeal-model.h"
 #include "sa-attachments-view.h"
 #include "sa-clock.h"
@@ -15,48 +15,11 @@
 #include "sa-directory.h"
 #include "sa-history.h"
 #include "sa-labels.h"
-#include "sa-op-dialog.h"
 #include "sa-workarounds.h"
 
 /* Shows one appeal from its registry JSON and offers the operations the
  * signed-in user may do on it. It does not apply them: it emits
  * ::op-requested and the window writes the operation to the outbox. */
-
-struct _SaAppealDetail
-{
-  GtkWidget       parent_instance;
-
-  GtkStack       *stack;
-  GtkScrolledWindow *scrolled;
-  GtkWidget      *take_button;
-  GtkWidget      *more_button;
-  GtkLabel       *reg_number;
-  GtkLabel       *repeat_badge;
-  GtkLabel       *status_badge;
-  GtkLabel       *category;
-  AdwActionRow   *legal_row;
-  GtkLabel       *legal_countdown;
-  AdwActionRow   *operational_row;
-  GtkLabel       *operational_countdown;
-  GtkLabel       *text;
-  AdwActionRow   *applicant_row;
-  AdwActionRow   *iin_row;
-  GtkToggleButton *reveal_iin;
-  AdwActionRow   *contact_row;
-  AdwActionRow   *address_row;
-  AdwActionRow   *channel_row;
-  GtkListBox     *history;
-  SaAttachmentsView *attachments;
-
-  JsonObject     *appeal;
-  JsonObject     *user;
-  SaCache        *cache;
-  char           *status_class;
-  char           *legal_light;
-  char           *operational_light;
-  char           *priority;
-  gboolean        folded;
-};
 
 G_DEFINE_FINAL_TYPE (SaAppealDetail, sa_appeal_detail, GTK_TYPE_WIDGET)
 
@@ -82,17 +45,6 @@ GtkWidget *
 sa_appeal_detail_new (void)
 {
   return g_object_new (SA_TYPE_APPEAL_DETAIL, NULL);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (json_object_get_member (object, name)))
-    return NULL;
-  return json_object_get_string_member_with_default (object, name, NULL);
 }
 
 static JsonObject *
@@ -123,16 +75,6 @@ format_time (const char *rfc3339)
   local = g_date_time_to_timezone (utc, almaty);
   /* Translators: a date and time as strftime() formats it, e.g. 23.11.2026 14:05 */
   return g_date_time_format (local, _("%d.%m.%Y %H:%M"));
-}
-
-static gint64
-member_time (JsonObject *object,
-             const char *name)
-{
-  const char *text = member_string (object, name);
-  g_autoptr(GDateTime) dt = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-
-  return dt ? g_date_time_to_unix (dt) : 0;
 }
 
 /* One deadline's row: a live countdown while the clock runs, how it
@@ -195,32 +137,10 @@ clock_tick_cb (SaAppealDetail *self,
   sa_appeal_detail_refresh_countdowns (self);
 }
 
-static gboolean
-array_has_string (JsonObject *object,
-                  const char *member,
-                  const char *value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-  JsonArray *array;
-
-  if (value == NULL || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) &&
-          g_strcmp0 (json_node_get_string (element), value) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The working calendar: the bounds of an extension (docs/sla.md,
  * "Extension") and the first day an escalation may be due. */
-static SaCalendar *
-sa_appeal_detail_calendar (void)
+SaCalendar *
+_sa_appeal_detail_calendar (void)
 {
   static SaCalendar *calendar;
 
@@ -475,22 +395,14 @@ sa_appeal_detail_set_cache (SaAppealDetail *self,
     sa_appeal_detail_update_actions (self);
 }
 
-static void
-sa_appeal_detail_request (SaAppealDetail *self,
-                          SaOpType        type,
-                          JsonObject     *args)
+void
+_sa_appeal_detail_request (SaAppealDetail *self,
+                           SaOpType        type,
+                           JsonObject     *args)
 {
   g_autoptr(JsonObject) owned = args ? args : json_object_new ();
 
   g_signal_emit (self, signals[OP_REQUESTED], 0, sa_op_type_to_string (type), owned);
-}
-
-static void
-take_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  sa_appeal_detail_request (SA_APPEAL_DETAIL (widget), SA_OP_TAKE, NULL);
 }
 
 /* The priority menu shows the appeal's priority as its choice; choosing
@@ -507,387 +419,6 @@ sa_appeal_detail_set_priority (SaAppealDetail *self,
   g_free (self->priority);
   self->priority = g_strdup (priority);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIORITY]);
-}
-
-/* The text as it would be sent, and whether the registry would take it:
- * not empty, within the op's limit (sa_op_arg_max_chars()). */
-static char *
-text_dialog_dup_text (AdwMessageDialog *dialog,
-                      gboolean         *out_fits)
-{
-  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
-  guint max = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "max-chars"));
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-  char *text;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-  *out_fits = *text != '\0' && g_utf8_strlen (text, -1) <= (glong) max;
-  return text;
-}
-
-static void
-text_dialog_changed_cb (AdwMessageDialog *dialog)
-{
-  GtkLabel *counter = g_object_get_data (G_OBJECT (dialog), "counter");
-  guint max = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "max-chars"));
-  g_autofree char *text = NULL;
-  gboolean fits;
-  glong n;
-
-  text = text_dialog_dup_text (dialog, &fits);
-  n = g_utf8_strlen (text, -1);
-  adw_message_dialog_set_response_enabled (dialog, "send", fits);
-  /* The limit is news only near it. */
-  gtk_widget_set_visible (GTK_WIDGET (counter), n > (glong) max * 9 / 10);
-  if (n > (glong) max)
-    {
-      g_autofree char *over = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%ld character over the limit",
-                                                            "%ld characters over the limit",
-                                                            n - max), n - (glong) max);
-
-      gtk_label_set_text (counter, over);
-      gtk_widget_add_css_class (GTK_WIDGET (counter), "error");
-    }
-  else
-    {
-      g_autofree char *left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%ld character left",
-                                                            "%ld characters left",
-                                                            max - n), (glong) max - n);
-
-      gtk_label_set_text (counter, left);
-      gtk_widget_remove_css_class (GTK_WIDGET (counter), "error");
-    }
-}
-
-static void
-text_dialog_response_cb (AdwMessageDialog *dialog,
-                         const char       *response,
-                         SaAppealDetail   *self)
-{
-  SaOpType type = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "op-type"));
-  g_autofree char *text = NULL;
-  gboolean fits;
-  JsonObject *args;
-
-  if (!g_str_equal (response, "send"))
-    return;
-  text = text_dialog_dup_text (dialog, &fits);
-  /* The send response is off unless the text fits. */
-  g_return_if_fail (fits);
-  args = json_object_new ();
-  json_object_set_string_member (args, "text", text);
-  sa_appeal_detail_request (self, type, args);
-}
-
-/* One dialog for the operations that only need a sentence from the user. */
-static void
-sa_appeal_detail_ask_text (SaAppealDetail *self,
-                           SaOpType        type,
-                           const char     *heading,
-                           const char     *body,
-                           const char     *send_label)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-  GtkWidget *frame;
-  GtkWidget *view;
-  GtkWidget *box;
-  GtkWidget *counter;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  view = gtk_text_view_new ();
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_widget_set_size_request (view, -1, 120);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, heading, -1);
-  frame = gtk_frame_new (NULL);
-  gtk_frame_set_child (GTK_FRAME (frame), view);
-  counter = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (counter), 1);
-  gtk_widget_add_css_class (counter, "caption");
-  gtk_widget_set_visible (counter, FALSE);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_box_append (GTK_BOX (box), frame);
-  gtk_box_append (GTK_BOX (box), counter);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "send", send_label,
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "send");
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "send", FALSE);
-  g_object_set_data (G_OBJECT (dialog), "text-view", view);
-  g_object_set_data (G_OBJECT (dialog), "counter", counter);
-  g_object_set_data (G_OBJECT (dialog), "max-chars",
-                     GUINT_TO_POINTER (sa_op_arg_max_chars (type, "text")));
-  g_object_set_data (G_OBJECT (dialog), "op-type", GUINT_TO_POINTER (type));
-  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
-                           G_CALLBACK (text_dialog_changed_cb), dialog, G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (text_dialog_response_cb), self, 0);
-  sa_op_dialog_respond_on_ctrl_enter (ADW_MESSAGE_DIALOG (dialog), "send");
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (view);
-}
-
-static void
-comment_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), SA_OP_COMMENT,
-                             _("Add a Comment"),
-                             _("Colleagues who can see this appeal will read it; the applicant will not."),
-                             _("_Add"));
-}
-
-static void
-request_info_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
-{
-  sa_appeal_detail_ask_text (SA_APPEAL_DETAIL (widget), SA_OP_REQUEST_INFO,
-                             _("Request Information"),
-                             _("The applicant will be asked for this. The operational deadline pauses until they answer; the legal one does not."),
-                             _("_Request"));
-}
-
-static void
-take_string_member (JsonObject *object,
-                    const char *name,
-                    char       *value)
-{
-  json_object_set_string_member (object, name, value);
-  g_free (value);
-}
-
-static SaOpDialog *
-sa_appeal_detail_new_dialog (SaAppealDetail *self,
-                             const char     *title,
-                             const char     *description,
-                             const char     *accept_label,
-                             GCallback       accepted)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  SaOpDialog *dialog = sa_op_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         title, description, accept_label);
-
-  g_signal_connect_object (dialog, "accepted", accepted, self, G_CONNECT_SWAPPED);
-  return dialog;
-}
-
-static GPtrArray *
-sa_appeal_detail_list_agencies (SaAppealDetail     *self,
-                                const char * const *kinds)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *agencies = sa_directory_list_agencies (self->cache, kinds, NULL, &error);
-
-  if (agencies == NULL)
-    {
-      g_warning ("Could not list the agencies: %s", error->message);
-      agencies = g_ptr_array_new ();
-    }
-  return agencies;
-}
-
-static void
-assign_accepted_cb (SaAppealDetail *self,
-                    SaOpDialog     *dialog)
-{
-  JsonObject *args = json_object_new ();
-
-  json_object_set_string_member (args, "user", sa_op_dialog_get_choice (dialog));
-  sa_appeal_detail_request (self, SA_OP_ASSIGN, args);
-}
-
-static void
-assign_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
-  const char *executor = member_string (self->appeal, "executor");
-  g_autoptr(GPtrArray) users = NULL;
-  g_autoptr(GError) error = NULL;
-  SaOpDialog *dialog;
-
-  dialog = sa_appeal_detail_new_dialog (self, _("Assign the Appeal"),
-                                        _("The executor you choose will see it among their appeals."),
-                                        _("_Assign"), G_CALLBACK (assign_accepted_cb));
-  sa_op_dialog_ask_choice (dialog, _("Executor"),
-                           _("No colleagues are known yet. They appear after the next sync."));
-  users = sa_directory_list_colleagues (self->cache, member_string (self->appeal, "agency"),
-                                        &error);
-  if (users == NULL)
-    g_warning ("Could not list the colleagues: %s", error->message);
-  for (guint i = 0; users != NULL && i < users->len; i++)
-    {
-      SaDirectoryUser *user = g_ptr_array_index (users, i);
-
-      /* The registry refuses to assign the appeal to whoever has it. */
-      if (g_strcmp0 (user->login, executor) != 0)
-        sa_op_dialog_add_choice (dialog, user->login, user->full_name,
-                                 sa_labels_role (user->role));
-    }
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-forward_accepted_cb (SaAppealDetail *self,
-                     SaOpDialog     *dialog)
-{
-  JsonObject *args = json_object_new ();
-
-  json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
-  take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
-  sa_appeal_detail_request (self, SA_OP_FORWARD, args);
-}
-
-static void
-forward_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
-  const char *lead = member_string (self->appeal, "agency");
-  g_autoptr(GPtrArray) agencies = sa_appeal_detail_list_agencies (self, NULL);
-  SaOpDialog *dialog;
-
-  dialog = sa_appeal_detail_new_dialog (self, _("Forward to Another Agency"),
-                                        _("The appeal leaves your agency and is registered again "
-                                          "with the agency you choose. Forwarding is not a reply "
-                                          "to the applicant."),
-                                        _("_Forward"), G_CALLBACK (forward_accepted_cb));
-  sa_op_dialog_ask_choice (dialog, _("Agency"),
-                           _("No agencies are known yet. They appear after the next sync."));
-  for (guint i = 0; i < agencies->len; i++)
-    {
-      SaDirectoryAgency *agency = g_ptr_array_index (agencies, i);
-
-      if (g_strcmp0 (agency->code, lead) != 0)
-        sa_op_dialog_add_choice (dialog, agency->code, agency->name, agency->code);
-    }
-  sa_op_dialog_ask_text (dialog, _("Reason"),
-                         _("Why the appeal belongs to that agency. Both agencies will see it."),
-                         sa_op_arg_max_chars (SA_OP_FORWARD, "reason"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-escalate_accepted_cb (SaAppealDetail *self,
-                      SaOpDialog     *dialog)
-{
-  JsonObject *args = json_object_new ();
-
-  json_object_set_string_member (args, "agency", sa_op_dialog_get_choice (dialog));
-  take_string_member (args, "text", sa_op_dialog_dup_text (dialog));
-  take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
-  sa_appeal_detail_request (self, SA_OP_ESCALATE, args);
-}
-
-static void
-escalate_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *param)
-{
-  static const char * const kinds[] = { "ksk_osi", "contractor", NULL };
-  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
-  g_autoptr(GPtrArray) agencies = sa_appeal_detail_list_agencies (self, kinds);
-  gint64 now = sa_clock_get_now (sa_clock_get_default ()) / G_USEC_PER_SEC;
-  SaOpDialog *dialog;
-
-  dialog = sa_appeal_detail_new_dialog (self, _("Escalate to a KSK/OSI or Contractor"),
-                                        _("The organization you choose is asked to act by the due "
-                                          "date and sees the appeal. Your agency stays responsible "
-                                          "for the reply."),
-                                        _("_Escalate"), G_CALLBACK (escalate_accepted_cb));
-  sa_op_dialog_ask_choice (dialog, _("Organization"),
-                           _("No KSK/OSI or contractors are known yet. They appear after the next "
-                             "sync."));
-  for (guint i = 0; i < agencies->len; i++)
-    {
-      SaDirectoryAgency *agency = g_ptr_array_index (agencies, i);
-
-      /* The registry refuses an agency that works on the appeal already. */
-      if (g_strcmp0 (agency->code, member_string (self->appeal, "agency")) != 0 &&
-          !array_has_string (self->appeal, "coexecutors", agency->code) &&
-          !array_has_string (self->appeal, "escalated_to", agency->code))
-        sa_op_dialog_add_choice (dialog, agency->code, agency->name, agency->code);
-    }
-  sa_op_dialog_ask_text (dialog, _("What Must Be Done"), NULL,
-                         sa_op_arg_max_chars (SA_OP_ESCALATE, "text"));
-  sa_op_dialog_ask_date (dialog, _("Due Date"),
-                         sa_calendar_day_end (sa_appeal_detail_calendar (), now), 0, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-extend_accepted_cb (SaAppealDetail *self,
-                    SaOpDialog     *dialog)
-{
-  JsonObject *args = json_object_new ();
-
-  take_string_member (args, "due_at", sa_op_dialog_dup_due_text (dialog));
-  take_string_member (args, "reason", sa_op_dialog_dup_text (dialog));
-  sa_appeal_detail_request (self, SA_OP_EXTEND, args);
-}
-
-static void
-extend_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
-  SaCalendar *cal = sa_appeal_detail_calendar ();
-  gint64 received = member_time (self->appeal, SA_APPEAL_FIELD_RECEIVED_AT);
-  gint64 current = member_time (self->appeal, sa_deadline_field (SA_DEADLINE_LEGAL));
-  gint64 first, last, initial;
-  SaOpDialog *dialog;
-
-  /* The same bounds as sa_sla_extend_legal_due(): later than the
-   * unextended legal deadline, not later than two months from receipt. */
-  first = sa_calendar_day_end (cal, sa_sla_legal_due (cal, received) + 1);
-  last = sa_sla_extension_limit (cal, received);
-  initial = CLAMP (current != 0 ? sa_calendar_day_end (cal, current + 1) : first, first, last);
-
-  dialog = sa_appeal_detail_new_dialog (self, _("Extend the Legal Deadline"),
-                                        _("The law allows up to two months from receipt in all. "
-                                          "The applicant must be told of the new deadline within "
-                                          "3 working days."),
-                                        _("_Extend"), G_CALLBACK (extend_accepted_cb));
-  sa_op_dialog_ask_date (dialog, _("New Deadline"), first, last, initial);
-  sa_op_dialog_ask_text (dialog, _("Reason"), _("The applicant is told this reason."),
-                         sa_op_arg_max_chars (SA_OP_EXTEND, "reason"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Files: the attachments view does the work (sa-attachments-view.c). */
-static void
-attach_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  sa_attachments_view_choose_file (SA_APPEAL_DETAIL (widget)->attachments);
-}
-
-static void
-attachments_op_requested_cb (SaAppealDetail *self,
-                             const char     *type,
-                             JsonObject     *args)
-{
-  SaOpType op;
-
-  if (sa_op_type_from_string (type, &op))
-    sa_appeal_detail_request (self, op, json_object_ref (args));
 }
 
 /**
@@ -955,7 +486,7 @@ sa_appeal_detail_set_property (GObject      *object,
             JsonObject *args = json_object_new ();
 
             json_object_set_string_member (args, "priority", priority);
-            sa_appeal_detail_request (self, SA_OP_SET_PRIORITY, args);
+            _sa_appeal_detail_request (self, SA_OP_SET_PRIORITY, args);
           }
         sa_appeal_detail_set_priority (self, priority);
       }
@@ -1053,18 +584,8 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, channel_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, history);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, attachments);
-  gtk_widget_class_bind_template_callback (widget_class, attachments_op_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, reveal_iin_cb);
-
-  gtk_widget_class_install_action (widget_class, "detail.take", NULL, take_action);
-  gtk_widget_class_install_action (widget_class, "detail.comment", NULL, comment_action);
-  gtk_widget_class_install_action (widget_class, "detail.request-info", NULL, request_info_action);
-  gtk_widget_class_install_property_action (widget_class, "detail.set-priority", "priority");
-  gtk_widget_class_install_action (widget_class, "detail.assign", NULL, assign_action);
-  gtk_widget_class_install_action (widget_class, "detail.forward", NULL, forward_action);
-  gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
-  gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
-  gtk_widget_class_install_action (widget_class, "detail.attach", NULL, attach_action);
+  _sa_appeal_detail_class_init_actions (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

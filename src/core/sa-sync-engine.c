@@ -7,9 +7,7 @@
 
 #include "sa-appeal-model.h"
 #include "sa-attachment-store.h"
-#include "sa-feed-page.h"
-#include "sa-push-message.h"
-#include "sa-sync-engine.h"
+#include "sa-sync-engine-private.h"
 
 /**
  * SECTION:sa-sync-engine
@@ -38,76 +36,6 @@
  * pulls from zero. docs/sync.md has the whole contract.
  */
 
-#define PUSH_BATCH        100
-#define FEED_PAGE         2000
-#define FEED_QUEUE_MAX    3
-#define BACKOFF_FIRST_MS  1000
-#define BACKOFF_MAX_MS    (5 * 60 * 1000)
-#define POLL_SECONDS      60
-#define DEFAULT_TIMEOUT   30
-/* As long as the toast that offers Undo stays (AdwToast's default). */
-#define UNDO_WINDOW       5
-
-typedef struct
-{
-  JsonNode *root;   /* the feed answer, owns the changes */
-  gint64    next;
-  gboolean  more;
-} FeedPage;
-
-struct _SaSyncEngine
-{
-  GObject                  parent_instance;
-
-  SaCache                 *cache;
-  SaApiClient             *client;
-  char                    *refresh_token;
-  GNetworkMonitor         *monitor;
-  gulong                   monitor_handler;
-  gulong                   cache_handler;
-
-  SaSyncState              state;
-  guint                    pending;
-  guint                    attention;
-  guint                    unreadable;
-  char                    *last_error;
-  gint64                   last_synced;
-  guint                    requests;
-
-  gboolean                 running;
-  GCancellable            *cancellable;   /* everything of this start () */
-  gboolean                 cycle_active;
-  gboolean                 again;
-  gboolean                 refreshed;     /* in this cycle */
-  gboolean                 force_refresh;
-  gboolean                 reset_done;    /* in this cycle */
-  guint                    failures;
-  guint                    retry_source;
-  gint64                   cursor;        /* the cache's, as the engine last wrote it */
-  guint                    undo_window;
-  gboolean                 network_down;  /* the monitor says the registry is out of reach */
-
-  /* The push in flight, and why it failed while that is recorded. */
-  GStrv                    push_op_ids;
-  GError                  *push_error;
-
-  /* The pull's pipeline. */
-  GQueue                   pages;
-  gint64                   fetch_since;
-  gboolean                 fetching;
-  gboolean                 fetch_done;
-  gboolean                 applying;
-  GError                  *pull_error;
-
-  SoupWebsocketConnection *ws;
-  gboolean                 ws_connecting;
-
-  /* Files first: what the batch attaches, uploaded before it is posted. */
-  SaAttachmentStore       *store;
-  GPtrArray               *uploads;       /* of sha256, next first */
-  JsonNode                *push_body;
-};
-
 G_DEFINE_FINAL_TYPE (SaSyncEngine, sa_sync_engine, G_TYPE_OBJECT)
 
 enum
@@ -135,23 +63,34 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void cycle_start       (SaSyncEngine *self);
 static void cycle_begin       (SaSyncEngine *self,
                                gboolean      restart);
-static void cycle_fail        (SaSyncEngine *self,
-                               const GError *error);
-static void push_next_batch   (SaSyncEngine *self);
-static void push_post         (SaSyncEngine *self);
-static void upload_next       (SaSyncEngine *self);
-static void pull_start        (SaSyncEngine *self);
-static void pull_from_zero    (SaSyncEngine *self);
-static void pull_fetch        (SaSyncEngine *self);
-static void pull_maybe_apply  (SaSyncEngine *self);
-static void events_connect    (SaSyncEngine *self);
-static gboolean stale         (GAsyncResult *result);
 
-static void
-feed_page_free (gpointer data)
+void
+_sa_sync_engine_notify_listening (SaSyncEngine *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+}
+
+void
+_sa_sync_engine_emit_upload_progress (SaSyncEngine *self,
+                                      const char   *sha256,
+                                      guint64       done,
+                                      guint64       total)
+{
+  g_signal_emit (self, signals[UPLOAD_PROGRESS], 0, sha256, done, total);
+}
+
+void
+_sa_sync_engine_emit_upload_finished (SaSyncEngine *self,
+                                      const char   *sha256,
+                                      gboolean      uploaded)
+{
+  g_signal_emit (self, signals[UPLOAD_FINISHED], 0, sha256, uploaded);
+}
+
+void
+_sa_sync_engine_feed_page_free (gpointer data)
 {
   FeedPage *page = data;
 
@@ -184,8 +123,8 @@ set_last_error (SaSyncEngine *self,
 }
 
 /* Lets the event channel go, closing it when it is still open. */
-static void
-drop_events (SaSyncEngine *self)
+void
+_sa_sync_engine_drop_events (SaSyncEngine *self)
 {
   if (self->ws == NULL)
     return;
@@ -193,11 +132,11 @@ drop_events (SaSyncEngine *self)
   if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   g_clear_object (&self->ws);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
+  _sa_sync_engine_notify_listening (self);
 }
 
-static void
-update_counts (SaSyncEngine *self)
+void
+_sa_sync_engine_update_counts (SaSyncEngine *self)
 {
   guint pending = 0, attention = 0;
   gint64 unreadable;
@@ -234,190 +173,14 @@ update_counts (SaSyncEngine *self)
 }
 
 /* ------------------------------------------------------------------ */
-/* Worker jobs: every write to the cache, one at a time, off the main loop */
-
-typedef enum
-{
-  JOB_BEGIN_PUSH,
-  JOB_PUSH_FAILED,
-  JOB_PUSH_RESULTS,
-  JOB_CHANGES,
-  JOB_RESET,
-  JOB_DISTRICTS,
-} JobKind;
-
-typedef void (*JobThen) (SaSyncEngine *self);
-
-typedef struct
-{
-  JobKind   kind;
-  JsonNode *node;
-  gint64    next;
-  JobThen   then;
-  GStrv     op_ids;
-  char     *message;
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  g_clear_pointer (&job->node, json_node_unref);
-  g_strfreev (job->op_ids);
-  g_free (job->message);
-  g_free (job);
-}
-
-static JsonArray *
-node_member_array (JsonNode   *node,
-                   const char *member)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  if (member == NULL)
-    return NULL;
-  /* Typed: an answer with a non-array here is refused, not asserted on. */
-  node = json_object_get_member (json_node_get_object (node), member);
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static void
-job_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  SaSyncEngine *self = source_object;
-  Job *job = task_data;
-  GError *error = NULL;
-  gboolean ok = FALSE;
-
-  switch (job->kind)
-    {
-    case JOB_BEGIN_PUSH:
-      {
-        GPtrArray *batch = sa_cache_begin_push_before (self->cache, PUSH_BATCH, job->next,
-                                                       &error);
-
-        if (batch != NULL)
-          g_task_return_pointer (task, batch, (GDestroyNotify)g_ptr_array_unref);
-        else
-          g_task_return_error (task, error);
-        return;
-      }
-
-    case JOB_PUSH_FAILED:
-      ok = sa_cache_mark_ops_failed (self->cache, (const char * const *) job->op_ids,
-                                     job->message, &error);
-      break;
-
-    case JOB_PUSH_RESULTS:
-      ok = sa_cache_apply_push_results (self->cache, node_member_array (job->node, "results"),
-                                        &error);
-      break;
-
-    case JOB_CHANGES:
-      ok = sa_cache_apply_changes (self->cache, node_member_array (job->node, "changes"),
-                                   job->next, &error);
-      break;
-
-    case JOB_RESET:
-      ok = sa_cache_reset (self->cache, &error);
-      break;
-
-    case JOB_DISTRICTS:
-      ok = sa_cache_put_districts (self->cache, json_node_get_array (job->node), &error);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-run_job_full (SaSyncEngine        *self,
-              JobKind              kind,
-              JsonNode            *node,
-              gint64               next,
-              JobThen              then,
-              GAsyncReadyCallback  callback)
-{
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, NULL);
-  Job *job = g_new0 (Job, 1);
-
-  job->kind = kind;
-  job->node = node != NULL ? json_node_ref (node) : NULL;
-  job->next = next;
-  job->then = then;
-  g_task_set_task_data (task, job, job_free);
-  /* Writes must land in order even if cancelled half-way: the cache's own
-   * transactions keep each one whole. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, job_thread);
-}
-
-static void
-job_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  SaSyncEngine *self = SA_SYNC_ENGINE (object);
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (stale (result))
-    return;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    cycle_fail (self, error);
-  else
-    job->then (self);
-}
-
-/* A write, then @then on the main context, or the cycle fails. */
-static void
-run_job (SaSyncEngine *self,
-         JobKind       kind,
-         JsonNode     *node,
-         JobThen       then)
-{
-  run_job_full (self, kind, node, 0, then, job_done_cb);
-}
-
-/* The same, about some outbox entries. */
-static void
-run_job_ops (SaSyncEngine *self,
-             JobKind       kind,
-             GStrv         op_ids,
-             const char   *message,
-             JobThen       then)
-{
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, job_done_cb, NULL);
-  Job *job = g_new0 (Job, 1);
-
-  job->kind = kind;
-  job->then = then;
-  job->op_ids = op_ids;
-  job->message = g_strdup (message);
-  g_task_set_task_data (task, job, job_free);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, job_thread);
-}
-
-/* ------------------------------------------------------------------ */
 /* Calls */
 
-static void
-call (SaSyncEngine        *self,
-      const char          *method,
-      const char          *path,
-      JsonNode            *body,
-      GAsyncReadyCallback  callback)
+void
+_sa_sync_engine_call (SaSyncEngine        *self,
+                      const char          *method,
+                      const char          *path,
+                      JsonNode            *body,
+                      GAsyncReadyCallback  callback)
 {
   self->requests++;
   sa_api_client_call_async (self->client, method, path, body, self->cancellable,
@@ -426,8 +189,8 @@ call (SaSyncEngine        *self,
 
 /* An answer to a request of an earlier start (): stop() cancelled it,
  * and whatever it says must not steer the current cycle. */
-static gboolean
-stale (GAsyncResult *result)
+gboolean
+_sa_sync_engine_stale (GAsyncResult *result)
 {
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
@@ -437,16 +200,16 @@ stale (GAsyncResult *result)
 /* A 401 in the middle of a cycle: the access token expired early or was
  * revoked. Refresh once and start the cycle again; pushing twice is safe,
  * the op ids make it idempotent. Returns TRUE when it took over. */
-static gboolean
-handle_unauthorized (SaSyncEngine *self,
-                     const GError *error)
+gboolean
+_sa_sync_engine_handle_unauthorized (SaSyncEngine *self,
+                                     const GError *error)
 {
   if (!g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
     return FALSE;
   if (self->refreshed)
     return FALSE;
   g_debug ("The registry refused the access token; refreshing it");
-  drop_events (self);
+  _sa_sync_engine_drop_events (self);
   self->force_refresh = TRUE;
   self->cycle_active = FALSE;
   cycle_begin (self, TRUE);
@@ -462,13 +225,13 @@ retry_cb (gpointer user_data)
   SaSyncEngine *self = user_data;
 
   self->retry_source = 0;
-  cycle_start (self);
+  _sa_sync_engine_cycle_start (self);
   return G_SOURCE_REMOVE;
 }
 
-static void
-schedule (SaSyncEngine *self,
-          guint         delay_ms)
+void
+_sa_sync_engine_schedule (SaSyncEngine *self,
+                          guint         delay_ms)
 {
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (!self->running || self->network_down)
@@ -478,8 +241,8 @@ schedule (SaSyncEngine *self,
 
 /* Full jitter on the upper half: somewhere in [d/2, d], so that a
  * thousand desks coming back from one outage do not knock together. */
-static guint
-backoff_delay (guint failures)
+guint
+_sa_sync_engine_backoff_delay (guint failures)
 {
   guint64 delay = BACKOFF_FIRST_MS;
 
@@ -493,17 +256,17 @@ static void
 cycle_finish (SaSyncEngine *self)
 {
   self->cycle_active = FALSE;
-  update_counts (self);
+  _sa_sync_engine_update_counts (self);
   g_signal_emit (self, signals[CYCLE_FINISHED], 0);
 }
 
-static void
-cycle_fail (SaSyncEngine *self,
-            const GError *error)
+void
+_sa_sync_engine_cycle_fail (SaSyncEngine *self,
+                            const GError *error)
 {
   gboolean offline;
 
-  drop_events (self);
+  _sa_sync_engine_drop_events (self);
 
   set_last_error (self, error->message);
   if (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED))
@@ -523,12 +286,12 @@ cycle_fail (SaSyncEngine *self,
   self->again = FALSE;
   /* Without a network the next try waits for network-changed. */
   if (!self->network_down)
-    schedule (self, backoff_delay (self->failures));
+    _sa_sync_engine_schedule (self, _sa_sync_engine_backoff_delay (self->failures));
   cycle_finish (self);
 }
 
-static void
-cycle_succeed (SaSyncEngine *self)
+void
+_sa_sync_engine_cycle_succeed (SaSyncEngine *self)
 {
   self->failures = 0;
   self->last_synced = g_get_real_time ();
@@ -543,450 +306,14 @@ cycle_succeed (SaSyncEngine *self)
   if (self->again)
     {
       self->again = FALSE;
-      cycle_start (self);
+      _sa_sync_engine_cycle_start (self);
       return;
     }
   /* Edits still in their undo window go when it closes. */
   if (self->pending > 0 && self->retry_source == 0)
-    schedule (self, self->undo_window * 1000 + 100);
+    _sa_sync_engine_schedule (self, self->undo_window * 1000 + 100);
   if (self->ws == NULL && !self->ws_connecting)
-    events_connect (self);
-}
-
-/* ------------------------------------------------------------------ */
-/* Pull */
-
-static void
-pull_done (SaSyncEngine *self)
-{
-  cycle_succeed (self);
-}
-
-static void
-pull_settle (SaSyncEngine *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->fetching || self->applying)
-    return;
-  if (self->pull_error != NULL)
-    {
-      error = g_steal_pointer (&self->pull_error);
-      g_queue_clear_full (&self->pages, feed_page_free);
-      if (handle_unauthorized (self, error))
-        return;
-      cycle_fail (self, error);
-      return;
-    }
-  if (self->fetch_done && g_queue_is_empty (&self->pages))
-    pull_done (self);
-}
-
-static void
-fetch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(SaSyncEngine) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *changes = NULL;
-  gint64 next = 0;
-  gboolean more = FALSE;
-  FeedPage *page;
-
-  if (stale (result))
-    return;
-  self->fetching = FALSE;
-  root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
-  if (root == NULL && g_error_matches (error, SA_API_ERROR, SA_API_ERROR_GONE) &&
-      !self->reset_done && !self->applying && g_queue_is_empty (&self->pages))
-    {
-      /* The registry pruned what we would need: start from zero. The
-       * outbox stays; sent operations go again and come back duplicate. */
-      g_message ("The change feed expired our cursor; pulling everything again");
-      self->reset_done = TRUE;
-      run_job (self, JOB_RESET, NULL, pull_from_zero);
-      return;
-    }
-
-  if (root != NULL)
-    sa_feed_page_parse (root, &changes, &next, &more, &error);
-  if (error != NULL)
-    {
-      if (self->pull_error == NULL)
-        self->pull_error = g_steal_pointer (&error);
-      pull_settle (self);
-      return;
-    }
-
-  page = g_new0 (FeedPage, 1);
-  page->root = g_steal_pointer (&root);
-  page->next = next;
-  page->more = more;
-  /* A registry that says "more" without moving the cursor would spin us. */
-  if (page->more && page->next <= self->fetch_since)
-    page->more = FALSE;
-  g_queue_push_tail (&self->pages, page);
-
-  if (page->more)
-    {
-      self->fetch_since = page->next;
-      if (g_queue_get_length (&self->pages) < FEED_QUEUE_MAX)
-        pull_fetch (self);
-    }
-  else
-    self->fetch_done = TRUE;
-
-  pull_maybe_apply (self);
-}
-
-static void
-pull_fetch (SaSyncEngine *self)
-{
-  g_autofree char *path = NULL;
-
-  path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%d",
-                          self->fetch_since, FEED_PAGE);
-  self->fetching = TRUE;
-  call (self, "GET", path, NULL, fetch_cb);
-}
-
-static void
-apply_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  SaSyncEngine *self = SA_SYNC_ENGINE (object);
-  g_autoptr(GError) error = NULL;
-
-  if (stale (result))
-    return;
-  self->applying = FALSE;
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    self->cursor = ((Job *) g_task_get_task_data (G_TASK (result)))->next;
-  else
-    {
-      if (self->pull_error == NULL)
-        self->pull_error = g_steal_pointer (&error);
-      g_queue_clear_full (&self->pages, feed_page_free);
-      pull_settle (self);
-      return;
-    }
-
-  /* Room in the queue again: resume fetching. */
-  if (self->pull_error == NULL && !self->fetching && !self->fetch_done &&
-      g_queue_get_length (&self->pages) < FEED_QUEUE_MAX)
-    pull_fetch (self);
-  pull_maybe_apply (self);
-  pull_settle (self);
-}
-
-static void
-pull_maybe_apply (SaSyncEngine *self)
-{
-  FeedPage *page;
-
-  if (self->applying || self->pull_error != NULL || g_queue_is_empty (&self->pages))
-    return;
-  page = g_queue_pop_head (&self->pages);
-  /* An empty page that does not move the cursor needs no write. */
-  if (json_array_get_length (node_member_array (page->root, "changes")) == 0 &&
-      page->next == self->cursor)
-    {
-      feed_page_free (page);
-      pull_settle (self);
-      return;
-    }
-  self->applying = TRUE;
-  run_job_full (self, JOB_CHANGES, page->root, page->next, NULL, apply_cb);
-  feed_page_free (page);
-}
-
-static void
-districts_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SaSyncEngine) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *items = NULL;
-
-  if (stale (result))
-    return;
-  root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    items = json_object_get_array_member (json_node_get_object (root), "districts");
-  else if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
-    items = json_node_get_array (root);
-  if (root != NULL && items == NULL)
-    error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
-                         "The registry's district list is not a list");
-  if (error != NULL)
-    {
-      if (!handle_unauthorized (self, error))
-        cycle_fail (self, error);
-      return;
-    }
-
-  {
-    g_autoptr(JsonNode) array = json_node_init_array (json_node_alloc (), items);
-    run_job (self, JOB_DISTRICTS, array, pull_fetch);
-  }
-}
-
-/* After a reset the cache's cursor is 0 again. */
-static void
-pull_from_zero (SaSyncEngine *self)
-{
-  self->cursor = 0;
-  pull_start (self);
-}
-
-static void
-pull_start (SaSyncEngine *self)
-{
-  g_queue_clear_full (&self->pages, feed_page_free);
-  g_clear_error (&self->pull_error);
-  self->fetch_since = self->cursor;
-  self->fetch_done = FALSE;
-  self->fetching = FALSE;
-  self->applying = FALSE;
-
-  /* Districts are not in the feed: fetch them with a first sync. */
-  if (self->fetch_since == 0)
-    call (self, "GET", "/api/v1/districts", NULL, districts_cb);
-  else
-    pull_fetch (self);
-}
-
-/* ------------------------------------------------------------------ */
-/* Push */
-
-static void
-push_results_applied (SaSyncEngine *self)
-{
-  update_counts (self);
-  push_next_batch (self);
-}
-
-static void
-push_failure_recorded (SaSyncEngine *self)
-{
-  g_autoptr(GError) error = g_steal_pointer (&self->push_error);
-
-  cycle_fail (self, error);
-}
-
-static void
-push_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(SaSyncEngine) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_auto(GStrv) op_ids = NULL;
-
-  if (stale (result))
-    return;
-  op_ids = g_steal_pointer (&self->push_op_ids);
-  root = sa_api_client_call_finish (SA_API_CLIENT (object), result, &error);
-  if (root != NULL && node_member_array (root, "results") == NULL)
-    error = g_error_new (SA_API_ERROR, SA_API_ERROR_PROTOCOL,
-                         "The registry's answer to the operations lacks “results”");
-  if (error != NULL)
-    {
-      /* The batch stays "sent" and goes again next time; the registry
-       * answers "duplicate" for what it already applied. */
-      if (handle_unauthorized (self, error))
-        return;
-      if (op_ids == NULL)
-        {
-          cycle_fail (self, error);
-          return;
-        }
-      /* Each op keeps why its last try failed, for the outbox's views. */
-      g_clear_error (&self->push_error);
-      self->push_error = g_error_copy (error);
-      run_job_ops (self, JOB_PUSH_FAILED, g_steal_pointer (&op_ids), error->message,
-                   push_failure_recorded);
-      return;
-    }
-  run_job (self, JOB_PUSH_RESULTS, root, push_results_applied);
-}
-
-/* The files the batch's attach ops name that wait to be uploaded. */
-static GPtrArray *
-files_to_upload (SaSyncEngine *self,
-                 GPtrArray    *batch)
-{
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < batch->len; i++)
-    {
-      SaOutboxEntry *entry = batch->pdata[i];
-      const char *sha256 = NULL;
-
-      if (g_strcmp0 (entry->type, sa_op_type_to_string (SA_OP_ATTACH)) != 0 ||
-          entry->args == NULL || !JSON_NODE_HOLDS_OBJECT (entry->args))
-        continue;
-      sha256 = json_object_get_string_member_with_default (json_node_get_object (entry->args),
-                                                           "sha256", NULL);
-      if (sa_attachment_store_is_pending (self->store, sha256) &&
-          !g_ptr_array_find_with_equal_func (files, sha256, g_str_equal, NULL))
-        g_ptr_array_add (files, g_strdup (sha256));
-    }
-  return files;
-}
-
-static void
-upload_progress_cb (guint64  done,
-                    guint64  total,
-                    gpointer user_data)
-{
-  SaSyncEngine *self = user_data;
-
-  if (self->uploads != NULL && self->uploads->len > 0)
-    g_signal_emit (self, signals[UPLOAD_PROGRESS], 0, self->uploads->pdata[0], done, total);
-}
-
-static void
-upload_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(SaSyncEngine) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autofree char *sha256 = NULL;
-  gboolean uploaded;
-
-  if (stale (result))
-    return;
-  answer = sa_api_client_upload_finish (SA_API_CLIENT (object), result, &error);
-  if (answer == NULL &&
-      (g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED) ||
-       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNREACHABLE) ||
-       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_CERTIFICATE) ||
-       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_SERVER) ||
-       g_error_matches (error, SA_API_ERROR, SA_API_ERROR_PROTOCOL) ||
-       error->domain != SA_API_ERROR))
-    {
-      /* Offline, or the registry is in trouble: the file and its op wait
-       * (the op stays "sent" and goes again with its file next time). */
-      sha256 = g_ptr_array_steal_index (self->uploads, 0);
-      g_signal_emit (self, signals[UPLOAD_FINISHED], 0, sha256, FALSE);
-      if (!handle_unauthorized (self, error))
-        cycle_fail (self, error);
-      return;
-    }
-
-  sha256 = g_ptr_array_steal_index (self->uploads, 0);
-  uploaded = answer != NULL;
-  if (!uploaded)
-    /* Refused for good (a file changed on disk since, a role that may not
-     * upload): no retry would help. The op goes on and the registry's
-     * rejection (unknown_attachment) shows it to the user. */
-    g_warning ("The registry refused the file %s: %s", sha256, error->message);
-  if (!sa_attachment_store_mark_uploaded (self->store, sha256, &error))
-    g_warning ("%s", error->message);
-  g_signal_emit (self, signals[UPLOAD_FINISHED], 0, sha256, uploaded);
-  upload_next (self);
-}
-
-/* Files first, then the batch that attaches them. */
-static void
-upload_next (SaSyncEngine *self)
-{
-  g_autoptr(GFile) file = NULL;
-  const char *sha256 = NULL;
-
-  while (self->uploads->len > 0)
-    {
-      sha256 = self->uploads->pdata[0];
-      file = sa_attachment_store_lookup (self->store, sha256, NULL, NULL);
-      if (file != NULL)
-        break;
-      g_warning ("The file %s to attach is gone from the desk", sha256);
-      g_ptr_array_remove_index (self->uploads, 0);
-    }
-  if (self->uploads->len == 0)
-    {
-      push_post (self);
-      return;
-    }
-
-  g_debug ("Uploading %s", sha256);
-  self->requests++;
-  upload_progress_cb (0, 0, self);
-  sa_api_client_upload_async (self->client, sha256, file, upload_progress_cb, self,
-                              self->cancellable, upload_cb, g_object_ref (self));
-}
-
-static void
-push_post (SaSyncEngine *self)
-{
-  g_autoptr(JsonNode) body = g_steal_pointer (&self->push_body);
-
-  call (self, "POST", "/api/v1/ops", body, push_cb);
-}
-
-static void
-begin_push_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  SaSyncEngine *self = SA_SYNC_ENGINE (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) batch = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
-
-  if (stale (result))
-    return;
-  batch = g_task_propagate_pointer (G_TASK (result), &error);
-  if (batch == NULL)
-    {
-      cycle_fail (self, error);
-      return;
-    }
-  if (batch->len == 0)
-    {
-      pull_start (self);
-      return;
-    }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ops");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < batch->len; i++)
-    json_builder_add_value (builder, sa_outbox_entry_to_json (batch->pdata[i]));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  g_strfreev (self->push_op_ids);
-  self->push_op_ids = g_new0 (char *, batch->len + 1);
-  for (guint i = 0; i < batch->len; i++)
-    self->push_op_ids[i] = g_strdup (((SaOutboxEntry *) batch->pdata[i])->op_id);
-
-  g_debug ("Pushing %u operations", batch->len);
-  g_clear_pointer (&self->push_body, json_node_unref);
-  self->push_body = g_steal_pointer (&body);
-  g_clear_pointer (&self->uploads, g_ptr_array_unref);
-  self->uploads = files_to_upload (self, batch);
-  upload_next (self);
-}
-
-static void
-push_next_batch (SaSyncEngine *self)
-{
-  gint64 before = g_get_real_time () / G_USEC_PER_SEC - self->undo_window;
-
-  run_job_full (self, JOB_BEGIN_PUSH, NULL, before, NULL, begin_push_cb);
+    _sa_sync_engine_events_connect (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1002,12 +329,12 @@ refresh_cb (GObject      *object,
   g_autoptr(JsonObject) answer = NULL;
   const char *token;
 
-  if (stale (result))
+  if (_sa_sync_engine_stale (result))
     return;
   answer = sa_api_client_auth_finish (SA_API_CLIENT (object), result, &error);
   if (answer == NULL)
     {
-      cycle_fail (self, error);
+      _sa_sync_engine_cycle_fail (self, error);
       return;
     }
 
@@ -1015,7 +342,7 @@ refresh_cb (GObject      *object,
   g_free (self->refresh_token);
   self->refresh_token = g_strdup (token);
   g_signal_emit (self, signals[REFRESH_TOKEN_CHANGED], 0, token);
-  push_next_batch (self);
+  _sa_sync_engine_push_next_batch (self);
 }
 
 static gboolean
@@ -1060,7 +387,7 @@ cycle_begin (SaSyncEngine *self,
         {
           g_autoptr(GError) error =
             g_error_new (SA_API_ERROR, SA_API_ERROR_UNAUTHORIZED, "Not signed in");
-          cycle_fail (self, error);
+          _sa_sync_engine_cycle_fail (self, error);
           return;
         }
       self->refreshed = TRUE;
@@ -1070,103 +397,13 @@ cycle_begin (SaSyncEngine *self,
                                    refresh_cb, g_object_ref (self));
       return;
     }
-  push_next_batch (self);
+  _sa_sync_engine_push_next_batch (self);
 }
 
-static void
-cycle_start (SaSyncEngine *self)
+void
+_sa_sync_engine_cycle_start (SaSyncEngine *self)
 {
   cycle_begin (self, FALSE);
-}
-
-/* ------------------------------------------------------------------ */
-/* Listening */
-
-static void
-events_message_cb (SoupWebsocketConnection *ws,
-                   gint                     type,
-                   GBytes                  *message,
-                   gpointer                 user_data)
-{
-  SaSyncEngine *self = user_data;
-  SaPushMessage m = { NULL, -1, NULL, NULL };
-  gsize len;
-  const char *data = g_bytes_get_data (message, &len);
-
-  /* The registry's reader too: strict JSON, typed members, no CRITICAL
-   * on whatever arrives. */
-  if (type == SOUP_WEBSOCKET_DATA_TEXT && sa_push_message_parse (data, len, &m, NULL) &&
-      (strcmp (m.type, "changes") == 0 || strcmp (m.type, "ready") == 0) && m.seq > self->cursor)
-    cycle_start (self);
-  sa_push_message_clear (&m);
-}
-
-static void
-events_closed_cb (SoupWebsocketConnection *ws,
-                  gpointer                 user_data)
-{
-  SaSyncEngine *self = user_data;
-
-  g_debug ("The registry's event channel closed (%u)",
-           soup_websocket_connection_get_close_code (ws));
-  if (self->ws != ws)
-    return;
-  drop_events (self);
-  /* Reconnect after a pull; if the registry went away that pull fails
-   * and backs off. */
-  if (self->running && !self->cycle_active && self->retry_source == 0)
-    schedule (self, backoff_delay (1));
-}
-
-static void
-events_connect_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(SaSyncEngine) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *ws;
-
-  ws = sa_api_client_connect_events_finish (SA_API_CLIENT (object), result, &error);
-  if (stale (result))
-    {
-      if (ws != NULL)
-        soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
-      g_clear_object (&ws);
-      return;
-    }
-  self->ws_connecting = FALSE;
-  if (ws == NULL && g_error_matches (error, SA_API_ERROR, SA_API_ERROR_UNREACHABLE))
-    {
-      /* The registry went away since the pull: say so, and back off. */
-      if (self->running && !self->cycle_active)
-        cycle_fail (self, error);
-      return;
-    }
-  if (ws == NULL)
-    {
-      /* No push channel: poll now and then instead. */
-      g_debug ("No event channel (%s); polling every %d s", error->message, POLL_SECONDS);
-      if (self->running && self->retry_source == 0)
-        schedule (self, POLL_SECONDS * 1000);
-      return;
-    }
-
-  drop_events (self);
-  self->ws = ws;
-  soup_websocket_connection_set_keepalive_interval (ws, 30);
-  g_signal_connect (ws, "message", G_CALLBACK (events_message_cb), self);
-  g_signal_connect (ws, "closed", G_CALLBACK (events_closed_cb), self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
-}
-
-static void
-events_connect (SaSyncEngine *self)
-{
-  self->ws_connecting = TRUE;
-  self->requests++;
-  sa_api_client_connect_events_async (self->client, self->cancellable, events_connect_cb,
-                                      g_object_ref (self));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1179,7 +416,7 @@ appeals_changed_cb (SaCache      *cache,
 {
   guint before = self->pending;
 
-  update_counts (self);
+  _sa_sync_engine_update_counts (self);
   /* A local edit: push it once its undo window closes. Feed pages and
    * push results change appeals too, but never add to the outbox. */
   if (!self->running)
@@ -1188,9 +425,9 @@ appeals_changed_cb (SaCache      *cache,
     {
       /* Leave the user the toast's time to undo it. */
       if (self->undo_window == 0)
-        cycle_start (self);
+        _sa_sync_engine_cycle_start (self);
       else
-        schedule (self, self->undo_window * 1000 + 100);
+        _sa_sync_engine_schedule (self, self->undo_window * 1000 + 100);
     }
 }
 
@@ -1211,7 +448,7 @@ can_reach_cb (GObject      *object,
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->cycle_active)
     return;
-  drop_events (self);
+  _sa_sync_engine_drop_events (self);
   set_state (self, SA_SYNC_STATE_OFFLINE);
 }
 
@@ -1229,7 +466,7 @@ network_changed_cb (GNetworkMonitor *monitor,
       self->network_down = FALSE;
       self->failures = 0;
       if (self->state != SA_SYNC_STATE_SYNCED || self->ws == NULL)
-        cycle_start (self);
+        _sa_sync_engine_cycle_start (self);
     }
   else
     {
@@ -1266,7 +503,7 @@ sa_sync_engine_finalize (GObject *object)
 {
   SaSyncEngine *self = SA_SYNC_ENGINE (object);
 
-  g_queue_clear_full (&self->pages, feed_page_free);
+  g_queue_clear_full (&self->pages, _sa_sync_engine_feed_page_free);
   g_clear_error (&self->pull_error);
   g_clear_error (&self->push_error);
   g_clear_pointer (&self->push_op_ids, g_strfreev);
@@ -1446,7 +683,7 @@ sa_sync_engine_new (SaCache     *cache,
                                           G_CALLBACK (appeals_changed_cb), self);
   sa_api_client_set_timeout (client, DEFAULT_TIMEOUT);
   sa_sync_engine_set_network_monitor (self, g_network_monitor_get_default ());
-  update_counts (self);
+  _sa_sync_engine_update_counts (self);
   return self;
 }
 
@@ -1549,7 +786,7 @@ sa_sync_engine_start (SaSyncEngine *self)
   self->cancellable = g_cancellable_new ();
   if (self->state == SA_SYNC_STATE_SIGNED_OUT)
     set_state (self, SA_SYNC_STATE_STOPPED);
-  cycle_start (self);
+  _sa_sync_engine_cycle_start (self);
 }
 
 /**
@@ -1570,12 +807,12 @@ sa_sync_engine_stop (SaSyncEngine *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  drop_events (self);
+  _sa_sync_engine_drop_events (self);
   self->ws_connecting = FALSE;
   self->again = FALSE;
   self->cycle_active = FALSE;
   self->fetching = self->applying = FALSE;
-  g_queue_clear_full (&self->pages, feed_page_free);
+  g_queue_clear_full (&self->pages, _sa_sync_engine_feed_page_free);
   g_clear_error (&self->pull_error);
   if (self->state != SA_SYNC_STATE_SIGNED_OUT)
     set_state (self, SA_SYNC_STATE_STOPPED);
@@ -1596,7 +833,7 @@ sa_sync_engine_sync_now (SaSyncEngine *self)
   /* The user asks: try even if the monitor thinks there is no network. */
   self->network_down = FALSE;
   self->failures = 0;
-  cycle_start (self);
+  _sa_sync_engine_cycle_start (self);
 }
 
 SaSyncState

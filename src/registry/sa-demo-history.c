@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-demo-data"
+
+#include "config.h"
+
+#include "sa-demo-data-private.h"
+
+/* An appeal's life after intake: how far it got by now, who has it, and
+ * what its history says (taken, assigned, comments, requests for more
+ * information, a changed priority). */
+
+/* ───────────────────────────── History ─────────────────────────────── */
+
+static SaDemoEvent *
+add_event (SaDemoAppeal *a,
+           SaOpType      op,
+           gint64        at,
+           const char   *actor)
+{
+  SaDemoEvent *e;
+
+  g_assert (a->n_events < SA_DEMO_MAX_EVENTS);
+  e = &a->events[a->n_events++];
+  e->op = op;
+  e->at = at;
+  e->actor = actor;
+  return e;
+}
+
+/* By time; taken (or assigned) first when two share a second. */
+static gint
+compare_events (gconstpointer a,
+                gconstpointer b,
+                gpointer      data)
+{
+  const SaDemoEvent *x = a, *y = b;
+
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return (x->op != SA_OP_TAKE && x->op != SA_OP_ASSIGN) -
+         (y->op != SA_OP_TAKE && y->op != SA_OP_ASSIGN);
+}
+
+static const char *
+pick_worker (Rng         *rng,
+             const Staff *staff)
+{
+  guint n = staff->workers->len;
+  guint total = n * (3 * n + 1) / 2;  /* weights 2n, 2n-1, …, n+1 */
+  guint r = rng_below (rng, total);
+  guint k = 0;
+
+  /* Loads differ, as they do in an office, but nobody holds them all. */
+  while (r >= 2 * n - k)
+    r -= 2 * n - k++;
+  return g_ptr_array_index (staff->workers, k);
+}
+
+/* Open: out of every thousand appeals in each part of their time, how many
+ * are still being worked on. Almost all young ones are; past the deadline
+ * few are left, and none that is more than twice its time late. */
+#define OPEN_GREEN   950
+#define OPEN_YELLOW  800
+#define OPEN_RED     250
+#define OPEN_OVERDUE 30
+
+/* How far the appeal got by @now, who has it and what its history says:
+ * only the events the ops make; the ops that answer and close come with
+ * replies and approval, so an answered or closed appeal's history ends
+ * with the executor's last comment. */
+void
+_sa_demo_live (SaDemo                    *demo,
+               Rng                       *fate,
+               Rng                       *own,
+               const SaReferenceCategory *category,
+               gint64                     now,
+               SaDemoAppeal              *a)
+{
+  const Staff *staff = g_hash_table_lookup (demo->staff, a->agency);
+  gint64 received = a->received_at;
+  gint64 due = _sa_demo_due_at (demo, category, received);
+  gint64 age = now - received;
+  double f = (double) age / (double) MAX (due - received, 1);
+  guint open_permille = f < 0.5 ? OPEN_GREEN : f < 0.8 ? OPEN_YELLOW : f < 1.0 ? OPEN_RED
+                        : f < 3.0 ? OPEN_OVERDUE : 0;
+  gboolean open = age < 2 * 3600 || rng_below (fate, 1000) < open_permille;
+  gboolean kk = strcmp (a->language, "kk") == 0;
+  gint64 end, taken, reaction;
+  const char *executor;
+  guint r = rng_below (fate, 100);
+
+  g_assert (staff != NULL);
+  executor = pick_worker (fate, staff);
+  a->priority = a->intake_priority;
+
+  if (open)
+    {
+      end = now - 60;
+      if (age < 30 * 60 || r < 14)
+        a->status = SA_APPEAL_STATUS_REGISTERED;
+      else if (r < 24 && age > 2 * 3600)
+        a->status = SA_APPEAL_STATUS_INFO_REQUESTED;
+      else if (r < 32 && f > 0.25)
+        a->status = SA_APPEAL_STATUS_AWAITING_APPROVAL;
+      else if (r < 35 && age > 3 * DAY && f < 0.8)
+        a->status = SA_APPEAL_STATUS_REOPENED;
+      else
+        a->status = SA_APPEAL_STATUS_IN_PROGRESS;
+    }
+  else
+    {
+      /* Most are answered in time, some late. */
+      if (rng_percent (fate, 92))
+        end = received + (gint64) ((due - received) * (0.15 + 0.8 * rng_unit (fate)));
+      else
+        end = due + (gint64) ((due - received) * (0.02 + 0.5 * rng_unit (fate)));
+      if (end > now - 600)
+        end = received + (gint64) ((now - 600 - received) * (0.5 + 0.45 * rng_unit (fate)));
+      a->answered_at = end;
+      a->status = now - end < 3 * DAY && rng_percent (fate, 50) ? SA_APPEAL_STATUS_ANSWERED
+                                                               : SA_APPEAL_STATUS_CLOSED;
+    }
+  if (a->status == SA_APPEAL_STATUS_REGISTERED)
+    return;
+
+  /* Taken (or assigned by the supervisor) within the reaction time, mostly. */
+  a->executor = executor;
+  reaction = sa_sla_operational_due (demo->calendar, &category->regulation,
+                                     SA_SLA_TARGET_REACTION, received, NULL, 0);
+  taken = received + (gint64) ((reaction - received) * (0.1 + 0.8 * rng_unit (own)));
+  taken = CLAMP (taken, received + 60, received + (end - received) / 3);
+  if (rng_percent (own, 60))
+    add_event (a, SA_OP_TAKE, taken, executor);
+  else
+    add_event (a, SA_OP_ASSIGN, taken, staff->supervisor)->user = executor;
+
+  /* Now and then a supervisor raises the priority. */
+  if (a->priority < SA_PRIORITY_CRITICAL && rng_percent (own, 5))
+    {
+      a->priority++;
+      add_event (a, SA_OP_SET_PRIORITY,
+                 taken + (gint64) ((end - taken) * (0.05 + 0.25 * rng_unit (own))),
+                 staff->supervisor)->priority = a->priority;
+    }
+
+  if (rng_percent (own, 70))
+    add_event (a, SA_OP_COMMENT,
+               taken + (gint64) ((end - taken) * (0.1 + 0.25 * rng_unit (own))),
+               executor)->text = kk && rng_percent (own, 50)
+                                 ? RNG_PICK_TEXT (own, _sa_demo_kk_progress)
+                                 : RNG_PICK_TEXT (own, _sa_demo_ru_progress);
+
+  if (a->status == SA_APPEAL_STATUS_INFO_REQUESTED || (!open && rng_percent (own, 12)))
+    {
+      gint64 asked = taken + (gint64) ((end - taken) * (0.4 + 0.2 * rng_unit (own)));
+
+      add_event (a, SA_OP_REQUEST_INFO, asked, executor)->text =
+        kk ? RNG_PICK_TEXT (own, _sa_demo_kk_info_requests)
+           : RNG_PICK_TEXT (own, _sa_demo_ru_info_requests);
+      /* No op records the applicant's answer yet: the executor notes it. */
+      if (!open)
+        add_event (a, SA_OP_COMMENT, asked + (gint64) ((end - asked) * 0.5), executor)->text =
+          RNG_PICK_TEXT (own, _sa_demo_info_received);
+    }
+
+  if (a->status == SA_APPEAL_STATUS_REOPENED)
+    add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
+      RNG_PICK_TEXT (own, _sa_demo_ru_reopened);
+  else if (!open || a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
+    add_event (a, SA_OP_COMMENT, end - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))),
+               executor)->text = kk && rng_percent (own, 50)
+                                 ? RNG_PICK_TEXT (own, _sa_demo_kk_done)
+                                 : RNG_PICK_TEXT (own, _sa_demo_ru_done);
+
+  /* Each event lies in its own part of [taken, end]; only the priority and
+   * the first comment share one, and two events never share a second. */
+  g_qsort_with_data (a->events, a->n_events, sizeof a->events[0], compare_events, NULL);
+  for (guint i = 1; i < a->n_events; i++)
+    if (a->events[i].at <= a->events[i - 1].at)
+      a->events[i].at = a->events[i - 1].at + 1;
+  g_assert (a->events[a->n_events - 1].at < now);
+}
