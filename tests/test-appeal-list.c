@@ -265,21 +265,23 @@ static void
 test_sort (Fixture       *f,
            gconstpointer  data)
 {
-  /* The three orders give exactly the expected sequence of appeals. */
-  assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+  /* The three orders give exactly the expected sequence of appeals. By
+   * deadline: those still owed an answer, nearest first, then the ones
+   * without a running clock (a4 answered, a5 closed, a8 with no deadline). */
+  assert_ids (f->list, "a3 a2 a7 a1 a6 a4 a5 a8");
   sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_RECEIVED);
   assert_ids (f->list, "a6 a8 a2 a1 a7 a4 a3 a5");
   sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_PRIORITY);
-  assert_ids (f->list, "a6 a2 a8 a5 a7 a4 a1 a3");
+  assert_ids (f->list, "a6 a2 a8 a7 a1 a4 a5 a3");
   sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_DEADLINE);
-  assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+  assert_ids (f->list, "a3 a2 a7 a1 a6 a4 a5 a8");
 
   /* An appeal's position is found without building rows. */
   {
     guint pos = 0;
 
     g_assert_true (sa_appeal_list_find (f->list, "a4", &pos));
-    g_assert_cmpuint (pos, ==, 4);
+    g_assert_cmpuint (pos, ==, 5);
     sa_appeal_list_set_category (f->list, "water");
     g_assert_false (sa_appeal_list_find (f->list, "a4", &pos));
     g_assert_false (sa_appeal_list_find (f->list, "nope", NULL));
@@ -292,7 +294,7 @@ test_sections (Fixture       *f,
 {
   /* Each sidebar section lists its appeals, and one query counts them all alike. */
   static const char * const expected[] = {
-    "a3 a2", "a1 a8", "a3", "a3", "a5 a4", "a5 a3 a2 a7 a4 a1 a6 a8",
+    "a3 a2", "a1 a8", "a3", "a3", "a4 a5", "a3 a2 a7 a1 a6 a4 a5 a8",
   };
   guint counts[SA_APPEAL_N_SECTIONS];
   g_autoptr(GError) error = NULL;
@@ -317,13 +319,13 @@ test_filters (Fixture       *f,
   const char *statuses[] = { "registered", "reopened", NULL };
 
   sa_appeal_list_set_category (f->list, "heat");
-  assert_ids (f->list, "a5 a3 a7 a4 a1");
+  assert_ids (f->list, "a3 a7 a1 a4 a5");
   sa_appeal_list_set_category (f->list, NULL);
   sa_appeal_list_set_district (f->list, "bostandyk");
   assert_ids (f->list, "a2 a8");
   sa_appeal_list_set_district (f->list, NULL);
   sa_appeal_list_set_channel (f->list, "egov");
-  assert_ids (f->list, "a5 a7 a4 a1 a6");
+  assert_ids (f->list, "a7 a1 a6 a4 a5");
   sa_appeal_list_set_channel (f->list, NULL);
   sa_appeal_list_set_statuses (f->list, statuses);
   assert_ids (f->list, "a1 a6 a8");
@@ -343,7 +345,7 @@ test_filters (Fixture       *f,
   sa_appeal_list_freeze (f->list);
   sa_appeal_list_set_section (f->list, SA_APPEAL_SECTION_QUEUE);
   sa_appeal_list_set_query (f->list, "нет");
-  assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+  assert_ids (f->list, "a3 a2 a7 a1 a6 a4 a5 a8");
   sa_appeal_list_thaw (f->list);
   assert_ids (f->list, "a1 a8");
   sa_appeal_list_set_district (f->list, "almaly");
@@ -483,23 +485,24 @@ test_items_changed (Fixture       *f,
   g_autofree char *op = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* In place: a4 changes status, its deadline does not move. */
+  /* In place: a4 changes status (answered to closed), and stays among the
+   * appeals without a running clock. */
   a4.status = "closed";
   changes = json_array_new ();
   add_change (changes, "appeal", "a4", appeal_json (&a4, 2));
   apply (f->cache, changes);
   flush ();
-  assert_signals (f, "(4,1,1)");
-  assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+  assert_signals (f, "(5,1,1)");
+  assert_ids (f->list, "a3 a2 a7 a1 a6 a4 a5 a8");
 
-  /* A move: a1's deadline passes everyone's; it leaves position 5 and enters at 0. */
+  /* A move: a1's deadline passes everyone's; it leaves position 3 and enters at 0. */
   a1.legal_due = NOW - 30 * DAY;
   changes = json_array_new ();
   add_change (changes, "appeal", "a1", appeal_json (&a1, 2));
   apply (f->cache, changes);
   flush ();
-  assert_signals (f, "(0,0,1)(6,1,0)");
-  assert_ids (f->list, "a1 a5 a3 a2 a7 a4 a6 a8");
+  assert_signals (f, "(0,0,1)(4,1,0)");
+  assert_ids (f->list, "a1 a3 a2 a7 a6 a4 a5 a8");
 
   /* One page: a new appeal, a deletion and two in-place changes side by side. */
   a9.id = "a9";
@@ -514,15 +517,15 @@ test_items_changed (Fixture       *f,
   apply (f->cache, changes);
   g_assert_cmpuint (f->signals->len, ==, 0);  /* not before the idle */
   flush ();
-  assert_ids (f->list, "a1 a5 a2 a7 a4 a9 a6 a8");
-  assert_signals (f, "(2,1,0)(2,1,1)(4,1,1)(5,0,1)");
+  assert_ids (f->list, "a1 a2 a7 a9 a6 a4 a5 a8");
+  assert_signals (f, "(1,1,0)(1,1,1)(3,0,1)(5,1,1)");
 
   /* A local edit announces its row alone. */
   json_object_set_string_member (args, "priority", "low");
   op = sa_cache_apply_local_op_sync (f->cache, "a6", "set_priority", args, &error);
   g_assert_no_error (error);
   flush ();
-  assert_signals (f, "(6,1,1)");
+  assert_signals (f, "(4,1,1)");
 
   /* Nothing changed: nothing announced. */
   g_assert_true (sa_appeal_list_refresh (f->list, &error));
@@ -549,7 +552,7 @@ test_executor (Fixture       *f,
   sa_appeal_list_set_executor (f->list, "other");
   assert_ids (f->list, "");
   sa_appeal_list_set_executor (f->list, NULL);
-  assert_ids (f->list, "a5 a3 a2 a7 a4 a1 a6 a8");
+  assert_ids (f->list, "a3 a2 a7 a1 a6 a4 a5 a8");
 
   counts = sa_appeal_list_count_by_executor (f->list, &error);
   g_assert_no_error (error);
@@ -575,7 +578,7 @@ test_refill (Fixture       *f,
   g_autoptr(SaAppealRow) again = NULL;
   guint changed = 0;
 
-  g_assert_cmpstr (sa_appeal_row_get_id (first), ==, "a5");
+  g_assert_cmpstr (sa_appeal_row_get_id (first), ==, "a3");
   g_signal_connect (first, "changed", G_CALLBACK (count_changed), &changed);
 
   sa_appeal_list_set_sort (f->list, SA_APPEAL_SORT_RECEIVED);

@@ -192,9 +192,13 @@ write_appeal (SaCacheConn   *c,
     }
   else
     eff_text = g_strdup (server_json);
-  /* The list sorts by the nearer of the two deadlines. */
+  /* The list sorts by the nearer of the two deadlines while the clock
+   * runs; an answered or closed appeal owes nothing and sorts after every
+   * one that does (its deadlines stay in their own columns). */
   sla_due = sa_sla_nearer_due (legal != G_MININT64 ? legal : 0, op_due != G_MININT64 ? op_due : 0);
-  if (sla_due == 0)
+  if (sla_due == 0 ||
+      !sa_appeal_status_name_in (_sa_cache_obj_string (effective, "status"),
+                                 SA_STATUS_SET_CLOCK_RUNNING))
     sla_due = SA_CACHE_NO_DUE;
 
   stmt = _sa_cache_prepare (c,
