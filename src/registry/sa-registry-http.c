@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sa-registry-http.h"
+#include "sa-registry-http-private.h"
 
 /* Why the registry accepts its own sockets.
  *
@@ -39,88 +39,11 @@
  * server has a listener; it gets one end of a socketpair that nobody
  * writes to, so that keep-alive works and no one can reach it. */
 
-typedef enum
-{
-  PHASE_HEAD,      /* waiting for, or reading, a request's line and headers */
-  PHASE_BODY,      /* reading its body */
-  PHASE_HANDLER,   /* the handler and the answer; or a WebSocket */
-  PHASE_IDLE,      /* answered, keep-alive, nothing of the next request yet */
-} Phase;
-
-typedef enum
-{
-  SCAN_HEAD,
-  SCAN_BODY,
-  SCAN_OFF,        /* after an Upgrade: WebSocket frames, not HTTP */
-} ScanState;
-
-typedef enum
-{
-  TIMER_NONE,
-  TIMER_IDLE,
-  TIMER_HEAD,
-  TIMER_BODY,
-} TimerKind;
-
-typedef struct _Conn Conn;
-
-struct _SaHttpFront
-{
-  SoupServer      *soup;
-  SaHttpLimits     limits;
-  /* the remote GSocketAddress we gave libsoup → Conn; libsoup hands the
-   * same object back from soup_server_message_get_remote_address() */
-  GHashTable      *conns;
-  GSocket         *listening;
-  GSource         *accept_source;
-  guint            accept_pause_id;
-  GTlsCertificate *certificate;
-  GSocket         *keepalive_pair[2];
-  gulong           request_started_id;
-  guint            n_handshakes;
-  GCancellable    *cancellable;   /* cancelled when the front goes */
-  GThread         *thread;        /* connections live in this one only */
-};
-
-struct _Conn
-{
-  grefcount       ref;
-  SaHttpFront    *front;      /* NULL once closed */
-  GIOStream      *base;       /* the socket connection, or TLS over it */
-  GInputStream   *base_in;
-  GOutputStream  *base_out;
-  GSocket        *socket;     /* nullable: streams that are not sockets */
-  GSocketAddress *remote;
-  GSocketAddress *local;
-  Phase           phase;
-  gboolean        msg_started;   /* libsoup's current message has its callback */
-  gboolean        ending;
-  gboolean        fake_sent;
-  gboolean        closed;
-  gboolean        answered;      /* we wrote a refusal ourselves */
-  guint           n_requests;
-  /* The framer: every byte passes it before libsoup sees it */
-  ScanState       scan;
-  GByteArray     *head;          /* the head being read, at most max_head bytes */
-  gboolean        head_line_done;  /* the request line is in */
-  guint64         body_left;
-  gboolean        upgrade;       /* the head asked for a WebSocket */
-  guint           pending_status;
-  const char     *pending_body;  /* static */
-  gint64          idle_since;
-  TimerKind       timer_kind;
-  guint           timer_id;
-  guint           stall_id;
-  GSList         *triggers;
-};
-
-static void conn_end (Conn *c, guint status, const char *json_body);
-
 /* ------------------------------------------------------------------ */
 /* Conn */
 
-static Conn *
-conn_ref (Conn *c)
+Conn *
+_sa_http_conn_ref (Conn *c)
 {
   g_ref_count_inc (&c->ref);
   return c;
@@ -134,8 +57,8 @@ conn_clear_timers (Conn *c)
   c->timer_kind = TIMER_NONE;
 }
 
-static void
-conn_unref (Conn *c)
+void
+_sa_http_conn_unref (Conn *c)
 {
   if (!g_ref_count_dec (&c->ref))
     return;
@@ -151,7 +74,7 @@ conn_unref (Conn *c)
   g_free (c);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conn, conn_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conn, _sa_http_conn_unref)
 
 /* A child source of ours in each pollable source libsoup makes, so that
  * ending a connection wakes whatever waits on it. */
@@ -182,22 +105,22 @@ trigger_finalize (GSource *source)
   Trigger *t = (Trigger *) source;
 
   t->conn->triggers = g_slist_remove (t->conn->triggers, t);
-  conn_unref (t->conn);
+  _sa_http_conn_unref (t->conn);
 }
 
 static GSourceFuncs trigger_funcs = {
   NULL, NULL, trigger_dispatch, trigger_finalize, NULL, NULL,
 };
 
-static GSource *
-conn_make_source (Conn    *c,
-                  GObject *stream,
-                  GSource *base_source)
+GSource *
+_sa_http_conn_make_source (Conn    *c,
+                           GObject *stream,
+                           GSource *base_source)
 {
   GSource *source = g_pollable_source_new_full (stream, base_source, NULL);
   GSource *trigger = g_source_new (&trigger_funcs, sizeof (Trigger));
 
-  ((Trigger *) trigger)->conn = conn_ref (c);
+  ((Trigger *) trigger)->conn = _sa_http_conn_ref (c);
   c->triggers = g_slist_prepend (c->triggers, trigger);
   g_source_set_callback (trigger, trigger_noop, NULL, NULL);
   g_source_set_name (trigger, "sa-registry-http wake");
@@ -225,24 +148,25 @@ on_timer (gpointer user_data)
   c->timer_id = 0;
   c->timer_kind = TIMER_NONE;
   if (kind == TIMER_IDLE)
-    conn_end (c, 0, NULL);
+    _sa_http_conn_end (c, 0, NULL);
   else
-    conn_end (c, SOUP_STATUS_REQUEST_TIMEOUT,
-              "{\"error\":{\"code\":\"timeout\",\"message\":"
-              "\"The request did not arrive in time.\"}}");
+    _sa_http_conn_end (c, SOUP_STATUS_REQUEST_TIMEOUT,
+                       "{\"error\":{\"code\":\"timeout\",\"message\":"
+                       "\"The request did not arrive in time.\"}}");
   return G_SOURCE_REMOVE;
 }
 
-static void
-conn_set_timer (Conn      *c,
-                TimerKind  kind,
-                guint64    ms)
+void
+_sa_http_conn_set_timer (Conn      *c,
+                         TimerKind  kind,
+                         guint64    ms)
 {
   g_clear_handle_id (&c->timer_id, g_source_remove);
   c->timer_kind = kind;
   if (kind != TIMER_NONE && !c->ending && !c->closed)
     c->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, MIN (ms, G_MAXUINT), on_timer,
-                                      conn_ref (c), (GDestroyNotify) conn_unref);
+                                      _sa_http_conn_ref (c),
+                                      (GDestroyNotify) _sa_http_conn_unref);
 }
 
 static gboolean
@@ -251,7 +175,7 @@ on_stall (gpointer user_data)
   Conn *c = user_data;
 
   c->stall_id = 0;
-  conn_end (c, 0, NULL);
+  _sa_http_conn_end (c, 0, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -308,10 +232,10 @@ conn_write_answer (Conn       *c,
 
 /* Ends @c: answers @status (0: silently), then lets libsoup find out
  * through the stream; what libsoup writes from now on is dropped. */
-static void
-conn_end (Conn       *c,
-          guint       status,
-          const char *json_body)
+void
+_sa_http_conn_end (Conn       *c,
+                   guint       status,
+                   const char *json_body)
 {
   if (c->ending || c->closed)
     return;
@@ -441,12 +365,12 @@ bad_length:
  * Returns how many bytes libsoup may have; with *status set, the rest
  * is refused (what came before the bad head still goes, so that a
  * pipelined request before it is answered first). */
-static gsize
-conn_scan (Conn         *c,
-           const guchar *buf,
-           gsize         n,
-           guint        *status,
-           const char  **body)
+gsize
+_sa_http_conn_scan (Conn         *c,
+                    const guchar *buf,
+                    gsize         n,
+                    guint        *status,
+                    const char  **body)
 {
   const SaHttpLimits *l = &c->front->limits;
   gsize head_start = 0;
@@ -578,8 +502,8 @@ linger_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-conn_close (Conn *c)
+void
+_sa_http_conn_close (Conn *c)
 {
   SaHttpFront *front = c->front;
 
@@ -614,15 +538,6 @@ conn_close (Conn *c)
 /* ------------------------------------------------------------------ */
 /* The streams libsoup reads and writes */
 
-#define SA_TYPE_HTTP_INPUT (sa_http_input_get_type ())
-G_DECLARE_FINAL_TYPE (SaHttpInput, sa_http_input, SA, HTTP_INPUT, GInputStream)
-
-struct _SaHttpInput
-{
-  GInputStream  parent_instance;
-  Conn         *conn;
-};
-
 static void sa_http_input_pollable_init (GPollableInputStreamInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SaHttpInput, sa_http_input, G_TYPE_INPUT_STREAM,
@@ -646,7 +561,7 @@ input_read (SaHttpInput   *self,
     }
 
   if (!c->ending && c->pending_status != 0)
-    conn_end (c, c->pending_status, c->pending_body);
+    _sa_http_conn_end (c, c->pending_status, c->pending_body);
   if (!c->ending)
     {
       g_autoptr(GError) local_error = NULL;
@@ -667,9 +582,9 @@ input_read (SaHttpInput   *self,
             {
               gboolean was_empty = c->head->len == 0;
 
-              ok = conn_scan (c, buffer, n, &status, &body);
+              ok = _sa_http_conn_scan (c, buffer, n, &status, &body);
               if (status == 0 && was_empty && c->head->len > 0 && c->timer_kind == TIMER_IDLE)
-                conn_set_timer (c, TIMER_HEAD, c->front->limits.head_ms);
+                _sa_http_conn_set_timer (c, TIMER_HEAD, c->front->limits.head_ms);
             }
           if (status == 0)
             return n;
@@ -681,7 +596,7 @@ input_read (SaHttpInput   *self,
               c->pending_body = body;
               return ok;
             }
-          conn_end (c, status, body);
+          _sa_http_conn_end (c, status, body);
         }
       else if (n < 0 && (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) ||
                          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
@@ -691,7 +606,7 @@ input_read (SaHttpInput   *self,
         }
       else
         /* EOF or a reset: the client is gone. */
-        conn_end (c, 0, NULL);
+        _sa_http_conn_end (c, 0, NULL);
     }
 
   /* Ending: see the comment at the top. */
@@ -747,7 +662,7 @@ sa_http_input_create_source (GPollableInputStream *stream,
 
   base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (c->base_in),
                                                        cancellable);
-  return conn_make_source (c, G_OBJECT (stream), base_source);
+  return _sa_http_conn_make_source (c, G_OBJECT (stream), base_source);
 }
 
 static gboolean
@@ -755,7 +670,7 @@ sa_http_input_close (GInputStream  *stream,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  conn_close (SA_HTTP_INPUT (stream)->conn);
+  _sa_http_conn_close (SA_HTTP_INPUT (stream)->conn);
   return TRUE;
 }
 
@@ -772,7 +687,7 @@ sa_http_input_close_async (GInputStream        *stream,
   g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, sa_http_input_close_async);
-  conn_close (SA_HTTP_INPUT (stream)->conn);
+  _sa_http_conn_close (SA_HTTP_INPUT (stream)->conn);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -789,8 +704,8 @@ sa_http_input_finalize (GObject *object)
 {
   SaHttpInput *self = SA_HTTP_INPUT (object);
 
-  conn_close (self->conn);
-  conn_unref (self->conn);
+  _sa_http_conn_close (self->conn);
+  _sa_http_conn_unref (self->conn);
   G_OBJECT_CLASS (sa_http_input_parent_class)->finalize (object);
 }
 
@@ -819,15 +734,6 @@ static void
 sa_http_input_init (SaHttpInput *self)
 {
 }
-
-#define SA_TYPE_HTTP_OUTPUT (sa_http_output_get_type ())
-G_DECLARE_FINAL_TYPE (SaHttpOutput, sa_http_output, SA, HTTP_OUTPUT, GOutputStream)
-
-struct _SaHttpOutput
-{
-  GOutputStream  parent_instance;
-  Conn          *conn;
-};
 
 static void sa_http_output_pollable_init (GPollableOutputStreamInterface *iface);
 
@@ -866,7 +772,8 @@ output_write (SaHttpOutput  *self,
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) &&
            c->stall_id == 0 && c->front != NULL)
     c->stall_id = g_timeout_add_full (G_PRIORITY_DEFAULT, c->front->limits.write_stall_ms,
-                                      on_stall, conn_ref (c), (GDestroyNotify) conn_unref);
+                                      on_stall, _sa_http_conn_ref (c),
+                                      (GDestroyNotify) _sa_http_conn_unref);
   if (n < 0)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return n;
@@ -921,7 +828,7 @@ sa_http_output_create_source (GPollableOutputStream *stream,
 
   base_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (c->base_out),
                                                         cancellable);
-  return conn_make_source (c, G_OBJECT (stream), base_source);
+  return _sa_http_conn_make_source (c, G_OBJECT (stream), base_source);
 }
 
 static gboolean
@@ -929,7 +836,7 @@ sa_http_output_close (GOutputStream  *stream,
                       GCancellable   *cancellable,
                       GError        **error)
 {
-  conn_close (SA_HTTP_OUTPUT (stream)->conn);
+  _sa_http_conn_close (SA_HTTP_OUTPUT (stream)->conn);
   return TRUE;
 }
 
@@ -944,7 +851,7 @@ sa_http_output_close_async (GOutputStream       *stream,
   g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, sa_http_output_close_async);
-  conn_close (SA_HTTP_OUTPUT (stream)->conn);
+  _sa_http_conn_close (SA_HTTP_OUTPUT (stream)->conn);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -979,7 +886,7 @@ sa_http_output_finalize (GObject *object)
 {
   SaHttpOutput *self = SA_HTTP_OUTPUT (object);
 
-  conn_unref (self->conn);
+  _sa_http_conn_unref (self->conn);
   G_OBJECT_CLASS (sa_http_output_parent_class)->finalize (object);
 }
 
@@ -1029,11 +936,11 @@ on_got_headers (SoupServerMessage *msg,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     length = soup_message_headers_get_content_length (headers);
   if (length > 0)
-    conn_set_timer (c, TIMER_BODY,
-                    c->front->limits.body_ms +
-                    (guint64) length * 1000 / MAX (c->front->limits.body_min_rate, 1));
+    _sa_http_conn_set_timer (c, TIMER_BODY,
+                             c->front->limits.body_ms +
+                             (guint64) length * 1000 / MAX (c->front->limits.body_min_rate, 1));
   else
-    conn_set_timer (c, TIMER_NONE, 0);
+    _sa_http_conn_set_timer (c, TIMER_NONE, 0);
 }
 
 static void
@@ -1043,7 +950,7 @@ on_got_body (SoupServerMessage *msg,
   Conn *c = user_data;
 
   c->phase = PHASE_HANDLER;
-  conn_set_timer (c, TIMER_NONE, 0);
+  _sa_http_conn_set_timer (c, TIMER_NONE, 0);
 }
 
 static void
@@ -1057,20 +964,20 @@ on_finished (SoupServerMessage *msg,
   c->fake_sent = FALSE;
   c->idle_since = g_get_monotonic_time ();
   if (c->front != NULL)
-    conn_set_timer (c, TIMER_IDLE, c->front->limits.idle_ms);
+    _sa_http_conn_set_timer (c, TIMER_IDLE, c->front->limits.idle_ms);
 }
 
 static void
 conn_closure_unref (gpointer  data,
                     GClosure *closure)
 {
-  conn_unref (data);
+  _sa_http_conn_unref (data);
 }
 
-static void
-on_request_started (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
+void
+_sa_http_on_request_started (SoupServer        *soup,
+                             SoupServerMessage *msg,
+                             gpointer           user_data)
 {
   SaHttpFront *front = user_data;
   Conn *c = g_hash_table_lookup (front->conns, soup_server_message_get_remote_address (msg));
@@ -1082,14 +989,14 @@ on_request_started (SoupServer        *soup,
   /* A keep-alive request starts at its first byte; the first request on a
    * connection when the connection is made, and waits as idle. */
   if (c->n_requests++ > 0 || c->head->len > 0)
-    conn_set_timer (c, TIMER_HEAD, front->limits.head_ms);
+    _sa_http_conn_set_timer (c, TIMER_HEAD, front->limits.head_ms);
   else
-    conn_set_timer (c, TIMER_IDLE, front->limits.idle_ms);
-  g_signal_connect_data (msg, "got-headers", G_CALLBACK (on_got_headers), conn_ref (c),
+    _sa_http_conn_set_timer (c, TIMER_IDLE, front->limits.idle_ms);
+  g_signal_connect_data (msg, "got-headers", G_CALLBACK (on_got_headers), _sa_http_conn_ref (c),
                          conn_closure_unref, 0);
-  g_signal_connect_data (msg, "got-body", G_CALLBACK (on_got_body), conn_ref (c),
+  g_signal_connect_data (msg, "got-body", G_CALLBACK (on_got_body), _sa_http_conn_ref (c),
                          conn_closure_unref, 0);
-  g_signal_connect_data (msg, "finished", G_CALLBACK (on_finished), conn_ref (c),
+  g_signal_connect_data (msg, "finished", G_CALLBACK (on_finished), _sa_http_conn_ref (c),
                          conn_closure_unref, 0);
 }
 
@@ -1115,7 +1022,7 @@ front_evict_idle (SaHttpFront *front)
     }
   if (oldest == NULL)
     return FALSE;
-  conn_end (oldest, 0, NULL);
+  _sa_http_conn_end (oldest, 0, NULL);
   return TRUE;
 }
 
@@ -1162,9 +1069,9 @@ _sa_http_front_accept_stream (SaHttpFront    *front,
   g_hash_table_insert (front->conns, c->remote, c);
 
   input = g_object_new (SA_TYPE_HTTP_INPUT, NULL);
-  input->conn = conn_ref (c);
+  input->conn = _sa_http_conn_ref (c);
   output = g_object_new (SA_TYPE_HTTP_OUTPUT, NULL);
-  output->conn = conn_ref (c);
+  output->conn = _sa_http_conn_ref (c);
   guarded = g_simple_io_stream_new (G_INPUT_STREAM (input), G_OUTPUT_STREAM (output));
   /* Emits request-started for the first message, which finds c. */
   soup_server_accept_iostream (front->soup, guarded, local, remote, NULL);
@@ -1344,9 +1251,9 @@ _sa_http_front_new (SoupServer *soup)
       nofile.rlim_cur < (rlim_t) front->limits.max_connections + 128)
     front->limits.max_connections = nofile.rlim_cur > 256 ? nofile.rlim_cur - 128 : 64;
   front->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                        (GDestroyNotify) conn_unref);
+                                        (GDestroyNotify) _sa_http_conn_unref);
   front->request_started_id = g_signal_connect (soup, "request-started",
-                                                G_CALLBACK (on_request_started), front);
+                                                G_CALLBACK (_sa_http_on_request_started), front);
   return front;
 }
 
@@ -1423,11 +1330,11 @@ _sa_http_front_disconnect (SaHttpFront *front)
 
   conns = g_hash_table_get_values (front->conns);
   for (GList *l = conns; l != NULL; l = l->next)
-    conn_ref (l->data);
+    _sa_http_conn_ref (l->data);
   for (GList *l = conns; l != NULL; l = l->next)
     {
-      conn_close (l->data);
-      conn_unref (l->data);
+      _sa_http_conn_close (l->data);
+      _sa_http_conn_unref (l->data);
     }
   for (guint i = 0; i < 2; i++)
     if (front->keepalive_pair[i] != NULL)
@@ -1499,6 +1406,6 @@ _sa_http_front_refuse (SaHttpFront       *front,
   c = g_hash_table_lookup (front->conns, soup_server_message_get_remote_address (msg));
   if (c == NULL)
     return FALSE;
-  conn_end (c, status, json_body);
+  _sa_http_conn_end (c, status, json_body);
   return TRUE;
 }
