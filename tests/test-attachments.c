@@ -430,6 +430,15 @@ finished_cb (SaSyncEngine *engine,
     p->finished = ok;
 }
 
+static gboolean
+thumbnail_shown (gconstpointer name)
+{
+  GtkWidget *row = shown_row (name);
+  GtkWidget *image = row != NULL ? sa_test_find_by_type (row, GTK_TYPE_IMAGE, 0) : NULL;
+
+  return image != NULL && gtk_image_get_storage_type (GTK_IMAGE (image)) == GTK_IMAGE_PAINTABLE;
+}
+
 static void
 test_attach_online (void)
 {
@@ -462,6 +471,8 @@ test_attach_online (void)
     g_assert_true (row_says (shown_row (e.name), size));
   }
   g_assert_cmpuint (n_rows (), ==, 1);
+  /* Once the registry has linked it, one's own photo shows its thumbnail too. */
+  wait_for (thumbnail_shown, e.name, "the thumbnail of one's own photo");
 }
 
 static void
@@ -550,15 +561,6 @@ test_not_a_photo (void)
   settle ();
   g_assert_cmpuint (outbox_size (), ==, outbox);
   g_assert_cmpuint (n_rows (), ==, 0);
-}
-
-static gboolean
-thumbnail_shown (gconstpointer name)
-{
-  GtkWidget *row = shown_row (name);
-  GtkWidget *image = row != NULL ? sa_test_find_by_type (row, GTK_TYPE_IMAGE, 0) : NULL;
-
-  return image != NULL && gtk_image_get_storage_type (GTK_IMAGE (image)) == GTK_IMAGE_PAINTABLE;
 }
 
 static void

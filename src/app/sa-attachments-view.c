@@ -197,7 +197,12 @@ sa_attachments_view_make_row (SaAttachmentsView *self,
 
   set_row_subtitle (row, size, pending ? _("Waiting to be sent") : NULL);
 
-  if (!pending && is_image (type) && thumbnail == NULL)
+  /* Only once the registry has linked it: before the attach op is applied
+   * the registry answers a thumbnail with 404, which would be kept as "no
+   * thumbnail". The registry's appeal, arriving after the op, rebuilds the
+   * rows. */
+  if (!pending && !json_object_get_boolean_member_with_default (item, "pending", FALSE) &&
+      is_image (type) && thumbnail == NULL)
     sa_attachments_view_fetch_thumbnail (self, sha256);
   return row;
 }
