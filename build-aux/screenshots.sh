@@ -84,5 +84,9 @@ for style in light dark; do
     start_registry
     printf 'demo-executor\ndemo-supervisor\n' | shot "$lang" "$style" "conflicts$suffix" \
       --view conflicts --server "$url" --login "$executor" --colleague "$supervisor"
+    # A photo attached, sent and shown with its thumbnail.
+    start_registry
+    printf 'demo-executor\n' | shot "$lang" "$style" "attachments$suffix" --view attachments \
+      --server "$url" --login "$executor"
   done
 done

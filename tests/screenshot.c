@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <locale.h>
 
+#include "sa-appeal-detail-private.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
 #include "sa-window-private.h"
@@ -18,7 +19,8 @@
  * Used by build-aux/screenshots.sh for docs/screenshots/.
  *
  * Views: "sign-in" (no --login), "list" (the synced desk), "detail" (an
- * open appeal with a history beside the list), "conflicts" (the conflicts
+ * open appeal with a history beside the list), "attachments" (a photo
+ * attached to that appeal, sent, its thumbnail shown), "conflicts" (the conflicts
  * window with a conflict and a rejection, made for real: a comment while
  * --colleague changes the same appeal, and a priority the executor may not
  * set), "escalate" (the escalation dialog with a search that matches
@@ -177,6 +179,59 @@ pick_detail (GPtrArray *appeals)
   if (best == NULL)
     g_error ("No open appeal to show");
   return json_object_get_string_member (json_node_get_object (best), "id");
+}
+
+/* A photo an executor would take of a manhole: a picture, not a test pattern. */
+static GFile *
+make_photo (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "люк-во-дворе.png", NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 400);
+  cairo_t *cr = cairo_create (surface);
+  cairo_pattern_t *sky = cairo_pattern_create_linear (0, 0, 0, 400);
+
+  cairo_pattern_add_color_stop_rgb (sky, 0, 0.55, 0.70, 0.85);
+  cairo_pattern_add_color_stop_rgb (sky, 0.45, 0.80, 0.85, 0.90);
+  cairo_pattern_add_color_stop_rgb (sky, 0.46, 0.42, 0.42, 0.44);
+  cairo_pattern_add_color_stop_rgb (sky, 1, 0.30, 0.30, 0.32);
+  cairo_set_source (cr, sky);
+  cairo_paint (cr);
+  /* The open manhole, and its cover beside it. */
+  cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+  cairo_save (cr);
+  cairo_translate (cr, 300, 300);
+  cairo_scale (cr, 1.6, 0.5);
+  cairo_arc (cr, 0, 0, 60, 0, 2 * G_PI);
+  cairo_restore (cr);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.35, 0.33, 0.30);
+  cairo_save (cr);
+  cairo_translate (cr, 500, 330);
+  cairo_scale (cr, 1.6, 0.5);
+  cairo_arc (cr, 0, 0, 50, 0, 2 * G_PI);
+  cairo_restore (cr);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  cairo_pattern_destroy (sky);
+  if (cairo_surface_write_to_png (surface, path) != CAIRO_STATUS_SUCCESS)
+    g_error ("Could not write %s", path);
+  cairo_surface_destroy (surface);
+  return g_file_new_for_path (path);
+}
+
+static gboolean
+attachment_uploaded (SaWindow *window)
+{
+  g_autoptr(JsonNode) node = sa_cache_get_appeal (sa_window_get_cache (window),
+                                                  window->shown_id, NULL);
+  JsonObject *appeal = node != NULL ? json_node_get_object (node) : NULL;
+  JsonArray *files = appeal != NULL && json_object_has_member (appeal, "attachments")
+                     ? json_object_get_array_member (appeal, "attachments") : NULL;
+
+  return files != NULL && json_array_get_length (files) > 0 &&
+         !json_object_get_boolean_member_with_default (json_array_get_object_element (files, 0),
+                                                       "pending", FALSE) &&
+         sa_sync_engine_get_pending (sa_session_get_engine (window->session)) == 0;
 }
 
 static JsonNode *
@@ -446,6 +501,23 @@ main (int    argc,
           g_autoptr(GPtrArray) appeals = open_appeals (window);
 
           sa_window_open_appeal (window, pick_detail (appeals));
+        }
+      else if (g_str_equal (opt_view, "attachments"))
+        {
+          /* The executor attaches a photo of the work: it is sent, its
+           * thumbnail comes back, and the detail is scrolled down to it. */
+          g_autoptr(GPtrArray) appeals = open_appeals (window);
+          g_autofree char *dir = g_dir_make_tmp ("sa-shot-XXXXXX", NULL);
+          g_autoptr(GFile) photo = make_photo (dir);
+          GtkAdjustment *adj;
+
+          sa_window_open_appeal (window, pick_detail (appeals));
+          settle (0.5);
+          sa_attachments_view_attach_file (window->detail->attachments, photo);
+          wait_until (attachment_uploaded, window, "the photo to be sent");
+          settle (2.0);
+          adj = gtk_scrolled_window_get_vadjustment (window->detail->scrolled);
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
         }
       else if (g_str_equal (opt_view, "conflicts"))
         {
