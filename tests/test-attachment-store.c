@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sa-test-files.h"
 #include "sa-attachment-store.h"
 #include "sa-cache.h"
 
@@ -23,24 +24,6 @@ make_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* A file of @len bytes starting with @head, the rest a pattern. */
@@ -147,8 +130,8 @@ test_add (void)
   stored = sa_attachment_store_lookup (store, sha256, NULL, NULL);
   g_assert_nonnull (stored);
 
-  remove_tree (src);
-  remove_tree (dir);
+  sa_test_remove_tree (src);
+  sa_test_remove_tree (dir);
 }
 
 static void
@@ -186,8 +169,8 @@ test_limit (void)
   pending = sa_attachment_store_list_pending (store);
   g_assert_cmpuint (g_strv_length (pending), ==, 1);
 
-  remove_tree (src);
-  remove_tree (dir);
+  sa_test_remove_tree (src);
+  sa_test_remove_tree (dir);
 }
 
 static void
@@ -233,8 +216,8 @@ test_sniff (void)
   g_assert_false (sa_attachment_is_sha256 ("ABC"));
   g_assert_false (sa_attachment_is_sha256 (NULL));
 
-  remove_tree (src);
-  remove_tree (dir);
+  sa_test_remove_tree (src);
+  sa_test_remove_tree (dir);
 }
 
 static void
@@ -284,8 +267,8 @@ test_private (void)
   assert_mode (marker, 0600);
   assert_mode (g_file_peek_path (opened), 0600);
 
-  remove_tree (src);
-  remove_tree (dir);
+  sa_test_remove_tree (src);
+  sa_test_remove_tree (dir);
 }
 
 static void
@@ -336,8 +319,8 @@ test_downloaded (void)
   g_assert_nonnull (sa_attachment_store_lookup (store, mine_sha, NULL, NULL));
   g_assert_cmpuint (sa_attachment_store_trim (store, 0), ==, 0);
 
-  remove_tree (src);
-  remove_tree (dir);
+  sa_test_remove_tree (src);
+  sa_test_remove_tree (dir);
 }
 
 static void
@@ -373,8 +356,8 @@ test_sign_out (void)
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (account, G_FILE_TEST_EXISTS));
 
-  remove_tree (src);
-  remove_tree (dir);
+  sa_test_remove_tree (src);
+  sa_test_remove_tree (dir);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "sa-test-files.h"
 #include "sa-application.h"
 #include "sa-attachments-view.h"
 #include "sa-test-spawn.h"
@@ -803,24 +804,6 @@ test_offline_restart (void)
   wait_for (uploaded, &e, "the row, sent");
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -873,11 +856,11 @@ main (int    argc,
   {
     g_autofree char *files = g_build_filename (registry.dir, "attachments", NULL);
 
-    remove_tree (files);
+    sa_test_remove_tree (files);
   }
   sa_test_stop_registry (&registry);
   g_object_unref (app);
-  remove_tree (data_dir);
+  sa_test_remove_tree (data_dir);
   g_free (token);
   g_free (files_dir);
   g_free (data_dir);

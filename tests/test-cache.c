@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "sa-test-files.h"
 #include "sa-appeal-list.h"
 #include "sa-cache.h"
 #include "sa-cache-private.h"
@@ -269,24 +270,6 @@ fixture_setup (Fixture       *f,
   apply_appeals (f->cache, 10, &a1, &a2, NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* A GTask run in a thread drops its reference on the cache from the worker,
  * possibly just after the callback ran here: wait for that (bounded), then
  * insist the cache is gone. */
@@ -311,7 +294,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   assert_finalized_soon (f->cache);
-  remove_tree (f->dir);
+  sa_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

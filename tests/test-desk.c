@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "sa-test-files.h"
 #include "sa-appeal-list-row.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
@@ -2009,24 +2010,6 @@ desk_teardown (void)
   g_clear_pointer (&intake_id, g_free);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -2070,7 +2053,7 @@ main (int    argc,
   desk_teardown ();
 
   g_object_unref (app);
-  remove_tree (data_dir);
+  sa_test_remove_tree (data_dir);
   g_free (data_dir);
   return ret;
 }

@@ -9,6 +9,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
+#include "sa-test-files.h"
 #include "registry-test-util.h"
 
 typedef struct
@@ -18,24 +19,6 @@ typedef struct
   char           *heat_token;
   char           *water_token;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -53,7 +36,7 @@ fixture_teardown (Fixture       *f,
 {
   g_autofree char *blobs = g_build_filename (f->r->dir, "attachments", NULL);
 
-  remove_tree (blobs);
+  sa_test_remove_tree (blobs);
   g_free (f->operator_token);
   g_free (f->heat_token);
   g_free (f->water_token);
