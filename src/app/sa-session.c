@@ -25,25 +25,6 @@ enum {
 static GParamSpec *properties[SA_SESSION_N_PROPS];
 static guint signals[N_SIGNALS];
 
-GType
-sa_session_state_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { SA_SESSION_SIGNED_OUT, "SA_SESSION_SIGNED_OUT", "signed-out" },
-        { SA_SESSION_SIGNING_IN, "SA_SESSION_SIGNING_IN", "signing-in" },
-        { SA_SESSION_SIGNED_IN, "SA_SESSION_SIGNED_IN", "signed-in" },
-        { 0, NULL, NULL },
-      };
-
-      g_once_init_leave (&type, g_enum_register_static ("SaSessionState", values));
-    }
-  return type;
-}
-
 /**
  * sa_session_new:
  * @application: (nullable): the application, for desktop notifications

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "sa-core.h"
+#include "sa-app-enums.h"
 #include "sa-notifier.h"
 #include "sa-sync-engine.h"
 
@@ -29,8 +30,6 @@ typedef enum
   SA_SESSION_SIGNED_IN,
 } SaSessionState;
 
-#define SA_TYPE_SESSION_STATE (sa_session_state_get_type ())
-GType sa_session_state_get_type (void);
 
 #define SA_TYPE_SESSION (sa_session_get_type ())
 G_DECLARE_FINAL_TYPE (SaSession, sa_session, SA, SESSION, GObject)
