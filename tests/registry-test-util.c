@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sa-registry-db-private.h"
 #include "sa-iin.h"
 #include "registry-test-util.h"
 

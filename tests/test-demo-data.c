@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sa-registry-db-private.h"
 #include "sa-demo-data.h"
 #include "sa-iin.h"
 #include "sa-registry-demo.h"

@@ -9,6 +9,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
+#include "sa-registry-db-private.h"
 #include "sa-test-files.h"
 #include "registry-test-util.h"
 

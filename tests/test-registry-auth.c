@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "sa-registry-db-private.h"
 #include "registry-test-util.h"
 #include "sa-demo-data.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "sa-registry-db-private.h"
 #include "registry-test-util.h"
 
 /* What the registry takes in and gives out: nothing bent at intake, no

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sa-registry-db-private.h"
 #include "registry-test-util.h"
 
 typedef struct

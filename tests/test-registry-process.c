@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sa-registry-db-private.h"
 #include "registry-test-util.h"
 #include "sa-demo-data.h"
 

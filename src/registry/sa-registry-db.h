@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -14,10 +13,6 @@ G_DECLARE_FINAL_TYPE (SaRegistryDb, sa_registry_db, SA, REGISTRY_DB, GObject)
 
 SaRegistryDb *sa_registry_db_open             (const char    *path,
                                                GError       **error);
-sqlite3      *sa_registry_db_get_handle       (SaRegistryDb  *self);
-sqlite3_stmt *sa_registry_db_prepare          (SaRegistryDb  *self,
-                                               const char    *sql,
-                                               GError       **error);
 gboolean      sa_registry_db_exec             (SaRegistryDb  *self,
                                                const char    *sql,
                                                GError       **error);
@@ -26,9 +21,6 @@ gboolean      sa_registry_db_begin            (SaRegistryDb  *self,
 gboolean      sa_registry_db_commit           (SaRegistryDb  *self,
                                                GError       **error);
 void          sa_registry_db_rollback         (SaRegistryDb  *self);
-gboolean      sa_registry_db_step_done        (SaRegistryDb  *self,
-                                               sqlite3_stmt  *stmt,
-                                               GError       **error);
 gboolean      sa_registry_db_code_exists      (SaRegistryDb  *self,
                                                const char    *table,
                                                const char    *code);

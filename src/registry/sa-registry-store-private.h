@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <sqlite3.h>
-
+#include "sa-registry-db-private.h"
 #include "sa-registry-store.h"
 
 G_BEGIN_DECLS

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sa-registry-db-private.h"
 #include "sa-registry-private.h"
 #include "sa-registry-reference.h"
 
