@@ -632,8 +632,14 @@ _sa_appeal_refuse (GError        **error,
 /* ------------------------------------------------------------------ */
 /* Times */
 
-static GTimeZone *
-almaty (void)
+/**
+ * sa_appeal_time_zone:
+ *
+ * Returns: (transfer none): Almaty's time zone, in which the city counts
+ *   its days and deadlines (UTC if this system has no tzdata)
+ */
+GTimeZone *
+sa_appeal_time_zone (void)
 {
   static GTimeZone *tz;
 
@@ -689,7 +695,7 @@ sa_appeal_format_time (gint64 unix_seconds)
 
   if (utc == NULL)
     return NULL;
-  local = g_date_time_to_timezone (utc, almaty ());
+  local = g_date_time_to_timezone (utc, sa_appeal_time_zone ());
   return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
 }
 

@@ -479,6 +479,7 @@ void            sa_appeal_fold_pending       (JsonObject           *appeal,
                                               guint                 n_ops,
                                               const char           *login);
 
+GTimeZone      *sa_appeal_time_zone          (void);
 gint64          sa_appeal_parse_time         (const char           *rfc3339);
 char           *sa_appeal_format_time        (gint64                unix_seconds);
 

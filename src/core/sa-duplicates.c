@@ -3,9 +3,9 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
+#include "sa-appeal-model.h"
 #include "sa-duplicates.h"
 
 /* The rules are in docs/duplicates.md. */
@@ -165,26 +165,12 @@ sa_text_sketch_similarity (const SaTextSketch *a,
 /* ------------------------------------------------------------------ */
 /* Two appeals */
 
-static GTimeZone *
-almaty (void)
-{
-  static GTimeZone *tz;
-
-  if (g_once_init_enter (&tz))
-    {
-      GTimeZone *zone = g_time_zone_new_identifier ("Asia/Almaty");
-
-      g_once_init_leave (&tz, zone != NULL ? zone : g_time_zone_new_utc ());
-    }
-  return tz;
-}
-
 /* The Julian day number of @t's date in Almaty. */
 static gint
 almaty_day (gint64 t)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, almaty ());
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, sa_appeal_time_zone ());
   GDate date;
   int y, m, d;
 

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -23,23 +22,10 @@ sa_report_row_free (SaReportRow *row)
   g_free (row);
 }
 
-static GTimeZone *
-almaty (void)
-{
-  static GTimeZone *tz;
-
-  if (g_once_init_enter (&tz))
-    {
-      GTimeZone *zone = g_time_zone_new_identifier ("Asia/Almaty");
-
-      g_once_init_leave (&tz, zone != NULL ? zone : g_time_zone_new_utc ());
-    }
-  return tz;
-}
-
 /* YYYY-MM-DD, digits where digits belong, a day the calendar has. */
 static gboolean
 parse_day (const char  *text,
+           guint        plus_days,
            gint64      *out_midnight,
            GError     **error)
 {
@@ -55,7 +41,11 @@ parse_day (const char  *text,
       guint d = (guint) g_ascii_strtoull (text + 8, NULL, 10);
 
       if (g_date_valid_dmy (d, m, y))
-        dt = g_date_time_new (almaty (), y, m, d, 0, 0, 0);
+        {
+          g_autoptr(GDateTime) day = g_date_time_new (sa_appeal_time_zone (), y, m, d, 0, 0, 0);
+
+          dt = g_date_time_add_days (day, plus_days);
+        }
     }
   if (dt == NULL)
     {
@@ -84,21 +74,20 @@ sa_report_period_from_dates (const char      *first_day,
                              SaReportPeriod  *out_period,
                              GError         **error)
 {
-  gint64 from, last;
+  gint64 from, to;
 
   g_return_val_if_fail (out_period != NULL, FALSE);
 
-  if (!parse_day (first_day, &from, error) || !parse_day (last_day, &last, error))
+  if (!parse_day (first_day, 0, &from, error) || !parse_day (last_day, 1, &to, error))
     return FALSE;
-  if (last < from)
+  if (to <= from)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("The period ends (%s) before it begins (%s)"), last_day, first_day);
       return FALSE;
     }
   out_period->from = from;
-  /* The next midnight: a day of Almaty time has 24 hours (no summer time). */
-  out_period->to = last + 24 * 3600;
+  out_period->to = to;
   return TRUE;
 }
 
