@@ -176,6 +176,23 @@ sa_appeal_list_pane_focus_list (SaAppealListPane *self)
 /* ------------------------------------------------------------------ */
 /* Sections and counts */
 
+/* The signed-in user's role and agency, as the session knows them. */
+static gboolean
+signed_in_role (SaAppealListPane  *self,
+                SaRole            *out_role,
+                const char       **out_agency)
+{
+  JsonObject *me = self->session != NULL ? sa_session_get_user (self->session) : NULL;
+
+  if (me == NULL ||
+      !sa_role_from_string (json_object_get_string_member_with_default (me, "role", NULL),
+                            out_role))
+    return FALSE;
+  if (out_agency != NULL)
+    *out_agency = json_object_get_string_member_with_default (me, "agency", NULL);
+  return TRUE;
+}
+
 /* A supervisor shares out the work: the agency's executors, each with the
  * open appeals they have, below the sections. */
 static void
@@ -187,19 +204,11 @@ update_executors (SaAppealListPane *self)
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   g_auto(GStrv) login_list = NULL;
   g_auto(GStrv) name_list = NULL;
-  JsonObject *me = self->session != NULL ? sa_session_get_user (self->session) : NULL;
-  SaRole role = SA_ROLE_EXECUTOR;
-  gboolean has_role = FALSE;
+  SaRole role;
   const char *agency = NULL;
 
-  if (me != NULL)
-    {
-      has_role = sa_role_from_string (json_object_get_string_member_with_default (me, "role",
-                                                                                  NULL),
-                                      &role);
-      agency = json_object_get_string_member_with_default (me, "agency", NULL);
-    }
-  if (self->cache != NULL && has_role && role == SA_ROLE_SUPERVISOR && agency != NULL)
+  if (self->cache != NULL && signed_in_role (self, &role, &agency) &&
+      role == SA_ROLE_SUPERVISOR && agency != NULL)
     colleagues = sa_directory_list_colleagues (self->cache, agency, NULL);
   for (guint i = 0; colleagues != NULL && i < colleagues->len; i++)
     {
@@ -225,24 +234,18 @@ update_executors (SaAppealListPane *self)
                                    GPOINTER_TO_UINT (g_hash_table_lookup (counts, login_list[i])));
 }
 
-/* The sections the signed-in user is offered, and the one a new sign-in
- * opens on (SaSection and SaAppealSection are one order). */
+/* A new account: the sections its role is offered, and its work first
+ * (SaSection and SaAppealSection are one order). */
 static void
-apply_role (SaAppealListPane *self,
-            gboolean          open_first)
+show_sections_for_role (SaAppealListPane *self)
 {
-  JsonObject *me = self->session != NULL ? sa_session_get_user (self->session) : NULL;
-  SaAppealSection shown;
   SaRole role;
 
-  if (self->sidebar == NULL || me == NULL ||
-      !sa_role_from_string (json_object_get_string_member_with_default (me, "role", NULL), &role))
+  if (self->sidebar == NULL || !signed_in_role (self, &role, NULL))
     return;
   for (guint s = 0; s < SA_N_SECTIONS; s++)
     sa_sidebar_set_section_shown (self->sidebar, s, sa_appeal_section_is_for_role (s, role));
-  shown = (SaAppealSection) sa_sidebar_get_section (self->sidebar);
-  if (open_first || !sa_appeal_section_is_for_role (shown, role))
-    sa_sidebar_set_section (self->sidebar, (SaSection) sa_appeal_section_first_for_role (role));
+  sa_sidebar_set_section (self->sidebar, (SaSection) sa_appeal_section_first_for_role (role));
 }
 
 G_STATIC_ASSERT ((int) SA_SECTION_MINE == (int) SA_APPEAL_SECTION_MINE);
@@ -682,8 +685,7 @@ sa_appeal_list_pane_set_cache (SaAppealListPane *self,
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   self->minute_source = g_timeout_add_seconds (60, minute_cb, self);
-  /* A new account: the sections for its role, and its work first. */
-  apply_role (self, TRUE);
+  show_sections_for_role (self);
   sa_appeal_list_pane_update_counts (self);
   _sa_appeal_list_pane_update_state (self);
 }
