@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <locale.h>
 
@@ -515,6 +516,9 @@ main (int    argc,
           settle (0.5);
           sa_attachments_view_attach_file (window->detail->attachments, photo);
           wait_until (attachment_uploaded, window, "the photo to be sent");
+          /* The desk keeps its own copy; the photo's folder goes. */
+          g_file_delete (photo, NULL, NULL);
+          g_rmdir (dir);
           settle (2.0);
           adj = gtk_scrolled_window_get_vadjustment (window->detail->scrolled);
           gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
