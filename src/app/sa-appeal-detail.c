@@ -174,16 +174,12 @@ sa_appeal_detail_update_actions (SaAppealDetail *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gint64 now = sa_clock_get_now (sa_clock_get_default ()) / G_USEC_PER_SEC;
-  g_autofree const char **involved = NULL;
-  SaAppealState state;
+  SaAppealState state = { 0 };
   SaActor actor;
   gboolean known = FALSE, is_executor;
 
   if (self->appeal != NULL)
-    {
-      known = sa_appeal_state_init_from_json (&state, self->appeal);
-      involved = (const char **) state.involved;
-    }
+    known = sa_appeal_state_init_from_json (&state, self->appeal);
   known &= sa_actor_init_from_json (&actor, self->user);
 
   for (guint i = 0; i < G_N_ELEMENTS (detail_actions); i++)
@@ -198,6 +194,7 @@ sa_appeal_detail_update_actions (SaAppealDetail *self)
   /* The appeal is already the user's: Take has nothing to offer. */
   is_executor = known && state.executor != NULL && g_strcmp0 (state.executor, actor.login) == 0;
   gtk_widget_set_visible (self->take_button, self->appeal != NULL && !is_executor);
+  sa_appeal_state_clear (&state);
 }
 
 static void

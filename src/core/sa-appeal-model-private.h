@@ -15,4 +15,26 @@ gboolean       _sa_appeal_refuse    (GError       **error,
                                      SaAppealError  code);
 SaCalendar    *_sa_appeal_calendar  (void);
 
+/* The reply loop's rules (sa-reply-rules.c). */
+void           _sa_reply_infos_from_json (JsonArray           *replies,
+                                          SaAppealState       *state);
+gboolean       _sa_reply_op_check        (SaOpType             type,
+                                          const SaActor       *actor,
+                                          const SaAppealState *appeal,
+                                          JsonObject          *args,
+                                          GError             **error);
+void           _sa_reply_state_apply     (SaAppealState       *state,
+                                          SaOpType             type,
+                                          JsonObject          *args);
+void           _sa_reply_history_payload (SaOpType             type,
+                                          const SaAppealState *before,
+                                          const SaAppealState *after,
+                                          JsonObject          *args,
+                                          JsonObject          *payload);
+void           _sa_reply_fold            (JsonObject          *appeal,
+                                          SaOpType             type,
+                                          const SaActor       *actor,
+                                          JsonObject          *args,
+                                          gint64               made_at);
+
 G_END_DECLS

@@ -345,6 +345,86 @@ sa_channel_label (SaChannel channel)
 }
 
 /* ------------------------------------------------------------------ */
+/* Replies */
+
+static const char * const reply_kind_names[] = { "answer", "notice", "part", NULL };
+
+static const char * const reply_kind_labels[SA_N_REPLY_KINDS] = {
+  [SA_REPLY_KIND_ANSWER] = NC_("reply", "Answer"),
+  [SA_REPLY_KIND_NOTICE] = NC_("reply", "Notice of extension"),
+  [SA_REPLY_KIND_PART] = NC_("reply", "Part of a joint answer"),
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (reply_kind_names) == SA_N_REPLY_KINDS + 1);
+
+const char *
+sa_reply_kind_to_string (SaReplyKind kind)
+{
+  g_return_val_if_fail (kind < SA_N_REPLY_KINDS, NULL);
+  return reply_kind_names[kind];
+}
+
+gboolean
+sa_reply_kind_from_string (const char  *str,
+                           SaReplyKind *out_kind)
+{
+  for (guint i = 0; str != NULL && i < SA_N_REPLY_KINDS; i++)
+    if (strcmp (str, reply_kind_names[i]) == 0)
+      {
+        if (out_kind != NULL)
+          *out_kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sa_reply_kind_label (SaReplyKind kind)
+{
+  g_return_val_if_fail (kind < SA_N_REPLY_KINDS, NULL);
+  return g_dpgettext2 (GETTEXT_PACKAGE, "reply", reply_kind_labels[kind]);
+}
+
+static const struct
+{
+  const char *name;
+  const char *label;
+} reply_states[SA_N_REPLY_STATES] = {
+  [SA_REPLY_STATE_DRAFT] = { "draft", NC_("reply", "Draft") },
+  [SA_REPLY_STATE_AWAITING_APPROVAL] = { "awaiting_approval", NC_("reply", "Awaiting approval") },
+  [SA_REPLY_STATE_RETURNED] = { "returned", NC_("reply", "Returned") },
+  [SA_REPLY_STATE_SENT] = { SA_REPLY_STATE_NAME_SENT, NC_("reply", "Sent") },
+};
+
+const char *
+sa_reply_state_to_string (SaReplyState state)
+{
+  g_return_val_if_fail (state < SA_N_REPLY_STATES, NULL);
+  return reply_states[state].name;
+}
+
+gboolean
+sa_reply_state_from_string (const char   *str,
+                            SaReplyState *out_state)
+{
+  for (guint i = 0; str != NULL && i < SA_N_REPLY_STATES; i++)
+    if (strcmp (str, reply_states[i].name) == 0)
+      {
+        if (out_state != NULL)
+          *out_state = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sa_reply_state_label (SaReplyState state)
+{
+  g_return_val_if_fail (state < SA_N_REPLY_STATES, NULL);
+  return g_dpgettext2 (GETTEXT_PACKAGE, "reply", reply_states[state].label);
+}
+
+/* ------------------------------------------------------------------ */
 /* Deadlines */
 
 static const char * const deadline_fields[SA_N_DEADLINES] = {
@@ -400,6 +480,32 @@ static const SaOpArg extend_args[] = {
   { "reason", SA_ARG_TEXT, TRUE, SA_OP_REASON_MAX },
 };
 
+const char * const sa_reply_visibilities[] = {
+  SA_REPLY_VISIBILITY_PUBLIC, SA_REPLY_VISIBILITY_PRIVATE, NULL
+};
+const char * const sa_reply_languages[] = { "ru", "kk", NULL };
+static const SaOpArg reply_save_args[] = {
+  { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
+  { "text", SA_ARG_TEXT, TRUE, SA_OP_TEXT_MAX },
+  { "visibility", SA_ARG_CHOICE, TRUE, 16, sa_reply_visibilities },
+  { "language", SA_ARG_CHOICE, TRUE, 16, sa_reply_languages },
+  { "kind", SA_ARG_CHOICE, FALSE, 16, reply_kind_names },
+};
+static const SaOpArg reply_args[] = {
+  { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
+};
+static const SaOpArg reply_return_args[] = {
+  { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
+  { "comment", SA_ARG_TEXT, TRUE, SA_OP_REASON_MAX },
+};
+static const SaOpArg feedback_args[] = {
+  { "agree", SA_ARG_BOOLEAN, FALSE, 0 },
+  { "rating", SA_ARG_RATING, FALSE, 0 },
+  { "comment", SA_ARG_TEXT, FALSE, SA_OP_REASON_MAX },
+  { "reached", SA_ARG_BOOLEAN, FALSE, 0 },
+  { "attempts", SA_ARG_NUMBER, FALSE, 100 },
+};
+
 static const struct
 {
   const char    *name;
@@ -432,6 +538,20 @@ static const struct
                      N_("File attached"), ARGS (attach_args) },
   [SA_OP_EXTEND] = { "extend", "extended", NC_("operation", "Extend the legal deadline"),
                      N_("Deadline extended"), ARGS (extend_args) },
+  [SA_OP_REPLY_SAVE] = { "reply_save", "reply_drafted", NC_("operation", "Save the reply"),
+                         N_("Reply saved"), ARGS (reply_save_args) },
+  [SA_OP_REPLY_SUBMIT] = { "reply_submit", "reply_submitted",
+                           NC_("operation", "Submit for approval"),
+                           N_("Reply submitted for approval"), ARGS (reply_args) },
+  [SA_OP_REPLY_APPROVE] = { "reply_approve", "reply_sent", NC_("operation", "Approve and send"),
+                            N_("Reply approved and sent"), ARGS (reply_args) },
+  [SA_OP_REPLY_RETURN] = { "reply_return", "reply_returned", NC_("operation", "Return to the author"),
+                           N_("Reply returned to its author"), ARGS (reply_return_args) },
+  [SA_OP_INFO_RECEIVED] = { "info_received", "info_received",
+                            NC_("operation", "Record the applicant’s information"),
+                            N_("Applicant’s information recorded"), ARGS (text_args) },
+  [SA_OP_FEEDBACK] = { "feedback", "feedback", NC_("operation", "Record the applicant’s verdict"),
+                       N_("Applicant’s verdict recorded"), ARGS (feedback_args) },
 #undef ARGS
 };
 
@@ -572,6 +692,14 @@ static const struct
   { "not_involved", N_("Your agency does not work on this appeal.") },
   { "already_involved", N_("That agency works on this appeal already.") },
   { "in_the_past", N_("The date must lie ahead.") },
+  { "own_reply", N_("A reply cannot be approved by its author: ask another supervisor.") },
+  { "reply_sent", N_("This reply was sent and can no longer change: write a new one.") },
+  { "not_author", N_("Only the reply’s author may do this.") },
+  { "no_such_reply", N_("The appeal has no such reply; it may have been removed by a newer version.") },
+  { "reply_state", N_("The reply is not in a state that allows this: it waits for approval or was returned.") },
+  { "reply_exists", N_("An answer to this appeal is being written already: open it instead of starting another.") },
+  { "not_answered", N_("The appeal has no sent answer yet, so there is no verdict to record.") },
+  { "not_waiting", N_("No information was requested from the applicant.") },
   /* the registry's own */
   { "not_found", N_("The appeal is no longer visible to you: it may have been forwarded to another agency.") },
   { "unknown_user", N_("That person is not an active executor of the lead agency.") },
@@ -581,7 +709,7 @@ static const struct
   { "internal", N_("The registry failed to apply the change; nothing was changed. Try again later.") },
 };
 
-G_STATIC_ASSERT (SA_APPEAL_ERROR_IN_THE_PAST < G_N_ELEMENTS (rejections));
+G_STATIC_ASSERT (SA_N_APPEAL_ERRORS < G_N_ELEMENTS (rejections));
 
 /**
  * sa_appeal_error_code:
@@ -595,7 +723,7 @@ sa_appeal_error_code (const GError *error)
   g_return_val_if_fail (error != NULL, NULL);
 
   if (error->domain == SA_APPEAL_ERROR && error->code >= 0 &&
-      error->code <= SA_APPEAL_ERROR_IN_THE_PAST)
+      error->code < SA_N_APPEAL_ERRORS)
     return rejections[error->code].code;
   if (g_error_matches (error, SA_SLA_ERROR, SA_SLA_ERROR_EXTENSION_TOO_LONG))
     return "extension_too_long";
@@ -731,6 +859,12 @@ static const char * const event_labels[SA_N_OP_TYPES] = {
   [SA_OP_ADD_COEXECUTOR] = NC_("appeal", "Co-executor added"),
   [SA_OP_ATTACH] = NC_("appeal", "File attached"),
   [SA_OP_EXTEND] = NC_("appeal", "Deadline extended"),
+  [SA_OP_REPLY_SAVE] = NC_("appeal", "Reply drafted"),
+  [SA_OP_REPLY_SUBMIT] = NC_("appeal", "Reply submitted for approval"),
+  [SA_OP_REPLY_APPROVE] = NC_("appeal", "Reply sent"),
+  [SA_OP_REPLY_RETURN] = NC_("appeal", "Reply returned"),
+  [SA_OP_INFO_RECEIVED] = NC_("appeal", "Information received from the applicant"),
+  [SA_OP_FEEDBACK] = NC_("appeal", "Applicant’s verdict"),
 };
 
 /**

@@ -243,8 +243,16 @@ const char     *sa_deadline_field            (SaDeadline      deadline);
  * @SA_OP_ADD_COEXECUTOR: add a co-executor agency
  * @SA_OP_ATTACH: link an uploaded file
  * @SA_OP_EXTEND: a supervisor extends the legal deadline
+ * @SA_OP_REPLY_SAVE: write or rewrite a reply's draft
+ * @SA_OP_REPLY_SUBMIT: its author gives the reply to a supervisor
+ * @SA_OP_REPLY_APPROVE: a supervisor, never the author, approves and sends it
+ * @SA_OP_REPLY_RETURN: a supervisor returns it to its author with a comment
+ * @SA_OP_INFO_RECEIVED: the applicant's answer to a request for information
+ * @SA_OP_FEEDBACK: the applicant's verdict on the answer, or that they
+ *   could not be reached
  *
- * The operations of `POST /api/v1/ops`.
+ * The operations of `POST /api/v1/ops`. `POST /api/v1/appeals/{id}/feedback`
+ * applies a @SA_OP_FEEDBACK.
  */
 typedef enum
 {
@@ -258,9 +266,15 @@ typedef enum
   SA_OP_ADD_COEXECUTOR,
   SA_OP_ATTACH,
   SA_OP_EXTEND,
+  SA_OP_REPLY_SAVE,
+  SA_OP_REPLY_SUBMIT,
+  SA_OP_REPLY_APPROVE,
+  SA_OP_REPLY_RETURN,
+  SA_OP_INFO_RECEIVED,
+  SA_OP_FEEDBACK,
 } SaOpType;
 
-#define SA_N_OP_TYPES (SA_OP_EXTEND + 1)
+#define SA_N_OP_TYPES (SA_OP_FEEDBACK + 1)
 
 /* The rejection of an op whose `after` op was not applied: it was not
  * looked at, and the client holds it back with the one before it. */
@@ -280,8 +294,12 @@ const char     *sa_op_type_event             (SaOpType        type);
  * @SA_ARG_PRIORITY: a priority name
  * @SA_ARG_TIME: an RFC 3339 time with its offset
  * @SA_ARG_SHA256: 64 lower-case hex digits
+ * @SA_ARG_CHOICE: one of the names in the argument's @choices
+ * @SA_ARG_BOOLEAN: true or false
+ * @SA_ARG_NUMBER: a whole number from 0 to the argument's @max_chars
+ * @SA_ARG_RATING: a whole number from 1 to 5
  *
- * What an operation's argument holds.
+ * What an operation's argument holds. The first five are JSON strings.
  */
 typedef enum
 {
@@ -290,6 +308,10 @@ typedef enum
   SA_ARG_PRIORITY,
   SA_ARG_TIME,
   SA_ARG_SHA256,
+  SA_ARG_CHOICE,
+  SA_ARG_BOOLEAN,
+  SA_ARG_NUMBER,
+  SA_ARG_RATING,
 } SaArgKind;
 
 /**
@@ -297,16 +319,19 @@ typedef enum
  * @name: the member of `args`
  * @kind: the #SaArgKind
  * @required: whether it must be there
- * @max_chars: the longest value, in characters
+ * @max_chars: the longest value, in characters; for %SA_ARG_NUMBER the
+ *   largest number
+ * @choices: (nullable): for %SA_ARG_CHOICE, the names it may take
  *
  * One argument of an operation.
  */
 typedef struct
 {
-  const char *name;
-  SaArgKind   kind;
-  gboolean    required;
-  guint       max_chars;
+  const char         *name;
+  SaArgKind           kind;
+  gboolean            required;
+  guint               max_chars;
+  const char * const *choices;
 } SaOpArg;
 
 #define SA_OP_TEXT_MAX    5000
@@ -339,6 +364,70 @@ guint           sa_op_arg_max_chars          (SaOpType        type,
                                               const char     *name);
 
 /**
+ * SaReplyKind:
+ * @SA_REPLY_KIND_ANSWER: answers the appeal on the merits
+ * @SA_REPLY_KIND_NOTICE: tells the applicant that the deadline was
+ *   extended; answers nothing
+ * @SA_REPLY_KIND_PART: a co-executor agency's part of a joint answer
+ *
+ * What a reply is for (docs/replies.md).
+ */
+typedef enum
+{
+  SA_REPLY_KIND_ANSWER,
+  SA_REPLY_KIND_NOTICE,
+  SA_REPLY_KIND_PART,
+} SaReplyKind;
+
+#define SA_N_REPLY_KINDS (SA_REPLY_KIND_PART + 1)
+
+const char     *sa_reply_kind_to_string      (SaReplyKind     kind);
+gboolean        sa_reply_kind_from_string    (const char     *str,
+                                              SaReplyKind    *out_kind);
+const char     *sa_reply_kind_label          (SaReplyKind     kind);
+
+/**
+ * SaReplyState:
+ * @SA_REPLY_STATE_DRAFT: being written; only its agency sees it
+ * @SA_REPLY_STATE_AWAITING_APPROVAL: submitted; waits for a supervisor
+ * @SA_REPLY_STATE_RETURNED: a supervisor returned it to its author
+ * @SA_REPLY_STATE_SENT: approved and sent; it can no longer change
+ *
+ * Where a reply is on its way to the applicant.
+ */
+typedef enum
+{
+  SA_REPLY_STATE_DRAFT,
+  SA_REPLY_STATE_AWAITING_APPROVAL,
+  SA_REPLY_STATE_RETURNED,
+  SA_REPLY_STATE_SENT,
+} SaReplyState;
+
+#define SA_N_REPLY_STATES (SA_REPLY_STATE_SENT + 1)
+/* The state the public page and every viewer of an appeal read, for SQL. */
+#define SA_REPLY_STATE_NAME_SENT "sent"
+
+const char     *sa_reply_state_to_string     (SaReplyState    state);
+gboolean        sa_reply_state_from_string   (const char     *str,
+                                              SaReplyState   *out_state);
+const char     *sa_reply_state_label         (SaReplyState    state);
+
+/* A reply's visibility and language, as `reply_save` takes them. */
+#define SA_REPLY_VISIBILITY_PUBLIC  "public"
+#define SA_REPLY_VISIBILITY_PRIVATE "private"
+extern const char * const sa_reply_visibilities[];
+extern const char * const sa_reply_languages[];
+
+/* The appeal object's member that lists its replies, and whether a
+ * reopened appeal is under its supervisor's control. */
+#define SA_APPEAL_FIELD_REPLIES        "replies"
+#define SA_APPEAL_FIELD_UNDER_CONTROL  "under_control"
+
+/* How many unanswered calls to the applicant let an operator close an
+ * appeal whose applicant cannot be reached. */
+#define SA_FEEDBACK_ATTEMPTS_MIN 3
+
+/**
  * SaAppealError:
  * @SA_APPEAL_ERROR_INVALID_ARGS: an argument is missing, unknown or does not fit
  * @SA_APPEAL_ERROR_READ_ONLY: the role only reads (curator)
@@ -355,6 +444,14 @@ guint           sa_op_arg_max_chars          (SaOpType        type,
  * @SA_APPEAL_ERROR_NOT_INVOLVED: the user's agency does not work on the appeal
  * @SA_APPEAL_ERROR_ALREADY_INVOLVED: that agency works on the appeal already
  * @SA_APPEAL_ERROR_IN_THE_PAST: a time that must lie ahead does not
+ * @SA_APPEAL_ERROR_OWN_REPLY: a supervisor would approve their own reply
+ * @SA_APPEAL_ERROR_REPLY_SENT: the reply was sent and cannot change
+ * @SA_APPEAL_ERROR_NOT_AUTHOR: only the reply's author may do this
+ * @SA_APPEAL_ERROR_NO_SUCH_REPLY: the appeal has no such reply
+ * @SA_APPEAL_ERROR_REPLY_STATE: the reply is not in a state that allows this
+ * @SA_APPEAL_ERROR_REPLY_EXISTS: another answer is being written already
+ * @SA_APPEAL_ERROR_NOT_ANSWERED: a verdict on an appeal without a sent answer
+ * @SA_APPEAL_ERROR_NOT_WAITING: information recorded when none was asked for
  *
  * Why the model refuses an operation; each has one rejection code
  * (sa_appeal_error_code()) that the registry sends and the client
@@ -377,7 +474,17 @@ typedef enum
   SA_APPEAL_ERROR_NOT_INVOLVED,
   SA_APPEAL_ERROR_ALREADY_INVOLVED,
   SA_APPEAL_ERROR_IN_THE_PAST,
+  SA_APPEAL_ERROR_OWN_REPLY,
+  SA_APPEAL_ERROR_REPLY_SENT,
+  SA_APPEAL_ERROR_NOT_AUTHOR,
+  SA_APPEAL_ERROR_NO_SUCH_REPLY,
+  SA_APPEAL_ERROR_REPLY_STATE,
+  SA_APPEAL_ERROR_REPLY_EXISTS,
+  SA_APPEAL_ERROR_NOT_ANSWERED,
+  SA_APPEAL_ERROR_NOT_WAITING,
 } SaAppealError;
+
+#define SA_N_APPEAL_ERRORS (SA_APPEAL_ERROR_NOT_WAITING + 1)
 
 #define SA_APPEAL_ERROR (sa_appeal_error_quark ())
 GQuark          sa_appeal_error_quark        (void);
@@ -401,6 +508,25 @@ typedef struct
 } SaActor;
 
 /**
+ * SaReplyInfo:
+ * @id: the reply's UUID
+ * @kind: its #SaReplyKind
+ * @state: its #SaReplyState
+ * @agency: (nullable): the agency that writes it
+ * @author: (nullable): its author's login
+ *
+ * The part of a reply the rules look at.
+ */
+typedef struct
+{
+  const char   *id;
+  SaReplyKind   kind;
+  SaReplyState  state;
+  const char   *agency;
+  const char   *author;
+} SaReplyInfo;
+
+/**
  * SaAppealState:
  * @status: the status
  * @priority: the priority
@@ -410,6 +536,11 @@ typedef struct
  * @received_at: unix seconds
  * @legal_due_at: unix seconds, 0 when unknown
  * @involved: (nullable): the co-executor and escalated agencies' codes
+ * @replies: (array length=n_replies) (nullable): the replies the reader
+ *   sees (the registry sees all)
+ * @n_replies: how many
+ * @under_control: reopened on the applicant's disagreement, and not
+ *   closed since
  *
  * The part of an appeal the rules look at. It points into the strings of
  * whatever it was read from (sa_appeal_state_init_from_json(), or the
@@ -425,10 +556,16 @@ typedef struct
   gint64              received_at;
   gint64              legal_due_at;
   const char * const *involved;
+  const SaReplyInfo  *replies;
+  guint               n_replies;
+  gboolean            under_control;
 } SaAppealState;
 
 gboolean        sa_appeal_state_init_from_json (SaAppealState     *state,
                                                 JsonObject        *appeal);
+void            sa_appeal_state_clear          (SaAppealState     *state);
+const SaReplyInfo *sa_appeal_state_find_reply  (const SaAppealState *state,
+                                                const char          *reply_id);
 
 gboolean        sa_op_validate_args          (SaOpType              type,
                                               JsonObject           *args,

@@ -47,8 +47,8 @@ static const char * const involved_fields[] = { "coexecutors", "escalated_to" };
  * @appeal: the appeal as the registry's JSON
  *
  * Reads what the rules look at. @state points into @appeal's strings and
- * owns one array, @state->involved: free it with g_free() (only the array,
- * not its strings).
+ * owns two arrays, @state->involved and @state->replies: free them with
+ * sa_appeal_state_clear().
  *
  * Returns: whether @appeal has a known status
  */
@@ -89,7 +89,27 @@ sa_appeal_state_init_from_json (SaAppealState *state,
     }
   g_ptr_array_add (involved, NULL);
   state->involved = (const char * const *) g_ptr_array_free (involved, FALSE);
+  _sa_reply_infos_from_json (member_array (appeal, SA_APPEAL_FIELD_REPLIES), state);
+  state->under_control = json_object_get_boolean_member_with_default (appeal,
+                                                                      SA_APPEAL_FIELD_UNDER_CONTROL,
+                                                                      FALSE);
   return sa_appeal_status_from_string (member_string (appeal, "status"), &state->status);
+}
+
+/**
+ * sa_appeal_state_clear:
+ * @state: a state that sa_appeal_state_init_from_json() filled
+ *
+ * Frees the arrays @state owns; the strings were @appeal's.
+ */
+void
+sa_appeal_state_clear (SaAppealState *state)
+{
+  g_return_if_fail (state != NULL);
+
+  g_clear_pointer ((gpointer *) &state->involved, g_free);
+  g_clear_pointer ((gpointer *) &state->replies, g_free);
+  state->n_replies = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -127,10 +147,46 @@ invalid_arg (GError       **error,
   else if (arg->kind == SA_ARG_SHA256)
     g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
                  "Give “args.%s”: the file’s SHA-256 in lower-case hex.", arg->name);
+  else if (arg->kind == SA_ARG_CHOICE)
+    {
+      g_autofree char *choices = g_strjoinv (", ", (char **) arg->choices);
+
+      g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                   "“args.%s” must be one of: %s.", arg->name, choices);
+    }
+  else if (arg->kind == SA_ARG_BOOLEAN)
+    g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                 "“args.%s” must be true or false.", arg->name);
+  else if (arg->kind == SA_ARG_RATING)
+    g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                 "“args.%s” must be a whole number from 1 to 5.", arg->name);
+  else if (arg->kind == SA_ARG_NUMBER)
+    g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                 "“args.%s” must be a whole number from 0 to %u.", arg->name, arg->max_chars);
   else
     g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
                  "Give “args.%s”: a code of letters, digits, “.”, “-” or “_”.", arg->name);
   return FALSE;
+}
+
+/* The arguments that are not strings: a JSON boolean, or a whole number
+ * in its range (json-glib reads every integer as gint64). */
+static gboolean
+arg_value_fits (const SaOpArg *arg,
+                JsonNode      *node)
+{
+  gint64 n;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (arg->kind == SA_ARG_BOOLEAN)
+    return json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+  if (json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  n = json_node_get_int (node);
+  if (arg->kind == SA_ARG_RATING)
+    return n >= 1 && n <= 5;
+  return n >= 0 && n <= arg->max_chars;
 }
 
 /**
@@ -179,6 +235,12 @@ sa_op_validate_args (SaOpType     type,
             return invalid_arg (error, t, arg, arg->name);
           continue;
         }
+      if (arg->kind == SA_ARG_BOOLEAN || arg->kind == SA_ARG_NUMBER || arg->kind == SA_ARG_RATING)
+        {
+          if (!arg_value_fits (arg, node))
+            return invalid_arg (error, t, arg, arg->name);
+          continue;
+        }
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return invalid_arg (error, t, arg, arg->name);
       value = json_node_get_string (node);
@@ -214,6 +276,13 @@ sa_op_validate_args (SaOpType     type,
           if (!sa_attachment_is_sha256 (value))
             return invalid_arg (error, t, arg, arg->name);
           break;
+        case SA_ARG_CHOICE:
+          if (arg->choices == NULL || !g_strv_contains (arg->choices, value))
+            return invalid_arg (error, t, arg, arg->name);
+          break;
+        case SA_ARG_BOOLEAN:
+        case SA_ARG_NUMBER:
+        case SA_ARG_RATING:
         default:
           g_assert_not_reached ();
         }
@@ -339,6 +408,14 @@ sa_op_check (SaOpType             type,
       if (appeal->status == SA_APPEAL_STATUS_ARCHIVED)
         return _sa_appeal_refuse (error, SA_APPEAL_ERROR_ARCHIVED);
       break;
+    case SA_OP_REPLY_SAVE:
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
+    case SA_OP_INFO_RECEIVED:
+    case SA_OP_FEEDBACK:
+      /* The reply loop's rules, sa-reply-rules.c. */
+      return _sa_reply_op_check (type, actor, appeal, args, error);
     case SA_OP_ATTACH:
       /* Whoever works on the appeal may add evidence: the lead agency, a
        * co-executor or escalated agency, an operator on the queue. */
@@ -556,6 +633,14 @@ sa_appeal_state_apply (SaAppealState  *state,
         state->legal_due_at = due;
       }
       break;
+    case SA_OP_REPLY_SAVE:
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
+    case SA_OP_INFO_RECEIVED:
+    case SA_OP_FEEDBACK:
+      _sa_reply_state_apply (state, type, args);
+      break;
     case SA_OP_COMMENT:
     case SA_OP_ESCALATE:
     case SA_OP_ADD_COEXECUTOR:
@@ -650,6 +735,14 @@ sa_op_history_payload (SaOpType             type,
       set_time (payload, "due_at", after->legal_due_at);
       set_nullable (payload, "reason", arg_string (args, "reason"));
       break;
+    case SA_OP_REPLY_SAVE:
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
+    case SA_OP_INFO_RECEIVED:
+    case SA_OP_FEEDBACK:
+      _sa_reply_history_payload (type, before, after, args, payload);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -731,7 +824,6 @@ sa_appeal_fold_op (JsonObject    *appeal,
                    const char    *op_id,
                    gint64         made_at)
 {
-  g_autofree const char **involved = NULL;
   g_autofree char *at = NULL;
   SaAppealState before, after;
   JsonObject *payload = NULL;
@@ -744,7 +836,6 @@ sa_appeal_fold_op (JsonObject    *appeal,
   g_return_if_fail (actor != NULL);
 
   known = sa_appeal_state_init_from_json (&before, appeal);
-  involved = (const char **) before.involved;
   after = before;
   if (known && sa_appeal_state_apply (&after, type, actor, args, NULL))
     {
@@ -765,9 +856,15 @@ sa_appeal_fold_op (JsonObject    *appeal,
                           arg_string (args, "agency"));
       if (type == SA_OP_ATTACH)
         add_attachment (appeal, arg_string (args, "sha256"), arg_string (args, "name"));
+      if (after.under_control != before.under_control)
+        json_object_set_boolean_member (appeal, SA_APPEAL_FIELD_UNDER_CONTROL,
+                                        after.under_control);
+      /* @before's strings may be the replies' own: fold them last. */
+      _sa_reply_fold (appeal, type, actor, args, made_at);
     }
   else
     payload = args != NULL ? json_object_ref (args) : json_object_new ();
+  sa_appeal_state_clear (&before);
 
   history = member_array (appeal, "history");
   if (history == NULL)

@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-appeal-model"
+
+/* The reply loop's rules (docs/replies.md): who may write, submit,
+ * approve and return a reply, record the applicant's information and
+ * verdict; what each does to the appeal; and how the desk folds a reply
+ * op over its cached appeal. sa-appeal-rules.c calls these for the reply
+ * ops, so the registry and the desk keep deciding with the same code. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sa-appeal-model-private.h"
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* A boolean argument: -1 when it is not there. */
+static int
+member_boolean (JsonObject *object,
+                const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return -1;
+  return json_node_get_boolean (node) ? 1 : 0;
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+void
+_sa_reply_infos_from_json (JsonArray     *replies,
+                           SaAppealState *state)
+{
+  guint n = replies != NULL ? json_array_get_length (replies) : 0;
+  SaReplyInfo *infos = g_new0 (SaReplyInfo, MAX (n, 1));
+  guint k = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (replies, i);
+      JsonObject *reply;
+      SaReplyInfo *info = &infos[k];
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      reply = json_node_get_object (node);
+      info->id = member_string (reply, "id");
+      if (info->id == NULL || !sa_reply_state_from_string (member_string (reply, "state"),
+                                                           &info->state))
+        continue;
+      info->kind = SA_REPLY_KIND_ANSWER;
+      sa_reply_kind_from_string (member_string (reply, "kind"), &info->kind);
+      info->agency = member_string (reply, "agency");
+      info->author = member_string (reply, "author");
+      k++;
+    }
+  state->replies = infos;
+  state->n_replies = k;
+}
+
+/**
+ * sa_appeal_state_find_reply:
+ * @state: an appeal's state
+ * @reply_id: (nullable): a reply's UUID
+ *
+ * Returns: (nullable): the reply, or %NULL when @state has none so
+ */
+const SaReplyInfo *
+sa_appeal_state_find_reply (const SaAppealState *state,
+                            const char          *reply_id)
+{
+  g_return_val_if_fail (state != NULL, NULL);
+
+  for (guint i = 0; reply_id != NULL && i < state->n_replies; i++)
+    if (g_strcmp0 (state->replies[i].id, reply_id) == 0)
+      return &state->replies[i];
+  return NULL;
+}
+
+static gboolean
+is_involved_not_lead (const SaAppealState *appeal,
+                      const char          *agency)
+{
+  if (agency == NULL || g_strcmp0 (appeal->agency, agency) == 0)
+    return FALSE;
+  for (guint i = 0; appeal->involved != NULL && appeal->involved[i] != NULL; i++)
+    if (strcmp (appeal->involved[i], agency) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @actor works on the appeal for the agency that writes a reply
+ * of @kind: the lead agency for answers and notices, a co-executor for
+ * a part. */
+static gboolean
+writes_for (const SaActor       *actor,
+            const SaAppealState *appeal,
+            SaReplyKind          kind,
+            GError             **error)
+{
+  if (!sa_role_works_appeals (actor->role))
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+  if (kind == SA_REPLY_KIND_PART)
+    {
+      if (!is_involved_not_lead (appeal, actor->agency))
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_INVOLVED);
+    }
+  else if (actor->agency == NULL || g_strcmp0 (actor->agency, appeal->agency) != 0)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_LEAD_AGENCY);
+  return TRUE;
+}
+
+/* Whether the appeal's status lets a new reply of @kind be started. */
+static gboolean
+may_start (const SaAppealState *appeal,
+           SaReplyKind          kind,
+           const char          *agency,
+           GError             **error)
+{
+  if (kind == SA_REPLY_KIND_NOTICE)
+    {
+      if (!sa_appeal_status_in (appeal->status, SA_STATUS_SET_CLOCK_RUNNING))
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_OPEN);
+      return TRUE;
+    }
+  if (!sa_appeal_status_in (appeal->status, SA_STATUS_SET_WORKABLE))
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_OPEN);
+  /* One answer (or one part per agency) on its way at a time. */
+  for (guint i = 0; i < appeal->n_replies; i++)
+    {
+      const SaReplyInfo *r = &appeal->replies[i];
+
+      if (r->kind == kind && r->state != SA_REPLY_STATE_SENT &&
+          (kind != SA_REPLY_KIND_PART || g_strcmp0 (r->agency, agency) == 0))
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_EXISTS);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_save (const SaActor       *actor,
+            const SaAppealState *appeal,
+            JsonObject          *args,
+            GError             **error)
+{
+  const SaReplyInfo *reply;
+  SaReplyKind kind = SA_REPLY_KIND_ANSWER;
+
+  if (args == NULL)
+    return sa_role_works_appeals (actor->role) ||
+           _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+
+  sa_reply_kind_from_string (member_string (args, "kind"), &kind);
+  reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
+  if (reply == NULL)
+    return writes_for (actor, appeal, kind, error) &&
+           may_start (appeal, kind, actor->agency, error);
+
+  if (member_string (args, "kind") != NULL && kind != reply->kind)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_INVALID_ARGS);
+  if (!writes_for (actor, appeal, reply->kind, error))
+    return FALSE;
+  if (reply->state == SA_REPLY_STATE_SENT)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_SENT);
+  if (reply->state == SA_REPLY_STATE_AWAITING_APPROVAL)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_STATE);
+  if (g_strcmp0 (reply->author, actor->login) != 0)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_AUTHOR);
+  return TRUE;
+}
+
+static gboolean
+check_submit (const SaActor       *actor,
+              const SaAppealState *appeal,
+              JsonObject          *args,
+              GError             **error)
+{
+  const SaReplyInfo *reply;
+
+  if (args == NULL)
+    return sa_role_works_appeals (actor->role) ||
+           _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+
+  reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
+  if (reply == NULL)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NO_SUCH_REPLY);
+  if (!writes_for (actor, appeal, reply->kind, error))
+    return FALSE;
+  if (reply->state == SA_REPLY_STATE_SENT)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_SENT);
+  if (reply->state == SA_REPLY_STATE_AWAITING_APPROVAL)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_STATE);
+  if (g_strcmp0 (reply->author, actor->login) != 0)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_AUTHOR);
+  if (reply->kind == SA_REPLY_KIND_ANSWER &&
+      !sa_appeal_status_in (appeal->status, SA_STATUS_SET_WORKABLE))
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_OPEN);
+  if (reply->kind != SA_REPLY_KIND_ANSWER &&
+      !sa_appeal_status_in (appeal->status, SA_STATUS_SET_OPEN))
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_CLOSED);
+  return TRUE;
+}
+
+/* Approve and return: a supervisor of the agency that writes the reply. */
+static gboolean
+check_review (SaOpType             type,
+              const SaActor       *actor,
+              const SaAppealState *appeal,
+              JsonObject          *args,
+              GError             **error)
+{
+  const SaReplyInfo *reply;
+
+  if (actor->role != SA_ROLE_SUPERVISOR)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_SUPERVISOR_ONLY);
+  if (args == NULL)
+    return TRUE;
+
+  reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
+  if (reply == NULL)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NO_SUCH_REPLY);
+  if (actor->agency == NULL || g_strcmp0 (reply->agency, actor->agency) != 0)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_SUPERVISOR_ONLY);
+  if (reply->state == SA_REPLY_STATE_SENT)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_SENT);
+  if (reply->state != SA_REPLY_STATE_AWAITING_APPROVAL)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_STATE);
+  /* Four eyes: the author never approves their own reply. */
+  if (type == SA_OP_REPLY_APPROVE && g_strcmp0 (reply->author, actor->login) == 0)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_OWN_REPLY);
+  return TRUE;
+}
+
+static gboolean
+check_feedback (const SaActor       *actor,
+                const SaAppealState *appeal,
+                JsonObject          *args,
+                GError             **error)
+{
+  int agree, reached;
+
+  if (actor->role != SA_ROLE_OPERATOR)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+  if (appeal->status != SA_APPEAL_STATUS_ANSWERED)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_ANSWERED);
+  if (args == NULL)
+    return TRUE;
+
+  agree = member_boolean (args, "agree");
+  reached = member_boolean (args, "reached");
+  if (reached == 0)
+    {
+      if (agree != -1 || member_int (args, "attempts") < SA_FEEDBACK_ATTEMPTS_MIN)
+        {
+          g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                       "An applicant who was not reached has no verdict; give "
+                       "“args.attempts”: at least %d calls.", SA_FEEDBACK_ATTEMPTS_MIN);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (agree == -1)
+    {
+      g_set_error_literal (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                           "Give “args.agree”: whether the applicant agrees with the answer.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_sa_reply_op_check (SaOpType             type,
+                    const SaActor       *actor,
+                    const SaAppealState *appeal,
+                    JsonObject          *args,
+                    GError             **error)
+{
+  if (appeal->status == SA_APPEAL_STATUS_ARCHIVED)
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_ARCHIVED);
+
+  switch (type)
+    {
+    case SA_OP_REPLY_SAVE:
+      return check_save (actor, appeal, args, error);
+    case SA_OP_REPLY_SUBMIT:
+      return check_submit (actor, appeal, args, error);
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
+      return check_review (type, actor, appeal, args, error);
+    case SA_OP_INFO_RECEIVED:
+      /* The contact centre (or a channel) records what the applicant
+       * said, or the lead agency when the applicant came to it. */
+      if (actor->role != SA_ROLE_OPERATOR &&
+          !(sa_role_works_appeals (actor->role) &&
+            g_strcmp0 (actor->agency, appeal->agency) == 0))
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_LEAD_AGENCY);
+      if (appeal->status != SA_APPEAL_STATUS_INFO_REQUESTED)
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_WAITING);
+      return TRUE;
+    case SA_OP_FEEDBACK:
+      return check_feedback (actor, appeal, args, error);
+    case SA_OP_TAKE:
+    case SA_OP_ASSIGN:
+    case SA_OP_COMMENT:
+    case SA_OP_REQUEST_INFO:
+    case SA_OP_FORWARD:
+    case SA_OP_ESCALATE:
+    case SA_OP_SET_PRIORITY:
+    case SA_OP_ADD_COEXECUTOR:
+    case SA_OP_ATTACH:
+    case SA_OP_EXTEND:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static SaReplyKind
+reply_kind (const SaAppealState *state,
+            JsonObject          *args)
+{
+  const SaReplyInfo *reply = sa_appeal_state_find_reply (state, member_string (args, "reply_id"));
+  SaReplyKind kind = SA_REPLY_KIND_ANSWER;
+
+  if (reply != NULL)
+    return reply->kind;
+  sa_reply_kind_from_string (member_string (args, "kind"), &kind);
+  return kind;
+}
+
+void
+_sa_reply_state_apply (SaAppealState *state,
+                       SaOpType       type,
+                       JsonObject    *args)
+{
+  gboolean answer = reply_kind (state, args) == SA_REPLY_KIND_ANSWER;
+
+  switch (type)
+    {
+    case SA_OP_REPLY_SUBMIT:
+      if (answer)
+        state->status = SA_APPEAL_STATUS_AWAITING_APPROVAL;
+      break;
+    case SA_OP_REPLY_APPROVE:
+      /* The answer stops both clocks; the registry records when. */
+      if (answer)
+        state->status = SA_APPEAL_STATUS_ANSWERED;
+      break;
+    case SA_OP_REPLY_RETURN:
+      if (answer && state->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
+        state->status = SA_APPEAL_STATUS_IN_PROGRESS;
+      break;
+    case SA_OP_INFO_RECEIVED:
+      state->status = SA_APPEAL_STATUS_IN_PROGRESS;
+      break;
+    case SA_OP_FEEDBACK:
+      /* Disagreement sends it back to its executor under control; an
+       * agreement, or an applicant not reached after the attempts the
+       * rules ask for, closes it. */
+      if (member_boolean (args, "reached") != 0 && member_boolean (args, "agree") == 0)
+        {
+          state->status = SA_APPEAL_STATUS_REOPENED;
+          state->under_control = TRUE;
+        }
+      else
+        {
+          state->status = SA_APPEAL_STATUS_CLOSED;
+          state->under_control = FALSE;
+        }
+      break;
+    case SA_OP_REPLY_SAVE:
+    default:
+      break;
+    }
+}
+
+void
+_sa_reply_history_payload (SaOpType             type,
+                           const SaAppealState *before,
+                           const SaAppealState *after,
+                           JsonObject          *args,
+                           JsonObject          *payload)
+{
+  const char *text;
+
+  if (type == SA_OP_INFO_RECEIVED)
+    {
+      json_object_set_string_member (payload, "text", member_string (args, "text"));
+      return;
+    }
+  if (type == SA_OP_FEEDBACK)
+    {
+      static const char * const copied[] = { "agree", "rating", "comment", "reached", "attempts" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
+        if (args != NULL && json_object_has_member (args, copied[i]))
+          json_object_set_member (payload, copied[i],
+                                  json_node_copy (json_object_get_member (args, copied[i])));
+      json_object_set_string_member (payload, "status", sa_appeal_status_to_string (after->status));
+      return;
+    }
+
+  /* A reply's events name it and its kind; its text stays in the reply,
+   * where only those who may read it see it. */
+  json_object_set_string_member (payload, "reply_id", member_string (args, "reply_id"));
+  json_object_set_string_member (payload, "kind",
+                                 sa_reply_kind_to_string (reply_kind (before, args)));
+  if (type == SA_OP_REPLY_RETURN && (text = member_string (args, "comment")) != NULL)
+    json_object_set_string_member (payload, "comment", text);
+}
+
+static JsonObject *
+find_reply_object (JsonObject *appeal,
+                   const char *reply_id,
+                   gboolean    create)
+{
+  JsonNode *node = json_object_get_member (appeal, SA_APPEAL_FIELD_REPLIES);
+  JsonArray *replies;
+  JsonObject *reply;
+
+  if (reply_id == NULL)
+    return NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      if (!create)
+        return NULL;
+      json_object_set_array_member (appeal, SA_APPEAL_FIELD_REPLIES, json_array_new ());
+      node = json_object_get_member (appeal, SA_APPEAL_FIELD_REPLIES);
+    }
+  replies = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (replies); i++)
+    {
+      JsonNode *item = json_array_get_element (replies, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item) &&
+          g_strcmp0 (member_string (json_node_get_object (item), "id"), reply_id) == 0)
+        return json_node_get_object (item);
+    }
+  if (!create)
+    return NULL;
+  reply = json_object_new ();
+  json_object_set_string_member (reply, "id", reply_id);
+  json_array_add_object_element (replies, reply);
+  return reply;
+}
+
+static void
+set_reply_state (JsonObject   *reply,
+                 SaReplyState  state)
+{
+  json_object_set_string_member (reply, "state", sa_reply_state_to_string (state));
+  json_object_set_boolean_member (reply, "pending", TRUE);
+}
+
+void
+_sa_reply_fold (JsonObject    *appeal,
+                SaOpType       type,
+                const SaActor *actor,
+                JsonObject    *args,
+                gint64         made_at)
+{
+  const char *reply_id = member_string (args, "reply_id");
+  JsonObject *reply;
+
+  switch (type)
+    {
+    case SA_OP_REPLY_SAVE:
+      {
+        static const char * const copied[] = { "text", "visibility", "language" };
+        SaReplyKind kind = SA_REPLY_KIND_ANSWER;
+
+        reply = find_reply_object (appeal, reply_id, TRUE);
+        if (!json_object_has_member (reply, "kind"))
+          {
+            sa_reply_kind_from_string (member_string (args, "kind"), &kind);
+            json_object_set_string_member (reply, "kind", sa_reply_kind_to_string (kind));
+            json_object_set_string_member (reply, "author", actor->login);
+            if (actor->agency != NULL)
+              json_object_set_string_member (reply, "agency", actor->agency);
+            json_object_set_int_member (reply, "version", 0);
+          }
+        for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
+          json_object_set_string_member (reply, copied[i], member_string (args, copied[i]));
+        if (!json_object_has_member (reply, "state") ||
+            g_strcmp0 (member_string (reply, "state"),
+                       sa_reply_state_to_string (SA_REPLY_STATE_RETURNED)) != 0)
+          set_reply_state (reply, SA_REPLY_STATE_DRAFT);
+        else
+          json_object_set_boolean_member (reply, "pending", TRUE);
+      }
+      break;
+    case SA_OP_REPLY_SUBMIT:
+      if ((reply = find_reply_object (appeal, reply_id, FALSE)) != NULL)
+        {
+          set_reply_state (reply, SA_REPLY_STATE_AWAITING_APPROVAL);
+          json_object_set_int_member (reply, "version",
+                                      json_object_get_int_member_with_default (reply, "version",
+                                                                               0) + 1);
+        }
+      break;
+    case SA_OP_REPLY_APPROVE:
+      if ((reply = find_reply_object (appeal, reply_id, FALSE)) != NULL)
+        {
+          g_autofree char *at = sa_appeal_format_time (made_at);
+
+          set_reply_state (reply, SA_REPLY_STATE_SENT);
+          json_object_set_string_member (reply, "approved_by", actor->login);
+          json_object_set_string_member (reply, "sent_at", at);
+          if (g_strcmp0 (member_string (reply, "kind"),
+                         sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER)) == 0)
+            json_object_set_string_member (appeal, SA_APPEAL_FIELD_ANSWERED_AT, at);
+        }
+      break;
+    case SA_OP_REPLY_RETURN:
+      if ((reply = find_reply_object (appeal, reply_id, FALSE)) != NULL)
+        {
+          set_reply_state (reply, SA_REPLY_STATE_RETURNED);
+          json_object_set_string_member (reply, "returned_comment",
+                                         member_string (args, "comment"));
+        }
+      break;
+    case SA_OP_INFO_RECEIVED:
+    case SA_OP_FEEDBACK:
+    default:
+      break;
+    }
+}
