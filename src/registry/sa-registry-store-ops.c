@@ -224,39 +224,26 @@ apply_reply_op (OpContext  *ctx,
   switch (ctx->type)
     {
     case SA_OP_REPLY_SAVE:
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
       {
         gboolean created = FALSE;
-
-        if (!_sa_store_reply_save (ctx->db, ctx->appeal.id, ctx->args, ctx->user->agency,
-                                   ctx->user->login, ctx->now, &created, error))
-          return FALSE;
-        /* The history says a reply is being written once, not per save. */
-        ctx->quiet = !created;
-      }
-      break;
-    case SA_OP_REPLY_SUBMIT:
-      {
         gint64 version = 0;
 
-        if (!_sa_store_reply_submit (ctx->db, reply_id, ctx->now, &version, error))
+        if (!sa_store_reply_apply (ctx->db, ctx->appeal.id, ctx->type, ctx->args, &ctx->actor,
+                                   ctx->now, &created, &version, error))
           return FALSE;
-        json_object_set_int_member (ctx->payload, "version", version);
+        /* The history says a reply is being written once, not per save. */
+        ctx->quiet = ctx->type == SA_OP_REPLY_SAVE && !created;
+        if (ctx->type == SA_OP_REPLY_SUBMIT)
+          json_object_set_int_member (ctx->payload, "version", version);
+        if (ctx->type == SA_OP_REPLY_APPROVE || ctx->type == SA_OP_REPLY_RETURN)
+          json_object_set_string_member (ctx->payload, "author", reply->author);
+        if (ctx->type == SA_OP_REPLY_APPROVE && reply->kind == SA_REPLY_KIND_ANSWER &&
+            !set_appeal_time (ctx, "answered_at", ctx->now, error))
+          return FALSE;
       }
-      break;
-    case SA_OP_REPLY_APPROVE:
-      if (!_sa_store_reply_review (ctx->db, reply_id, TRUE, ctx->user->login, NULL, ctx->now,
-                                   error))
-        return FALSE;
-      json_object_set_string_member (ctx->payload, "author", reply->author);
-      if (reply->kind == SA_REPLY_KIND_ANSWER &&
-          !set_appeal_time (ctx, "answered_at", ctx->now, error))
-        return FALSE;
-      break;
-    case SA_OP_REPLY_RETURN:
-      if (!_sa_store_reply_review (ctx->db, reply_id, FALSE, ctx->user->login,
-                                   arg_string (ctx, "comment"), ctx->now, error))
-        return FALSE;
-      json_object_set_string_member (ctx->payload, "author", reply->author);
       break;
     case SA_OP_FEEDBACK:
       /* Back in work under control, with a new operational deadline

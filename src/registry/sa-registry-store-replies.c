@@ -305,6 +305,64 @@ _sa_store_reply_submit (SaRegistryDb  *db,
 }
 
 /**
+ * sa_store_reply_apply:
+ * @db: the database, inside the op's transaction
+ * @appeal_id: the appeal
+ * @type: a reply op that the model's rules allowed
+ * @args: its arguments
+ * @actor: who does it
+ * @now: the registry's time
+ * @out_created: (out) (optional): for `reply_save`, whether the reply is new
+ * @out_version: (out) (optional): for `reply_submit`, the version it froze
+ * @error: return location for a #GError
+ *
+ * Writes what a reply op does to the reply itself; the appeal's row is
+ * the caller's (the ops, and the demo that replays them).
+ *
+ * Returns: %FALSE on a database failure
+ */
+gboolean
+sa_store_reply_apply (SaRegistryDb   *db,
+                      const char     *appeal_id,
+                      SaOpType        type,
+                      JsonObject     *args,
+                      const SaActor  *actor,
+                      gint64          now,
+                      gboolean       *out_created,
+                      gint64         *out_version,
+                      GError        **error)
+{
+  const char *reply_id = arg (args, "reply_id");
+  gboolean created = FALSE;
+  gint64 version = 0;
+  gboolean ok;
+
+  switch (type)
+    {
+    case SA_OP_REPLY_SAVE:
+      ok = _sa_store_reply_save (db, appeal_id, args, actor->agency, actor->login, now,
+                                 &created, error);
+      break;
+    case SA_OP_REPLY_SUBMIT:
+      ok = _sa_store_reply_submit (db, reply_id, now, &version, error);
+      break;
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
+      ok = _sa_store_reply_review (db, reply_id, type == SA_OP_REPLY_APPROVE, actor->login,
+                                   arg (args, "comment"), now, error);
+      break;
+    default:
+      ok = TRUE;
+      break;
+    }
+  if (out_created != NULL)
+    *out_created = created;
+  if (out_version != NULL)
+    *out_version = version;
+  return ok;
+}
+
+/**
  * _sa_store_reply_review:
  * @db: the database, inside the op's transaction
  * @reply_id: the reply

@@ -68,6 +68,15 @@ typedef struct
 } SaStoreReply;
 
 void           sa_store_reply_free  (SaStoreReply  *reply);
+gboolean       sa_store_reply_apply (SaRegistryDb   *db,
+                                     const char     *appeal_id,
+                                     SaOpType        type,
+                                     JsonObject     *args,
+                                     const SaActor  *actor,
+                                     gint64          now,
+                                     gboolean       *out_created,
+                                     gint64         *out_version,
+                                     GError        **error);
 
 typedef struct
 {
@@ -170,6 +179,7 @@ gboolean       sa_store_appeal_set_outcome   (SaRegistryDb    *db,
                                               gint64           version,
                                               gint64           updated_at,
                                               gint64           answered_at,
+                                              gboolean         under_control,
                                               GError         **error);
 gboolean       sa_store_has_people_or_appeals (SaRegistryDb   *db,
                                                gboolean       *found,
