@@ -7,6 +7,7 @@
 
 #include "sa-appeal-model.h"
 #include "sa-registry-db-private.h"
+#include "sa-registry-templates.h"
 #include "registry-test-util.h"
 
 /* The reply loop against a real registry on loopback: drafts, four eyes,
@@ -762,6 +763,111 @@ test_deliveries (Fixture       *f,
   g_assert_cmpuint (count_events (appeal, SA_EVENT_DELIVERED), ==, 1);
 }
 
+/* The templates entries of the whole feed as @token reads it. */
+static GHashTable *
+feed_templates (Fixture    *f,
+                const char *token)
+{
+  GHashTable *found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) json_object_unref);
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=500", since);
+      g_autoptr(JsonNode) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (sa_test_get (f->r, path, token, &page), ==, 200);
+      changes = json_object_get_array_member (obj (page), "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *c = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (c, "kind"), "template") == 0)
+            g_hash_table_replace (found, g_strdup (json_object_get_string_member (c, "id")),
+                                  json_object_ref (json_object_get_object_member (c, "data")));
+        }
+      since = json_object_get_int_member (obj (page), "next");
+      more = json_object_get_boolean_member (obj (page), "more");
+    }
+  return found;
+}
+
+static guint
+put_template (Fixture    *f,
+              const char *token,
+              const char *id,
+              const char *body)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/templates/", id, NULL);
+
+  return sa_test_http (f->r->session, f->r->base, "PUT", path, token, "application/json", body,
+                       strlen (body), NULL);
+}
+
+static void
+test_templates (Fixture       *f,
+                gconstpointer  data)
+{
+  /* The city's templates reach every desk through the feed; a supervisor keeps the agency's own, which only that agency's desks get, and cannot overwrite the city's; executors keep none; a template that does not fit is refused with the field named; loading the file again changes nothing. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) heat = NULL;
+  g_autoptr(GHashTable) water = NULL;
+  g_autoptr(GHashTable) again = NULL;
+  guint n = 0;
+  JsonObject *t;
+  static const char own[] = "{\"category\":\"heating.no-heat\",\"language\":\"ru\","
+                            "\"title\":\"Замена труб\",\"text\":\"Трубы отопления заменены.\"}";
+
+  g_assert_true (sa_registry_templates_load (f->r->db, NULL, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >=, 10);
+
+  g_assert_cmpuint (put_template (f, f->sup, "heat-pipes", own), ==, 201);
+  g_assert_cmpuint (put_template (f, f->sup, "heat-pipes", own), ==, 200);
+  g_assert_cmpuint (put_template (f, f->exec, "exec-own", own), ==, 403);
+  g_assert_cmpuint (put_template (f, f->sup, "heating-restored-ru", own), ==, 403);
+  g_assert_cmpuint (put_template (f, f->sup, "bad-language",
+                                  "{\"language\":\"en\",\"title\":\"x\",\"text\":\"y\"}"),
+                    ==, 400);
+  g_assert_cmpuint (put_template (f, f->sup, "Bad_Id", own), ==, 400);
+
+  heat = feed_templates (f, f->exec);
+  water = feed_templates (f, f->water);
+  g_assert_cmpuint (g_hash_table_size (heat), ==, n + 1);
+  g_assert_cmpuint (g_hash_table_size (water), ==, n);
+  t = g_hash_table_lookup (heat, "heat-pipes");
+  g_assert_nonnull (t);
+  g_assert_cmpstr (json_object_get_string_member (t, "agency"), ==, "HEAT");
+  g_assert_cmpstr (json_object_get_string_member (t, "text"), ==, "Трубы отопления заменены.");
+  t = g_hash_table_lookup (water, "heating-restored-kk");
+  g_assert_nonnull (t);
+  g_assert_cmpstr (json_object_get_string_member (t, "language"), ==, "kk");
+  g_assert_true (json_object_get_null_member (t, "agency"));
+  g_assert_nonnull (strstr (json_object_get_string_member (t, "text"), "{reg_number}"));
+
+  /* Init again: the same templates, no new feed entries. */
+  {
+    gint64 before = sa_registry_db_touch (f->r->db, "probe", "x", NULL, NULL);
+    gint64 after;
+
+    g_assert_true (sa_registry_templates_load (f->r->db, NULL, NULL, &error));
+    after = sa_registry_db_touch (f->r->db, "probe", "y", NULL, NULL);
+    g_assert_cmpint (after, ==, before + 1);
+  }
+  /* Disabled, it goes to the feed as such. */
+  g_assert_cmpuint (put_template (f, f->sup, "heat-pipes",
+                                  "{\"category\":\"heating.no-heat\",\"language\":\"ru\","
+                                  "\"title\":\"Замена труб\",\"text\":\"Трубы.\","
+                                  "\"disabled\":true}"), ==, 200);
+  again = feed_templates (f, f->exec);
+  g_assert_true (json_object_get_boolean_member (g_hash_table_lookup (again, "heat-pipes"),
+                                                 "disabled"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -781,6 +887,7 @@ main (int   argc,
   ADD ("joint-answer", test_joint_answer);
   ADD ("interim-notice", test_interim_notice);
   ADD ("deliveries", test_deliveries);
+  ADD ("templates", test_templates);
 #undef ADD
 
   return g_test_run ();

@@ -587,6 +587,31 @@ put_reference (SaCacheConn *c,
   return _sa_cache_step (c, stmt, error);
 }
 
+/* A reply template as the feed gives it; a removed or disabled one is
+ * no longer offered. */
+static gboolean
+put_template (SaCacheConn *c,
+              const char  *id,
+              JsonObject  *data,
+              GError     **error)
+{
+  static const char * const members[] = { "agency", "category", "language", "title", "text" };
+  sqlite3_stmt *stmt;
+
+  if (data == NULL || json_object_get_boolean_member_with_default (data, "disabled", FALSE))
+    return _sa_cache_delete_by_key (c, "DELETE FROM templates WHERE id = ?1", id, error);
+  stmt = _sa_cache_prepare (c, "INSERT INTO templates (id, agency, category, language, title,"
+                               " text) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE"
+                               " SET agency = ?2, category = ?3, language = ?4, title = ?5,"
+                               " text = ?6", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    _sa_cache_bind_text (stmt, i + 2, _sa_cache_obj_string (data, members[i]));
+  return _sa_cache_step (c, stmt, error);
+}
+
 static gboolean
 apply_one_change (SaCache     *self,
                   JsonNode    *node,
@@ -632,6 +657,8 @@ apply_one_change (SaCache     *self,
         }
       return put_reference (c, kind, id, json_node_get_object (data), error);
     }
+  if (strcmp (kind, "template") == 0)
+    return put_template (c, id, removed ? NULL : json_node_get_object (data), error);
   /* A kind from a newer registry: skipped, not fatal. */
   g_debug ("Skipping a change of unknown kind “%s”", kind);
   return TRUE;
@@ -685,6 +712,13 @@ unreadable_reason (JsonNode *node)
     return "its code is missing or not the entry's id";
   else if (strcmp (kind, "user") == 0 && g_strcmp0 (_sa_cache_obj_string (obj, "login"), id) != 0)
     return "its login is missing or not the entry's id";
+  else if (strcmp (kind, "template") == 0 &&
+           (g_strcmp0 (_sa_cache_obj_string (obj, "id"), id) != 0 ||
+            _sa_cache_obj_string (obj, "category") == NULL ||
+            _sa_cache_obj_string (obj, "language") == NULL ||
+            _sa_cache_obj_string (obj, "title") == NULL ||
+            _sa_cache_obj_string (obj, "text") == NULL))
+    return "the template has no id of the entry's, category, language, title or text";
   return NULL;
 }
 

@@ -8,7 +8,7 @@
 /* The cache's schema, as migrations by PRAGMA user_version (sa-sqlite.c
  * runs them). docs/cache.md describes the tables. */
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* Versioned schema: migrations[i] takes user_version i to i + 1. */
 static const char * const migrations[] = {
@@ -136,6 +136,26 @@ static const char * const migrations[] = {
   " WHERE json_type (r.value) = 'object'"
   " AND json_extract (r.value, '$.state') = 'awaiting_approval'"
   " AND json_type (r.value, '$.id') = 'text';",
+  /* 5: reply templates from the change feed (kind "template"), searched
+   * as one types with the appeals' tokenizer (ё = е, Kazakh letters kept). */
+  "CREATE TABLE IF NOT EXISTS templates ("
+  " rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, agency TEXT,"
+  " category TEXT NOT NULL, language TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL);"
+  "CREATE VIRTUAL TABLE IF NOT EXISTS templates_fts USING fts5 ("
+  " title, text, content = 'templates', content_rowid = 'rid',"
+  " tokenize = 'sa_unicode61 remove_diacritics 2', prefix = '1 2 3');"
+  "CREATE TRIGGER IF NOT EXISTS templates_fts_insert AFTER INSERT ON templates BEGIN"
+  " INSERT INTO templates_fts (rowid, title, text) VALUES (new.rid, new.title, new.text);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS templates_fts_delete AFTER DELETE ON templates BEGIN"
+  " INSERT INTO templates_fts (templates_fts, rowid, title, text)"
+  " VALUES ('delete', old.rid, old.title, old.text);"
+  " END;"
+  "CREATE TRIGGER IF NOT EXISTS templates_fts_update AFTER UPDATE ON templates BEGIN"
+  " INSERT INTO templates_fts (templates_fts, rowid, title, text)"
+  " VALUES ('delete', old.rid, old.title, old.text);"
+  " INSERT INTO templates_fts (rowid, title, text) VALUES (new.rid, new.title, new.text);"
+  " END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

@@ -697,12 +697,24 @@ register_resource (gpointer data)
 SaReference *
 sa_reference_new_default (GError **error)
 {
+  sa_reference_register_resources ();
+  return load (read_resource, NULL, NULL, error);
+}
+
+/**
+ * sa_reference_register_resources:
+ *
+ * Makes the reference files built into the registry readable under
+ * %SA_REFERENCE_RESOURCE_DIR, once (the reply templates are read so too).
+ */
+void
+sa_reference_register_resources (void)
+{
   static GOnce once = G_ONCE_INIT;
 
   /* --manual-register: a static library would let the linker drop the
    * resource's constructor. */
   g_once (&once, register_resource, NULL);
-  return load (read_resource, NULL, NULL, error);
 }
 
 /**

@@ -76,6 +76,7 @@ typedef struct
 G_DECLARE_FINAL_TYPE (SaReference, sa_reference, SA, REFERENCE, GObject)
 
 SaReference               *sa_reference_new_default       (GError       **error);
+void                       sa_reference_register_resources (void);
 SaReference               *sa_reference_new_from_dir      (const char    *dir,
                                                            GError       **error);
 SaReference               *sa_reference_new_from_data     (GBytes        *districts,

@@ -13,6 +13,7 @@
 #include "sa-registry-demo.h"
 #include "sa-registry-store.h"
 #include "sa-registry-reference.h"
+#include "sa-registry-templates.h"
 
 static const char usage[] =
   "Usage: smart-appeals-registry COMMAND [OPTION…]\n"
@@ -120,6 +121,7 @@ cmd_init (int    argc,
   g_autoptr(SaDemo) generator = NULL;
   g_autoptr(GError) error = NULL;
   SaRegistryReferenceCounts counts;
+  guint n_templates = 0;
   gint64 start;
 
   if (!parse_options ("Creates the database, or migrates it to this version's schema, and loads "
@@ -147,7 +149,8 @@ cmd_init (int    argc,
   db = open_db (db_path);
   if (db == NULL)
     return 1;
-  if (!sa_registry_reference_load (db, ref, &counts, &error))
+  if (!sa_registry_reference_load (db, ref, &counts, &error) ||
+      !sa_registry_templates_load (db, reference_dir, &n_templates, &error))
     {
       g_printerr ("smart-appeals-registry: %s\n", error->message);
       return 1;
@@ -156,6 +159,7 @@ cmd_init (int    argc,
            "%u categories and %u streets (%u agencies and categories new or changed).\n",
            db_path, SA_REGISTRY_DB_SCHEMA_VERSION, counts.districts, counts.agencies,
            counts.categories, counts.streets, counts.changed);
+  g_print ("It has %u city-wide reply templates.\n", n_templates);
   if (counts.kept > 0)
     g_print ("It keeps %u districts, agencies or categories the reference data no longer "
              "list.\n", counts.kept);

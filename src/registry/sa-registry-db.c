@@ -182,7 +182,11 @@ static const char * const migrations[] = {
   "  appeal_id TEXT NOT NULL REFERENCES appeals (id), channel TEXT NOT NULL,"
   "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed')),"
   "  detail TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
-  "CREATE INDEX deliveries_channel ON deliveries (channel, state, id);",
+  "CREATE INDEX deliveries_channel ON deliveries (channel, state, id);"
+  /* Quick answers, city-wide (agency NULL) or an agency's own. */
+  "CREATE TABLE reply_templates (id TEXT PRIMARY KEY, agency TEXT REFERENCES agencies (code),"
+  "  category TEXT NOT NULL, language TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sa-registry-store.h"
+#include "sa-registry-templates.h"
 
 #define FEED_DEFAULT_LIMIT 500
 #define FEED_MAX_LIMIT     2000
@@ -110,6 +111,14 @@ append_entity_data (SaRegistryDb   *db,
       if (category == NULL)
         return FALSE;
       sa_registry_json_add_category (b, category);
+    }
+  else if (strcmp (kind, "template") == 0)
+    {
+      g_autoptr(SaStoreTemplate) template = sa_store_template_get (db, id);
+
+      if (template == NULL)
+        return FALSE;
+      sa_registry_json_add_template (b, template);
     }
   else
     return FALSE;

@@ -161,6 +161,7 @@ void            _sa_registry_auth_register     (SaRegistryServer *server);
 void            _sa_registry_appeals_register  (SaRegistryServer *server);
 void            _sa_registry_ops_register      (SaRegistryServer *server);
 void            _sa_registry_deliveries_register (SaRegistryServer *server);
+void            _sa_registry_templates_register  (SaRegistryServer *server);
 void            _sa_registry_feed_register     (SaRegistryServer *server);
 void            _sa_registry_attachments_register (SaRegistryServer *server);
 void            _sa_registry_events_register   (SaRegistryServer *server);

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
 #define SA_REGISTRY_VISIBLE_SQL(a) SA_REGISTRY_VISIBLE_SQL_FOR (a, "?101", "?102")
 
 /* Which entries of the change feed @f a user of @role and @agency gets:
- * reference data for everyone, the users of their own agency (all for
+ * reference data and the city-wide reply templates for everyone, an
+ * agency's own templates for its users, the users of their own agency (all for
  * curators and admins), the appeals they see and the removals for their
  * agency. Used by GET /api/v1/changes and by the push, so that a hint
  * never promises what the feed does not give. The unary + keeps SQLite
@@ -37,6 +38,7 @@ G_BEGIN_DECLS
   "                AND u.agency = " agency ")))" \
   " OR (+" f ".kind = 'appeal' AND EXISTS (SELECT 1 FROM appeals a" \
   "     WHERE a.id = " f ".entity_id AND " SA_REGISTRY_VISIBLE_SQL_FOR ("a", role, agency) "))" \
+  " OR (+" f ".kind = 'template' AND (" f ".agency IS NULL OR " f ".agency = " agency "))" \
   " OR (+" f ".kind = 'revoke' AND " f ".agency = " agency \
   "     AND " role " NOT IN " SA_ROLES_CITY_SQL "))"
 void     _sa_registry_bind_visibility (sqlite3_stmt   *stmt,

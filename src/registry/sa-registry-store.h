@@ -451,6 +451,29 @@ gboolean   sa_store_delivery_record    (SaRegistryDb    *db,
                                         gboolean        *out_found,
                                         GError         **error);
 
+/* Reply templates (sa-registry-store-templates.c) */
+typedef struct
+{
+  char     *id;
+  char     *agency;     /* NULL: city-wide */
+  char     *category;   /* a category's code, "sphere.*" or "*" */
+  char     *language;
+  char     *title;
+  char     *text;
+  gboolean  disabled;
+} SaStoreTemplate;
+
+void             sa_store_template_free (SaStoreTemplate        *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaStoreTemplate, sa_store_template_free)
+SaStoreTemplate *sa_store_template_get  (SaRegistryDb           *db,
+                                         const char             *id);
+gboolean         sa_store_template_put  (SaRegistryDb           *db,
+                                         const SaStoreTemplate  *t,
+                                         const char             *by,
+                                         gint64                  now,
+                                         gboolean               *out_changed,
+                                         GError                **error);
+
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString               *out,
                                                const SaStoreAppeal   *appeal,
