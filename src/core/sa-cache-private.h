@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* How far the cache's schema has come (sa-cache-schema.c's migrations). */
+#define SA_CACHE_SCHEMA_VERSION 5
+
+
 /* The read connection, for SaAppealList on the main thread: WAL lets it
  * read while a worker writes on the other connection. Hold the lock from
  * prepare to the last step. */

@@ -8,7 +8,6 @@
 /* The cache's schema, as migrations by PRAGMA user_version (sa-sqlite.c
  * runs them). docs/cache.md describes the tables. */
 
-#define SCHEMA_VERSION 5
 
 /* Versioned schema: migrations[i] takes user_version i to i + 1. */
 static const char * const migrations[] = {
@@ -158,7 +157,7 @@ static const char * const migrations[] = {
   " END;",
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_CACHE_SCHEMA_VERSION);
 
 gboolean
 _sa_cache_migrate (SaCache  *self,
@@ -166,11 +165,11 @@ _sa_cache_migrate (SaCache  *self,
 {
   GError *local = NULL;
 
-  if (!sa_sqlite_migrate (self->writer.sql, migrations, SCHEMA_VERSION, &local))
+  if (!sa_sqlite_migrate (self->writer.sql, migrations, SA_CACHE_SCHEMA_VERSION, &local))
     {
       _sa_cache_propagate (error, local);
       return FALSE;
     }
-  self->schema_version = SCHEMA_VERSION;
+  self->schema_version = SA_CACHE_SCHEMA_VERSION;
   return TRUE;
 }
