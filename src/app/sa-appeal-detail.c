@@ -167,6 +167,7 @@ static const struct
   { "detail.escalate", SA_OP_ESCALATE, TRUE },
   { "detail.extend", SA_OP_EXTEND, FALSE },
   { "detail.attach", SA_OP_ATTACH, FALSE },
+  { "detail.reply", SA_OP_REPLY_SAVE, TRUE },
 };
 
 static void
