@@ -395,6 +395,101 @@ test_forward_starts_afresh (void)
 }
 
 static void
+test_reply_args (void)
+{
+  /* Reply and verdict arguments take only their choices, booleans and ranges; nothing is bent. */
+  static const struct { SaOpType type; const char *args; gboolean valid; } cases[] = {
+    { SA_OP_REPLY_SAVE, "{\"reply_id\":\"r1\",\"text\":\"Ответ\",\"visibility\":\"public\","
+                        "\"language\":\"kk\"}", TRUE },
+    { SA_OP_REPLY_SAVE, "{\"reply_id\":\"r1\",\"text\":\"Ответ\",\"visibility\":\"secret\","
+                        "\"language\":\"ru\"}", FALSE },
+    { SA_OP_REPLY_SAVE, "{\"reply_id\":\"r1\",\"text\":\"Ответ\",\"visibility\":\"public\","
+                        "\"language\":\"en\"}", FALSE },
+    { SA_OP_REPLY_SAVE, "{\"reply_id\":\"r1\",\"text\":\"Ответ\",\"visibility\":\"public\","
+                        "\"language\":\"ru\",\"kind\":\"letter\"}", FALSE },
+    { SA_OP_REPLY_SAVE, "{\"reply_id\":\"r1\",\"text\":\"  \",\"visibility\":\"public\","
+                        "\"language\":\"ru\"}", FALSE },
+    { SA_OP_REPLY_RETURN, "{\"reply_id\":\"r1\"}", FALSE },
+    { SA_OP_FEEDBACK, "{\"agree\":true,\"rating\":5,\"comment\":\"Спасибо\"}", TRUE },
+    { SA_OP_FEEDBACK, "{\"agree\":\"yes\"}", FALSE },
+    { SA_OP_FEEDBACK, "{\"agree\":true,\"rating\":0}", FALSE },
+    { SA_OP_FEEDBACK, "{\"agree\":true,\"rating\":6}", FALSE },
+    { SA_OP_FEEDBACK, "{\"agree\":true,\"rating\":4.5}", FALSE },
+    { SA_OP_FEEDBACK, "{\"reached\":false,\"attempts\":101}", FALSE },
+    { SA_OP_FEEDBACK, "{\"reached\":false,\"attempts\":3}", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) args = object (cases[i].args);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].args);
+      g_assert_cmpint (sa_op_validate_args (cases[i].type, args, &error), ==, cases[i].valid);
+      if (!cases[i].valid)
+        g_assert_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS);
+    }
+}
+
+static void
+test_fold_reply (void)
+{
+  /* A draft shows at once as the author's, resubmitting clears the returned comment, approval sends it and stops the clock; the verdict's disagreement reopens it under control. */
+  g_autoptr(JsonObject) appeal = object ("{\"id\":\"a\",\"status\":\"in_progress\","
+                                         "\"priority\":\"normal\",\"agency\":\"TEPLO\","
+                                         "\"executor\":\"me\",\"version\":4,"
+                                         "\"answered_at\":null,\"history\":[]}");
+  g_autoptr(JsonObject) save = object ("{\"reply_id\":\"r1\",\"text\":\"Ответ\","
+                                       "\"visibility\":\"private\",\"language\":\"kk\"}");
+  g_autoptr(JsonObject) id = object ("{\"reply_id\":\"r1\"}");
+  g_autoptr(JsonObject) ret = object ("{\"reply_id\":\"r1\",\"comment\":\"Дату\"}");
+  g_autoptr(JsonObject) disagree = object ("{\"agree\":false,\"rating\":1}");
+  SaActor me = { "me", SA_ROLE_EXECUTOR, "TEPLO" };
+  SaActor boss = { "boss", SA_ROLE_SUPERVISOR, "TEPLO" };
+  SaActor op = { "op", SA_ROLE_OPERATOR, "CC" };
+  SaAppealState state;
+  JsonObject *reply;
+
+  sa_appeal_fold_op (appeal, SA_OP_REPLY_SAVE, &me, save, "op-1", 1765000000);
+  reply = json_array_get_object_element (json_object_get_array_member (appeal, "replies"), 0);
+  g_assert_cmpstr (member (reply, "state"), ==, "draft");
+  g_assert_cmpstr (member (reply, "author"), ==, "me");
+  g_assert_cmpstr (member (reply, "language"), ==, "kk");
+  g_assert_true (json_object_get_boolean_member (reply, "pending"));
+
+  /* The rules read the folded draft: another author may not change it. */
+  g_assert_true (sa_appeal_state_init_from_json (&state, appeal));
+  g_assert_nonnull (sa_appeal_state_find_reply (&state, "r1"));
+  {
+    SaActor other = { "other", SA_ROLE_EXECUTOR, "TEPLO" };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (sa_op_check (SA_OP_REPLY_SUBMIT, &other, &state, id, 1765000000, &error));
+    g_assert_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_NOT_AUTHOR);
+  }
+  sa_appeal_state_clear (&state);
+
+  sa_appeal_fold_op (appeal, SA_OP_REPLY_SUBMIT, &me, id, "op-2", 1765000060);
+  g_assert_cmpstr (member (appeal, "status"), ==, "awaiting_approval");
+  sa_appeal_fold_op (appeal, SA_OP_REPLY_RETURN, &boss, ret, "op-3", 1765000120);
+  g_assert_cmpstr (member (appeal, "status"), ==, "in_progress");
+  g_assert_cmpstr (member (reply, "returned_comment"), ==, "Дату");
+  sa_appeal_fold_op (appeal, SA_OP_REPLY_SUBMIT, &me, id, "op-4", 1765000180);
+  g_assert_true (json_object_get_null_member (reply, "returned_comment"));
+  g_assert_cmpint (json_object_get_int_member (reply, "version"), ==, 2);
+  sa_appeal_fold_op (appeal, SA_OP_REPLY_APPROVE, &boss, id, "op-5", 1765000240);
+  g_assert_cmpstr (member (appeal, "status"), ==, "answered");
+  g_assert_cmpstr (member (reply, "state"), ==, "sent");
+  g_assert_cmpstr (member (reply, "approved_by"), ==, "boss");
+  g_assert_cmpstr (member (appeal, "answered_at"), ==, "2025-12-06T10:50:40+05:00");
+
+  sa_appeal_fold_op (appeal, SA_OP_FEEDBACK, &op, disagree, "op-6", 1765000300);
+  g_assert_cmpstr (member (appeal, "status"), ==, "reopened");
+  g_assert_true (json_object_get_boolean_member (appeal, "under_control"));
+  g_assert_cmpint (json_object_get_int_member (appeal, "version"), ==, 10);
+}
+
+static void
 test_fold_attach (void)
 {
   /* An attached file shows in the appeal's attachments at once, marked pending, after the registry's; attaching the same file again adds no second row. */
@@ -454,6 +549,8 @@ main (int   argc,
   g_test_add_func ("/sa/appeal-model/fold-pending", test_fold_pending);
   g_test_add_func ("/sa/appeal-model/forward-starts-afresh", test_forward_starts_afresh);
   g_test_add_func ("/sa/appeal-model/fold-attach", test_fold_attach);
+  g_test_add_func ("/sa/appeal-model/reply-args", test_reply_args);
+  g_test_add_func ("/sa/appeal-model/fold-reply", test_fold_reply);
   g_test_add_func ("/sa/appeal-model/times", test_times);
 
   return g_test_run ();

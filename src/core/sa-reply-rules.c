@@ -515,6 +515,9 @@ _sa_reply_fold (JsonObject    *appeal,
       if ((reply = find_reply_object (appeal, reply_id, FALSE)) != NULL)
         {
           set_reply_state (reply, SA_REPLY_STATE_AWAITING_APPROVAL);
+          /* The comment was answered by this version; the history keeps it. */
+          json_object_set_null_member (reply, "returned_comment");
+          json_object_set_null_member (reply, "returned_by");
           json_object_set_int_member (reply, "version",
                                       json_object_get_int_member_with_default (reply, "version",
                                                                                0) + 1);
@@ -537,6 +540,7 @@ _sa_reply_fold (JsonObject    *appeal,
       if ((reply = find_reply_object (appeal, reply_id, FALSE)) != NULL)
         {
           set_reply_state (reply, SA_REPLY_STATE_RETURNED);
+          json_object_set_string_member (reply, "returned_by", actor->login);
           json_object_set_string_member (reply, "returned_comment",
                                          member_string (args, "comment"));
         }

@@ -191,7 +191,7 @@ reply_appeal (SaRequest  *req,
               guint       status,
               const char *id)
 {
-  g_autoptr(JsonNode) appeal = _sa_registry_appeal_to_json (req->db, id, TRUE);
+  g_autoptr(JsonNode) appeal = _sa_registry_appeal_to_json (req->db, id, TRUE, req->user);
   g_autofree char *location = g_strconcat ("/api/v1/appeals/", id, NULL);
 
   sa_request_set_header (req, "Location", location);
@@ -412,7 +412,7 @@ appeal_get_handler (SaRequest *req)
   GString *out = g_string_sized_new (2048);
 
   if (!sa_registry_user_can_see_appeal (req->db, req->user, req->param) ||
-      !_sa_registry_appeal_write (req->db, req->param, TRUE, out))
+      !_sa_registry_appeal_write (req->db, req->param, TRUE, req->user, out))
     {
       g_string_free (out, TRUE);
       sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found",
@@ -465,11 +465,74 @@ appeals_list_handler (SaRequest *req)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      _sa_registry_appeal_write (req->db, ids->pdata[i], FALSE, out);
+      _sa_registry_appeal_write (req->db, ids->pdata[i], FALSE, req->user, out);
     }
   g_string_append_printf (out, "],\"total\":%" G_GINT64_FORMAT ",\"limit\":%" G_GUINT64_FORMAT
                           ",\"offset\":%" G_GUINT64_FORMAT "}", total, limit, offset);
   sa_request_reply_text (req, SOUP_STATUS_OK, out);
+}
+
+/* GET /api/v1/public/appeals/{reg_number}: what the applicant, or anyone
+ * with the number, may read with no login. The store reads only public
+ * columns (sa_store_public_appeal_get()), and this writer knows only
+ * them: never a name, IIN/BIN, phone, e-mail, address, private reply,
+ * comment or draft. */
+static void
+add_time_member (JsonBuilder *b,
+                 const char  *name,
+                 gint64       at)
+{
+  g_autofree char *text = at != SA_STORE_NO_TIME ? _sa_registry_format_time (at) : NULL;
+
+  json_builder_set_member_name (b, name);
+  if (text != NULL)
+    json_builder_add_string_value (b, text);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+public_appeal_handler (SaRequest *req)
+{
+  g_autoptr(SaStorePublicAppeal) appeal = sa_store_public_appeal_get (req->db, req->param);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (appeal == NULL)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found",
+                              "There is no appeal with this registration number.");
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "reg_number");
+  json_builder_add_string_value (b, appeal->reg_number);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, appeal->status);
+  json_builder_set_member_name (b, "category");
+  json_builder_add_string_value (b, appeal->category);
+  json_builder_set_member_name (b, "district");
+  json_builder_add_string_value (b, appeal->district);
+  add_time_member (b, SA_APPEAL_FIELD_RECEIVED_AT, appeal->received_at);
+  add_time_member (b, sa_deadline_field (SA_DEADLINE_LEGAL), appeal->legal_due_at);
+  add_time_member (b, SA_APPEAL_FIELD_ANSWERED_AT, appeal->answered_at);
+  json_builder_set_member_name (b, SA_APPEAL_FIELD_REPLIES);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < appeal->replies->len; i++)
+    {
+      SaStorePublicReply *reply = g_ptr_array_index (appeal->replies, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, reply->text);
+      json_builder_set_member_name (b, "language");
+      json_builder_add_string_value (b, reply->language);
+      add_time_member (b, "sent_at", reply->sent_at);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sa_request_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
 void
@@ -481,4 +544,6 @@ _sa_registry_appeals_register (SaRegistryServer *server)
                                 appeals_list_handler);
   sa_registry_server_add_route (server, "GET", "/api/v1/appeals/", SA_ROUTE_PARAM,
                                 appeal_get_handler);
+  sa_registry_server_add_route (server, "GET", "/api/v1/public/appeals/",
+                                SA_ROUTE_PARAM | SA_ROUTE_PUBLIC, public_appeal_handler);
 }

@@ -147,6 +147,31 @@ static const char * const migrations[] = {
   "CREATE TABLE gazetteer (id INTEGER PRIMARY KEY, districts TEXT NOT NULL,"
   "  type_ru TEXT NOT NULL, name_ru TEXT NOT NULL, name_kk TEXT NOT NULL,"
   "  type_kk TEXT NOT NULL, UNIQUE (type_ru, name_ru));",
+  /* 6 → 7: replies (docs/replies.md), one row each, and every text that
+   * was submitted for approval; a sent reply and a submitted version are
+   * kept as they are by the database itself. An appeal reopened on its
+   * applicant's disagreement is under its supervisor's control. */
+  "CREATE TABLE replies (id TEXT PRIMARY KEY, appeal_id TEXT NOT NULL REFERENCES appeals (id),"
+  "  kind TEXT NOT NULL, agency TEXT NOT NULL REFERENCES agencies (code),"
+  "  state TEXT NOT NULL, visibility TEXT NOT NULL, language TEXT NOT NULL,"
+  "  text TEXT NOT NULL, author TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0,"
+  "  approved_by TEXT, sent_at INTEGER, returned_comment TEXT, returned_by TEXT,"
+  "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+  "CREATE INDEX replies_appeal ON replies (appeal_id);"
+  "CREATE TABLE reply_versions (reply_id TEXT NOT NULL REFERENCES replies (id),"
+  "  version INTEGER NOT NULL, text TEXT NOT NULL, visibility TEXT NOT NULL,"
+  "  language TEXT NOT NULL, submitted_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (reply_id, version)) WITHOUT ROWID;"
+  "CREATE TRIGGER replies_no_delete BEFORE DELETE ON replies"
+  "  BEGIN SELECT RAISE (ABORT, 'replies are never deleted'); END;"
+  "CREATE TRIGGER replies_sent_frozen BEFORE UPDATE ON replies"
+  "  WHEN OLD.state = " SA_SQL_QUOTE (SA_REPLY_STATE_NAME_SENT)
+  "  BEGIN SELECT RAISE (ABORT, 'a sent reply cannot change'); END;"
+  "CREATE TRIGGER reply_versions_no_update BEFORE UPDATE ON reply_versions"
+  "  BEGIN SELECT RAISE (ABORT, 'reply versions are append-only'); END;"
+  "CREATE TRIGGER reply_versions_no_delete BEFORE DELETE ON reply_versions"
+  "  BEGIN SELECT RAISE (ABORT, 'reply versions are append-only'); END;"
+  "ALTER TABLE appeals ADD COLUMN under_control INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);

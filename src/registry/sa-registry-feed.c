@@ -66,8 +66,9 @@ districts_handler (SaRequest *req)
 /* Appends the entity's current state as the entry's "data"; FALSE when
  * it is gone (which the schema does not allow for appeals). */
 static gboolean
-append_entity_data (SaRegistryDb *db,
-                    GString      *out,
+append_entity_data (SaRegistryDb   *db,
+                    SaRegistryUser *viewer,
+                    GString        *out,
                     const char   *kind,
                     const char   *id)
 {
@@ -79,7 +80,7 @@ append_entity_data (SaRegistryDb *db,
   if (strcmp (kind, "appeal") == 0)
     {
       g_string_append (out, ",\"data\":");
-      if (_sa_registry_appeal_write (db, id, TRUE, out))
+      if (_sa_registry_appeal_write (db, id, TRUE, viewer, out))
         return TRUE;
       g_string_truncate (out, mark);
       return FALSE;
@@ -192,7 +193,7 @@ changes_handler (SaRequest *req)
       _sa_registry_json_append_string (out, revoke ? "appeal" : entry->kind);
       g_string_append (out, ",\"id\":");
       _sa_registry_json_append_string (out, entity_id);
-      if (revoke || !append_entity_data (req->db, out, entry->kind, entry->entity_id))
+      if (revoke || !append_entity_data (req->db, req->user, out, entry->kind, entry->entity_id))
         g_string_append (out, ",\"removed\":true");
       g_string_append_c (out, '}');
     }

@@ -237,16 +237,83 @@ put_history (GString   *out,
   g_string_append_c (out, ']');
 }
 
+/* Whether @viewer may read @reply: a sent one everybody who sees the
+ * appeal; drafts, returned and waiting ones only the agency that writes
+ * them (docs/replies.md). */
+static gboolean
+reply_readable (const SaStoreReply *reply,
+                SaRegistryUser     *viewer)
+{
+  if (g_strcmp0 (reply->state, SA_REPLY_STATE_NAME_SENT) == 0)
+    return TRUE;
+  return viewer != NULL && sa_role_works_appeals (viewer->role) &&
+         g_strcmp0 (viewer->agency, reply->agency) == 0;
+}
+
+static void
+put_replies (GString        *out,
+             GPtrArray      *replies,
+             SaRegistryUser *viewer)
+{
+  gboolean first = TRUE;
+
+  put_key (out, SA_APPEAL_FIELD_REPLIES);
+  g_string_append_c (out, '[');
+  for (guint i = 0; replies != NULL && i < replies->len; i++)
+    {
+      SaStoreReply *r = g_ptr_array_index (replies, i);
+
+      if (!reply_readable (r, viewer))
+        continue;
+      g_string_append (out, first ? "{\"id\":" : ",{\"id\":");
+      first = FALSE;
+      _sa_registry_json_append_string (out, r->id);
+      put_text (out, "kind", r->kind);
+      put_text (out, "agency", r->agency);
+      put_text (out, "state", r->state);
+      put_text (out, "visibility", r->visibility);
+      put_text (out, "language", r->language);
+      put_text (out, "text", r->text);
+      put_text (out, "author", r->author);
+      g_string_append_printf (out, ",\"version\":%" G_GINT64_FORMAT, r->version);
+      put_text (out, "approved_by", r->approved_by);
+      put_time (out, "sent_at", r->sent_at);
+      put_text (out, "returned_comment", r->returned_comment);
+      put_text (out, "returned_by", r->returned_by);
+      put_time (out, "created_at", r->created_at);
+      put_time (out, "updated_at", r->updated_at);
+      put_key (out, "versions");
+      g_string_append_c (out, '[');
+      for (guint v = 0; r->versions != NULL && v < r->versions->len; v++)
+        {
+          SaStoreReplyVersion *version = g_ptr_array_index (r->versions, v);
+
+          g_string_append_printf (out, "%s{\"version\":%" G_GINT64_FORMAT, v > 0 ? "," : "",
+                                  version->version);
+          put_text (out, "text", version->text);
+          put_text (out, "visibility", version->visibility);
+          put_text (out, "language", version->language);
+          put_time (out, "submitted_at", version->submitted_at);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, ']');
+}
+
 /**
  * sa_registry_json_append_appeal:
  * @out: where to append
  * @appeal: an appeal the store read
+ * @viewer: (nullable): who reads it, for the replies they may read; %NULL
+ *   for sent replies only
  *
  * Appends the API's appeal object; its history only when the store read it.
  */
 void
 sa_registry_json_append_appeal (GString             *out,
-                                const SaStoreAppeal *appeal)
+                                const SaStoreAppeal *appeal,
+                                SaRegistryUser      *viewer)
 {
   g_string_append_c (out, '{');
   put_text (out, "id", appeal->id);
@@ -293,6 +360,9 @@ sa_registry_json_append_appeal (GString             *out,
       put_strings (out, appeal->escalated_to);
     }
   put_attachments (out, appeal->attachments);
+  put_replies (out, appeal->replies, viewer);
+  put_key (out, SA_APPEAL_FIELD_UNDER_CONTROL);
+  g_string_append (out, appeal->under_control ? "true" : "false");
   if (appeal->history != NULL)
     put_history (out, appeal->history);
   g_string_append_c (out, '}');
@@ -303,6 +373,7 @@ sa_registry_json_append_appeal (GString             *out,
  * @db: the database
  * @appeal_id: the UUID
  * @with_history: whether to add the history
+ * @viewer: (nullable): who reads it (sa_registry_json_append_appeal())
  * @out: where to append the appeal's JSON object
  *
  * Reads the appeal and writes its JSON. The caller has checked the rights.
@@ -310,16 +381,17 @@ sa_registry_json_append_appeal (GString             *out,
  * Returns: %FALSE if there is no such appeal (nothing is appended)
  */
 gboolean
-_sa_registry_appeal_write (SaRegistryDb *db,
-                           const char   *appeal_id,
-                           gboolean      with_history,
-                           GString      *out)
+_sa_registry_appeal_write (SaRegistryDb   *db,
+                           const char     *appeal_id,
+                           gboolean        with_history,
+                           SaRegistryUser *viewer,
+                           GString        *out)
 {
   g_autoptr(SaStoreAppeal) appeal = sa_store_appeal_get (db, appeal_id, with_history);
 
   if (appeal == NULL)
     return FALSE;
-  sa_registry_json_append_appeal (out, appeal);
+  sa_registry_json_append_appeal (out, appeal, viewer);
   return TRUE;
 }
 
@@ -328,17 +400,19 @@ _sa_registry_appeal_write (SaRegistryDb *db,
  * @db: the database
  * @appeal_id: the UUID
  * @with_history: whether to add the history
+ * @viewer: (nullable): who reads it (sa_registry_json_append_appeal())
  *
  * Returns: (transfer full) (nullable): the appeal as a tree, or %NULL if missing
  */
 JsonNode *
-_sa_registry_appeal_to_json (SaRegistryDb *db,
-                             const char   *appeal_id,
-                             gboolean      with_history)
+_sa_registry_appeal_to_json (SaRegistryDb   *db,
+                             const char     *appeal_id,
+                             gboolean        with_history,
+                             SaRegistryUser *viewer)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
-  if (!_sa_registry_appeal_write (db, appeal_id, with_history, out))
+  if (!_sa_registry_appeal_write (db, appeal_id, with_history, viewer, out))
     return NULL;
   return json_from_string (out->str, NULL);
 }

@@ -72,14 +72,15 @@ rejected (const char *op_id,
 }
 
 static JsonNode *
-appeal_node (SaStoreAppeal *appeal)
+appeal_node (SaStoreAppeal  *appeal,
+             SaRegistryUser *viewer)
 {
   g_autoptr(GString) out = NULL;
 
   if (appeal == NULL)
     return NULL;
   out = g_string_new (NULL);
-  sa_registry_json_append_appeal (out, appeal);
+  sa_registry_json_append_appeal (out, appeal, viewer);
   return json_from_string (out->str, NULL);
 }
 
@@ -131,7 +132,7 @@ apply_one (SaRegistryDb    *db,
   if (!sa_store_ops_apply (db, user, &sop, &res, error))
     return NULL;
 
-  appeal_json = appeal_node (res.appeal);
+  appeal_json = appeal_node (res.appeal, user);
   switch (res.status)
     {
     case SA_STORE_OP_DUPLICATE:
@@ -207,8 +208,118 @@ ops_handler (SaRequest *req)
   sa_request_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
+/* The HTTP status of a rejection: what the client should do about it. */
+static guint
+rejection_status (const char *code)
+{
+  static const char * const forbidden[] = {
+    "read_only", "forbidden", "not_lead_agency", "supervisor_only", NULL
+  };
+
+  if (g_strcmp0 (code, "not_found") == 0)
+    return SOUP_STATUS_NOT_FOUND;
+  if (g_strcmp0 (code, "invalid_args") == 0 || g_strcmp0 (code, "op_id_reused") == 0)
+    return SOUP_STATUS_BAD_REQUEST;
+  if (code != NULL && g_strv_contains (forbidden, code))
+    return SOUP_STATUS_FORBIDDEN;
+  return SOUP_STATUS_CONFLICT;
+}
+
+/* POST /api/v1/appeals/{id}/feedback: the applicant's verdict, recorded
+ * by the contact centre or a channel, as a `feedback` op on the appeal as
+ * it is now. An "op_id" in the body makes a retry safe. */
+static void
+feedback_handler (SaRequest *req)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (req->body) ? json_node_get_object (req->body)
+                                                        : NULL;
+  g_autoptr(JsonNode) args_node = NULL;
+  g_autofree char *op_id = NULL;
+  g_autofree char *digest = NULL;
+  const char *given_id;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  if (body == NULL)
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid",
+                              "Send {\"agree\": true|false, \"rating\": 1..5, \"comment\"}.");
+      return;
+    }
+  given_id = _sa_registry_json_string (body, "op_id");
+  if (json_object_has_member (body, "op_id") &&
+      (given_id == NULL || !g_uuid_string_is_valid (given_id)))
+    {
+      sa_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid",
+                              "\"op_id\" must be a UUID made by the caller.");
+      return;
+    }
+  op_id = given_id != NULL ? g_strdup (given_id) : g_uuid_string_random ();
+  json_object_iter_init (&iter, body);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (strcmp (name, "op_id") != 0)
+      json_object_set_member (args, name, json_node_copy (member));
+  args_node = json_node_init_object (json_node_alloc (), args);
+  /* The verdict is about the appeal as it is now, whatever its version:
+   * a retry with the same op_id is the same verdict. */
+  digest = op_digest ("feedback", req->param, 0, args_node);
+
+  /* Another change between reading the version and applying is met by
+   * reading it again; the rules decide on the appeal as it then is. */
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_autoptr(SaStoreAppeal) now = NULL;
+      g_autoptr(GError) error = NULL;
+      SaStoreOp sop = { 0 };
+      SaStoreOpResult res = { 0 };
+      GString *out;
+
+      if (!sa_registry_user_can_see_appeal (req->db, req->user, req->param) ||
+          (now = sa_store_appeal_get (req->db, req->param, FALSE)) == NULL)
+        {
+          sa_request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found",
+                                  "There is no such appeal.");
+          return;
+        }
+      sop.op_id = op_id;
+      sop.type = SA_OP_FEEDBACK;
+      sop.appeal_id = req->param;
+      sop.base_version = now->version;
+      sop.args = args;
+      sop.digest = digest;
+      if (!sa_store_ops_apply (req->db, req->user, &sop, &res, &error))
+        {
+          sa_request_reply_gerror (req, error);
+          return;
+        }
+      if (res.status == SA_STORE_OP_CONFLICT)
+        {
+          sa_store_op_result_clear (&res);
+          continue;
+        }
+      if (res.status == SA_STORE_OP_REJECTED)
+        {
+          sa_request_reply_error (req, rejection_status (res.code), res.code, res.message);
+          sa_store_op_result_clear (&res);
+          return;
+        }
+      out = g_string_new (NULL);
+      sa_registry_json_append_appeal (out, res.appeal, req->user);
+      sa_store_op_result_clear (&res);
+      sa_request_reply_text (req, SOUP_STATUS_OK, out);
+      return;
+    }
+  sa_request_reply_error (req, SOUP_STATUS_CONFLICT, "busy",
+                          "The appeal kept changing while the verdict was recorded; send it "
+                          "again.");
+}
+
 void
 _sa_registry_ops_register (SaRegistryServer *server)
 {
   sa_registry_server_add_route (server, "POST", "/api/v1/ops", SA_ROUTE_JSON_BODY, ops_handler);
+  sa_registry_server_add_route (server, "POST", "/api/v1/appeals/{}/feedback",
+                                SA_ROUTE_PARAM | SA_ROUTE_JSON_BODY, feedback_handler);
 }

@@ -254,12 +254,14 @@ char           *_sa_registry_appeal_insert     (SaRegistryDb        *db,
 gboolean        _sa_registry_appeal_write      (SaRegistryDb     *db,
                                                 const char       *appeal_id,
                                                 gboolean          with_history,
+                                                SaRegistryUser   *viewer,
                                                 GString          *out);
 void            _sa_registry_json_append_string (GString         *out,
                                                  const char      *value);
 JsonNode       *_sa_registry_appeal_to_json    (SaRegistryDb     *db,
                                                 const char       *appeal_id,
-                                                gboolean          with_history);
+                                                gboolean          with_history,
+                                                SaRegistryUser   *viewer);
 char           *_sa_registry_format_time       (gint64            unix_seconds);
 gboolean        _sa_registry_parse_time        (const char       *text,
                                                 gint64           *out);

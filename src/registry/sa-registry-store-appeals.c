@@ -53,6 +53,7 @@ sa_store_appeal_free (SaStoreAppeal *appeal)
   g_clear_pointer (&appeal->coexecutors, g_ptr_array_unref);
   g_clear_pointer (&appeal->escalated_to, g_ptr_array_unref);
   g_clear_pointer (&appeal->attachments, g_ptr_array_unref);
+  g_clear_pointer (&appeal->replies, g_ptr_array_unref);
   g_clear_pointer (&appeal->history, g_ptr_array_unref);
   g_free (appeal);
 }
@@ -182,7 +183,8 @@ sa_store_appeal_get (SaRegistryDb *db,
                                  " applicant_phone, applicant_email, address_text, district,"
                                  " lat, lon, text, language, received_at, legal_due_at,"
                                  " resolution_due_at, version, is_repeat, repeat_of, created_at,"
-                                 " updated_at, reaction_due_at, answered_at FROM appeals"
+                                 " updated_at, reaction_due_at, answered_at, under_control"
+                                 " FROM appeals"
                                  " WHERE id = ?1", NULL);
   if (stmt == NULL)
     return NULL;
@@ -224,10 +226,12 @@ sa_store_appeal_get (SaRegistryDb *db,
   appeal->updated_at = column_time (stmt, 25);
   appeal->reaction_due_at = column_time (stmt, 26);
   appeal->answered_at = column_time (stmt, 27);
+  appeal->under_control = sqlite3_column_int (stmt, 28) != 0;
   sqlite3_reset (stmt);
 
   read_agencies (db, appeal);
   read_attachments (db, appeal);
+  appeal->replies = _sa_store_read_replies (db, appeal->id);
   if (with_history)
     read_history (db, appeal);
   return appeal;

@@ -26,7 +26,10 @@ typedef struct
   char          *priority;
   char          *agency;
   char          *executor;
+  char          *category;
   GPtrArray     *involved;
+  GPtrArray     *reply_strings;  /* what state.replies points into */
+  GArray        *replies;        /* SaReplyInfo */
   SaAppealState  state;
 } Appeal;
 
@@ -38,7 +41,10 @@ appeal_clear (Appeal *a)
   g_free (a->priority);
   g_free (a->agency);
   g_free (a->executor);
+  g_free (a->category);
   g_clear_pointer (&a->involved, g_ptr_array_unref);
+  g_clear_pointer (&a->replies, g_array_unref);
+  g_clear_pointer (&a->reply_strings, g_ptr_array_unref);
 }
 
 typedef struct
@@ -55,6 +61,7 @@ typedef struct
   const char     *code;       /* rejection code, or NULL when applied */
   char           *message;    /* rejection sentence */
   JsonObject     *payload;    /* the history payload */
+  gboolean        quiet;      /* makes no history event (a draft saved again) */
 } OpContext;
 
 static gboolean
@@ -164,7 +171,7 @@ write_state (OpContext  *ctx,
   stmt = sa_registry_db_prepare (ctx->db,
                                  "UPDATE appeals SET status = ?2, priority = ?3, agency = ?4,"
                                  " executor = ?5, legal_due_at = ?6, version = ?7,"
-                                 " updated_at = ?8 WHERE id = ?1", error);
+                                 " updated_at = ?8, under_control = ?9 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
@@ -175,6 +182,7 @@ write_state (OpContext  *ctx,
   sqlite3_bind_int64 (stmt, 6, after->legal_due_at);
   sqlite3_bind_int64 (stmt, 7, after->version);
   sqlite3_bind_int64 (stmt, 8, ctx->now);
+  sqlite3_bind_int (stmt, 9, after->under_control);
   return sa_registry_db_step_done (ctx->db, stmt, error);
 }
 
@@ -186,6 +194,88 @@ payload_add_time (OpContext  *ctx,
   g_autofree char *text = _sa_registry_format_time (at);
 
   json_object_set_string_member (ctx->payload, name, text);
+}
+
+/* Sets one of the appeal's times (the answer's, a new deadline). */
+static gboolean
+set_appeal_time (OpContext   *ctx,
+                 const char  *column,
+                 gint64       at,
+                 GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE appeals SET %s = ?2 WHERE id = ?1", column);
+  sqlite3_stmt *stmt = sa_registry_db_prepare (ctx->db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  return sa_registry_db_step_done (ctx->db, stmt, error);
+}
+
+/* What the reply ops write beyond the appeal's row. */
+static gboolean
+apply_reply_op (OpContext  *ctx,
+                GError    **error)
+{
+  const char *reply_id = arg_string (ctx, "reply_id");
+  const SaReplyInfo *reply = sa_appeal_state_find_reply (&ctx->appeal.state, reply_id);
+
+  switch (ctx->type)
+    {
+    case SA_OP_REPLY_SAVE:
+      {
+        gboolean created = FALSE;
+
+        if (!_sa_store_reply_save (ctx->db, ctx->appeal.id, ctx->args, ctx->user->agency,
+                                   ctx->user->login, ctx->now, &created, error))
+          return FALSE;
+        /* The history says a reply is being written once, not per save. */
+        ctx->quiet = !created;
+      }
+      break;
+    case SA_OP_REPLY_SUBMIT:
+      {
+        gint64 version = 0;
+
+        if (!_sa_store_reply_submit (ctx->db, reply_id, ctx->now, &version, error))
+          return FALSE;
+        json_object_set_int_member (ctx->payload, "version", version);
+      }
+      break;
+    case SA_OP_REPLY_APPROVE:
+      if (!_sa_store_reply_review (ctx->db, reply_id, TRUE, ctx->user->login, NULL, ctx->now,
+                                   error))
+        return FALSE;
+      json_object_set_string_member (ctx->payload, "author", reply->author);
+      if (reply->kind == SA_REPLY_KIND_ANSWER &&
+          !set_appeal_time (ctx, "answered_at", ctx->now, error))
+        return FALSE;
+      break;
+    case SA_OP_REPLY_RETURN:
+      if (!_sa_store_reply_review (ctx->db, reply_id, FALSE, ctx->user->login,
+                                   arg_string (ctx, "comment"), ctx->now, error))
+        return FALSE;
+      json_object_set_string_member (ctx->payload, "author", reply->author);
+      break;
+    case SA_OP_FEEDBACK:
+      /* Back in work under control, with a new operational deadline
+       * counted from now by the category's regulation. */
+      if (ctx->after.status == SA_APPEAL_STATUS_REOPENED)
+        {
+          gint64 due = _sa_registry_operational_due (ctx->db, ctx->appeal.category, ctx->now);
+
+          if (due > 0 && !set_appeal_time (ctx, sa_deadline_field (SA_DEADLINE_RESOLUTION), due,
+                                           error))
+            return FALSE;
+          if (due > 0)
+            payload_add_time (ctx, sa_deadline_field (SA_DEADLINE_RESOLUTION), due);
+        }
+      break;
+    default:
+      break;
+    }
+  return TRUE;
 }
 
 /* The changes that reach beyond the appeal's row, and what only the
@@ -245,6 +335,12 @@ apply_in_registry (OpContext  *ctx,
         ctx->payload = json_object_ref (json_node_get_object (described));
       }
       break;
+    case SA_OP_REPLY_SAVE:
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
+    case SA_OP_FEEDBACK:
+      return apply_reply_op (ctx, error);
     case SA_OP_TAKE:
     case SA_OP_ASSIGN:
     case SA_OP_COMMENT:
@@ -252,6 +348,7 @@ apply_in_registry (OpContext  *ctx,
     case SA_OP_ESCALATE:
     case SA_OP_SET_PRIORITY:
     case SA_OP_ADD_COEXECUTOR:
+    case SA_OP_INFO_RECEIVED:
     default:
       break;
     }
@@ -288,7 +385,8 @@ load_appeal (SaRegistryDb *db,
 
   stmt = sa_registry_db_prepare (db,
                                  "SELECT id, status, priority, agency, executor, version,"
-                                 " received_at, legal_due_at FROM appeals WHERE id = ?1", NULL);
+                                 " received_at, legal_due_at, category, under_control"
+                                 " FROM appeals WHERE id = ?1", NULL);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -302,6 +400,8 @@ load_appeal (SaRegistryDb *db,
       a->state.version = sqlite3_column_int64 (stmt, 5);
       a->state.received_at = sqlite3_column_int64 (stmt, 6);
       a->state.legal_due_at = sqlite3_column_int64 (stmt, 7);
+      a->category = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+      a->state.under_control = sqlite3_column_int (stmt, 9) != 0;
       found = TRUE;
     }
   sqlite3_reset (stmt);
@@ -326,6 +426,10 @@ load_appeal (SaRegistryDb *db,
   a->state.agency = a->agency;
   a->state.executor = a->executor;
   a->state.involved = (const char * const *) a->involved->pdata;
+  a->reply_strings = g_ptr_array_new_with_free_func (g_free);
+  a->replies = _sa_store_reply_infos (db, id, a->reply_strings);
+  a->state.replies = (const SaReplyInfo *) (gpointer) a->replies->data;
+  a->state.n_replies = a->replies->len;
   return TRUE;
 }
 
@@ -487,9 +591,10 @@ sa_store_ops_apply (SaRegistryDb     *db,
     }
 
   made_at = op_made_at (op->made_at, ctx.appeal.state.received_at, ctx.now);
-  if (!sa_store_history_append_op (db, op->appeal_id, ctx.now, made_at, user->login,
-                                   sa_op_type_event (op->type), ctx.payload, op->op_id,
-                                   error) ||
+  if ((!ctx.quiet &&
+       !sa_store_history_append_op (db, op->appeal_id, ctx.now, made_at, user->login,
+                                    sa_op_type_event (op->type), ctx.payload, op->op_id,
+                                    error)) ||
       sa_registry_db_touch (db, "appeal", op->appeal_id, NULL, error) == 0)
     goto fail_ctx;
 

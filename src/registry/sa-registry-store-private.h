@@ -42,4 +42,31 @@ G_BEGIN_DECLS
 void     _sa_registry_bind_visibility (sqlite3_stmt   *stmt,
                                        SaRegistryUser *user);
 
+/* Replies (sa-registry-store-replies.c) */
+GPtrArray *_sa_store_read_replies  (SaRegistryDb  *db,
+                                    const char    *appeal_id);
+GArray    *_sa_store_reply_infos   (SaRegistryDb  *db,
+                                    const char    *appeal_id,
+                                    GPtrArray     *strings);
+gboolean   _sa_store_reply_save    (SaRegistryDb  *db,
+                                    const char    *appeal_id,
+                                    JsonObject    *args,
+                                    const char    *agency,
+                                    const char    *author,
+                                    gint64         now,
+                                    gboolean      *out_created,
+                                    GError       **error);
+gboolean   _sa_store_reply_submit  (SaRegistryDb  *db,
+                                    const char    *reply_id,
+                                    gint64         now,
+                                    gint64        *out_version,
+                                    GError       **error);
+gboolean   _sa_store_reply_review  (SaRegistryDb  *db,
+                                    const char    *reply_id,
+                                    gboolean       approve,
+                                    const char    *supervisor,
+                                    const char    *comment,
+                                    gint64         now,
+                                    GError       **error);
+
 G_END_DECLS

@@ -37,6 +37,38 @@ typedef struct
   char   *op_id;
 } SaStoreEvent;
 
+/* A reply, and each text of it that was submitted (docs/replies.md). */
+typedef struct
+{
+  gint64  version;
+  char   *text;
+  char   *visibility;
+  char   *language;
+  gint64  submitted_at;
+} SaStoreReplyVersion;
+
+typedef struct
+{
+  char      *id;
+  char      *kind;
+  char      *agency;
+  char      *state;
+  char      *visibility;
+  char      *language;
+  char      *text;
+  char      *author;
+  gint64     version;
+  char      *approved_by;
+  gint64     sent_at;
+  char      *returned_comment;
+  char      *returned_by;
+  gint64     created_at;
+  gint64     updated_at;
+  GPtrArray *versions;      /* SaStoreReplyVersion */
+} SaStoreReply;
+
+void           sa_store_reply_free  (SaStoreReply  *reply);
+
 typedef struct
 {
   char      *id;
@@ -64,6 +96,7 @@ typedef struct
   gint64     resolution_due_at;
   gint64     reaction_due_at;
   gint64     answered_at;
+  gboolean   under_control;
   gint64     version;
   gboolean   is_repeat;
   char      *repeat_of;
@@ -72,6 +105,7 @@ typedef struct
   GPtrArray *coexecutors;   /* agency codes */
   GPtrArray *escalated_to;  /* agency codes */
   GPtrArray *attachments;   /* SaStoreAttachment */
+  GPtrArray *replies;       /* SaStoreReply, every one: the writer filters */
   GPtrArray *history;       /* SaStoreEvent; NULL unless asked for */
 } SaStoreAppeal;
 
@@ -345,9 +379,35 @@ char           *sa_store_health_read          (SaRegistryDb     *db);
 char           *sa_store_health_write_probe   (SaRegistryDb     *db,
                                                gboolean          commit);
 
+/* The public page (sa-registry-store-public.c): nothing personal. */
+typedef struct
+{
+  char   *text;
+  char   *language;
+  gint64  sent_at;
+} SaStorePublicReply;
+
+typedef struct
+{
+  char      *reg_number;
+  char      *status;
+  char      *category;
+  char      *district;
+  gint64     received_at;
+  gint64     legal_due_at;
+  gint64     answered_at;
+  GPtrArray *replies;  /* SaStorePublicReply: sent and public only */
+} SaStorePublicAppeal;
+
+void                 sa_store_public_appeal_free (SaStorePublicAppeal *appeal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaStorePublicAppeal, sa_store_public_appeal_free)
+SaStorePublicAppeal *sa_store_public_appeal_get  (SaRegistryDb        *db,
+                                                  const char          *reg_number);
+
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString               *out,
-                                               const SaStoreAppeal   *appeal);
+                                               const SaStoreAppeal   *appeal,
+                                               SaRegistryUser        *viewer);
 void           sa_registry_json_add_agency    (JsonBuilder           *b,
                                                const SaStoreAgency   *agency);
 void           sa_registry_json_add_category  (JsonBuilder           *b,
