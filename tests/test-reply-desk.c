@@ -527,6 +527,18 @@ test_conflict_keeps_text (void)
                      ==, text);
     op_id = g_strdup (entry->op_id);
   }
+  /* The editor opens with the text too, and says why it is not on the registry. */
+  editor = open_editor ();
+  {
+    GtkTextIter start, end;
+    g_autofree char *shown = NULL;
+
+    gtk_text_buffer_get_bounds (buffer_of (editor), &start, &end);
+    shown = gtk_text_buffer_get_text (buffer_of (editor), &start, &end, FALSE);
+    g_assert_cmpstr (shown, ==, text);
+    g_assert_true (shows_label (GTK_WIDGET (editor), "Your last text did not reach the registry"));
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL));
   wait_for (conflict_shown, text, "the conflict with the draft's text");
   g_assert_null (registry_reply (id));

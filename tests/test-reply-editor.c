@@ -434,6 +434,73 @@ test_sent_read_only (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+/* The registry's answer to the pushed draft, as the sync engine records it. */
+static void
+answer_push (SaCache    *cache,
+             const char *status,
+             const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = sa_cache_begin_push_before (cache, 0, G_MAXINT64, &error);
+  g_autofree char *results = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->len, ==, 1);
+  if (code != NULL)
+    results = g_strdup_printf ("[{\"op_id\":\"%s\",\"status\":\"%s\",\"code\":\"%s\","
+                               "\"message\":\"No.\"}]",
+                               ((SaOutboxEntry *) batch->pdata[0])->op_id, status, code);
+  else
+    results = g_strdup_printf ("[{\"op_id\":\"%s\",\"status\":\"%s\",\"appeal\":%s}]",
+                               ((SaOutboxEntry *) batch->pdata[0])->op_id, status,
+                               APPEAL_JSON ("in_progress", "[]"));
+  sa_test_cache_push_results (cache, results);
+}
+
+static void
+check_held (Fixture    *f,
+            const char *status,
+            const char *code,
+            const char *banner)
+{
+  SaReplyEditor *editor = open_editor (f, NULL);
+  g_autofree char *reply_id = g_strdup (sa_reply_editor_get_reply_id (editor));
+  g_autofree char *text = NULL;
+  g_autoptr(JsonObject) appeal = NULL;
+
+  g_assert_true (type (editor, "Жылу қосылды, тексерілді."));
+  wait_saved (editor);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  answer_push (f->cache, status, code);
+  /* The appeal as shown has no such reply any more. */
+  appeal = cached_appeal (f->cache);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (appeal, "replies")), ==,
+                    0);
+
+  editor = open_editor (f, g_steal_pointer (&appeal));
+  text = buffer_text (editor);
+  g_assert_cmpstr (text, ==, "Жылу қосылды, тексерілді.");
+  g_assert_cmpstr (sa_reply_editor_get_reply_id (editor), ==, reply_id);
+  g_assert_true (shows_label (GTK_WIDGET (editor), banner));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static void
+test_conflict_keeps_text (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* A draft that met a newer appeal opens again with its text and says it did not reach the registry. */
+  check_held (f, "conflict", NULL, "Your last text did not reach the registry");
+}
+
+static void
+test_rejected_keeps_text (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* A draft the registry refused opens again with its text and the reason. */
+  check_held (f, "rejected", "not_lead_agency", sa_rejection_message ("not_lead_agency"));
+}
+
 static void
 test_count_and_limit (Fixture       *f,
                       gconstpointer  data)
@@ -548,6 +615,8 @@ main (int    argc,
   ADD ("submit-after-save", test_submit_after_save);
   ADD ("returned-shows-comment", test_returned_comment);
   ADD ("sent-is-read-only", test_sent_read_only);
+  ADD ("conflict-keeps-text", test_conflict_keeps_text);
+  ADD ("rejected-keeps-text", test_rejected_keeps_text);
   ADD ("count-and-limit", test_count_and_limit);
   ADD ("preview-is-what-is-typed", test_preview);
   ADD ("translated", test_translated);

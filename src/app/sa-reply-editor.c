@@ -446,6 +446,34 @@ show_versions (SaReplyEditor *self,
     }
 }
 
+/* The user's newest save of an answer on this appeal, when the registry
+ * did not take it (a conflict or a rejection): the outbox keeps it, and
+ * the shown appeal, folded without it, does not have its text. */
+static SaOutboxEntry *
+find_held_save (SaReplyEditor *self)
+{
+  g_autoptr(GPtrArray) entries = sa_cache_list_outbox (self->cache, NULL);
+  const char *appeal_id = member_string (self->appeal, "id");
+  SaOutboxEntry *newest = NULL;
+  guint at = 0;
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      SaOutboxEntry *e = entries->pdata[i];
+
+      if (g_strcmp0 (e->appeal_id, appeal_id) == 0 &&
+          g_strcmp0 (e->type, sa_op_type_to_string (SA_OP_REPLY_SAVE)) == 0 &&
+          e->args != NULL && JSON_NODE_HOLDS_OBJECT (e->args))
+        {
+          newest = e;
+          at = i;
+        }
+    }
+  if (newest == NULL || (newest->state != SA_OP_CONFLICT && newest->state != SA_OP_REJECTED))
+    return NULL;
+  return g_ptr_array_steal_index (entries, at);
+}
+
 /* Whether the model lets this user write the reply (sa_op_check()); the
  * registry still decides. */
 static gboolean
@@ -482,6 +510,7 @@ load (SaReplyEditor *self)
   const char *login = member_string (self->user, "login");
   g_autoptr(GError) refused = NULL;
   const char *lang = member_string (self->appeal, "language");
+  g_autoptr(SaOutboxEntry) held = NULL;
   const char *text = NULL;
   JsonObject *reply;
   gboolean own;
@@ -490,7 +519,31 @@ load (SaReplyEditor *self)
   adw_window_title_set_subtitle (self->window_title,
                                  member_string (self->appeal, "reg_number") ?: "");
   reply = find_reply (self->appeal, login, &own);
-  if (reply != NULL)
+  held = find_held_save (self);
+  if (held != NULL)
+    {
+      JsonObject *args = json_node_get_object (held->args);
+      const char *held_id = member_string (args, "reply_id");
+
+      /* The registry may know the reply by an earlier text, or not at all. */
+      if (reply == NULL || g_strcmp0 (member_string (reply, "id"), held_id) != 0)
+        {
+          reply = NULL;
+          own = TRUE;
+        }
+      self->reply_id = g_strdup (held_id);
+      text = member_string (args, "text");
+      lang = member_string (args, "language") ?: lang;
+      gtk_toggle_button_set_active (g_strcmp0 (member_string (args, "visibility"),
+                                               SA_REPLY_VISIBILITY_PUBLIC) == 0
+                                    ? self->public_button : self->private_button, TRUE);
+      if (reply != NULL)
+        {
+          sa_reply_state_from_string (member_string (reply, "state"), &state);
+          show_versions (self, reply);
+        }
+    }
+  else if (reply != NULL)
     {
       self->reply_id = g_strdup (member_string (reply, "id"));
       sa_reply_state_from_string (member_string (reply, "state"), &state);
@@ -511,7 +564,19 @@ load (SaReplyEditor *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text ?: "", -1);
 
   self->editable = (reply == NULL || own) && may_write (self, &refused);
-  if (state == SA_REPLY_STATE_RETURNED && own)
+  if (held != NULL)
+    {
+      const char *reason = sa_rejection_message (held->error_code);
+
+      if (held->state == SA_OP_CONFLICT)
+        show_banner (self, _("Your last text did not reach the registry"),
+                     _("Someone changed the appeal first. The text is kept here and in "
+                       "Changes Not Applied: apply it again there, or discard it."));
+      else
+        show_banner (self, _("The registry refused your last text"),
+                     reason != NULL ? reason : held->last_error);
+    }
+  else if (state == SA_REPLY_STATE_RETURNED && own)
     {
       g_autofree char *by = NULL;
       g_autofree char *title = NULL;
@@ -538,7 +603,8 @@ load (SaReplyEditor *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->private_button), self->editable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->language_dropdown), self->editable);
   gtk_widget_set_visible (GTK_WIDGET (self->submit_button), self->editable);
-  set_save_state (self, reply != NULL && own ? _("Saved") : "", FALSE);
+  set_save_state (self, held != NULL ? _("Not applied") : reply != NULL && own ? _("Saved") : "",
+                  held != NULL);
 }
 
 /**
