@@ -202,6 +202,9 @@ test_typing_saves_one_op (Fixture       *f,
   g_autofree char *op_id = NULL;
 
   g_assert_true (sa_reply_editor_is_editable (editor));
+  /* The text has the keyboard: one starts typing at once. */
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (editor)) ==
+                 sa_test_find_by_type (GTK_WIDGET (editor), GTK_TYPE_TEXT_VIEW, 0));
   g_assert_true (type (editor, "Құрметті "));
   settle (100);
   g_assert_true (type (editor, "Әлия!"));

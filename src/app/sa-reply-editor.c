@@ -637,6 +637,9 @@ sa_reply_editor_new (GtkWindow  *parent,
   load (self);
   self->loading = FALSE;
   refresh (self);
+  /* Writing is what the window is for. */
+  if (self->editable)
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->text_view));
   return self;
 }
 
