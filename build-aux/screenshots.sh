@@ -6,7 +6,9 @@
 #   detail-LANG-STYLE.png     an appeal with its history beside the list
 #   conflicts-LANG-STYLE.png  a conflict and a rejection, made for real
 #   reply-LANG-STYLE.png      the reply editor, a draft typed and saved
-# English light has no suffix: sign-in.png, list.png, detail.png, conflicts.png, reply.png.
+#   review-LANG-STYLE.png     a supervisor's review of a reply awaiting approval
+#   verdict-LANG-STYLE.png    the operator's verdict form, filled in
+# English light has no suffix: sign-in.png, list.png, detail.png, conflicts.png, ….
 # Usage: build-aux/screenshots.sh [BUILD_DIR]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,6 +78,10 @@ for style in light dark; do
       --server "$url" --login "$executor"
     printf 'demo-executor\n' | shot "$lang" "$style" "detail$suffix" --view detail \
       --server "$url" --login "$executor"
+    printf 'demo-supervisor\n' | shot "$lang" "$style" "review$suffix" --view review \
+      --server "$url" --login "$supervisor"
+    printf 'demo-operator\n' | shot "$lang" "$style" "verdict$suffix" --view verdict \
+      --server "$url" --login operator.ikomek-109
   done
 done
 for style in light dark; do

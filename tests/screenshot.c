@@ -14,6 +14,8 @@
 #include "sa-application.h"
 #include "sa-op-dialog.h"
 #include "sa-reply-editor.h"
+#include "sa-review-window.h"
+#include "sa-verdict-dialog.h"
 #include "sa-window-private.h"
 
 /* Renders a view of the main window to a PNG without a compositor or a
@@ -26,8 +28,10 @@
  * window with a conflict and a rejection, made for real: a comment while
  * --colleague changes the same appeal, and a priority the executor may not
  * set), "escalate" (the escalation dialog with a search that matches
- * nothing), "menu" (the detail's More Actions menu, open) and "shortcuts"
- * (the help overlay). Passwords come on stdin, one a line: the login's, the
+ * nothing), "menu" (the detail's More Actions menu, open), "shortcuts"
+ * (the help overlay), "review" (a supervisor's review of the first reply
+ * awaiting their approval) and "verdict" (an operator's verdict form on the
+ * first appeal waiting for one, filled in with a disagreement). Passwords come on stdin, one a line: the login's, the
  * colleague's. */
 
 static char *opt_output;
@@ -50,7 +54,7 @@ static const GOptionEntry entries[] = {
   { "colleague", 0, 0, G_OPTION_ARG_STRING, &opt_colleague,
     "A supervisor who changes an appeal meanwhile (password on stdin's second line)", "LOGIN" },
   { "view", 0, 0, G_OPTION_ARG_STRING, &opt_view,
-    "list, detail, conflicts, escalate, menu or shortcuts", "VIEW" },
+    "list, detail, conflicts, escalate, menu, shortcuts, review or verdict", "VIEW" },
   { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width", "PX" },
   { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height", "PX" },
   { "delay", 0, 0, G_OPTION_ARG_DOUBLE, &opt_delay, "Seconds to wait before the shot", "S" },
@@ -430,6 +434,69 @@ open_menu (SaWindow *window)
   return GTK_WIDGET (popover);
 }
 
+static gboolean
+section_filled (SaWindow *window)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (window->list_pane->appeals)) > 0;
+}
+
+/* Opens the first appeal of @section in the detail. */
+static void
+open_first_in (SaWindow  *window,
+               SaSection  section)
+{
+  g_autoptr(SaAppealRow) row = NULL;
+
+  sa_sidebar_set_section (window->sidebar, section);
+  wait_until (section_filled, window, "an appeal in the section");
+  row = g_list_model_get_item (G_LIST_MODEL (window->list_pane->appeals), 0);
+  sa_window_open_appeal (window, sa_appeal_row_get_id (row));
+  settle (0.5);
+}
+
+/* The verdict form as an operator fills it in on the phone: disagrees,
+ * rates the answer 2, and says why. */
+static GtkWidget *
+open_verdict (SaWindow *window)
+{
+  GtkWidget *dialog;
+  GtkWidget *rating = NULL;
+  GtkWidget *words;
+  GtkWidget *disagree = NULL;
+  guint n_checks = 0;
+
+  open_first_in (window, SA_SECTION_VERDICT);
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.record-verdict", NULL);
+  dialog = GTK_WIDGET (find_toplevel (SA_TYPE_VERDICT_DIALOG));
+  /* The second choice of the three, whatever the language says. */
+  for (GtkWidget *w = dialog; w != NULL && disagree == NULL; )
+    {
+      GtkWidget *next;
+
+      if (GTK_IS_CHECK_BUTTON (w) && n_checks++ == 1)
+        disagree = w;
+      /* Depth first. */
+      if ((next = gtk_widget_get_first_child (w)) == NULL)
+        while (w != dialog && (next = gtk_widget_get_next_sibling (w)) == NULL)
+          w = gtk_widget_get_parent (w);
+      w = w == dialog && next == NULL ? NULL : next;
+    }
+  if (disagree == NULL)
+    g_error ("The verdict form has no choices");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (disagree), TRUE);
+  for (GtkWidget *w = find_widget (dialog, GTK_TYPE_TOGGLE_BUTTON); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "2") == 0)
+      rating = w;
+  if (rating == NULL)
+    g_error ("The verdict form has no rating");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (rating), TRUE);
+  words = find_widget (dialog, GTK_TYPE_TEXT_VIEW);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (words)),
+                            "Батареи стали тёплыми только днём, ночью снова холодно.", -1);
+  return dialog;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -564,6 +631,14 @@ main (int    argc,
               "5 декабря. Приносим извинения за неудобства.", -1, TRUE);
           settle (1.5);
         }
+      else if (g_str_equal (opt_view, "review"))
+        {
+          open_first_in (window, SA_SECTION_REVIEW);
+          gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.review-reply", NULL);
+          target = GTK_WIDGET (find_toplevel (SA_TYPE_REVIEW_WINDOW));
+        }
+      else if (g_str_equal (opt_view, "verdict"))
+        target = open_verdict (window);
       else if (g_str_equal (opt_view, "shortcuts"))
         {
           gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);

@@ -248,7 +248,8 @@ test_appeals_valid (void)
    * executor and the history belong to the lead agency. */
   /* What the ops the demo replays make, and who may do them. */
   const SaOpType ops[] = { SA_OP_TAKE, SA_OP_ASSIGN, SA_OP_COMMENT, SA_OP_REQUEST_INFO,
-                           SA_OP_SET_PRIORITY };
+                           SA_OP_SET_PRIORITY, SA_OP_INFO_RECEIVED, SA_OP_REPLY_SAVE,
+                           SA_OP_REPLY_SUBMIT, SA_OP_REPLY_APPROVE, SA_OP_FEEDBACK };
 
   for (guint i = 0; i < 10 * N_SAMPLE; i++)
     {
@@ -338,6 +339,36 @@ test_appeals_valid (void)
           g_assert_true (first->op == SA_OP_TAKE || first->op == SA_OP_ASSIGN);
           g_assert_cmpstr (first->op == SA_OP_TAKE ? first->actor : first->user, ==, a.executor);
         }
+      {
+        /* Answered through a reply approved by a supervisor; closed only by
+         * the applicant's agreement after that. */
+        gboolean sent = FALSE, agreed = FALSE, submitted = FALSE;
+
+        for (guint e = 0; e < a.n_events; e++)
+          {
+            const SaDemoEvent *ev = &a.events[e];
+
+            submitted |= ev->op == SA_OP_REPLY_SUBMIT;
+            if (ev->op == SA_OP_REPLY_APPROVE)
+              {
+                g_assert_true (submitted);
+                g_assert_cmpstr (find_user (ev->actor)->role, ==, "supervisor");
+                sent = TRUE;
+              }
+            if (ev->op == SA_OP_FEEDBACK)
+              {
+                g_assert_true (sent);
+                g_assert_cmpstr (find_user (ev->actor)->role, ==, "operator");
+                g_assert_cmpuint (ev->rating, >=, 1);
+                g_assert_cmpuint (ev->rating, <=, 5);
+                agreed = ev->agree;
+              }
+          }
+        g_assert_cmpint (sent, ==, sa_appeal_status_in (a.status, SA_STATUS_SET_DONE) ||
+                                   a.status == SA_APPEAL_STATUS_REOPENED);
+        g_assert_cmpint (agreed, ==, a.status == SA_APPEAL_STATUS_CLOSED);
+        g_assert_cmpint (submitted, ==, sent || a.status == SA_APPEAL_STATUS_AWAITING_APPROVAL);
+      }
       for (guint e = 0; e < a.n_events; e++)
         {
           const SaDemoEvent *ev = &a.events[e];
@@ -346,10 +377,13 @@ test_appeals_valid (void)
           for (guint k = 0; k < G_N_ELEMENTS (ops); k++)
             known |= ev->op == ops[k];
           g_assert_true (known);
-          g_assert_cmpstr (find_user (ev->actor)->agency, ==, a.agency);
+          /* The lead agency's people, and the contact centre for the verdict. */
+          if (ev->op != SA_OP_FEEDBACK)
+            g_assert_cmpstr (find_user (ev->actor)->agency, ==, a.agency);
           g_assert_cmpint (ev->at, >, e > 0 ? a.events[e - 1].at : a.received_at);
           g_assert_cmpint (ev->at, <=, NOW);
-          if (ev->op == SA_OP_COMMENT || ev->op == SA_OP_REQUEST_INFO)
+          if (ev->op == SA_OP_COMMENT || ev->op == SA_OP_REQUEST_INFO ||
+              ev->op == SA_OP_INFO_RECEIVED || ev->op == SA_OP_REPLY_SAVE)
             g_assert_true (g_utf8_validate (ev->text, -1, NULL) && *ev->text != '\0');
         }
 
@@ -674,9 +708,10 @@ test_day_history (void)
 {
   /* Every stored appeal's history is the events its version counts: "registered" by the
    * 109 operator when it came in, then only events the ops make, as they make them, in time
-   * order, by people of the lead agency; the executor is the one the last take or
-   * assignment named; answered and closed appeals were taken and commented on and say when
-   * they were answered; registration numbers run with time. */
+   * order, by people of the lead agency (the verdict by the contact centre); the executor is
+   * the one the last take or assignment named; answered and closed appeals were taken and
+   * have a sent reply, approved by a supervisor, and say when they were answered; closed
+   * ones have the applicant's agreement; registration numbers run with time. */
   sqlite3_stmt *stmt;
   guint answered_or_closed = 0;
 
@@ -690,7 +725,9 @@ test_day_history (void)
                               " AND h.seq = (SELECT MIN (seq) FROM history x"
                               "  WHERE x.appeal_id = a.id))"), ==, 0);
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM history WHERE type NOT IN ('registered',"
-                              " 'taken', 'assigned', 'comment', 'info_requested', 'priority')"),
+                              " 'taken', 'assigned', 'comment', 'info_requested', 'priority',"
+                              " 'info_received', 'reply_drafted', 'reply_submitted', 'reply_sent',"
+                              " 'feedback')"),
                    ==, 0);
   /* Later events: after the one before, not after now, by someone of the lead agency. */
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM history h JOIN appeals a ON a.id = h.appeal_id"
@@ -698,7 +735,8 @@ test_day_history (void)
                               " OR h.at < (SELECT MAX (at) FROM history p WHERE p.appeal_id"
                               "  = h.appeal_id AND p.seq < h.seq)"
                               " OR NOT EXISTS (SELECT 1 FROM users u WHERE u.login = h.actor"
-                              "  AND u.agency = a.agency))"), ==, 0);
+                              "  AND (u.agency = a.agency OR (h.type = 'feedback'"
+                              "       AND u.role = 'operator'))))"), ==, 0);
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals a WHERE a.status != 'registered'"
                               " AND a.executor IS NOT (SELECT json_extract (h.payload,"
                               " '$.executor') FROM history h WHERE h.appeal_id = a.id"
@@ -712,10 +750,23 @@ test_day_history (void)
   /* An answered or closed appeal says when it was answered; its clock stopped in time or
    * late, as it happened. */
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals WHERE (answered_at IS NOT NULL)"
-                              " != (status IN ('answered', 'closed'))"), ==, 0);
+                              " != (status IN ('answered', 'closed', 'reopened'))"), ==, 0);
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals WHERE answered_at IS NOT NULL"
                               " AND (answered_at <= received_at OR answered_at > 1795420800"
-                              " OR answered_at < updated_at)"), ==, 0);
+                              " OR answered_at > updated_at)"), ==, 0);
+  /* Answered is a sent reply's doing; closed is the applicant's. */
+  g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals a WHERE a.status IN ('answered',"
+                              " 'closed') AND NOT EXISTS (SELECT 1 FROM replies r JOIN users u"
+                              " ON u.login = r.approved_by WHERE r.appeal_id = a.id"
+                              " AND r.state = 'sent' AND r.sent_at = a.answered_at"
+                              " AND u.role = 'supervisor' AND u.agency = a.agency"
+                              " AND r.approved_by != r.author AND length (r.text) > 0)"), ==, 0);
+  g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals a WHERE a.status = 'closed'"
+                              " AND NOT EXISTS (SELECT 1 FROM history h WHERE h.appeal_id = a.id"
+                              " AND h.type = 'feedback' AND json_extract (h.payload, '$.agree'))"),
+                   ==, 0);
+  g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals WHERE under_control"
+                              " != (status = 'reopened')"), ==, 0);
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals a WHERE a.status = 'info_requested'"
                               " AND NOT EXISTS (SELECT 1 FROM history h WHERE h.appeal_id = a.id"
                               " AND h.type = 'info_requested')"), ==, 0);
@@ -727,7 +778,7 @@ test_day_history (void)
                 " AND EXISTS (SELECT 1 FROM history h WHERE h.appeal_id = a.id"
                 " AND h.type IN ('taken', 'assigned'))"
                 " AND EXISTS (SELECT 1 FROM history h WHERE h.appeal_id = a.id"
-                " AND h.type = 'comment')");
+                " AND h.type = 'reply_sent')");
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   answered_or_closed = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);

@@ -357,6 +357,7 @@ fixture_teardown (Fixture       *f,
   g_settings_reset (f->settings, "notify-assigned");
   g_settings_reset (f->settings, "notify-red");
   g_settings_reset (f->settings, "notify-overdue");
+  g_settings_reset (f->settings, "notify-replies");
   g_clear_object (&f->settings);
   g_assert_finalize_object (f->clock);
   g_assert_finalize_object (f->cache);
@@ -633,6 +634,94 @@ compare_strings (const void *a,
   return g_strcmp0 (*(char * const *)a, *(char * const *)b);
 }
 
+/* @a as the feed brings it, with @replies (a JSON array) for its replies. */
+static void
+feed_with_replies (Fixture    *f,
+                   const A    *a,
+                   const char *replies)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(JsonNode) list = json_from_string (replies, &error);
+  JsonNode *appeal;
+  JsonObject *c = json_object_new ();
+
+  g_assert_no_error (error);
+  f->version++;
+  appeal = appeal_json (a, f->version);
+  json_object_set_member (json_node_get_object (appeal), "replies", json_node_copy (list));
+  json_object_set_string_member (c, "kind", "appeal");
+  json_object_set_string_member (c, "id", a->id);
+  json_object_set_member (c, "data", appeal);
+  json_array_add_object_element (changes, c);
+  g_assert_true (sa_cache_apply_changes (f->cache, changes, f->version, &error));
+  g_assert_no_error (error);
+}
+
+#define MY_REPLY(state, extra) \
+  "[{\"id\":\"r1\",\"kind\":\"answer\",\"agency\":\"ENERGY\",\"state\":\"" state "\"," \
+  "\"author\":\"me\",\"text\":\"Тепло дали\",\"version\":1" extra "}]"
+
+static void
+test_replies (Fixture       *f,
+              gconstpointer  data)
+{
+  /* My reply returned by a supervisor says so with the comment; approved
+   * and sent, it says so although the answered appeal leaves "mine";
+   * my own submission and a colleague's reply say nothing; the switch
+   * turned off takes the notices back. */
+  SaNotifier *notifier = notifier_new (f);
+  A awaiting = heating, returned = heating, answered = heating;
+
+  awaiting.status = "awaiting_approval";
+  returned.status = "in_progress";
+  answered.status = "answered";
+  feed_with_replies (f, &awaiting, MY_REPLY ("awaiting_approval", ""));
+  assert_calls ("");
+
+  feed_with_replies (f, &returned, MY_REPLY ("returned", ",\"returned_by\":\"boss\","
+                                                         "\"returned_comment\":\"Укажите дату\""));
+  assert_calls ("add appeal-a1-reply-returned | Your reply was returned: ALA-2026-000001"
+                " | Comment: Укажите дату | app.open-appeal a1 | high");
+
+  feed_with_replies (f, &awaiting, MY_REPLY ("awaiting_approval", ""));
+  assert_calls ("");
+  feed_with_replies (f, &answered, MY_REPLY ("sent", ",\"approved_by\":\"boss\""));
+  assert_calls ("add appeal-a1-reply-sent | Your reply was approved and sent: ALA-2026-000001"
+                " | Нет отопления | app.open-appeal a1 | normal");
+
+  /* A colleague's reply on an appeal of mine. */
+  {
+    A mine = old_overdue;
+
+    mine.status = "awaiting_approval";
+    feed_with_replies (f, &mine, "[{\"id\":\"r2\",\"state\":\"awaiting_approval\","
+                                 "\"author\":\"colleague\",\"agency\":\"ENERGY\"}]");
+    mine.status = "in_progress";
+    feed_with_replies (f, &mine, "[{\"id\":\"r2\",\"state\":\"returned\","
+                                 "\"author\":\"colleague\",\"agency\":\"ENERGY\","
+                                 "\"returned_by\":\"boss\"}]");
+    assert_calls ("");
+  }
+
+  g_settings_set_boolean (f->settings, "notify-replies", FALSE);
+  {
+    g_autofree char *text = calls_text ();
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+    g_autofree char *sorted = NULL;
+
+    qsort (lines, g_strv_length (lines), sizeof (char *), compare_strings);
+    sorted = g_strjoinv ("\n", lines);
+    g_assert_cmpstr (sorted, ==, "remove appeal-a1-reply-returned\nremove appeal-a1-reply-sent");
+  }
+  /* Off, a returned reply says nothing. */
+  feed_with_replies (f, &awaiting, MY_REPLY ("awaiting_approval", ""));
+  feed_with_replies (f, &returned, MY_REPLY ("returned", ",\"returned_by\":\"boss\""));
+  assert_calls ("");
+
+  g_assert_finalize_object (notifier);
+}
+
 static void
 test_withdraw_all (Fixture       *f,
                    gconstpointer  data)
@@ -778,6 +867,7 @@ main (int    argc,
   ADD ("withdrawn", test_withdrawn);
   ADD ("withdraw-all", test_withdraw_all);
   ADD ("sink", test_sink);
+  ADD ("replies", test_replies);
   ADD ("translated", test_translated);
 #undef ADD
 

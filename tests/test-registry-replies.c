@@ -369,7 +369,12 @@ test_who_reads_drafts (Fixture       *f,
     }
 
   assert_applied (op (f, f->exec, "reply_submit", id, rid));
-  assert_applied (op (f, f->sup, "reply_approve", id, rid));
+  {
+    g_autofree char *without = g_strdup_printf ("{\"reply_id\":\"%s\",\"without_parts_reason\":"
+                                                "\"Часть не нужна\"}", reply_id);
+
+    assert_applied (op (f, f->sup, "reply_approve", id, without));
+  }
   for (guint i = 0; i < G_N_ELEMENTS (outsiders); i++)
     {
       g_autoptr(JsonNode) seen = get_appeal (f, outsiders[i], id);
@@ -582,6 +587,181 @@ test_public_page (Fixture       *f,
                     404);
 }
 
+static void
+test_joint_answer (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* With a co-executor the lead's answer waits for the co-executor's part, written and approved in that agency and then read by the lead; sent, the answer names the part it includes. Without a part the lead supervisor sends only with a reason, which is recorded. */
+  g_autofree char *id = new_appeal (f, 309);
+  g_autofree char *sup_water = sa_test_login (f->r, "sup.water");
+  g_autofree char *part = g_uuid_string_random ();
+  g_autofree char *part_save = g_strdup_printf ("{\"reply_id\":\"%s\",\"text\":\"Водоснабжение "
+                                                "восстановлено\",\"visibility\":\"public\","
+                                                "\"language\":\"ru\",\"kind\":\"part\"}", part);
+  g_autofree char *part_id = reply_args (part);
+  g_autofree char *reply_id = NULL;
+  g_autofree char *rid = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  JsonObject *answer;
+  JsonArray *parts;
+
+  assert_applied (op (f, f->sup, "add_coexecutor", id, "{\"agency\":\"WATER\"}"));
+  reply_id = answer_submitted (f, id, "Общий ответ", "public");
+  rid = reply_args (reply_id);
+  assert_rejected (op (f, f->sup, "reply_approve", id, rid), "parts_missing");
+
+  /* The lead agency does not write the part; the co-executor does. */
+  assert_rejected (op (f, f->exec, "reply_save", id, part_save), "not_involved");
+  assert_applied (op (f, f->water, "reply_save", id, part_save));
+  assert_applied (op (f, f->water, "reply_submit", id, part_id));
+  {
+    g_autoptr(JsonNode) lead = get_appeal (f, f->sup, id);
+
+    /* Not yet the lead's to read, nor to approve. */
+    g_assert_null (find_reply (lead, part));
+    assert_rejected (op (f, f->sup, "reply_approve", id, part_id), "supervisor_only");
+  }
+  assert_applied (op (f, sup_water, "reply_approve", id, part_id));
+  appeal = get_appeal (f, f->sup, id);
+  g_assert_cmpstr (json_object_get_string_member (find_reply (appeal, part), "state"), ==,
+                   "sent");
+  /* A part answers nothing by itself. */
+  g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "awaiting_approval");
+  g_clear_pointer (&appeal, json_node_unref);
+
+  assert_applied (op (f, f->sup, "reply_approve", id, rid));
+  appeal = get_appeal (f, f->cur, id);
+  g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "answered");
+  answer = find_reply (appeal, reply_id);
+  parts = json_object_get_array_member (answer, "parts");
+  g_assert_cmpuint (json_array_get_length (parts), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (parts, 0), ==, part);
+  g_clear_pointer (&appeal, json_node_unref);
+
+  /* Another joint appeal, sent without the part, with the reason. */
+  {
+    g_autofree char *id2 = new_appeal (f, 310);
+    g_autofree char *second = NULL;
+    g_autofree char *without = NULL;
+
+    assert_applied (op (f, f->sup, "add_coexecutor", id2, "{\"agency\":\"WATER\"}"));
+    second = answer_submitted (f, id2, "Ответ без части", "public");
+    without = g_strdup_printf ("{\"reply_id\":\"%s\",\"without_parts_reason\":\"Алматы Су "
+                               "не ответили за 10 дней\"}", second);
+    assert_applied (op (f, f->sup, "reply_approve", id2, without));
+    appeal = get_appeal (f, f->cur, id2);
+    answer = find_reply (appeal, second);
+    g_assert_cmpstr (json_object_get_string_member (answer, "without_parts_reason"), ==,
+                     "Алматы Су не ответили за 10 дней");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "parts")),
+                      ==, 0);
+  }
+}
+
+static void
+test_interim_notice (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* An extension says by when the applicant must be told; a notice, approved, tells them without answering the appeal: the appeal stays in work, its clock running. */
+  g_autofree char *id = new_appeal (f, 311);
+  g_autoptr(JsonNode) appeal = get_appeal (f, f->cur, id);
+  g_autofree char *due = NULL;
+  g_autofree char *extend = NULL;
+  g_autofree char *notice = g_uuid_string_random ();
+  g_autofree char *save = g_strdup_printf ("{\"reply_id\":\"%s\",\"text\":\"Срок рассмотрения "
+                                           "продлён до 20 января\",\"visibility\":\"private\","
+                                           "\"language\":\"ru\",\"kind\":\"notice\"}", notice);
+  g_autofree char *nid = reply_args (notice);
+  gint64 received = sa_appeal_parse_time (sa_test_member_string (appeal, "received_at"));
+
+  g_assert_true (json_object_get_null_member (obj (appeal), SA_APPEAL_FIELD_NOTIFY_BY));
+  g_clear_pointer (&appeal, json_node_unref);
+  due = sa_appeal_format_time (received + 40 * 24 * 3600);
+  extend = g_strdup_printf ("{\"due_at\":\"%s\",\"reason\":\"Нужна экспертиза\"}", due);
+  assert_applied (op (f, f->exec, "take", id, "{}"));
+  assert_applied (op (f, f->sup, "extend", id, extend));
+  appeal = get_appeal (f, f->exec, id);
+  g_assert_nonnull (sa_test_member_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY));
+  g_assert_true (json_object_get_null_member (obj (appeal), SA_APPEAL_FIELD_NOTIFIED_AT));
+  g_clear_pointer (&appeal, json_node_unref);
+
+  assert_applied (op (f, f->exec, "reply_save", id, save));
+  assert_applied (op (f, f->exec, "reply_submit", id, nid));
+  appeal = get_appeal (f, f->exec, id);
+  /* A notice waiting for approval leaves the appeal in work. */
+  g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "in_progress");
+  g_clear_pointer (&appeal, json_node_unref);
+  assert_applied (op (f, f->sup, "reply_approve", id, nid));
+  appeal = get_appeal (f, f->cur, id);
+  g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "in_progress");
+  g_assert_true (json_object_get_null_member (obj (appeal), SA_APPEAL_FIELD_ANSWERED_AT));
+  g_assert_nonnull (sa_test_member_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT));
+}
+
+static void
+test_deliveries (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* A sent answer or notice waits for the channel it came through; its gateway lists it with the applicant's contacts, records the outcome, which the history shows, and it is listed no more. Parts and drafts are never delivered; only gateways deliver. */
+  g_autofree char *id = new_appeal (f, 312);
+  g_autoptr(JsonNode) appeal = get_appeal (f, f->cur, id);
+  g_autofree char *channel = g_strdup (sa_test_member_string (appeal, "channel"));
+  g_autofree char *path = g_strdup_printf ("/api/v1/deliveries?channel=%s", channel);
+  g_autofree char *reply_id = answer_submitted (f, id, "Личный ответ по существу", "private");
+  g_autofree char *rid = reply_args (reply_id);
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *record = NULL;
+  JsonArray *items;
+  JsonObject *item;
+
+  g_assert_cmpuint (sa_test_get (f->r, path, f->op, &list), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (list),
+                                                                         "deliveries")), ==, 0);
+  g_clear_pointer (&list, json_node_unref);
+
+  assert_applied (op (f, f->sup, "reply_approve", id, rid));
+  g_assert_cmpuint (sa_test_get (f->r, path, f->exec, &list), ==, 403);
+  g_clear_pointer (&list, json_node_unref);
+  g_assert_cmpuint (sa_test_get (f->r, "/api/v1/deliveries?channel=pigeon", f->op, &list), ==,
+                    400);
+  g_clear_pointer (&list, json_node_unref);
+  g_assert_cmpuint (sa_test_get (f->r, path, f->op, &list), ==, 200);
+  items = json_object_get_array_member (obj (list), "deliveries");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  item = json_array_get_object_element (items, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "reply_id"), ==, reply_id);
+  g_assert_cmpstr (json_object_get_string_member (item, "text"), ==, "Личный ответ по существу");
+  g_assert_cmpstr (json_object_get_string_member (item, "reg_number"), ==,
+                   sa_test_member_string (appeal, "reg_number"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item,
+                                                                                 "applicant"),
+                                                  "phone"), ==,
+                   json_object_get_string_member (json_object_get_object_member (obj (appeal),
+                                                                                 "applicant"),
+                                                  "phone"));
+
+  record = g_strdup_printf ("/api/v1/deliveries/%" G_GINT64_FORMAT,
+                            json_object_get_int_member (item, "id"));
+  g_assert_cmpuint (sa_test_post (f->r, record, f->op, "{\"delivered\":\"yes\"}", &json), ==, 400);
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (sa_test_post (f->r, record, f->op,
+                                  "{\"delivered\":true,\"detail\":\"Прочитано в Telegram\"}",
+                                  &json), ==, 200);
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpuint (sa_test_post (f->r, "/api/v1/deliveries/999999", f->op,
+                                  "{\"delivered\":true}", &json), ==, 404);
+  g_clear_pointer (&json, json_node_unref);
+
+  g_clear_pointer (&list, json_node_unref);
+  g_assert_cmpuint (sa_test_get (f->r, path, f->op, &list), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (list),
+                                                                         "deliveries")), ==, 0);
+  g_clear_pointer (&appeal, json_node_unref);
+  appeal = get_appeal (f, f->exec, id);
+  g_assert_cmpuint (count_events (appeal, SA_EVENT_DELIVERED), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -598,6 +778,9 @@ main (int   argc,
   ADD ("verdict-not-reached", test_verdict_not_reached);
   ADD ("info-received", test_info_received);
   ADD ("public-page", test_public_page);
+  ADD ("joint-answer", test_joint_answer);
+  ADD ("interim-notice", test_interim_notice);
+  ADD ("deliveries", test_deliveries);
 #undef ADD
 
   return g_test_run ();

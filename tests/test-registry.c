@@ -1206,6 +1206,9 @@ test_ops_parity (Fixture       *f,
                                            "восстановлено 12 ноября.\",\"visibility\":"
                                            "\"public\",\"language\":\"ru\"}", reply_id);
   g_autofree char *reply = g_strdup_printf ("{\"reply_id\":\"%s\"}", reply_id);
+  /* KSK-7 is a co-executor that wrote no part. */
+  g_autofree char *approve = g_strdup_printf ("{\"reply_id\":\"%s\",\"without_parts_reason\":"
+                                              "\"КСК ответил устно\"}", reply_id);
   g_autofree char *give_back = g_strdup_printf ("{\"reply_id\":\"%s\",\"comment\":"
                                                 "\"Укажите дату\"}", reply_id);
   const char *logins[] = { "exec.heat", "sup.heat", "op.cc" };
@@ -1243,7 +1246,7 @@ test_ops_parity (Fixture       *f,
   steps[11].args = reply;
   steps[12].args = give_back;
   steps[13].args = reply;
-  steps[14].args = reply;
+  steps[14].args = approve;
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {

@@ -102,4 +102,8 @@ void        _sa_appeal_detail_request            (SaAppealDetail *self,
 /* The operations (sa-appeal-detail-actions.c) */
 void        _sa_appeal_detail_class_init_actions (GtkWidgetClass *widget_class);
 
+/* Review, verdict and the applicant's information (sa-appeal-detail-review.c) */
+void        _sa_appeal_detail_class_init_review  (GtkWidgetClass *widget_class);
+JsonObject *_sa_appeal_detail_dup_review_args    (SaAppealDetail *self);
+
 G_END_DECLS

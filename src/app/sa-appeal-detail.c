@@ -157,6 +157,7 @@ static const struct
   const char *action;
   SaOpType    type;
   gboolean    needs_cache;  /* its choices come from the cache */
+  gboolean    reviews;      /* checked on the reply that awaits the user's review */
 } detail_actions[] = {
   { "detail.take", SA_OP_TAKE, FALSE },
   { "detail.comment", SA_OP_COMMENT, FALSE },
@@ -168,6 +169,9 @@ static const struct
   { "detail.extend", SA_OP_EXTEND, FALSE },
   { "detail.attach", SA_OP_ATTACH, FALSE },
   { "detail.reply", SA_OP_REPLY_SAVE, TRUE },
+  { "detail.review-reply", SA_OP_REPLY_RETURN, FALSE, TRUE },
+  { "detail.record-verdict", SA_OP_FEEDBACK, FALSE },
+  { "detail.record-info", SA_OP_INFO_RECEIVED, FALSE },
 };
 
 static void
@@ -184,11 +188,17 @@ sa_appeal_detail_update_actions (SaAppealDetail *self)
   known &= sa_actor_init_from_json (&actor, self->user);
 
   for (guint i = 0; i < G_N_ELEMENTS (detail_actions); i++)
-    gtk_widget_action_set_enabled (widget, detail_actions[i].action,
-                                   known && (!detail_actions[i].needs_cache ||
-                                             self->cache != NULL) &&
-                                   sa_op_check (detail_actions[i].type, &actor, &state, NULL,
-                                                now, NULL));
+    {
+      g_autoptr(JsonObject) args = detail_actions[i].reviews && known
+                                   ? _sa_appeal_detail_dup_review_args (self) : NULL;
+
+      gtk_widget_action_set_enabled (widget, detail_actions[i].action,
+                                     known && (!detail_actions[i].needs_cache ||
+                                               self->cache != NULL) &&
+                                     (!detail_actions[i].reviews || args != NULL) &&
+                                     sa_op_check (detail_actions[i].type, &actor, &state, args,
+                                                  now, NULL));
+    }
   sa_attachments_view_set_can_attach (self->attachments,
                                       known && sa_op_check (SA_OP_ATTACH, &actor, &state, NULL,
                                                             now, NULL));
@@ -584,6 +594,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, attachments);
   gtk_widget_class_bind_template_callback (widget_class, reveal_iin_cb);
   _sa_appeal_detail_class_init_actions (widget_class);
+  _sa_appeal_detail_class_init_review (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

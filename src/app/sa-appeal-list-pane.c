@@ -42,6 +42,14 @@ static const struct {
                         N_("Appeals you take from the agency queue appear here.") },
   [SA_SECTION_QUEUE] = { "mail-unread-symbolic", N_("The Queue Is Empty"),
                          N_("New appeals for your agency appear here.") },
+  [SA_SECTION_REVIEW] = { "document-edit-symbolic", N_("Nothing to Approve"),
+                          N_("Replies your colleagues submit for approval appear here.") },
+  [SA_SECTION_CONTROL] = { "view-reveal-symbolic", N_("Nothing Under Control"),
+                           N_("Appeals reopened because the applicant disagreed appear here "
+                              "until they are closed.") },
+  [SA_SECTION_VERDICT] = { "call-start-symbolic", N_("No Verdicts to Record"),
+                           N_("Answered appeals appear here until the applicant’s verdict is "
+                              "recorded.") },
   [SA_SECTION_WAITING] = { "mail-send-receive-symbolic", N_("Nothing Waiting"),
                            N_("Appeals waiting for the applicant’s information appear here.") },
   [SA_SECTION_OVERDUE] = { "emblem-ok-symbolic", N_("Nothing Overdue"),
@@ -250,6 +258,8 @@ show_sections_for_role (SaAppealListPane *self)
 
 G_STATIC_ASSERT ((int) SA_SECTION_MINE == (int) SA_APPEAL_SECTION_MINE);
 G_STATIC_ASSERT ((int) SA_SECTION_QUEUE == (int) SA_APPEAL_SECTION_QUEUE);
+G_STATIC_ASSERT ((int) SA_SECTION_REVIEW == (int) SA_APPEAL_SECTION_REVIEW);
+G_STATIC_ASSERT ((int) SA_SECTION_VERDICT == (int) SA_APPEAL_SECTION_VERDICT);
 G_STATIC_ASSERT ((int) SA_SECTION_ALL == (int) SA_APPEAL_SECTION_ALL);
 G_STATIC_ASSERT ((int) SA_N_SECTIONS == (int) SA_APPEAL_N_SECTIONS);
 

@@ -124,6 +124,83 @@ describe_people (GString    *text,
     LINE (_("To %s"), to);
 }
 
+static gint64
+member_int (JsonObject *object,
+            const char *name,
+            gint64      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+/* -1 when the member is not a boolean. */
+static int
+member_boolean (JsonObject *object,
+                const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return -1;
+  return json_node_get_boolean (node);
+}
+
+/* A reply's step: which reply when it is not the answer itself, its
+ * version, and the supervisor's comment when it was returned. */
+static void
+describe_reply (GString    *text,
+                SaOpType    op,
+                JsonObject *payload)
+{
+  SaReplyKind kind;
+  gint64 version = member_int (payload, "version", 0);
+
+  if (sa_reply_kind_from_string (member_string (payload, "kind"), &kind) &&
+      kind != SA_REPLY_KIND_ANSWER)
+    add_line (text, sa_reply_kind_label (kind));
+  if (version > 0 && op != SA_OP_REPLY_SAVE)
+    /* Translators: the how-manieth submitted text of a reply */
+    LINE (_("Version %d"), (int) version);
+  if (op == SA_OP_REPLY_RETURN && member_string (payload, "comment") != NULL)
+    /* Translators: %s is what the supervisor wrote when returning a reply */
+    LINE (_("Returned with the comment: %s"), member_string (payload, "comment"));
+}
+
+/* The applicant's verdict: agreed or not, the rating and comment, or how
+ * many calls went unanswered. */
+static void
+describe_verdict (GString    *text,
+                  JsonObject *payload)
+{
+  gint64 rating = member_int (payload, "rating", 0);
+
+  if (member_boolean (payload, "reached") == 0)
+    {
+      int attempts = (int) member_int (payload, "attempts", 0);
+
+      LINE (g_dngettext (GETTEXT_PACKAGE,
+                         "The applicant could not be reached after %d call; the appeal is closed",
+                         "The applicant could not be reached after %d calls; the appeal is closed",
+                         attempts), attempts);
+      return;
+    }
+  if (member_boolean (payload, "agree") == 1)
+    add_line (text, _("The applicant agrees with the answer; the appeal is closed"));
+  else if (member_boolean (payload, "agree") == 0)
+    add_line (text, _("The applicant disagrees; the appeal is reopened under control"));
+  if (rating >= 1 && rating <= 5)
+    /* Translators: the applicant's rating of the answer, "Rating: 4 of 5" */
+    LINE (_("Rating: %d of 5"), (int) rating);
+  if (member_string (payload, "comment") != NULL)
+    /* Translators: %s is what the applicant said about the answer */
+    LINE (_("The applicant’s words: %s"), member_string (payload, "comment"));
+}
+
 /**
  * sa_history_describe:
  * @event: a history event of the appeal object
@@ -228,6 +305,16 @@ sa_history_describe (JsonObject *event,
         case SA_OP_ATTACH:
           add_line (text, member_string (payload, "name"));
           break;
+        case SA_OP_REPLY_SAVE:
+        case SA_OP_REPLY_SUBMIT:
+        case SA_OP_REPLY_APPROVE:
+        case SA_OP_REPLY_RETURN:
+          describe_reply (text, op, payload);
+          break;
+        case SA_OP_FEEDBACK:
+          describe_verdict (text, payload);
+          break;
+        case SA_OP_INFO_RECEIVED:
         case SA_OP_COMMENT:
         case SA_OP_REQUEST_INFO:
         default:

@@ -10,7 +10,8 @@
 #include "sa-sla.h"
 
 /* Desktop notifications about the signed-in user's open appeals: one newly
- * assigned by someone else, one turning red, one becoming overdue (see
+ * assigned by someone else, one turning red, one becoming overdue, and a
+ * reply the user wrote that a supervisor approved or returned (see
  * docs/notifications.md). The notifier keeps a list of its own on the "mine"
  * section, which is a handful of appeals, and remembers each one's last
  * traffic light. It looks again when that list changes and when the shared
@@ -40,11 +41,23 @@ static const struct
   { "overdue", "notify-overdue" },
 };
 
+/* The reply notices, apart from the kinds above: they speak of a decision
+ * taken, and stay when the appeal leaves "mine" (as an approved answer
+ * makes it). */
+typedef enum
+{
+  REPLY_SENT,
+  REPLY_RETURNED,
+} ReplyNews;
+
+#define REPLIES_KEY "notify-replies"
+
 typedef struct
 {
   char           *id;
   char           *reg_number;
   char           *summary;
+  GHashTable     *replies;  /* reply id → state, of the replies the user wrote */
   gint64          start;
   gint64          due;      /* the nearer deadline; SA_SLA_NO_DUE when none */
   SaTrafficLight  light;    /* as last seen */
@@ -62,6 +75,7 @@ struct _SaNotifier
   SaAppealList  *list;
   GSettings     *settings;
   GHashTable    *watched;   /* appeal id → Watched */
+  GHashTable    *reply_notices; /* ids of the reply notices on screen */
   GSource       *idle;
   gulong         tick_handler;
   gint64         started_at;
@@ -86,6 +100,7 @@ watched_free (gpointer data)
   g_free (w->id);
   g_free (w->reg_number);
   g_free (w->summary);
+  g_clear_pointer (&w->replies, g_hash_table_unref);
   g_free (w);
 }
 
@@ -239,6 +254,92 @@ request_wakeup (SaNotifier *self,
     sa_clock_request_wakeup (self->clock, next * G_USEC_PER_SEC);
 }
 
+static void
+send_reply_news (SaNotifier *self,
+                 Watched    *w,
+                 ReplyNews   news,
+                 const char *comment)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  const char *number = w->reg_number != NULL ? w->reg_number : w->id;
+  gboolean handled = FALSE;
+
+  if (!g_settings_get_boolean (self->settings, REPLIES_KEY))
+    return;
+  if (news == REPLY_SENT)
+    {
+      /* Translators: a notification's title; %s is an appeal's registration number */
+      title = g_strdup_printf (_("Your reply was approved and sent: %s"), number);
+      body = g_strdup (w->summary);
+    }
+  else
+    {
+      /* Translators: a notification's title; %s is an appeal's registration number */
+      title = g_strdup_printf (_("Your reply was returned: %s"), number);
+      /* Translators: the supervisor's comment on a returned reply */
+      body = comment != NULL ? g_strdup_printf (_("Comment: %s"), comment) : g_strdup (w->summary);
+    }
+  notification = g_notification_new (title);
+  if (body != NULL && *body != '\0')
+    g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, news == REPLY_RETURNED ? G_NOTIFICATION_PRIORITY_HIGH
+                                                                    : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action_and_target (notification, "app.open-appeal", "s", w->id);
+  id = g_strdup_printf ("appeal-%s-reply-%s", w->id, news == REPLY_SENT ? "sent" : "returned");
+  g_hash_table_add (self->reply_notices, g_strdup (id));
+  g_signal_emit (self, signals[SEND_NOTIFICATION], 0, id, notification, &handled);
+}
+
+/* The states of the replies the user wrote, and news of those a
+ * supervisor decided on since the last look: awaiting approval before,
+ * sent or returned now, by someone else. @announce is off at first sight. */
+static void
+update_replies (SaNotifier *self,
+                Watched    *w,
+                const char *login,
+                gboolean    announce)
+{
+  g_autoptr(JsonNode) appeal = sa_cache_get_appeal (self->cache, w->id, NULL);
+  JsonObject *object = appeal != NULL && JSON_NODE_HOLDS_OBJECT (appeal)
+                       ? json_node_get_object (appeal) : NULL;
+  JsonNode *node = object != NULL ? json_object_get_member (object, SA_APPEAL_FIELD_REPLIES)
+                                  : NULL;
+  JsonArray *replies = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node)
+                                                                     : NULL;
+  const char *awaiting = sa_reply_state_to_string (SA_REPLY_STATE_AWAITING_APPROVAL);
+
+  if (object == NULL)
+    return;
+  if (w->replies == NULL)
+    w->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
+    {
+      JsonNode *item = json_array_get_element (replies, i);
+      JsonObject *reply = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      const char *reply_id = member_string (reply, "id");
+      const char *state = member_string (reply, "state");
+      const char *before;
+
+      if (reply_id == NULL || state == NULL ||
+          g_strcmp0 (member_string (reply, "author"), login) != 0)
+        continue;
+      before = g_hash_table_lookup (w->replies, reply_id);
+      if (announce && g_strcmp0 (before, awaiting) == 0)
+        {
+          if (g_strcmp0 (state, sa_reply_state_to_string (SA_REPLY_STATE_SENT)) == 0 &&
+              g_strcmp0 (member_string (reply, "approved_by"), login) != 0)
+            send_reply_news (self, w, REPLY_SENT, NULL);
+          else if (g_strcmp0 (state, sa_reply_state_to_string (SA_REPLY_STATE_RETURNED)) == 0 &&
+                   g_strcmp0 (member_string (reply, "returned_by"), login) != 0)
+            send_reply_news (self, w, REPLY_RETURNED, member_string (reply, "returned_comment"));
+        }
+      g_hash_table_replace (w->replies, g_strdup (reply_id), g_strdup (state));
+    }
+}
+
 /* Whether an appeal that has just joined "mine" was given to the user by
  * someone else, lately: not taken by the user, not assigned to oneself, not
  * an old assignment arriving with the first sync or after a reset. */
@@ -339,6 +440,7 @@ scan (SaNotifier *self)
       w->start = sa_appeal_row_get_received_at (row);
       w->due = row_due (row);
 
+      update_replies (self, w, login, !is_new && self->initialized);
       if (is_new)
         {
           /* First sight: its light is taken as seen, whatever it is. */
@@ -361,6 +463,8 @@ scan (SaNotifier *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&w))
     if (!g_hash_table_contains (seen, w->id))
       {
+        /* An approved answer is what takes it out of "mine". */
+        update_replies (self, w, login, TRUE);
         for (Kind kind = 0; kind < N_KINDS; kind++)
           withdraw (self, w, kind);
         g_hash_table_iter_remove (&iter);
@@ -413,6 +517,22 @@ on_tick (SaClock    *clock,
   request_wakeup (self, now);
 }
 
+static void
+withdraw_reply_notices (SaNotifier *self)
+{
+  GHashTableIter iter;
+  const char *id;
+
+  g_hash_table_iter_init (&iter, self->reply_notices);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&id, NULL))
+    {
+      gboolean handled = FALSE;
+
+      g_signal_emit (self, signals[WITHDRAW_NOTIFICATION], 0, id, &handled);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
 /* A switch turned off takes its notices off the screen too. */
 static void
 on_settings_changed (GSettings  *settings,
@@ -421,6 +541,9 @@ on_settings_changed (GSettings  *settings,
 {
   GHashTableIter iter;
   Watched *w;
+
+  if (g_strcmp0 (key, REPLIES_KEY) == 0 && !g_settings_get_boolean (settings, key))
+    withdraw_reply_notices (self);
 
   for (Kind kind = 0; kind < N_KINDS; kind++)
     {
@@ -478,6 +601,7 @@ sa_notifier_finalize (GObject *object)
   SaNotifier *self = SA_NOTIFIER (object);
 
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->reply_notices, g_hash_table_unref);
 
   G_OBJECT_CLASS (sa_notifier_parent_class)->finalize (object);
 }
@@ -535,6 +659,7 @@ static void
 sa_notifier_init (SaNotifier *self)
 {
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, watched_free);
+  self->reply_notices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -573,6 +698,7 @@ sa_notifier_new (GApplication *app,
   /* GSettings reports a change only of a key that has been read. */
   for (Kind kind = 0; kind < N_KINDS; kind++)
     g_settings_get_boolean (self->settings, kinds[kind].key);
+  g_settings_get_boolean (self->settings, REPLIES_KEY);
 
   self->list = sa_appeal_list_new (cache);
   sa_appeal_list_set_section (self->list, SA_APPEAL_SECTION_MINE);
@@ -602,4 +728,5 @@ sa_notifier_withdraw_all (SaNotifier *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&w))
     for (Kind kind = 0; kind < N_KINDS; kind++)
       withdraw (self, w, kind);
+  withdraw_reply_notices (self);
 }

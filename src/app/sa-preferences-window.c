@@ -14,6 +14,7 @@ struct _SaPreferencesWindow
   GtkSwitch            *notify_assigned;
   GtkSwitch            *notify_red;
   GtkSwitch            *notify_overdue;
+  GtkSwitch            *notify_replies;
   AdwEntryRow          *registry_row;
 
   GSettings            *settings;
@@ -47,6 +48,8 @@ sa_preferences_window_new (GtkWindow *parent,
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-red", self->notify_red, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-overdue", self->notify_overdue, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notify-replies", self->notify_replies, "active",
                    G_SETTINGS_BIND_DEFAULT);
   url = g_settings_get_string (settings, "registry-url");
   gtk_editable_set_text (GTK_EDITABLE (self->registry_row), url);
@@ -102,6 +105,7 @@ sa_preferences_window_class_init (SaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaPreferencesWindow, notify_assigned);
   gtk_widget_class_bind_template_child (widget_class, SaPreferencesWindow, notify_red);
   gtk_widget_class_bind_template_child (widget_class, SaPreferencesWindow, notify_overdue);
+  gtk_widget_class_bind_template_child (widget_class, SaPreferencesWindow, notify_replies);
   gtk_widget_class_bind_template_child (widget_class, SaPreferencesWindow, registry_row);
   gtk_widget_class_bind_template_callback (widget_class, registry_apply_cb);
 }

@@ -56,6 +56,9 @@ static const struct {
 } sections[SA_N_SECTIONS] = {
   [SA_SECTION_MINE] = { N_("My Appeals"), "avatar-default-symbolic" },
   [SA_SECTION_QUEUE] = { N_("Agency Queue"), "mail-unread-symbolic" },
+  [SA_SECTION_REVIEW] = { N_("Awaiting My Approval"), "document-edit-symbolic" },
+  [SA_SECTION_CONTROL] = { N_("Under Control"), "view-reveal-symbolic" },
+  [SA_SECTION_VERDICT] = { N_("Waiting for the Verdict"), "call-start-symbolic" },
   [SA_SECTION_WAITING] = { N_("Waiting for the Applicant"), "mail-send-receive-symbolic" },
   [SA_SECTION_OVERDUE] = { N_("Overdue"), "alarm-symbolic" },
   [SA_SECTION_ANSWERED] = { N_("Answered"), "emblem-ok-symbolic" },

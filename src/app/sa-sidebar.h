@@ -9,6 +9,9 @@ G_BEGIN_DECLS
  * SaSection:
  * @SA_SECTION_MINE: appeals whose executor is the signed-in user
  * @SA_SECTION_QUEUE: the agency's appeals nobody has taken yet
+ * @SA_SECTION_REVIEW: replies awaiting the supervisor's approval
+ * @SA_SECTION_CONTROL: reopened appeals under the supervisor's control
+ * @SA_SECTION_VERDICT: answered appeals waiting for the applicant's verdict
  * @SA_SECTION_WAITING: appeals waiting for the applicant's information
  * @SA_SECTION_OVERDUE: appeals past a deadline
  * @SA_SECTION_ANSWERED: answered and closed appeals
@@ -20,6 +23,9 @@ typedef enum
 {
   SA_SECTION_MINE,
   SA_SECTION_QUEUE,
+  SA_SECTION_REVIEW,
+  SA_SECTION_CONTROL,
+  SA_SECTION_VERDICT,
   SA_SECTION_WAITING,
   SA_SECTION_OVERDUE,
   SA_SECTION_ANSWERED,

@@ -26,6 +26,9 @@ static const struct
   { GDK_KEY_l, "detail.forward" },
   { GDK_KEY_e, "detail.escalate" },
   { GDK_KEY_d, "detail.extend" },
+  { GDK_KEY_p, "detail.review-reply" },
+  { GDK_KEY_j, "detail.record-verdict" },
+  { GDK_KEY_k, "detail.record-info" },
 };
 
 /* Whether the user sees the detail, so that a shortcut acts on the appeal

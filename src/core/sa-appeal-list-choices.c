@@ -16,7 +16,9 @@
  * @role: the signed-in user's role
  *
  * Whether the sidebar offers @section to @role: "My Appeals" only to those
- * who can hold an appeal, the agency's queue only to those who have one.
+ * who can hold an appeal, the agency's queue only to those who have one,
+ * the replies to approve to supervisors, the appeals under control to
+ * supervisors and executors, the verdicts to record to operators.
  *
  * Returns: whether @section means something to @role
  */
@@ -32,6 +34,14 @@ sa_appeal_section_is_for_role (SaAppealSection section,
       return sa_role_works_appeals (role);
     case SA_APPEAL_SECTION_QUEUE:
       return role != SA_ROLE_CURATOR && role != SA_ROLE_ADMIN;
+    case SA_APPEAL_SECTION_REVIEW:
+      /* Only a supervisor approves a reply (sa_op_check()). */
+      return role == SA_ROLE_SUPERVISOR;
+    case SA_APPEAL_SECTION_CONTROL:
+      return role == SA_ROLE_SUPERVISOR || role == SA_ROLE_EXECUTOR;
+    case SA_APPEAL_SECTION_VERDICT:
+      /* The contact centre records the applicant's verdict. */
+      return role == SA_ROLE_OPERATOR;
     case SA_APPEAL_SECTION_WAITING:
     case SA_APPEAL_SECTION_OVERDUE:
     case SA_APPEAL_SECTION_ANSWERED:

@@ -71,6 +71,17 @@ section_sql (SaAppealSection section)
       conditions[SA_APPEAL_SECTION_QUEUE] =
         g_strconcat ("a.executor IS NULL AND a.status IN ", running,
                      " AND (:agency = '' OR a.agency = :agency)", NULL);
+      /* A reply of the user's agency, waiting for a supervisor who is
+       * not its author (four eyes: sa_op_check()). */
+      conditions[SA_APPEAL_SECTION_REVIEW] =
+        g_strdup ("a.rid IN (SELECT r.appeal_rid FROM awaiting_replies r"
+                  " WHERE r.agency = :agency AND r.author IS NOT :login)");
+      conditions[SA_APPEAL_SECTION_CONTROL] =
+        g_strdup ("a.rid IN (SELECT m.rid FROM appeal_marks m WHERE m.under_control = 1)"
+                  " AND (:agency = '' OR a.agency = :agency)");
+      conditions[SA_APPEAL_SECTION_VERDICT] =
+        g_strdup_printf ("a.status = '%s'",
+                         sa_appeal_status_to_string (SA_APPEAL_STATUS_ANSWERED));
       conditions[SA_APPEAL_SECTION_WAITING] =
         g_strdup_printf ("a.status = '%s'",
                          sa_appeal_status_to_string (SA_APPEAL_STATUS_INFO_REQUESTED));
@@ -84,6 +95,26 @@ section_sql (SaAppealSection section)
     }
   g_return_val_if_fail (section < SA_APPEAL_N_SECTIONS, "1");
   return conditions[section];
+}
+
+/* Answered appeals owe no deadline: in "Waiting for the verdict" the
+ * nearest deadline first means the applicant who has waited longest for
+ * the call first. */
+static const char *
+order_by (SaAppealList *self)
+{
+  if (self->section == SA_APPEAL_SECTION_VERDICT && self->sort == SA_APPEAL_SORT_DEADLINE)
+    return " ORDER BY (SELECT m.answered_at FROM appeal_marks m WHERE m.rid = a.rid), a.rid";
+  switch (self->sort)
+    {
+    case SA_APPEAL_SORT_RECEIVED:
+      return " ORDER BY a.received_at DESC, a.rid";
+    case SA_APPEAL_SORT_PRIORITY:
+      return " ORDER BY a.priority DESC, a.sla_due_at, a.rid";
+    case SA_APPEAL_SORT_DEADLINE:
+    default:
+      return " ORDER BY a.sla_due_at, a.rid";
+    }
 }
 
 /* The SQL text depends only on the shape of the filter (which parts are
@@ -123,19 +154,7 @@ build_sql (SaAppealList *self)
                                  "  < :yellow * (a.sla_due_at - a.received_at) THEN 1"
                                  " ELSE 0 END) & :mask) != 0",
                             sa_status_set_sql (SA_STATUS_SET_CLOCK_RUNNING));
-  switch (self->sort)
-    {
-    case SA_APPEAL_SORT_RECEIVED:
-      g_string_append (sql, " ORDER BY a.received_at DESC, a.rid");
-      break;
-    case SA_APPEAL_SORT_PRIORITY:
-      g_string_append (sql, " ORDER BY a.priority DESC, a.sla_due_at, a.rid");
-      break;
-    case SA_APPEAL_SORT_DEADLINE:
-    default:
-      g_string_append (sql, " ORDER BY a.sla_due_at, a.rid");
-      break;
-    }
+  g_string_append (sql, order_by (self));
   return g_string_free (sql, FALSE);
 }
 
@@ -292,7 +311,7 @@ _sa_appeal_list_run_query (SaAppealList  *self,
 /**
  * sa_appeal_list_get_section_counts:
  * @self: a #SaAppealList
- * @counts: (out caller-allocates) (array fixed-size=6): the count per #SaAppealSection
+ * @counts: (out caller-allocates) (array fixed-size=9): the count per #SaAppealSection
  * @error: return location for a #GError
  *
  * Counts every sidebar section in one query over a covering index.

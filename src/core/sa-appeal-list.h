@@ -13,6 +13,12 @@ G_BEGIN_DECLS
  * SaAppealSection:
  * @SA_APPEAL_SECTION_MINE: open appeals whose executor is the signed-in user
  * @SA_APPEAL_SECTION_QUEUE: open appeals of the user's agency nobody has taken
+ * @SA_APPEAL_SECTION_REVIEW: a supervisor's: appeals with a reply of the
+ *   user's agency awaiting approval that the user did not write
+ * @SA_APPEAL_SECTION_CONTROL: reopened on the applicant's disagreement and
+ *   under control (`under_control`), of the user's agency
+ * @SA_APPEAL_SECTION_VERDICT: an operator's: `answered` appeals waiting for
+ *   the applicant's verdict, the longest-waiting first
  * @SA_APPEAL_SECTION_WAITING: waiting for the applicant (`info_requested`)
  * @SA_APPEAL_SECTION_OVERDUE: open appeals past their nearer deadline
  * @SA_APPEAL_SECTION_ANSWERED: `answered` and `closed`
@@ -24,6 +30,9 @@ typedef enum
 {
   SA_APPEAL_SECTION_MINE,
   SA_APPEAL_SECTION_QUEUE,
+  SA_APPEAL_SECTION_REVIEW,
+  SA_APPEAL_SECTION_CONTROL,
+  SA_APPEAL_SECTION_VERDICT,
   SA_APPEAL_SECTION_WAITING,
   SA_APPEAL_SECTION_OVERDUE,
   SA_APPEAL_SECTION_ANSWERED,

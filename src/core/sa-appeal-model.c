@@ -494,6 +494,10 @@ static const SaOpArg reply_save_args[] = {
 static const SaOpArg reply_args[] = {
   { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
 };
+static const SaOpArg reply_approve_args[] = {
+  { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
+  { "without_parts_reason", SA_ARG_TEXT, FALSE, SA_OP_REASON_MAX },
+};
 static const SaOpArg reply_return_args[] = {
   { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
   { "comment", SA_ARG_TEXT, TRUE, SA_OP_REASON_MAX },
@@ -544,7 +548,7 @@ static const struct
                            NC_("operation", "Submit for approval"),
                            N_("Reply submitted for approval"), ARGS (reply_args) },
   [SA_OP_REPLY_APPROVE] = { "reply_approve", "reply_sent", NC_("operation", "Approve and send"),
-                            N_("Reply approved and sent"), ARGS (reply_args) },
+                            N_("Reply approved and sent"), ARGS (reply_approve_args) },
   [SA_OP_REPLY_RETURN] = { "reply_return", "reply_returned", NC_("operation", "Return to the author"),
                            N_("Reply returned to its author"), ARGS (reply_return_args) },
   [SA_OP_INFO_RECEIVED] = { "info_received", "info_received",
@@ -700,6 +704,7 @@ static const struct
   { "reply_exists", N_("An answer to this appeal is being written already: open it instead of starting another.") },
   { "not_answered", N_("The appeal has no sent answer yet, so there is no verdict to record.") },
   { "not_waiting", N_("No information was requested from the applicant.") },
+  { "parts_missing", N_("A co-executor agency has not sent its part of the answer yet: wait for it, or give the reason to send without it.") },
   /* the registry's own */
   { "not_found", N_("The appeal is no longer visible to you: it may have been forwarded to another agency.") },
   { "unknown_user", N_("That person is not an active executor of the lead agency.") },
@@ -846,6 +851,7 @@ static const struct
 } other_events[] = {
   { SA_EVENT_REGISTERED, NC_("appeal", "Registered") },
   { SA_EVENT_STATUS_CHANGED, NC_("appeal", "Status changed") },
+  { SA_EVENT_DELIVERED, NC_("appeal", "Delivery to the applicant") },
 };
 
 static const char * const event_labels[SA_N_OP_TYPES] = {

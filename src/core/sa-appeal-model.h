@@ -204,6 +204,8 @@ const char     *sa_channel_label             (SaChannel       channel);
 /* History events that no op makes. */
 #define SA_EVENT_REGISTERED      "registered"
 #define SA_EVENT_STATUS_CHANGED  "status"
+/* A channel recorded whether a sent reply reached the applicant. */
+#define SA_EVENT_DELIVERED       "delivered"
 
 const char     *sa_history_event_label       (const char     *type);
 
@@ -422,6 +424,10 @@ extern const char * const sa_reply_languages[];
  * reopened appeal is under its supervisor's control. */
 #define SA_APPEAL_FIELD_REPLIES        "replies"
 #define SA_APPEAL_FIELD_UNDER_CONTROL  "under_control"
+/* After an extension: by when the applicant must be told (3 working
+ * days), and when a notice told them. */
+#define SA_APPEAL_FIELD_NOTIFY_BY      "notify_applicant_by"
+#define SA_APPEAL_FIELD_NOTIFIED_AT    "applicant_notified_at"
 
 /* How many unanswered calls to the applicant let an operator close an
  * appeal whose applicant cannot be reached. */
@@ -452,6 +458,8 @@ extern const char * const sa_reply_languages[];
  * @SA_APPEAL_ERROR_REPLY_EXISTS: another answer is being written already
  * @SA_APPEAL_ERROR_NOT_ANSWERED: a verdict on an appeal without a sent answer
  * @SA_APPEAL_ERROR_NOT_WAITING: information recorded when none was asked for
+ * @SA_APPEAL_ERROR_PARTS_MISSING: a co-executor's part of a joint answer is
+ *   not sent, and no reason to send without it was given
  *
  * Why the model refuses an operation; each has one rejection code
  * (sa_appeal_error_code()) that the registry sends and the client
@@ -482,9 +490,10 @@ typedef enum
   SA_APPEAL_ERROR_REPLY_EXISTS,
   SA_APPEAL_ERROR_NOT_ANSWERED,
   SA_APPEAL_ERROR_NOT_WAITING,
+  SA_APPEAL_ERROR_PARTS_MISSING,
 } SaAppealError;
 
-#define SA_N_APPEAL_ERRORS (SA_APPEAL_ERROR_NOT_WAITING + 1)
+#define SA_N_APPEAL_ERRORS (SA_APPEAL_ERROR_PARTS_MISSING + 1)
 
 #define SA_APPEAL_ERROR (sa_appeal_error_quark ())
 GQuark          sa_appeal_error_quark        (void);
@@ -536,6 +545,8 @@ typedef struct
  * @received_at: unix seconds
  * @legal_due_at: unix seconds, 0 when unknown
  * @involved: (nullable): the co-executor and escalated agencies' codes
+ * @coexecutors: (nullable): the co-executor agencies' codes alone: each
+ *   writes a part of a joint answer
  * @replies: (array length=n_replies) (nullable): the replies the reader
  *   sees (the registry sees all)
  * @n_replies: how many
@@ -556,6 +567,7 @@ typedef struct
   gint64              received_at;
   gint64              legal_due_at;
   const char * const *involved;
+  const char * const *coexecutors;
   const SaReplyInfo  *replies;
   guint               n_replies;
   gboolean            under_control;

@@ -89,6 +89,21 @@ sa_appeal_state_init_from_json (SaAppealState *state,
     }
   g_ptr_array_add (involved, NULL);
   state->involved = (const char * const *) g_ptr_array_free (involved, FALSE);
+  {
+    JsonArray *co = member_array (appeal, involved_fields[0]);
+    guint n = co != NULL ? json_array_get_length (co) : 0;
+    const char **list = g_new0 (const char *, n + 1);
+    guint k = 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        JsonNode *node = json_array_get_element (co, i);
+
+        if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+          list[k++] = json_node_get_string (node);
+      }
+    state->coexecutors = list;
+  }
   _sa_reply_infos_from_json (member_array (appeal, SA_APPEAL_FIELD_REPLIES), state);
   state->under_control = json_object_get_boolean_member_with_default (appeal,
                                                                       SA_APPEAL_FIELD_UNDER_CONTROL,
@@ -108,6 +123,7 @@ sa_appeal_state_clear (SaAppealState *state)
   g_return_if_fail (state != NULL);
 
   g_clear_pointer ((gpointer *) &state->involved, g_free);
+  g_clear_pointer ((gpointer *) &state->coexecutors, g_free);
   g_clear_pointer ((gpointer *) &state->replies, g_free);
   state->n_replies = 0;
 }

@@ -158,6 +158,63 @@ write_history (SaCacheConn *c,
   return TRUE;
 }
 
+/* What the reply loop's sections read (sa-appeal-list-query.c): the
+ * appeal's marks, and its replies waiting for a supervisor. */
+static gboolean
+write_reply_marks (SaCacheConn *c,
+                   gint64       rid,
+                   JsonObject  *appeal,
+                   GError     **error)
+{
+  JsonArray *replies = obj_array (appeal, SA_APPEAL_FIELD_REPLIES);
+  const char *awaiting = sa_reply_state_to_string (SA_REPLY_STATE_AWAITING_APPROVAL);
+  gboolean under_control = obj_int (appeal, SA_APPEAL_FIELD_UNDER_CONTROL, 0) != 0;
+  gint64 answered_at = parse_time (_sa_cache_obj_string (appeal, SA_APPEAL_FIELD_ANSWERED_AT));
+  sqlite3_stmt *stmt = _sa_cache_prepare (c, "DELETE FROM awaiting_replies WHERE appeal_rid = ?1",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (!_sa_cache_step (c, stmt, error))
+    return FALSE;
+  if (under_control || answered_at != G_MININT64)
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO appeal_marks (rid, under_control,"
+                                 " answered_at) VALUES (?1, ?2, ?3)", error);
+  else
+    stmt = _sa_cache_prepare (c, "DELETE FROM appeal_marks WHERE rid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (under_control || answered_at != G_MININT64)
+    {
+      sqlite3_bind_int (stmt, 2, under_control);
+      bind_time (stmt, 3, answered_at);
+    }
+  if (!_sa_cache_step (c, stmt, error))
+    return FALSE;
+  for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
+    {
+      JsonNode *node = json_array_get_element (replies, i);
+      JsonObject *reply = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = _sa_cache_obj_string (reply, "id");
+
+      if (id == NULL || g_strcmp0 (_sa_cache_obj_string (reply, "state"), awaiting) != 0)
+        continue;
+      stmt = _sa_cache_prepare (c, "INSERT OR IGNORE INTO awaiting_replies (appeal_rid, reply_id,"
+                                   " agency, author) VALUES (?1, ?2, ?3, ?4)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rid);
+      _sa_cache_bind_text (stmt, 2, id);
+      _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (reply, "agency"));
+      _sa_cache_bind_text (stmt, 4, _sa_cache_obj_string (reply, "author"));
+      if (!_sa_cache_step (c, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Upserts the row's columns from @effective; keeps rid and the local
  * "opened" flag unless @reset_opened. */
 static gboolean
@@ -271,7 +328,8 @@ write_appeal (SaCacheConn   *c,
   sqlite3_bind_text (stmt, 3, server_json, -1, SQLITE_STATIC);
   if (!_sa_cache_step (c, stmt, error))
     return FALSE;
-  return write_history (c, rid, effective, error);
+  return write_reply_marks (c, rid, effective, error) &&
+         write_history (c, rid, effective, error);
 }
 
 /* Rebuilds the shown appeal: the registry's JSON (@server, or the stored
@@ -905,7 +963,8 @@ sa_cache_reset (SaCache  *self,
   c = &self->writer;
   g_mutex_lock (&c->lock);
   ok = _sa_cache_begin (c, FALSE, error) &&
-       _sa_cache_exec (c, "DELETE FROM history; DELETE FROM appeal_docs; DELETE FROM appeals;"
+       _sa_cache_exec (c, "DELETE FROM history; DELETE FROM awaiting_replies;"
+                          " DELETE FROM appeal_marks; DELETE FROM appeal_docs; DELETE FROM appeals;"
                           " DELETE FROM agencies;"
                           " DELETE FROM categories; DELETE FROM users; DELETE FROM unreadable;"
                           " DELETE FROM sync_state WHERE key = 'cursor';"

@@ -8,7 +8,7 @@
 /* The cache's schema, as migrations by PRAGMA user_version (sa-sqlite.c
  * runs them). docs/cache.md describes the tables. */
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* Versioned schema: migrations[i] takes user_version i to i + 1. */
 static const char * const migrations[] = {
@@ -106,6 +106,36 @@ static const char * const migrations[] = {
    * rather than following the model's sets as they change. */
   "UPDATE appeals SET sla_due_at = 9223372036854775807"
   " WHERE status IN ('answered', 'closed', 'archived');",
+  /* 4: the reply loop's sections (docs/replies.md): whether a reopened
+   * appeal is under control and when it was answered, one row per appeal
+   * that has either; the replies awaiting approval with their agency and
+   * author, one row each, so that "Awaiting my approval" leaves out a
+   * supervisor's own. Derived from the appeal's JSON, as the feed writes
+   * them from now on; tables of their own, so that running it again over
+   * a cache that has them changes nothing. */
+  "CREATE TABLE IF NOT EXISTS appeal_marks ("
+  " rid INTEGER PRIMARY KEY REFERENCES appeals (rid) ON DELETE CASCADE,"
+  " under_control INTEGER NOT NULL DEFAULT 0, answered_at INTEGER);"
+  "CREATE INDEX IF NOT EXISTS appeal_marks_by_control ON appeal_marks (under_control)"
+  " WHERE under_control != 0;"
+  "CREATE TABLE IF NOT EXISTS awaiting_replies ("
+  " appeal_rid INTEGER NOT NULL REFERENCES appeals (rid) ON DELETE CASCADE,"
+  " reply_id TEXT NOT NULL, agency TEXT, author TEXT,"
+  " PRIMARY KEY (appeal_rid, reply_id)) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS awaiting_replies_by_agency ON awaiting_replies (agency, appeal_rid);"
+  "INSERT OR REPLACE INTO appeal_marks (rid, under_control, answered_at)"
+  " SELECT d.rid, coalesce (json_extract (d.json, '$.under_control') = 1, 0),"
+  " unixepoch (json_extract (d.json, '$.answered_at'))"
+  " FROM appeal_docs d"
+  " WHERE json_extract (d.json, '$.under_control') = 1"
+  " OR json_type (d.json, '$.answered_at') = 'text';"
+  "INSERT OR IGNORE INTO awaiting_replies (appeal_rid, reply_id, agency, author)"
+  " SELECT d.rid, json_extract (r.value, '$.id'), json_extract (r.value, '$.agency'),"
+  " json_extract (r.value, '$.author')"
+  " FROM appeal_docs d, json_each (d.json, '$.replies') r"
+  " WHERE json_type (r.value) = 'object'"
+  " AND json_extract (r.value, '$.state') = 'awaiting_approval'"
+  " AND json_type (r.value, '$.id') = 'text';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

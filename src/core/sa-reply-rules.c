@@ -140,14 +140,15 @@ may_start (const SaAppealState *appeal,
            const char          *agency,
            GError             **error)
 {
-  if (kind == SA_REPLY_KIND_NOTICE)
-    {
-      if (!sa_appeal_status_in (appeal->status, SA_STATUS_SET_CLOCK_RUNNING))
-        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_OPEN);
-      return TRUE;
-    }
-  if (!sa_appeal_status_in (appeal->status, SA_STATUS_SET_WORKABLE))
+  /* A notice, or a co-executor's part (the lead's answer may be waiting
+   * for it), while the agency still owes the answer; an answer while the
+   * appeal is in work. */
+  if (!sa_appeal_status_in (appeal->status, kind == SA_REPLY_KIND_ANSWER
+                                            ? SA_STATUS_SET_WORKABLE
+                                            : SA_STATUS_SET_CLOCK_RUNNING))
     return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_OPEN);
+  if (kind == SA_REPLY_KIND_NOTICE)
+    return TRUE;
   /* One answer (or one part per agency) on its way at a time. */
   for (guint i = 0; i < appeal->n_replies; i++)
     {
@@ -224,6 +225,18 @@ check_submit (const SaActor       *actor,
   return TRUE;
 }
 
+static gboolean
+part_sent (const SaAppealState *appeal,
+           const char          *agency)
+{
+  for (guint i = 0; i < appeal->n_replies; i++)
+    if (appeal->replies[i].kind == SA_REPLY_KIND_PART &&
+        appeal->replies[i].state == SA_REPLY_STATE_SENT &&
+        g_strcmp0 (appeal->replies[i].agency, agency) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Approve and return: a supervisor of the agency that writes the reply. */
 static gboolean
 check_review (SaOpType             type,
@@ -251,6 +264,13 @@ check_review (SaOpType             type,
   /* Four eyes: the author never approves their own reply. */
   if (type == SA_OP_REPLY_APPROVE && g_strcmp0 (reply->author, actor->login) == 0)
     return _sa_appeal_refuse (error, SA_APPEAL_ERROR_OWN_REPLY);
+  /* A joint answer waits for every co-executor's part, unless the lead
+   * supervisor gives the reason to send without. */
+  if (type == SA_OP_REPLY_APPROVE && reply->kind == SA_REPLY_KIND_ANSWER &&
+      member_string (args, "without_parts_reason") == NULL)
+    for (guint i = 0; appeal->coexecutors != NULL && appeal->coexecutors[i] != NULL; i++)
+      if (!part_sent (appeal, appeal->coexecutors[i]))
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_PARTS_MISSING);
   return TRUE;
 }
 

@@ -25,21 +25,23 @@ typedef struct
   const char *password;    /* the demo password, printed by init and listed in the README */
 } SaDemoUser;
 
-/* One op done on the appeal after it was registered: take, assign,
- * comment, request_info or set_priority. The registry applies it through
- * the appeal model, as POST /api/v1/ops would. The ops that answer and
- * close an appeal come with replies and approval (issue #14). */
+/* One op done on the appeal after it was registered. The registry applies
+ * it through the appeal model, as POST /api/v1/ops would: an answered
+ * appeal got there by a reply written, submitted and approved, a closed
+ * one by the applicant's verdict. An appeal has at most one reply. */
 typedef struct
 {
   SaOpType    op;
   gint64      at;        /* unix seconds, after the previous op and before now */
-  const char *actor;     /* a login of the lead agency */
+  const char *actor;     /* a login of the lead agency, or the contact centre's operator */
   const char *user;      /* assign: the executor */
-  const char *text;      /* comment, request_info */
+  const char *text;      /* comment, request_info, info_received, reply_save */
   SaPriority  priority;  /* set_priority */
+  gboolean    agree;     /* feedback */
+  guint       rating;    /* feedback: 1 to 5 */
 } SaDemoEvent;
 
-#define SA_DEMO_MAX_EVENTS 8
+#define SA_DEMO_MAX_EVENTS 12
 
 typedef struct
 {

@@ -7,7 +7,11 @@
 
 /* An appeal's life after intake: how far it got by now, who has it, and
  * what its history says (taken, assigned, comments, requests for more
- * information, a changed priority). */
+ * information and the answers to them, a changed priority, the reply
+ * written, submitted and approved, the applicant's verdict). */
+
+/* The contact centre's operator who calls applicants for their verdict. */
+#define VERDICT_OPERATOR "operator.ikomek-109"
 
 /* ───────────────────────────── History ─────────────────────────────── */
 
@@ -64,10 +68,38 @@ pick_worker (Rng         *rng,
 #define OPEN_RED     250
 #define OPEN_OVERDUE 30
 
+/* The answer: written by the executor, submitted, approved by the
+ * supervisor at @sent; a verdict after it when @verdict is not 0. */
+static void
+add_answer (SaDemoAppeal *a,
+            Rng          *own,
+            const Staff  *staff,
+            const char   *executor,
+            gint64        written,
+            gint64        sent,
+            gint64        verdict,
+            gboolean      agree)
+{
+  gboolean kk = strcmp (a->language, "kk") == 0;
+
+  add_event (a, SA_OP_REPLY_SAVE, written, executor)->text =
+    kk ? RNG_PICK_TEXT (own, _sa_demo_kk_done) : RNG_PICK_TEXT (own, _sa_demo_ru_done);
+  add_event (a, SA_OP_REPLY_SUBMIT, sent != 0 ? written + (sent - written) / 3 : written + 60,
+             executor);
+  if (sent == 0)
+    return;
+  add_event (a, SA_OP_REPLY_APPROVE, sent, staff->supervisor);
+  if (verdict != 0)
+    {
+      SaDemoEvent *e = add_event (a, SA_OP_FEEDBACK, verdict, VERDICT_OPERATOR);
+
+      e->agree = agree;
+      e->rating = agree ? 4 + rng_below (own, 2) : 1 + rng_below (own, 2);
+    }
+}
+
 /* How far the appeal got by @now, who has it and what its history says:
- * only the events the ops make; the ops that answer and close come with
- * replies and approval, so an answered or closed appeal's history ends
- * with the executor's last comment. */
+ * every step is an op, as the desks would have sent them. */
 void
 _sa_demo_live (SaDemo                    *demo,
                Rng                       *fate,
@@ -157,20 +189,35 @@ _sa_demo_live (SaDemo                    *demo,
       add_event (a, SA_OP_REQUEST_INFO, asked, executor)->text =
         kk ? RNG_PICK_TEXT (own, _sa_demo_kk_info_requests)
            : RNG_PICK_TEXT (own, _sa_demo_ru_info_requests);
-      /* No op records the applicant's answer yet: the executor notes it. */
+      /* The applicant answered; the executor records what they said. */
       if (!open)
-        add_event (a, SA_OP_COMMENT, asked + (gint64) ((end - asked) * 0.5), executor)->text =
-          RNG_PICK_TEXT (own, _sa_demo_info_received);
+        add_event (a, SA_OP_INFO_RECEIVED, asked + (gint64) ((end - asked) * 0.3),
+                   executor)->text = RNG_PICK_TEXT (own, _sa_demo_info_received);
     }
 
   if (a->status == SA_APPEAL_STATUS_REOPENED)
-    add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
-      RNG_PICK_TEXT (own, _sa_demo_ru_reopened);
-  else if (!open || a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
-    add_event (a, SA_OP_COMMENT, end - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))),
-               executor)->text = kk && rng_percent (own, 50)
-                                 ? RNG_PICK_TEXT (own, _sa_demo_kk_done)
-                                 : RNG_PICK_TEXT (own, _sa_demo_ru_done);
+    {
+      /* Answered once, the applicant disagreed: back in work under control. */
+      add_answer (a, own, staff, executor, taken + (gint64) ((end - taken) * 0.5),
+                  taken + (gint64) ((end - taken) * 0.6), taken + (gint64) ((end - taken) * 0.65),
+                  FALSE);
+      add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
+        RNG_PICK_TEXT (own, _sa_demo_ru_reopened);
+    }
+  else if (!open)
+    {
+      gint64 written = end - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own)));
+      /* The contact centre calls within a couple of days of the answer. */
+      gint64 call = (gint64) (2 * DAY * rng_unit (own)) + 600;
+      gint64 verdict = end + MIN ((now - end) / 2, call);
+
+      add_answer (a, own, staff, executor, written, end,
+                  a->status == SA_APPEAL_STATUS_CLOSED ? verdict : 0, TRUE);
+    }
+  else if (a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
+    add_answer (a, own, staff, executor,
+                end - 120 - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))), 0, 0,
+                FALSE);
 
   /* Each event lies in its own part of [taken, end]; only the priority and
    * the first comment share one, and two events never share a second. */

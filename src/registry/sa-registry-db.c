@@ -149,13 +149,16 @@ static const char * const migrations[] = {
   "  type_kk TEXT NOT NULL, UNIQUE (type_ru, name_ru));",
   /* 6 → 7: replies (docs/replies.md), one row each, and every text that
    * was submitted for approval; a sent reply and a submitted version are
-   * kept as they are by the database itself. An appeal reopened on its
-   * applicant's disagreement is under its supervisor's control. */
+   * kept as they are by the database itself; a joint answer names the
+   * parts it includes. An appeal reopened on its applicant's disagreement
+   * is under its supervisor's control; an extended one must be notified
+   * by a date. Every sent reply waits in deliveries for its channel. */
   "CREATE TABLE replies (id TEXT PRIMARY KEY, appeal_id TEXT NOT NULL REFERENCES appeals (id),"
   "  kind TEXT NOT NULL, agency TEXT NOT NULL REFERENCES agencies (code),"
   "  state TEXT NOT NULL, visibility TEXT NOT NULL, language TEXT NOT NULL,"
   "  text TEXT NOT NULL, author TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0,"
   "  approved_by TEXT, sent_at INTEGER, returned_comment TEXT, returned_by TEXT,"
+  "  parts TEXT, without_parts_reason TEXT,"
   "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
   "CREATE INDEX replies_appeal ON replies (appeal_id);"
   "CREATE TABLE reply_versions (reply_id TEXT NOT NULL REFERENCES replies (id),"
@@ -171,7 +174,15 @@ static const char * const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'reply versions are append-only'); END;"
   "CREATE TRIGGER reply_versions_no_delete BEFORE DELETE ON reply_versions"
   "  BEGIN SELECT RAISE (ABORT, 'reply versions are append-only'); END;"
-  "ALTER TABLE appeals ADD COLUMN under_control INTEGER NOT NULL DEFAULT 0;",
+  "ALTER TABLE appeals ADD COLUMN under_control INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE appeals ADD COLUMN notify_applicant_by INTEGER;"
+  "ALTER TABLE appeals ADD COLUMN applicant_notified_at INTEGER;"
+  "CREATE TABLE deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  reply_id TEXT NOT NULL UNIQUE REFERENCES replies (id),"
+  "  appeal_id TEXT NOT NULL REFERENCES appeals (id), channel TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed')),"
+  "  detail TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+  "CREATE INDEX deliveries_channel ON deliveries (channel, state, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);

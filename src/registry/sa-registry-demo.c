@@ -93,9 +93,12 @@ compare_slots (gconstpointer a,
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* The args an op of @e's type carries. */
+/* The args an op of @e's type carries; @reply_id names the appeal's one
+ * reply, @language is the applicant's. */
 static JsonObject *
-event_args (const SaDemoEvent *e)
+event_args (const SaDemoEvent *e,
+            const char        *reply_id,
+            const char        *language)
 {
   JsonObject *args = json_object_new ();
 
@@ -106,7 +109,22 @@ event_args (const SaDemoEvent *e)
       break;
     case SA_OP_COMMENT:
     case SA_OP_REQUEST_INFO:
+    case SA_OP_INFO_RECEIVED:
       json_object_set_string_member (args, "text", e->text);
+      break;
+    case SA_OP_REPLY_SAVE:
+      json_object_set_string_member (args, "reply_id", reply_id);
+      json_object_set_string_member (args, "text", e->text);
+      json_object_set_string_member (args, "visibility", SA_REPLY_VISIBILITY_PUBLIC);
+      json_object_set_string_member (args, "language", language);
+      break;
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+      json_object_set_string_member (args, "reply_id", reply_id);
+      break;
+    case SA_OP_FEEDBACK:
+      json_object_set_boolean_member (args, "agree", e->agree);
+      json_object_set_int_member (args, "rating", e->rating);
       break;
     case SA_OP_SET_PRIORITY:
       json_object_set_string_member (args, "priority", sa_priority_to_string (e->priority));
@@ -132,9 +150,9 @@ history_add (SaRegistryDb       *db,
 }
 
 /* Registers the appeal as intake would, then applies its ops through the
- * appeal model as POST /api/v1/ops would: the same rules, state, version
- * and history payloads. What no op does yet — a reply submitted, sent, the
- * applicant's verdict (issue #14) — is written as the final status. */
+ * appeal model as POST /api/v1/ops would: the same rules, state, version,
+ * replies and history payloads; the status the demo meant is the one the
+ * ops arrive at, or the demo is wrong. */
 static gboolean
 insert_appeal (SaRegistryDb        *db,
                GHashTable          *roles,
@@ -147,6 +165,9 @@ insert_appeal (SaRegistryDb        *db,
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   SaAppealState state = { 0 };
   gint64 updated = appeal->received_at;
+  gint64 answered_at = 0;
+  g_autofree char *reply_id = NULL;
+  SaReplyInfo reply = { 0 };
 
   in.channel = sa_channel_to_string (appeal->channel);
   in.category = appeal->category;
@@ -171,6 +192,7 @@ insert_appeal (SaRegistryDb        *db,
     return FALSE;
   if (appeal->n_events == 0)
     return TRUE;
+  reply_id = g_strconcat (id, "-reply", NULL);
 
   state.status = SA_APPEAL_STATUS_REGISTERED;
   state.priority = appeal->intake_priority;
@@ -183,7 +205,7 @@ insert_appeal (SaRegistryDb        *db,
       const SaDemoEvent *e = &appeal->events[i];
       SaActor actor = { e->actor, GPOINTER_TO_INT (g_hash_table_lookup (roles, e->actor)) - 1,
                         appeal->agency };
-      JsonObject *args = event_args (e);
+      JsonObject *args = event_args (e, reply_id, appeal->language);
       g_autoptr(JsonObject) payload = NULL;
       g_autoptr(GError) refused = NULL;
       SaAppealState before = state;
@@ -199,14 +221,40 @@ insert_appeal (SaRegistryDb        *db,
           return FALSE;
         }
       payload = sa_op_history_payload (e->op, &before, &state, args);
+      if (!sa_store_reply_apply (db, id, e->op, args, &actor, e->at, NULL, NULL, error))
+        return FALSE;
+      /* The one reply, as the rules of the next op see it. */
+      if (e->op == SA_OP_REPLY_SAVE)
+        {
+          reply = (SaReplyInfo) { reply_id, SA_REPLY_KIND_ANSWER, SA_REPLY_STATE_DRAFT,
+                                  appeal->agency, e->actor };
+          state.replies = &reply;
+          state.n_replies = 1;
+        }
+      else if (e->op == SA_OP_REPLY_SUBMIT)
+        reply.state = SA_REPLY_STATE_AWAITING_APPROVAL;
+      else if (e->op == SA_OP_REPLY_APPROVE)
+        {
+          reply.state = SA_REPLY_STATE_SENT;
+          answered_at = e->at;
+        }
       if (!history_add (db, id, e, payload, error))
         return FALSE;
       updated = e->at;
     }
 
-  return sa_store_appeal_set_outcome (db, id, sa_appeal_status_to_string (appeal->status),
+  if (state.status != appeal->status)
+    {
+      g_set_error (error, SA_REGISTRY_ERROR, SA_REGISTRY_ERROR_INVALID,
+                   "The demo's ops on %s end %s, not %s", appeal->address,
+                   sa_appeal_status_to_string (state.status),
+                   sa_appeal_status_to_string (appeal->status));
+      return FALSE;
+    }
+  return sa_store_appeal_set_outcome (db, id, sa_appeal_status_to_string (state.status),
                                       state.executor, sa_priority_to_string (state.priority),
-                                      state.version, updated, appeal->answered_at, error);
+                                      state.version, updated, answered_at, state.under_control,
+                                      error);
 }
 
 static gboolean

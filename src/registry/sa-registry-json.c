@@ -282,6 +282,10 @@ put_replies (GString        *out,
       put_text (out, "returned_by", r->returned_by);
       put_time (out, "created_at", r->created_at);
       put_time (out, "updated_at", r->updated_at);
+      /* Stored by the store as a JSON array of ids, checked when read. */
+      put_key (out, "parts");
+      g_string_append (out, r->parts != NULL ? r->parts : "null");
+      put_text (out, "without_parts_reason", r->without_parts_reason);
       put_key (out, "versions");
       g_string_append_c (out, '[');
       for (guint v = 0; r->versions != NULL && v < r->versions->len; v++)
@@ -363,6 +367,8 @@ sa_registry_json_append_appeal (GString             *out,
   put_replies (out, appeal->replies, viewer);
   put_key (out, SA_APPEAL_FIELD_UNDER_CONTROL);
   g_string_append (out, appeal->under_control ? "true" : "false");
+  put_time (out, SA_APPEAL_FIELD_NOTIFY_BY, appeal->notify_applicant_by);
+  put_time (out, SA_APPEAL_FIELD_NOTIFIED_AT, appeal->applicant_notified_at);
   if (appeal->history != NULL)
     put_history (out, appeal->history);
   g_string_append_c (out, '}');

@@ -160,6 +160,7 @@ void            sa_request_reply_bytes         (SaRequest        *req,
 void            _sa_registry_auth_register     (SaRegistryServer *server);
 void            _sa_registry_appeals_register  (SaRegistryServer *server);
 void            _sa_registry_ops_register      (SaRegistryServer *server);
+void            _sa_registry_deliveries_register (SaRegistryServer *server);
 void            _sa_registry_feed_register     (SaRegistryServer *server);
 void            _sa_registry_attachments_register (SaRegistryServer *server);
 void            _sa_registry_events_register   (SaRegistryServer *server);

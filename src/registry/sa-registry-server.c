@@ -792,6 +792,7 @@ sa_registry_server_new (SaRegistryDb *db)
   _sa_registry_auth_register (self);
   _sa_registry_appeals_register (self);
   _sa_registry_ops_register (self);
+  _sa_registry_deliveries_register (self);
   _sa_registry_feed_register (self);
   _sa_registry_attachments_register (self);
   _sa_registry_events_register (self);

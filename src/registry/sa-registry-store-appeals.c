@@ -183,8 +183,8 @@ sa_store_appeal_get (SaRegistryDb *db,
                                  " applicant_phone, applicant_email, address_text, district,"
                                  " lat, lon, text, language, received_at, legal_due_at,"
                                  " resolution_due_at, version, is_repeat, repeat_of, created_at,"
-                                 " updated_at, reaction_due_at, answered_at, under_control"
-                                 " FROM appeals"
+                                 " updated_at, reaction_due_at, answered_at, under_control,"
+                                 " notify_applicant_by, applicant_notified_at FROM appeals"
                                  " WHERE id = ?1", NULL);
   if (stmt == NULL)
     return NULL;
@@ -227,6 +227,8 @@ sa_store_appeal_get (SaRegistryDb *db,
   appeal->reaction_due_at = column_time (stmt, 26);
   appeal->answered_at = column_time (stmt, 27);
   appeal->under_control = sqlite3_column_int (stmt, 28) != 0;
+  appeal->notify_applicant_by = column_time (stmt, 29);
+  appeal->applicant_notified_at = column_time (stmt, 30);
   sqlite3_reset (stmt);
 
   read_agencies (db, appeal);

@@ -447,11 +447,12 @@ sa_store_intake_insert (SaRegistryDb         *db,
  * @version: its version
  * @updated_at: when it last changed
  * @answered_at: when it was answered, or 0
+ * @under_control: whether it is under its supervisor's control
  * @error: return location for a #GError
  *
- * Writes where an appeal's story ended, for the demo: the ops it went
- * through are in its history already, and what no op does yet (a reply
- * sent, the applicant's verdict) is this final state.
+ * Writes where an appeal's story ended, for the demo, which replays the
+ * ops into the history and the replies and then writes the state they
+ * arrived at in one statement.
  *
  * Returns: %TRUE on success
  */
@@ -464,14 +465,15 @@ sa_store_appeal_set_outcome (SaRegistryDb  *db,
                              gint64         version,
                              gint64         updated_at,
                              gint64         answered_at,
+                             gboolean       under_control,
                              GError       **error)
 {
   sqlite3_stmt *stmt;
 
   stmt = sa_registry_db_prepare (db,
                                  "UPDATE appeals SET status = ?2, executor = ?3, priority = ?4,"
-                                 " version = ?5, updated_at = ?6, answered_at = ?7"
-                                 " WHERE id = ?1", error);
+                                 " version = ?5, updated_at = ?6, answered_at = ?7,"
+                                 " under_control = ?8 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
@@ -482,6 +484,7 @@ sa_store_appeal_set_outcome (SaRegistryDb  *db,
   sqlite3_bind_int64 (stmt, 6, updated_at);
   if (answered_at != 0)
     sqlite3_bind_int64 (stmt, 7, answered_at);
+  sqlite3_bind_int (stmt, 8, under_control);
   return sa_registry_db_step_done (db, stmt, error);
 }
 

@@ -28,6 +28,7 @@ typedef struct
   char          *executor;
   char          *category;
   GPtrArray     *involved;
+  GPtrArray     *coexecutors;    /* points into involved's strings */
   GPtrArray     *reply_strings;  /* what state.replies points into */
   GArray        *replies;        /* SaReplyInfo */
   SaAppealState  state;
@@ -42,6 +43,7 @@ appeal_clear (Appeal *a)
   g_free (a->agency);
   g_free (a->executor);
   g_free (a->category);
+  g_clear_pointer (&a->coexecutors, g_ptr_array_unref);
   g_clear_pointer (&a->involved, g_ptr_array_unref);
   g_clear_pointer (&a->replies, g_array_unref);
   g_clear_pointer (&a->reply_strings, g_ptr_array_unref);
@@ -224,39 +226,29 @@ apply_reply_op (OpContext  *ctx,
   switch (ctx->type)
     {
     case SA_OP_REPLY_SAVE:
+    case SA_OP_REPLY_SUBMIT:
+    case SA_OP_REPLY_APPROVE:
+    case SA_OP_REPLY_RETURN:
       {
         gboolean created = FALSE;
-
-        if (!_sa_store_reply_save (ctx->db, ctx->appeal.id, ctx->args, ctx->user->agency,
-                                   ctx->user->login, ctx->now, &created, error))
-          return FALSE;
-        /* The history says a reply is being written once, not per save. */
-        ctx->quiet = !created;
-      }
-      break;
-    case SA_OP_REPLY_SUBMIT:
-      {
         gint64 version = 0;
 
-        if (!_sa_store_reply_submit (ctx->db, reply_id, ctx->now, &version, error))
+        if (!sa_store_reply_apply (ctx->db, ctx->appeal.id, ctx->type, ctx->args, &ctx->actor,
+                                   ctx->now, &created, &version, error))
           return FALSE;
-        json_object_set_int_member (ctx->payload, "version", version);
+        /* The history says a reply is being written once, not per save. */
+        ctx->quiet = ctx->type == SA_OP_REPLY_SAVE && !created;
+        if (ctx->type == SA_OP_REPLY_SUBMIT)
+          json_object_set_int_member (ctx->payload, "version", version);
+        if (ctx->type == SA_OP_REPLY_APPROVE || ctx->type == SA_OP_REPLY_RETURN)
+          json_object_set_string_member (ctx->payload, "author", reply->author);
+        if (ctx->type == SA_OP_REPLY_APPROVE && arg_string (ctx, "without_parts_reason") != NULL)
+          json_object_set_string_member (ctx->payload, "without_parts_reason",
+                                         arg_string (ctx, "without_parts_reason"));
+        if (ctx->type == SA_OP_REPLY_APPROVE && reply->kind == SA_REPLY_KIND_ANSWER &&
+            !set_appeal_time (ctx, "answered_at", ctx->now, error))
+          return FALSE;
       }
-      break;
-    case SA_OP_REPLY_APPROVE:
-      if (!_sa_store_reply_review (ctx->db, reply_id, TRUE, ctx->user->login, NULL, ctx->now,
-                                   error))
-        return FALSE;
-      json_object_set_string_member (ctx->payload, "author", reply->author);
-      if (reply->kind == SA_REPLY_KIND_ANSWER &&
-          !set_appeal_time (ctx, "answered_at", ctx->now, error))
-        return FALSE;
-      break;
-    case SA_OP_REPLY_RETURN:
-      if (!_sa_store_reply_review (ctx->db, reply_id, FALSE, ctx->user->login,
-                                   arg_string (ctx, "comment"), ctx->now, error))
-        return FALSE;
-      json_object_set_string_member (ctx->payload, "author", reply->author);
       break;
     case SA_OP_FEEDBACK:
       /* Back in work under control, with a new operational deadline
@@ -313,8 +305,15 @@ apply_in_registry (OpContext  *ctx,
       }
       break;
     case SA_OP_EXTEND:
-      /* The law gives 3 working days to tell the applicant; the event says by when. */
-      payload_add_time (ctx, "notify_applicant_by", _sa_registry_extension_notify_by (ctx->now));
+      {
+        /* The law gives 3 working days to tell the applicant; the event
+         * and the appeal say by when, until a notice is sent. */
+        gint64 notify_by = _sa_registry_extension_notify_by (ctx->now);
+
+        payload_add_time (ctx, SA_APPEAL_FIELD_NOTIFY_BY, notify_by);
+        if (!set_appeal_time (ctx, SA_APPEAL_FIELD_NOTIFY_BY, notify_by, error))
+          return FALSE;
+      }
       break;
     case SA_OP_ATTACH:
       {
@@ -409,15 +408,24 @@ load_appeal (SaRegistryDb *db,
     return FALSE;
 
   a->involved = g_ptr_array_new_with_free_func (g_free);
-  stmt = sa_registry_db_prepare (db, "SELECT agency FROM appeal_agencies WHERE appeal_id = ?1",
-                                 NULL);
+  a->coexecutors = g_ptr_array_new ();
+  stmt = sa_registry_db_prepare (db, "SELECT agency, role FROM appeal_agencies"
+                                     " WHERE appeal_id = ?1", NULL);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (a->involved, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    {
+      char *agency = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+      g_ptr_array_add (a->involved, agency);
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1),
+                     sa_agency_link_to_string (SA_AGENCY_LINK_COEXECUTOR)) == 0)
+        g_ptr_array_add (a->coexecutors, agency);
+    }
   sqlite3_reset (stmt);
   g_ptr_array_add (a->involved, NULL);
+  g_ptr_array_add (a->coexecutors, NULL);
 
   /* A status or priority this build does not know is a damaged row. */
   if (!sa_appeal_status_from_string (a->status, &a->state.status) ||
@@ -426,6 +434,7 @@ load_appeal (SaRegistryDb *db,
   a->state.agency = a->agency;
   a->state.executor = a->executor;
   a->state.involved = (const char * const *) a->involved->pdata;
+  a->state.coexecutors = (const char * const *) a->coexecutors->pdata;
   a->reply_strings = g_ptr_array_new_with_free_func (g_free);
   a->replies = _sa_store_reply_infos (db, id, a->reply_strings);
   a->state.replies = (const SaReplyInfo *) (gpointer) a->replies->data;

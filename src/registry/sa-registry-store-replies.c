@@ -37,6 +37,8 @@ sa_store_reply_free (SaStoreReply *reply)
   g_free (reply->approved_by);
   g_free (reply->returned_comment);
   g_free (reply->returned_by);
+  g_free (reply->parts);
+  g_free (reply->without_parts_reason);
   g_clear_pointer (&reply->versions, g_ptr_array_unref);
   g_free (reply);
 }
@@ -105,7 +107,9 @@ _sa_store_read_replies (SaRegistryDb *db,
   stmt = sa_registry_db_prepare (db,
                                  "SELECT id, kind, agency, state, visibility, language, text,"
                                  " author, version, approved_by, sent_at, returned_comment,"
-                                 " returned_by, created_at, updated_at FROM replies"
+                                 " returned_by, created_at, updated_at,"
+                                 " CASE WHEN json_valid (parts) THEN parts END,"
+                                 " without_parts_reason FROM replies"
                                  " WHERE appeal_id = ?1 ORDER BY created_at, id", NULL);
   if (stmt == NULL)
     return replies;
@@ -129,6 +133,8 @@ _sa_store_read_replies (SaRegistryDb *db,
       r->returned_by = column_text (stmt, 12);
       r->created_at = column_time (stmt, 13);
       r->updated_at = column_time (stmt, 14);
+      r->parts = column_text (stmt, 15);
+      r->without_parts_reason = column_text (stmt, 16);
       g_ptr_array_add (replies, r);
     }
   sqlite3_reset (stmt);
@@ -304,13 +310,118 @@ _sa_store_reply_submit (SaRegistryDb  *db,
   return sa_registry_db_step_done (db, stmt, error);
 }
 
+/* Runs @sql with ?1 the reply, ?2 the appeal and ?3 the time. */
+static gboolean
+step_sql (SaRegistryDb  *db,
+          const char    *sql,
+          const char    *reply_id,
+          const char    *appeal_id,
+          gint64         now,
+          GError       **error)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, reply_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now);
+  return sa_registry_db_step_done (db, stmt, error);
+}
+
+/* What sending a reply sets in motion: an answer records the parts it
+ * includes (or why it went without them), a notice that the applicant
+ * was told; an answer or notice waits for its channel to deliver it. A
+ * part stays between the agencies. (The parts an answer includes are
+ * written by the statement that sends it, _sa_store_reply_review().) */
+static gboolean
+reply_sent (SaRegistryDb  *db,
+            const char    *appeal_id,
+            const char    *reply_id,
+            gint64         now,
+            GError       **error)
+{
+  return step_sql (db,
+                   "UPDATE appeals SET applicant_notified_at = ?3 WHERE id = ?2 AND"
+                   " (SELECT kind FROM replies WHERE id = ?1) = 'notice'",
+                   reply_id, appeal_id, now, error) &&
+         step_sql (db,
+                   "INSERT INTO deliveries (reply_id, appeal_id, channel, created_at, updated_at)"
+                   " SELECT r.id, a.id, a.channel, ?3, ?3 FROM replies r JOIN appeals a"
+                   " ON a.id = r.appeal_id WHERE r.id = ?1 AND r.kind IN ('answer', 'notice')",
+                   reply_id, appeal_id, now, error);
+}
+
+/**
+ * sa_store_reply_apply:
+ * @db: the database, inside the op's transaction
+ * @appeal_id: the appeal
+ * @type: a reply op that the model's rules allowed
+ * @args: its arguments
+ * @actor: who does it
+ * @now: the registry's time
+ * @out_created: (out) (optional): for `reply_save`, whether the reply is new
+ * @out_version: (out) (optional): for `reply_submit`, the version it froze
+ * @error: return location for a #GError
+ *
+ * Writes what a reply op does to the reply itself; the appeal's row is
+ * the caller's (the ops, and the demo that replays them).
+ *
+ * Returns: %FALSE on a database failure
+ */
+gboolean
+sa_store_reply_apply (SaRegistryDb   *db,
+                      const char     *appeal_id,
+                      SaOpType        type,
+                      JsonObject     *args,
+                      const SaActor  *actor,
+                      gint64          now,
+                      gboolean       *out_created,
+                      gint64         *out_version,
+                      GError        **error)
+{
+  const char *reply_id = arg (args, "reply_id");
+  gboolean created = FALSE;
+  gint64 version = 0;
+  gboolean ok;
+
+  switch (type)
+    {
+    case SA_OP_REPLY_SAVE:
+      ok = _sa_store_reply_save (db, appeal_id, args, actor->agency, actor->login, now,
+                                 &created, error);
+      break;
+    case SA_OP_REPLY_SUBMIT:
+      ok = _sa_store_reply_submit (db, reply_id, now, &version, error);
+      break;
+    case SA_OP_REPLY_APPROVE:
+      ok = _sa_store_reply_review (db, reply_id, TRUE, actor->login,
+                                   arg (args, "without_parts_reason"), now, error) &&
+           reply_sent (db, appeal_id, reply_id, now, error);
+      break;
+    case SA_OP_REPLY_RETURN:
+      ok = _sa_store_reply_review (db, reply_id, FALSE, actor->login, arg (args, "comment"),
+                                   now, error);
+      break;
+    default:
+      ok = TRUE;
+      break;
+    }
+  if (out_created != NULL)
+    *out_created = created;
+  if (out_version != NULL)
+    *out_version = version;
+  return ok;
+}
+
 /**
  * _sa_store_reply_review:
  * @db: the database, inside the op's transaction
  * @reply_id: the reply
  * @approve: %TRUE to send it, %FALSE to return it
  * @supervisor: who decides
- * @comment: (nullable): why it is returned
+ * @comment: (nullable): why it is returned, or why an answer is sent
+ *   without a co-executor's part
  * @now: the registry's time
  * @error: return location for a #GError
  *
@@ -327,10 +438,16 @@ _sa_store_reply_review (SaRegistryDb  *db,
 {
   sqlite3_stmt *stmt;
 
+  /* An answer, as it is sent, names the co-executors' sent parts it
+   * includes (the trigger freezes the row once it is sent). */
   if (approve)
     stmt = sa_registry_db_prepare (db,
                                    "UPDATE replies SET state = ?2, approved_by = ?3, sent_at = ?4,"
-                                   " updated_at = ?4 WHERE id = ?1", error);
+                                   " updated_at = ?4, without_parts_reason = ?5,"
+                                   " parts = CASE WHEN kind = 'answer' THEN (SELECT"
+                                   "  json_group_array (p.id) FROM replies p"
+                                   "  WHERE p.appeal_id = replies.appeal_id AND p.kind = 'part'"
+                                   "  AND p.state = 'sent') END WHERE id = ?1", error);
   else
     stmt = sa_registry_db_prepare (db,
                                    "UPDATE replies SET state = ?2, returned_by = ?3,"
@@ -344,7 +461,6 @@ _sa_store_reply_review (SaRegistryDb  *db,
                      -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, supervisor, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, now);
-  if (!approve)
-    sqlite3_bind_text (stmt, 5, comment, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, comment, -1, SQLITE_STATIC);
   return sa_registry_db_step_done (db, stmt, error);
 }

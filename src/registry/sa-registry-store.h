@@ -62,12 +62,23 @@ typedef struct
   gint64     sent_at;
   char      *returned_comment;
   char      *returned_by;
+  char      *parts;         /* an answer's: a JSON array of the part ids it includes */
+  char      *without_parts_reason;
   gint64     created_at;
   gint64     updated_at;
   GPtrArray *versions;      /* SaStoreReplyVersion */
 } SaStoreReply;
 
 void           sa_store_reply_free  (SaStoreReply  *reply);
+gboolean       sa_store_reply_apply (SaRegistryDb   *db,
+                                     const char     *appeal_id,
+                                     SaOpType        type,
+                                     JsonObject     *args,
+                                     const SaActor  *actor,
+                                     gint64          now,
+                                     gboolean       *out_created,
+                                     gint64         *out_version,
+                                     GError        **error);
 
 typedef struct
 {
@@ -97,6 +108,8 @@ typedef struct
   gint64     reaction_due_at;
   gint64     answered_at;
   gboolean   under_control;
+  gint64     notify_applicant_by;
+  gint64     applicant_notified_at;
   gint64     version;
   gboolean   is_repeat;
   char      *repeat_of;
@@ -170,6 +183,7 @@ gboolean       sa_store_appeal_set_outcome   (SaRegistryDb    *db,
                                               gint64           version,
                                               gint64           updated_at,
                                               gint64           answered_at,
+                                              gboolean         under_control,
                                               GError         **error);
 gboolean       sa_store_has_people_or_appeals (SaRegistryDb   *db,
                                                gboolean       *found,
@@ -403,6 +417,39 @@ void                 sa_store_public_appeal_free (SaStorePublicAppeal *appeal);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaStorePublicAppeal, sa_store_public_appeal_free)
 SaStorePublicAppeal *sa_store_public_appeal_get  (SaRegistryDb        *db,
                                                   const char          *reg_number);
+
+/* Deliveries (sa-registry-store-deliveries.c) */
+typedef struct
+{
+  gint64  id;
+  char   *appeal_id;
+  char   *reg_number;
+  char   *channel;
+  char   *reply_id;
+  char   *kind;
+  char   *language;
+  char   *visibility;
+  char   *text;
+  gint64  sent_at;
+  char   *applicant_name;
+  char   *applicant_phone;
+  char   *applicant_email;
+} SaStoreDelivery;
+
+void       sa_store_delivery_free      (SaStoreDelivery *delivery);
+GPtrArray *sa_store_deliveries_pending (SaRegistryDb    *db,
+                                        SaRegistryUser  *user,
+                                        const char      *channel,
+                                        gint64           since,
+                                        guint            limit);
+gboolean   sa_store_delivery_record    (SaRegistryDb    *db,
+                                        SaRegistryUser  *user,
+                                        gint64           id,
+                                        gboolean         delivered,
+                                        const char      *detail,
+                                        gint64           now,
+                                        gboolean        *out_found,
+                                        GError         **error);
 
 /* The JSON writer (sa-registry-json.c) */
 void           sa_registry_json_append_appeal (GString               *out,
