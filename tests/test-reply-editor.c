@@ -373,6 +373,33 @@ test_submit_after_save (Fixture       *f,
 }
 
 static void
+test_curator_cannot_reply (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* A curator, who only reads, sees Reply insensitive; the executor of the agency does not. */
+  GtkWidget *window = gtk_window_new ();
+  SaAppealDetail *detail = SA_APPEAL_DETAIL (sa_appeal_detail_new ());
+  g_autoptr(JsonObject) appeal = cached_appeal (f->cache);
+  g_autoptr(JsonObject) curator = parse ("{\"login\":\"cur\",\"role\":\"curator\"}");
+  GtkWidget *reply;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
+  sa_appeal_detail_set_cache (detail, f->cache);
+  sa_appeal_detail_set_appeal (detail, appeal);
+  sa_appeal_detail_set_user (detail, curator);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (20);
+  reply = sa_test_find_button (GTK_WIDGET (detail), "_Reply…");
+  g_assert_nonnull (reply);
+  g_assert_true (gtk_widget_is_visible (reply));
+  g_assert_false (gtk_widget_is_sensitive (reply));
+  sa_appeal_detail_set_user (detail, f->user);
+  settle (20);
+  g_assert_true (gtk_widget_is_sensitive (reply));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_returned_comment (Fixture       *f,
                        gconstpointer  data)
 {
@@ -616,6 +643,7 @@ main (int    argc,
   ADD ("typing-saves-one-op", test_typing_saves_one_op);
   ADD ("reopened-cache-keeps-text", test_reopen);
   ADD ("submit-after-save", test_submit_after_save);
+  ADD ("curator-cannot-reply", test_curator_cannot_reply);
   ADD ("returned-shows-comment", test_returned_comment);
   ADD ("sent-is-read-only", test_sent_read_only);
   ADD ("conflict-keeps-text", test_conflict_keeps_text);
