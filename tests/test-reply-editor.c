@@ -532,6 +532,35 @@ test_rejected_keeps_text (Fixture       *f,
 }
 
 static void
+test_reopened_answers_anew (Fixture       *f,
+                            gconstpointer  data)
+{
+  /* On a reopened appeal the sent answer stays as it was: Reply starts a new answer, saved as a reply of its own. */
+  SaReplyEditor *editor;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *text = NULL;
+
+  feed (f->cache, 11, APPEAL_JSON (
+    "reopened",
+    "[{\"id\":\"" REPLY "\",\"kind\":\"answer\",\"agency\":\"ENERGY\",\"state\":\"sent\","
+    "\"visibility\":\"public\",\"language\":\"kk\",\"text\":\"Жылу қосылды.\","
+    "\"author\":\"me\",\"approved_by\":\"boss\",\"sent_at\":\"2026-12-05T12:00:00+05:00\","
+    "\"version\":1,\"versions\":[]}]"));
+  editor = open_editor (f, NULL);
+  g_assert_true (sa_reply_editor_is_editable (editor));
+  g_assert_cmpstr (sa_reply_editor_get_reply_id (editor), !=, REPLY);
+  text = buffer_text (editor);
+  g_assert_cmpstr (text, ==, "");
+  g_assert_true (type (editor, "Қайта тексерілді: жылу бар."));
+  wait_saved (editor);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (entry_arg (entries->pdata[0], "reply_id"), ==,
+                   sa_reply_editor_get_reply_id (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static void
 test_count_and_limit (Fixture       *f,
                       gconstpointer  data)
 {
@@ -648,6 +677,7 @@ main (int    argc,
   ADD ("sent-is-read-only", test_sent_read_only);
   ADD ("conflict-keeps-text", test_conflict_keeps_text);
   ADD ("rejected-keeps-text", test_rejected_keeps_text);
+  ADD ("reopened-answers-anew", test_reopened_answers_anew);
   ADD ("count-and-limit", test_count_and_limit);
   ADD ("preview-is-what-is-typed", test_preview);
   ADD ("translated", test_translated);

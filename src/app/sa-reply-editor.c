@@ -193,8 +193,9 @@ save_cb (GObject      *object,
   self->failed = op_id == NULL;
   if (self->closed)
     {
-      /* The window is gone; what was typed after this save still goes in. */
-      if (self->dirty && !self->failed)
+      /* The window is gone; what was typed after this save still goes in
+       * (once: a save that failed is not tried again and again). */
+      if (self->dirty)
         save_now (self);
       return;
     }
@@ -519,6 +520,16 @@ load (SaReplyEditor *self)
   adw_window_title_set_subtitle (self->window_title,
                                  member_string (self->appeal, "reg_number") ?: "");
   reply = find_reply (self->appeal, login, &own);
+  if (reply != NULL && !own &&
+      g_strcmp0 (member_string (reply, "state"), SA_REPLY_STATE_NAME_SENT) == 0)
+    {
+      /* A reopened appeal is answered anew: the sent answer stays as it was. */
+      self->reply_id = g_uuid_string_random ();
+      if (may_write (self, NULL))
+        reply = NULL;
+      else
+        g_clear_pointer (&self->reply_id, g_free);
+    }
   held = find_held_save (self);
   if (held != NULL)
     {
@@ -531,6 +542,7 @@ load (SaReplyEditor *self)
           reply = NULL;
           own = TRUE;
         }
+      g_free (self->reply_id);
       self->reply_id = g_strdup (held_id);
       text = member_string (args, "text");
       lang = member_string (args, "language") ?: lang;
@@ -545,6 +557,7 @@ load (SaReplyEditor *self)
     }
   else if (reply != NULL)
     {
+      g_free (self->reply_id);
       self->reply_id = g_strdup (member_string (reply, "id"));
       sa_reply_state_from_string (member_string (reply, "state"), &state);
       text = member_string (reply, "text");
@@ -556,7 +569,8 @@ load (SaReplyEditor *self)
     }
   else
     {
-      self->reply_id = g_uuid_string_random ();
+      if (self->reply_id == NULL)
+        self->reply_id = g_uuid_string_random ();
       /* Private unless the writer chooses to publish. */
       gtk_toggle_button_set_active (self->private_button, TRUE);
     }
