@@ -12,6 +12,7 @@
 #include "sa-reply-editor.h"
 #include "sa-reply-letter.h"
 #include "sa-test-cache.h"
+#include "sa-test-keys.h"
 #include "sa-test-widgets.h"
 
 /* The reply editor as its user meets it, over a real cache: what is
@@ -400,6 +401,49 @@ test_curator_cannot_reply (Fixture       *f,
 }
 
 static void
+editor_op_cb (SaReplyEditor *editor,
+              const char    *type_name,
+              JsonObject    *args,
+              char         **out)
+{
+  *out = g_strdup (type_name);
+}
+
+static void
+test_ctrl_enter_submits (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* Typed with the keyboard: Enter starts a new line, Ctrl+Enter submits once the text is saved. */
+  SaReplyEditor *editor = open_editor (f, NULL);
+  g_autofree char *requested = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  gpointer weak = editor;
+  gint64 deadline;
+
+  g_signal_connect (editor, "op-requested", G_CALLBACK (editor_op_cb), &requested);
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  sa_test_keys_focus_window (GTK_WINDOW (editor));
+  sa_test_type ("heat is on");
+  sa_test_press (GDK_KEY_Return, 0);
+  sa_test_type ("since monday");
+  text = buffer_text (editor);
+  g_assert_cmpstr (text, ==, "heat is on\nsince monday");
+  g_assert_null (requested);
+
+  sa_test_press (GDK_KEY_Return, GDK_CONTROL_MASK);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (requested == NULL && g_get_monotonic_time () < deadline)
+    settle (10);
+  g_assert_cmpstr (requested, ==, "reply_submit");
+  settle (20);
+  g_assert_null (weak);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (entry_arg (entries->pdata[0], "text"), ==, "heat is on\nsince monday");
+}
+
+static void
 test_returned_comment (Fixture       *f,
                        gconstpointer  data)
 {
@@ -673,6 +717,7 @@ main (int    argc,
   ADD ("reopened-cache-keeps-text", test_reopen);
   ADD ("submit-after-save", test_submit_after_save);
   ADD ("curator-cannot-reply", test_curator_cannot_reply);
+  ADD ("ctrl-enter-submits", test_ctrl_enter_submits);
   ADD ("returned-shows-comment", test_returned_comment);
   ADD ("sent-is-read-only", test_sent_read_only);
   ADD ("conflict-keeps-text", test_conflict_keeps_text);

@@ -776,9 +776,21 @@ sa_reply_editor_class_init (SaReplyEditorClass *klass)
 static void
 sa_reply_editor_init (SaReplyEditor *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkShortcutTrigger *trigger;
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Ctrl+Enter submits, as it sends the other dialogs and approves in the
+   * review; caught before the text view, where Enter starts a new line. */
+  trigger = gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                         gtk_keyval_trigger_new (GDK_KEY_KP_Enter,
+                                                                 GDK_CONTROL_MASK));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (trigger,
+                                                          gtk_named_action_new ("editor.submit")));
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   buffer = gtk_text_view_get_buffer (self->text_view);
   g_signal_connect (buffer, "insert-text", G_CALLBACK (insert_text_cb), self);
   g_signal_connect_swapped (buffer, "changed", G_CALLBACK (changed), self);
