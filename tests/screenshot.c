@@ -13,6 +13,7 @@
 #include "sa-appeal-detail-private.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
+#include "sa-reply-editor.h"
 #include "sa-review-window.h"
 #include "sa-verdict-dialog.h"
 #include "sa-window-private.h"
@@ -605,6 +606,30 @@ main (int    argc,
           sa_window_open_appeal (window, pick_detail (appeals));
           settle (0.5);
           target = g_str_equal (opt_view, "menu") ? open_menu (window) : open_escalate (window);
+        }
+      else if (g_str_equal (opt_view, "reply"))
+        {
+          /* The executor answers in the applicant's language; the draft
+           * is saved by the time of the shot. */
+          g_autoptr(GPtrArray) appeals = open_appeals (window);
+          const char *id = pick_detail (appeals);
+          g_autoptr(JsonNode) appeal = sa_cache_get_appeal (window->cache, id, NULL);
+          GtkWidget *view;
+
+          sa_window_open_appeal (window, id);
+          settle (0.5);
+          gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.reply", NULL);
+          target = GTK_WIDGET (find_toplevel (SA_TYPE_REPLY_EDITOR));
+          view = find_widget (target, GTK_TYPE_TEXT_VIEW);
+          gtk_text_buffer_insert_interactive_at_cursor (
+            gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
+            g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (appeal),
+                                                                   "language", "ru"), "kk") == 0
+            ? "Құрметті өтініш беруші!\n\nСіздің өтінішіңіз бойынша жылу беру 5 желтоқсанда "
+              "қалпына келтірілді. Қолайсыздық үшін кешірім сұраймыз."
+            : "Уважаемый заявитель!\n\nПо вашему обращению отопление в доме восстановлено "
+              "5 декабря. Приносим извинения за неудобства.", -1, TRUE);
+          settle (1.5);
         }
       else if (g_str_equal (opt_view, "review"))
         {

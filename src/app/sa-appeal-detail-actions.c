@@ -10,6 +10,7 @@
 #include "sa-directory.h"
 #include "sa-labels.h"
 #include "sa-op-dialog.h"
+#include "sa-reply-editor.h"
 
 /* The operations the detail view offers, as its widget actions: taking,
  * commenting, asking for information, assigning, forwarding, escalating,
@@ -405,6 +406,26 @@ attachments_op_requested_cb (SaAppealDetail *self,
     _sa_appeal_detail_request (self, op, json_object_ref (args));
 }
 
+/* The reply editor saves the draft itself (sa-reply-editor.c) and asks
+ * for the submit like the other operations. */
+static void
+reply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  SaReplyEditor *editor;
+
+  if (self->cache == NULL || self->appeal == NULL || self->user == NULL)
+    return;
+  editor = sa_reply_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->cache,
+                                self->appeal, self->user);
+  g_signal_connect_object (editor, "op-requested", G_CALLBACK (attachments_op_requested_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
 void
 _sa_appeal_detail_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -419,4 +440,5 @@ _sa_appeal_detail_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "detail.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
   gtk_widget_class_install_action (widget_class, "detail.attach", NULL, attach_action);
+  gtk_widget_class_install_action (widget_class, "detail.reply", NULL, reply_action);
 }

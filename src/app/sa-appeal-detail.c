@@ -168,6 +168,7 @@ static const struct
   { "detail.escalate", SA_OP_ESCALATE, TRUE },
   { "detail.extend", SA_OP_EXTEND, FALSE },
   { "detail.attach", SA_OP_ATTACH, FALSE },
+  { "detail.reply", SA_OP_REPLY_SAVE, TRUE },
   { "detail.review-reply", SA_OP_REPLY_RETURN, FALSE, TRUE },
   { "detail.record-verdict", SA_OP_FEEDBACK, FALSE },
   { "detail.record-info", SA_OP_INFO_RECEIVED, FALSE },

@@ -42,12 +42,13 @@ validate_op (const char  *type,
   return TRUE;
 }
 
-static char *
-add_local_op (SaCache      *self,
-              const char   *appeal_id,
-              const char   *type,
-              JsonObject   *args,
-              GError      **error)
+/* Inside the writer's transaction: also for sa-cache-replies.c. */
+char *
+_sa_cache_add_local_op (SaCache      *self,
+                        const char   *appeal_id,
+                        const char   *type,
+                        JsonObject   *args,
+                        GError      **error)
 {
   SaCacheConn *c = &self->writer;
   g_autofree char *login = _sa_cache_state_dup (c, "login");
@@ -135,7 +136,7 @@ sa_cache_apply_local_op_sync (SaCache     *self,
   g_mutex_lock (&c->lock);
   if (_sa_cache_begin (c, TRUE, error))
     {
-      op_id = add_local_op (self, appeal_id, type, args, error);
+      op_id = _sa_cache_add_local_op (self, appeal_id, type, args, error);
       if (op_id == NULL)
         _sa_cache_rollback (c, TRUE);
       else if (!_sa_cache_commit (c, TRUE, error))

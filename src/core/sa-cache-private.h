@@ -146,6 +146,11 @@ gboolean      _sa_cache_delete_by_key       (SaCacheConn  *c,
                                              GError      **error);
 
 /* The outbox, for the local edits */
+char         *_sa_cache_add_local_op        (SaCache      *self,
+                                             const char   *appeal_id,
+                                             const char   *type,
+                                             JsonObject   *args,
+                                             GError      **error);
 char         *_sa_cache_op_appeal_id        (SaCacheConn  *c,
                                              const char   *op_id,
                                              gint64       *out_seq,

@@ -219,6 +219,27 @@ gboolean        sa_cache_discard_op_finish   (SaCache              *self,
                                               GAsyncResult         *result,
                                               GError              **error);
 
+/* A reply's draft as one types (sa-cache-replies.c): one pending op per reply. */
+char           *sa_cache_save_reply_draft_sync   (SaCache             *self,
+                                                  const char          *appeal_id,
+                                                  const char          *reply_id,
+                                                  const char          *text,
+                                                  const char          *visibility,
+                                                  const char          *language,
+                                                  GError             **error);
+void            sa_cache_save_reply_draft_async  (SaCache             *self,
+                                                  const char          *appeal_id,
+                                                  const char          *reply_id,
+                                                  const char          *text,
+                                                  const char          *visibility,
+                                                  const char          *language,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char           *sa_cache_save_reply_draft_finish (SaCache             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* Reading. */
 JsonNode       *sa_cache_get_appeal          (SaCache              *self,
                                               const char           *appeal_id,

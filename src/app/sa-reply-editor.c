@@ -1,0 +1,797 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sa-reply-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sa-appeal-model.h"
+#include "sa-directory.h"
+#include "sa-reply-editor.h"
+#include "sa-reply-letter.h"
+
+/* The executor's reply editor (docs/replies.md): the text, public or
+ * private, the language, a live preview of what the applicant receives,
+ * and the draft saved to the cache on each pause in typing, off the main
+ * thread. It opens the user's own draft or returned reply when there is
+ * one, shows a sent or awaiting reply read-only, and asks for
+ * `reply_submit` (::op-requested) only once the last text is durable. */
+
+struct _SaReplyEditor
+{
+  AdwWindow        parent_instance;
+
+  AdwWindowTitle  *window_title;
+  GtkLabel        *save_state;
+  GtkButton       *submit_button;
+  GtkWidget       *banner;
+  GtkLabel        *banner_title;
+  GtkLabel        *banner_text;
+  GtkTextView     *text_view;
+  GtkToggleButton *public_button;
+  GtkToggleButton *private_button;
+  GtkDropDown     *language_dropdown;
+  GtkLabel        *counter;
+  GtkExpander     *versions_expander;
+  GtkListBox      *versions_list;
+  GtkLabel        *preview_heading;
+  GtkLabel        *preview_text;
+  GtkLabel        *visibility_note;
+
+  SaCache         *cache;
+  JsonObject      *appeal;
+  JsonObject      *user;
+  char            *reply_id;
+  guint            save_source;
+  gboolean         editable;
+  gboolean         loading;     /* filling the widgets: no save */
+  gboolean         saving;      /* a save is in flight */
+  gboolean         dirty;       /* changed since the last save began */
+  gboolean         failed;      /* the last save failed */
+  gboolean         submit_wanted;
+  gboolean         closed;
+  /* Once closed, the widgets may be gone: what to save is kept here. */
+  char            *final_text;
+  const char      *final_visibility;
+  const char      *final_language;
+};
+
+G_DEFINE_FINAL_TYPE (SaReplyEditor, sa_reply_editor, ADW_TYPE_WINDOW)
+
+enum {
+  OP_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonArray *
+member_array (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static const char *
+language (SaReplyEditor *self)
+{
+  guint i = gtk_drop_down_get_selected (self->language_dropdown);
+
+  return sa_reply_languages[i < 2 ? i : 0];
+}
+
+static const char *
+visibility (SaReplyEditor *self)
+{
+  return gtk_toggle_button_get_active (self->private_button) ? SA_REPLY_VISIBILITY_PRIVATE
+                                                             : SA_REPLY_VISIBILITY_PUBLIC;
+}
+
+static char *
+dup_text (SaReplyEditor *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+set_save_state (SaReplyEditor *self,
+                const char    *text,
+                gboolean       error)
+{
+  gtk_label_set_text (self->save_state, text);
+  if (error)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->save_state), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->save_state), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->save_state), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->save_state), "dim-label");
+    }
+}
+
+/* The preview, the count and whether Submit may be pressed. */
+static void
+refresh (SaReplyEditor *self)
+{
+  g_autofree char *text = dup_text (self);
+  g_autofree char *heading = NULL;
+  g_autofree char *count = NULL;
+  const char *received = member_string (self->appeal, SA_APPEAL_FIELD_RECEIVED_AT);
+
+  heading = sa_reply_letter_heading (language (self),
+                                     member_string (self->appeal, "reg_number") ?: "",
+                                     received != NULL ? sa_appeal_parse_time (received) : 0);
+  gtk_label_set_text (self->preview_heading, heading);
+  gtk_label_set_text (self->preview_text, text);
+  gtk_label_set_text (self->visibility_note,
+                      gtk_toggle_button_get_active (self->private_button)
+                      ? _("Private: only the applicant receives this reply. It is not published.")
+                      : _("Public: the reply may be published, without the applicant’s personal data."));
+
+  /* Translators: the characters typed and the most a reply may have, e.g. "120 / 5000" */
+  count = g_strdup_printf (_("%ld / %u"), g_utf8_strlen (text, -1), SA_OP_TEXT_MAX);
+  gtk_label_set_text (self->counter, count);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.submit",
+                                 self->editable && !is_blank (text));
+}
+
+static void save_now (SaReplyEditor *self);
+
+static void
+submit (SaReplyEditor *self)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+
+  self->submit_wanted = FALSE;
+  json_object_set_string_member (args, "reply_id", self->reply_id);
+  g_signal_emit (self, signals[OP_REQUESTED], 0,
+                 sa_op_type_to_string (SA_OP_REPLY_SUBMIT), args);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SaReplyEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op_id = NULL;
+
+  op_id = sa_cache_save_reply_draft_finish (SA_CACHE (object), result, &error);
+  self->saving = FALSE;
+  self->failed = op_id == NULL;
+  if (self->closed)
+    {
+      /* The window is gone; what was typed after this save still goes in
+       * (once: a save that failed is not tried again and again). */
+      if (self->dirty)
+        save_now (self);
+      return;
+    }
+  if (op_id == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
+
+      g_warning ("Could not save the reply: %s", error->message);
+      self->submit_wanted = FALSE;
+      set_save_state (self, message, TRUE);
+      return;
+    }
+  if (self->dirty)
+    {
+      if (self->save_source == 0)
+        save_now (self);
+      return;
+    }
+  if (self->save_source != 0)
+    return;
+  set_save_state (self, _("Saved"), FALSE);
+  if (self->submit_wanted)
+    submit (self);
+}
+
+/* Writes the text as it is now; another change while it is written is
+ * saved right after. */
+static void
+save_now (SaReplyEditor *self)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->saving)
+    return;
+  text = self->closed ? g_strdup (self->final_text) : dup_text (self);
+  self->dirty = FALSE;
+  if (is_blank (text))
+    {
+      /* The registry takes no empty reply: the last saved text stays. */
+      if (!self->closed)
+        set_save_state (self, _("An empty reply is not saved"), FALSE);
+      self->submit_wanted = FALSE;
+      return;
+    }
+  self->saving = TRUE;
+  if (!self->closed)
+    set_save_state (self, _("Saving…"), FALSE);
+  sa_cache_save_reply_draft_async (self->cache, member_string (self->appeal, "id"),
+                                   self->reply_id, text,
+                                   self->closed ? self->final_visibility : visibility (self),
+                                   self->closed ? self->final_language : language (self),
+                                   NULL, save_cb, g_object_ref (self));
+}
+
+static gboolean
+save_timeout_cb (gpointer data)
+{
+  SaReplyEditor *self = data;
+
+  self->save_source = 0;
+  save_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed (SaReplyEditor *self)
+{
+  /* Signals of the template while it is being built. */
+  if (self->appeal == NULL || self->closed)
+    return;
+  refresh (self);
+  if (self->loading || !self->editable)
+    return;
+  self->dirty = TRUE;
+  set_save_state (self, _("Saving…"), FALSE);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (SA_REPLY_EDITOR_SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+static void
+visibility_toggled_cb (SaReplyEditor *self)
+{
+  changed (self);
+}
+
+static void
+language_changed_cb (SaReplyEditor *self)
+{
+  changed (self);
+}
+
+/* A reply holds at most SA_OP_TEXT_MAX characters: what would go beyond
+ * is not inserted, rather than typed and then refused by the registry. */
+static void
+insert_text_cb (GtkTextBuffer *buffer,
+                GtkTextIter   *location,
+                const char    *text,
+                int            len,
+                SaReplyEditor *self)
+{
+  glong have = gtk_text_buffer_get_char_count (buffer);
+  glong adding = g_utf8_strlen (text, len);
+  glong room = SA_OP_TEXT_MAX > have ? SA_OP_TEXT_MAX - have : 0;
+
+  if (adding <= room)
+    return;
+  g_signal_stop_emission_by_name (buffer, "insert-text");
+  gtk_widget_error_bell (GTK_WIDGET (self->text_view));
+  if (room > 0)
+    {
+      const char *end = g_utf8_offset_to_pointer (text, room);
+
+      g_signal_handlers_block_by_func (buffer, insert_text_cb, self);
+      gtk_text_buffer_insert (buffer, location, text, end - text);
+      g_signal_handlers_unblock_by_func (buffer, insert_text_cb, self);
+    }
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SaReplyEditor *self = SA_REPLY_EDITOR (widget);
+
+  if (!self->editable)
+    return;
+  /* The submit goes after the last text, never before it. */
+  self->submit_wanted = TRUE;
+  if (self->save_source != 0 || self->dirty || self->failed)
+    save_now (self);
+  else if (!self->saving)
+    submit (self);
+}
+
+/* What was typed in the last 300 ms is saved now, not dropped; what was
+ * typed while a save was in flight follows it. */
+static void
+close_down (SaReplyEditor *self)
+{
+  gboolean waiting = self->save_source != 0;
+
+  if (self->closed || self->appeal == NULL)
+    return;
+  self->final_text = dup_text (self);
+  self->final_visibility = visibility (self);
+  self->final_language = language (self);
+  self->closed = TRUE;
+  if (waiting)
+    save_now (self);
+}
+
+static gboolean
+sa_reply_editor_close_request (GtkWindow *window)
+{
+  close_down (SA_REPLY_EDITOR (window));
+  return GTK_WINDOW_CLASS (sa_reply_editor_parent_class)->close_request (window);
+}
+
+/* The reply this user writes, or else the one to show: the user's own
+ * draft or returned answer; else an answer on its way or sent. */
+static JsonObject *
+find_reply (JsonObject *appeal,
+            const char *login,
+            gboolean   *out_own)
+{
+  JsonArray *replies = member_array (appeal, SA_APPEAL_FIELD_REPLIES);
+  JsonObject *shown = NULL;
+
+  *out_own = FALSE;
+  for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
+    {
+      JsonNode *node = json_array_get_element (replies, i);
+      JsonObject *reply = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      SaReplyKind kind = SA_REPLY_KIND_ANSWER;
+      SaReplyState state;
+
+      if (reply == NULL || !sa_reply_state_from_string (member_string (reply, "state"), &state))
+        continue;
+      if (member_string (reply, "kind") != NULL &&
+          (!sa_reply_kind_from_string (member_string (reply, "kind"), &kind) ||
+           kind != SA_REPLY_KIND_ANSWER))
+        continue;
+      if ((state == SA_REPLY_STATE_DRAFT || state == SA_REPLY_STATE_RETURNED) &&
+          g_strcmp0 (member_string (reply, "author"), login) == 0)
+        {
+          *out_own = TRUE;
+          return reply;
+        }
+      /* A sent answer is the one to read once there is one. */
+      if (shown == NULL || state == SA_REPLY_STATE_SENT ||
+          g_strcmp0 (member_string (shown, "state"), SA_REPLY_STATE_NAME_SENT) != 0)
+        shown = reply;
+    }
+  return shown;
+}
+
+static void
+show_banner (SaReplyEditor *self,
+             const char    *title,
+             const char    *text)
+{
+  gtk_widget_set_visible (self->banner, TRUE);
+  gtk_label_set_text (self->banner_title, title);
+  gtk_label_set_text (self->banner_text, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_text), text != NULL);
+}
+
+static void
+show_versions (SaReplyEditor *self,
+               JsonObject    *reply)
+{
+  JsonArray *versions = member_array (reply, "versions");
+  guint n = versions != NULL ? json_array_get_length (versions) : 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->versions_expander), n > 0);
+  /* Newest first. */
+  for (guint i = n; i > 0; i--)
+    {
+      JsonNode *node = json_array_get_element (versions, i - 1);
+      JsonObject *version = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *when = member_string (version, "submitted_at");
+      g_autoptr(GDateTime) utc = when != NULL ? g_date_time_new_from_iso8601 (when, NULL) : NULL;
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *date = NULL;
+      g_autofree char *title = NULL;
+      GtkWidget *row;
+
+      if (version == NULL)
+        continue;
+      if (utc != NULL)
+        {
+          local = g_date_time_to_timezone (utc, sa_appeal_time_zone ());
+          /* Translators: a date and time as strftime() formats it, e.g. 23.11.2026 14:05 */
+          date = g_date_time_format (local, _("%d.%m.%Y %H:%M"));
+        }
+      /* Translators: an earlier version of a reply and when it was submitted */
+      title = g_strdup_printf (_("Version %ld · %s"),
+                               (long) json_object_get_int_member_with_default (version, "version",
+                                                                               i),
+                               date != NULL ? date : "—");
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), member_string (version, "text") ?: "");
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_append (self->versions_list, row);
+    }
+}
+
+/* The user's newest save of an answer on this appeal, when the registry
+ * did not take it (a conflict or a rejection): the outbox keeps it, and
+ * the shown appeal, folded without it, does not have its text. */
+static SaOutboxEntry *
+find_held_save (SaReplyEditor *self)
+{
+  g_autoptr(GPtrArray) entries = sa_cache_list_outbox (self->cache, NULL);
+  const char *appeal_id = member_string (self->appeal, "id");
+  SaOutboxEntry *newest = NULL;
+  guint at = 0;
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      SaOutboxEntry *e = entries->pdata[i];
+
+      if (g_strcmp0 (e->appeal_id, appeal_id) == 0 &&
+          g_strcmp0 (e->type, sa_op_type_to_string (SA_OP_REPLY_SAVE)) == 0 &&
+          e->args != NULL && JSON_NODE_HOLDS_OBJECT (e->args))
+        {
+          newest = e;
+          at = i;
+        }
+    }
+  if (newest == NULL || (newest->state != SA_OP_CONFLICT && newest->state != SA_OP_REJECTED))
+    return NULL;
+  return g_ptr_array_steal_index (entries, at);
+}
+
+/* Whether the model lets this user write the reply (sa_op_check()); the
+ * registry still decides. */
+static gboolean
+may_write (SaReplyEditor *self,
+           GError       **error)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  SaAppealState state = { 0 };
+  SaActor actor;
+  gboolean ok;
+
+  if (!sa_actor_init_from_json (&actor, self->user) ||
+      !sa_appeal_state_init_from_json (&state, self->appeal))
+    {
+      sa_appeal_state_clear (&state);
+      g_set_error_literal (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_FORBIDDEN, "");
+      return FALSE;
+    }
+  json_object_set_string_member (args, "reply_id", self->reply_id);
+  /* The rights do not depend on the words: any text stands in for one
+   * not written yet, so that the arguments are complete. */
+  json_object_set_string_member (args, "text", "…");
+  json_object_set_string_member (args, "visibility", visibility (self));
+  json_object_set_string_member (args, "language", language (self));
+  ok = sa_op_check (SA_OP_REPLY_SAVE, &actor, &state, args,
+                    g_get_real_time () / G_USEC_PER_SEC, error);
+  sa_appeal_state_clear (&state);
+  return ok;
+}
+
+static void
+load (SaReplyEditor *self)
+{
+  const char *login = member_string (self->user, "login");
+  g_autoptr(GError) refused = NULL;
+  const char *lang = member_string (self->appeal, "language");
+  g_autoptr(SaOutboxEntry) held = NULL;
+  const char *text = NULL;
+  JsonObject *reply;
+  gboolean own;
+  SaReplyState state = SA_REPLY_STATE_DRAFT;
+
+  adw_window_title_set_subtitle (self->window_title,
+                                 member_string (self->appeal, "reg_number") ?: "");
+  reply = find_reply (self->appeal, login, &own);
+  if (reply != NULL && !own &&
+      g_strcmp0 (member_string (reply, "state"), SA_REPLY_STATE_NAME_SENT) == 0)
+    {
+      /* A reopened appeal is answered anew: the sent answer stays as it was. */
+      self->reply_id = g_uuid_string_random ();
+      if (may_write (self, NULL))
+        reply = NULL;
+      else
+        g_clear_pointer (&self->reply_id, g_free);
+    }
+  held = find_held_save (self);
+  if (held != NULL)
+    {
+      JsonObject *args = json_node_get_object (held->args);
+      const char *held_id = member_string (args, "reply_id");
+
+      /* The registry may know the reply by an earlier text, or not at all. */
+      if (reply == NULL || g_strcmp0 (member_string (reply, "id"), held_id) != 0)
+        {
+          reply = NULL;
+          own = TRUE;
+        }
+      g_free (self->reply_id);
+      self->reply_id = g_strdup (held_id);
+      text = member_string (args, "text");
+      lang = member_string (args, "language") ?: lang;
+      gtk_toggle_button_set_active (g_strcmp0 (member_string (args, "visibility"),
+                                               SA_REPLY_VISIBILITY_PUBLIC) == 0
+                                    ? self->public_button : self->private_button, TRUE);
+      if (reply != NULL)
+        {
+          sa_reply_state_from_string (member_string (reply, "state"), &state);
+          show_versions (self, reply);
+        }
+    }
+  else if (reply != NULL)
+    {
+      g_free (self->reply_id);
+      self->reply_id = g_strdup (member_string (reply, "id"));
+      sa_reply_state_from_string (member_string (reply, "state"), &state);
+      text = member_string (reply, "text");
+      lang = member_string (reply, "language") ?: lang;
+      gtk_toggle_button_set_active (g_strcmp0 (member_string (reply, "visibility"),
+                                               SA_REPLY_VISIBILITY_PUBLIC) == 0
+                                    ? self->public_button : self->private_button, TRUE);
+      show_versions (self, reply);
+    }
+  else
+    {
+      if (self->reply_id == NULL)
+        self->reply_id = g_uuid_string_random ();
+      /* Private unless the writer chooses to publish. */
+      gtk_toggle_button_set_active (self->private_button, TRUE);
+    }
+  gtk_drop_down_set_selected (self->language_dropdown, g_strcmp0 (lang, "kk") == 0 ? 1 : 0);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text ?: "", -1);
+
+  self->editable = (reply == NULL || own) && may_write (self, &refused);
+  if (held != NULL)
+    {
+      const char *reason = sa_rejection_message (held->error_code);
+
+      if (held->state == SA_OP_CONFLICT)
+        show_banner (self, _("Your last text did not reach the registry"),
+                     _("Someone changed the appeal first. The text is kept here and in "
+                       "Changes Not Applied: apply it again there, or discard it."));
+      else
+        show_banner (self, _("The registry refused your last text"),
+                     reason != NULL ? reason : held->last_error);
+    }
+  else if (state == SA_REPLY_STATE_RETURNED && own)
+    {
+      g_autofree char *by = NULL;
+      g_autofree char *title = NULL;
+      const char *who = member_string (reply, "returned_by");
+
+      if (who != NULL && self->cache != NULL)
+        by = sa_directory_dup_user_name (self->cache, who);
+      title = who != NULL ? g_strdup_printf (_("Returned by %s"), by ?: who)
+                          : g_strdup (_("Returned for changes"));
+      show_banner (self, title, member_string (reply, "returned_comment"));
+    }
+  else if (state == SA_REPLY_STATE_SENT)
+    show_banner (self, sa_rejection_message ("reply_sent"), NULL);
+  else if (state == SA_REPLY_STATE_AWAITING_APPROVAL)
+    show_banner (self, sa_reply_state_label (SA_REPLY_STATE_AWAITING_APPROVAL),
+                 _("A supervisor approves the reply or returns it to its author with a comment."));
+  else if (!self->editable)
+    show_banner (self, _("You cannot write this reply"),
+                 refused != NULL ? sa_rejection_message (sa_appeal_error_code (refused)) : NULL);
+
+  gtk_text_view_set_editable (self->text_view, self->editable);
+  gtk_text_view_set_cursor_visible (self->text_view, self->editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->public_button), self->editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->private_button), self->editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->language_dropdown), self->editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->submit_button), self->editable);
+  set_save_state (self, held != NULL ? _("Not applied") : reply != NULL && own ? _("Saved") : "",
+                  held != NULL);
+}
+
+/**
+ * sa_reply_editor_new:
+ * @parent: (nullable): the main window
+ * @cache: the signed-in account's cache, where the draft is saved
+ * @appeal: the appeal as the cache shows it (pending ops folded in)
+ * @user: the signed-in user as the registry describes them
+ *
+ * Returns: (transfer none): a new modal editor, not yet presented
+ */
+SaReplyEditor *
+sa_reply_editor_new (GtkWindow  *parent,
+                     SaCache    *cache,
+                     JsonObject *appeal,
+                     JsonObject *user)
+{
+  SaReplyEditor *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (SA_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (appeal != NULL, NULL);
+  g_return_val_if_fail (user != NULL, NULL);
+
+  self = g_object_new (SA_TYPE_REPLY_EDITOR, "transient-for", parent, NULL);
+  self->cache = g_object_ref (cache);
+  self->appeal = json_object_ref (appeal);
+  self->user = json_object_ref (user);
+  self->loading = TRUE;
+  load (self);
+  self->loading = FALSE;
+  refresh (self);
+  /* Writing is what the window is for. */
+  if (self->editable)
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->text_view));
+  return self;
+}
+
+/**
+ * sa_reply_editor_get_reply_id:
+ * @self: a #SaReplyEditor
+ *
+ * Returns: the UUID of the reply being written or shown
+ */
+const char *
+sa_reply_editor_get_reply_id (SaReplyEditor *self)
+{
+  g_return_val_if_fail (SA_IS_REPLY_EDITOR (self), NULL);
+  return self->reply_id;
+}
+
+/**
+ * sa_reply_editor_is_editable:
+ * @self: a #SaReplyEditor
+ *
+ * Returns: whether the user may change the reply (%FALSE for a sent one,
+ *   one awaiting approval or someone else's)
+ */
+gboolean
+sa_reply_editor_is_editable (SaReplyEditor *self)
+{
+  g_return_val_if_fail (SA_IS_REPLY_EDITOR (self), FALSE);
+  return self->editable;
+}
+
+/**
+ * sa_reply_editor_is_saved:
+ * @self: a #SaReplyEditor
+ *
+ * Returns: whether everything typed is in the cache
+ */
+gboolean
+sa_reply_editor_is_saved (SaReplyEditor *self)
+{
+  g_return_val_if_fail (SA_IS_REPLY_EDITOR (self), FALSE);
+  return self->save_source == 0 && !self->saving && !self->dirty && !self->failed;
+}
+
+static void
+sa_reply_editor_dispose (GObject *object)
+{
+  SaReplyEditor *self = SA_REPLY_EDITOR (object);
+
+  close_down (self);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_REPLY_EDITOR);
+
+  G_OBJECT_CLASS (sa_reply_editor_parent_class)->dispose (object);
+}
+
+/* A save in flight holds a reference and may need the cache after the
+ * window was destroyed (disposed): these go only with the last one. */
+static void
+sa_reply_editor_finalize (GObject *object)
+{
+  SaReplyEditor *self = SA_REPLY_EDITOR (object);
+
+  g_clear_object (&self->cache);
+  g_clear_pointer (&self->appeal, json_object_unref);
+  g_clear_pointer (&self->user, json_object_unref);
+  g_clear_pointer (&self->reply_id, g_free);
+  g_clear_pointer (&self->final_text, g_free);
+
+  G_OBJECT_CLASS (sa_reply_editor_parent_class)->finalize (object);
+}
+
+static void
+sa_reply_editor_class_init (SaReplyEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = sa_reply_editor_dispose;
+  object_class->finalize = sa_reply_editor_finalize;
+  window_class->close_request = sa_reply_editor_close_request;
+
+  /**
+   * SaReplyEditor::op-requested:
+   * @self: the editor
+   * @type: the operation: `reply_submit`
+   * @args: its arguments
+   *
+   * The user submitted the reply; its last text is in the cache already.
+   */
+  signals[OP_REQUESTED] =
+    g_signal_new ("op-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/sa-reply-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, save_state);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, banner);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, banner_title);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, banner_text);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, text_view);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, public_button);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, private_button);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, language_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, counter);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, versions_expander);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, versions_list);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_heading);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_text);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, visibility_note);
+  gtk_widget_class_bind_template_callback (widget_class, visibility_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, language_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "editor.submit", NULL, submit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+sa_reply_editor_init (SaReplyEditor *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkShortcutTrigger *trigger;
+  GtkTextBuffer *buffer;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* Ctrl+Enter submits, as it sends the other dialogs and approves in the
+   * review; caught before the text view, where Enter starts a new line. */
+  trigger = gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                         gtk_keyval_trigger_new (GDK_KEY_KP_Enter,
+                                                                 GDK_CONTROL_MASK));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (trigger,
+                                                          gtk_named_action_new ("editor.submit")));
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  g_signal_connect (buffer, "insert-text", G_CALLBACK (insert_text_cb), self);
+  g_signal_connect_swapped (buffer, "changed", G_CALLBACK (changed), self);
+}

@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "sa-application.h"
+#include "sa-conflicts-view.h"
+#include "sa-reply-editor.h"
+#include "sa-test-files.h"
+#include "sa-test-spawn.h"
+#include "sa-test-widgets.h"
+#include "sa-window-private.h"
+
+/* The executor's reply on a real desk against a real registry: a draft
+ * typed offline reaches the registry after the desk restarted, as one
+ * draft with the last text; submitted, returned with a comment that the
+ * editor shows, and submitted again with both versions kept; a draft that
+ * met a newer appeal keeps its text until applied again. Each case
+ * answers an appeal of its own, registered for it. The desk keeps its
+ * 5-second undo window, as it ships. */
+
+#define LOGIN      "executor.almaty-teplo"
+#define PASSWORD   "demo-executor"
+#define SUPERVISOR "supervisor.almaty-teplo"
+
+static SaApplication *app;
+static SaTestSpawnedRegistry registry;
+static SaWindow *window;
+static char *data_dir;
+static char *token;       /* the executor's, as another client of theirs */
+static char *boss_token;  /* the supervisor's */
+
+/* ------------------------------------------------------------------ */
+/* The registry, as another client sees it */
+
+static JsonNode *
+http_as (const char *bearer,
+         const char *method,
+         const char *path,
+         const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (registry.url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (bearer != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", bearer, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                             g_bytes_get_size (answer), &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+sign_in (const char *login,
+         const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login,
+                                           password);
+  g_autoptr(JsonNode) answer = http_as (NULL, "POST", "/api/v1/auth/login", body);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "access_token"));
+}
+
+/* A new heating appeal in the executor's agency's queue. */
+static char *
+register_appeal (void)
+{
+  g_autofree char *operator = sign_in ("operator.ikomek-109", "demo-operator");
+  g_autoptr(JsonNode) appeal = NULL;
+
+  appeal = http_as (operator, "POST", "/api/v1/intake",
+                    "{\"channel\":\"egov\",\"category\":\"heating.no-heat\","
+                    "\"text\":\"Нет отопления в квартире, батареи холодные.\","
+                    "\"applicant\":{\"name\":\"Сейткали Айгерим\",\"iin\":\"900101000177\"},"
+                    "\"address\":{\"text\":\"улица Жандосова, 8\",\"district\":\"almaly\"}}");
+  return g_strdup (json_object_get_string_member (json_node_get_object (appeal), "id"));
+}
+
+static JsonObject *
+registry_appeal (const char *id)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/appeals/", id, NULL);
+  g_autoptr(JsonNode) node = http_as (token, "GET", path, NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* The appeal's one reply as the registry has it, or NULL. */
+static JsonObject *
+registry_reply (const char *id)
+{
+  g_autoptr(JsonObject) appeal = registry_appeal (id);
+  JsonNode *node = json_object_get_member (appeal, SA_APPEAL_FIELD_REPLIES);
+  JsonArray *replies = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node)
+                                                                    : NULL;
+
+  if (replies == NULL || json_array_get_length (replies) == 0)
+    return NULL;
+  g_assert_cmpuint (json_array_get_length (replies), ==, 1);
+  return json_object_ref (json_array_get_object_element (replies, 0));
+}
+
+static guint
+registry_events (const char *id,
+                 const char *type)
+{
+  g_autoptr(JsonObject) appeal = registry_appeal (id);
+  JsonArray *history = json_object_get_array_member (appeal, "history");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (history, i),
+                                                  "type"), type) == 0)
+      n++;
+  return n;
+}
+
+/* One op by the supervisor on the appeal as it is now. */
+static void
+supervisor_op (const char *id,
+               const char *type,
+               const char *args_json)
+{
+  g_autoptr(JsonObject) now = registry_appeal (id);
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"ops\":[{\"op_id\":\"%s\",\"type\":\"%s\","
+                                           "\"appeal_id\":\"%s\",\"base_version\":%"
+                                           G_GINT64_FORMAT ",\"args\":%s}]}", op_id, type, id,
+                                           json_object_get_int_member (now, "version"), args_json);
+  g_autoptr(JsonNode) result = http_as (boss_token, "POST", "/api/v1/ops", body);
+  JsonObject *first = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (result), "results"), 0);
+
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "applied");
+}
+
+/* ------------------------------------------------------------------ */
+/* The desk */
+
+typedef gboolean (*Predicate) (gconstpointer data);
+
+static void
+wait_for (Predicate     done,
+          gconstpointer data,
+          const char   *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+synced (gconstpointer data)
+{
+  return window->engine != NULL &&
+         sa_sync_engine_get_state (window->engine) == SA_SYNC_STATE_SYNCED;
+}
+
+static gboolean
+cached (gconstpointer id)
+{
+  g_autoptr(JsonNode) appeal = sa_cache_get_appeal (sa_window_get_cache (window), id, NULL);
+
+  return appeal != NULL;
+}
+
+static void
+show_appeal (const char *id)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  wait_for (cached, id, "the new appeal on the desk");
+  wait_for (synced, NULL, "the sync");
+  sa_window_open_appeal (window, id);
+  settle (200);
+}
+
+static SaReplyEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SA_IS_REPLY_EDITOR (toplevel))
+        return SA_REPLY_EDITOR (toplevel);
+    }
+  return NULL;
+}
+
+static gboolean
+no_editor (gconstpointer data)
+{
+  return find_editor () == NULL;
+}
+
+/* Reply, in the detail of the shown appeal. */
+static SaReplyEditor *
+open_editor (void)
+{
+  SaReplyEditor *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.reply", NULL));
+  settle (50);
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  return editor;
+}
+
+static GtkTextBuffer *
+buffer_of (SaReplyEditor *editor)
+{
+  GtkWidget *view = sa_test_find_by_type (GTK_WIDGET (editor), GTK_TYPE_TEXT_VIEW, 0);
+
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+}
+
+static gboolean
+is_saved (gconstpointer editor)
+{
+  return sa_reply_editor_is_saved ((SaReplyEditor *) editor);
+}
+
+/* Types at the end, then waits for the pause to save it. */
+static void
+type_and_wait (SaReplyEditor *editor,
+               const char    *text)
+{
+  GtkTextBuffer *buffer = buffer_of (editor);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+  g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE));
+  settle (50);
+  g_assert_false (sa_reply_editor_is_saved (editor));
+  wait_for (is_saved, editor, "the draft saved");
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  sa_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_is_visible (labels->pdata[i]) &&
+        g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+outbox_size (void)
+{
+  g_autoptr(GPtrArray) entries = sa_cache_list_outbox (sa_window_get_cache (window), NULL);
+
+  return entries->len;
+}
+
+typedef struct
+{
+  const char *id;
+  const char *text;
+  const char *state;
+} Expect;
+
+static gboolean
+registry_reply_is (gconstpointer data)
+{
+  const Expect *e = data;
+  g_autoptr(JsonObject) reply = registry_reply (e->id);
+
+  return reply != NULL &&
+         g_strcmp0 (json_object_get_string_member (reply, "text"), e->text) == 0 &&
+         g_strcmp0 (json_object_get_string_member (reply, "state"), e->state) == 0;
+}
+
+static gboolean
+outbox_empty (gconstpointer data)
+{
+  return outbox_size () == 0;
+}
+
+typedef struct
+{
+  const char *id;
+  const char *state;
+} CachedReply;
+
+static gboolean
+cached_reply_is (gconstpointer data)
+{
+  const CachedReply *e = data;
+  g_autoptr(JsonNode) node = sa_cache_get_appeal (sa_window_get_cache (window), e->id, NULL);
+  JsonNode *replies = node != NULL ? json_object_get_member (json_node_get_object (node),
+                                                             SA_APPEAL_FIELD_REPLIES) : NULL;
+
+  if (replies == NULL || !JSON_NODE_HOLDS_ARRAY (replies) ||
+      json_array_get_length (json_node_get_array (replies)) == 0)
+    return FALSE;
+  return g_strcmp0 (json_object_get_string_member (
+                      json_array_get_object_element (json_node_get_array (replies), 0),
+                      "state"), e->state) == 0;
+}
+
+static gboolean
+window_gone (gconstpointer data)
+{
+  return window == NULL;
+}
+
+static gboolean
+restored (gconstpointer data)
+{
+  return window->engine != NULL && sa_window_get_cache (window) != NULL;
+}
+
+static void
+new_window (void)
+{
+  window = g_object_ref_sink (sa_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ------------------------------------------------------------------ */
+/* Cases */
+
+static void
+test_offline_restart (void)
+{
+  /* A draft typed offline over several pauses is one op; after the desk restarts with the registry back, the registry has the last text as one drafted reply. */
+  g_autofree char *id = register_appeal ();
+  const char *last = "Құрметті Айгерим! Жылу 5 желтоқсанда қосылды. Кешірім сұраймыз.";
+  Expect e = { id, last, "draft" };
+  SaReplyEditor *editor;
+
+  show_appeal (id);
+  sa_test_pause_registry (&registry);
+  editor = open_editor ();
+  type_and_wait (editor, "Құрметті Айгерим!");
+  type_and_wait (editor, " Жылу 5 желтоқсанда қосылды.");
+  type_and_wait (editor, " Кешірім сұраймыз.");
+  g_assert_cmpuint (outbox_size (), ==, 1);
+  gtk_window_close (GTK_WINDOW (editor));
+  wait_for (no_editor, NULL, "the editor to close");
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_for (window_gone, NULL, "the window to go");
+  sa_test_resume_registry (&registry);
+
+  new_window ();
+  sa_window_restore_session (window, NULL, NULL);
+  wait_for (restored, NULL, "the desk from the cache");
+  wait_for (registry_reply_is, &e, "the draft on the registry");
+  g_assert_cmpuint (registry_events (id, sa_op_type_event (SA_OP_REPLY_SAVE)), ==, 1);
+  wait_for (outbox_empty, NULL, "the outbox to empty");
+
+  /* The editor opens the same draft from the registry's appeal. */
+  sa_window_open_appeal (window, id);
+  settle (200);
+  editor = open_editor ();
+  {
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (buffer_of (editor), &start, &end);
+    text = gtk_text_buffer_get_text (buffer_of (editor), &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, last);
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static void
+test_submit_return_resubmit (void)
+{
+  /* Submitted, the reply awaits approval on the registry; returned, the editor shows the supervisor's comment and the first version; edited and submitted again, the registry keeps both versions. */
+  g_autofree char *id = register_appeal ();
+  const char *first = "Отопление включено.";
+  const char *second = "Отопление включено 5 декабря в 14:00.";
+  Expect awaiting = { id, first, "awaiting_approval" };
+  Expect again = { id, second, "awaiting_approval" };
+  CachedReply returned = { id, "returned" };
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) appeal = NULL;
+  g_autofree char *return_args = NULL;
+  SaReplyEditor *editor;
+  GtkWidget *expander;
+
+  show_appeal (id);
+  editor = open_editor ();
+  type_and_wait (editor, first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  wait_for (no_editor, NULL, "the editor to close on submit");
+  wait_for (registry_reply_is, &awaiting, "the reply awaiting approval");
+  appeal = registry_appeal (id);
+  g_assert_cmpstr (json_object_get_string_member (appeal, "status"), ==, "awaiting_approval");
+  g_clear_pointer (&appeal, json_object_unref);
+
+  reply = registry_reply (id);
+  return_args = g_strdup_printf ("{\"reply_id\":\"%s\",\"comment\":\"Укажите время включения.\"}",
+                                 json_object_get_string_member (reply, "id"));
+  supervisor_op (id, "reply_return", return_args);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  wait_for (cached_reply_is, &returned, "the returned reply on the desk");
+  wait_for (synced, NULL, "the sync");
+  settle (200);
+
+  editor = open_editor ();
+  g_assert_true (sa_reply_editor_is_editable (editor));
+  g_assert_true (shows_label (GTK_WIDGET (editor), "Укажите время включения."));
+  expander = sa_test_find_by_type (GTK_WIDGET (editor), GTK_TYPE_EXPANDER, 0);
+  g_assert_true (gtk_widget_is_visible (expander));
+  gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
+  settle (50);
+  g_assert_true (shows_label (GTK_WIDGET (editor), first));
+
+  gtk_text_buffer_set_text (buffer_of (editor), "", -1);
+  type_and_wait (editor, second);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  wait_for (no_editor, NULL, "the editor to close on submit");
+  wait_for (registry_reply_is, &again, "the second version awaiting approval");
+  g_clear_pointer (&reply, json_object_unref);
+  reply = registry_reply (id);
+  g_assert_cmpint (json_object_get_int_member (reply, "version"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "versions")), ==,
+                    2);
+}
+
+static SaConflictsView *
+conflicts_view (void)
+{
+  return window->conflicts;
+}
+
+static gboolean
+outbox_conflict (gconstpointer text)
+{
+  g_autoptr(GPtrArray) entries = sa_cache_list_outbox (sa_window_get_cache (window), NULL);
+
+  return entries->len == 1 && ((SaOutboxEntry *) entries->pdata[0])->state == SA_OP_CONFLICT;
+}
+
+/* The change's row says the whole text (and when it was made). */
+static gboolean
+conflict_shown (gconstpointer text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (conflicts_view ()), GTK_TYPE_LABEL, labels);
+  if (sa_conflicts_view_get_n_entries (conflicts_view ()) != 1)
+    return FALSE;
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_is_visible (labels->pdata[i]) &&
+        g_str_has_prefix (gtk_label_get_text (labels->pdata[i]), text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_conflict_keeps_text (void)
+{
+  /* A draft that meets an appeal changed meanwhile keeps its text in Changes Not Applied; applied again, it reaches the registry. */
+  g_autofree char *id = register_appeal ();
+  const char *text = "Бригада выехала, отопление будет включено сегодня.";
+  Expect e = { id, text, "draft" };
+  g_autofree char *op_id = NULL;
+  SaReplyEditor *editor;
+
+  show_appeal (id);
+  editor = open_editor ();
+  type_and_wait (editor, text);
+  gtk_window_close (GTK_WINDOW (editor));
+  /* Within the desk's undo window: the draft has not gone yet. */
+  supervisor_op (id, "comment", "{\"text\":\"Проверьте подъезд 2.\"}");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+  wait_for (outbox_conflict, text, "the conflict in the outbox");
+  {
+    g_autoptr(GPtrArray) entries = sa_cache_list_outbox (sa_window_get_cache (window), NULL);
+    SaOutboxEntry *entry = entries->pdata[0];
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (entry->args), "text"),
+                     ==, text);
+    op_id = g_strdup (entry->op_id);
+  }
+  /* The editor opens with the text too, and says why it is not on the registry. */
+  editor = open_editor ();
+  {
+    GtkTextIter start, end;
+    g_autofree char *shown = NULL;
+
+    gtk_text_buffer_get_bounds (buffer_of (editor), &start, &end);
+    shown = gtk_text_buffer_get_text (buffer_of (editor), &start, &end, FALSE);
+    g_assert_cmpstr (shown, ==, text);
+    g_assert_true (shows_label (GTK_WIDGET (editor), "Your last text did not reach the registry"));
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL));
+  wait_for (conflict_shown, text, "the conflict with the draft's text");
+  g_assert_null (registry_reply (id));
+
+  g_assert_nonnull (sa_test_find_button (GTK_WIDGET (conflicts_view ()), "_Apply Again"));
+  /* The button's action, with the op it names: the view may be rebuilt
+   * under a button held here. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (conflicts_view ()),
+                                             "conflicts.apply-again", "s", op_id));
+  wait_for (registry_reply_is, &e, "the draft applied again on the registry");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+  gpointer weak;
+  gint64 deadline;
+
+  data_dir = g_dir_make_tmp ("sa-reply-desk-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = sa_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+  g_test_add_func ("/sa/reply-desk/offline-draft-after-restart", test_offline_restart);
+  g_test_add_func ("/sa/reply-desk/submit-return-resubmit", test_submit_return_resubmit);
+  g_test_add_func ("/sa/reply-desk/conflict-keeps-text", test_conflict_keeps_text);
+
+  sa_test_spawn_registry (&registry, 10);
+  token = sign_in (LOGIN, PASSWORD);
+  boss_token = sign_in (SUPERVISOR, "demo-supervisor");
+  new_window ();
+  sa_window_sign_in (window, registry.url, LOGIN, PASSWORD);
+  wait_for (synced, NULL, "the first sync");
+
+  ret = g_test_run ();
+
+  weak = window;
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  sa_test_stop_registry (&registry);
+  g_object_unref (app);
+  sa_test_remove_tree (data_dir);
+  g_free (token);
+  g_free (boss_token);
+  g_free (data_dir);
+  return ret;
+}
