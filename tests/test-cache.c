@@ -429,8 +429,8 @@ test_open_schema (Fixture       *f,
   g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
   SaCache *other;
 
-  g_assert_cmpuint (_sa_cache_get_schema_version (f->cache), ==, 4);
-  g_assert_cmpint (count_sql (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpuint (_sa_cache_get_schema_version (f->cache), ==, 5);
+  g_assert_cmpint (count_sql (f->path, "PRAGMA user_version"), ==, 5);
   g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
   {
     g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
@@ -1241,7 +1241,7 @@ test_async_open_undo (Fixture       *f,
   sa_cache_open_async (other_path, NULL, on_ready, &opened);
   other = sa_cache_open_finish (wait_for (&opened), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (_sa_cache_get_schema_version (other), ==, 4);
+  g_assert_cmpuint (_sa_cache_get_schema_version (other), ==, 5);
   g_assert_cmpint (sa_cache_get_cursor (other), ==, 0);
   assert_finalized_soon (other);
 

@@ -159,7 +159,8 @@ write_history (SaCacheConn *c,
 }
 
 /* What the reply loop's sections read (sa-appeal-list-query.c): the
- * appeal's marks, and its replies waiting for a supervisor. */
+ * appeal's marks, the notice of extension it owes (the traffic light),
+ * and its replies waiting for a supervisor. */
 static gboolean
 write_reply_marks (SaCacheConn *c,
                    gint64       rid,
@@ -170,6 +171,7 @@ write_reply_marks (SaCacheConn *c,
   const char *awaiting = sa_reply_state_to_string (SA_REPLY_STATE_AWAITING_APPROVAL);
   gboolean under_control = obj_int (appeal, SA_APPEAL_FIELD_UNDER_CONTROL, 0) != 0;
   gint64 answered_at = parse_time (_sa_cache_obj_string (appeal, SA_APPEAL_FIELD_ANSWERED_AT));
+  gint64 notice_due;
   sqlite3_stmt *stmt = _sa_cache_prepare (c, "DELETE FROM awaiting_replies WHERE appeal_rid = ?1",
                                           error);
 
@@ -191,6 +193,19 @@ write_reply_marks (SaCacheConn *c,
       sqlite3_bind_int (stmt, 2, under_control);
       bind_time (stmt, 3, answered_at);
     }
+  if (!_sa_cache_step (c, stmt, error))
+    return FALSE;
+  notice_due = sa_appeal_notice_due (appeal);
+  if (notice_due != 0)
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO appeal_notices (rid, notify_by)"
+                                 " VALUES (?1, ?2)", error);
+  else
+    stmt = _sa_cache_prepare (c, "DELETE FROM appeal_notices WHERE rid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (notice_due != 0)
+    sqlite3_bind_int64 (stmt, 2, notice_due);
   if (!_sa_cache_step (c, stmt, error))
     return FALSE;
   for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
@@ -964,7 +979,8 @@ sa_cache_reset (SaCache  *self,
   g_mutex_lock (&c->lock);
   ok = _sa_cache_begin (c, FALSE, error) &&
        _sa_cache_exec (c, "DELETE FROM history; DELETE FROM awaiting_replies;"
-                          " DELETE FROM appeal_marks; DELETE FROM appeal_docs; DELETE FROM appeals;"
+                          " DELETE FROM appeal_marks; DELETE FROM appeal_notices; DELETE FROM appeal_docs;"
+                          " DELETE FROM appeals;"
                           " DELETE FROM agencies;"
                           " DELETE FROM categories; DELETE FROM users; DELETE FROM unreadable;"
                           " DELETE FROM sync_state WHERE key = 'cursor';"

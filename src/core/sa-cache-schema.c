@@ -8,7 +8,7 @@
 /* The cache's schema, as migrations by PRAGMA user_version (sa-sqlite.c
  * runs them). docs/cache.md describes the tables. */
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* Versioned schema: migrations[i] takes user_version i to i + 1. */
 static const char * const migrations[] = {
@@ -136,6 +136,19 @@ static const char * const migrations[] = {
   " WHERE json_type (r.value) = 'object'"
   " AND json_extract (r.value, '$.state') = 'awaiting_approval'"
   " AND json_type (r.value, '$.id') = 'text';",
+  /* 5: the notice of extension an applicant is owed (docs/replies.md,
+   * sa_appeal_notice_due()): one row per appeal extended and not yet
+   * notified, so that the traffic light in SQL turns it red once the
+   * time has passed. Idempotent, like 4. */
+  "CREATE TABLE IF NOT EXISTS appeal_notices ("
+  " rid INTEGER PRIMARY KEY REFERENCES appeals (rid) ON DELETE CASCADE,"
+  " notify_by INTEGER NOT NULL);"
+  "INSERT OR REPLACE INTO appeal_notices (rid, notify_by)"
+  " SELECT d.rid, unixepoch (json_extract (d.json, '$.notify_applicant_by'))"
+  " FROM appeal_docs d"
+  " WHERE json_type (d.json, '$.notify_applicant_by') = 'text'"
+  " AND json_type (d.json, '$.applicant_notified_at') IS NOT 'text'"
+  " AND unixepoch (json_extract (d.json, '$.notify_applicant_by')) IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
