@@ -430,6 +430,56 @@ test_review_joint_complete (Fixture       *f,
 }
 
 static void
+test_history_joint_and_delivery (Fixture       *f,
+                                 gconstpointer  data)
+{
+  /* A sent joint answer names the agencies whose parts it includes and
+   * the reason it went without the others; a delivery says whether the
+   * applicant received the reply and what the channel reported. */
+  g_autoptr(JsonObject) appeal = parse (joint_json);
+  g_autoptr(JsonObject) sent = parse ("{\"type\":\"reply_sent\",\"payload\":{\"reply_id\":\"j-1\","
+                                      "\"kind\":\"answer\",\"parts\":[\"p-2\"],"
+                                      "\"without_parts_reason\":\"КСК не отвечает\"}}");
+  g_autoptr(JsonObject) delivered = parse ("{\"type\":\"delivered\",\"payload\":{\"delivery_id\":4,"
+                                           "\"reply_id\":\"j-1\",\"delivered\":true,"
+                                           "\"detail\":\"SMS доставлено\"}}");
+  g_autoptr(JsonObject) failed = parse ("{\"type\":\"delivered\",\"payload\":{\"delivery_id\":5,"
+                                        "\"reply_id\":\"j-1\",\"delivered\":false}}");
+  g_autofree char *sent_text = NULL;
+  g_autofree char *delivered_text = NULL;
+  g_autofree char *failed_text = NULL;
+
+  json_object_set_string_member (sent, "type", sa_op_type_event (SA_OP_REPLY_APPROVE));
+  json_object_set_string_member (delivered, "type", SA_EVENT_DELIVERED);
+  sent_text = sa_history_describe_in (sent, appeal, f->cache);
+  delivered_text = sa_history_describe_in (delivered, appeal, f->cache);
+  failed_text = sa_history_describe_in (failed, appeal, f->cache);
+  g_assert_cmpstr (sent_text, ==,
+                   "With the parts of ТОО «Алматы Ремонт»\n"
+                   "Sent without the co-executors’ missing parts: КСК не отвечает");
+  g_assert_cmpstr (delivered_text, ==,
+                   "The applicant received the reply\nThe channel reports: SMS доставлено");
+  g_assert_cmpstr (failed_text, ==, "The channel could not deliver the reply");
+  g_assert_cmpstr (sa_history_event_label (SA_EVENT_DELIVERED), ==, "Delivery to the applicant");
+
+  /* Without parts in the event, the sent answer's own are named. */
+  json_object_remove_member (json_object_get_object_member (sent, "payload"), "parts");
+  json_object_remove_member (json_object_get_object_member (sent, "payload"),
+                             "without_parts_reason");
+  {
+    JsonObject *answer = json_array_get_object_element (
+                           json_object_get_array_member (appeal, "replies"), 0);
+    JsonArray *parts = json_array_new ();
+    g_autofree char *again = NULL;
+
+    json_array_add_string_element (parts, "p-2");
+    json_object_set_array_member (answer, "parts", parts);
+    again = sa_history_describe_in (sent, appeal, f->cache);
+    g_assert_cmpstr (again, ==, "With the parts of ТОО «Алматы Ремонт»");
+  }
+}
+
+static void
 test_review_own_reply (Fixture       *f,
                        gconstpointer  data)
 {
@@ -658,6 +708,7 @@ main (int    argc,
   ADD ("window/own-reply", test_review_own_reply, AUTHOR_SUPERVISOR);
   ADD ("window/joint-missing", test_review_joint_missing, NULL);
   ADD ("window/joint-complete", test_review_joint_complete, NULL);
+  ADD ("history-joint-and-delivery", test_history_joint_and_delivery, NULL);
   ADD ("offered", test_review_offered, NULL);
   ADD ("verdict/disagrees", test_verdict_disagrees, NULL);
   ADD ("verdict/agrees", test_verdict_agrees, NULL);

@@ -234,7 +234,7 @@ sa_appeal_detail_history_row (SaAppealDetail *self,
                               JsonObject     *event)
 {
   g_autofree char *when_who = sa_history_when_who (event, self->cache);
-  g_autofree char *what = sa_history_describe (event, self->cache);
+  g_autofree char *what = sa_history_describe_in (event, self->appeal, self->cache);
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
