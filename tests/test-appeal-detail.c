@@ -220,6 +220,39 @@ test_both_clocks (void)
 }
 
 static void
+test_notice_late (void)
+{
+  /* Extended two days ago with the applicant not told by notify_applicant_by:
+   * the legal chip is red with three weeks left, and the detail says why;
+   * once the notice is sent, green and silent. */
+  SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autofree char *received = time_from_now (-2 * 86400);
+  g_autofree char *legal = time_from_now (21 * 86400 + 3 * 3600 + 600);
+  g_autofree char *notify_by = time_from_now (-3600);
+  g_autofree char *notified = time_from_now (-600);
+  GtkLabel *chip;
+
+  json_object_set_string_member (appeal, "received_at", received);
+  json_object_set_string_member (appeal, "legal_due_at", legal);
+  json_object_set_string_member (appeal, "notify_applicant_by", notify_by);
+  json_object_set_null_member (appeal, "applicant_notified_at");
+  sa_appeal_detail_set_appeal (detail, appeal);
+  chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
+  g_assert_cmpstr (gtk_label_get_text (chip), ==, "21 days 3 hours left");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "red"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
+  g_assert_true (shows_label (GTK_WIDGET (detail), "Applicant not yet told of the extension"));
+
+  json_object_set_string_member (appeal, "applicant_notified_at", notified);
+  sa_appeal_detail_set_appeal (detail, appeal);
+  chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
+  g_assert_false (shows_label (GTK_WIDGET (detail), "Applicant not yet told of the extension"));
+  g_assert_finalize_object (detail);
+}
+
+static void
 test_stopped_clock (void)
 {
   /* An answered or closed appeal does not count down: it says how it ended, in time or late. */
@@ -904,6 +937,7 @@ main (int    argc,
   g_test_add_func ("/sa/appeal-detail/history-newest-first", test_history_newest_first);
   g_test_add_func ("/sa/appeal-detail/actions-follow-rights", test_actions_follow_rights);
   g_test_add_func ("/sa/appeal-detail/both-clocks", test_both_clocks);
+  g_test_add_func ("/sa/appeal-detail/notice-late", test_notice_late);
   g_test_add_func ("/sa/appeal-detail/stopped-clock", test_stopped_clock);
   g_test_add_func ("/sa/appeal-detail/history-says-what-changed", test_history_says_what_changed);
   g_test_add_func ("/sa/appeal-detail/priority-marks-current", test_priority_marks_current);

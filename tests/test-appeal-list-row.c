@@ -25,12 +25,13 @@ struct _TestItem
   gint64      received;
   gint64      legal_due;
   gint64      operational_due;
+  gint64      notice_due;
 };
 
 G_DEFINE_FINAL_TYPE (TestItem, test_item, G_TYPE_OBJECT)
 
 enum { P_0, P_REG, P_CAT, P_SUM, P_ADDR, P_DIST, P_STATUS, P_SPHERE, P_REPEAT, P_PENDING, P_UNREAD,
-       P_RECEIVED, P_LEGAL, P_OPERATIONAL };
+       P_RECEIVED, P_LEGAL, P_OPERATIONAL, P_NOTICE };
 
 static void
 test_item_get_property (GObject    *object,
@@ -55,6 +56,7 @@ test_item_get_property (GObject    *object,
     case P_RECEIVED: g_value_set_int64 (value, self->received); break;
     case P_LEGAL: g_value_set_int64 (value, self->legal_due); break;
     case P_OPERATIONAL: g_value_set_int64 (value, self->operational_due); break;
+    case P_NOTICE: g_value_set_int64 (value, self->notice_due); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -66,7 +68,8 @@ test_item_class_init (TestItemClass *klass)
   const char *strings[] = { NULL, "reg-number", "category-name", "summary", "address",
                             "district-name", "status", "sphere" };
   const char *booleans[] = { "is-repeat", "pending", "unread" };
-  const char *times[] = { "received-at", "legal-due-at", "operational-due-at" };
+  const char *times[] = { "received-at", "legal-due-at", "operational-due-at",
+                          "notice-due-at" };
 
   object_class->get_property = test_item_get_property;
   for (guint i = P_REG; i <= P_SPHERE; i++)
@@ -175,6 +178,41 @@ test_bind (void)
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        SPOKEN_ROW "Answered, Repeat appeal");
 
+  g_assert_finalize_object (row);
+}
+
+static void
+test_notice_late (void)
+{
+  /* An appeal owing a notice of extension turns red the second after
+   * notify_applicant_by with two weeks left, and the row says why to a
+   * screen reader; before then it is green. */
+  SaAppealListRow *row = g_object_ref_sink (SA_APPEAL_LIST_ROW (sa_appeal_list_row_new ()));
+  g_autoptr(TestItem) item = g_object_new (TEST_TYPE_ITEM, NULL);
+  const gint64 t0 = 1763900000;
+  gint64 now = t0 * G_USEC_PER_SEC;
+  g_autoptr(SaClock) clock = sa_clock_new_with_now_func (fake_now, &now, NULL);
+
+  item->status = "in_progress";
+  item->received = t0 - 24 * 3600;
+  item->legal_due = t0 + 15 * 24 * 3600;
+  item->notice_due = t0 + 3600;
+  sa_appeal_list_row_set_clock (row, clock);
+  sa_appeal_list_row_bind (row, G_OBJECT (item));
+  g_assert_cmpstr (sa_appeal_list_row_get_light (row), ==, "green");
+  now = (t0 + 3601) * G_USEC_PER_SEC;
+  g_assert_cmpint (sa_clock_get_next_wakeup (clock), <=, now);
+  sa_clock_check (clock);
+  g_assert_cmpstr (sa_appeal_list_row_get_light (row), ==, "red");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       SPOKEN_ROW "14 days 23 hours left, "
+                                       "Applicant not yet told of the extension, "
+                                       "In Progress, Repeat appeal");
+  /* The notice was sent: no longer owed. */
+  item->notice_due = 0;
+  sa_appeal_list_row_unbind (row);
+  sa_appeal_list_row_bind (row, G_OBJECT (item));
+  g_assert_cmpstr (sa_appeal_list_row_get_light (row), ==, "green");
   g_assert_finalize_object (row);
 }
 
@@ -429,6 +467,7 @@ main (int    argc,
   app = sa_application_new ();
 
   g_test_add_func ("/sa/appeal-list-row/bind", test_bind);
+  g_test_add_func ("/sa/appeal-list-row/notice-late", test_notice_late);
   g_test_add_func ("/sa/appeal-list-row/countdown-live", test_countdown_live);
   g_test_add_func ("/sa/appeal-list-row/drawn-at-narrowest", test_drawn_at_narrowest);
   g_test_add_func ("/sa/appeal-list-row/overdue-keeps-house-number",

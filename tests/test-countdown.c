@@ -16,20 +16,20 @@ test_colours_follow_time_left (void)
   g_autofree char *expected = NULL;
   const gint64 due = 100 * HOUR;
 
-  sa_countdown_apply (chip, &light, 0, due, 10 * HOUR, SA_COUNTDOWN_SHORT, NULL);
+  sa_countdown_apply (chip, &light, 0, due, 10 * HOUR, 0, SA_COUNTDOWN_SHORT, NULL);
   expected = sa_sla_format_countdown (90 * HOUR, SA_COUNTDOWN_SHORT);
   g_assert_cmpstr (gtk_label_get_text (chip), ==, expected);
   g_assert_cmpstr (light, ==, "green");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
 
-  sa_countdown_apply (chip, &light, 0, due, 60 * HOUR, SA_COUNTDOWN_SHORT, NULL);
+  sa_countdown_apply (chip, &light, 0, due, 60 * HOUR, 0, SA_COUNTDOWN_SHORT, NULL);
   g_assert_cmpstr (light, ==, "yellow");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
 
-  sa_countdown_apply (chip, &light, 0, due, 90 * HOUR, SA_COUNTDOWN_SHORT, NULL);
+  sa_countdown_apply (chip, &light, 0, due, 90 * HOUR, 0, SA_COUNTDOWN_SHORT, NULL);
   g_assert_cmpstr (light, ==, "red");
 
-  sa_countdown_apply (chip, &light, 0, due, 103 * HOUR, SA_COUNTDOWN_SHORT, NULL);
+  sa_countdown_apply (chip, &light, 0, due, 103 * HOUR, 0, SA_COUNTDOWN_SHORT, NULL);
   g_assert_cmpstr (light, ==, "overdue");
   g_clear_pointer (&expected, g_free);
   expected = sa_sla_format_countdown (-3 * HOUR, SA_COUNTDOWN_SHORT);
@@ -52,15 +52,15 @@ test_next_wakeup (void)
   /* 50.5 % left: the colour turns yellow just below 50 % (exactly 50 % is still green),
    * before the hour shown changes; woken then, the chip is yellow. */
   now = 49 * HOUR + HOUR / 2;
-  next = sa_countdown_apply (chip, &light, 0, due, now, SA_COUNTDOWN_SHORT, NULL);
+  next = sa_countdown_apply (chip, &light, 0, due, now, 0, SA_COUNTDOWN_SHORT, NULL);
   g_assert_cmpstr (light, ==, "green");
   g_assert_cmpint (next, ==, ((gint64)50 * HOUR + 1) * G_USEC_PER_SEC);
-  sa_countdown_apply (chip, &light, 0, due, next / G_USEC_PER_SEC, SA_COUNTDOWN_SHORT, NULL);
+  sa_countdown_apply (chip, &light, 0, due, next / G_USEC_PER_SEC, 0, SA_COUNTDOWN_SHORT, NULL);
   g_assert_cmpstr (light, ==, "yellow");
 
   /* Deep in the yellow, the next change is the text's. */
   now = 70 * HOUR;
-  next = sa_countdown_apply (chip, &light, 0, due, now, SA_COUNTDOWN_SHORT, NULL);
+  next = sa_countdown_apply (chip, &light, 0, due, now, 0, SA_COUNTDOWN_SHORT, NULL);
   g_assert_cmpint (next, ==, (now + sa_sla_countdown_next_change (due - now, SA_COUNTDOWN_SHORT))
                              * G_USEC_PER_SEC);
 

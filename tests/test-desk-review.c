@@ -20,11 +20,18 @@
  * and approves or returns it with a comment; the contact centre's
  * operator finds the answered appeal in "Waiting for the verdict" and
  * records the applicant's disagreement, which puts it "Under control" on
- * the supervisor's desk; and records the information an applicant gave. */
+ * the supervisor's desk; and records the information an applicant gave.
+ * A joint answer waits for the co-executor's part: the review names the
+ * agency while it is missing, and approves once the part is sent. */
 
 #define SUPERVISOR "supervisor.almaty-teplo"
 #define EXECUTOR   "executor.almaty-teplo"
 #define OPERATOR   "operator.ikomek-109"
+/* A co-executor agency, which writes a part of a joint answer. */
+#define COEXECUTOR_AGENCY    "ALMATY-TKE"
+#define COEXECUTOR_NAME      "ТОО «Алматытеплокоммунэнерго»"
+#define COEXECUTOR_EXECUTOR  "executor.almaty-tke"
+#define COEXECUTOR_SUPERVISOR "supervisor.almaty-tke"
 
 static SaApplication *app;
 static SaTestSpawnedRegistry registry;
@@ -134,11 +141,13 @@ register_appeal (const char *text)
   return g_strdup (json_object_get_string_member (json_node_get_object (appeal), "id"));
 }
 
-/* A new appeal whose answer the executor wrote and submitted. */
+/* A new appeal whose answer the executor wrote and submitted; with a
+ * co-executor agency first, when @coexecutor is given. */
 static char *
-appeal_awaiting_approval (const char  *text,
-                          const char  *answer,
-                          char       **out_reply_id)
+appeal_awaiting_approval_with (const char  *text,
+                               const char  *answer,
+                               const char  *coexecutor,
+                               char       **out_reply_id)
 {
   g_autofree char *token = sign_in (EXECUTOR, "demo-executor");
   char *id = register_appeal (text);
@@ -149,10 +158,25 @@ appeal_awaiting_approval (const char  *text,
   g_autofree char *submit = g_strdup_printf ("{\"reply_id\":\"%s\"}", reply_id);
 
   op (token, "take", id, "{}");
+  if (coexecutor != NULL)
+    {
+      g_autofree char *supervisor = sign_in (SUPERVISOR, "demo-supervisor");
+      g_autofree char *args = g_strdup_printf ("{\"agency\":\"%s\"}", coexecutor);
+
+      op (supervisor, "add_coexecutor", id, args);
+    }
   op (token, "reply_save", id, save);
   op (token, "reply_submit", id, submit);
   *out_reply_id = reply_id;
   return id;
+}
+
+static char *
+appeal_awaiting_approval (const char  *text,
+                          const char  *answer,
+                          char       **out_reply_id)
+{
+  return appeal_awaiting_approval_with (text, answer, NULL, out_reply_id);
 }
 
 static JsonObject *
@@ -469,6 +493,116 @@ test_verdict_and_control (void)
   g_assert_true (sa_sidebar_get_section_shown (window->sidebar, SA_SECTION_CONTROL));
 }
 
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  sa_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_is_visible (g_ptr_array_index (labels, i)) &&
+        g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  const char *id;
+  const char *reply_id;
+} CachedPart;
+
+/* Whether the desk's cache has the co-executor's part, sent. */
+static gboolean
+cache_has_sent_part (gconstpointer data)
+{
+  const CachedPart *p = data;
+  g_autoptr(JsonNode) appeal = NULL;
+  JsonObject *reply;
+
+  settle ();
+  if (sa_window_get_cache (window) == NULL)
+    return FALSE;
+  appeal = sa_cache_get_appeal (sa_window_get_cache (window), p->id, NULL);
+  reply = appeal != NULL ? find_reply (appeal, p->reply_id) : NULL;
+  return reply != NULL &&
+         g_strcmp0 (json_object_get_string_member_with_default (reply, "state", NULL),
+                    "sent") == 0;
+}
+
+static void
+test_joint (void)
+{
+  /* A joint answer: while the co-executor's part is missing, the review
+   * on the desk names that agency and does not approve; once its
+   * supervisor sent the part, the review shows it beside the answer, and
+   * the lead supervisor's approval from the desk sends the answer with
+   * the part on the registry. */
+  g_autofree char *reply_id = NULL;
+  g_autofree char *id = appeal_awaiting_approval_with ("Нет отопления во всём доме.",
+                                                       "Отопление подано, котельная исправна.",
+                                                       COEXECUTOR_AGENCY, &reply_id);
+  g_autofree char *part_id = g_uuid_string_random ();
+  g_autofree char *part_save = g_strdup_printf ("{\"reply_id\":\"%s\",\"kind\":\"part\","
+                                                "\"text\":\"Теплотрасса на улице заменена.\","
+                                                "\"visibility\":\"public\","
+                                                "\"language\":\"ru\"}", part_id);
+  g_autofree char *part_args = g_strdup_printf ("{\"reply_id\":\"%s\"}", part_id);
+  g_autofree char *coexec_token = NULL;
+  g_autofree char *coexec_supervisor = NULL;
+  g_autofree char *missing = g_strdup_printf ("Not sent their part of the answer yet: %s. Wait for "
+                                              "them, or send the answer without them, giving "
+                                              "the reason.", COEXECUTOR_NAME);
+  Expect e = { id, reply_id, "sent", "answered" };
+  CachedPart cached = { id, part_id };
+  GtkWindow *review;
+
+  desk_as (SUPERVISOR, "demo-supervisor", id);
+  sa_window_open_appeal (window, id);
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.review-reply",
+                                             NULL));
+  review = opened (SA_TYPE_REVIEW_WINDOW);
+  g_assert_nonnull (review);
+  g_assert_false (gtk_widget_is_sensitive (sa_test_find_button (GTK_WIDGET (review),
+                                                                "_Approve and Send")));
+  g_assert_true (shows_label (GTK_WIDGET (review), missing));
+  gtk_window_destroy (review);
+
+  /* The co-executor writes its part, and its own supervisor sends it. */
+  coexec_token = sign_in (COEXECUTOR_EXECUTOR, "demo-executor");
+  coexec_supervisor = sign_in (COEXECUTOR_SUPERVISOR, "demo-supervisor");
+  op (coexec_token, "reply_save", id, part_save);
+  op (coexec_token, "reply_submit", id, part_args);
+  op (coexec_supervisor, "reply_approve", id, part_args);
+
+  push_now ();
+  wait_until (cache_has_sent_part, &cached, "the sent part on the desk");
+  sa_window_open_appeal (window, id);
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.review-reply",
+                                             NULL));
+  review = opened (SA_TYPE_REVIEW_WINDOW);
+  g_assert_nonnull (review);
+  g_assert_true (shows_label (GTK_WIDGET (review), "Теплотрасса на улице заменена."));
+  g_assert_true (shows_label (GTK_WIDGET (review), COEXECUTOR_NAME));
+  g_assert_false (shows_label (GTK_WIDGET (review), missing));
+  click (sa_test_find_button (GTK_WIDGET (review), "_Approve and Send"));
+  push_now ();
+  wait_until (registry_has, &e, "the joint answer sent on the registry");
+  {
+    g_autoptr(JsonNode) appeal = registry_appeal (id);
+    JsonObject *answer = find_reply (appeal, reply_id);
+    JsonArray *parts = json_object_get_array_member (answer, "parts");
+
+    g_assert_cmpstr (json_object_get_string_member (answer, "approved_by"), ==, SUPERVISOR);
+    g_assert_nonnull (parts);
+    g_assert_cmpuint (json_array_get_length (parts), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (parts, 0), ==, part_id);
+  }
+}
+
 static void
 test_info_received (void)
 {
@@ -532,6 +666,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk-review/return", test_return);
   g_test_add_func ("/sa/desk-review/verdict-and-control", test_verdict_and_control);
   g_test_add_func ("/sa/desk-review/info-received", test_info_received);
+  g_test_add_func ("/sa/desk-review/joint", test_joint);
 
   sa_test_spawn_registry (&registry, 10);
   window = g_object_ref_sink (sa_window_new (app));

@@ -697,6 +697,19 @@ test_interim_notice (Fixture       *f,
   g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "in_progress");
   g_assert_true (json_object_get_null_member (obj (appeal), SA_APPEAL_FIELD_ANSWERED_AT));
   g_assert_nonnull (sa_test_member_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT));
+  g_clear_pointer (&appeal, json_node_unref);
+
+  /* Extended again: the applicant is owed a new notice. */
+  {
+    g_autofree char *later = sa_appeal_format_time (received + 55 * 24 * 3600);
+    g_autofree char *again = g_strdup_printf ("{\"due_at\":\"%s\",\"reason\":\"Ждём подрядчика\"}",
+                                              later);
+
+    assert_applied (op (f, f->sup, "extend", id, again));
+    appeal = get_appeal (f, f->exec, id);
+    g_assert_true (json_object_get_null_member (obj (appeal), SA_APPEAL_FIELD_NOTIFIED_AT));
+    g_assert_nonnull (sa_test_member_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY));
+  }
 }
 
 static void

@@ -5,6 +5,8 @@
 
 #include "sa-appeal-list.h"
 #include "sa-appeal-row.h"
+#include "sa-appeal-model.h"
+#include "sa-sla.h"
 #include "sa-test-cache.h"
 
 /* The reply loop's sections (docs/replies.md) over a real cache fed as
@@ -226,6 +228,125 @@ test_migration (Fixture       *f,
   assert_section (f->list, SA_APPEAL_SECTION_VERDICT, "v2 v1");
 }
 
+/* Appeals received on 4 December with the legal deadline on the 31st:
+ * green by their share of time; n1 and n2 were extended and owe a
+ * notice, by the 5th and the 10th; n3 was told. n1's notice waits for
+ * approval. */
+#define NOTICE_APPEAL(id, extra) \
+  "{\"seq\":5,\"kind\":\"appeal\",\"id\":\"" id "\",\"data\":{\"id\":\"" id "\"," \
+  "\"reg_number\":\"ALA-2026-" id "\",\"status\":\"in_progress\",\"priority\":\"normal\"," \
+  "\"agency\":\"ENERGY\",\"executor\":\"exec\",\"received_at\":\"2026-12-04T10:00:00+05:00\"," \
+  "\"legal_due_at\":\"2026-12-31T23:59:59+05:00\",\"version\":3,\"history\":[]" extra "}}"
+
+static const char *notices_json =
+  "["
+  NOTICE_APPEAL ("n1", ",\"notify_applicant_by\":\"2026-12-05T18:00:00+05:00\","
+                 "\"applicant_notified_at\":null,\"replies\":[{\"id\":\"nr1\",\"kind\":\"notice\","
+                 "\"agency\":\"ENERGY\",\"state\":\"awaiting_approval\",\"visibility\":\"private\","
+                 "\"language\":\"ru\",\"text\":\"Срок продлён\",\"author\":\"colleague\","
+                 "\"version\":1}]") ","
+  NOTICE_APPEAL ("n2", ",\"notify_applicant_by\":\"2026-12-10T18:00:00+05:00\"") ","
+  NOTICE_APPEAL ("n3", ",\"notify_applicant_by\":\"2026-12-05T18:00:00+05:00\","
+                 "\"applicant_notified_at\":\"2026-12-05T12:00:00+05:00\"")
+  "]";
+
+/* The appeals of @mask's lights, at 7 December noon. */
+static char *
+light_ids (SaAppealList *list,
+           guint         mask)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  sa_appeal_list_set_section (list, SA_APPEAL_SECTION_ALL);
+  sa_appeal_list_set_now (list, sa_appeal_parse_time ("2026-12-07T12:00:00+05:00"));
+  sa_appeal_list_set_sla_mask (list, mask);
+  g_assert_true (sa_appeal_list_refresh (list, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(SaAppealRow) row = g_list_model_get_item (G_LIST_MODEL (list), i);
+      const char *id = sa_appeal_row_get_id (row);
+
+      if (id[0] == 'n')
+        g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", id);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The light a row of @id shows at 7 December noon, as the list and the detail decide it. */
+static SaTrafficLight
+row_light (SaAppealList *list,
+           const char   *id)
+{
+  gint64 now = sa_appeal_parse_time ("2026-12-07T12:00:00+05:00");
+  guint position;
+  g_autoptr(SaAppealRow) row = NULL;
+
+  g_assert_true (sa_appeal_list_find (list, id, &position));
+  row = g_list_model_get_item (G_LIST_MODEL (list), position);
+  return sa_sla_traffic_light_with_notice (NULL, sa_appeal_row_get_received_at (row),
+                                           sa_appeal_row_get_legal_due_at (row), now,
+                                           sa_appeal_row_get_notice_due_at (row));
+}
+
+#define assert_lights(list, mask, expected) \
+  G_STMT_START { g_autofree char *got_ = light_ids (list, mask); \
+                 g_assert_cmpstr (got_, ==, expected); } G_STMT_END
+
+#define RED (1u << SA_TRAFFIC_LIGHT_RED)
+#define GREEN (1u << SA_TRAFFIC_LIGHT_GREEN)
+
+static void
+test_notice_light (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* An extended appeal whose applicant was not told by notify_applicant_by
+   * is red on the list, with plenty of time left; one still in time, or
+   * told, is green. Once its notice is approved on the desk, it is green. */
+  g_autofree char *approve = NULL;
+
+  sa_test_cache_feed (f->cache, 6, notices_json);
+  assert_lights (f->list, RED, "n1");
+  assert_lights (f->list, GREEN, "n2 n3");
+  assert_lights (f->list, 0, "n1 n2 n3");
+  g_assert_cmpint (row_light (f->list, "n1"), ==, SA_TRAFFIC_LIGHT_RED);
+  g_assert_cmpint (row_light (f->list, "n2"), ==, SA_TRAFFIC_LIGHT_GREEN);
+  g_assert_cmpint (row_light (f->list, "n3"), ==, SA_TRAFFIC_LIGHT_GREEN);
+
+  approve = apply_local (f->cache, "n1", "reply_approve", "{\"reply_id\":\"nr1\"}");
+  assert_lights (f->list, RED, "");
+  assert_lights (f->list, GREEN, "n1 n2 n3");
+  g_assert_cmpint (row_light (f->list, "n1"), ==, SA_TRAFFIC_LIGHT_GREEN);
+  {
+    g_autoptr(JsonNode) appeal = sa_cache_get_appeal (f->cache, "n1", NULL);
+
+    g_assert_nonnull (json_object_get_string_member_with_default (json_node_get_object (appeal),
+                                                                  SA_APPEAL_FIELD_NOTIFIED_AT,
+                                                                  NULL));
+  }
+}
+
+static void
+test_notice_migration (Fixture       *f,
+                       gconstpointer  data)
+{
+  /* A cache of schema 4 has no table of notices owed: opened again, it
+   * derives it from the appeals' JSON, and the late one is red. */
+  g_autofree char *path = g_strdup (sa_cache_get_path (f->cache));
+  g_autoptr(GError) error = NULL;
+
+  sa_test_cache_feed (f->cache, 6, notices_json);
+  g_clear_object (&f->list);
+  g_clear_object (&f->cache);
+  exec_sql (path, "DROP TABLE appeal_notices; PRAGMA user_version = 4;");
+  f->cache = sa_cache_open (path, &error);
+  g_assert_no_error (error);
+  f->list = sa_appeal_list_new (f->cache);
+  assert_lights (f->list, RED, "n1");
+  assert_lights (f->list, GREEN, "n2 n3");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -238,6 +359,8 @@ main (int    argc,
   ADD ("supervisor", test_sections, NULL);
   ADD ("colleague", test_sections_of_colleague, "colleague");
   ADD ("local-ops", test_local_ops, NULL);
+  ADD ("notice-light", test_notice_light, NULL);
+  ADD ("notice-migration", test_notice_migration, NULL);
   ADD ("migration", test_migration, NULL);
 #undef ADD
   return g_test_run ();

@@ -29,7 +29,11 @@
 
 static const char *reference_json =
   "[{\"seq\":1,\"kind\":\"user\",\"id\":\"supervisor.author\",\"data\":{\"login\":\"supervisor.author\","
-  "  \"full_name\":\"Абаев Ержан\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"supervisor\",\"disabled\":false}}]";
+  "  \"full_name\":\"Абаев Ержан\",\"agency\":\"ALMATY-TEPLO\",\"role\":\"supervisor\",\"disabled\":false}},"
+  " {\"seq\":2,\"kind\":\"agency\",\"id\":\"KSK-ZHETYSU\",\"data\":{\"code\":\"KSK-ZHETYSU\","
+  "  \"name_ru\":\"КСК «Жетысу»\",\"name_kk\":\"«Жетісу» ПИК\",\"kind\":\"ksk_osi\"}},"
+  " {\"seq\":3,\"kind\":\"agency\",\"id\":\"ALMATY-REMONT\",\"data\":{\"code\":\"ALMATY-REMONT\","
+  "  \"name_ru\":\"ТОО «Алматы Ремонт»\",\"name_kk\":\"«Алматы Жөндеу» ЖШС\",\"kind\":\"contractor\"}}]";
 
 /* An appeal whose answer, by a supervisor, awaits approval at its second version. */
 static const char *appeal_json =
@@ -46,6 +50,24 @@ static const char *appeal_json =
   "    \"language\":\"ru\",\"submitted_at\":\"2026-11-25T05:00:00Z\"},"
   "   {\"version\":2,\"text\":\"Жылу берілді, батареялар жылы.\",\"visibility\":\"private\","
   "    \"language\":\"kk\",\"submitted_at\":\"2026-11-26T05:00:00Z\"}]}],"
+  "\"history\":[]}";
+
+/* A joint answer by the executor: ALMATY-REMONT sent its part,
+ * KSK-ZHETYSU's is still a draft (which the lead agency does not see). */
+static const char *joint_json =
+  "{\"id\":\"1c8d\",\"reg_number\":\"ALA-2026-000043\",\"status\":\"awaiting_approval\","
+  "\"agency\":\"ALMATY-TEPLO\",\"executor\":\"executor.teplo\",\"priority\":\"normal\","
+  "\"category\":\"heating.no-heat\",\"channel\":\"phone_109\",\"version\":9,"
+  "\"coexecutors\":[\"KSK-ZHETYSU\",\"ALMATY-REMONT\"],"
+  "\"text\":\"В подъезде нет отопления, трубы текут.\","
+  "\"received_at\":\"2026-11-20T04:30:00Z\",\"legal_due_at\":\"2026-12-11T23:59:59+05:00\","
+  "\"replies\":[{\"id\":\"j-1\",\"kind\":\"answer\",\"agency\":\"ALMATY-TEPLO\","
+  "  \"state\":\"awaiting_approval\",\"visibility\":\"public\",\"language\":\"ru\","
+  "  \"text\":\"Отопление подано.\",\"author\":\"executor.teplo\",\"version\":1},"
+  " {\"id\":\"p-2\",\"kind\":\"part\",\"agency\":\"ALMATY-REMONT\",\"state\":\"sent\","
+  "  \"visibility\":\"public\",\"language\":\"ru\",\"text\":\"Трубы в подвале заменены 2 декабря.\","
+  "  \"author\":\"executor.remont\",\"approved_by\":\"supervisor.remont\","
+  "  \"sent_at\":\"2026-12-02T10:00:00Z\",\"version\":1}],"
   "\"history\":[]}";
 
 typedef struct
@@ -326,6 +348,137 @@ test_review_return (Fixture       *f,
                    "Укажите, когда дали тепло.");
 }
 
+static SaOpDialog *
+open_op_dialog (void)
+{
+  g_autoptr(GPtrArray) open = open_windows ();
+
+  for (guint i = 0; i < open->len; i++)
+    if (SA_IS_OP_DIALOG (open->pdata[i]))
+      return open->pdata[i];
+  return NULL;
+}
+
+static void
+test_review_joint_missing (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* A joint answer whose co-executor KSK-ZHETYSU has not sent its part:
+   * Approve is off, the window names that agency (not the one that sent
+   * its part), shows the sent part with its agency beside the answer, and
+   * "Send without the Parts…" asks for a reason and queues reply_approve
+   * with it. */
+  GtkWindow *review;
+  GtkWidget *without, *send;
+  SaOpDialog *dialog;
+
+  json_object_unref (f->appeal);
+  f->appeal = parse (joint_json);
+  set_user (f, SUPERVISOR);
+  review = open_from_detail (f, "detail.review-reply");
+  g_assert_true (SA_IS_REVIEW_WINDOW (review));
+  g_assert_cmpstr (sa_review_window_get_reply_id (SA_REVIEW_WINDOW (review)), ==, "j-1");
+  g_assert_false (gtk_widget_is_sensitive (sa_test_find_button (GTK_WIDGET (review),
+                                                                "_Approve and Send")));
+  g_assert_true (shows_label (GTK_WIDGET (review),
+                              "Not sent their part of the answer yet: КСК «Жетысу». Wait for "
+                              "them, or send the answer without them, giving the reason."));
+  g_assert_true (shows_label (GTK_WIDGET (review), "ТОО «Алматы Ремонт»"));
+  g_assert_true (shows_label (GTK_WIDGET (review), "Трубы в подвале заменены 2 декабря."));
+  g_assert_true (shows_label (GTK_WIDGET (review), "Отопление подано."));
+
+  /* Ctrl+Enter does not send it without the part. */
+  gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL);
+  g_assert_null (f->requested.type);
+
+  without = sa_test_find_button (GTK_WIDGET (review), "Send _without the Parts…");
+  g_assert_true (gtk_widget_get_visible (without));
+  click (without);
+  dialog = open_op_dialog ();
+  g_assert_nonnull (dialog);
+  send = sa_test_find_button (GTK_WIDGET (dialog), "_Send");
+  g_assert_false (gtk_widget_is_sensitive (send));
+  type_text (GTK_WIDGET (dialog), " КСК не отвечает неделю. ");
+  click (send);
+  g_assert_cmpstr (f->requested.type, ==, "reply_approve");
+  g_assert_cmpstr (json_object_get_string_member (f->requested.args, "reply_id"), ==, "j-1");
+  g_assert_cmpstr (json_object_get_string_member (f->requested.args, "without_parts_reason"), ==,
+                   "КСК не отвечает неделю.");
+}
+
+static void
+test_review_joint_complete (Fixture       *f,
+                            gconstpointer  data)
+{
+  /* Every co-executor's part sent: Approve is on, nothing is said missing,
+   * and there is nothing to send without. */
+  GtkWindow *review;
+  GtkWidget *without;
+
+  json_object_unref (f->appeal);
+  f->appeal = parse (joint_json);
+  json_array_remove_element (json_object_get_array_member (f->appeal, "coexecutors"), 0);
+  set_user (f, SUPERVISOR);
+  review = open_from_detail (f, "detail.review-reply");
+  g_assert_nonnull (review);
+  g_assert_true (shows_label (GTK_WIDGET (review), "Трубы в подвале заменены 2 декабря."));
+  without = sa_test_find_button (GTK_WIDGET (review), "Send _without the Parts…");
+  g_assert_false (gtk_widget_get_visible (without));
+  click (sa_test_find_button (GTK_WIDGET (review), "_Approve and Send"));
+  g_assert_cmpstr (f->requested.type, ==, "reply_approve");
+  g_assert_cmpuint (json_object_get_size (f->requested.args), ==, 1);
+}
+
+static void
+test_history_joint_and_delivery (Fixture       *f,
+                                 gconstpointer  data)
+{
+  /* A sent joint answer names the agencies whose parts it includes and
+   * the reason it went without the others; a delivery says whether the
+   * applicant received the reply and what the channel reported. */
+  g_autoptr(JsonObject) appeal = parse (joint_json);
+  g_autoptr(JsonObject) sent = parse ("{\"type\":\"reply_sent\",\"payload\":{\"reply_id\":\"j-1\","
+                                      "\"kind\":\"answer\",\"parts\":[\"p-2\"],"
+                                      "\"without_parts_reason\":\"КСК не отвечает\"}}");
+  g_autoptr(JsonObject) delivered = parse ("{\"type\":\"delivered\",\"payload\":{\"delivery_id\":4,"
+                                           "\"reply_id\":\"j-1\",\"delivered\":true,"
+                                           "\"detail\":\"SMS доставлено\"}}");
+  g_autoptr(JsonObject) failed = parse ("{\"type\":\"delivered\",\"payload\":{\"delivery_id\":5,"
+                                        "\"reply_id\":\"j-1\",\"delivered\":false}}");
+  g_autofree char *sent_text = NULL;
+  g_autofree char *delivered_text = NULL;
+  g_autofree char *failed_text = NULL;
+
+  json_object_set_string_member (sent, "type", sa_op_type_event (SA_OP_REPLY_APPROVE));
+  json_object_set_string_member (delivered, "type", SA_EVENT_DELIVERED);
+  sent_text = sa_history_describe_in (sent, appeal, f->cache);
+  delivered_text = sa_history_describe_in (delivered, appeal, f->cache);
+  failed_text = sa_history_describe_in (failed, appeal, f->cache);
+  g_assert_cmpstr (sent_text, ==,
+                   "With the parts of ТОО «Алматы Ремонт»\n"
+                   "Sent without the co-executors’ missing parts: КСК не отвечает");
+  g_assert_cmpstr (delivered_text, ==,
+                   "The applicant received the reply\nThe channel reports: SMS доставлено");
+  g_assert_cmpstr (failed_text, ==, "The channel could not deliver the reply");
+  g_assert_cmpstr (sa_history_event_label (SA_EVENT_DELIVERED), ==, "Delivery to the applicant");
+
+  /* Without parts in the event, the sent answer's own are named. */
+  json_object_remove_member (json_object_get_object_member (sent, "payload"), "parts");
+  json_object_remove_member (json_object_get_object_member (sent, "payload"),
+                             "without_parts_reason");
+  {
+    JsonObject *answer = json_array_get_object_element (
+                           json_object_get_array_member (appeal, "replies"), 0);
+    JsonArray *parts = json_array_new ();
+    g_autofree char *again = NULL;
+
+    json_array_add_string_element (parts, "p-2");
+    json_object_set_array_member (answer, "parts", parts);
+    again = sa_history_describe_in (sent, appeal, f->cache);
+    g_assert_cmpstr (again, ==, "With the parts of ТОО «Алматы Ремонт»");
+  }
+}
+
 static void
 test_review_own_reply (Fixture       *f,
                        gconstpointer  data)
@@ -553,6 +706,9 @@ main (int    argc,
   ADD ("window/ctrl-enter", test_review_ctrl_enter, NULL);
   ADD ("window/return", test_review_return, NULL);
   ADD ("window/own-reply", test_review_own_reply, AUTHOR_SUPERVISOR);
+  ADD ("window/joint-missing", test_review_joint_missing, NULL);
+  ADD ("window/joint-complete", test_review_joint_complete, NULL);
+  ADD ("history-joint-and-delivery", test_history_joint_and_delivery, NULL);
   ADD ("offered", test_review_offered, NULL);
   ADD ("verdict/disagrees", test_verdict_disagrees, NULL);
   ADD ("verdict/agrees", test_verdict_agrees, NULL);

@@ -655,6 +655,30 @@ test_words_next_change (void)
       }
 }
 
+static void
+test_traffic_light_notice (void)
+{
+  /* A notice of extension owed and late makes the light red whatever the
+   * time left; on time, or none owed, the light is as the share says;
+   * overdue stays overdue; the light changes the second after notify_by. */
+  gint64 start = 0, due = 100 * 3600, notify_by = 10 * 3600;
+
+  g_assert_cmpint (sa_sla_traffic_light_with_notice (NULL, start, due, 5 * 3600, notify_by), ==,
+                   SA_TRAFFIC_LIGHT_GREEN);
+  g_assert_cmpint (sa_sla_traffic_light_with_notice (NULL, start, due, notify_by, notify_by), ==,
+                   SA_TRAFFIC_LIGHT_GREEN);
+  g_assert_cmpint (sa_sla_traffic_light_with_notice (NULL, start, due, notify_by + 1, notify_by),
+                   ==, SA_TRAFFIC_LIGHT_RED);
+  g_assert_cmpint (sa_sla_traffic_light_with_notice (NULL, start, due, notify_by + 1, 0), ==,
+                   SA_TRAFFIC_LIGHT_GREEN);
+  g_assert_cmpint (sa_sla_traffic_light_with_notice (NULL, start, due, due + 1, notify_by), ==,
+                   SA_TRAFFIC_LIGHT_OVERDUE);
+  g_assert_cmpint (sa_sla_traffic_light_with_notice_next_change (NULL, start, due, 5 * 3600,
+                                                                 notify_by), ==, notify_by + 1);
+  g_assert_cmpint (sa_sla_traffic_light_with_notice_next_change (NULL, start, due, 5 * 3600, 0),
+                   ==, sa_sla_traffic_light_next_change (NULL, start, due, 5 * 3600));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -695,6 +719,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sa/sla/traffic-light/configured", test_traffic_light_configured);
   g_test_add_func ("/sa/sla/traffic-light/nearer-due", test_nearer_due);
   g_test_add_func ("/sa/sla/traffic-light/next-change", test_traffic_light_next_change);
+  g_test_add_func ("/sa/sla/traffic-light/notice", test_traffic_light_notice);
   g_test_add_func ("/sa/sla/words/en", test_words_en);
   g_test_add_func ("/sa/sla/words/ru", test_words_ru);
   g_test_add_func ("/sa/sla/words/kk", test_words_kk);

@@ -29,6 +29,7 @@ struct _SaAppealDetail
   GtkLabel       *legal_countdown;
   AdwActionRow   *operational_row;
   GtkLabel       *operational_countdown;
+  GtkLabel       *notice_late;
   GtkLabel       *text;
   AdwActionRow   *applicant_row;
   AdwActionRow   *iin_row;

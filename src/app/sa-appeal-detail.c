@@ -99,7 +99,8 @@ sa_appeal_detail_show_deadline (SaAppealDetail *self,
   if (sa_appeal_status_name_in (status, SA_STATUS_SET_CLOCK_RUNNING))
     {
       gtk_widget_set_visible (GTK_WIDGET (chip), TRUE);
-      return sa_countdown_apply (chip, light, received, due, now, SA_COUNTDOWN_LONG, NULL);
+      return sa_countdown_apply (chip, light, received, due, now,
+                                 sa_appeal_notice_due (self->appeal), SA_COUNTDOWN_LONG, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (chip), answered != 0);
   if (answered != 0)
@@ -119,6 +120,11 @@ sa_appeal_detail_refresh_countdowns (SaAppealDetail *self)
   if (self->appeal == NULL)
     return;
 
+  /* Red whatever the time left, and saying why (docs/replies.md). */
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_late),
+                          sa_appeal_status_name_in (member_string (self->appeal, "status"),
+                                                    SA_STATUS_SET_CLOCK_RUNNING) &&
+                          sa_sla_notice_is_late (sa_appeal_notice_due (self->appeal), now));
   next = MIN (sa_appeal_detail_show_deadline (self, self->legal_row, self->legal_countdown,
                                               &self->legal_light, SA_DEADLINE_LEGAL, now),
               sa_appeal_detail_show_deadline (self, self->operational_row,
@@ -229,7 +235,7 @@ sa_appeal_detail_history_row (SaAppealDetail *self,
                               JsonObject     *event)
 {
   g_autofree char *when_who = sa_history_when_who (event, self->cache);
-  g_autofree char *what = sa_history_describe (event, self->cache);
+  g_autofree char *what = sa_history_describe_in (event, self->appeal, self->cache);
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
@@ -583,6 +589,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, legal_countdown);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, operational_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, operational_countdown);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, notice_late);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, text);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, applicant_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, iin_row);

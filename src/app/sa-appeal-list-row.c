@@ -88,6 +88,7 @@ struct _SaAppealListRow
   gulong       tick_handler;
   gint64       start;
   gint64       due;
+  gint64       notice_due;  /* sa_appeal_notice_due(), or 0 */
   gint64       next_change;
   const char  *light;
   char        *sla_spoken;
@@ -284,7 +285,7 @@ update_sla (SaAppealListRow *self,
 
   g_clear_pointer (&self->sla_spoken, g_free);
   self->light = sa_countdown_compute (self->start, self->due, now_usec / G_USEC_PER_SEC,
-                                      SA_COUNTDOWN_SHORT, NULL, &text, &self->sla_spoken,
+                                      self->notice_due, SA_COUNTDOWN_SHORT, NULL, &text, &self->sla_spoken,
                                       &self->next_change);
   set_text (self, SA_APPEAL_LIST_ROW_SLA, text);
   if (self->next_change != G_MAXINT64)
@@ -365,7 +366,7 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
   g_autofree char *sphere = NULL;
   char *reg_number = NULL, *category = NULL, *summary = NULL;
   gboolean is_repeat = FALSE, pending = FALSE, unread = FALSE;
-  gint64 received = 0, legal = 0, operational = 0;
+  gint64 received = 0, legal = 0, operational = 0, notice_due = 0;
   int offline_state = SA_OFFLINE_SYNCED;
 
   g_return_if_fail (SA_IS_APPEAL_LIST_ROW (self));
@@ -391,6 +392,8 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
     g_object_get (item, "offline-state", &offline_state, NULL);
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "sphere") != NULL)
     g_object_get (item, "sphere", &sphere, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "notice-due-at") != NULL)
+    g_object_get (item, "notice-due-at", &notice_due, NULL);
 
   if (unread != self->unread)
     {
@@ -424,6 +427,7 @@ sa_appeal_list_row_bind (SaAppealListRow *self,
 
   /* The chip counts down to the nearer deadline while the clock runs. */
   self->start = received;
+  self->notice_due = notice_due;
   self->due = 0;
   if (sa_appeal_status_name_in (status, SA_STATUS_SET_CLOCK_RUNNING))
     self->due = sa_sla_nearer_due (legal, operational);

@@ -3,13 +3,29 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sa-countdown.h"
+
+/**
+ * sa_countdown_notice_reason:
+ *
+ * Returns: (transfer none): why an appeal is red while its applicant
+ *   has not been told of an extension in time (sa_sla_notice_is_late())
+ */
+const char *
+sa_countdown_notice_reason (void)
+{
+  return _("Applicant not yet told of the extension");
+}
 
 /**
  * sa_countdown_compute:
  * @start: when the clock started, unix seconds
  * @due: the deadline, unix seconds
  * @now: the present, unix seconds
+ * @notice_due: by when a notice of extension is owed (sa_appeal_notice_due()),
+ *   or 0: once late, the light is red at least, and @spoken says why
  * @style: short for a list row, long for the detail view
  * @thresholds: (nullable): the traffic-light thresholds, or %NULL for the defaults
  * @text: (out) (transfer full): the time left, as shown
@@ -23,6 +39,7 @@ const char *
 sa_countdown_compute (gint64                  start,
                       gint64                  due,
                       gint64                  now,
+                      gint64                  notice_due,
                       SaCountdownStyle        style,
                       const SaSlaThresholds  *thresholds,
                       char                  **text,
@@ -44,10 +61,19 @@ sa_countdown_compute (gint64                  start,
   *text = sa_sla_format_countdown (left, style);
   *spoken = style == SA_COUNTDOWN_LONG ? g_strdup (*text)
                                        : sa_sla_format_countdown (left, SA_COUNTDOWN_LONG);
+  if (sa_sla_notice_is_late (notice_due, now))
+    {
+      char *with_reason = g_strconcat (*spoken, ", ", sa_countdown_notice_reason (), NULL);
+
+      g_free (*spoken);
+      *spoken = with_reason;
+    }
   next = MIN (now + sa_sla_countdown_next_change (left, style),
-              sa_sla_traffic_light_next_change (thresholds, start, due, now));
+              sa_sla_traffic_light_with_notice_next_change (thresholds, start, due, now,
+                                                            notice_due));
   *next_change = next >= G_MAXINT64 / G_USEC_PER_SEC ? G_MAXINT64 : next * G_USEC_PER_SEC;
-  return sa_traffic_light_to_string (sa_sla_traffic_light (thresholds, start, due, now));
+  return sa_traffic_light_to_string (sa_sla_traffic_light_with_notice (thresholds, start, due,
+                                                                       now, notice_due));
 }
 
 /**
@@ -57,6 +83,7 @@ sa_countdown_compute (gint64                  start,
  * @start: when the clock started, unix seconds
  * @due: the deadline, unix seconds
  * @now: the present, unix seconds
+ * @notice_due: by when a notice of extension is owed, or 0
  * @style: short for a list row, long for the detail view
  * @thresholds: (nullable): the traffic-light thresholds, or %NULL for the defaults
  *
@@ -72,6 +99,7 @@ sa_countdown_apply (GtkLabel               *chip,
                     gint64                  start,
                     gint64                  due,
                     gint64                  now,
+                    gint64                  notice_due,
                     SaCountdownStyle        style,
                     const SaSlaThresholds  *thresholds)
 {
@@ -83,7 +111,8 @@ sa_countdown_apply (GtkLabel               *chip,
   g_return_val_if_fail (GTK_IS_LABEL (chip), G_MAXINT64);
   g_return_val_if_fail (light_class != NULL, G_MAXINT64);
 
-  light = sa_countdown_compute (start, due, now, style, thresholds, &text, &spoken, &next);
+  light = sa_countdown_compute (start, due, now, notice_due, style, thresholds, &text, &spoken,
+                                &next);
   gtk_label_set_text (chip, text);
   if (g_strcmp0 (*light_class, light) != 0)
     {

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 const char *sa_countdown_compute (gint64                  start,
                                   gint64                  due,
                                   gint64                  now,
+                                  gint64                  notice_due,
                                   SaCountdownStyle        style,
                                   const SaSlaThresholds  *thresholds,
                                   char                  **text,
@@ -21,8 +22,11 @@ gint64 sa_countdown_apply (GtkLabel               *chip,
                            gint64                  start,
                            gint64                  due,
                            gint64                  now,
+                           gint64                  notice_due,
                            SaCountdownStyle        style,
                            const SaSlaThresholds  *thresholds);
+
+const char *sa_countdown_notice_reason (void);
 
 const char *sa_countdown_compute_outcome (gint64             stopped_at,
                                           gint64             due,

@@ -171,6 +171,101 @@ describe_reply (GString    *text,
     LINE (_("Returned with the comment: %s"), member_string (payload, "comment"));
 }
 
+static JsonArray *
+member_array (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+find_reply (JsonObject *appeal,
+            const char *reply_id)
+{
+  JsonArray *replies = member_array (appeal, SA_APPEAL_FIELD_REPLIES);
+
+  for (guint i = 0; reply_id != NULL && replies != NULL && i < json_array_get_length (replies); i++)
+    {
+      JsonNode *node = json_array_get_element (replies, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          g_strcmp0 (member_string (json_node_get_object (node), "id"), reply_id) == 0)
+        return json_node_get_object (node);
+    }
+  return NULL;
+}
+
+/* A sent joint answer: the co-executors' parts it includes, by agency
+ * (the event's `parts`, or the sent answer's), and the reason given for
+ * sending it without the missing ones. */
+static void
+describe_sent (GString    *text,
+               SaCache    *cache,
+               JsonObject *appeal,
+               JsonObject *payload)
+{
+  JsonObject *reply = find_reply (appeal, member_string (payload, "reply_id"));
+  JsonArray *parts = member_array (payload, "parts");
+  const char *reason = member_string (payload, "without_parts_reason");
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  if (parts == NULL)
+    parts = member_array (reply, "parts");
+  if (reason == NULL)
+    reason = member_string (reply, "without_parts_reason");
+  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
+    {
+      JsonNode *node = json_array_get_element (parts, i);
+      const char *id = JSON_NODE_HOLDS_VALUE (node) &&
+                       json_node_get_value_type (node) == G_TYPE_STRING
+                       ? json_node_get_string (node) : NULL;
+      JsonObject *part = find_reply (appeal, id);
+      g_autofree char *name = NULL;
+
+      if (id == NULL)
+        continue;
+      /* A part the reader cannot see is still counted, by its number. */
+      name = part != NULL ? agency_name (cache, member_string (part, "agency")) : g_strdup (id);
+      g_strv_builder_add (names, name);
+    }
+  strv = g_strv_builder_end (names);
+  if (strv[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", strv);
+
+      /* Translators: %s is the co-executor agencies whose parts a joint answer includes */
+      LINE (_("With the parts of %s"), joined);
+    }
+  if (reason != NULL)
+    /* Translators: %s is the reason a supervisor gave for not waiting for a part */
+    LINE (_("Sent without the co-executors’ missing parts: %s"), reason);
+}
+
+/* Whether the channel reached the applicant with a sent reply, and what
+ * it reported. */
+static void
+describe_delivery (GString    *text,
+                   JsonObject *appeal,
+                   JsonObject *payload)
+{
+  JsonObject *reply = find_reply (appeal, member_string (payload, "reply_id"));
+  SaReplyKind kind;
+
+  if (reply != NULL && sa_reply_kind_from_string (member_string (reply, "kind"), &kind) &&
+      kind != SA_REPLY_KIND_ANSWER)
+    add_line (text, sa_reply_kind_label (kind));
+  if (member_boolean (payload, "delivered") == 1)
+    add_line (text, _("The applicant received the reply"));
+  else if (member_boolean (payload, "delivered") == 0)
+    add_line (text, _("The channel could not deliver the reply"));
+  if (member_string (payload, "detail") != NULL)
+    /* Translators: %s is what the channel gateway reported about the delivery */
+    LINE (_("The channel reports: %s"), member_string (payload, "detail"));
+}
+
 /* The applicant's verdict: agreed or not, the rating and comment, or how
  * many calls went unanswered. */
 static void
@@ -213,6 +308,24 @@ char *
 sa_history_describe (JsonObject *event,
                      SaCache    *cache)
 {
+  return sa_history_describe_in (event, NULL, cache);
+}
+
+/**
+ * sa_history_describe_in:
+ * @event: a history event of the appeal object
+ * @appeal: (nullable): the appeal it belongs to: a reply's events name
+ *   what its replies say (the agencies of a joint answer's parts)
+ * @cache: (nullable): where to find the names of agencies and people
+ *
+ * Returns: (transfer full): what the event changed, one fact a line;
+ *   empty when there is nothing to say beyond its heading
+ */
+char *
+sa_history_describe_in (JsonObject *event,
+                        JsonObject *appeal,
+                        SaCache    *cache)
+{
   const char *type = member_string (event, "type");
   JsonNode *payload_node = event != NULL ? json_object_get_member (event, "payload") : NULL;
   JsonObject *payload = payload_node != NULL && JSON_NODE_HOLDS_OBJECT (payload_node)
@@ -234,6 +347,8 @@ sa_history_describe (JsonObject *event,
       if (member_string (payload, "repeat_of") != NULL)
         add_line (text, _("A repeat of an earlier appeal by the same applicant"));
     }
+  else if (g_strcmp0 (type, SA_EVENT_DELIVERED) == 0)
+    describe_delivery (text, appeal, payload);
   else if (g_strcmp0 (type, SA_EVENT_STATUS_CHANGED) == 0)
     /* Translators: a change of status, "Registered → Closed" */
     LINE (_("%s → %s"), sa_labels_status (member_string (payload, "from")),
@@ -310,6 +425,8 @@ sa_history_describe (JsonObject *event,
         case SA_OP_REPLY_APPROVE:
         case SA_OP_REPLY_RETURN:
           describe_reply (text, op, payload);
+          if (op == SA_OP_REPLY_APPROVE)
+            describe_sent (text, cache, appeal, payload);
           break;
         case SA_OP_FEEDBACK:
           describe_verdict (text, payload);

@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 char *sa_history_describe    (JsonObject *event,
                               SaCache    *cache);
+char *sa_history_describe_in (JsonObject *event,
+                              JsonObject *appeal,
+                              SaCache    *cache);
 char *sa_history_when_who    (JsonObject *event,
                               SaCache    *cache);
 char *sa_format_almaty_time  (gint64      unix_seconds,

@@ -16,8 +16,11 @@
  * appeal beside the reply, its earlier versions to choose from, and
  * "Approve and Send" (Ctrl+Enter) or "Return" with a comment. What the
  * appeal model refuses (sa_op_check(): one's own reply, another agency's)
- * is not offered, and the window says why in words. It does not apply the
- * ops: it emits ::op-requested, as the detail view does. */
+ * is not offered, and the window says why in words. A joint answer shows
+ * the co-executors' sent parts beside it; while a part is missing the
+ * window names the agencies, and offers to send without them, giving the
+ * reason (`without_parts_reason`). It does not apply the ops: it emits
+ * ::op-requested, as the detail view does. */
 
 struct _SaReviewWindow
 {
@@ -33,6 +36,9 @@ struct _SaReviewWindow
   AdwActionRow   *language_row;
   GtkLabel       *reply_text;
   GtkLabel       *returned_comment;
+  GtkWidget      *without_parts_button;
+  GtkWidget      *parts_section;
+  GtkListBox     *parts_list;
 
   JsonObject     *appeal;
   JsonObject     *user;
@@ -149,6 +155,7 @@ language_label (const char *language)
 static gboolean
 sa_review_window_check (SaReviewWindow *self,
                         SaOpType        type,
+                        gboolean        without_parts,
                         GError        **error)
 {
   gint64 now = sa_clock_get_now (sa_clock_get_default ()) / G_USEC_PER_SEC;
@@ -161,6 +168,9 @@ sa_review_window_check (SaReviewWindow *self,
   /* Whether a return would be taken; its comment is asked for next. */
   if (type == SA_OP_REPLY_RETURN)
     json_object_set_string_member (args, "comment", "…");
+  /* Whether it would be taken with a reason; the reason is asked for next. */
+  if (without_parts)
+    json_object_set_string_member (args, "without_parts_reason", "…");
   if (!sa_appeal_state_init_from_json (&state, self->appeal) ||
       !sa_actor_init_from_json (&actor, self->user))
     {
@@ -174,22 +184,124 @@ sa_review_window_check (SaReviewWindow *self,
   return ok;
 }
 
+static char *
+sa_review_window_agency_name (SaReviewWindow *self,
+                              const char     *code)
+{
+  char *name = NULL;
+
+  if (self->cache != NULL && code != NULL)
+    name = sa_directory_dup_agency_name (self->cache, code, sa_directory_default_language ());
+  return name != NULL ? name : g_strdup (code != NULL ? code : "—");
+}
+
+/* The co-executor agencies whose part of the answer is not sent, by
+ * name, as the model's `parts_missing` counts them. */
+static char *
+sa_review_window_dup_missing_parts (SaReviewWindow *self)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+  SaAppealState state = { 0 };
+
+  if (sa_appeal_state_init_from_json (&state, self->appeal))
+    for (guint i = 0; state.coexecutors != NULL && state.coexecutors[i] != NULL; i++)
+      if (!sa_appeal_state_part_sent (&state, state.coexecutors[i]))
+        {
+          g_autofree char *name = sa_review_window_agency_name (self, state.coexecutors[i]);
+
+          g_strv_builder_add (names, name);
+        }
+  sa_appeal_state_clear (&state);
+  strv = g_strv_builder_end (names);
+  return g_strjoinv (", ", strv);
+}
+
 static void
 sa_review_window_update_actions (SaReviewWindow *self)
 {
   g_autoptr(GError) approve_error = NULL;
   g_autoptr(GError) return_error = NULL;
-  gboolean can_approve = sa_review_window_check (self, SA_OP_REPLY_APPROVE, &approve_error);
-  gboolean can_return = sa_review_window_check (self, SA_OP_REPLY_RETURN, &return_error);
+  gboolean can_approve = sa_review_window_check (self, SA_OP_REPLY_APPROVE, FALSE,
+                                                 &approve_error);
+  gboolean can_return = sa_review_window_check (self, SA_OP_REPLY_RETURN, FALSE, &return_error);
+  gboolean parts_missing = g_error_matches (approve_error, SA_APPEAL_ERROR,
+                                            SA_APPEAL_ERROR_PARTS_MISSING);
+  gboolean can_send_without = parts_missing &&
+                              sa_review_window_check (self, SA_OP_REPLY_APPROVE, TRUE, NULL);
   GError *why = approve_error != NULL ? approve_error : return_error;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve", can_approve);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.return", can_return);
-  /* In the words the registry's rejection would use. */
-  gtk_label_set_text (self->refusal,
-                      why == NULL ? "" : sa_rejection_message (sa_appeal_error_code (why))
-                                         ?: why->message);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve-without-parts",
+                                 can_send_without);
+  gtk_widget_set_visible (self->without_parts_button, can_send_without);
+  if (parts_missing)
+    {
+      g_autofree char *missing = sa_review_window_dup_missing_parts (self);
+      /* Translators: the co-executor agencies' names, comma-separated */
+      g_autofree char *text = g_strdup_printf (_("Not sent their part of the answer yet: %s. "
+                                                 "Wait for them, or send the answer without "
+                                                 "them, giving the reason."), missing);
+
+      gtk_label_set_text (self->refusal, text);
+    }
+  else
+    /* In the words the registry's rejection would use. */
+    gtk_label_set_text (self->refusal,
+                        why == NULL ? "" : sa_rejection_message (sa_appeal_error_code (why))
+                                           ?: why->message);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal), why != NULL);
+}
+
+/* The co-executors' sent parts, which the answer includes: each with its
+ * agency. Only for an answer; a part or a notice stands alone. */
+static void
+sa_review_window_fill_parts (SaReviewWindow *self)
+{
+  JsonArray *replies = member_array (self->appeal, SA_APPEAL_FIELD_REPLIES);
+  const char *sent = sa_reply_state_to_string (SA_REPLY_STATE_SENT);
+  const char *part = sa_reply_kind_to_string (SA_REPLY_KIND_PART);
+  SaReplyKind kind = SA_REPLY_KIND_ANSWER;
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->parts_list))) != NULL)
+    gtk_list_box_remove (self->parts_list, child);
+  sa_reply_kind_from_string (member_string (self->reply, "kind"), &kind);
+  if (kind != SA_REPLY_KIND_ANSWER)
+    replies = NULL;
+  for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
+    {
+      JsonNode *node = json_array_get_element (replies, i);
+      JsonObject *reply = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autofree char *agency = NULL;
+      GtkWidget *box, *heading, *text;
+
+      if (reply == NULL || g_strcmp0 (member_string (reply, "kind"), part) != 0 ||
+          g_strcmp0 (member_string (reply, "state"), sent) != 0)
+        continue;
+      agency = sa_review_window_agency_name (self, member_string (reply, "agency"));
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_widget_set_margin_top (box, 9);
+      gtk_widget_set_margin_bottom (box, 9);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      heading = gtk_label_new (agency);
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
+      gtk_widget_add_css_class (heading, "heading");
+      text = gtk_label_new (member_string (reply, "text") ?: "");
+      gtk_label_set_xalign (GTK_LABEL (text), 0);
+      gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+      gtk_box_append (GTK_BOX (box), heading);
+      gtk_box_append (GTK_BOX (box), text);
+      gtk_list_box_append (self->parts_list, box);
+      n++;
+    }
+  gtk_widget_set_visible (self->parts_section, n > 0);
 }
 
 /* One version's text, visibility and language. */
@@ -294,10 +406,21 @@ approve_action (GtkWidget  *widget,
   SaReviewWindow *self = SA_REVIEW_WINDOW (widget);
 
   /* A shortcut reaches here even while the action is off. */
-  if (!sa_review_window_check (self, SA_OP_REPLY_APPROVE, NULL))
+  if (!sa_review_window_check (self, SA_OP_REPLY_APPROVE, FALSE, NULL))
     return;
   sa_review_window_request (self, SA_OP_REPLY_APPROVE, json_object_new ());
   gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Once the dialog, which closes after its signal, is gone: it would go
+ * with this window, in the middle of its own signal. */
+static void
+sa_review_window_close_later (SaReviewWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, ref, weak_ref_free);
 }
 
 static void
@@ -310,14 +433,41 @@ return_accepted_cb (SaReviewWindow *self,
   json_object_set_string_member (args, "comment", comment);
   g_free (comment);
   sa_review_window_request (self, SA_OP_REPLY_RETURN, args);
-  /* Once the comment's dialog, which closes after this, is gone: it
-   * would go with this window, in the middle of its own signal. */
-  {
-    GWeakRef *ref = g_new0 (GWeakRef, 1);
+  sa_review_window_close_later (self);
+}
 
-    g_weak_ref_init (ref, self);
-    g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, ref, weak_ref_free);
-  }
+static void
+without_parts_accepted_cb (SaReviewWindow *self,
+                           SaOpDialog     *dialog)
+{
+  JsonObject *args = json_object_new ();
+  char *reason = sa_op_dialog_dup_text (dialog);
+
+  json_object_set_string_member (args, "without_parts_reason", reason);
+  g_free (reason);
+  sa_review_window_request (self, SA_OP_REPLY_APPROVE, args);
+  sa_review_window_close_later (self);
+}
+
+static void
+approve_without_parts_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  SaReviewWindow *self = SA_REVIEW_WINDOW (widget);
+  SaOpDialog *dialog;
+
+  if (!sa_review_window_check (self, SA_OP_REPLY_APPROVE, TRUE, NULL))
+    return;
+  dialog = sa_op_dialog_new (GTK_WINDOW (self), _("Send without the Parts"),
+                             _("The answer goes to the applicant without the parts the "
+                               "co-executors have not sent. The reason is recorded with it."),
+                             _("_Send"));
+  sa_op_dialog_ask_text (dialog, _("Reason"), _("Why the answer cannot wait for the parts."),
+                         sa_op_arg_max_chars (SA_OP_REPLY_APPROVE, "without_parts_reason"));
+  g_signal_connect_object (dialog, "accepted", G_CALLBACK (without_parts_accepted_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -364,6 +514,7 @@ sa_review_window_show (SaReviewWindow *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->returned_comment), comment != NULL);
   sa_review_window_fill_versions (self);
+  sa_review_window_fill_parts (self);
   sa_review_window_update_actions (self);
 }
 
@@ -459,10 +610,15 @@ sa_review_window_class_init (SaReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaReviewWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, SaReviewWindow, reply_text);
   gtk_widget_class_bind_template_child (widget_class, SaReviewWindow, returned_comment);
+  gtk_widget_class_bind_template_child (widget_class, SaReviewWindow, without_parts_button);
+  gtk_widget_class_bind_template_child (widget_class, SaReviewWindow, parts_section);
+  gtk_widget_class_bind_template_child (widget_class, SaReviewWindow, parts_list);
   gtk_widget_class_bind_template_callback (widget_class, version_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "review.approve", NULL, approve_action);
   gtk_widget_class_install_action (widget_class, "review.return", NULL, return_action);
+  gtk_widget_class_install_action (widget_class, "review.approve-without-parts", NULL,
+                                   approve_without_parts_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "review.approve", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,

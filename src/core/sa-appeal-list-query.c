@@ -143,11 +143,15 @@ build_sql (SaAppealList *self)
     g_string_append_printf (sql, " AND a.executor = :executor AND a.status IN %s",
                             sa_status_set_sql (SA_STATUS_SET_CLOCK_RUNNING));
   if (self->sla_mask != 0)
-    /* The traffic light of sa_sla_traffic_light(), in SQL; only appeals
-     * whose clock runs have one. */
+    /* The traffic light of sa_sla_traffic_light_with_notice(), in SQL;
+     * only appeals whose clock runs have one. A late notice of extension
+     * is red unless overdue (sa_sla_notice_is_late()). */
     g_string_append_printf (sql, " AND a.status IN %s"
-                                 " AND ((1 << CASE WHEN a.sla_due_at = 9223372036854775807 THEN 0"
-                                 " WHEN a.sla_due_at < :now THEN 3"
+                                 " AND ((1 << CASE WHEN a.sla_due_at != 9223372036854775807"
+                                 "  AND a.sla_due_at < :now THEN 3"
+                                 " WHEN a.rid IN (SELECT n.rid FROM appeal_notices n"
+                                 "  WHERE n.notify_by < :now) THEN 2"
+                                 " WHEN a.sla_due_at = 9223372036854775807 THEN 0"
                                  " WHEN (a.sla_due_at - :now) * 100"
                                  "  < :red * (a.sla_due_at - a.received_at) THEN 2"
                                  " WHEN (a.sla_due_at - :now) * 100"

@@ -178,8 +178,9 @@ fetch_page (SaAppealList *self,
                                    "  ELSE COALESCE (d.name_ru, d.name_kk) END,"
                                    " a.status, a.priority, a.channel, a.executor, a.is_repeat,"
                                    " a.offline_state, a.opened, a.received_at, a.legal_due_at,"
-                                   " a.op_due_at, json_extract (c.json, '$.sphere')"
+                                   " a.op_due_at, json_extract (c.json, '$.sphere'), n.notify_by"
                                    " FROM appeals a"
+                                   " LEFT JOIN appeal_notices n ON n.rid = a.rid"
                                    " LEFT JOIN categories c ON c.code = a.category"
                                    " LEFT JOIN districts d ON d.code = a.district"
                                    " WHERE a.rid IN (SELECT value FROM json_each (?1))", &error);
@@ -215,6 +216,7 @@ fetch_page (SaAppealList *self,
           row->legal_due_at = column_time (stmt, 17);
           row->operational_due_at = column_time (stmt, 18);
           row->sphere = _sa_appeal_list_column_dup (stmt, 19);
+          row->notice_due_at = column_time (stmt, 20);
           g_hash_table_insert (by_rid, &row->rid, row);
         }
       sqlite3_reset (stmt);

@@ -578,6 +578,9 @@ gboolean        sa_appeal_state_init_from_json (SaAppealState     *state,
 void            sa_appeal_state_clear          (SaAppealState     *state);
 const SaReplyInfo *sa_appeal_state_find_reply  (const SaAppealState *state,
                                                 const char          *reply_id);
+gboolean        sa_appeal_state_part_sent      (const SaAppealState *appeal,
+                                                const char          *agency);
+gint64          sa_appeal_notice_due           (JsonObject          *appeal);
 
 gboolean        sa_op_validate_args          (SaOpType              type,
                                               JsonObject           *args,

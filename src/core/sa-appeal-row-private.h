@@ -30,6 +30,8 @@ struct _SaAppealRow
   gint64          received_at;
   gint64          legal_due_at;
   gint64          operational_due_at;
+  /* sa_appeal_notice_due(): a notice of extension owed by then, or 0 */
+  gint64          notice_due_at;
 };
 
 SaAppealRow *_sa_appeal_row_new         (void);

@@ -43,6 +43,7 @@ enum
   PROP_RECEIVED_AT,
   PROP_LEGAL_DUE_AT,
   PROP_OPERATIONAL_DUE_AT,
+  PROP_NOTICE_DUE_AT,
   N_PROPS
 };
 
@@ -102,6 +103,7 @@ sa_appeal_row_get_property (GObject    *object,
     case PROP_RECEIVED_AT: g_value_set_int64 (value, self->received_at); break;
     case PROP_LEGAL_DUE_AT: g_value_set_int64 (value, self->legal_due_at); break;
     case PROP_OPERATIONAL_DUE_AT: g_value_set_int64 (value, self->operational_due_at); break;
+    case PROP_NOTICE_DUE_AT: g_value_set_int64 (value, self->notice_due_at); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -114,7 +116,8 @@ sa_appeal_row_class_init (SaAppealRowClass *klass)
     NULL, "id", "reg-number", "category", "category-name", "sphere", "summary", "address",
     "district", "district-name", "status", "priority", "channel", "executor",
   };
-  static const char * const times[] = { "received-at", "legal-due-at", "operational-due-at" };
+  static const char * const times[] = { "received-at", "legal-due-at", "operational-due-at",
+                                          "notice-due-at" };
   const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = sa_appeal_row_finalize;
@@ -198,6 +201,7 @@ GETTER (gboolean, unread, self->unread)
 GETTER (gint64, received_at, self->received_at)
 GETTER (gint64, legal_due_at, self->legal_due_at)
 GETTER (gint64, operational_due_at, self->operational_due_at)
+GETTER (gint64, notice_due_at, self->notice_due_at)
 
 void
 _sa_appeal_row_refill (SaAppealRow *self,
@@ -225,5 +229,6 @@ _sa_appeal_row_refill (SaAppealRow *self,
   self->received_at = src->received_at;
   self->legal_due_at = src->legal_due_at;
   self->operational_due_at = src->operational_due_at;
+  self->notice_due_at = src->notice_due_at;
   g_signal_emit (self, changed_signal, 0);
 }

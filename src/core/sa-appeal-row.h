@@ -30,5 +30,6 @@ gboolean        sa_appeal_row_get_unread              (SaAppealRow *self);
 gint64          sa_appeal_row_get_received_at         (SaAppealRow *self);
 gint64          sa_appeal_row_get_legal_due_at        (SaAppealRow *self);
 gint64          sa_appeal_row_get_operational_due_at  (SaAppealRow *self);
+gint64          sa_appeal_row_get_notice_due_at       (SaAppealRow *self);
 
 G_END_DECLS

@@ -159,7 +159,8 @@ write_history (SaCacheConn *c,
 }
 
 /* What the reply loop's sections read (sa-appeal-list-query.c): the
- * appeal's marks, and its replies waiting for a supervisor. */
+ * appeal's marks, the notice of extension it owes (the traffic light),
+ * and its replies waiting for a supervisor. */
 static gboolean
 write_reply_marks (SaCacheConn *c,
                    gint64       rid,
@@ -170,6 +171,7 @@ write_reply_marks (SaCacheConn *c,
   const char *awaiting = sa_reply_state_to_string (SA_REPLY_STATE_AWAITING_APPROVAL);
   gboolean under_control = obj_int (appeal, SA_APPEAL_FIELD_UNDER_CONTROL, 0) != 0;
   gint64 answered_at = parse_time (_sa_cache_obj_string (appeal, SA_APPEAL_FIELD_ANSWERED_AT));
+  gint64 notice_due;
   sqlite3_stmt *stmt = _sa_cache_prepare (c, "DELETE FROM awaiting_replies WHERE appeal_rid = ?1",
                                           error);
 
@@ -191,6 +193,19 @@ write_reply_marks (SaCacheConn *c,
       sqlite3_bind_int (stmt, 2, under_control);
       bind_time (stmt, 3, answered_at);
     }
+  if (!_sa_cache_step (c, stmt, error))
+    return FALSE;
+  notice_due = sa_appeal_notice_due (appeal);
+  if (notice_due != 0)
+    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO appeal_notices (rid, notify_by)"
+                                 " VALUES (?1, ?2)", error);
+  else
+    stmt = _sa_cache_prepare (c, "DELETE FROM appeal_notices WHERE rid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (notice_due != 0)
+    sqlite3_bind_int64 (stmt, 2, notice_due);
   if (!_sa_cache_step (c, stmt, error))
     return FALSE;
   for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
@@ -527,91 +542,6 @@ _sa_cache_store_server_appeal (SaCache     *self,
   return TRUE;
 }
 
-gboolean
-_sa_cache_delete_by_key (SaCacheConn *c,
-                         const char  *sql,
-                         const char  *key,
-                         GError     **error)
-{
-  sqlite3_stmt *stmt = _sa_cache_prepare (c, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  return _sa_cache_step (c, stmt, error);
-}
-
-static gboolean
-put_reference (SaCacheConn *c,
-               const char  *kind,
-               const char  *id,
-               JsonObject  *data,
-               GError     **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
-  g_autofree char *text = _sa_cache_to_json (node);
-  sqlite3_stmt *stmt;
-
-  if (strcmp (kind, "agency") == 0)
-    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO agencies (code, name_ru, name_kk, json)"
-                                 " VALUES (?1, ?2, ?3, ?4)", error);
-  else if (strcmp (kind, "category") == 0)
-    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO categories (code, name_ru, name_kk, json,"
-                                 " agency) VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  else if (strcmp (kind, "district") == 0)
-    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO districts (code, name_ru, name_kk)"
-                                 " VALUES (?1, ?2, ?3)", error);
-  else
-    stmt = _sa_cache_prepare (c, "INSERT OR REPLACE INTO users (login, full_name, agency, json,"
-                                 " role, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (strcmp (kind, "user") == 0)
-    {
-      _sa_cache_bind_text (stmt, 2, _sa_cache_obj_string (data, "full_name"));
-      _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (data, "agency"));
-      sqlite3_bind_text (stmt, 4, text, -1, SQLITE_STATIC);
-      _sa_cache_bind_text (stmt, 5, _sa_cache_obj_string (data, "role"));
-      sqlite3_bind_int (stmt, 6, obj_int (data, "disabled", 0) != 0);
-    }
-  else
-    {
-      _sa_cache_bind_text (stmt, 2, _sa_cache_obj_string (data, "name_ru"));
-      _sa_cache_bind_text (stmt, 3, _sa_cache_obj_string (data, "name_kk"));
-      if (strcmp (kind, "district") != 0)
-        sqlite3_bind_text (stmt, 4, text, -1, SQLITE_STATIC);
-      if (strcmp (kind, "category") == 0)
-        _sa_cache_bind_text (stmt, 5, _sa_cache_obj_string (data, "agency"));
-    }
-  return _sa_cache_step (c, stmt, error);
-}
-
-/* A reply template as the feed gives it; a removed or disabled one is
- * no longer offered. */
-static gboolean
-put_template (SaCacheConn *c,
-              const char  *id,
-              JsonObject  *data,
-              GError     **error)
-{
-  static const char * const members[] = { "agency", "category", "language", "title", "text" };
-  sqlite3_stmt *stmt;
-
-  if (data == NULL || json_object_get_boolean_member_with_default (data, "disabled", FALSE))
-    return _sa_cache_delete_by_key (c, "DELETE FROM templates WHERE id = ?1", id, error);
-  stmt = _sa_cache_prepare (c, "INSERT INTO templates (id, agency, category, language, title,"
-                               " text) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE"
-                               " SET agency = ?2, category = ?3, language = ?4, title = ?5,"
-                               " text = ?6", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    _sa_cache_bind_text (stmt, i + 2, _sa_cache_obj_string (data, members[i]));
-  return _sa_cache_step (c, stmt, error);
-}
-
 static gboolean
 apply_one_change (SaCache     *self,
                   JsonNode    *node,
@@ -641,24 +571,9 @@ apply_one_change (SaCache     *self,
       g_ptr_array_add (changed, g_strdup (id));
       return _sa_cache_delete_by_key (c, "DELETE FROM appeals WHERE id = ?1", id, error);
     }
-  if (strcmp (kind, "agency") == 0 || strcmp (kind, "category") == 0 ||
-      strcmp (kind, "user") == 0 || strcmp (kind, "district") == 0)
-    {
-      if (removed)
-        {
-          const char *sql = strcmp (kind, "agency") == 0
-                            ? "DELETE FROM agencies WHERE code = ?1"
-                            : strcmp (kind, "category") == 0
-                            ? "DELETE FROM categories WHERE code = ?1"
-                            : strcmp (kind, "district") == 0
-                            ? "DELETE FROM districts WHERE code = ?1"
-                            : "DELETE FROM users WHERE login = ?1";
-          return _sa_cache_delete_by_key (c, sql, id, error);
-        }
-      return put_reference (c, kind, id, json_node_get_object (data), error);
-    }
-  if (strcmp (kind, "template") == 0)
-    return put_template (c, id, removed ? NULL : json_node_get_object (data), error);
+  if (_sa_cache_is_reference_kind (kind))
+    return _sa_cache_put_reference (c, kind, id, removed ? NULL : json_node_get_object (data),
+                                    error);
   /* A kind from a newer registry: skipped, not fatal. */
   g_debug ("Skipping a change of unknown kind “%s”", kind);
   return TRUE;
@@ -935,46 +850,6 @@ sa_cache_count_unreadable (SaCache  *self,
 }
 
 /**
- * sa_cache_put_districts:
- * @self: a #SaCache
- * @districts: the `districts` array of `GET /api/v1/districts`
- * @error: return location for a #GError
- *
- * Stores the district names (reference data outside the feed).
- *
- * Returns: %TRUE on success
- */
-gboolean
-sa_cache_put_districts (SaCache    *self,
-                        JsonArray  *districts,
-                        GError    **error)
-{
-  SaCacheConn *c;
-  gboolean ok = TRUE;
-
-  g_return_val_if_fail (SA_IS_CACHE (self), FALSE);
-  g_return_val_if_fail (districts != NULL, FALSE);
-
-  c = &self->writer;
-  g_mutex_lock (&c->lock);
-  ok = _sa_cache_begin (c, FALSE, error);
-  for (guint i = 0; ok && i < json_array_get_length (districts); i++)
-    {
-      JsonNode *node = json_array_get_element (districts, i);
-      JsonObject *d = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-
-      if (_sa_cache_obj_string (d, "code") != NULL)
-        ok = put_reference (c, "district", _sa_cache_obj_string (d, "code"), d, error);
-    }
-  if (ok)
-    ok = _sa_cache_commit (c, FALSE, error);
-  else
-    _sa_cache_rollback (c, FALSE);
-  g_mutex_unlock (&c->lock);
-  return ok;
-}
-
-/**
  * sa_cache_reset:
  * @self: a #SaCache
  * @error: return location for a #GError
@@ -998,7 +873,8 @@ sa_cache_reset (SaCache  *self,
   g_mutex_lock (&c->lock);
   ok = _sa_cache_begin (c, FALSE, error) &&
        _sa_cache_exec (c, "DELETE FROM history; DELETE FROM awaiting_replies;"
-                          " DELETE FROM appeal_marks; DELETE FROM appeal_docs; DELETE FROM appeals;"
+                          " DELETE FROM appeal_marks; DELETE FROM appeal_notices; DELETE FROM appeal_docs;"
+                          " DELETE FROM appeals;"
                           " DELETE FROM agencies;"
                           " DELETE FROM categories; DELETE FROM users; DELETE FROM unreadable;"
                           " DELETE FROM sync_state WHERE key = 'cursor';"

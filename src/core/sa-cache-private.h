@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* How far the cache's schema has come (sa-cache-schema.c's migrations). */
-#define SA_CACHE_SCHEMA_VERSION 5
+#define SA_CACHE_SCHEMA_VERSION 6
 
 
 /* The read connection, for SaAppealList on the main thread: WAL lets it
@@ -139,6 +139,12 @@ gboolean      _sa_cache_rebuild_appeal      (SaCache      *self,
 gboolean      _sa_cache_store_server_appeal (SaCache      *self,
                                              JsonNode     *data,
                                              GPtrArray    *changed,
+                                             GError      **error);
+gboolean      _sa_cache_is_reference_kind   (const char   *kind);
+gboolean      _sa_cache_put_reference       (SaCacheConn  *c,
+                                             const char   *kind,
+                                             const char   *id,
+                                             JsonObject   *data,
                                              GError      **error);
 gboolean      _sa_cache_delete_by_key       (SaCacheConn  *c,
                                              const char   *sql,

@@ -135,7 +135,20 @@ static const char * const migrations[] = {
   " WHERE json_type (r.value) = 'object'"
   " AND json_extract (r.value, '$.state') = 'awaiting_approval'"
   " AND json_type (r.value, '$.id') = 'text';",
-  /* 5: reply templates from the change feed (kind "template"), searched
+  /* 5: the notice of extension an applicant is owed (docs/replies.md,
+   * sa_appeal_notice_due()): one row per appeal extended and not yet
+   * notified, so that the traffic light in SQL turns it red once the
+   * time has passed. Idempotent, like 4. */
+  "CREATE TABLE IF NOT EXISTS appeal_notices ("
+  " rid INTEGER PRIMARY KEY REFERENCES appeals (rid) ON DELETE CASCADE,"
+  " notify_by INTEGER NOT NULL);"
+  "INSERT OR REPLACE INTO appeal_notices (rid, notify_by)"
+  " SELECT d.rid, unixepoch (json_extract (d.json, '$.notify_applicant_by'))"
+  " FROM appeal_docs d"
+  " WHERE json_type (d.json, '$.notify_applicant_by') = 'text'"
+  " AND json_type (d.json, '$.applicant_notified_at') IS NOT 'text'"
+  " AND unixepoch (json_extract (d.json, '$.notify_applicant_by')) IS NOT NULL;",
+  /* 6: reply templates from the change feed (kind "template"), searched
    * as one types with the appeals' tokenizer (ё = е, Kazakh letters kept). */
   "CREATE TABLE IF NOT EXISTS templates ("
   " rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, agency TEXT,"

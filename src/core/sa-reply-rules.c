@@ -225,10 +225,22 @@ check_submit (const SaActor       *actor,
   return TRUE;
 }
 
-static gboolean
-part_sent (const SaAppealState *appeal,
-           const char          *agency)
+/**
+ * sa_appeal_state_part_sent:
+ * @appeal: an appeal's state
+ * @agency: a co-executor agency's code
+ *
+ * Whether @agency's part of a joint answer is sent: the lead agency's
+ * answer waits for every co-executor's (reply_approve, `parts_missing`).
+ *
+ * Returns: %TRUE when a part of @agency's is sent
+ */
+gboolean
+sa_appeal_state_part_sent (const SaAppealState *appeal,
+                           const char          *agency)
 {
+  g_return_val_if_fail (appeal != NULL, FALSE);
+
   for (guint i = 0; i < appeal->n_replies; i++)
     if (appeal->replies[i].kind == SA_REPLY_KIND_PART &&
         appeal->replies[i].state == SA_REPLY_STATE_SENT &&
@@ -269,7 +281,7 @@ check_review (SaOpType             type,
   if (type == SA_OP_REPLY_APPROVE && reply->kind == SA_REPLY_KIND_ANSWER &&
       member_string (args, "without_parts_reason") == NULL)
     for (guint i = 0; appeal->coexecutors != NULL && appeal->coexecutors[i] != NULL; i++)
-      if (!part_sent (appeal, appeal->coexecutors[i]))
+      if (!sa_appeal_state_part_sent (appeal, appeal->coexecutors[i]))
         return _sa_appeal_refuse (error, SA_APPEAL_ERROR_PARTS_MISSING);
   return TRUE;
 }
@@ -553,7 +565,16 @@ _sa_reply_fold (JsonObject    *appeal,
           json_object_set_string_member (reply, "sent_at", at);
           if (g_strcmp0 (member_string (reply, "kind"),
                          sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER)) == 0)
-            json_object_set_string_member (appeal, SA_APPEAL_FIELD_ANSWERED_AT, at);
+            {
+              json_object_set_string_member (appeal, SA_APPEAL_FIELD_ANSWERED_AT, at);
+              if (member_string (args, "without_parts_reason") != NULL)
+                json_object_set_string_member (reply, "without_parts_reason",
+                                               member_string (args, "without_parts_reason"));
+            }
+          /* The applicant is told of the extension: the light need not be red. */
+          if (g_strcmp0 (member_string (reply, "kind"),
+                         sa_reply_kind_to_string (SA_REPLY_KIND_NOTICE)) == 0)
+            json_object_set_string_member (appeal, SA_APPEAL_FIELD_NOTIFIED_AT, at);
         }
       break;
     case SA_OP_REPLY_RETURN:
@@ -570,4 +591,25 @@ _sa_reply_fold (JsonObject    *appeal,
     default:
       break;
     }
+}
+
+/**
+ * sa_appeal_notice_due:
+ * @appeal: (nullable): an appeal as the registry's JSON
+ *
+ * The notice of extension the applicant is owed (docs/replies.md): an
+ * extension sets `notify_applicant_by`, a sent notice sets
+ * `applicant_notified_at`. sa_sla_traffic_light_with_notice() turns it red.
+ *
+ * Returns: `notify_applicant_by` in unix seconds while no notice was
+ *   sent, or 0 when none is owed
+ */
+gint64
+sa_appeal_notice_due (JsonObject *appeal)
+{
+  gint64 notify_by = sa_appeal_parse_time (member_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY));
+
+  if (notify_by == 0 || member_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT) != NULL)
+    return 0;
+  return notify_by;
 }

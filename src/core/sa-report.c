@@ -190,8 +190,9 @@ count (Group                 *g,
       row->disagreed += a->disagreed ? 1 : 0;
     }
   if (sa_appeal_status_in (a->status, SA_STATUS_SET_CLOCK_RUNNING))
-    row->lights[sa_sla_traffic_light (thresholds, a->received_at, sa_report_appeal_due (a),
-                                      now)]++;
+    row->lights[sa_sla_traffic_light_with_notice (thresholds, a->received_at,
+                                                  sa_report_appeal_due (a), now,
+                                                  a->notice_due)]++;
 }
 
 static int

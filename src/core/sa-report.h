@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @is_repeat: the same applicant asked the same before
  * @rating: the applicant's rating 1–5, or 0 when none was given
  * @disagreed: the applicant disagreed with an answer at least once
+ * @notice_due: sa_appeal_notice_due(): a notice of extension owed by
+ *   then, or 0; once late the appeal counts red at least
  *
  * One appeal as the figures see it. The desk fills these from its cache,
  * the registry from its database, so that both count with the same rules.
@@ -51,6 +53,7 @@ typedef struct
   gboolean        is_repeat;
   guint           rating;
   gboolean        disagreed;
+  gint64          notice_due;
 } SaReportAppeal;
 
 /**

@@ -563,6 +563,78 @@ sa_sla_traffic_light_next_change (const SaSlaThresholds *t,
   return next;
 }
 
+/**
+ * sa_sla_notice_is_late:
+ * @notice_due: by when the applicant must be told of an extension, unix
+ *   seconds; 0 when no notice is owed (no extension, or a notice was sent)
+ * @now: the present, unix seconds
+ *
+ * docs/replies.md: after an extension the applicant is told within
+ * %SA_SLA_NOTIFY_WORKING_DAYS working days; from then until a notice is
+ * sent, the appeal is red whatever its share of time left.
+ *
+ * Returns: whether the notice owed is late at @now
+ */
+gboolean
+sa_sla_notice_is_late (gint64 notice_due,
+                       gint64 now)
+{
+  return notice_due != 0 && now > notice_due;
+}
+
+/**
+ * sa_sla_traffic_light_with_notice:
+ * @t: (nullable): the thresholds, or %NULL for the defaults
+ * @start: when the clock started, unix seconds
+ * @due: the deadline, unix seconds
+ * @now: the present, unix seconds
+ * @notice_due: by when a notice of extension is owed, or 0 (see
+ *   sa_sla_notice_is_late())
+ *
+ * The traffic light of an appeal: sa_sla_traffic_light(), and red at
+ * least while a notice of extension is late. Overdue stays overdue.
+ *
+ * Returns: the light
+ */
+SaTrafficLight
+sa_sla_traffic_light_with_notice (const SaSlaThresholds *t,
+                                  gint64                 start,
+                                  gint64                 due,
+                                  gint64                 now,
+                                  gint64                 notice_due)
+{
+  SaTrafficLight light = sa_sla_traffic_light (t, start, due, now);
+
+  if (sa_sla_notice_is_late (notice_due, now) && light < SA_TRAFFIC_LIGHT_RED)
+    return SA_TRAFFIC_LIGHT_RED;
+  return light;
+}
+
+/**
+ * sa_sla_traffic_light_with_notice_next_change:
+ * @t: (nullable): the thresholds, or %NULL for the defaults
+ * @start: when the clock started, unix seconds
+ * @due: the deadline, unix seconds
+ * @now: the present, unix seconds
+ * @notice_due: by when a notice of extension is owed, or 0
+ *
+ * Returns: the first second after @now at which
+ *   sa_sla_traffic_light_with_notice() may change, or %SA_SLA_NO_DUE
+ */
+gint64
+sa_sla_traffic_light_with_notice_next_change (const SaSlaThresholds *t,
+                                              gint64                 start,
+                                              gint64                 due,
+                                              gint64                 now,
+                                              gint64                 notice_due)
+{
+  gint64 next = sa_sla_traffic_light_next_change (t, start, due, now);
+
+  if (notice_due != 0 && now <= notice_due)
+    next = MIN (next, notice_due + 1);
+  return next;
+}
+
 static const char * const light_names[] = { "green", "yellow", "red", "overdue" };
 
 /**

@@ -174,6 +174,18 @@ gint64          sa_sla_traffic_light_next_change (const SaSlaThresholds  *t,
                                                   gint64                  start,
                                                   gint64                  due,
                                                   gint64                  now);
+gboolean        sa_sla_notice_is_late            (gint64                  notice_due,
+                                                  gint64                  now);
+SaTrafficLight  sa_sla_traffic_light_with_notice (const SaSlaThresholds  *t,
+                                                  gint64                  start,
+                                                  gint64                  due,
+                                                  gint64                  now,
+                                                  gint64                  notice_due);
+gint64          sa_sla_traffic_light_with_notice_next_change (const SaSlaThresholds *t,
+                                                              gint64                 start,
+                                                              gint64                 due,
+                                                              gint64                 now,
+                                                              gint64                 notice_due);
 const char     *sa_traffic_light_to_string       (SaTrafficLight          light);
 gboolean        sa_traffic_light_from_string     (const char             *str,
                                                   SaTrafficLight         *out_light);

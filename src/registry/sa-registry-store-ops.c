@@ -310,8 +310,18 @@ apply_in_registry (OpContext  *ctx,
          * and the appeal say by when, until a notice is sent. */
         gint64 notify_by = _sa_registry_extension_notify_by (ctx->now);
 
+        sqlite3_stmt *stmt;
+
         payload_add_time (ctx, SA_APPEAL_FIELD_NOTIFY_BY, notify_by);
-        if (!set_appeal_time (ctx, SA_APPEAL_FIELD_NOTIFY_BY, notify_by, error))
+        /* A new extension needs a new notice, whatever an earlier one said. */
+        stmt = sa_registry_db_prepare (ctx->db, "UPDATE appeals SET notify_applicant_by = ?2,"
+                                                " applicant_notified_at = NULL WHERE id = ?1",
+                                       error);
+        if (stmt == NULL)
+          return FALSE;
+        sqlite3_bind_text (stmt, 1, ctx->appeal.id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, notify_by);
+        if (!sa_registry_db_step_done (ctx->db, stmt, error))
           return FALSE;
       }
       break;
