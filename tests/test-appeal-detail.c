@@ -8,6 +8,7 @@
 #include "sa-application.h"
 #include "sa-appeal-detail.h"
 #include "sa-op-dialog.h"
+#include "sa-replies-view.h"
 #include "sa-test-cache.h"
 
 static const char *appeal_json =
@@ -78,6 +79,60 @@ test_shows_appeal (void)
   /* A newly shown appeal starts masked again. */
   sa_appeal_detail_set_appeal (detail, appeal);
   g_assert_true (shows_label (GTK_WIDGET (detail), "••••••••0017"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (detail);
+}
+
+static void
+test_shows_replies (void)
+{
+  /* The replies the user may read are listed: the sent answer open on its text, with who wrote and approved it and when; a co-executor's part and a draft by title; none, and the group is gone. */
+  SaAppealDetail *detail = g_object_ref_sink (SA_APPEAL_DETAIL (sa_appeal_detail_new ()));
+  g_autoptr(JsonObject) bare = parse (appeal_json);
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autoptr(JsonNode) replies = json_from_string (
+    "[{\"id\":\"r1\",\"kind\":\"answer\",\"state\":\"sent\",\"agency\":\"ALMATY-TEPLO\","
+    "  \"visibility\":\"public\",\"language\":\"ru\",\"text\":\"Отопление восстановлено.\","
+    "  \"author\":\"executor.other\",\"approved_by\":\"supervisor.teplo\","
+    "  \"sent_at\":\"2026-11-21T07:00:00Z\"},"
+    " {\"id\":\"r2\",\"kind\":\"part\",\"state\":\"sent\",\"agency\":\"ALMATY-TKE\","
+    "  \"visibility\":\"private\",\"language\":\"ru\",\"text\":\"Сети проверены.\","
+    "  \"author\":\"executor.tke\",\"approved_by\":\"supervisor.tke\","
+    "  \"sent_at\":\"2026-11-21T06:00:00Z\"},"
+    " {\"id\":\"r3\",\"kind\":\"notice\",\"state\":\"draft\",\"agency\":\"ALMATY-TEPLO\","
+    "  \"visibility\":\"private\",\"language\":\"kk\",\"text\":\"Мерзім ұзартылды.\","
+    "  \"author\":\"executor.other\"}]", NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view;
+
+  json_object_set_member (appeal, "replies", json_node_ref (replies));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
+  gtk_window_present (GTK_WINDOW (window));
+  sa_appeal_detail_set_appeal (detail, appeal);
+  view = sa_test_find_by_type (GTK_WIDGET (detail), SA_TYPE_REPLIES_VIEW, 0);
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_visible (view));
+  g_assert_cmpuint (sa_replies_view_get_n_rows (SA_REPLIES_VIEW (view)), ==, 3);
+  g_assert_true (shows_label (view, "Answer · Sent"));
+  g_assert_true (shows_label (view, "Notice of extension · Draft"));
+  /* Sent 07:00 UTC is 12:00 in Almaty; the names are logins with no cache. */
+  g_assert_true (shows_label (view, "21.11.2026 12:00: written by executor.other, approved by "
+                                    "supervisor.teplo"));
+  g_assert_true (shows_label (view, "Отопление восстановлено."));
+  g_assert_true (shows_label (view, "Public: may be published without the applicant’s personal "
+                                    "data"));
+  /* Only the sent answer is open at first. */
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (
+    sa_test_find_by_type (view, ADW_TYPE_EXPANDER_ROW, 0))));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (
+    sa_test_find_by_type (view, ADW_TYPE_EXPANDER_ROW, 1))));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (
+    sa_test_find_by_type (view, ADW_TYPE_EXPANDER_ROW, 2))));
+
+  sa_appeal_detail_set_appeal (detail, bare);
+  g_assert_false (gtk_widget_get_visible (view));
+  g_assert_cmpuint (sa_replies_view_get_n_rows (SA_REPLIES_VIEW (view)), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (detail);
@@ -935,6 +990,7 @@ main (int    argc,
 
   g_test_add_func ("/sa/appeal-detail/shows-appeal", test_shows_appeal);
   g_test_add_func ("/sa/appeal-detail/history-newest-first", test_history_newest_first);
+  g_test_add_func ("/sa/appeal-detail/shows-replies", test_shows_replies);
   g_test_add_func ("/sa/appeal-detail/actions-follow-rights", test_actions_follow_rights);
   g_test_add_func ("/sa/appeal-detail/both-clocks", test_both_clocks);
   g_test_add_func ("/sa/appeal-detail/notice-late", test_notice_late);

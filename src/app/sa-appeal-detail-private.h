@@ -6,6 +6,7 @@
 #include "sa-appeal-detail.h"
 #include "sa-appeal-model.h"
 #include "sa-attachments-view.h"
+#include "sa-replies-view.h"
 #include "sa-calendar.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,7 @@ struct _SaAppealDetail
   AdwActionRow   *channel_row;
   GtkListBox     *history;
   SaAttachmentsView *attachments;
+  SaRepliesView  *replies;
 
   JsonObject     *appeal;
   JsonObject     *user;

@@ -284,6 +284,7 @@ sa_appeal_detail_set_appeal (SaAppealDetail *self,
   g_clear_pointer (&self->appeal, json_object_unref);
   self->appeal = appeal;
   sa_attachments_view_set_appeal (self->attachments, appeal);
+  sa_replies_view_set_appeal (self->replies, appeal);
 
   /* With no appeal there is nothing to act on: no greyed-out Take (the
    * actions' update hides it too for an appeal that is already the user's). */
@@ -406,7 +407,10 @@ sa_appeal_detail_set_cache (SaAppealDetail *self,
   g_return_if_fail (cache == NULL || SA_IS_CACHE (cache));
 
   if (g_set_object (&self->cache, cache))
-    sa_appeal_detail_update_actions (self);
+    {
+      sa_replies_view_set_cache (self->replies, cache);
+      sa_appeal_detail_update_actions (self);
+    }
 }
 
 void
@@ -575,6 +579,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
 
   g_type_ensure (SA_TYPE_ATTACHMENTS_VIEW);
+  g_type_ensure (SA_TYPE_REPLIES_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/sa-appeal-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, stack);
@@ -599,6 +604,7 @@ sa_appeal_detail_class_init (SaAppealDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, channel_row);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, history);
   gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, attachments);
+  gtk_widget_class_bind_template_child (widget_class, SaAppealDetail, replies);
   gtk_widget_class_bind_template_callback (widget_class, reveal_iin_cb);
   _sa_appeal_detail_class_init_actions (widget_class);
   _sa_appeal_detail_class_init_review (widget_class);
