@@ -78,6 +78,8 @@ for style in light dark; do
       --server "$url" --login "$executor"
     printf 'demo-executor\n' | shot "$lang" "$style" "detail$suffix" --view detail \
       --server "$url" --login "$executor"
+    printf 'demo-executor\n' | shot "$lang" "$style" "answered$suffix" --view answered \
+      --server "$url" --login "$executor"
     printf 'demo-supervisor\n' | shot "$lang" "$style" "review$suffix" --view review \
       --server "$url" --login "$supervisor"
     printf 'demo-operator\n' | shot "$lang" "$style" "verdict$suffix" --view verdict \

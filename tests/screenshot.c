@@ -23,7 +23,8 @@
  * Used by build-aux/screenshots.sh for docs/screenshots/.
  *
  * Views: "sign-in" (no --login), "list" (the synced desk), "detail" (an
- * open appeal with a history beside the list), "attachments" (a photo
+ * open appeal with a history beside the list), "answered" (an answered
+ * appeal scrolled to its replies), "attachments" (a photo
  * attached to that appeal, sent, its thumbnail shown), "conflicts" (the conflicts
  * window with a conflict and a rejection, made for real: a comment while
  * --colleague changes the same appeal, and a priority the executor may not
@@ -570,6 +571,37 @@ main (int    argc,
           g_autoptr(GPtrArray) appeals = open_appeals (window);
 
           sa_window_open_appeal (window, pick_detail (appeals));
+        }
+      else if (g_str_equal (opt_view, "answered"))
+        {
+          /* An answered appeal, scrolled to the answer its applicant got. */
+          GListModel *list = G_LIST_MODEL (window->list_pane->appeals);
+          g_autofree char *id = NULL;
+          graphene_rect_t bounds;
+          GtkAdjustment *adj;
+
+          sa_sidebar_set_section (window->sidebar, SA_SECTION_ANSWERED);
+          settle (0.5);
+          for (guint i = 0; id == NULL && i < g_list_model_get_n_items (list); i++)
+            {
+              g_autoptr(SaAppealRow) row = g_list_model_get_item (list, i);
+              g_autoptr(JsonNode) node = sa_cache_get_appeal (window->cache,
+                                                              sa_appeal_row_get_id (row), NULL);
+              JsonObject *appeal = node != NULL ? json_node_get_object (node) : NULL;
+
+              if (appeal != NULL && json_object_has_member (appeal, "replies") &&
+                  json_array_get_length (json_object_get_array_member (appeal, "replies")) > 0)
+                id = g_strdup (sa_appeal_row_get_id (row));
+            }
+          if (id == NULL)
+            g_error ("No answered appeal to show");
+          sa_window_open_appeal (window, id);
+          settle (1.0);
+          adj = gtk_scrolled_window_get_vadjustment (window->detail->scrolled);
+          if (gtk_widget_compute_bounds (GTK_WIDGET (window->detail->replies),
+                                         gtk_scrolled_window_get_child (window->detail->scrolled),
+                                         &bounds))
+            gtk_adjustment_set_value (adj, bounds.origin.y - 12);
         }
       else if (g_str_equal (opt_view, "attachments"))
         {

@@ -490,6 +490,39 @@ test_fold_reply (void)
 }
 
 static void
+test_reply_offered (void)
+{
+  /* Reply is offered to the lead agency while the appeal is in work, to a co-executor for its part, and to an author going on with their own draft; never on a closed appeal, nor a second answer while one waits for approval. */
+  static const struct { const char *json; const char *login; const char *agency; gboolean offered; } cases[] = {
+    { "{\"status\":\"in_progress\",\"agency\":\"TEPLO\"}", "me", "TEPLO", TRUE },
+    { "{\"status\":\"closed\",\"agency\":\"TEPLO\"}", "me", "TEPLO", FALSE },
+    { "{\"status\":\"answered\",\"agency\":\"TEPLO\"}", "me", "TEPLO", FALSE },
+    { "{\"status\":\"reopened\",\"agency\":\"TEPLO\"}", "me", "TEPLO", TRUE },
+    { "{\"status\":\"in_progress\",\"agency\":\"TEPLO\"}", "me", "WATER", FALSE },
+    { "{\"status\":\"in_progress\",\"agency\":\"TEPLO\",\"coexecutors\":[\"WATER\"]}", "me",
+      "WATER", TRUE },
+    { "{\"status\":\"awaiting_approval\",\"agency\":\"TEPLO\",\"replies\":[{\"id\":\"r\","
+      "\"kind\":\"answer\",\"state\":\"awaiting_approval\",\"author\":\"me\"}]}", "me", "TEPLO",
+      FALSE },
+    { "{\"status\":\"awaiting_approval\",\"agency\":\"TEPLO\",\"replies\":[{\"id\":\"r\","
+      "\"kind\":\"notice\",\"state\":\"draft\",\"author\":\"me\"}]}", "me", "TEPLO", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) appeal = object (cases[i].json);
+      SaActor actor = { cases[i].login, SA_ROLE_EXECUTOR, cases[i].agency };
+      SaAppealState state;
+
+      g_test_message ("%s as %s", cases[i].json, cases[i].agency);
+      g_assert_true (sa_appeal_state_init_from_json (&state, appeal));
+      g_assert_cmpint (sa_op_check (SA_OP_REPLY_SAVE, &actor, &state, NULL, 0, NULL), ==,
+                       cases[i].offered);
+      sa_appeal_state_clear (&state);
+    }
+}
+
+static void
 test_fold_attach (void)
 {
   /* An attached file shows in the appeal's attachments at once, marked pending, after the registry's; attaching the same file again adds no second row. */
@@ -551,6 +584,7 @@ main (int   argc,
   g_test_add_func ("/sa/appeal-model/fold-attach", test_fold_attach);
   g_test_add_func ("/sa/appeal-model/reply-args", test_reply_args);
   g_test_add_func ("/sa/appeal-model/fold-reply", test_fold_reply);
+  g_test_add_func ("/sa/appeal-model/reply-offered", test_reply_offered);
   g_test_add_func ("/sa/appeal-model/times", test_times);
 
   return g_test_run ();

@@ -118,15 +118,6 @@ reply_row (SaRepliesView *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), when);
-  label = gtk_label_new (pub ? _("Public: may be published without the applicant’s personal data")
-                             : _("Private: only the applicant receives it"));
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_widget_set_margin_top (label, 8);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), label);
   label = gtk_label_new (text != NULL ? text : "");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
@@ -135,6 +126,16 @@ reply_row (SaRepliesView *self,
   gtk_widget_set_margin_start (label, 12);
   gtk_widget_set_margin_end (label, 12);
   gtk_widget_set_margin_top (label, 8);
+  gtk_widget_set_margin_bottom (label, 8);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), label);
+  label = gtk_label_new (pub ? _("Public: may be published without the applicant’s personal data")
+                             : _("Private: only the applicant receives it"));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_top (label, 6);
   gtk_widget_set_margin_bottom (label, 8);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), label);
   /* The answer the applicant got opens by itself. */

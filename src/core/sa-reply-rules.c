@@ -161,6 +161,49 @@ may_start (const SaAppealState *appeal,
   return TRUE;
 }
 
+/* The actor's own reply still being written or returned to them, if any. */
+static const SaReplyInfo *
+own_unsent_reply (const SaActor       *actor,
+                  const SaAppealState *appeal)
+{
+  for (guint i = 0; i < appeal->n_replies; i++)
+    if ((appeal->replies[i].state == SA_REPLY_STATE_DRAFT ||
+         appeal->replies[i].state == SA_REPLY_STATE_RETURNED) &&
+        g_strcmp0 (appeal->replies[i].author, actor->login) == 0)
+      return &appeal->replies[i];
+  return NULL;
+}
+
+/* Whether @actor may write a reply at all now (to offer Reply): go on
+ * with their own, or start one of a kind they may write. */
+static gboolean
+may_write_any (const SaActor       *actor,
+               const SaAppealState *appeal,
+               GError             **error)
+{
+  /* A notice is written beside an answer in work, so an appeal that may
+   * take neither offers no Reply for one alone. */
+  static const SaReplyKind kinds[] = { SA_REPLY_KIND_ANSWER, SA_REPLY_KIND_PART };
+  g_autoptr(GError) first = NULL;
+
+  if (!sa_role_works_appeals (actor->role))
+    return _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+  if (own_unsent_reply (actor, appeal) != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(GError) refused = NULL;
+
+      if (writes_for (actor, appeal, kinds[i], &refused) &&
+          may_start (appeal, kinds[i], actor->agency, &refused))
+        return TRUE;
+      if (first == NULL)
+        first = g_steal_pointer (&refused);
+    }
+  g_propagate_error (error, g_steal_pointer (&first));
+  return FALSE;
+}
+
 static gboolean
 check_save (const SaActor       *actor,
             const SaAppealState *appeal,
@@ -171,8 +214,7 @@ check_save (const SaActor       *actor,
   SaReplyKind kind = SA_REPLY_KIND_ANSWER;
 
   if (args == NULL)
-    return sa_role_works_appeals (actor->role) ||
-           _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+    return may_write_any (actor, appeal, error);
 
   sa_reply_kind_from_string (member_string (args, "kind"), &kind);
   reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
@@ -201,9 +243,12 @@ check_submit (const SaActor       *actor,
 {
   const SaReplyInfo *reply;
 
+  /* Asked whether to offer Submit: there is a reply of one's own to submit. */
   if (args == NULL)
-    return sa_role_works_appeals (actor->role) ||
-           _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+    return own_unsent_reply (actor, appeal) != NULL ||
+           (sa_role_works_appeals (actor->role)
+            ? _sa_appeal_refuse (error, SA_APPEAL_ERROR_NO_SUCH_REPLY)
+            : _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN));
 
   reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
   if (reply == NULL)
