@@ -757,6 +757,7 @@ sa_demo_appeal_clear (SaDemoAppeal *appeal)
   g_free (appeal->applicant_name);
   g_free (appeal->email);
   g_free (appeal->address);
+  g_free (appeal->reply_text);
   memset (appeal, 0, sizeof *appeal);
 }
 

@@ -53,6 +53,7 @@ typedef struct
   char        phone[16];          /* +77XXXXXXXXX */
   char       *email;              /* may be NULL */
   char       *address;            /* a real Almaty street and house number */
+  char       *reply_text;         /* the answer's letter, when it was written (or NULL) */
   const char *district;           /* a district code */
   const char *language;           /* "ru" or "kk" */
   gint64      received_at;        /* unix seconds, spread over the months before @now */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sa-demo-data-private.h"
+#include "sa-reply-template.h"
 
 /* An appeal's life after intake: how far it got by now, who has it, and
  * what its history says (taken, assigned, comments, requests for more
@@ -68,10 +69,49 @@ pick_worker (Rng         *rng,
 #define OPEN_RED     250
 #define OPEN_OVERDUE 30
 
+static const char *
+full_name_of (SaDemo     *demo,
+              const char *login)
+{
+  for (guint i = 0; i < demo->users->len; i++)
+    if (strcmp (g_array_index (demo->users, SaDemoUser, i).login, login) == 0)
+      return g_array_index (demo->users, SaDemoUser, i).full_name;
+  return login;
+}
+
+/* The answer as a letter to the applicant, in their language, its
+ * placeholders filled in the way a desk fills a template's. */
+static char *
+answer_letter (SaDemo             *demo,
+               const SaDemoAppeal *a,
+               Rng                *own,
+               const char         *executor)
+{
+  gboolean kk = strcmp (a->language, "kk") == 0;
+  const SaReferenceAgency *agency = sa_reference_find_agency (demo->ref, a->agency);
+  g_autoptr(JsonObject) appeal = json_object_new ();
+  g_autofree char *received = sa_appeal_format_time (a->received_at);
+  g_autoptr(GString) letter = g_string_new (kk ? _sa_demo_kk_letter : _sa_demo_ru_letter);
+  JsonObject *part;
+
+  part = json_object_new ();
+  json_object_set_string_member (part, "name", a->applicant_name);
+  json_object_set_object_member (appeal, "applicant", part);
+  part = json_object_new ();
+  json_object_set_string_member (part, "text", a->address);
+  json_object_set_object_member (appeal, "address", part);
+  json_object_set_string_member (appeal, SA_APPEAL_FIELD_RECEIVED_AT, received);
+  g_string_replace (letter, "{answer}", kk ? RNG_PICK_TEXT (own, _sa_demo_kk_answers)
+                                           : RNG_PICK_TEXT (own, _sa_demo_ru_answers), 1);
+  return sa_reply_template_fill (letter->str, appeal, full_name_of (demo, executor),
+                                 agency == NULL ? NULL : kk ? agency->name_kk : agency->name_ru);
+}
+
 /* The answer: written by the executor, submitted, approved by the
  * supervisor at @sent; a verdict after it when @verdict is not 0. */
 static void
-add_answer (SaDemoAppeal *a,
+add_answer (SaDemo       *demo,
+            SaDemoAppeal *a,
             Rng          *own,
             const Staff  *staff,
             const char   *executor,
@@ -80,10 +120,9 @@ add_answer (SaDemoAppeal *a,
             gint64        verdict,
             gboolean      agree)
 {
-  gboolean kk = strcmp (a->language, "kk") == 0;
-
-  add_event (a, SA_OP_REPLY_SAVE, written, executor)->text =
-    kk ? RNG_PICK_TEXT (own, _sa_demo_kk_done) : RNG_PICK_TEXT (own, _sa_demo_ru_done);
+  g_free (a->reply_text);
+  a->reply_text = answer_letter (demo, a, own, executor);
+  add_event (a, SA_OP_REPLY_SAVE, written, executor)->text = a->reply_text;
   add_event (a, SA_OP_REPLY_SUBMIT, sent != 0 ? written + (sent - written) / 3 : written + 60,
              executor);
   if (sent == 0)
@@ -198,7 +237,7 @@ _sa_demo_live (SaDemo                    *demo,
   if (a->status == SA_APPEAL_STATUS_REOPENED)
     {
       /* Answered once, the applicant disagreed: back in work under control. */
-      add_answer (a, own, staff, executor, taken + (gint64) ((end - taken) * 0.5),
+      add_answer (demo, a, own, staff, executor, taken + (gint64) ((end - taken) * 0.5),
                   taken + (gint64) ((end - taken) * 0.6), taken + (gint64) ((end - taken) * 0.65),
                   FALSE);
       add_event (a, SA_OP_COMMENT, taken + (gint64) ((end - taken) * 0.7), executor)->text =
@@ -211,11 +250,11 @@ _sa_demo_live (SaDemo                    *demo,
       gint64 call = (gint64) (2 * DAY * rng_unit (own)) + 600;
       gint64 verdict = end + MIN ((now - end) / 2, call);
 
-      add_answer (a, own, staff, executor, written, end,
+      add_answer (demo, a, own, staff, executor, written, end,
                   a->status == SA_APPEAL_STATUS_CLOSED ? verdict : 0, TRUE);
     }
   else if (a->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
-    add_answer (a, own, staff, executor,
+    add_answer (demo, a, own, staff, executor,
                 end - 120 - (gint64) ((end - taken) * (0.01 + 0.09 * rng_unit (own))), 0, 0,
                 FALSE);
 

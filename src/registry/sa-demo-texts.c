@@ -655,6 +655,34 @@ const char *const _sa_demo_kk_done[] = {
 };
 const guint _sa_demo_kk_done_len = G_N_ELEMENTS (_sa_demo_kk_done);
 
+/* What an answer tells the applicant, each the end of the sentence the
+ * letter's frame begins (sa-registry-demo.c puts them in it). */
+const char *const _sa_demo_ru_answers[] = {
+  "сообщаем, что неисправность устранена и работы приняты по акту. Если проблема повторится, "
+  "позвоните по номеру 109.",
+  "сообщаем, что аварийная бригада выполнила ремонт, услуга восстановлена в полном объёме.",
+  "сообщаем, что заменён неисправный участок сети, параметры проверены и соответствуют норме.",
+  "сообщаем, что утечка устранена, повреждённый участок трубопровода заменён.",
+};
+const guint _sa_demo_ru_answers_len = G_N_ELEMENTS (_sa_demo_ru_answers);
+
+const char *const _sa_demo_kk_answers[] = {
+  "ақау жойылғанын және жұмыстар акт бойынша қабылданғанын хабарлаймыз. Мәселе қайталанса, "
+  "109 нөміріне хабарласыңыз.",
+  "апаттық бригада жөндеу жүргізіп, қызмет толық көлемде қалпына келтірілгенін хабарлаймыз.",
+};
+const guint _sa_demo_kk_answers_len = G_N_ELEMENTS (_sa_demo_kk_answers);
+
+/* The letter an answer goes out in, by the applicant's language:
+ * {answer} is one of the answers above, the other braces
+ * sa_reply_template_fill()'s placeholders. */
+const char _sa_demo_ru_letter[] =
+  "Уважаемый(ая) {applicant_name}!\n\nПо Вашему обращению от {received_date} по адресу: "
+  "{address} {answer}\n\n{executor_name}, {agency_name}";
+const char _sa_demo_kk_letter[] =
+  "Құрметті {applicant_name}!\n\n{received_date} күнгі өтінішіңіз бойынша ({address}) {answer}"
+  "\n\n{executor_name}, {agency_name}";
+
 const char *const _sa_demo_ru_info_requests[] = {
   "Уточните, пожалуйста, номер подъезда и этаж, приложите фото.",
   "Прошу приложить фото и указать удобное время для доступа в квартиру.",
