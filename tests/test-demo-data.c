@@ -761,6 +761,11 @@ test_day_history (void)
                               " AND r.state = 'sent' AND r.sent_at = a.answered_at"
                               " AND u.role = 'supervisor' AND u.agency = a.agency"
                               " AND r.approved_by != r.author AND length (r.text) > 0)"), ==, 0);
+  /* An answer is a letter to its applicant, in their language, with nothing left unfilled. */
+  g_assert_cmpint (query_int ("SELECT COUNT (*) FROM replies r JOIN appeals a ON a.id = r.appeal_id"
+                              " WHERE instr (r.text, a.applicant_name) = 0"
+                              " OR instr (r.text, a.address_text) = 0 OR instr (r.text, '{') > 0"
+                              " OR r.language IS NOT a.language"), ==, 0);
   g_assert_cmpint (query_int ("SELECT COUNT (*) FROM appeals a WHERE a.status = 'closed'"
                               " AND NOT EXISTS (SELECT 1 FROM history h WHERE h.appeal_id = a.id"
                               " AND h.type = 'feedback' AND json_extract (h.payload, '$.agree'))"),
