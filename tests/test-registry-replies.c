@@ -881,6 +881,66 @@ test_templates (Fixture       *f,
                                                  "disabled"));
 }
 
+static char *
+upload_pdf (Fixture    *f,
+            const char *token,
+            const char *marker)
+{
+  g_autofree char *pdf = g_strdup_printf ("%%PDF-1.4\n%% %s\n1 0 obj << /Type /Catalog >> endobj\n"
+                                          "trailer << /Root 1 0 R >>\n%%%%EOF\n", marker);
+  char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) pdf, strlen (pdf));
+  g_autofree char *path = g_strconcat ("/api/v1/attachments/", sha, NULL);
+
+  g_assert_cmpuint (sa_test_http (f->r->session, f->r->base, "PUT", path, token, "application/pdf",
+                                  pdf, strlen (pdf), NULL), <, 300);
+  return sha;
+}
+
+static void
+test_reply_files (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* A reply includes the appeal's own files — the act of work done — listed in the reply with their names; a file not attached to the appeal, a malformed hash or too many are refused. */
+  g_autofree char *id = new_appeal (f, 313);
+  g_autofree char *act = upload_pdf (f, f->exec, "act");
+  g_autofree char *stray = upload_pdf (f, f->exec, "stray");
+  g_autofree char *attach = g_strdup_printf ("{\"sha256\":\"%s\",\"name\":\"акт-работ.pdf\"}", act);
+  g_autofree char *reply_id = g_uuid_string_random ();
+  g_autofree char *with_act = g_strdup_printf ("{\"reply_id\":\"%s\",\"text\":\"Акт во вложении\","
+                                               "\"visibility\":\"private\",\"language\":\"ru\","
+                                               "\"attachments\":[\"%s\"]}", reply_id, act);
+  g_autofree char *with_stray = g_strdup_printf ("{\"reply_id\":\"%s\",\"text\":\"x\","
+                                                 "\"visibility\":\"private\",\"language\":\"ru\","
+                                                 "\"attachments\":[\"%s\"]}", reply_id, stray);
+  g_autofree char *malformed = g_strdup_printf ("{\"reply_id\":\"%s\",\"text\":\"x\","
+                                                "\"visibility\":\"private\",\"language\":\"ru\","
+                                                "\"attachments\":[\"ABC\"]}", reply_id);
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autoptr(JsonNode) appeal = NULL;
+  JsonArray *files;
+
+  assert_applied (op (f, f->exec, "take", id, "{}"));
+  assert_rejected (op (f, f->exec, "reply_save", id, with_act), "file_not_attached");
+  assert_applied (op (f, f->exec, "attach", id, attach));
+  assert_applied (op (f, f->exec, "reply_save", id, with_act));
+  appeal = get_appeal (f, f->exec, id);
+  files = json_object_get_array_member (find_reply (appeal, reply_id), "attachments");
+  g_assert_cmpuint (json_array_get_length (files), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0),
+                                                  "name"), ==, "акт-работ.pdf");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0),
+                                                  "content_type"), ==, "application/pdf");
+
+  assert_rejected (op (f, f->exec, "reply_save", id, with_stray), "file_not_attached");
+  assert_rejected (op (f, f->exec, "reply_save", id, malformed), "invalid_args");
+  g_string_append_printf (many, "{\"reply_id\":\"%s\",\"text\":\"x\",\"visibility\":\"private\","
+                          "\"language\":\"ru\",\"attachments\":[", reply_id);
+  for (guint i = 0; i <= SA_REPLY_ATTACHMENTS_MAX; i++)
+    g_string_append_printf (many, "%s\"%064x\"", i > 0 ? "," : "", i + 1);
+  g_string_append (many, "]}");
+  assert_rejected (op (f, f->exec, "reply_save", id, many->str), "invalid_args");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -901,6 +961,7 @@ main (int   argc,
   ADD ("interim-notice", test_interim_notice);
   ADD ("deliveries", test_deliveries);
   ADD ("templates", test_templates);
+  ADD ("reply-files", test_reply_files);
 #undef ADD
 
   return g_test_run ();

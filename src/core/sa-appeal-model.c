@@ -490,6 +490,7 @@ static const SaOpArg reply_save_args[] = {
   { "visibility", SA_ARG_CHOICE, TRUE, 16, sa_reply_visibilities },
   { "language", SA_ARG_CHOICE, TRUE, 16, sa_reply_languages },
   { "kind", SA_ARG_CHOICE, FALSE, 16, reply_kind_names },
+  { "attachments", SA_ARG_SHA256_LIST, FALSE, SA_REPLY_ATTACHMENTS_MAX },
 };
 static const SaOpArg reply_args[] = {
   { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
@@ -706,6 +707,7 @@ static const struct
   { "not_waiting", N_("No information was requested from the applicant.") },
   { "parts_missing", N_("A co-executor agency has not sent its part of the answer yet: wait for it, or give the reason to send without it.") },
   /* the registry's own */
+  { "file_not_attached", N_("A reply can include only the appeal’s own files: attach the file to the appeal first.") },
   { "not_found", N_("The appeal is no longer visible to you: it may have been forwarded to another agency.") },
   { "unknown_user", N_("That person is not an active executor of the lead agency.") },
   { "unknown_agency", N_("The registry does not know that agency.") },

@@ -300,6 +300,7 @@ const char     *sa_op_type_event             (SaOpType        type);
  * @SA_ARG_BOOLEAN: true or false
  * @SA_ARG_NUMBER: a whole number from 0 to the argument's @max_chars
  * @SA_ARG_RATING: a whole number from 1 to 5
+ * @SA_ARG_SHA256_LIST: an array of at most max_chars different SHA-256s
  *
  * What an operation's argument holds. The first five are JSON strings.
  */
@@ -314,6 +315,7 @@ typedef enum
   SA_ARG_BOOLEAN,
   SA_ARG_NUMBER,
   SA_ARG_RATING,
+  SA_ARG_SHA256_LIST,
 } SaArgKind;
 
 /**
@@ -322,7 +324,7 @@ typedef enum
  * @kind: the #SaArgKind
  * @required: whether it must be there
  * @max_chars: the longest value, in characters; for %SA_ARG_NUMBER the
- *   largest number
+ *   largest number, for %SA_ARG_SHA256_LIST the most items
  * @choices: (nullable): for %SA_ARG_CHOICE, the names it may take
  *
  * One argument of an operation.
@@ -428,6 +430,9 @@ extern const char * const sa_reply_languages[];
  * days), and when a notice told them. */
 #define SA_APPEAL_FIELD_NOTIFY_BY      "notify_applicant_by"
 #define SA_APPEAL_FIELD_NOTIFIED_AT    "applicant_notified_at"
+
+/* The most files one reply includes. */
+#define SA_REPLY_ATTACHMENTS_MAX 10
 
 /* How many unanswered calls to the applicant let an operator close an
  * appeal whose applicant cannot be reached. */

@@ -179,6 +179,10 @@ invalid_arg (GError       **error,
   else if (arg->kind == SA_ARG_NUMBER)
     g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
                  "“args.%s” must be a whole number from 0 to %u.", arg->name, arg->max_chars);
+  else if (arg->kind == SA_ARG_SHA256_LIST)
+    g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
+                 "“args.%s” must be an array of at most %u different SHA-256s in lower-case hex.",
+                 arg->name, arg->max_chars);
   else
     g_set_error (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_INVALID_ARGS,
                  "Give “args.%s”: a code of letters, digits, “.”, “-” or “_”.", arg->name);
@@ -193,6 +197,27 @@ arg_value_fits (const SaOpArg *arg,
 {
   gint64 n;
 
+  if (arg->kind == SA_ARG_SHA256_LIST)
+    {
+      JsonArray *list;
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return FALSE;
+      list = json_node_get_array (node);
+      if (json_array_get_length (list) > arg->max_chars)
+        return FALSE;
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonNode *item = json_array_get_element (list, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING ||
+              !sa_attachment_is_sha256 (json_node_get_string (item)) ||
+              !g_hash_table_add (seen, (gpointer) json_node_get_string (item)))
+            return FALSE;
+        }
+      return TRUE;
+    }
   if (!JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
   if (arg->kind == SA_ARG_BOOLEAN)
@@ -251,7 +276,8 @@ sa_op_validate_args (SaOpType     type,
             return invalid_arg (error, t, arg, arg->name);
           continue;
         }
-      if (arg->kind == SA_ARG_BOOLEAN || arg->kind == SA_ARG_NUMBER || arg->kind == SA_ARG_RATING)
+      if (arg->kind == SA_ARG_BOOLEAN || arg->kind == SA_ARG_NUMBER ||
+          arg->kind == SA_ARG_RATING || arg->kind == SA_ARG_SHA256_LIST)
         {
           if (!arg_value_fits (arg, node))
             return invalid_arg (error, t, arg, arg->name);
@@ -299,6 +325,7 @@ sa_op_validate_args (SaOpType     type,
         case SA_ARG_BOOLEAN:
         case SA_ARG_NUMBER:
         case SA_ARG_RATING:
+        case SA_ARG_SHA256_LIST:
         default:
           g_assert_not_reached ();
         }

@@ -543,6 +543,39 @@ find_reply_object (JsonObject *appeal,
   return reply;
 }
 
+/* The appeal's files a reply_save names, as the registry lists them in
+ * the reply: each with the name the appeal knows it by. */
+static JsonArray *
+reply_files (JsonObject *appeal,
+             JsonObject *args)
+{
+  JsonNode *node = args != NULL ? json_object_get_member (args, "attachments") : NULL;
+  JsonNode *files_node = json_object_get_member (appeal, "attachments");
+  JsonArray *files = files_node != NULL && JSON_NODE_HOLDS_ARRAY (files_node)
+                     ? json_node_get_array (files_node) : NULL;
+  JsonArray *out = json_array_new ();
+
+  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+                    i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      const char *sha256 = json_array_get_string_element (json_node_get_array (node), i);
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "sha256", sha256);
+      for (guint k = 0; files != NULL && k < json_array_get_length (files); k++)
+        {
+          JsonNode *f = json_array_get_element (files, k);
+
+          if (JSON_NODE_HOLDS_OBJECT (f) &&
+              g_strcmp0 (member_string (json_node_get_object (f), "sha256"), sha256) == 0)
+            json_object_set_string_member (item, "name",
+                                           member_string (json_node_get_object (f), "name"));
+        }
+      json_array_add_object_element (out, item);
+    }
+  return out;
+}
+
 static void
 set_reply_state (JsonObject   *reply,
                  SaReplyState  state)
@@ -580,6 +613,7 @@ _sa_reply_fold (JsonObject    *appeal,
           }
         for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
           json_object_set_string_member (reply, copied[i], member_string (args, copied[i]));
+        json_object_set_array_member (reply, "attachments", reply_files (appeal, args));
         if (!json_object_has_member (reply, "state") ||
             g_strcmp0 (member_string (reply, "state"),
                        sa_reply_state_to_string (SA_REPLY_STATE_RETURNED)) != 0)

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SaRegistryDb, sa_registry_db, SA, REGISTRY_DB, GObject)
 
-#define SA_REGISTRY_DB_SCHEMA_VERSION 7
+#define SA_REGISTRY_DB_SCHEMA_VERSION 8
 
 SaRegistryDb *sa_registry_db_open             (const char    *path,
                                                GError       **error);

@@ -250,11 +250,49 @@ reply_readable (const SaStoreReply *reply,
          g_strcmp0 (viewer->agency, reply->agency) == 0;
 }
 
+/* A reply's files: the appeal's own, as put_attachments() describes them. */
 static void
-put_replies (GString        *out,
-             GPtrArray      *replies,
-             SaRegistryUser *viewer)
+put_reply_files (GString             *out,
+                 const char          *json,
+                 const SaStoreAppeal *appeal)
 {
+  g_autoptr(JsonNode) list = json != NULL ? json_from_string (json, NULL) : NULL;
+  JsonArray *array = list != NULL && JSON_NODE_HOLDS_ARRAY (list) ? json_node_get_array (list)
+                                                                   : NULL;
+  gboolean first = TRUE;
+
+  put_key (out, "attachments");
+  g_string_append_c (out, '[');
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      const char *sha256 = json_array_get_string_element (array, i);
+
+      for (guint k = 0; sha256 != NULL && k < appeal->attachments->len; k++)
+        {
+          SaStoreAttachment *a = g_ptr_array_index (appeal->attachments, k);
+
+          if (g_strcmp0 (a->sha256, sha256) != 0)
+            continue;
+          g_string_append (out, first ? "{\"sha256\":" : ",{\"sha256\":");
+          first = FALSE;
+          _sa_registry_json_append_string (out, a->sha256);
+          g_string_append (out, ",\"name\":");
+          _sa_registry_json_append_string (out, a->name);
+          g_string_append (out, ",\"content_type\":");
+          _sa_registry_json_append_string (out, a->content_type);
+          g_string_append_printf (out, ",\"size\":%" G_GINT64_FORMAT "}", a->size);
+          break;
+        }
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+put_replies (GString             *out,
+             const SaStoreAppeal *appeal,
+             SaRegistryUser      *viewer)
+{
+  GPtrArray *replies = appeal->replies;
   gboolean first = TRUE;
 
   put_key (out, SA_APPEAL_FIELD_REPLIES);
@@ -286,6 +324,7 @@ put_replies (GString        *out,
       put_key (out, "parts");
       g_string_append (out, r->parts != NULL ? r->parts : "null");
       put_text (out, "without_parts_reason", r->without_parts_reason);
+      put_reply_files (out, r->attachments, appeal);
       put_key (out, "versions");
       g_string_append_c (out, '[');
       for (guint v = 0; r->versions != NULL && v < r->versions->len; v++)
@@ -364,7 +403,7 @@ sa_registry_json_append_appeal (GString             *out,
       put_strings (out, appeal->escalated_to);
     }
   put_attachments (out, appeal->attachments);
-  put_replies (out, appeal->replies, viewer);
+  put_replies (out, appeal, viewer);
   put_key (out, SA_APPEAL_FIELD_UNDER_CONTROL);
   g_string_append (out, appeal->under_control ? "true" : "false");
   put_time (out, SA_APPEAL_FIELD_NOTIFY_BY, appeal->notify_applicant_by);

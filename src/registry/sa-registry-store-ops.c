@@ -124,6 +124,19 @@ check_in_registry (OpContext *ctx)
                          "colleague from your agency.");
       }
       break;
+    case SA_OP_REPLY_SAVE:
+      {
+        /* A reply includes only files the appeal already has. */
+        JsonNode *files = json_object_get_member (ctx->args, "attachments");
+        JsonArray *list = files != NULL && JSON_NODE_HOLDS_ARRAY (files)
+                          ? json_node_get_array (files) : NULL;
+
+        for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+          if (!sa_store_appeal_has_file (ctx->db, ctx->appeal.id,
+                                         json_array_get_string_element (list, i)))
+            return reject (ctx, "file_not_attached", NULL);
+      }
+      break;
     case SA_OP_FORWARD:
     case SA_OP_ESCALATE:
     case SA_OP_ADD_COEXECUTOR:

@@ -39,6 +39,7 @@ sa_store_reply_free (SaStoreReply *reply)
   g_free (reply->returned_by);
   g_free (reply->parts);
   g_free (reply->without_parts_reason);
+  g_free (reply->attachments);
   g_clear_pointer (&reply->versions, g_ptr_array_unref);
   g_free (reply);
 }
@@ -109,7 +110,9 @@ _sa_store_read_replies (SaRegistryDb *db,
                                  " author, version, approved_by, sent_at, returned_comment,"
                                  " returned_by, created_at, updated_at,"
                                  " CASE WHEN json_valid (parts) THEN parts END,"
-                                 " without_parts_reason FROM replies"
+                                 " without_parts_reason,"
+                                 " CASE WHEN json_valid (attachments) THEN attachments END"
+                                 " FROM replies"
                                  " WHERE appeal_id = ?1 ORDER BY created_at, id", NULL);
   if (stmt == NULL)
     return replies;
@@ -135,6 +138,7 @@ _sa_store_read_replies (SaRegistryDb *db,
       r->updated_at = column_time (stmt, 14);
       r->parts = column_text (stmt, 15);
       r->without_parts_reason = column_text (stmt, 16);
+      r->attachments = column_text (stmt, 17);
       g_ptr_array_add (replies, r);
     }
   sqlite3_reset (stmt);
@@ -221,11 +225,14 @@ _sa_store_reply_save (SaRegistryDb  *db,
 {
   const char *kind = arg (args, "kind") != NULL ? arg (args, "kind")
                      : sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER);
+  JsonNode *files = json_object_get_member (args, "attachments");
+  g_autofree char *files_text = files != NULL && JSON_NODE_HOLDS_ARRAY (files)
+                                ? _sa_registry_json_to_string (files) : g_strdup ("[]");
   sqlite3_stmt *stmt;
 
   stmt = sa_registry_db_prepare (db,
                                  "UPDATE replies SET text = ?2, visibility = ?3, language = ?4,"
-                                 " updated_at = ?5 WHERE id = ?1", error);
+                                 " updated_at = ?5, attachments = ?6 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, arg (args, "reply_id"), -1, SQLITE_STATIC);
@@ -233,6 +240,7 @@ _sa_store_reply_save (SaRegistryDb  *db,
   sqlite3_bind_text (stmt, 3, arg (args, "visibility"), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, arg (args, "language"), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, now);
+  sqlite3_bind_text (stmt, 6, files_text, -1, SQLITE_STATIC);
   if (!sa_registry_db_step_done (db, stmt, error))
     return FALSE;
   *out_created = sqlite3_changes (sa_registry_db_get_handle (db)) == 0;
@@ -241,8 +249,10 @@ _sa_store_reply_save (SaRegistryDb  *db,
 
   stmt = sa_registry_db_prepare (db,
                                  "INSERT INTO replies (id, appeal_id, kind, agency, state,"
-                                 " visibility, language, text, author, created_at, updated_at)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)", error);
+                                 " visibility, language, text, author, created_at, updated_at,"
+                                 " attachments)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+                                 error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, arg (args, "reply_id"), -1, SQLITE_STATIC);
@@ -255,6 +265,7 @@ _sa_store_reply_save (SaRegistryDb  *db,
   sqlite3_bind_text (stmt, 8, arg (args, "text"), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, author, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 10, now);
+  sqlite3_bind_text (stmt, 11, files_text, -1, SQLITE_STATIC);
   return sa_registry_db_step_done (db, stmt, error);
 }
 
@@ -301,8 +312,9 @@ _sa_store_reply_submit (SaRegistryDb  *db,
 
   stmt = sa_registry_db_prepare (db,
                                  "INSERT INTO reply_versions (reply_id, version, text, visibility,"
-                                 " language, submitted_at) SELECT id, version, text, visibility,"
-                                 " language, ?2 FROM replies WHERE id = ?1", error);
+                                 " language, submitted_at, attachments) SELECT id, version, text,"
+                                 " visibility, language, ?2, attachments FROM replies"
+                                 " WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, reply_id, -1, SQLITE_STATIC);
@@ -350,6 +362,32 @@ reply_sent (SaRegistryDb  *db,
                    " SELECT r.id, a.id, a.channel, ?3, ?3 FROM replies r JOIN appeals a"
                    " ON a.id = r.appeal_id WHERE r.id = ?1 AND r.kind IN ('answer', 'notice')",
                    reply_id, appeal_id, now, error);
+}
+
+/**
+ * sa_store_appeal_has_file:
+ * @db: the database
+ * @appeal_id: an appeal
+ * @sha256: a file's hash
+ *
+ * Returns: whether the file is attached to the appeal
+ */
+gboolean
+sa_store_appeal_has_file (SaRegistryDb *db,
+                          const char   *appeal_id,
+                          const char   *sha256)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM appeal_attachments"
+                                                   " WHERE appeal_id = ?1 AND sha256 = ?2", NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
 }
 
 /**

@@ -64,12 +64,16 @@ typedef struct
   char      *returned_by;
   char      *parts;         /* an answer's: a JSON array of the part ids it includes */
   char      *without_parts_reason;
+  char      *attachments;   /* a JSON array of the appeal's files' SHA-256 */
   gint64     created_at;
   gint64     updated_at;
   GPtrArray *versions;      /* SaStoreReplyVersion */
 } SaStoreReply;
 
 void           sa_store_reply_free  (SaStoreReply  *reply);
+gboolean       sa_store_appeal_has_file (SaRegistryDb *db,
+                                         const char   *appeal_id,
+                                         const char   *sha256);
 gboolean       sa_store_reply_apply (SaRegistryDb   *db,
                                      const char     *appeal_id,
                                      SaOpType        type,
