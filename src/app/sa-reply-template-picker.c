@@ -39,12 +39,28 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* What tells templates apart: their first line after the greeting (the
+ * city's all open with "Dear {applicant_name}!"). */
 static char *
-first_line (const char *text)
+gist (const char *text)
 {
-  const char *end = strchr (text, '\n');
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const char *shown = NULL;
+  guint n = 0;
 
-  return end != NULL ? g_strndup (text, end - text) : g_strdup (text);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_strstrip (lines[i])[0] == '\0')
+        continue;
+      if (n++ == 0)
+        shown = lines[i];
+      else
+        {
+          shown = lines[i];
+          break;
+        }
+    }
+  return g_strdup (shown != NULL ? shown : "");
 }
 
 /* The search is a few milliseconds on the FTS5 table (test-reply-template
@@ -71,7 +87,7 @@ search (SaReplyTemplatePicker *self)
   for (guint i = 0; i < self->shown->len; i++)
     {
       SaReplyTemplate *template = self->shown->pdata[i];
-      g_autofree char *line = first_line (template->text);
+      g_autofree char *line = gist (template->text);
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
