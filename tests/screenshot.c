@@ -641,26 +641,19 @@ main (int    argc,
         }
       else if (g_str_equal (opt_view, "reply"))
         {
-          /* The executor answers in the applicant's language; the draft
-           * is saved by the time of the shot. */
+          /* The executor answers in the applicant's language from the
+           * city's first template for it, filled in; the draft is saved
+           * by the time of the shot. */
           g_autoptr(GPtrArray) appeals = open_appeals (window);
           const char *id = pick_detail (appeals);
-          g_autoptr(JsonNode) appeal = sa_cache_get_appeal (window->cache, id, NULL);
-          GtkWidget *view;
+          GtkWidget *search;
 
           sa_window_open_appeal (window, id);
           settle (0.5);
           gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.reply", NULL);
           target = GTK_WIDGET (find_toplevel (SA_TYPE_REPLY_EDITOR));
-          view = find_widget (target, GTK_TYPE_TEXT_VIEW);
-          gtk_text_buffer_insert_interactive_at_cursor (
-            gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
-            g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (appeal),
-                                                                   "language", "ru"), "kk") == 0
-            ? "Құрметті өтініш беруші!\n\nСіздің өтінішіңіз бойынша жылу беру 5 желтоқсанда "
-              "қалпына келтірілді. Қолайсыздық үшін кешірім сұраймыз."
-            : "Уважаемый заявитель!\n\nПо вашему обращению отопление в доме восстановлено "
-              "5 декабря. Приносим извинения за неудобства.", -1, TRUE);
+          search = find_widget (target, GTK_TYPE_SEARCH_ENTRY);
+          g_signal_emit_by_name (search, "activate");
           settle (1.5);
         }
       else if (g_str_equal (opt_view, "review"))

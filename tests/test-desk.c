@@ -10,6 +10,7 @@
 #include "sa-appeal-list-row.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
+#include "sa-reply-editor.h"
 #include "sa-test-keys.h"
 #include "sa-test-spawn.h"
 #include "sa-test-widgets.h"
@@ -1310,7 +1311,7 @@ help_overlay_accels (void)
 static void
 test_detail_shortcuts (void)
 {
-  /* Each operation in the detail's menu shows its shortcut there and in the help overlay, and the shortcut does it from anywhere in the window (here the list): Take takes the appeal, the others open their dialog; one the user may not do does nothing. */
+  /* Each operation in the detail's menu shows its shortcut there and in the help overlay, and the shortcut does it from anywhere in the window (here the list): Take takes the appeal, Reply opens the editor, the others open their dialog; one the user may not do does nothing. */
   g_autofree char *id = register_appeal ("Нет отопления во всём подъезде со вчерашнего вечера.");
   g_autoptr(GHashTable) overlay = help_overlay_accels ();
   GtkWidget *more = sa_test_find_by_type (GTK_WIDGET (window->detail), GTK_TYPE_MENU_BUTTON, 0);
@@ -1366,6 +1367,27 @@ test_detail_shortcuts (void)
   sa_test_press (GDK_KEY_t, GDK_CONTROL_MASK);
   wait_for_toast ("Appeal taken into work");
   settle ();
+
+  /* So has Reply: Ctrl+N opens the editor. */
+  g_assert_true (g_hash_table_contains (overlay, "<Control>n"));
+  gtk_widget_grab_focus (GTK_WIDGET (window->list_pane->list_view));
+  sa_test_press (GDK_KEY_n, GDK_CONTROL_MASK);
+  sa_test_keys_settle (100);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *editor = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && editor == NULL; i++)
+      {
+        g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (SA_IS_REPLY_EDITOR (toplevel))
+          editor = GTK_WINDOW (toplevel);
+      }
+    g_assert_nonnull (editor);
+    gtk_window_destroy (editor);
+    settle ();
+  }
 
   for (guint i = 0; i < items->len; i += 2)
     {

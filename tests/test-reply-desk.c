@@ -8,6 +8,8 @@
 
 #include "sa-application.h"
 #include "sa-conflicts-view.h"
+#include "sa-directory.h"
+#include "sa-reply-template-picker.h"
 #include "sa-reply-editor.h"
 #include "sa-test-files.h"
 #include "sa-test-spawn.h"
@@ -18,7 +20,9 @@
  * typed offline reaches the registry after the desk restarted, as one
  * draft with the last text; submitted, returned with a comment that the
  * editor shows, and submitted again with both versions kept; a draft that
- * met a newer appeal keeps its text until applied again. Each case
+ * met a newer appeal keeps its text until applied again; a template
+ * chosen, completed, submitted and approved is sent with its placeholders
+ * filled from the registry's own data. Each case
  * answers an appeal of its own, registered for it. The desk keeps its
  * 5-second undo window, as it ships. */
 
@@ -471,6 +475,80 @@ test_submit_return_resubmit (void)
                     2);
 }
 
+static void
+test_template_sent (void)
+{
+  /* The city's template for heating, chosen in the editor, goes in with the applicant, the number, the address, the executor's and the agency's names from the registry's data; completed, submitted and approved by the supervisor, the registry sends it with that text. */
+  g_autofree char *id = register_appeal ();
+  g_autoptr(JsonObject) appeal = NULL;
+  g_autofree char *executor = NULL;
+  g_autofree char *agency = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *approve = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  SaReplyTemplatePicker *picker;
+  SaReplyEditor *editor;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end, at;
+  GtkListBoxRow *row = NULL;
+  const char *reason;
+  Expect awaiting = { id, NULL, "awaiting_approval" };
+  Expect sent = { id, NULL, "sent" };
+
+  show_appeal (id);
+  appeal = registry_appeal (id);
+  editor = open_editor ();
+  picker = SA_REPLY_TEMPLATE_PICKER (sa_test_find_by_type (GTK_WIDGET (editor),
+                                                           SA_TYPE_REPLY_TEMPLATE_PICKER, 0));
+  for (guint i = 0; i < sa_reply_template_picker_get_n_shown (picker); i++)
+    if (g_strcmp0 (sa_reply_template_picker_get_shown_id (picker, i), "heating-restored-ru") == 0)
+      row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (sa_test_find_by_type (
+                                             GTK_WIDGET (picker), GTK_TYPE_LIST_BOX, 0)), i);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+  settle (50);
+
+  buffer = buffer_of (editor);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  executor = sa_directory_dup_user_name (sa_window_get_cache (window), LOGIN);
+  agency = sa_directory_dup_agency_name (sa_window_get_cache (window),
+                                         json_object_get_string_member (appeal, "agency"), "ru");
+  g_assert_nonnull (executor);
+  g_assert_nonnull (agency);
+  g_assert_nonnull (strstr (text, "Уважаемый(ая) Сейткали Айгерим!"));
+  g_assert_nonnull (strstr (text, json_object_get_string_member (appeal, "reg_number")));
+  g_assert_nonnull (strstr (text, "улица Жандосова, 8"));
+  g_assert_true (g_str_has_suffix (text, agency));
+  g_assert_nonnull (strstr (text, executor));
+  g_assert_null (strchr (text, '{'));
+
+  /* The writer completes it where the template leaves room. */
+  reason = strstr (text, "Причина: ");
+  g_assert_nonnull (reason);
+  gtk_text_buffer_get_iter_at_offset (buffer, &at,
+                                      g_utf8_pointer_to_offset (text, reason) +
+                                      g_utf8_strlen ("Причина: ", -1));
+  gtk_text_buffer_place_cursor (buffer, &at);
+  g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer, "ремонт теплотрассы.", -1,
+                                                               TRUE));
+  g_clear_pointer (&text, g_free);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  wait_for (is_saved, editor, "the draft saved");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  wait_for (no_editor, NULL, "the editor to close on submit");
+  awaiting.text = text;
+  wait_for (registry_reply_is, &awaiting, "the filled template awaiting approval");
+
+  reply = registry_reply (id);
+  g_assert_cmpstr (json_object_get_string_member (reply, "kind"), ==, "answer");
+  approve = g_strdup_printf ("{\"reply_id\":\"%s\"}", json_object_get_string_member (reply, "id"));
+  supervisor_op (id, "reply_approve", approve);
+  sent.text = text;
+  wait_for (registry_reply_is, &sent, "the filled template sent");
+}
+
 static SaConflictsView *
 conflicts_view (void)
 {
@@ -572,6 +650,7 @@ main (int    argc,
   g_test_add_func ("/sa/reply-desk/offline-draft-after-restart", test_offline_restart);
   g_test_add_func ("/sa/reply-desk/submit-return-resubmit", test_submit_return_resubmit);
   g_test_add_func ("/sa/reply-desk/conflict-keeps-text", test_conflict_keeps_text);
+  g_test_add_func ("/sa/reply-desk/template-sent", test_template_sent);
 
   sa_test_spawn_registry (&registry, 10);
   token = sign_in (LOGIN, PASSWORD);

@@ -9,13 +9,18 @@
 #include "sa-directory.h"
 #include "sa-reply-editor.h"
 #include "sa-reply-letter.h"
+#include "sa-reply-template.h"
+#include "sa-reply-template-picker.h"
 
 /* The executor's reply editor (docs/replies.md): the text, public or
  * private, the language, a live preview of what the applicant receives,
  * and the draft saved to the cache on each pause in typing, off the main
  * thread. It opens the user's own draft or returned reply when there is
  * one, shows a sent or awaiting reply read-only, and asks for
- * `reply_submit` (::op-requested) only once the last text is durable. */
+ * `reply_submit` (::op-requested) only once the last text is durable.
+ * What it writes is an answer, a notice of an extension the applicant
+ * was not told of yet (offered then), or a co-executor agency's part;
+ * templates fill in what they can, and what is left shows tagged. */
 
 struct _SaReplyEditor
 {
@@ -37,11 +42,17 @@ struct _SaReplyEditor
   GtkLabel        *preview_heading;
   GtkLabel        *preview_text;
   GtkLabel        *visibility_note;
+  GtkLabel        *preview_kind;
+  GtkDropDown     *kind_dropdown;
+  SaReplyTemplatePicker *template_picker;
+  GtkTextTag      *placeholder_tag;
 
   SaCache         *cache;
   JsonObject      *appeal;
   JsonObject      *user;
   char            *reply_id;
+  SaReplyKind      kind;
+  gboolean         exists;      /* the reply is in the cache: its kind is fixed */
   guint            save_source;
   gboolean         editable;
   gboolean         loading;     /* filling the widgets: no save */
@@ -163,9 +174,15 @@ refresh (SaReplyEditor *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.submit",
                                  self->editable && !is_blank (text));
+  /* A kind is the reply's for good once it is saved: turning to another
+   * is offered only while nothing is written. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kind_dropdown),
+                            self->editable && !self->exists && is_blank (text));
 }
 
 static void save_now (SaReplyEditor *self);
+static void load (SaReplyEditor *self);
+static void tag_placeholders (SaReplyEditor *self);
 
 static void
 submit (SaReplyEditor *self)
@@ -248,7 +265,9 @@ save_now (SaReplyEditor *self)
                                    self->reply_id, text,
                                    self->closed ? self->final_visibility : visibility (self),
                                    self->closed ? self->final_language : language (self),
+                                   sa_reply_kind_to_string (self->kind),
                                    NULL, save_cb, g_object_ref (self));
+  self->exists = TRUE;
 }
 
 static gboolean
@@ -267,6 +286,7 @@ changed (SaReplyEditor *self)
   /* Signals of the template while it is being built. */
   if (self->appeal == NULL || self->closed)
     return;
+  tag_placeholders (self);
   refresh (self);
   if (self->loading || !self->editable)
     return;
@@ -285,7 +305,74 @@ visibility_toggled_cb (SaReplyEditor *self)
 static void
 language_changed_cb (SaReplyEditor *self)
 {
+  if (self->appeal != NULL && !self->closed)
+    sa_reply_template_picker_set_scope (self->template_picker, self->cache,
+                                        member_string (self->appeal, "category"),
+                                        language (self));
   changed (self);
+}
+
+static void
+kind_changed_cb (SaReplyEditor *self)
+{
+  SaReplyKind kind = gtk_drop_down_get_selected (self->kind_dropdown) == 1
+                     ? SA_REPLY_KIND_NOTICE : SA_REPLY_KIND_ANSWER;
+
+  if (self->appeal == NULL || self->loading || self->closed || kind == self->kind)
+    return;
+  /* Nothing is written yet (refresh()): the other kind's draft, if the
+   * writer has one, opens in its place. */
+  self->kind = kind;
+  self->loading = TRUE;
+  load (self);
+  self->loading = FALSE;
+  refresh (self);
+}
+
+/* A template's text, filled in from the appeal, the writer and their
+ * agency, goes in at the cursor (or instead of an empty text) as if
+ * typed: saved, and undone, like typing. The first placeholder left is
+ * selected, so that typing replaces it. */
+static void
+template_chosen_cb (SaReplyEditor *self,
+                    const char    *id,
+                    const char    *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  const char *login = member_string (self->user, "login");
+  g_autofree char *executor = NULL;
+  g_autofree char *agency = NULL;
+  g_autofree char *filled = NULL;
+  g_autofree char *current = dup_text (self);
+  GtkTextIter start, end;
+
+  if (!self->editable)
+    return;
+  executor = login != NULL ? sa_directory_dup_user_name (self->cache, login) : NULL;
+  if (executor == NULL)
+    executor = g_strdup (member_string (self->user, "full_name"));
+  agency = sa_directory_dup_agency_name (self->cache, member_string (self->user, "agency"),
+                                         language (self));
+  filled = sa_reply_template_fill (text, self->appeal, executor, agency);
+
+  gtk_text_buffer_begin_user_action (buffer);
+  if (is_blank (current))
+    {
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_delete_interactive (buffer, &start, &end, TRUE);
+    }
+  gtk_text_buffer_insert_interactive_at_cursor (buffer, filled, -1, TRUE);
+  gtk_text_buffer_end_user_action (buffer);
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  if (gtk_text_iter_starts_tag (&start, self->placeholder_tag) ||
+      gtk_text_iter_forward_to_tag_toggle (&start, self->placeholder_tag))
+    {
+      end = start;
+      gtk_text_iter_forward_to_tag_toggle (&end, self->placeholder_tag);
+      gtk_text_buffer_select_range (buffer, &start, &end);
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
 /* A reply holds at most SA_OP_TEXT_MAX characters: what would go beyond
@@ -359,9 +446,11 @@ sa_reply_editor_close_request (GtkWindow *window)
 /* The reply this user writes, or else the one to show: the user's own
  * draft or returned answer; else an answer on its way or sent. */
 static JsonObject *
-find_reply (JsonObject *appeal,
-            const char *login,
-            gboolean   *out_own)
+find_reply (JsonObject  *appeal,
+            const char  *login,
+            SaReplyKind  wanted,
+            const char  *agency,
+            gboolean    *out_own)
 {
   JsonArray *replies = member_array (appeal, SA_APPEAL_FIELD_REPLIES);
   JsonObject *shown = NULL;
@@ -378,7 +467,15 @@ find_reply (JsonObject *appeal,
         continue;
       if (member_string (reply, "kind") != NULL &&
           (!sa_reply_kind_from_string (member_string (reply, "kind"), &kind) ||
-           kind != SA_REPLY_KIND_ANSWER))
+           kind != wanted))
+        continue;
+      if (kind == SA_REPLY_KIND_ANSWER && wanted != SA_REPLY_KIND_ANSWER)
+        continue;
+      /* Each co-executor agency writes a part of its own. The cache folds
+       * a draft without its agency (the registry adds it): its author,
+       * the user, is of theirs. */
+      if (wanted == SA_REPLY_KIND_PART && member_string (reply, "agency") != NULL &&
+          g_strcmp0 (member_string (reply, "agency"), agency) != 0)
         continue;
       if ((state == SA_REPLY_STATE_DRAFT || state == SA_REPLY_STATE_RETURNED) &&
           g_strcmp0 (member_string (reply, "author"), login) == 0)
@@ -464,7 +561,10 @@ find_held_save (SaReplyEditor *self)
 
       if (g_strcmp0 (e->appeal_id, appeal_id) == 0 &&
           g_strcmp0 (e->type, sa_op_type_to_string (SA_OP_REPLY_SAVE)) == 0 &&
-          e->args != NULL && JSON_NODE_HOLDS_OBJECT (e->args))
+          e->args != NULL && JSON_NODE_HOLDS_OBJECT (e->args) &&
+          g_strcmp0 (member_string (json_node_get_object (e->args), "kind") ?:
+                     sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER),
+                     sa_reply_kind_to_string (self->kind)) == 0)
         {
           newest = e;
           at = i;
@@ -499,10 +599,72 @@ may_write (SaReplyEditor *self,
   json_object_set_string_member (args, "text", "…");
   json_object_set_string_member (args, "visibility", visibility (self));
   json_object_set_string_member (args, "language", language (self));
+  json_object_set_string_member (args, "kind", sa_reply_kind_to_string (self->kind));
   ok = sa_op_check (SA_OP_REPLY_SAVE, &actor, &state, args,
                     g_get_real_time () / G_USEC_PER_SEC, error);
   sa_appeal_state_clear (&state);
   return ok;
+}
+
+/* Whether the appeal was extended and the applicant not told yet: a
+ * notice is due (docs/api.md, `notify_applicant_by`). */
+static gboolean
+notice_awaited (JsonObject *appeal)
+{
+  return member_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY) != NULL &&
+         member_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT) == NULL;
+}
+
+/* What this user writes on the appeal: a co-executor agency its part;
+ * the lead agency the answer, or first the notice when one is due (the
+ * writer may turn to the answer while the notice is not begun). */
+static void
+choose_kind (SaReplyEditor *self)
+{
+  SaAppealState state = { 0 };
+  SaActor actor;
+
+  self->kind = SA_REPLY_KIND_ANSWER;
+  if (sa_actor_init_from_json (&actor, self->user) &&
+      sa_appeal_state_init_from_json (&state, self->appeal))
+    {
+      if (actor.agency != NULL && g_strcmp0 (actor.agency, state.agency) != 0 &&
+          state.coexecutors != NULL &&
+          g_strv_contains ((const char * const *) state.coexecutors, actor.agency))
+        self->kind = SA_REPLY_KIND_PART;
+      else if (notice_awaited (self->appeal))
+        self->kind = SA_REPLY_KIND_NOTICE;
+    }
+  sa_appeal_state_clear (&state);
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_dropdown), self->kind == SA_REPLY_KIND_NOTICE);
+}
+
+/* Unfilled placeholders, `{name}`, are tagged so that the writer sees
+ * what is left to write. */
+static void
+tag_placeholders (SaReplyEditor *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  g_autofree char *text = dup_text (self);
+  GtkTextIter start, end;
+  glong at = 0, open_at = -1;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->placeholder_tag, &start, &end);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), at++)
+    {
+      if (*p == '{')
+        open_at = at;
+      else if (*p == '}' && open_at >= 0 && at > open_at + 1)
+        {
+          gtk_text_buffer_get_iter_at_offset (buffer, &start, open_at);
+          gtk_text_buffer_get_iter_at_offset (buffer, &end, at + 1);
+          gtk_text_buffer_apply_tag (buffer, self->placeholder_tag, &start, &end);
+          open_at = -1;
+        }
+      else if (!g_ascii_islower (*p) && *p != '_')
+        open_at = -1;
+    }
 }
 
 static void
@@ -517,9 +679,21 @@ load (SaReplyEditor *self)
   gboolean own;
   SaReplyState state = SA_REPLY_STATE_DRAFT;
 
+  GtkWidget *child;
+
+  /* Loaded again when the writer turns from a notice to the answer. */
+  gtk_widget_set_visible (self->banner, FALSE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->versions_list))) != NULL)
+    gtk_list_box_remove (self->versions_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->versions_expander), FALSE);
+  g_clear_pointer (&self->reply_id, g_free);
+  gtk_drop_down_set_selected (self->kind_dropdown, self->kind == SA_REPLY_KIND_NOTICE ? 1 : 0);
+  gtk_label_set_text (self->preview_kind, sa_reply_kind_label (self->kind));
+
   adw_window_title_set_subtitle (self->window_title,
                                  member_string (self->appeal, "reg_number") ?: "");
-  reply = find_reply (self->appeal, login, &own);
+  reply = find_reply (self->appeal, login, self->kind, member_string (self->user, "agency"),
+                      &own);
   if (reply != NULL && !own &&
       g_strcmp0 (member_string (reply, "state"), SA_REPLY_STATE_NAME_SENT) == 0)
     {
@@ -577,6 +751,7 @@ load (SaReplyEditor *self)
   gtk_drop_down_set_selected (self->language_dropdown, g_strcmp0 (lang, "kk") == 0 ? 1 : 0);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text ?: "", -1);
 
+  self->exists = reply != NULL || held != NULL;
   self->editable = (reply == NULL || own) && may_write (self, &refused);
   if (held != NULL)
     {
@@ -617,6 +792,10 @@ load (SaReplyEditor *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->private_button), self->editable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->language_dropdown), self->editable);
   gtk_widget_set_visible (GTK_WIDGET (self->submit_button), self->editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->template_picker), self->editable);
+  sa_reply_template_picker_set_scope (self->template_picker, self->cache,
+                                      member_string (self->appeal, "category"), language (self));
+  tag_placeholders (self);
   set_save_state (self, held != NULL ? _("Not applied") : reply != NULL && own ? _("Saved") : "",
                   held != NULL);
 }
@@ -648,6 +827,7 @@ sa_reply_editor_new (GtkWindow  *parent,
   self->appeal = json_object_ref (appeal);
   self->user = json_object_ref (user);
   self->loading = TRUE;
+  choose_kind (self);
   load (self);
   self->loading = FALSE;
   refresh (self);
@@ -766,8 +946,13 @@ sa_reply_editor_class_init (SaReplyEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_heading);
   gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_text);
   gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, visibility_note);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_kind);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, template_picker);
   gtk_widget_class_bind_template_callback (widget_class, visibility_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, language_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, kind_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, template_chosen_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.submit", NULL, submit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -779,8 +964,14 @@ sa_reply_editor_init (SaReplyEditor *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
   GtkShortcutTrigger *trigger;
   GtkTextBuffer *buffer;
+  g_autoptr(GtkStringList) kinds = NULL;
 
+  g_type_ensure (SA_TYPE_REPLY_TEMPLATE_PICKER);
   gtk_widget_init_template (GTK_WIDGET (self));
+  kinds = gtk_string_list_new (NULL);
+  gtk_string_list_append (kinds, sa_reply_kind_label (SA_REPLY_KIND_ANSWER));
+  gtk_string_list_append (kinds, sa_reply_kind_label (SA_REPLY_KIND_NOTICE));
+  gtk_drop_down_set_model (self->kind_dropdown, G_LIST_MODEL (kinds));
   /* Ctrl+Enter submits, as it sends the other dialogs and approves in the
    * review; caught before the text view, where Enter starts a new line. */
   trigger = gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
@@ -793,5 +984,11 @@ sa_reply_editor_init (SaReplyEditor *self)
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   buffer = gtk_text_view_get_buffer (self->text_view);
   g_signal_connect (buffer, "insert-text", G_CALLBACK (insert_text_cb), self);
+  /* Visible on light and dark alike, and not a colour alone: underlined. */
+  self->placeholder_tag = gtk_text_buffer_create_tag (buffer, "placeholder",
+                                                      "background-rgba",
+                                                      &(GdkRGBA) { 0.96, 0.83, 0.18, 0.35 },
+                                                      "underline", PANGO_UNDERLINE_SINGLE,
+                                                      NULL);
   g_signal_connect_swapped (buffer, "changed", G_CALLBACK (changed), self);
 }

@@ -11,15 +11,15 @@
  * detail's menu (data/ui/sa-appeal-detail.ui); docs/keyboard-and-screen-readers.md
  * says why. */
 
-/* The operations of the shown appeal, with Ctrl. Reply gets its key (and
- * its line in the help overlay) when the action exists; Ctrl+R is taken
- * by Sync Now. */
+/* The operations of the shown appeal, with Ctrl. Reply is Ctrl+N, a new
+ * message as in mail: Ctrl+R is taken by Sync Now. */
 static const struct
 {
   guint       keyval;
   const char *action;
 } detail_keys[] = {
   { GDK_KEY_t, "detail.take" },
+  { GDK_KEY_n, "detail.reply" },
   { GDK_KEY_u, "detail.assign" },
   { GDK_KEY_m, "detail.comment" },
   { GDK_KEY_i, "detail.request-info" },

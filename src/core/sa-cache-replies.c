@@ -79,7 +79,8 @@ static JsonObject *
 save_args (const char *reply_id,
            const char *text,
            const char *visibility,
-           const char *language)
+           const char *language,
+           const char *kind)
 {
   JsonObject *args = json_object_new ();
 
@@ -87,6 +88,8 @@ save_args (const char *reply_id,
   json_object_set_string_member (args, "text", text);
   json_object_set_string_member (args, "visibility", visibility);
   json_object_set_string_member (args, "language", language);
+  if (kind != NULL)
+    json_object_set_string_member (args, "kind", kind);
   return args;
 }
 
@@ -98,6 +101,8 @@ save_args (const char *reply_id,
  * @text: the whole text as typed so far
  * @visibility: %SA_REPLY_VISIBILITY_PUBLIC or %SA_REPLY_VISIBILITY_PRIVATE
  * @language: "ru" or "kk"
+ * @kind: (nullable): the reply's #SaReplyKind as a string; %NULL for an
+ *   answer. Fixed once the reply exists: the registry refuses another.
  * @error: return location for a #GError
  *
  * Saves the draft of a reply as a `reply_save` operation, shown at once
@@ -119,6 +124,7 @@ sa_cache_save_reply_draft_sync (SaCache     *self,
                                 const char  *text,
                                 const char  *visibility,
                                 const char  *language,
+                                const char  *kind,
                                 GError     **error)
 {
   g_autoptr(JsonObject) args = NULL;
@@ -132,7 +138,7 @@ sa_cache_save_reply_draft_sync (SaCache     *self,
   g_return_val_if_fail (reply_id != NULL, NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  args = save_args (reply_id, text, visibility, language);
+  args = save_args (reply_id, text, visibility, language, kind);
   if (!sa_op_validate_args (SA_OP_REPLY_SAVE, args, &invalid))
     {
       g_set_error_literal (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID, invalid->message);
@@ -181,6 +187,7 @@ typedef struct
   char *text;
   char *visibility;
   char *language;
+  char *kind;
 } SaveData;
 
 static void
@@ -193,6 +200,7 @@ save_data_free (gpointer data)
   g_free (d->text);
   g_free (d->visibility);
   g_free (d->language);
+  g_free (d->kind);
   g_free (d);
 }
 
@@ -208,7 +216,7 @@ save_thread (GTask        *task,
 
   /* Not cancelled once queued: a text the person typed is never dropped. */
   op_id = sa_cache_save_reply_draft_sync (source, d->appeal_id, d->reply_id, d->text,
-                                          d->visibility, d->language, &error);
+                                          d->visibility, d->language, d->kind, &error);
   if (op_id == NULL)
     g_task_return_error (task, error);
   else
@@ -223,6 +231,7 @@ save_thread (GTask        *task,
  * @text: the whole text as typed so far
  * @visibility: "public" or "private"
  * @language: "ru" or "kk"
+ * @kind: (nullable): the reply's kind, as for sa_cache_save_reply_draft_sync()
  * @cancellable: (nullable): a #GCancellable; the save itself still
  *   happens, so that nothing typed is lost, only the answer is cancelled
  * @callback: called once the text is durable
@@ -239,6 +248,7 @@ sa_cache_save_reply_draft_async (SaCache             *self,
                                  const char          *text,
                                  const char          *visibility,
                                  const char          *language,
+                                 const char          *kind,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
@@ -257,6 +267,7 @@ sa_cache_save_reply_draft_async (SaCache             *self,
   d->text = g_strdup (text);
   d->visibility = g_strdup (visibility);
   d->language = g_strdup (language);
+  d->kind = g_strdup (kind);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sa_cache_save_reply_draft_async);
   g_task_set_task_data (task, d, save_data_free);
