@@ -296,12 +296,12 @@ test_fold_pending (void)
   };
   JsonArray *history;
 
-  sa_appeal_fold_pending (appeal, ops, 0, "me");
+  sa_appeal_fold_pending (appeal, ops, 0, "me", "TEPLO");
   g_assert_cmpstr (member (appeal, "status"), ==, "registered");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (appeal, "history")), ==,
                     1);
 
-  sa_appeal_fold_pending (appeal, ops, G_N_ELEMENTS (ops), "me");
+  sa_appeal_fold_pending (appeal, ops, G_N_ELEMENTS (ops), "me", "TEPLO");
   g_assert_cmpstr (member (appeal, "status"), ==, "in_progress");
   g_assert_cmpstr (member (appeal, "executor"), ==, "me");
   g_assert_cmpstr (member (appeal, "priority"), ==, "high");
@@ -454,6 +454,7 @@ test_fold_reply (void)
   reply = json_array_get_object_element (json_object_get_array_member (appeal, "replies"), 0);
   g_assert_cmpstr (member (reply, "state"), ==, "draft");
   g_assert_cmpstr (member (reply, "author"), ==, "me");
+  g_assert_cmpstr (member (reply, "agency"), ==, "TEPLO");
   g_assert_cmpstr (member (reply, "language"), ==, "kk");
   g_assert_true (json_object_get_boolean_member (reply, "pending"));
 

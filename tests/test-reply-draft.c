@@ -141,6 +141,8 @@ test_one_op (Fixture       *f,
                    "Құрметті Әлия, жылу қосылды.");
   g_assert_cmpstr (json_object_get_string_member (reply, "state"), ==, "draft");
   g_assert_cmpstr (json_object_get_string_member (reply, "author"), ==, "me");
+  /* Written for the signed-in user's agency, before the registry says so. */
+  g_assert_cmpstr (json_object_get_string_member (reply, "agency"), ==, "ENERGY");
   g_assert_true (json_object_get_boolean_member (reply, "pending"));
   /* One event in the history, not one per pause. */
   g_assert_cmpuint (count_events (keep, sa_op_type_event (SA_OP_REPLY_SAVE)), ==, 1);

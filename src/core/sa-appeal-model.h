@@ -634,7 +634,8 @@ typedef struct
 void            sa_appeal_fold_pending       (JsonObject           *appeal,
                                               const SaPendingOp    *ops,
                                               guint                 n_ops,
-                                              const char           *login);
+                                              const char           *login,
+                                              const char           *agency);
 
 GTimeZone      *sa_appeal_time_zone          (void);
 gint64          sa_appeal_parse_time         (const char           *rfc3339);

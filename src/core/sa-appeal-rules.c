@@ -934,6 +934,7 @@ sa_appeal_fold_op (JsonObject    *appeal,
  * @ops: (array length=n_ops): the appeal's pending ops, in the order they were made
  * @n_ops: how many
  * @login: who made them: the signed-in user
+ * @agency: (nullable): their agency, which a reply they start is written for
  *
  * The appeal as its desk shows it: @ops folded over the registry's state
  * in order, each as sa_appeal_fold_op() does. Folding looks only at who
@@ -943,9 +944,10 @@ void
 sa_appeal_fold_pending (JsonObject        *appeal,
                         const SaPendingOp *ops,
                         guint              n_ops,
-                        const char        *login)
+                        const char        *login,
+                        const char        *agency)
 {
-  SaActor actor = { login, SA_ROLE_EXECUTOR, NULL };
+  SaActor actor = { login, SA_ROLE_EXECUTOR, agency };
 
   g_return_if_fail (appeal != NULL);
   g_return_if_fail (ops != NULL || n_ops == 0);

@@ -360,6 +360,7 @@ _sa_cache_rebuild_appeal (SaCache     *self,
 {
   SaCacheConn *c = &self->writer;
   g_autofree char *login = _sa_cache_state_dup (c, "login");
+  g_autofree char *agency = _sa_cache_state_dup (c, "agency");
   g_autofree char *server_text = NULL;
   g_autoptr(JsonNode) effective = NULL;
   g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (SaPendingOp));
@@ -441,7 +442,7 @@ _sa_cache_rebuild_appeal (SaCache     *self,
       g_clear_pointer (&effective, json_node_unref);
       effective = _sa_cache_parse_json (server_text);
       sa_appeal_fold_pending (json_node_get_object (effective), (SaPendingOp *) pending->data,
-                              pending->len, login);
+                              pending->len, login, agency);
     }
 
   /* A problem the user must see outranks "waiting to be sent". */

@@ -607,7 +607,7 @@ _sa_reply_fold (JsonObject    *appeal,
             sa_reply_kind_from_string (member_string (args, "kind"), &kind);
             json_object_set_string_member (reply, "kind", sa_reply_kind_to_string (kind));
             json_object_set_string_member (reply, "author", actor->login);
-            if (actor->agency != NULL)
+            if (actor->agency != NULL && *actor->agency != '\0')
               json_object_set_string_member (reply, "agency", actor->agency);
             json_object_set_int_member (reply, "version", 0);
           }
