@@ -941,6 +941,51 @@ test_reply_files (Fixture       *f,
   assert_rejected (op (f, f->exec, "reply_save", id, many->str), "invalid_args");
 }
 
+static void
+test_quick_answer (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* The contact centre answers a fresh appeal on the first call from a quick answer its supervisors keep: sent at once, the appeal answered, and with the applicant's agreement on the same call closed. Only operators, only fresh appeals, only usable templates in the answer's language. */
+  g_autofree char *id = new_appeal (f, 314);
+  g_autofree char *taken = new_appeal (f, 315);
+  g_autofree char *reply_id = g_uuid_string_random ();
+  g_autofree char *args = g_strdup_printf ("{\"reply_id\":\"%s\",\"template_id\":"
+                                           "\"access-needed-ru\",\"text\":\"Для работ нужен доступ "
+                                           "в подвал; позвоните по номеру 109.\",\"language\":\"ru\"}",
+                                           reply_id);
+  g_autofree char *wrong_language = g_strdup_printf ("{\"reply_id\":\"%s\",\"template_id\":"
+                                                     "\"access-needed-ru\",\"text\":\"x\","
+                                                     "\"language\":\"kk\"}", reply_id);
+  g_autofree char *unknown = g_strdup_printf ("{\"reply_id\":\"%s\",\"template_id\":"
+                                              "\"no-such\",\"text\":\"x\",\"language\":\"ru\"}",
+                                              reply_id);
+  g_autoptr(JsonNode) appeal = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *reply;
+
+  g_assert_true (sa_registry_templates_load (f->r->db, NULL, NULL, NULL));
+  assert_rejected (op (f, f->exec, "quick_answer", id, args), "forbidden");
+  assert_rejected (op (f, f->op, "quick_answer", id, unknown), "unknown_template");
+  assert_rejected (op (f, f->op, "quick_answer", id, wrong_language), "unknown_template");
+  assert_applied (op (f, f->exec, "take", taken, "{}"));
+  assert_rejected (op (f, f->op, "quick_answer", taken, args), "not_fresh");
+
+  assert_applied (op (f, f->op, "quick_answer", id, args));
+  appeal = get_appeal (f, f->sup, id);
+  g_assert_cmpstr (sa_test_member_string (appeal, "status"), ==, "answered");
+  g_assert_nonnull (sa_test_member_string (appeal, SA_APPEAL_FIELD_ANSWERED_AT));
+  reply = find_reply (appeal, reply_id);
+  g_assert_cmpstr (json_object_get_string_member (reply, "state"), ==, "sent");
+  g_assert_cmpstr (json_object_get_string_member (reply, "agency"), ==, "CC-109");
+  g_assert_cmpstr (json_object_get_string_member (reply, "author"), ==, "op.cc");
+  g_assert_cmpstr (json_object_get_string_member (reply, "template_id"), ==, "access-needed-ru");
+  g_assert_true (json_object_get_null_member (reply, "approved_by"));
+  g_assert_cmpuint (count_events (appeal, "quick_answer"), ==, 1);
+
+  g_assert_cmpuint (feedback (f, f->op, id, "{\"agree\":true,\"rating\":5}", &json), ==, 200);
+  g_assert_cmpstr (sa_test_member_string (json, "status"), ==, "closed");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -962,6 +1007,7 @@ main (int   argc,
   ADD ("deliveries", test_deliveries);
   ADD ("templates", test_templates);
   ADD ("reply-files", test_reply_files);
+  ADD ("quick-answer", test_quick_answer);
 #undef ADD
 
   return g_test_run ();

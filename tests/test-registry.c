@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sa-registry-db-private.h"
+#include "sa-registry-templates.h"
 #include "registry-test-util.h"
 #include "sa-appeal-model.h"
 
@@ -1216,7 +1217,17 @@ test_ops_parity (Fixture       *f,
   const char *tokens[] = { exec_token, sup_token, op_token };
   gboolean covered[SA_N_OP_TYPES] = { FALSE, };
   /* who: 0 the executor, 1 the supervisor, 2 the contact centre's operator */
-  struct { guint sup; const char *type; const char *args; } steps[] = {
+  /* The contact centre answers a second, fresh appeal on the call. */
+  g_autoptr(JsonNode) fresh = new_heating_appeal (f, 97);
+  const char *ids[] = { id, sa_test_member_string (fresh, "id") };
+  g_autofree char *fresh_path = g_strconcat ("/api/v1/appeals/", ids[1], NULL);
+  const char *paths[] = { path, fresh_path };
+  g_autofree char *quick_id = g_uuid_string_random ();
+  g_autofree char *quick = g_strdup_printf ("{\"reply_id\":\"%s\",\"template_id\":"
+                                            "\"work-scheduled-ru\",\"text\":\"Работы "
+                                            "запланированы на 14 декабря.\",\"language\":\"ru\"}",
+                                            quick_id);
+  struct { guint sup; const char *type; const char *args; guint appeal; } steps[] = {
     { FALSE, "take", "{}" },
     { TRUE, "assign", "{\"user\":\"exec2.heat\"}" },
     { TRUE, "set_priority", "{\"priority\":\"critical\"}" },
@@ -1235,6 +1246,7 @@ test_ops_parity (Fixture       *f,
     { 1, "reply_approve", NULL },
     { 2, "feedback", "{\"agree\":false,\"rating\":2,\"comment\":\"Всё ещё холодно\"}" },
     { TRUE, "forward", "{\"agency\":\"WATER\",\"reason\":\"Это водоснабжение\"}" },
+    { 2, "quick_answer", NULL, 1 },
   };
 
   g_assert_cmpuint (sa_test_http (f->r->session, f->r->base, "PUT", upload, exec_token,
@@ -1247,6 +1259,8 @@ test_ops_parity (Fixture       *f,
   steps[12].args = give_back;
   steps[13].args = reply;
   steps[14].args = approve;
+  steps[17].args = quick;
+  g_assert_true (sa_registry_templates_load (f->r->db, NULL, NULL, NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
@@ -1269,7 +1283,8 @@ test_ops_parity (Fixture       *f,
 
       g_assert_true (sa_op_type_from_string (steps[i].type, &type));
       covered[type] = TRUE;
-      g_assert_cmpuint (sa_test_get (f->r, path, before_reader, &before), ==, 200);
+      g_assert_cmpuint (sa_test_get (f->r, paths[steps[i].appeal], before_reader, &before), ==,
+                        200);
       {
         /* json_node_copy() is shallow: fold into a tree of its own. */
         g_autofree char *text = json_to_string (before, FALSE);
@@ -1280,10 +1295,11 @@ test_ops_parity (Fixture       *f,
       sa_appeal_fold_op (folded, type, &actor, json_node_get_object (args), op_id,
                          g_get_real_time () / G_USEC_PER_SEC);
 
-      result = send_op (f, tokens[steps[i].sup], op_id, steps[i].type, id,
+      result = send_op (f, tokens[steps[i].sup], op_id, steps[i].type, ids[steps[i].appeal],
                         sa_test_member_int (before, "version"), steps[i].args);
       g_assert_cmpstr (op_status (result), ==, "applied");
-      g_assert_cmpuint (sa_test_get (f->r, path, after_reader, &after), ==, 200);
+      g_assert_cmpuint (sa_test_get (f->r, paths[steps[i].appeal], after_reader, &after), ==,
+                        200);
       assert_same_state (folded, json_node_get_object (after), steps[i].type);
       if (after_reader == sup_token)
         assert_same_replies (folded, json_node_get_object (after));

@@ -503,6 +503,12 @@ static const SaOpArg reply_return_args[] = {
   { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
   { "comment", SA_ARG_TEXT, TRUE, SA_OP_REASON_MAX },
 };
+static const SaOpArg quick_answer_args[] = {
+  { "reply_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
+  { "template_id", SA_ARG_CODE, TRUE, SA_OP_CODE_MAX },
+  { "text", SA_ARG_TEXT, TRUE, SA_OP_TEXT_MAX },
+  { "language", SA_ARG_CHOICE, TRUE, 16, sa_reply_languages },
+};
 static const SaOpArg feedback_args[] = {
   { "agree", SA_ARG_BOOLEAN, FALSE, 0 },
   { "rating", SA_ARG_RATING, FALSE, 0 },
@@ -555,6 +561,8 @@ static const struct
   [SA_OP_INFO_RECEIVED] = { "info_received", "info_received",
                             NC_("operation", "Record the applicant’s information"),
                             N_("Applicant’s information recorded"), ARGS (text_args) },
+  [SA_OP_QUICK_ANSWER] = { "quick_answer", "quick_answer", NC_("operation", "Answer on the call"),
+                           N_("Answered on the call"), ARGS (quick_answer_args) },
   [SA_OP_FEEDBACK] = { "feedback", "feedback", NC_("operation", "Record the applicant’s verdict"),
                        N_("Applicant’s verdict recorded"), ARGS (feedback_args) },
 #undef ARGS
@@ -706,7 +714,9 @@ static const struct
   { "not_answered", N_("The appeal has no sent answer yet, so there is no verdict to record.") },
   { "not_waiting", N_("No information was requested from the applicant.") },
   { "parts_missing", N_("A co-executor agency has not sent its part of the answer yet: wait for it, or give the reason to send without it.") },
+  { "not_fresh", N_("A quick answer is given on the first call, before the appeal goes to an agency; this one is in an agency’s work already.") },
   /* the registry's own */
+  { "unknown_template", N_("That quick answer does not exist or is not yours to use: choose one from the list.") },
   { "file_not_attached", N_("A reply can include only the appeal’s own files: attach the file to the appeal first.") },
   { "not_found", N_("The appeal is no longer visible to you: it may have been forwarded to another agency.") },
   { "unknown_user", N_("That person is not an active executor of the lead agency.") },
@@ -873,6 +883,7 @@ static const char * const event_labels[SA_N_OP_TYPES] = {
   [SA_OP_REPLY_RETURN] = NC_("appeal", "Reply returned"),
   [SA_OP_INFO_RECEIVED] = NC_("appeal", "Information received from the applicant"),
   [SA_OP_FEEDBACK] = NC_("appeal", "Applicant’s verdict"),
+  [SA_OP_QUICK_ANSWER] = NC_("appeal", "Answered by the contact centre on the call"),
 };
 
 /**

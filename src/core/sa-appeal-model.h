@@ -252,6 +252,9 @@ const char     *sa_deadline_field            (SaDeadline      deadline);
  * @SA_OP_INFO_RECEIVED: the applicant's answer to a request for information
  * @SA_OP_FEEDBACK: the applicant's verdict on the answer, or that they
  *   could not be reached
+ * @SA_OP_QUICK_ANSWER: the contact centre answers a fresh appeal on the
+ *   first call with a quick answer: a template its supervisors keep,
+ *   approved when it was written, so sent at once
  *
  * The operations of `POST /api/v1/ops`. `POST /api/v1/appeals/{id}/feedback`
  * applies a @SA_OP_FEEDBACK.
@@ -274,9 +277,10 @@ typedef enum
   SA_OP_REPLY_RETURN,
   SA_OP_INFO_RECEIVED,
   SA_OP_FEEDBACK,
+  SA_OP_QUICK_ANSWER,
 } SaOpType;
 
-#define SA_N_OP_TYPES (SA_OP_FEEDBACK + 1)
+#define SA_N_OP_TYPES (SA_OP_QUICK_ANSWER + 1)
 
 /* The rejection of an op whose `after` op was not applied: it was not
  * looked at, and the client holds it back with the one before it. */
@@ -465,6 +469,8 @@ extern const char * const sa_reply_languages[];
  * @SA_APPEAL_ERROR_NOT_WAITING: information recorded when none was asked for
  * @SA_APPEAL_ERROR_PARTS_MISSING: a co-executor's part of a joint answer is
  *   not sent, and no reason to send without it was given
+ * @SA_APPEAL_ERROR_NOT_FRESH: a quick answer on an appeal already in an
+ *   agency's work
  *
  * Why the model refuses an operation; each has one rejection code
  * (sa_appeal_error_code()) that the registry sends and the client
@@ -496,9 +502,10 @@ typedef enum
   SA_APPEAL_ERROR_NOT_ANSWERED,
   SA_APPEAL_ERROR_NOT_WAITING,
   SA_APPEAL_ERROR_PARTS_MISSING,
+  SA_APPEAL_ERROR_NOT_FRESH,
 } SaAppealError;
 
-#define SA_N_APPEAL_ERRORS (SA_APPEAL_ERROR_PARTS_MISSING + 1)
+#define SA_N_APPEAL_ERRORS (SA_APPEAL_ERROR_NOT_FRESH + 1)
 
 #define SA_APPEAL_ERROR (sa_appeal_error_quark ())
 GQuark          sa_appeal_error_quark        (void);

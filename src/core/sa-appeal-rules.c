@@ -457,6 +457,7 @@ sa_op_check (SaOpType             type,
     case SA_OP_REPLY_RETURN:
     case SA_OP_INFO_RECEIVED:
     case SA_OP_FEEDBACK:
+    case SA_OP_QUICK_ANSWER:
       /* The reply loop's rules, sa-reply-rules.c. */
       return _sa_reply_op_check (type, actor, appeal, args, error);
     case SA_OP_ATTACH:
@@ -682,6 +683,7 @@ sa_appeal_state_apply (SaAppealState  *state,
     case SA_OP_REPLY_RETURN:
     case SA_OP_INFO_RECEIVED:
     case SA_OP_FEEDBACK:
+    case SA_OP_QUICK_ANSWER:
       _sa_reply_state_apply (state, type, args);
       break;
     case SA_OP_COMMENT:
@@ -784,6 +786,7 @@ sa_op_history_payload (SaOpType             type,
     case SA_OP_REPLY_RETURN:
     case SA_OP_INFO_RECEIVED:
     case SA_OP_FEEDBACK:
+    case SA_OP_QUICK_ANSWER:
       _sa_reply_history_payload (type, before, after, args, payload);
       break;
     default:

@@ -399,6 +399,17 @@ _sa_reply_op_check (SaOpType             type,
       return TRUE;
     case SA_OP_FEEDBACK:
       return check_feedback (actor, appeal, args, error);
+    case SA_OP_QUICK_ANSWER:
+      /* The contact centre, on the first call: its operator answers with a
+       * quick answer its supervisors keep, approved when it was written. */
+      if (actor->role != SA_ROLE_OPERATOR)
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN);
+      if (appeal->status != SA_APPEAL_STATUS_REGISTERED)
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_FRESH);
+      if (args != NULL &&
+          sa_appeal_state_find_reply (appeal, member_string (args, "reply_id")) != NULL)
+        return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_EXISTS);
+      return TRUE;
     case SA_OP_TAKE:
     case SA_OP_ASSIGN:
     case SA_OP_COMMENT:
@@ -444,6 +455,9 @@ _sa_reply_state_apply (SaAppealState *state,
       /* The answer stops both clocks; the registry records when. */
       if (answer)
         state->status = SA_APPEAL_STATUS_ANSWERED;
+      break;
+    case SA_OP_QUICK_ANSWER:
+      state->status = SA_APPEAL_STATUS_ANSWERED;
       break;
     case SA_OP_REPLY_RETURN:
       if (answer && state->status == SA_APPEAL_STATUS_AWAITING_APPROVAL)
@@ -499,6 +513,12 @@ _sa_reply_history_payload (SaOpType             type,
       return;
     }
 
+  if (type == SA_OP_QUICK_ANSWER)
+    {
+      json_object_set_string_member (payload, "reply_id", member_string (args, "reply_id"));
+      json_object_set_string_member (payload, "template_id", member_string (args, "template_id"));
+      return;
+    }
   /* A reply's events name it and its kind; its text stays in the reply,
    * where only those who may read it see it. */
   json_object_set_string_member (payload, "reply_id", member_string (args, "reply_id"));
@@ -664,6 +684,26 @@ _sa_reply_fold (JsonObject    *appeal,
           json_object_set_string_member (reply, "returned_comment",
                                          member_string (args, "comment"));
         }
+      break;
+    case SA_OP_QUICK_ANSWER:
+      {
+        g_autofree char *at = sa_appeal_format_time (made_at);
+
+        reply = find_reply_object (appeal, reply_id, TRUE);
+        json_object_set_string_member (reply, "kind", sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER));
+        json_object_set_string_member (reply, "author", actor->login);
+        if (actor->agency != NULL && *actor->agency != '\0')
+          json_object_set_string_member (reply, "agency", actor->agency);
+        json_object_set_string_member (reply, "text", member_string (args, "text"));
+        json_object_set_string_member (reply, "language", member_string (args, "language"));
+        json_object_set_string_member (reply, "visibility", SA_REPLY_VISIBILITY_PRIVATE);
+        json_object_set_string_member (reply, "template_id", member_string (args, "template_id"));
+        json_object_set_null_member (reply, "approved_by");
+        json_object_set_string_member (reply, "sent_at", at);
+        json_object_set_int_member (reply, "version", 1);
+        set_reply_state (reply, SA_REPLY_STATE_SENT);
+        json_object_set_string_member (appeal, SA_APPEAL_FIELD_ANSWERED_AT, at);
+      }
       break;
     case SA_OP_INFO_RECEIVED:
     case SA_OP_FEEDBACK:

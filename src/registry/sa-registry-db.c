@@ -183,13 +183,15 @@ static const char * const migrations[] = {
   "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed')),"
   "  detail TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
   "CREATE INDEX deliveries_channel ON deliveries (channel, state, id);",
-  /* 7 → 8: quick answers, city-wide (agency NULL) or an agency's own; and
-   * the appeal's files a reply includes (a JSON array of their SHA-256). */
+  /* 7 → 8: reply templates, city-wide (agency NULL) or an agency's own;
+   * the appeal's files a reply includes (a JSON array of their SHA-256);
+   * the template a contact centre's quick answer was given from. */
   "CREATE TABLE reply_templates (id TEXT PRIMARY KEY, agency TEXT REFERENCES agencies (code),"
   "  category TEXT NOT NULL, language TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,"
   "  disabled INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
   "ALTER TABLE replies ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';"
-  "ALTER TABLE reply_versions ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';",
+  "ALTER TABLE reply_versions ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';"
+  "ALTER TABLE replies ADD COLUMN template_id TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SA_REGISTRY_DB_SCHEMA_VERSION);

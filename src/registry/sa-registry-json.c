@@ -324,6 +324,7 @@ put_replies (GString             *out,
       put_key (out, "parts");
       g_string_append (out, r->parts != NULL ? r->parts : "null");
       put_text (out, "without_parts_reason", r->without_parts_reason);
+      put_text (out, "template_id", r->template_id);
       put_reply_files (out, r->attachments, appeal);
       put_key (out, "versions");
       g_string_append_c (out, '[');

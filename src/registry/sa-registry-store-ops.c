@@ -137,6 +137,11 @@ check_in_registry (OpContext *ctx)
             return reject (ctx, "file_not_attached", NULL);
       }
       break;
+    case SA_OP_QUICK_ANSWER:
+      if (!sa_store_template_usable (ctx->db, arg_string (ctx, "template_id"), ctx->user->agency,
+                                     arg_string (ctx, "language")))
+        return reject (ctx, "unknown_template", NULL);
+      break;
     case SA_OP_FORWARD:
     case SA_OP_ESCALATE:
     case SA_OP_ADD_COEXECUTOR:
@@ -238,6 +243,10 @@ apply_reply_op (OpContext  *ctx,
 
   switch (ctx->type)
     {
+    case SA_OP_QUICK_ANSWER:
+      return sa_store_reply_apply (ctx->db, ctx->appeal.id, ctx->type, ctx->args, &ctx->actor,
+                                   ctx->now, NULL, NULL, error) &&
+             set_appeal_time (ctx, "answered_at", ctx->now, error);
     case SA_OP_REPLY_SAVE:
     case SA_OP_REPLY_SUBMIT:
     case SA_OP_REPLY_APPROVE:
@@ -362,6 +371,7 @@ apply_in_registry (OpContext  *ctx,
     case SA_OP_REPLY_APPROVE:
     case SA_OP_REPLY_RETURN:
     case SA_OP_FEEDBACK:
+    case SA_OP_QUICK_ANSWER:
       return apply_reply_op (ctx, error);
     case SA_OP_TAKE:
     case SA_OP_ASSIGN:

@@ -40,6 +40,7 @@ sa_store_reply_free (SaStoreReply *reply)
   g_free (reply->parts);
   g_free (reply->without_parts_reason);
   g_free (reply->attachments);
+  g_free (reply->template_id);
   g_clear_pointer (&reply->versions, g_ptr_array_unref);
   g_free (reply);
 }
@@ -111,8 +112,8 @@ _sa_store_read_replies (SaRegistryDb *db,
                                  " returned_by, created_at, updated_at,"
                                  " CASE WHEN json_valid (parts) THEN parts END,"
                                  " without_parts_reason,"
-                                 " CASE WHEN json_valid (attachments) THEN attachments END"
-                                 " FROM replies"
+                                 " CASE WHEN json_valid (attachments) THEN attachments END,"
+                                 " template_id FROM replies"
                                  " WHERE appeal_id = ?1 ORDER BY created_at, id", NULL);
   if (stmt == NULL)
     return replies;
@@ -139,6 +140,7 @@ _sa_store_read_replies (SaRegistryDb *db,
       r->parts = column_text (stmt, 15);
       r->without_parts_reason = column_text (stmt, 16);
       r->attachments = column_text (stmt, 17);
+      r->template_id = column_text (stmt, 18);
       g_ptr_array_add (replies, r);
     }
   sqlite3_reset (stmt);
@@ -390,6 +392,82 @@ sa_store_appeal_has_file (SaRegistryDb *db,
   return found;
 }
 
+/* A contact centre's quick answer: written from a template its
+ * supervisors keep, and sent as it is given on the call. */
+static gboolean
+quick_answer (SaRegistryDb   *db,
+              const char     *appeal_id,
+              JsonObject     *args,
+              const SaActor  *actor,
+              gint64          now,
+              GError        **error)
+{
+  const char *reply_id = arg (args, "reply_id");
+  sqlite3_stmt *stmt;
+
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO replies (id, appeal_id, kind, agency, state,"
+                                 " visibility, language, text, author, version, sent_at,"
+                                 " template_id, created_at, updated_at)"
+                                 " VALUES (?1, ?2, 'answer', ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10,"
+                                 " ?9, ?9)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, reply_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, appeal_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, actor->agency, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, SA_REPLY_STATE_NAME_SENT, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, SA_REPLY_VISIBILITY_PRIVATE, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, arg (args, "language"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, arg (args, "text"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, actor->login, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, now);
+  sqlite3_bind_text (stmt, 10, arg (args, "template_id"), -1, SQLITE_STATIC);
+  if (!sa_registry_db_step_done (db, stmt, error))
+    return FALSE;
+  stmt = sa_registry_db_prepare (db,
+                                 "INSERT INTO reply_versions (reply_id, version, text, visibility,"
+                                 " language, submitted_at) SELECT id, 1, text, visibility,"
+                                 " language, ?2 FROM replies WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, reply_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return sa_registry_db_step_done (db, stmt, error) &&
+         reply_sent (db, appeal_id, reply_id, now, error);
+}
+
+/**
+ * sa_store_template_usable:
+ * @db: the database
+ * @template_id: a template's id
+ * @agency: (nullable): the user's agency
+ * @language: the language the answer is in
+ *
+ * Returns: whether the template exists, is not withdrawn, is the city's
+ *   or @agency's, and is in @language
+ */
+gboolean
+sa_store_template_usable (SaRegistryDb *db,
+                          const char   *template_id,
+                          const char   *agency,
+                          const char   *language)
+{
+  sqlite3_stmt *stmt = sa_registry_db_prepare (db, "SELECT 1 FROM reply_templates WHERE id = ?1"
+                                                   " AND disabled = 0 AND language = ?3"
+                                                   " AND (agency IS NULL OR agency = ?2)", NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, template_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, agency, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, language, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
 /**
  * sa_store_reply_apply:
  * @db: the database, inside the op's transaction
@@ -440,6 +518,9 @@ sa_store_reply_apply (SaRegistryDb   *db,
     case SA_OP_REPLY_RETURN:
       ok = _sa_store_reply_review (db, reply_id, FALSE, actor->login, arg (args, "comment"),
                                    now, error);
+      break;
+    case SA_OP_QUICK_ANSWER:
+      ok = quick_answer (db, appeal_id, args, actor, now, error);
       break;
     default:
       ok = TRUE;

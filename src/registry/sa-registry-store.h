@@ -65,12 +65,17 @@ typedef struct
   char      *parts;         /* an answer's: a JSON array of the part ids it includes */
   char      *without_parts_reason;
   char      *attachments;   /* a JSON array of the appeal's files' SHA-256 */
+  char      *template_id;   /* a quick answer's template */
   gint64     created_at;
   gint64     updated_at;
   GPtrArray *versions;      /* SaStoreReplyVersion */
 } SaStoreReply;
 
 void           sa_store_reply_free  (SaStoreReply  *reply);
+gboolean       sa_store_template_usable (SaRegistryDb *db,
+                                         const char   *template_id,
+                                         const char   *agency,
+                                         const char   *language);
 gboolean       sa_store_appeal_has_file (SaRegistryDb *db,
                                          const char   *appeal_id,
                                          const char   *sha256);
