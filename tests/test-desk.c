@@ -1324,7 +1324,8 @@ test_detail_shortcuts (void)
   static const char * const refused[] = {
     "detail.assign", "detail.extend",
     /* A supervisor's, and the operator's (sa-appeal-detail-review.c) */
-    "detail.review-reply", "detail.record-verdict", "detail.record-info", NULL
+    "detail.review-reply", "detail.record-verdict", "detail.record-info", "detail.quick-answer",
+    NULL
   };
   guint key;
   GdkModifierType mods;

@@ -7,6 +7,7 @@
 
 #include "sa-appeal-detail-private.h"
 #include "sa-op-dialog.h"
+#include "sa-quick-answer-dialog.h"
 #include "sa-review-window.h"
 #include "sa-verdict-dialog.h"
 
@@ -134,9 +135,36 @@ record_info_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+quick_answer_accepted_cb (SaAppealDetail      *self,
+                          SaQuickAnswerDialog *dialog)
+{
+  JsonObject *args = sa_quick_answer_dialog_dup_args (dialog, NULL);
+
+  /* The dialog accepts only what it can build. */
+  g_return_if_fail (args != NULL);
+  _sa_appeal_detail_request (self, SA_OP_QUICK_ANSWER, args);
+}
+
+static void
+quick_answer_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  SaAppealDetail *self = SA_APPEAL_DETAIL (widget);
+  SaQuickAnswerDialog *dialog = sa_quick_answer_dialog_new (parent_window (self), self->appeal,
+                                                            self->user, self->cache);
+
+  g_signal_connect_object (dialog, "accepted", G_CALLBACK (quick_answer_accepted_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _sa_appeal_detail_class_init_review (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "detail.quick-answer", NULL,
+                                   quick_answer_action);
   gtk_widget_class_install_action (widget_class, "detail.review-reply", NULL,
                                    review_reply_action);
   gtk_widget_class_install_action (widget_class, "detail.record-verdict", NULL,

@@ -177,6 +177,7 @@ static const struct
   { "detail.reply", SA_OP_REPLY_SAVE, TRUE },
   { "detail.review-reply", SA_OP_REPLY_RETURN, FALSE, TRUE },
   { "detail.record-verdict", SA_OP_FEEDBACK, FALSE },
+  { "detail.quick-answer", SA_OP_QUICK_ANSWER, TRUE },
   { "detail.record-info", SA_OP_INFO_RECEIVED, FALSE },
 };
 

@@ -28,6 +28,7 @@ static const struct
   { GDK_KEY_d, "detail.extend" },
   { GDK_KEY_p, "detail.review-reply" },
   { GDK_KEY_j, "detail.record-verdict" },
+  { GDK_KEY_g, "detail.quick-answer" },
   { GDK_KEY_k, "detail.record-info" },
 };
 
