@@ -5,6 +5,8 @@
 
 #include <libsoup/soup.h>
 
+#include "sa-quick-answer-dialog.h"
+#include "sa-reply-template.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
 #include "sa-review-window.h"
@@ -644,6 +646,48 @@ test_info_received (void)
   g_assert_true (found);
 }
 
+static void
+test_quick_answer (void)
+{
+  /* The operator answers a fresh appeal on the call from the desk with a
+   * city quick answer, filled from the appeal: the registry has it
+   * answered, the reply sent from that template with no approver. */
+  g_autofree char *id = register_appeal ("Когда починят лифт в подъезде?");
+  Expect e = { id, NULL, NULL, "answered" };
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JsonNode) appeal = NULL;
+  SaReplyTemplate *chosen = NULL;
+  JsonArray *replies;
+  JsonObject *reply;
+  GtkWindow *dialog;
+
+  desk_as (OPERATOR, "demo-operator", id);
+  sa_window_open_appeal (window, id);
+  settle ();
+  found = sa_cache_find_templates (sa_window_get_cache (window), "доступ", "heating.no-heat",
+                                   "ru", 5, NULL);
+  g_assert_nonnull (found);
+  g_assert_cmpuint (found->len, >, 0);
+  chosen = g_ptr_array_index (found, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.quick-answer",
+                                             NULL));
+  dialog = opened (SA_TYPE_QUICK_ANSWER_DIALOG);
+  g_assert_nonnull (dialog);
+  sa_quick_answer_dialog_choose (SA_QUICK_ANSWER_DIALOG (dialog), chosen->id, chosen->text);
+  click (sa_test_find_button (GTK_WIDGET (dialog), "_Send"));
+  push_now ();
+  wait_until (registry_has, &e, "the appeal answered on the registry");
+  appeal = registry_appeal (id);
+  replies = json_object_get_array_member (json_node_get_object (appeal), "replies");
+  g_assert_cmpuint (json_array_get_length (replies), ==, 1);
+  reply = json_array_get_object_element (replies, 0);
+  g_assert_cmpstr (json_object_get_string_member (reply, "template_id"), ==, chosen->id);
+  g_assert_true (json_object_get_null_member (reply, "approved_by"));
+  /* Filled from the appeal: the applicant's name, nothing left in braces. */
+  g_assert_nonnull (strstr (json_object_get_string_member (reply, "text"), "Омарова Динара"));
+  g_assert_null (strchr (json_object_get_string_member (reply, "text"), '{'));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +711,7 @@ main (int    argc,
   g_test_add_func ("/sa/desk-review/verdict-and-control", test_verdict_and_control);
   g_test_add_func ("/sa/desk-review/info-received", test_info_received);
   g_test_add_func ("/sa/desk-review/joint", test_joint);
+  g_test_add_func ("/sa/desk-review/quick-answer", test_quick_answer);
 
   sa_test_spawn_registry (&registry, 10);
   window = g_object_ref_sink (sa_window_new (app));
