@@ -84,6 +84,8 @@ for style in light dark; do
       --server "$url" --login "$supervisor"
     printf 'demo-operator\n' | shot "$lang" "$style" "verdict$suffix" --view verdict \
       --server "$url" --login operator.ikomek-109
+    printf 'demo-operator\n' | shot "$lang" "$style" "quick-answer$suffix" --view quick-answer \
+      --server "$url" --login operator.ikomek-109
   done
 done
 for style in light dark; do

@@ -10,6 +10,8 @@
 #include <libsoup/soup.h>
 #include <locale.h>
 
+#include "sa-quick-answer-dialog.h"
+#include "sa-reply-template.h"
 #include "sa-appeal-detail-private.h"
 #include "sa-application.h"
 #include "sa-op-dialog.h"
@@ -32,7 +34,9 @@
  * nothing), "menu" (the detail's More Actions menu, open), "shortcuts"
  * (the help overlay), "review" (a supervisor's review of the first reply
  * awaiting their approval) and "verdict" (an operator's verdict form on the
- * first appeal waiting for one, filled in with a disagreement). Passwords come on stdin, one a line: the login's, the
+ * first appeal waiting for one, filled in with a disagreement) and
+ * "quick-answer" (the operator's answer on the call, a quick answer chosen
+ * on a fresh appeal). Passwords come on stdin, one a line: the login's, the
  * colleague's. */
 
 static char *opt_output;
@@ -498,6 +502,33 @@ open_verdict (SaWindow *window)
   return dialog;
 }
 
+/* The operator's answer on the call, on the first fresh appeal of the
+ * queue, with the quick answer for access chosen and filled. */
+static GtkWidget *
+open_quick_answer (SaWindow *window)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  SaReplyTemplate *chosen;
+  GtkWidget *dialog;
+
+  open_first_in (window, SA_SECTION_QUEUE);
+  gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.quick-answer", NULL);
+  dialog = GTK_WIDGET (find_toplevel (SA_TYPE_QUICK_ANSWER_DIALOG));
+  if (dialog == NULL)
+    g_error ("No answer on the call offered");
+  found = sa_cache_find_templates (window->cache, NULL, NULL, NULL, 20, NULL);
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      chosen = g_ptr_array_index (found, i);
+      if (g_str_has_prefix (chosen->id, "access-needed-"))
+        {
+          sa_quick_answer_dialog_choose (SA_QUICK_ANSWER_DIALOG (dialog), chosen->id, chosen->text);
+          break;
+        }
+    }
+  return dialog;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -664,6 +695,8 @@ main (int    argc,
         }
       else if (g_str_equal (opt_view, "verdict"))
         target = open_verdict (window);
+      else if (g_str_equal (opt_view, "quick-answer"))
+        target = open_quick_answer (window);
       else if (g_str_equal (opt_view, "shortcuts"))
         {
           gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
