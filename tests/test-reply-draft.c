@@ -56,7 +56,7 @@ save (SaCache    *cache,
 {
   g_autoptr(GError) error = NULL;
   char *op_id = sa_cache_save_reply_draft_sync (cache, APPEAL, REPLY, text,
-                                                SA_REPLY_VISIBILITY_PUBLIC, "kk", NULL, &error);
+                                                SA_REPLY_VISIBILITY_PUBLIC, "kk", NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (op_id);
@@ -280,7 +280,7 @@ crash_child (const char *path)
   if (cache == NULL)
     return 2;
   op_id = sa_cache_save_reply_draft_sync (cache, APPEAL, REPLY, "Сохранено перед сбоем",
-                                          SA_REPLY_VISIBILITY_PRIVATE, "ru", NULL, &error);
+                                          SA_REPLY_VISIBILITY_PRIVATE, "ru", NULL, NULL, &error);
   if (op_id == NULL)
     return 3;
   raise (SIGKILL);
@@ -328,15 +328,15 @@ test_invalid (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   g_assert_null (sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "  \n",
-                                                 "public", "ru", NULL, &error));
+                                                 "public", "ru", NULL, NULL, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_null (sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "Текст",
-                                                 "public", "en", NULL, &error));
+                                                 "public", "en", NULL, NULL, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_null (sa_cache_save_reply_draft_sync (f->cache, "nope", REPLY, "Текст",
-                                                 "public", "ru", NULL, &error));
+                                                 "public", "ru", NULL, NULL, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND);
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 0);
@@ -417,7 +417,7 @@ test_async (Fixture       *f,
   g_autofree char *op_id = NULL;
   g_autoptr(GPtrArray) entries = NULL;
 
-  sa_cache_save_reply_draft_async (f->cache, APPEAL, REPLY, "Асинхронно", "public", "ru", NULL,
+  sa_cache_save_reply_draft_async (f->cache, APPEAL, REPLY, "Асинхронно", "public", "ru", NULL, NULL,
                                    NULL, save_cb, &op_id);
   while (op_id == NULL)
     g_main_context_iteration (NULL, TRUE);
