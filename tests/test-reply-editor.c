@@ -699,6 +699,145 @@ test_translated (Fixture       *f,
   setlocale (LC_ALL, "");
 }
 
+#define SHA_ACT   "1111111111111111111111111111111111111111111111111111111111111111"
+#define SHA_PHOTO "2222222222222222222222222222222222222222222222222222222222222222"
+#define FILES_JSON \
+  "[{\"sha256\":\"" SHA_ACT "\",\"name\":\"act.pdf\",\"content_type\":\"application/pdf\"," \
+  "\"size\":1200000},{\"sha256\":\"" SHA_PHOTO "\",\"name\":\"photo.jpg\"," \
+  "\"content_type\":\"image/jpeg\",\"size\":2048}]"
+
+/* The appeal of APPEAL_JSON with the files FILES_JSON attached. */
+static char *
+appeal_with_files (const char *appeal_json)
+{
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) files = json_from_string (FILES_JSON, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_member (appeal, "attachments", g_steal_pointer (&files));
+  node = json_node_init_object (json_node_alloc (), appeal);
+  return json_to_string (node, FALSE);
+}
+
+/* The "Include in the reply" check of the file listed as @name, or NULL. */
+static GtkCheckButton *
+file_check (SaReplyEditor *editor,
+            const char    *name)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_is_visible (rows->pdata[i]) &&
+        g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), name) == 0)
+      return GTK_CHECK_BUTTON (sa_test_find_by_type (rows->pdata[i], GTK_TYPE_CHECK_BUTTON, 0));
+  return NULL;
+}
+
+/* The SHA-256s a saved reply_save includes, comma-joined ("" for none). */
+static char *
+entry_files (gpointer entry)
+{
+  JsonObject *args = json_node_get_object (((SaOutboxEntry *) entry)->args);
+  JsonArray *files = json_object_has_member (args, "attachments")
+                     ? json_object_get_array_member (args, "attachments") : NULL;
+  g_autoptr(GString) out = g_string_new ("");
+
+  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? "," : "",
+                            json_array_get_string_element (files, i));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+test_files (Fixture       *f,
+            gconstpointer  data)
+{
+  /* Checking a file saves it with the text in the one pending reply_save and the preview lists it; unchecking takes it out; a reopened draft shows it checked. */
+  g_autofree char *json = appeal_with_files (APPEAL_JSON ("in_progress", "[]"));
+  SaReplyEditor *editor;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *size = g_format_size (1200000);
+  g_autofree char *listed = g_strdup_printf ("Attached files:\n• act.pdf (%s)", size);
+
+  feed (f->cache, 11, json);
+  editor = open_editor (f, NULL);
+  g_assert_nonnull (file_check (editor, "act.pdf"));
+  g_assert_nonnull (file_check (editor, "photo.jpg"));
+  g_assert_false (gtk_check_button_get_active (file_check (editor, "act.pdf")));
+  g_assert_false (shows_label (GTK_WIDGET (editor), listed));
+
+  g_assert_true (type (editor, "Акт прилагается."));
+  wait_saved (editor);
+  gtk_check_button_set_active (file_check (editor, "act.pdf"), TRUE);
+  g_assert_true (shows_label (GTK_WIDGET (editor), "Saving…"));
+  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  wait_saved (editor);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((SaOutboxEntry *) entries->pdata[0])->state, ==, SA_OP_PENDING);
+  g_assert_cmpstr (entry_arg (entries->pdata[0], "text"), ==, "Акт прилагается.");
+  files = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (files, ==, SHA_ACT);
+
+  /* Unchecked: the same op, with no file. */
+  gtk_check_button_set_active (file_check (editor, "act.pdf"), FALSE);
+  wait_saved (editor);
+  g_assert_false (shows_label (GTK_WIDGET (editor), listed));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&files, g_free);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  files = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (files, ==, "");
+
+  /* Checked and closed at once: saved, and checked when opened again. */
+  gtk_check_button_set_active (file_check (editor, "act.pdf"), TRUE);
+  gtk_window_close (GTK_WINDOW (editor));
+  settle (400);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&files, g_free);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  files = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (files, ==, SHA_ACT);
+  editor = open_editor (f, NULL);
+  g_assert_true (gtk_check_button_get_active (file_check (editor, "act.pdf")));
+  g_assert_false (gtk_check_button_get_active (file_check (editor, "photo.jpg")));
+  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static void
+test_sent_files_read_only (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* A sent reply lists the files it included, checked and not to be changed, and no other. */
+  g_autofree char *json = appeal_with_files (APPEAL_JSON (
+    "answered",
+    "[{\"id\":\"" REPLY "\",\"kind\":\"answer\",\"agency\":\"ENERGY\",\"state\":\"sent\","
+    "\"visibility\":\"public\",\"language\":\"ru\",\"text\":\"Отопление включено.\","
+    "\"author\":\"me\",\"approved_by\":\"boss\",\"sent_at\":\"2026-12-05T12:00:00+05:00\","
+    "\"attachments\":[{\"sha256\":\"" SHA_PHOTO "\",\"name\":\"photo.jpg\","
+    "\"content_type\":\"image/jpeg\",\"size\":2048}],"
+    "\"version\":1,\"versions\":[]}]"));
+  SaReplyEditor *editor = open_editor (f, parse (json));
+  GtkCheckButton *check = file_check (editor, "photo.jpg");
+  g_autofree char *size = g_format_size (2048);
+  g_autofree char *listed = g_strdup_printf ("Attached files:\n• photo.jpg (%s)", size);
+
+  g_assert_false (sa_reply_editor_is_editable (editor));
+  g_assert_nonnull (check);
+  g_assert_true (gtk_check_button_get_active (check));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (check)));
+  g_assert_null (file_check (editor, "act.pdf"));
+  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -726,5 +865,7 @@ main (int    argc,
   ADD ("count-and-limit", test_count_and_limit);
   ADD ("preview-is-what-is-typed", test_preview);
   ADD ("translated", test_translated);
+  ADD ("files-saved-with-text", test_files);
+  ADD ("sent-files-read-only", test_sent_files_read_only);
   return g_test_run ();
 }
