@@ -838,6 +838,77 @@ test_sent_files_read_only (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+static void
+test_pending_file_and_limit (Fixture       *f,
+                             gconstpointer  data)
+{
+  /* A file whose attach op still waits is listed as waiting and may be included; once ten files are checked, the others cannot be. */
+  g_autoptr(JsonObject) appeal = parse (APPEAL_JSON ("in_progress", "[]"));
+  JsonArray *files = json_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *pending_sha = g_strnfill (64, 'a');
+  g_autoptr(GPtrArray) subtitles = g_ptr_array_new ();
+  SaReplyEditor *editor;
+  gboolean waiting = FALSE;
+
+  for (guint i = 0; i <= SA_REPLY_ATTACHMENTS_MAX; i++)
+    {
+      JsonObject *item = json_object_new ();
+      g_autofree char *sha = i == 0 ? g_strdup (pending_sha)
+                                    : g_strdup_printf ("%064x", i);
+      g_autofree char *name = g_strdup_printf ("file-%02u.jpg", i);
+
+      json_object_set_string_member (item, "sha256", sha);
+      json_object_set_string_member (item, "name", name);
+      /* As the cache folds an attach op not yet applied: no type, no size. */
+      if (i == 0)
+        json_object_set_boolean_member (item, "pending", TRUE);
+      else
+        {
+          json_object_set_string_member (item, "content_type", "image/jpeg");
+          json_object_set_int_member (item, "size", 1000);
+        }
+      json_array_add_object_element (files, item);
+    }
+  json_object_set_array_member (appeal, "attachments", files);
+  editor = open_editor (f, json_object_ref (appeal));
+
+  sa_test_collect (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, subtitles);
+  for (guint i = 0; i < subtitles->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (subtitles->pdata[i]), "file-00.jpg") == 0)
+      waiting = g_strcmp0 (adw_action_row_get_subtitle (subtitles->pdata[i]),
+                           "Waiting to be sent") == 0;
+  g_assert_true (waiting);
+  g_assert_true (type (editor, "Фото приложены."));
+  gtk_check_button_set_active (file_check (editor, "file-00.jpg"), TRUE);
+  wait_saved (editor);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  saved = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (saved, ==, pending_sha);
+
+  for (guint i = 1; i < SA_REPLY_ATTACHMENTS_MAX; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("file-%02u.jpg", i);
+
+      gtk_check_button_set_active (file_check (editor, name), TRUE);
+    }
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (file_check (editor, "file-10.jpg"))));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (file_check (editor, "file-01.jpg"))));
+  wait_saved (editor);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (((SaOutboxEntry *) entries->pdata[0])->args),
+                      "attachments")), ==, SA_REPLY_ATTACHMENTS_MAX);
+  /* One taken out: the last may be checked again. */
+  gtk_check_button_set_active (file_check (editor, "file-01.jpg"), FALSE);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (file_check (editor, "file-10.jpg"))));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -867,5 +938,6 @@ main (int    argc,
   ADD ("translated", test_translated);
   ADD ("files-saved-with-text", test_files);
   ADD ("sent-files-read-only", test_sent_files_read_only);
+  ADD ("pending-file-and-limit", test_pending_file_and_limit);
   return g_test_run ();
 }
