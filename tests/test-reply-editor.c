@@ -761,7 +761,7 @@ test_files (Fixture       *f,
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *files = NULL;
   g_autofree char *size = g_format_size (1200000);
-  g_autofree char *listed = g_strdup_printf ("Attached files:\n• act.pdf (%s)", size);
+  g_autofree char *listed = g_strdup_printf ("Қосымшалар:\n• act.pdf (%s)", size);
 
   feed (f->cache, 11, json);
   editor = open_editor (f, NULL);
@@ -827,7 +827,7 @@ test_sent_files_read_only (Fixture       *f,
   SaReplyEditor *editor = open_editor (f, parse (json));
   GtkCheckButton *check = file_check (editor, "photo.jpg");
   g_autofree char *size = g_format_size (2048);
-  g_autofree char *listed = g_strdup_printf ("Attached files:\n• photo.jpg (%s)", size);
+  g_autofree char *listed = g_strdup_printf ("Приложения:\n• photo.jpg (%s)", size);
 
   g_assert_false (sa_reply_editor_is_editable (editor));
   g_assert_nonnull (check);

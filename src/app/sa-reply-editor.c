@@ -103,6 +103,14 @@ refresh (SaReplyEditor *self)
   gtk_label_set_text (self->preview_heading, heading);
   gtk_label_set_text (self->preview_text, text);
   files = sa_reply_files_dup_summary (self->files);
+  /* Content, like the heading: in the reply's language. */
+  if (files != NULL)
+    {
+      g_autofree char *lines = g_steal_pointer (&files);
+
+      files = g_strconcat (sa_reply_letter_files_heading (_sa_reply_editor_language (self)), "\n",
+                           lines, NULL);
+    }
   gtk_label_set_text (self->preview_files, files != NULL ? files : "");
   gtk_widget_set_visible (GTK_WIDGET (self->preview_files), files != NULL);
   gtk_label_set_text (self->visibility_note,

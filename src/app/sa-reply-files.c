@@ -221,7 +221,8 @@ sa_reply_files_dup_included (SaReplyFiles *self)
  * @self: a #SaReplyFiles
  *
  * Returns: (transfer full) (nullable): the included files as the
- *   applicant receives them, a line each, or %NULL when there are none
+ *   applicant receives them, a line each with its size, or %NULL when
+ *   there are none
  */
 char *
 sa_reply_files_dup_summary (SaReplyFiles *self)
@@ -238,9 +239,9 @@ sa_reply_files_dup_summary (SaReplyFiles *self)
       if (!gtk_check_button_get_active (row_check (row)))
         continue;
       if (out == NULL)
-        /* Translators: heads the list of files the applicant receives with the reply */
-        out = g_string_new (_("Attached files:"));
-      g_string_append (out, "\n• ");
+        out = g_string_new ("• ");
+      else
+        g_string_append (out, "\n• ");
       g_string_append (out, g_object_get_data (G_OBJECT (row), "name"));
       if (size != NULL)
         g_string_append_printf (out, " (%s)", size);
