@@ -373,9 +373,12 @@ _sa_reply_editor_load (SaReplyEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->submit_button), self->editable);
   gtk_widget_set_visible (GTK_WIDGET (self->template_picker), self->editable);
   sa_reply_template_picker_set_scope (self->template_picker, self->cache,
-                                      member_string (self->appeal, "category"), _sa_reply_editor_language (self));
+                                      member_string (self->appeal, "category"),
+                                      _sa_reply_editor_language (self));
   _sa_reply_editor_tag_placeholders (self);
-  _sa_reply_editor_set_save_state (self, held != NULL ? _("Not applied") : reply != NULL && own ? _("Saved") : "",
-                  held != NULL);
+  _sa_reply_editor_set_save_state (self,
+                                   held != NULL ? _("Not applied")
+                                   : reply != NULL && own ? _("Saved") : "",
+                                   held != NULL);
 }
 

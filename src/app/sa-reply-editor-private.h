@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* The reply editor's insides, shared by sa-reply-editor.c (typing, saving,
+ * submitting) and sa-reply-editor-load.c (which reply, and filling the
+ * window from it). */
+
 struct _SaReplyEditor
 {
   AdwWindow        parent_instance;
@@ -71,7 +75,7 @@ _sa_reply_editor_member_string (JsonObject *object,
 
 static inline JsonArray *
 _sa_reply_editor_member_array (JsonObject *object,
-              const char *name)
+                               const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 

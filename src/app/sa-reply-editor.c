@@ -213,8 +213,10 @@ save_now (SaReplyEditor *self)
     _sa_reply_editor_set_save_state (self, _("Saving…"), FALSE);
   sa_cache_save_reply_draft_async (self->cache, member_string (self->appeal, "id"),
                                    self->reply_id, text,
-                                   self->closed ? self->final_visibility : _sa_reply_editor_visibility (self),
-                                   self->closed ? self->final_language : _sa_reply_editor_language (self),
+                                   self->closed ? self->final_visibility
+                                                : _sa_reply_editor_visibility (self),
+                                   self->closed ? self->final_language
+                                                : _sa_reply_editor_language (self),
                                    sa_reply_kind_to_string (self->kind),
                                    (const char * const *) files,
                                    NULL, save_cb, g_object_ref (self));

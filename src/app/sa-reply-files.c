@@ -187,7 +187,8 @@ sa_reply_files_set_files (SaReplyFiles       *self,
           /* A file the reply names that the appeal does not show (any
            * more) can only be unchecked. */
           g_hash_table_add (listed, (gpointer) sha256);
-          gtk_list_box_append (self->list, make_row (self, item, in, editable && (pass == 0 || in)));
+          gtk_list_box_append (self->list,
+                               make_row (self, item, in, editable && (pass == 0 || in)));
         }
     }
   update_limit (self);
@@ -249,6 +250,11 @@ sa_reply_files_dup_summary (SaReplyFiles *self)
   return out != NULL ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
+/**
+ * sa_reply_files_new:
+ *
+ * Returns: a new, empty and hidden "Files" group
+ */
 GtkWidget *
 sa_reply_files_new (void)
 {
