@@ -5,7 +5,7 @@
 #   list-LANG-STYLE.png       the executor's synced desk
 #   detail-LANG-STYLE.png     an appeal with its history beside the list
 #   conflicts-LANG-STYLE.png  a conflict and a rejection, made for real
-#   reply-LANG-STYLE.png      the reply editor, a draft typed and saved
+#   reply-LANG-STYLE.png      the reply editor, a draft typed and saved, a photo included
 #   review-LANG-STYLE.png     a supervisor's review of a reply awaiting approval
 #   verdict-LANG-STYLE.png    the operator's verdict form, filled in
 # English light has no suffix: sign-in.png, list.png, detail.png, conflicts.png, ….
@@ -99,7 +99,8 @@ for style in light dark; do
     start_registry
     printf 'demo-executor\n' | shot "$lang" "$style" "attachments$suffix" --view attachments \
       --server "$url" --login "$executor"
-    # The reply editor with a draft typed and saved, on a registry of its own.
+    # The reply editor with a draft typed and saved and a photo of the work
+    # included, on a registry of its own.
     start_registry
     printf 'demo-executor\n' | shot "$lang" "$style" "reply$suffix" --view reply \
       --server "$url" --login "$executor"

@@ -69,7 +69,7 @@ main (int    argc,
                               words[i % G_N_ELEMENTS (words)]);
       start = g_get_monotonic_time ();
       op_id = sa_cache_save_reply_draft_sync (cache, appeal_id, reply_id, text->str,
-                                              SA_REPLY_VISIBILITY_PUBLIC, "kk", NULL, &error);
+                                              SA_REPLY_VISIBILITY_PUBLIC, "kk", NULL, NULL, &error);
       ms = (g_get_monotonic_time () - start) / 1000.0;
       g_assert_no_error (error);
       g_assert_nonnull (op_id);

@@ -673,18 +673,30 @@ main (int    argc,
       else if (g_str_equal (opt_view, "reply"))
         {
           /* The executor answers in the applicant's language from the
-           * city's first template for it, filled in; the draft is saved
+           * city's first template for it, filled in, with the photo of
+           * the work attached to the appeal included; the draft is saved
            * by the time of the shot. */
           g_autoptr(GPtrArray) appeals = open_appeals (window);
           const char *id = pick_detail (appeals);
+          g_autofree char *dir = g_dir_make_tmp ("sa-shot-XXXXXX", NULL);
+          g_autoptr(GFile) photo = make_photo (dir);
           GtkWidget *search;
+          GtkWidget *check;
 
           sa_window_open_appeal (window, id);
+          settle (0.5);
+          sa_attachments_view_attach_file (window->detail->attachments, photo);
+          wait_until (attachment_uploaded, window, "the photo to be sent");
+          g_file_delete (photo, NULL, NULL);
+          g_rmdir (dir);
           settle (0.5);
           gtk_widget_activate_action (GTK_WIDGET (window->detail), "detail.reply", NULL);
           target = GTK_WIDGET (find_toplevel (SA_TYPE_REPLY_EDITOR));
           search = find_widget (target, GTK_TYPE_SEARCH_ENTRY);
           g_signal_emit_by_name (search, "activate");
+          check = find_widget (target, GTK_TYPE_CHECK_BUTTON);
+          if (check != NULL)
+            gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
           settle (1.5);
         }
       else if (g_str_equal (opt_view, "review"))

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "sa-application.h"
+#include "sa-attachments-view.h"
 #include "sa-conflicts-view.h"
 #include "sa-directory.h"
 #include "sa-reply-template-picker.h"
@@ -22,7 +23,8 @@
  * editor shows, and submitted again with both versions kept; a draft that
  * met a newer appeal keeps its text until applied again; a template
  * chosen, completed, submitted and approved is sent with its placeholders
- * filled from the registry's own data. Each case
+ * filled from the registry's own data; a file attached to the appeal and
+ * included in the reply is sent with it. Each case
  * answers an appeal of its own, registered for it. The desk keeps its
  * 5-second undo window, as it ships. */
 
@@ -549,6 +551,103 @@ test_template_sent (void)
   wait_for (registry_reply_is, &sent, "the filled template sent");
 }
 
+typedef struct
+{
+  const char *id;
+  const char *sha256;
+} CachedFile;
+
+static gboolean
+cached_file (gconstpointer data)
+{
+  const CachedFile *e = data;
+  g_autoptr(JsonNode) node = sa_cache_get_appeal (sa_window_get_cache (window), e->id, NULL);
+  JsonNode *files = node != NULL ? json_object_get_member (json_node_get_object (node),
+                                                           "attachments") : NULL;
+
+  for (guint i = 0; files != NULL && JSON_NODE_HOLDS_ARRAY (files) &&
+                    i < json_array_get_length (json_node_get_array (files)); i++)
+    if (g_strcmp0 (json_object_get_string_member (
+                     json_array_get_object_element (json_node_get_array (files), i), "sha256"),
+                   e->sha256) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the detail lists a file titled @name. */
+static gboolean
+detail_shows_file (gconstpointer name)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (window->detail), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_files_sent (void)
+{
+  /* A file attached in the detail and checked in the editor goes with the reply: submitted and approved, the registry's sent reply lists it by name. */
+  g_autofree char *id = register_appeal ();
+  g_autofree char *doc = g_strdup_printf ("%%PDF-1.4\n%% act of work done on %s\n%%%%EOF\n", id);
+  g_autoptr(GBytes) pdf = g_bytes_new (doc, strlen (doc));
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  g_autofree char *path = g_build_filename (data_dir, "Акт выполненных работ.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *approve = NULL;
+  const char *text = "Отопление восстановлено, акт приложен.";
+  CachedFile attached = { id, sha256 };
+  Expect awaiting = { id, text, "awaiting_approval" };
+  Expect sent = { id, text, "sent" };
+  SaReplyEditor *editor;
+  GtkCheckButton *check = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  JsonArray *files;
+
+  g_file_set_contents (path, doc, -1, &error);
+  g_assert_no_error (error);
+  show_appeal (id);
+  sa_attachments_view_attach_file (
+    SA_ATTACHMENTS_VIEW (sa_test_find_by_type (GTK_WIDGET (window->detail),
+                                               SA_TYPE_ATTACHMENTS_VIEW, 0)), file);
+  wait_for (cached_file, &attached, "the file on the cached appeal");
+  wait_for (detail_shows_file, "Акт выполненных работ.pdf", "the file in the detail");
+
+  editor = open_editor ();
+  sa_test_collect (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]),
+                   "Акт выполненных работ.pdf") == 0)
+      check = GTK_CHECK_BUTTON (sa_test_find_by_type (rows->pdata[i], GTK_TYPE_CHECK_BUTTON, 0));
+  g_assert_nonnull (check);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (check)));
+  type_and_wait (editor, text);
+  gtk_check_button_set_active (check, TRUE);
+  wait_for (is_saved, editor, "the draft saved with its file");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL));
+  wait_for (no_editor, NULL, "the editor to close on submit");
+  wait_for (registry_reply_is, &awaiting, "the reply awaiting approval");
+
+  reply = registry_reply (id);
+  approve = g_strdup_printf ("{\"reply_id\":\"%s\"}", json_object_get_string_member (reply, "id"));
+  supervisor_op (id, "reply_approve", approve);
+  wait_for (registry_reply_is, &sent, "the reply sent");
+  g_clear_pointer (&reply, json_object_unref);
+  reply = registry_reply (id);
+  files = json_object_get_array_member (reply, "attachments");
+  g_assert_cmpuint (json_array_get_length (files), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0),
+                                                  "sha256"), ==, sha256);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0),
+                                                  "name"), ==, "Акт выполненных работ.pdf");
+  g_unlink (path);
+}
+
 static SaConflictsView *
 conflicts_view (void)
 {
@@ -651,6 +750,7 @@ main (int    argc,
   g_test_add_func ("/sa/reply-desk/submit-return-resubmit", test_submit_return_resubmit);
   g_test_add_func ("/sa/reply-desk/conflict-keeps-text", test_conflict_keeps_text);
   g_test_add_func ("/sa/reply-desk/template-sent", test_template_sent);
+  g_test_add_func ("/sa/reply-desk/files-sent", test_files_sent);
 
   sa_test_spawn_registry (&registry, 10);
   token = sign_in (LOGIN, PASSWORD);

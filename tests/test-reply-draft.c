@@ -56,7 +56,7 @@ save (SaCache    *cache,
 {
   g_autoptr(GError) error = NULL;
   char *op_id = sa_cache_save_reply_draft_sync (cache, APPEAL, REPLY, text,
-                                                SA_REPLY_VISIBILITY_PUBLIC, "kk", NULL, &error);
+                                                SA_REPLY_VISIBILITY_PUBLIC, "kk", NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (op_id);
@@ -280,7 +280,7 @@ crash_child (const char *path)
   if (cache == NULL)
     return 2;
   op_id = sa_cache_save_reply_draft_sync (cache, APPEAL, REPLY, "Сохранено перед сбоем",
-                                          SA_REPLY_VISIBILITY_PRIVATE, "ru", NULL, &error);
+                                          SA_REPLY_VISIBILITY_PRIVATE, "ru", NULL, NULL, &error);
   if (op_id == NULL)
     return 3;
   raise (SIGKILL);
@@ -328,15 +328,15 @@ test_invalid (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   g_assert_null (sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "  \n",
-                                                 "public", "ru", NULL, &error));
+                                                 "public", "ru", NULL, NULL, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_null (sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "Текст",
-                                                 "public", "en", NULL, &error));
+                                                 "public", "en", NULL, NULL, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_null (sa_cache_save_reply_draft_sync (f->cache, "nope", REPLY, "Текст",
-                                                 "public", "ru", NULL, &error));
+                                                 "public", "ru", NULL, NULL, &error));
   g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_NOT_FOUND);
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 0);
@@ -417,7 +417,7 @@ test_async (Fixture       *f,
   g_autofree char *op_id = NULL;
   g_autoptr(GPtrArray) entries = NULL;
 
-  sa_cache_save_reply_draft_async (f->cache, APPEAL, REPLY, "Асинхронно", "public", "ru", NULL,
+  sa_cache_save_reply_draft_async (f->cache, APPEAL, REPLY, "Асинхронно", "public", "ru", NULL, NULL,
                                    NULL, save_cb, &op_id);
   while (op_id == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -425,6 +425,95 @@ test_async (Fixture       *f,
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (((SaOutboxEntry *) entries->pdata[0])->op_id, ==, op_id);
   g_assert_cmpstr (entry_arg (entries->pdata[0], "text"), ==, "Асинхронно");
+}
+
+#define SHA_ACT "1111111111111111111111111111111111111111111111111111111111111111"
+
+static void
+files_save_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = sa_cache_save_reply_draft_finish (SA_CACHE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_files (Fixture       *f,
+            gconstpointer  data)
+{
+  /* The files a save includes go in its args, whole, and the shown reply names them; a save without them takes them out of the same op; more than ten are refused. */
+  g_autoptr(GString) appeal = g_string_new ("[{\"seq\":11,\"kind\":\"appeal\",\"id\":\"" APPEAL
+                                            "\",\"data\":" APPEAL_JSON (4, "[]") "}]");
+  const char * const one[] = { SHA_ACT, NULL };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *op_id = NULL;
+  g_autofree char *async_id = NULL;
+  g_autofree char *again = NULL;
+  g_auto(GStrv) many = g_new0 (char *, SA_REPLY_ATTACHMENTS_MAX + 2);
+  JsonObject *args;
+  JsonArray *files;
+
+  g_string_replace (appeal, "\"replies\":[]",
+                    "\"attachments\":[{\"sha256\":\"" SHA_ACT "\",\"name\":\"act.pdf\","
+                    "\"content_type\":\"application/pdf\",\"size\":1200}],\"replies\":[]", 1);
+  sa_test_cache_feed (f->cache, 11, appeal->str);
+
+  op_id = sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "Акт", "public", "ru", NULL,
+                                          one, &error);
+  g_assert_no_error (error);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  args = json_node_get_object (((SaOutboxEntry *) entries->pdata[0])->args);
+  files = json_object_get_array_member (args, "attachments");
+  g_assert_cmpuint (json_array_get_length (files), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (files, 0), ==, SHA_ACT);
+  files = json_object_get_array_member (shown_reply (f->cache, &keep), "attachments");
+  g_assert_cmpuint (json_array_get_length (files), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0),
+                                                  "name"), ==, "act.pdf");
+
+  /* Without files: the same op, with none. */
+  again = sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "Акт", "public", "ru", NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, op_id);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_false (json_object_has_member (
+                    json_node_get_object (((SaOutboxEntry *) entries->pdata[0])->args),
+                    "attachments"));
+  files = json_object_get_array_member (shown_reply (f->cache, &keep), "attachments");
+  g_assert_cmpuint (json_array_get_length (files), ==, 0);
+
+  /* The async save carries them too. */
+  sa_cache_save_reply_draft_async (f->cache, APPEAL, REPLY, "Акт", "public", "ru", NULL, one,
+                                   NULL, files_save_cb, &async_id);
+  while (async_id == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (async_id, ==, op_id);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (((SaOutboxEntry *) entries->pdata[0])->args),
+                      "attachments")), ==, 1);
+
+  for (guint i = 0; i <= SA_REPLY_ATTACHMENTS_MAX; i++)
+    many[i] = g_strdup_printf ("%064x", i + 1);
+  g_assert_null (sa_cache_save_reply_draft_sync (f->cache, APPEAL, REPLY, "Акт", "public", "ru",
+                                                 NULL, (const char * const *) many, &error));
+  g_assert_error (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (((SaOutboxEntry *) entries->pdata[0])->args),
+                      "attachments")), ==, 1);
 }
 
 int
@@ -446,5 +535,6 @@ main (int    argc,
   ADD ("rejected-keeps-text", test_rejected_keeps_text);
   ADD ("returned-stays-returned", test_returned);
   ADD ("async", test_async);
+  ADD ("files", test_files);
   return g_test_run ();
 }

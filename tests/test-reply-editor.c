@@ -699,6 +699,216 @@ test_translated (Fixture       *f,
   setlocale (LC_ALL, "");
 }
 
+#define SHA_ACT   "1111111111111111111111111111111111111111111111111111111111111111"
+#define SHA_PHOTO "2222222222222222222222222222222222222222222222222222222222222222"
+#define FILES_JSON \
+  "[{\"sha256\":\"" SHA_ACT "\",\"name\":\"act.pdf\",\"content_type\":\"application/pdf\"," \
+  "\"size\":1200000},{\"sha256\":\"" SHA_PHOTO "\",\"name\":\"photo.jpg\"," \
+  "\"content_type\":\"image/jpeg\",\"size\":2048}]"
+
+/* The appeal of APPEAL_JSON with the files FILES_JSON attached. */
+static char *
+appeal_with_files (const char *appeal_json)
+{
+  g_autoptr(JsonObject) appeal = parse (appeal_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) files = json_from_string (FILES_JSON, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_member (appeal, "attachments", g_steal_pointer (&files));
+  node = json_node_init_object (json_node_alloc (), appeal);
+  return json_to_string (node, FALSE);
+}
+
+/* The "Include in the reply" check of the file listed as @name, or NULL. */
+static GtkCheckButton *
+file_check (SaReplyEditor *editor,
+            const char    *name)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  sa_test_collect (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_is_visible (rows->pdata[i]) &&
+        g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), name) == 0)
+      return GTK_CHECK_BUTTON (sa_test_find_by_type (rows->pdata[i], GTK_TYPE_CHECK_BUTTON, 0));
+  return NULL;
+}
+
+/* The SHA-256s a saved reply_save includes, comma-joined ("" for none). */
+static char *
+entry_files (gpointer entry)
+{
+  JsonObject *args = json_node_get_object (((SaOutboxEntry *) entry)->args);
+  JsonArray *files = json_object_has_member (args, "attachments")
+                     ? json_object_get_array_member (args, "attachments") : NULL;
+  g_autoptr(GString) out = g_string_new ("");
+
+  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? "," : "",
+                            json_array_get_string_element (files, i));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+test_files (Fixture       *f,
+            gconstpointer  data)
+{
+  /* Checking a file saves it with the text in the one pending reply_save and the preview lists it; unchecking takes it out; a reopened draft shows it checked. */
+  g_autofree char *json = appeal_with_files (APPEAL_JSON ("in_progress", "[]"));
+  SaReplyEditor *editor;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *size = g_format_size (1200000);
+  g_autofree char *listed = g_strdup_printf ("Қосымшалар:\n• act.pdf (%s)", size);
+
+  feed (f->cache, 11, json);
+  editor = open_editor (f, NULL);
+  g_assert_nonnull (file_check (editor, "act.pdf"));
+  g_assert_nonnull (file_check (editor, "photo.jpg"));
+  g_assert_false (gtk_check_button_get_active (file_check (editor, "act.pdf")));
+  g_assert_false (shows_label (GTK_WIDGET (editor), listed));
+
+  g_assert_true (type (editor, "Акт прилагается."));
+  wait_saved (editor);
+  gtk_check_button_set_active (file_check (editor, "act.pdf"), TRUE);
+  g_assert_true (shows_label (GTK_WIDGET (editor), "Saving…"));
+  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  wait_saved (editor);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((SaOutboxEntry *) entries->pdata[0])->state, ==, SA_OP_PENDING);
+  g_assert_cmpstr (entry_arg (entries->pdata[0], "text"), ==, "Акт прилагается.");
+  files = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (files, ==, SHA_ACT);
+
+  /* Unchecked: the same op, with no file. */
+  gtk_check_button_set_active (file_check (editor, "act.pdf"), FALSE);
+  wait_saved (editor);
+  g_assert_false (shows_label (GTK_WIDGET (editor), listed));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&files, g_free);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  files = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (files, ==, "");
+
+  /* Checked and closed at once: saved, and checked when opened again. */
+  gtk_check_button_set_active (file_check (editor, "act.pdf"), TRUE);
+  gtk_window_close (GTK_WINDOW (editor));
+  settle (400);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&files, g_free);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  files = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (files, ==, SHA_ACT);
+  editor = open_editor (f, NULL);
+  g_assert_true (gtk_check_button_get_active (file_check (editor, "act.pdf")));
+  g_assert_false (gtk_check_button_get_active (file_check (editor, "photo.jpg")));
+  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static void
+test_sent_files_read_only (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* A sent reply lists the files it included, checked and not to be changed, and no other. */
+  g_autofree char *json = appeal_with_files (APPEAL_JSON (
+    "answered",
+    "[{\"id\":\"" REPLY "\",\"kind\":\"answer\",\"agency\":\"ENERGY\",\"state\":\"sent\","
+    "\"visibility\":\"public\",\"language\":\"ru\",\"text\":\"Отопление включено.\","
+    "\"author\":\"me\",\"approved_by\":\"boss\",\"sent_at\":\"2026-12-05T12:00:00+05:00\","
+    "\"attachments\":[{\"sha256\":\"" SHA_PHOTO "\",\"name\":\"photo.jpg\","
+    "\"content_type\":\"image/jpeg\",\"size\":2048}],"
+    "\"version\":1,\"versions\":[]}]"));
+  SaReplyEditor *editor = open_editor (f, parse (json));
+  GtkCheckButton *check = file_check (editor, "photo.jpg");
+  g_autofree char *size = g_format_size (2048);
+  g_autofree char *listed = g_strdup_printf ("Приложения:\n• photo.jpg (%s)", size);
+
+  g_assert_false (sa_reply_editor_is_editable (editor));
+  g_assert_nonnull (check);
+  g_assert_true (gtk_check_button_get_active (check));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (check)));
+  g_assert_null (file_check (editor, "act.pdf"));
+  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static void
+test_pending_file_and_limit (Fixture       *f,
+                             gconstpointer  data)
+{
+  /* A file whose attach op still waits is listed as waiting and may be included; once ten files are checked, the others cannot be. */
+  g_autoptr(JsonObject) appeal = parse (APPEAL_JSON ("in_progress", "[]"));
+  JsonArray *files = json_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *pending_sha = g_strnfill (64, 'a');
+  g_autoptr(GPtrArray) subtitles = g_ptr_array_new ();
+  SaReplyEditor *editor;
+  gboolean waiting = FALSE;
+
+  for (guint i = 0; i <= SA_REPLY_ATTACHMENTS_MAX; i++)
+    {
+      JsonObject *item = json_object_new ();
+      g_autofree char *sha = i == 0 ? g_strdup (pending_sha)
+                                    : g_strdup_printf ("%064x", i);
+      g_autofree char *name = g_strdup_printf ("file-%02u.jpg", i);
+
+      json_object_set_string_member (item, "sha256", sha);
+      json_object_set_string_member (item, "name", name);
+      /* As the cache folds an attach op not yet applied: no type, no size. */
+      if (i == 0)
+        json_object_set_boolean_member (item, "pending", TRUE);
+      else
+        {
+          json_object_set_string_member (item, "content_type", "image/jpeg");
+          json_object_set_int_member (item, "size", 1000);
+        }
+      json_array_add_object_element (files, item);
+    }
+  json_object_set_array_member (appeal, "attachments", files);
+  editor = open_editor (f, json_object_ref (appeal));
+
+  sa_test_collect (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW, subtitles);
+  for (guint i = 0; i < subtitles->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (subtitles->pdata[i]), "file-00.jpg") == 0)
+      waiting = g_strcmp0 (adw_action_row_get_subtitle (subtitles->pdata[i]),
+                           "Waiting to be sent") == 0;
+  g_assert_true (waiting);
+  g_assert_true (type (editor, "Фото приложены."));
+  gtk_check_button_set_active (file_check (editor, "file-00.jpg"), TRUE);
+  wait_saved (editor);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  saved = entry_files (entries->pdata[0]);
+  g_assert_cmpstr (saved, ==, pending_sha);
+
+  for (guint i = 1; i < SA_REPLY_ATTACHMENTS_MAX; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("file-%02u.jpg", i);
+
+      gtk_check_button_set_active (file_check (editor, name), TRUE);
+    }
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (file_check (editor, "file-10.jpg"))));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (file_check (editor, "file-01.jpg"))));
+  wait_saved (editor);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (f->cache);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (((SaOutboxEntry *) entries->pdata[0])->args),
+                      "attachments")), ==, SA_REPLY_ATTACHMENTS_MAX);
+  /* One taken out: the last may be checked again. */
+  gtk_check_button_set_active (file_check (editor, "file-01.jpg"), FALSE);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (file_check (editor, "file-10.jpg"))));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -726,5 +936,8 @@ main (int    argc,
   ADD ("count-and-limit", test_count_and_limit);
   ADD ("preview-is-what-is-typed", test_preview);
   ADD ("translated", test_translated);
+  ADD ("files-saved-with-text", test_files);
+  ADD ("sent-files-read-only", test_sent_files_read_only);
+  ADD ("pending-file-and-limit", test_pending_file_and_limit);
   return g_test_run ();
 }

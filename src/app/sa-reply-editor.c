@@ -7,10 +7,9 @@
 
 #include "sa-appeal-model.h"
 #include "sa-directory.h"
-#include "sa-reply-editor.h"
+#include "sa-reply-editor-private.h"
 #include "sa-reply-letter.h"
 #include "sa-reply-template.h"
-#include "sa-reply-template-picker.h"
 
 /* The executor's reply editor (docs/replies.md): the text, public or
  * private, the language, a live preview of what the applicant receives,
@@ -20,52 +19,9 @@
  * `reply_submit` (::op-requested) only once the last text is durable.
  * What it writes is an answer, a notice of an extension the applicant
  * was not told of yet (offered then), or a co-executor agency's part;
- * templates fill in what they can, and what is left shows tagged. */
-
-struct _SaReplyEditor
-{
-  AdwWindow        parent_instance;
-
-  AdwWindowTitle  *window_title;
-  GtkLabel        *save_state;
-  GtkButton       *submit_button;
-  GtkWidget       *banner;
-  GtkLabel        *banner_title;
-  GtkLabel        *banner_text;
-  GtkTextView     *text_view;
-  GtkToggleButton *public_button;
-  GtkToggleButton *private_button;
-  GtkDropDown     *language_dropdown;
-  GtkLabel        *counter;
-  GtkExpander     *versions_expander;
-  GtkListBox      *versions_list;
-  GtkLabel        *preview_heading;
-  GtkLabel        *preview_text;
-  GtkLabel        *visibility_note;
-  GtkLabel        *preview_kind;
-  GtkDropDown     *kind_dropdown;
-  SaReplyTemplatePicker *template_picker;
-  GtkTextTag      *placeholder_tag;
-
-  SaCache         *cache;
-  JsonObject      *appeal;
-  JsonObject      *user;
-  char            *reply_id;
-  SaReplyKind      kind;
-  gboolean         exists;      /* the reply is in the cache: its kind is fixed */
-  guint            save_source;
-  gboolean         editable;
-  gboolean         loading;     /* filling the widgets: no save */
-  gboolean         saving;      /* a save is in flight */
-  gboolean         dirty;       /* changed since the last save began */
-  gboolean         failed;      /* the last save failed */
-  gboolean         submit_wanted;
-  gboolean         closed;
-  /* Once closed, the widgets may be gone: what to save is kept here. */
-  char            *final_text;
-  const char      *final_visibility;
-  const char      *final_language;
-};
+ * templates fill in what they can, and what is left shows tagged. It
+ * includes the appeal's files the writer checks (sa-reply-files.c); the
+ * reply is found and the window filled in sa-reply-editor-load.c. */
 
 G_DEFINE_FINAL_TYPE (SaReplyEditor, sa_reply_editor, ADW_TYPE_WINDOW)
 
@@ -76,37 +32,19 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+#define member_string _sa_reply_editor_member_string
+#define member_array _sa_reply_editor_member_array
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-language (SaReplyEditor *self)
+const char *
+_sa_reply_editor_language (SaReplyEditor *self)
 {
   guint i = gtk_drop_down_get_selected (self->language_dropdown);
 
   return sa_reply_languages[i < 2 ? i : 0];
 }
 
-static const char *
-visibility (SaReplyEditor *self)
+const char *
+_sa_reply_editor_visibility (SaReplyEditor *self)
 {
   return gtk_toggle_button_get_active (self->private_button) ? SA_REPLY_VISIBILITY_PRIVATE
                                                              : SA_REPLY_VISIBILITY_PUBLIC;
@@ -131,10 +69,10 @@ is_blank (const char *text)
   return TRUE;
 }
 
-static void
-set_save_state (SaReplyEditor *self,
-                const char    *text,
-                gboolean       error)
+void
+_sa_reply_editor_set_save_state (SaReplyEditor *self,
+                                 const char    *text,
+                                 gboolean       error)
 {
   gtk_label_set_text (self->save_state, text);
   if (error)
@@ -156,13 +94,25 @@ refresh (SaReplyEditor *self)
   g_autofree char *text = dup_text (self);
   g_autofree char *heading = NULL;
   g_autofree char *count = NULL;
+  g_autofree char *files = NULL;
   const char *received = member_string (self->appeal, SA_APPEAL_FIELD_RECEIVED_AT);
 
-  heading = sa_reply_letter_heading (language (self),
+  heading = sa_reply_letter_heading (_sa_reply_editor_language (self),
                                      member_string (self->appeal, "reg_number") ?: "",
                                      received != NULL ? sa_appeal_parse_time (received) : 0);
   gtk_label_set_text (self->preview_heading, heading);
   gtk_label_set_text (self->preview_text, text);
+  files = sa_reply_files_dup_summary (self->files);
+  /* Content, like the heading: in the reply's language. */
+  if (files != NULL)
+    {
+      g_autofree char *lines = g_steal_pointer (&files);
+
+      files = g_strconcat (sa_reply_letter_files_heading (_sa_reply_editor_language (self)), "\n",
+                           lines, NULL);
+    }
+  gtk_label_set_text (self->preview_files, files != NULL ? files : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_files), files != NULL);
   gtk_label_set_text (self->visibility_note,
                       gtk_toggle_button_get_active (self->private_button)
                       ? _("Private: only the applicant receives this reply. It is not published.")
@@ -181,8 +131,6 @@ refresh (SaReplyEditor *self)
 }
 
 static void save_now (SaReplyEditor *self);
-static void load (SaReplyEditor *self);
-static void tag_placeholders (SaReplyEditor *self);
 
 static void
 submit (SaReplyEditor *self)
@@ -222,7 +170,7 @@ save_cb (GObject      *object,
 
       g_warning ("Could not save the reply: %s", error->message);
       self->submit_wanted = FALSE;
-      set_save_state (self, message, TRUE);
+      _sa_reply_editor_set_save_state (self, message, TRUE);
       return;
     }
   if (self->dirty)
@@ -233,7 +181,7 @@ save_cb (GObject      *object,
     }
   if (self->save_source != 0)
     return;
-  set_save_state (self, _("Saved"), FALSE);
+  _sa_reply_editor_set_save_state (self, _("Saved"), FALSE);
   if (self->submit_wanted)
     submit (self);
 }
@@ -244,28 +192,33 @@ static void
 save_now (SaReplyEditor *self)
 {
   g_autofree char *text = NULL;
+  g_auto(GStrv) files = NULL;
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   if (self->saving)
     return;
   text = self->closed ? g_strdup (self->final_text) : dup_text (self);
+  files = self->closed ? g_strdupv (self->final_files) : sa_reply_files_dup_included (self->files);
   self->dirty = FALSE;
   if (is_blank (text))
     {
       /* The registry takes no empty reply: the last saved text stays. */
       if (!self->closed)
-        set_save_state (self, _("An empty reply is not saved"), FALSE);
+        _sa_reply_editor_set_save_state (self, _("An empty reply is not saved"), FALSE);
       self->submit_wanted = FALSE;
       return;
     }
   self->saving = TRUE;
   if (!self->closed)
-    set_save_state (self, _("Saving…"), FALSE);
+    _sa_reply_editor_set_save_state (self, _("Saving…"), FALSE);
   sa_cache_save_reply_draft_async (self->cache, member_string (self->appeal, "id"),
                                    self->reply_id, text,
-                                   self->closed ? self->final_visibility : visibility (self),
-                                   self->closed ? self->final_language : language (self),
+                                   self->closed ? self->final_visibility
+                                                : _sa_reply_editor_visibility (self),
+                                   self->closed ? self->final_language
+                                                : _sa_reply_editor_language (self),
                                    sa_reply_kind_to_string (self->kind),
+                                   (const char * const *) files,
                                    NULL, save_cb, g_object_ref (self));
   self->exists = TRUE;
 }
@@ -286,12 +239,12 @@ changed (SaReplyEditor *self)
   /* Signals of the template while it is being built. */
   if (self->appeal == NULL || self->closed)
     return;
-  tag_placeholders (self);
+  _sa_reply_editor_tag_placeholders (self);
   refresh (self);
   if (self->loading || !self->editable)
     return;
   self->dirty = TRUE;
-  set_save_state (self, _("Saving…"), FALSE);
+  _sa_reply_editor_set_save_state (self, _("Saving…"), FALSE);
   g_clear_handle_id (&self->save_source, g_source_remove);
   self->save_source = g_timeout_add (SA_REPLY_EDITOR_SAVE_DELAY_MS, save_timeout_cb, self);
 }
@@ -302,13 +255,20 @@ visibility_toggled_cb (SaReplyEditor *self)
   changed (self);
 }
 
+/* Checking a file is saved as typing is: the same coalesced reply_save. */
+static void
+files_changed_cb (SaReplyEditor *self)
+{
+  changed (self);
+}
+
 static void
 language_changed_cb (SaReplyEditor *self)
 {
   if (self->appeal != NULL && !self->closed)
     sa_reply_template_picker_set_scope (self->template_picker, self->cache,
                                         member_string (self->appeal, "category"),
-                                        language (self));
+                                        _sa_reply_editor_language (self));
   changed (self);
 }
 
@@ -324,7 +284,7 @@ kind_changed_cb (SaReplyEditor *self)
    * writer has one, opens in its place. */
   self->kind = kind;
   self->loading = TRUE;
-  load (self);
+  _sa_reply_editor_load (self);
   self->loading = FALSE;
   refresh (self);
 }
@@ -352,7 +312,7 @@ template_chosen_cb (SaReplyEditor *self,
   if (executor == NULL)
     executor = g_strdup (member_string (self->user, "full_name"));
   agency = sa_directory_dup_agency_name (self->cache, member_string (self->user, "agency"),
-                                         language (self));
+                                         _sa_reply_editor_language (self));
   filled = sa_reply_template_fill (text, self->appeal, executor, agency);
 
   gtk_text_buffer_begin_user_action (buffer);
@@ -429,8 +389,9 @@ close_down (SaReplyEditor *self)
   if (self->closed || self->appeal == NULL)
     return;
   self->final_text = dup_text (self);
-  self->final_visibility = visibility (self);
-  self->final_language = language (self);
+  self->final_visibility = _sa_reply_editor_visibility (self);
+  self->final_language = _sa_reply_editor_language (self);
+  self->final_files = sa_reply_files_dup_included (self->files);
   self->closed = TRUE;
   if (waiting)
     save_now (self);
@@ -443,206 +404,10 @@ sa_reply_editor_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (sa_reply_editor_parent_class)->close_request (window);
 }
 
-/* The reply this user writes, or else the one to show: the user's own
- * draft or returned answer; else an answer on its way or sent. */
-static JsonObject *
-find_reply (JsonObject  *appeal,
-            const char  *login,
-            SaReplyKind  wanted,
-            const char  *agency,
-            gboolean    *out_own)
-{
-  JsonArray *replies = member_array (appeal, SA_APPEAL_FIELD_REPLIES);
-  JsonObject *shown = NULL;
-
-  *out_own = FALSE;
-  for (guint i = 0; replies != NULL && i < json_array_get_length (replies); i++)
-    {
-      JsonNode *node = json_array_get_element (replies, i);
-      JsonObject *reply = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      SaReplyKind kind = SA_REPLY_KIND_ANSWER;
-      SaReplyState state;
-
-      if (reply == NULL || !sa_reply_state_from_string (member_string (reply, "state"), &state))
-        continue;
-      if (member_string (reply, "kind") != NULL &&
-          (!sa_reply_kind_from_string (member_string (reply, "kind"), &kind) ||
-           kind != wanted))
-        continue;
-      if (kind == SA_REPLY_KIND_ANSWER && wanted != SA_REPLY_KIND_ANSWER)
-        continue;
-      /* Each co-executor agency writes a part of its own. The cache folds
-       * a draft without its agency (the registry adds it): its author,
-       * the user, is of theirs. */
-      if (wanted == SA_REPLY_KIND_PART && member_string (reply, "agency") != NULL &&
-          g_strcmp0 (member_string (reply, "agency"), agency) != 0)
-        continue;
-      if ((state == SA_REPLY_STATE_DRAFT || state == SA_REPLY_STATE_RETURNED) &&
-          g_strcmp0 (member_string (reply, "author"), login) == 0)
-        {
-          *out_own = TRUE;
-          return reply;
-        }
-      /* A sent answer is the one to read once there is one. */
-      if (shown == NULL || state == SA_REPLY_STATE_SENT ||
-          g_strcmp0 (member_string (shown, "state"), SA_REPLY_STATE_NAME_SENT) != 0)
-        shown = reply;
-    }
-  return shown;
-}
-
-static void
-show_banner (SaReplyEditor *self,
-             const char    *title,
-             const char    *text)
-{
-  gtk_widget_set_visible (self->banner, TRUE);
-  gtk_label_set_text (self->banner_title, title);
-  gtk_label_set_text (self->banner_text, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_text), text != NULL);
-}
-
-static void
-show_versions (SaReplyEditor *self,
-               JsonObject    *reply)
-{
-  JsonArray *versions = member_array (reply, "versions");
-  guint n = versions != NULL ? json_array_get_length (versions) : 0;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->versions_expander), n > 0);
-  /* Newest first. */
-  for (guint i = n; i > 0; i--)
-    {
-      JsonNode *node = json_array_get_element (versions, i - 1);
-      JsonObject *version = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *when = member_string (version, "submitted_at");
-      g_autoptr(GDateTime) utc = when != NULL ? g_date_time_new_from_iso8601 (when, NULL) : NULL;
-      g_autoptr(GDateTime) local = NULL;
-      g_autofree char *date = NULL;
-      g_autofree char *title = NULL;
-      GtkWidget *row;
-
-      if (version == NULL)
-        continue;
-      if (utc != NULL)
-        {
-          local = g_date_time_to_timezone (utc, sa_appeal_time_zone ());
-          /* Translators: a date and time as strftime() formats it, e.g. 23.11.2026 14:05 */
-          date = g_date_time_format (local, _("%d.%m.%Y %H:%M"));
-        }
-      /* Translators: an earlier version of a reply and when it was submitted */
-      title = g_strdup_printf (_("Version %ld · %s"),
-                               (long) json_object_get_int_member_with_default (version, "version",
-                                                                               i),
-                               date != NULL ? date : "—");
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), member_string (version, "text") ?: "");
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      gtk_list_box_append (self->versions_list, row);
-    }
-}
-
-/* The user's newest save of an answer on this appeal, when the registry
- * did not take it (a conflict or a rejection): the outbox keeps it, and
- * the shown appeal, folded without it, does not have its text. */
-static SaOutboxEntry *
-find_held_save (SaReplyEditor *self)
-{
-  g_autoptr(GPtrArray) entries = sa_cache_list_outbox (self->cache, NULL);
-  const char *appeal_id = member_string (self->appeal, "id");
-  SaOutboxEntry *newest = NULL;
-  guint at = 0;
-
-  for (guint i = 0; entries != NULL && i < entries->len; i++)
-    {
-      SaOutboxEntry *e = entries->pdata[i];
-
-      if (g_strcmp0 (e->appeal_id, appeal_id) == 0 &&
-          g_strcmp0 (e->type, sa_op_type_to_string (SA_OP_REPLY_SAVE)) == 0 &&
-          e->args != NULL && JSON_NODE_HOLDS_OBJECT (e->args) &&
-          g_strcmp0 (member_string (json_node_get_object (e->args), "kind") ?:
-                     sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER),
-                     sa_reply_kind_to_string (self->kind)) == 0)
-        {
-          newest = e;
-          at = i;
-        }
-    }
-  if (newest == NULL || (newest->state != SA_OP_CONFLICT && newest->state != SA_OP_REJECTED))
-    return NULL;
-  return g_ptr_array_steal_index (entries, at);
-}
-
-/* Whether the model lets this user write the reply (sa_op_check()); the
- * registry still decides. */
-static gboolean
-may_write (SaReplyEditor *self,
-           GError       **error)
-{
-  g_autoptr(JsonObject) args = json_object_new ();
-  SaAppealState state = { 0 };
-  SaActor actor;
-  gboolean ok;
-
-  if (!sa_actor_init_from_json (&actor, self->user) ||
-      !sa_appeal_state_init_from_json (&state, self->appeal))
-    {
-      sa_appeal_state_clear (&state);
-      g_set_error_literal (error, SA_APPEAL_ERROR, SA_APPEAL_ERROR_FORBIDDEN, "");
-      return FALSE;
-    }
-  json_object_set_string_member (args, "reply_id", self->reply_id);
-  /* The rights do not depend on the words: any text stands in for one
-   * not written yet, so that the arguments are complete. */
-  json_object_set_string_member (args, "text", "…");
-  json_object_set_string_member (args, "visibility", visibility (self));
-  json_object_set_string_member (args, "language", language (self));
-  json_object_set_string_member (args, "kind", sa_reply_kind_to_string (self->kind));
-  ok = sa_op_check (SA_OP_REPLY_SAVE, &actor, &state, args,
-                    g_get_real_time () / G_USEC_PER_SEC, error);
-  sa_appeal_state_clear (&state);
-  return ok;
-}
-
-/* Whether the appeal was extended and the applicant not told yet: a
- * notice is due (docs/api.md, `notify_applicant_by`). */
-static gboolean
-notice_awaited (JsonObject *appeal)
-{
-  return member_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY) != NULL &&
-         member_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT) == NULL;
-}
-
-/* What this user writes on the appeal: a co-executor agency its part;
- * the lead agency the answer, or first the notice when one is due (the
- * writer may turn to the answer while the notice is not begun). */
-static void
-choose_kind (SaReplyEditor *self)
-{
-  SaAppealState state = { 0 };
-  SaActor actor;
-
-  self->kind = SA_REPLY_KIND_ANSWER;
-  if (sa_actor_init_from_json (&actor, self->user) &&
-      sa_appeal_state_init_from_json (&state, self->appeal))
-    {
-      if (actor.agency != NULL && g_strcmp0 (actor.agency, state.agency) != 0 &&
-          state.coexecutors != NULL &&
-          g_strv_contains ((const char * const *) state.coexecutors, actor.agency))
-        self->kind = SA_REPLY_KIND_PART;
-      else if (notice_awaited (self->appeal))
-        self->kind = SA_REPLY_KIND_NOTICE;
-    }
-  sa_appeal_state_clear (&state);
-  gtk_widget_set_visible (GTK_WIDGET (self->kind_dropdown), self->kind == SA_REPLY_KIND_NOTICE);
-}
-
 /* Unfilled placeholders, `{name}`, are tagged so that the writer sees
  * what is left to write. */
-static void
-tag_placeholders (SaReplyEditor *self)
+void
+_sa_reply_editor_tag_placeholders (SaReplyEditor *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
   g_autofree char *text = dup_text (self);
@@ -665,139 +430,6 @@ tag_placeholders (SaReplyEditor *self)
       else if (!g_ascii_islower (*p) && *p != '_')
         open_at = -1;
     }
-}
-
-static void
-load (SaReplyEditor *self)
-{
-  const char *login = member_string (self->user, "login");
-  g_autoptr(GError) refused = NULL;
-  const char *lang = member_string (self->appeal, "language");
-  g_autoptr(SaOutboxEntry) held = NULL;
-  const char *text = NULL;
-  JsonObject *reply;
-  gboolean own;
-  SaReplyState state = SA_REPLY_STATE_DRAFT;
-
-  GtkWidget *child;
-
-  /* Loaded again when the writer turns from a notice to the answer. */
-  gtk_widget_set_visible (self->banner, FALSE);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->versions_list))) != NULL)
-    gtk_list_box_remove (self->versions_list, child);
-  gtk_widget_set_visible (GTK_WIDGET (self->versions_expander), FALSE);
-  g_clear_pointer (&self->reply_id, g_free);
-  gtk_drop_down_set_selected (self->kind_dropdown, self->kind == SA_REPLY_KIND_NOTICE ? 1 : 0);
-  gtk_label_set_text (self->preview_kind, sa_reply_kind_label (self->kind));
-
-  adw_window_title_set_subtitle (self->window_title,
-                                 member_string (self->appeal, "reg_number") ?: "");
-  reply = find_reply (self->appeal, login, self->kind, member_string (self->user, "agency"),
-                      &own);
-  if (reply != NULL && !own &&
-      g_strcmp0 (member_string (reply, "state"), SA_REPLY_STATE_NAME_SENT) == 0)
-    {
-      /* A reopened appeal is answered anew: the sent answer stays as it was. */
-      self->reply_id = g_uuid_string_random ();
-      if (may_write (self, NULL))
-        reply = NULL;
-      else
-        g_clear_pointer (&self->reply_id, g_free);
-    }
-  held = find_held_save (self);
-  if (held != NULL)
-    {
-      JsonObject *args = json_node_get_object (held->args);
-      const char *held_id = member_string (args, "reply_id");
-
-      /* The registry may know the reply by an earlier text, or not at all. */
-      if (reply == NULL || g_strcmp0 (member_string (reply, "id"), held_id) != 0)
-        {
-          reply = NULL;
-          own = TRUE;
-        }
-      g_free (self->reply_id);
-      self->reply_id = g_strdup (held_id);
-      text = member_string (args, "text");
-      lang = member_string (args, "language") ?: lang;
-      gtk_toggle_button_set_active (g_strcmp0 (member_string (args, "visibility"),
-                                               SA_REPLY_VISIBILITY_PUBLIC) == 0
-                                    ? self->public_button : self->private_button, TRUE);
-      if (reply != NULL)
-        {
-          sa_reply_state_from_string (member_string (reply, "state"), &state);
-          show_versions (self, reply);
-        }
-    }
-  else if (reply != NULL)
-    {
-      g_free (self->reply_id);
-      self->reply_id = g_strdup (member_string (reply, "id"));
-      sa_reply_state_from_string (member_string (reply, "state"), &state);
-      text = member_string (reply, "text");
-      lang = member_string (reply, "language") ?: lang;
-      gtk_toggle_button_set_active (g_strcmp0 (member_string (reply, "visibility"),
-                                               SA_REPLY_VISIBILITY_PUBLIC) == 0
-                                    ? self->public_button : self->private_button, TRUE);
-      show_versions (self, reply);
-    }
-  else
-    {
-      if (self->reply_id == NULL)
-        self->reply_id = g_uuid_string_random ();
-      /* Private unless the writer chooses to publish. */
-      gtk_toggle_button_set_active (self->private_button, TRUE);
-    }
-  gtk_drop_down_set_selected (self->language_dropdown, g_strcmp0 (lang, "kk") == 0 ? 1 : 0);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text ?: "", -1);
-
-  self->exists = reply != NULL || held != NULL;
-  self->editable = (reply == NULL || own) && may_write (self, &refused);
-  if (held != NULL)
-    {
-      const char *reason = sa_rejection_message (held->error_code);
-
-      if (held->state == SA_OP_CONFLICT)
-        show_banner (self, _("Your last text did not reach the registry"),
-                     _("Someone changed the appeal first. The text is kept here and in "
-                       "Changes Not Applied: apply it again there, or discard it."));
-      else
-        show_banner (self, _("The registry refused your last text"),
-                     reason != NULL ? reason : held->last_error);
-    }
-  else if (state == SA_REPLY_STATE_RETURNED && own)
-    {
-      g_autofree char *by = NULL;
-      g_autofree char *title = NULL;
-      const char *who = member_string (reply, "returned_by");
-
-      if (who != NULL && self->cache != NULL)
-        by = sa_directory_dup_user_name (self->cache, who);
-      title = who != NULL ? g_strdup_printf (_("Returned by %s"), by ?: who)
-                          : g_strdup (_("Returned for changes"));
-      show_banner (self, title, member_string (reply, "returned_comment"));
-    }
-  else if (state == SA_REPLY_STATE_SENT)
-    show_banner (self, sa_rejection_message ("reply_sent"), NULL);
-  else if (state == SA_REPLY_STATE_AWAITING_APPROVAL)
-    show_banner (self, sa_reply_state_label (SA_REPLY_STATE_AWAITING_APPROVAL),
-                 _("A supervisor approves the reply or returns it to its author with a comment."));
-  else if (!self->editable)
-    show_banner (self, _("You cannot write this reply"),
-                 refused != NULL ? sa_rejection_message (sa_appeal_error_code (refused)) : NULL);
-
-  gtk_text_view_set_editable (self->text_view, self->editable);
-  gtk_text_view_set_cursor_visible (self->text_view, self->editable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->public_button), self->editable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->private_button), self->editable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->language_dropdown), self->editable);
-  gtk_widget_set_visible (GTK_WIDGET (self->submit_button), self->editable);
-  gtk_widget_set_visible (GTK_WIDGET (self->template_picker), self->editable);
-  sa_reply_template_picker_set_scope (self->template_picker, self->cache,
-                                      member_string (self->appeal, "category"), language (self));
-  tag_placeholders (self);
-  set_save_state (self, held != NULL ? _("Not applied") : reply != NULL && own ? _("Saved") : "",
-                  held != NULL);
 }
 
 /**
@@ -827,8 +459,8 @@ sa_reply_editor_new (GtkWindow  *parent,
   self->appeal = json_object_ref (appeal);
   self->user = json_object_ref (user);
   self->loading = TRUE;
-  choose_kind (self);
-  load (self);
+  _sa_reply_editor_choose_kind (self);
+  _sa_reply_editor_load (self);
   self->loading = FALSE;
   refresh (self);
   /* Writing is what the window is for. */
@@ -901,6 +533,7 @@ sa_reply_editor_finalize (GObject *object)
   g_clear_pointer (&self->user, json_object_unref);
   g_clear_pointer (&self->reply_id, g_free);
   g_clear_pointer (&self->final_text, g_free);
+  g_clear_pointer (&self->final_files, g_strfreev);
 
   G_OBJECT_CLASS (sa_reply_editor_parent_class)->finalize (object);
 }
@@ -949,6 +582,9 @@ sa_reply_editor_class_init (SaReplyEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_kind);
   gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, template_picker);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, files);
+  gtk_widget_class_bind_template_child (widget_class, SaReplyEditor, preview_files);
+  gtk_widget_class_bind_template_callback (widget_class, files_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, visibility_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, language_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_changed_cb);
@@ -967,6 +603,7 @@ sa_reply_editor_init (SaReplyEditor *self)
   g_autoptr(GtkStringList) kinds = NULL;
 
   g_type_ensure (SA_TYPE_REPLY_TEMPLATE_PICKER);
+  g_type_ensure (SA_TYPE_REPLY_FILES);
   gtk_widget_init_template (GTK_WIDGET (self));
   kinds = gtk_string_list_new (NULL);
   gtk_string_list_append (kinds, sa_reply_kind_label (SA_REPLY_KIND_ANSWER));

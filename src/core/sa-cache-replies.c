@@ -80,7 +80,8 @@ save_args (const char *reply_id,
            const char *text,
            const char *visibility,
            const char *language,
-           const char *kind)
+           const char *kind,
+           const char * const *attachments)
 {
   JsonObject *args = json_object_new ();
 
@@ -90,6 +91,15 @@ save_args (const char *reply_id,
   json_object_set_string_member (args, "language", language);
   if (kind != NULL)
     json_object_set_string_member (args, "kind", kind);
+  /* Every save states the whole list: an empty one takes the files out. */
+  if (attachments != NULL && attachments[0] != NULL)
+    {
+      JsonArray *files = json_array_new ();
+
+      for (guint i = 0; attachments[i] != NULL; i++)
+        json_array_add_string_element (files, attachments[i]);
+      json_object_set_array_member (args, "attachments", files);
+    }
   return args;
 }
 
@@ -103,6 +113,9 @@ save_args (const char *reply_id,
  * @language: "ru" or "kk"
  * @kind: (nullable): the reply's #SaReplyKind as a string; %NULL for an
  *   answer. Fixed once the reply exists: the registry refuses another.
+ * @attachments: (nullable) (array zero-terminated=1): the SHA-256s of the
+ *   appeal's files the reply includes, at most %SA_REPLY_ATTACHMENTS_MAX;
+ *   %NULL or empty for none. Each save states the whole list.
  * @error: return location for a #GError
  *
  * Saves the draft of a reply as a `reply_save` operation, shown at once
@@ -125,6 +138,7 @@ sa_cache_save_reply_draft_sync (SaCache     *self,
                                 const char  *visibility,
                                 const char  *language,
                                 const char  *kind,
+                                const char * const *attachments,
                                 GError     **error)
 {
   g_autoptr(JsonObject) args = NULL;
@@ -138,7 +152,7 @@ sa_cache_save_reply_draft_sync (SaCache     *self,
   g_return_val_if_fail (reply_id != NULL, NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  args = save_args (reply_id, text, visibility, language, kind);
+  args = save_args (reply_id, text, visibility, language, kind, attachments);
   if (!sa_op_validate_args (SA_OP_REPLY_SAVE, args, &invalid))
     {
       g_set_error_literal (error, SA_CACHE_ERROR, SA_CACHE_ERROR_INVALID, invalid->message);
@@ -188,6 +202,7 @@ typedef struct
   char *visibility;
   char *language;
   char *kind;
+  char **attachments;
 } SaveData;
 
 static void
@@ -201,6 +216,7 @@ save_data_free (gpointer data)
   g_free (d->visibility);
   g_free (d->language);
   g_free (d->kind);
+  g_strfreev (d->attachments);
   g_free (d);
 }
 
@@ -216,7 +232,8 @@ save_thread (GTask        *task,
 
   /* Not cancelled once queued: a text the person typed is never dropped. */
   op_id = sa_cache_save_reply_draft_sync (source, d->appeal_id, d->reply_id, d->text,
-                                          d->visibility, d->language, d->kind, &error);
+                                          d->visibility, d->language, d->kind,
+                                          (const char * const *) d->attachments, &error);
   if (op_id == NULL)
     g_task_return_error (task, error);
   else
@@ -232,6 +249,8 @@ save_thread (GTask        *task,
  * @visibility: "public" or "private"
  * @language: "ru" or "kk"
  * @kind: (nullable): the reply's kind, as for sa_cache_save_reply_draft_sync()
+ * @attachments: (nullable) (array zero-terminated=1): the files it
+ *   includes, as for sa_cache_save_reply_draft_sync()
  * @cancellable: (nullable): a #GCancellable; the save itself still
  *   happens, so that nothing typed is lost, only the answer is cancelled
  * @callback: called once the text is durable
@@ -249,6 +268,7 @@ sa_cache_save_reply_draft_async (SaCache             *self,
                                  const char          *visibility,
                                  const char          *language,
                                  const char          *kind,
+                                 const char * const  *attachments,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
@@ -268,6 +288,7 @@ sa_cache_save_reply_draft_async (SaCache             *self,
   d->visibility = g_strdup (visibility);
   d->language = g_strdup (language);
   d->kind = g_strdup (kind);
+  d->attachments = g_strdupv ((char **) attachments);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sa_cache_save_reply_draft_async);
   g_task_set_task_data (task, d, save_data_free);

@@ -38,6 +38,19 @@ sa_reply_letter_heading (const char *language,
 }
 
 /**
+ * sa_reply_letter_files_heading:
+ * @language: the reply's language, "ru" or "kk" (anything else reads as "ru")
+ *
+ * Returns: the line above the files the applicant receives with the
+ *   reply, in the reply's language: "Приложения:" or "Қосымшалар:"
+ */
+const char *
+sa_reply_letter_files_heading (const char *language)
+{
+  return g_strcmp0 (language, "kk") == 0 ? "Қосымшалар:" : "Приложения:";
+}
+
+/**
  * sa_reply_letter_format:
  * @language: the reply's language
  * @reg_number: the appeal's registration number

@@ -8,6 +8,7 @@ G_BEGIN_DECLS
 char *sa_reply_letter_heading (const char *language,
                                const char *reg_number,
                                gint64      received_at);
+const char *sa_reply_letter_files_heading (const char *language);
 char *sa_reply_letter_format  (const char *language,
                                const char *reg_number,
                                gint64      received_at,
