@@ -507,6 +507,13 @@ test_reply_offered (void)
       FALSE },
     { "{\"status\":\"awaiting_approval\",\"agency\":\"TEPLO\",\"replies\":[{\"id\":\"r\","
       "\"kind\":\"notice\",\"state\":\"draft\",\"author\":\"me\"}]}", "me", "TEPLO", TRUE },
+    /* Forwarded to TEPLO, the old agency's draft left behind holds nobody. */
+    { "{\"status\":\"registered\",\"agency\":\"TEPLO\",\"replies\":[{\"id\":\"r\","
+      "\"kind\":\"answer\",\"state\":\"draft\",\"author\":\"old\",\"agency\":\"WATER\"}]}",
+      "me", "TEPLO", TRUE },
+    { "{\"status\":\"in_progress\",\"agency\":\"TEPLO\",\"replies\":[{\"id\":\"r\","
+      "\"kind\":\"answer\",\"state\":\"draft\",\"author\":\"colleague\",\"agency\":\"TEPLO\"}]}",
+      "me", "TEPLO", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -149,13 +149,13 @@ may_start (const SaAppealState *appeal,
     return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_OPEN);
   if (kind == SA_REPLY_KIND_NOTICE)
     return TRUE;
-  /* One answer (or one part per agency) on its way at a time. */
+  /* One answer (or part) on its way per agency at a time; a draft an
+   * agency left behind when the appeal was forwarded away holds nobody. */
   for (guint i = 0; i < appeal->n_replies; i++)
     {
       const SaReplyInfo *r = &appeal->replies[i];
 
-      if (r->kind == kind && r->state != SA_REPLY_STATE_SENT &&
-          (kind != SA_REPLY_KIND_PART || g_strcmp0 (r->agency, agency) == 0))
+      if (r->kind == kind && r->state != SA_REPLY_STATE_SENT && g_strcmp0 (r->agency, agency) == 0)
         return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_EXISTS);
     }
   return TRUE;
