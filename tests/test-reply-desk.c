@@ -523,16 +523,24 @@ test_template_sent (void)
   g_assert_nonnull (strstr (text, "улица Жандосова, 8"));
   g_assert_true (g_str_has_suffix (text, agency));
   g_assert_nonnull (strstr (text, executor));
-  g_assert_null (strchr (text, '{'));
-
-  /* The writer completes it where the template leaves room. */
-  reason = strstr (text, "Причина: ");
+  /* Only the blank the template leaves for the writer is left in braces. */
+  reason = strstr (text, "{причина}");
   g_assert_nonnull (reason);
-  gtk_text_buffer_get_iter_at_offset (buffer, &at,
-                                      g_utf8_pointer_to_offset (text, reason) +
-                                      g_utf8_strlen ("Причина: ", -1));
-  gtk_text_buffer_place_cursor (buffer, &at);
-  g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer, "ремонт теплотрассы.", -1,
+  g_assert_null (strchr (reason + 1, '{'));
+  g_assert_true (reason == strchr (text, '{'));
+
+  /* The writer completes it there. */
+  {
+    GtkTextIter blank_end;
+
+    gtk_text_buffer_get_iter_at_offset (buffer, &at, g_utf8_pointer_to_offset (text, reason));
+    gtk_text_buffer_get_iter_at_offset (buffer, &blank_end,
+                                        g_utf8_pointer_to_offset (text, reason) +
+                                        g_utf8_strlen ("{причина}", -1));
+    g_assert_true (gtk_text_buffer_delete_interactive (buffer, &at, &blank_end, TRUE));
+    gtk_text_buffer_place_cursor (buffer, &at);
+  }
+  g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer, "ремонт теплотрассы", -1,
                                                                TRUE));
   g_clear_pointer (&text, g_free);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
