@@ -58,22 +58,6 @@ sa_store_appeal_free (SaStoreAppeal *appeal)
   g_free (appeal);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           col)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
-static gint64
-column_time (sqlite3_stmt *stmt,
-             int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return SA_STORE_NO_TIME;
-  return sqlite3_column_int64 (stmt, col);
-}
-
 static void
 read_agencies (SaRegistryDb  *db,
                SaStoreAppeal *appeal)
@@ -94,7 +78,7 @@ read_agencies (SaRegistryDb  *db,
                                        "coexecutor") == 0;
 
       g_ptr_array_add (coexecutor ? appeal->coexecutors : appeal->escalated_to,
-                       column_text (stmt, 0));
+                       _sa_store_column_text (stmt, 0));
     }
   sqlite3_reset (stmt);
 }
@@ -118,9 +102,9 @@ read_attachments (SaRegistryDb  *db,
     {
       SaStoreAttachment *attachment = g_new (SaStoreAttachment, 1);
 
-      attachment->sha256 = column_text (stmt, 0);
-      attachment->name = column_text (stmt, 1);
-      attachment->content_type = column_text (stmt, 2);
+      attachment->sha256 = _sa_store_column_text (stmt, 0);
+      attachment->name = _sa_store_column_text (stmt, 1);
+      attachment->content_type = _sa_store_column_text (stmt, 2);
       attachment->size = sqlite3_column_int64 (stmt, 3);
       g_ptr_array_add (appeal->attachments, attachment);
     }
@@ -148,12 +132,12 @@ read_history (SaRegistryDb  *db,
       SaStoreEvent *event = g_new (SaStoreEvent, 1);
 
       event->seq = sqlite3_column_int64 (stmt, 0);
-      event->at = column_time (stmt, 1);
-      event->actor = column_text (stmt, 2);
-      event->type = column_text (stmt, 3);
-      event->payload = column_text (stmt, 4);
-      event->made_at = column_time (stmt, 5);
-      event->op_id = column_text (stmt, 6);
+      event->at = _sa_store_column_time (stmt, 1);
+      event->actor = _sa_store_column_text (stmt, 2);
+      event->type = _sa_store_column_text (stmt, 3);
+      event->payload = _sa_store_column_text (stmt, 4);
+      event->made_at = _sa_store_column_time (stmt, 5);
+      event->op_id = _sa_store_column_text (stmt, 6);
       g_ptr_array_add (appeal->history, event);
     }
   sqlite3_reset (stmt);
@@ -196,39 +180,39 @@ sa_store_appeal_get (SaRegistryDb *db,
     }
 
   appeal = g_new0 (SaStoreAppeal, 1);
-  appeal->id = column_text (stmt, 0);
-  appeal->reg_number = column_text (stmt, 1);
-  appeal->channel = column_text (stmt, 2);
-  appeal->status = column_text (stmt, 3);
-  appeal->priority = column_text (stmt, 4);
-  appeal->category = column_text (stmt, 5);
-  appeal->agency = column_text (stmt, 6);
-  appeal->executor = column_text (stmt, 7);
-  appeal->applicant_name = column_text (stmt, 8);
-  appeal->applicant_iin = column_text (stmt, 9);
-  appeal->applicant_phone = column_text (stmt, 10);
-  appeal->applicant_email = column_text (stmt, 11);
-  appeal->address_text = column_text (stmt, 12);
-  appeal->district = column_text (stmt, 13);
+  appeal->id = _sa_store_column_text (stmt, 0);
+  appeal->reg_number = _sa_store_column_text (stmt, 1);
+  appeal->channel = _sa_store_column_text (stmt, 2);
+  appeal->status = _sa_store_column_text (stmt, 3);
+  appeal->priority = _sa_store_column_text (stmt, 4);
+  appeal->category = _sa_store_column_text (stmt, 5);
+  appeal->agency = _sa_store_column_text (stmt, 6);
+  appeal->executor = _sa_store_column_text (stmt, 7);
+  appeal->applicant_name = _sa_store_column_text (stmt, 8);
+  appeal->applicant_iin = _sa_store_column_text (stmt, 9);
+  appeal->applicant_phone = _sa_store_column_text (stmt, 10);
+  appeal->applicant_email = _sa_store_column_text (stmt, 11);
+  appeal->address_text = _sa_store_column_text (stmt, 12);
+  appeal->district = _sa_store_column_text (stmt, 13);
   appeal->has_lat = sqlite3_column_type (stmt, 14) != SQLITE_NULL;
   appeal->lat = sqlite3_column_double (stmt, 14);
   appeal->has_lon = sqlite3_column_type (stmt, 15) != SQLITE_NULL;
   appeal->lon = sqlite3_column_double (stmt, 15);
-  appeal->text = column_text (stmt, 16);
-  appeal->language = column_text (stmt, 17);
-  appeal->received_at = column_time (stmt, 18);
-  appeal->legal_due_at = column_time (stmt, 19);
-  appeal->resolution_due_at = column_time (stmt, 20);
+  appeal->text = _sa_store_column_text (stmt, 16);
+  appeal->language = _sa_store_column_text (stmt, 17);
+  appeal->received_at = _sa_store_column_time (stmt, 18);
+  appeal->legal_due_at = _sa_store_column_time (stmt, 19);
+  appeal->resolution_due_at = _sa_store_column_time (stmt, 20);
   appeal->version = sqlite3_column_int64 (stmt, 21);
   appeal->is_repeat = sqlite3_column_int (stmt, 22) != 0;
-  appeal->repeat_of = column_text (stmt, 23);
-  appeal->created_at = column_time (stmt, 24);
-  appeal->updated_at = column_time (stmt, 25);
-  appeal->reaction_due_at = column_time (stmt, 26);
-  appeal->answered_at = column_time (stmt, 27);
+  appeal->repeat_of = _sa_store_column_text (stmt, 23);
+  appeal->created_at = _sa_store_column_time (stmt, 24);
+  appeal->updated_at = _sa_store_column_time (stmt, 25);
+  appeal->reaction_due_at = _sa_store_column_time (stmt, 26);
+  appeal->answered_at = _sa_store_column_time (stmt, 27);
   appeal->under_control = sqlite3_column_int (stmt, 28) != 0;
-  appeal->notify_applicant_by = column_time (stmt, 29);
-  appeal->applicant_notified_at = column_time (stmt, 30);
+  appeal->notify_applicant_by = _sa_store_column_time (stmt, 29);
+  appeal->applicant_notified_at = _sa_store_column_time (stmt, 30);
   sqlite3_reset (stmt);
 
   read_agencies (db, appeal);
@@ -303,7 +287,7 @@ sa_store_appeals_list (SaRegistryDb               *db,
           if (pass == 0)
             *total = sqlite3_column_int64 (stmt, 0);
           else
-            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+            g_ptr_array_add (ids, _sa_store_column_text (stmt, 0));
         }
       sqlite3_reset (stmt);
     }
@@ -339,7 +323,7 @@ sa_store_appeals_count_by_status (SaRegistryDb *db)
     {
       SaStoreCount *count = g_new (SaStoreCount, 1);
 
-      count->key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      count->key = _sa_store_column_text (stmt, 0);
       count->n = sqlite3_column_int64 (stmt, 1);
       g_ptr_array_add (counts, count);
     }

@@ -70,21 +70,19 @@ sa_store_deliveries_pending (SaRegistryDb   *db,
     {
       SaStoreDelivery *d = g_new0 (SaStoreDelivery, 1);
 
-#define TEXT(i) g_strdup ((const char *) sqlite3_column_text (stmt, i))
       d->id = sqlite3_column_int64 (stmt, 0);
-      d->appeal_id = TEXT (1);
-      d->reg_number = TEXT (2);
-      d->channel = TEXT (3);
-      d->reply_id = TEXT (4);
-      d->kind = TEXT (5);
-      d->language = TEXT (6);
-      d->visibility = TEXT (7);
-      d->text = TEXT (8);
+      d->appeal_id = _sa_store_column_text (stmt, 1);
+      d->reg_number = _sa_store_column_text (stmt, 2);
+      d->channel = _sa_store_column_text (stmt, 3);
+      d->reply_id = _sa_store_column_text (stmt, 4);
+      d->kind = _sa_store_column_text (stmt, 5);
+      d->language = _sa_store_column_text (stmt, 6);
+      d->visibility = _sa_store_column_text (stmt, 7);
+      d->text = _sa_store_column_text (stmt, 8);
       d->sent_at = sqlite3_column_int64 (stmt, 9);
-      d->applicant_name = TEXT (10);
-      d->applicant_phone = TEXT (11);
-      d->applicant_email = TEXT (12);
-#undef TEXT
+      d->applicant_name = _sa_store_column_text (stmt, 10);
+      d->applicant_phone = _sa_store_column_text (stmt, 11);
+      d->applicant_email = _sa_store_column_text (stmt, 12);
       g_ptr_array_add (list, d);
     }
   sqlite3_reset (stmt);
@@ -135,8 +133,8 @@ sa_store_delivery_record (SaRegistryDb    *db,
   _sa_registry_bind_visibility (stmt, user);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      appeal_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      reply_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      appeal_id = _sa_store_column_text (stmt, 0);
+      reply_id = _sa_store_column_text (stmt, 1);
     }
   sqlite3_reset (stmt);
   if (appeal_id == NULL)

@@ -44,6 +44,24 @@ G_BEGIN_DECLS
 void     _sa_registry_bind_visibility (sqlite3_stmt   *stmt,
                                        SaRegistryUser *user);
 
+/* A column as the store's structs keep it: a copy of its text, or its
+ * Unix time with SA_STORE_NO_TIME for NULL. */
+static inline char *
+_sa_store_column_text (sqlite3_stmt *stmt,
+                       int           col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+static inline gint64
+_sa_store_column_time (sqlite3_stmt *stmt,
+                       int           col)
+{
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return SA_STORE_NO_TIME;
+  return sqlite3_column_int64 (stmt, col);
+}
+
 /* Replies (sa-registry-store-replies.c) */
 GPtrArray *_sa_store_read_replies  (SaRegistryDb  *db,
                                     const char    *appeal_id);

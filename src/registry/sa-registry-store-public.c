@@ -31,15 +31,6 @@ public_reply_free (SaStorePublicReply *reply)
   g_free (reply);
 }
 
-static gint64
-column_time (sqlite3_stmt *stmt,
-             int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return SA_STORE_NO_TIME;
-  return sqlite3_column_int64 (stmt, col);
-}
-
 /**
  * sa_store_public_appeal_get:
  * @db: the database
@@ -69,14 +60,14 @@ sa_store_public_appeal_get (SaRegistryDb *db,
       return NULL;
     }
   appeal = g_new0 (SaStorePublicAppeal, 1);
-  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  appeal->reg_number = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  appeal->status = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  appeal->category = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  appeal->district = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  appeal->received_at = column_time (stmt, 5);
-  appeal->legal_due_at = column_time (stmt, 6);
-  appeal->answered_at = column_time (stmt, 7);
+  id = _sa_store_column_text (stmt, 0);
+  appeal->reg_number = _sa_store_column_text (stmt, 1);
+  appeal->status = _sa_store_column_text (stmt, 2);
+  appeal->category = _sa_store_column_text (stmt, 3);
+  appeal->district = _sa_store_column_text (stmt, 4);
+  appeal->received_at = _sa_store_column_time (stmt, 5);
+  appeal->legal_due_at = _sa_store_column_time (stmt, 6);
+  appeal->answered_at = _sa_store_column_time (stmt, 7);
   sqlite3_reset (stmt);
 
   appeal->replies = g_ptr_array_new_with_free_func ((GDestroyNotify) public_reply_free);
@@ -93,9 +84,9 @@ sa_store_public_appeal_get (SaRegistryDb *db,
     {
       SaStorePublicReply *reply = g_new0 (SaStorePublicReply, 1);
 
-      reply->text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      reply->language = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      reply->sent_at = column_time (stmt, 2);
+      reply->text = _sa_store_column_text (stmt, 0);
+      reply->language = _sa_store_column_text (stmt, 1);
+      reply->sent_at = _sa_store_column_time (stmt, 2);
       g_ptr_array_add (appeal->replies, reply);
     }
   sqlite3_reset (stmt);

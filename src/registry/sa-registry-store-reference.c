@@ -48,13 +48,6 @@ sa_store_district_free (SaStoreDistrict *district)
   g_free (district);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           col)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
 #define AGENCY_SQL \
   "SELECT code, name_ru, name_kk, kind, districts FROM agencies"
 #define CATEGORY_SQL \
@@ -70,10 +63,10 @@ agency_from_row (sqlite3_stmt *stmt)
   g_auto(GStrv) districts = g_strsplit ((const char *) sqlite3_column_text (stmt, 4), ",", -1);
   GPtrArray *list = g_ptr_array_new ();
 
-  agency->code = column_text (stmt, 0);
-  agency->name_ru = column_text (stmt, 1);
-  agency->name_kk = column_text (stmt, 2);
-  agency->kind = column_text (stmt, 3);
+  agency->code = _sa_store_column_text (stmt, 0);
+  agency->name_ru = _sa_store_column_text (stmt, 1);
+  agency->name_kk = _sa_store_column_text (stmt, 2);
+  agency->kind = _sa_store_column_text (stmt, 3);
   /* Stored as a comma-separated list; empty items are no districts. */
   for (guint i = 0; districts[i] != NULL; i++)
     if (*districts[i] != '\0')
@@ -88,15 +81,15 @@ category_from_row (sqlite3_stmt *stmt)
 {
   SaStoreCategory *category = g_new0 (SaStoreCategory, 1);
 
-  category->code = column_text (stmt, 0);
-  category->name_ru = column_text (stmt, 1);
-  category->name_kk = column_text (stmt, 2);
-  category->sphere = column_text (stmt, 3);
-  category->agency = column_text (stmt, 4);
-  category->criticality = column_text (stmt, 5);
+  category->code = _sa_store_column_text (stmt, 0);
+  category->name_ru = _sa_store_column_text (stmt, 1);
+  category->name_kk = _sa_store_column_text (stmt, 2);
+  category->sphere = _sa_store_column_text (stmt, 3);
+  category->agency = _sa_store_column_text (stmt, 4);
+  category->criticality = _sa_store_column_text (stmt, 5);
   category->reaction_minutes = sqlite3_column_int64 (stmt, 6);
   category->resolution_minutes = sqlite3_column_int64 (stmt, 7);
-  category->clock = column_text (stmt, 8);
+  category->clock = _sa_store_column_text (stmt, 8);
   return category;
 }
 
@@ -105,9 +98,9 @@ district_from_row (sqlite3_stmt *stmt)
 {
   SaStoreDistrict *district = g_new0 (SaStoreDistrict, 1);
 
-  district->code = column_text (stmt, 0);
-  district->name_ru = column_text (stmt, 1);
-  district->name_kk = column_text (stmt, 2);
+  district->code = _sa_store_column_text (stmt, 0);
+  district->name_ru = _sa_store_column_text (stmt, 1);
+  district->name_kk = _sa_store_column_text (stmt, 2);
   return district;
 }
 

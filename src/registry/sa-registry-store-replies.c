@@ -45,22 +45,6 @@ sa_store_reply_free (SaStoreReply *reply)
   g_free (reply);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           col)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
-static gint64
-column_time (sqlite3_stmt *stmt,
-             int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return SA_STORE_NO_TIME;
-  return sqlite3_column_int64 (stmt, col);
-}
-
 static void
 read_versions (SaRegistryDb *db,
                SaStoreReply *reply)
@@ -80,10 +64,10 @@ read_versions (SaRegistryDb *db,
       SaStoreReplyVersion *v = g_new0 (SaStoreReplyVersion, 1);
 
       v->version = sqlite3_column_int64 (stmt, 0);
-      v->text = column_text (stmt, 1);
-      v->visibility = column_text (stmt, 2);
-      v->language = column_text (stmt, 3);
-      v->submitted_at = column_time (stmt, 4);
+      v->text = _sa_store_column_text (stmt, 1);
+      v->visibility = _sa_store_column_text (stmt, 2);
+      v->language = _sa_store_column_text (stmt, 3);
+      v->submitted_at = _sa_store_column_time (stmt, 4);
       g_ptr_array_add (reply->versions, v);
     }
   sqlite3_reset (stmt);
@@ -122,25 +106,25 @@ _sa_store_read_replies (SaRegistryDb *db,
     {
       SaStoreReply *r = g_new0 (SaStoreReply, 1);
 
-      r->id = column_text (stmt, 0);
-      r->kind = column_text (stmt, 1);
-      r->agency = column_text (stmt, 2);
-      r->state = column_text (stmt, 3);
-      r->visibility = column_text (stmt, 4);
-      r->language = column_text (stmt, 5);
-      r->text = column_text (stmt, 6);
-      r->author = column_text (stmt, 7);
+      r->id = _sa_store_column_text (stmt, 0);
+      r->kind = _sa_store_column_text (stmt, 1);
+      r->agency = _sa_store_column_text (stmt, 2);
+      r->state = _sa_store_column_text (stmt, 3);
+      r->visibility = _sa_store_column_text (stmt, 4);
+      r->language = _sa_store_column_text (stmt, 5);
+      r->text = _sa_store_column_text (stmt, 6);
+      r->author = _sa_store_column_text (stmt, 7);
       r->version = sqlite3_column_int64 (stmt, 8);
-      r->approved_by = column_text (stmt, 9);
-      r->sent_at = column_time (stmt, 10);
-      r->returned_comment = column_text (stmt, 11);
-      r->returned_by = column_text (stmt, 12);
-      r->created_at = column_time (stmt, 13);
-      r->updated_at = column_time (stmt, 14);
-      r->parts = column_text (stmt, 15);
-      r->without_parts_reason = column_text (stmt, 16);
-      r->attachments = column_text (stmt, 17);
-      r->template_id = column_text (stmt, 18);
+      r->approved_by = _sa_store_column_text (stmt, 9);
+      r->sent_at = _sa_store_column_time (stmt, 10);
+      r->returned_comment = _sa_store_column_text (stmt, 11);
+      r->returned_by = _sa_store_column_text (stmt, 12);
+      r->created_at = _sa_store_column_time (stmt, 13);
+      r->updated_at = _sa_store_column_time (stmt, 14);
+      r->parts = _sa_store_column_text (stmt, 15);
+      r->without_parts_reason = _sa_store_column_text (stmt, 16);
+      r->attachments = _sa_store_column_text (stmt, 17);
+      r->template_id = _sa_store_column_text (stmt, 18);
       g_ptr_array_add (replies, r);
     }
   sqlite3_reset (stmt);
@@ -180,11 +164,11 @@ _sa_store_reply_infos (SaRegistryDb *db,
       if (!sa_reply_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &info.kind) ||
           !sa_reply_state_from_string ((const char *) sqlite3_column_text (stmt, 2), &info.state))
         continue;  /* a row this build does not know: nothing may act on it */
-      g_ptr_array_add (strings, column_text (stmt, 0));
+      g_ptr_array_add (strings, _sa_store_column_text (stmt, 0));
       info.id = g_ptr_array_index (strings, strings->len - 1);
-      g_ptr_array_add (strings, column_text (stmt, 3));
+      g_ptr_array_add (strings, _sa_store_column_text (stmt, 3));
       info.agency = g_ptr_array_index (strings, strings->len - 1);
-      g_ptr_array_add (strings, column_text (stmt, 4));
+      g_ptr_array_add (strings, _sa_store_column_text (stmt, 4));
       info.author = g_ptr_array_index (strings, strings->len - 1);
       g_array_append_val (infos, info);
     }

@@ -45,12 +45,12 @@ sa_store_template_get (SaRegistryDb *db,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       t = g_new0 (SaStoreTemplate, 1);
-      t->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      t->agency = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      t->category = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      t->language = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      t->title = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      t->text = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      t->id = _sa_store_column_text (stmt, 0);
+      t->agency = _sa_store_column_text (stmt, 1);
+      t->category = _sa_store_column_text (stmt, 2);
+      t->language = _sa_store_column_text (stmt, 3);
+      t->title = _sa_store_column_text (stmt, 4);
+      t->text = _sa_store_column_text (stmt, 5);
       t->disabled = sqlite3_column_int (stmt, 6) != 0;
     }
   sqlite3_reset (stmt);
