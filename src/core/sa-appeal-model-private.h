@@ -14,6 +14,8 @@ const SaOpArg *_sa_op_type_find_arg (SaOpType       type,
 gboolean       _sa_appeal_refuse    (GError       **error,
                                      SaAppealError  code);
 SaCalendar    *_sa_appeal_calendar  (void);
+const char    *_sa_json_string      (JsonObject    *object,
+                                     const char    *name);
 
 /* The reply loop's rules (sa-reply-rules.c). */
 void           _sa_reply_infos_from_json (JsonArray           *replies,

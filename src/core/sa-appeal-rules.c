@@ -17,9 +17,16 @@
 /* ------------------------------------------------------------------ */
 /* Reading an appeal */
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
+/**
+ * _sa_json_string:
+ * @object: (nullable): a JSON object
+ * @name: a member's name
+ *
+ * Returns: (nullable): the member if it is a string, else %NULL
+ */
+const char *
+_sa_json_string (JsonObject *object,
+                 const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
@@ -64,16 +71,16 @@ sa_appeal_state_init_from_json (SaAppealState *state,
 
   memset (state, 0, sizeof *state);
   state->priority = SA_PRIORITY_NORMAL;
-  sa_priority_from_string (member_string (appeal, "priority"), &state->priority);
-  state->agency = member_string (appeal, "agency");
-  state->executor = member_string (appeal, "executor");
+  sa_priority_from_string (_sa_json_string (appeal, "priority"), &state->priority);
+  state->agency = _sa_json_string (appeal, "agency");
+  state->executor = _sa_json_string (appeal, "executor");
   version = json_object_get_member (appeal, "version");
   if (version != NULL && JSON_NODE_HOLDS_VALUE (version) &&
       json_node_get_value_type (version) == G_TYPE_INT64)
     state->version = json_node_get_int (version);
-  state->received_at = sa_appeal_parse_time (member_string (appeal,
+  state->received_at = sa_appeal_parse_time (_sa_json_string (appeal,
                                                             SA_APPEAL_FIELD_RECEIVED_AT));
-  state->legal_due_at = sa_appeal_parse_time (member_string (appeal,
+  state->legal_due_at = sa_appeal_parse_time (_sa_json_string (appeal,
                                                              sa_deadline_field (SA_DEADLINE_LEGAL)));
   for (guint f = 0; f < G_N_ELEMENTS (involved_fields); f++)
     {
@@ -108,7 +115,7 @@ sa_appeal_state_init_from_json (SaAppealState *state,
   state->under_control = json_object_get_boolean_member_with_default (appeal,
                                                                       SA_APPEAL_FIELD_UNDER_CONTROL,
                                                                       FALSE);
-  return sa_appeal_status_from_string (member_string (appeal, "status"), &state->status);
+  return sa_appeal_status_from_string (_sa_json_string (appeal, "status"), &state->status);
 }
 
 /**
@@ -359,7 +366,7 @@ static const char *
 arg_string (JsonObject *args,
             const char *name)
 {
-  return member_string (args, name);
+  return _sa_json_string (args, name);
 }
 
 /**
@@ -602,9 +609,9 @@ sa_actor_init_from_json (SaActor    *actor,
   actor->role = SA_ROLE_CURATOR;  /* the least a stranger may do */
   if (user == NULL)
     return FALSE;
-  actor->login = member_string (user, "login");
-  actor->agency = member_string (user, "agency");
-  return sa_role_from_string (member_string (user, "role"), &actor->role) &&
+  actor->login = _sa_json_string (user, "login");
+  actor->agency = _sa_json_string (user, "agency");
+  return sa_role_from_string (_sa_json_string (user, "role"), &actor->role) &&
          actor->login != NULL;
 }
 

@@ -13,18 +13,6 @@
 
 #include "sa-appeal-model-private.h"
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* A boolean argument: -1 when it is not there. */
 static int
 member_boolean (JsonObject *object,
@@ -67,14 +55,14 @@ _sa_reply_infos_from_json (JsonArray     *replies,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       reply = json_node_get_object (node);
-      info->id = member_string (reply, "id");
-      if (info->id == NULL || !sa_reply_state_from_string (member_string (reply, "state"),
+      info->id = _sa_json_string (reply, "id");
+      if (info->id == NULL || !sa_reply_state_from_string (_sa_json_string (reply, "state"),
                                                            &info->state))
         continue;
       info->kind = SA_REPLY_KIND_ANSWER;
-      sa_reply_kind_from_string (member_string (reply, "kind"), &info->kind);
-      info->agency = member_string (reply, "agency");
-      info->author = member_string (reply, "author");
+      sa_reply_kind_from_string (_sa_json_string (reply, "kind"), &info->kind);
+      info->agency = _sa_json_string (reply, "agency");
+      info->author = _sa_json_string (reply, "author");
       k++;
     }
   state->replies = infos;
@@ -216,13 +204,13 @@ check_save (const SaActor       *actor,
   if (args == NULL)
     return may_write_any (actor, appeal, error);
 
-  sa_reply_kind_from_string (member_string (args, "kind"), &kind);
-  reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
+  sa_reply_kind_from_string (_sa_json_string (args, "kind"), &kind);
+  reply = sa_appeal_state_find_reply (appeal, _sa_json_string (args, "reply_id"));
   if (reply == NULL)
     return writes_for (actor, appeal, kind, error) &&
            may_start (appeal, kind, actor->agency, error);
 
-  if (member_string (args, "kind") != NULL && kind != reply->kind)
+  if (_sa_json_string (args, "kind") != NULL && kind != reply->kind)
     return _sa_appeal_refuse (error, SA_APPEAL_ERROR_INVALID_ARGS);
   if (!writes_for (actor, appeal, reply->kind, error))
     return FALSE;
@@ -250,7 +238,7 @@ check_submit (const SaActor       *actor,
             ? _sa_appeal_refuse (error, SA_APPEAL_ERROR_NO_SUCH_REPLY)
             : _sa_appeal_refuse (error, SA_APPEAL_ERROR_FORBIDDEN));
 
-  reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
+  reply = sa_appeal_state_find_reply (appeal, _sa_json_string (args, "reply_id"));
   if (reply == NULL)
     return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NO_SUCH_REPLY);
   if (!writes_for (actor, appeal, reply->kind, error))
@@ -309,7 +297,7 @@ check_review (SaOpType             type,
   if (args == NULL)
     return TRUE;
 
-  reply = sa_appeal_state_find_reply (appeal, member_string (args, "reply_id"));
+  reply = sa_appeal_state_find_reply (appeal, _sa_json_string (args, "reply_id"));
   if (reply == NULL)
     return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NO_SUCH_REPLY);
   if (actor->agency == NULL || g_strcmp0 (reply->agency, actor->agency) != 0)
@@ -324,7 +312,7 @@ check_review (SaOpType             type,
   /* A joint answer waits for every co-executor's part, unless the lead
    * supervisor gives the reason to send without. */
   if (type == SA_OP_REPLY_APPROVE && reply->kind == SA_REPLY_KIND_ANSWER &&
-      member_string (args, "without_parts_reason") == NULL)
+      _sa_json_string (args, "without_parts_reason") == NULL)
     for (guint i = 0; appeal->coexecutors != NULL && appeal->coexecutors[i] != NULL; i++)
       if (!sa_appeal_state_part_sent (appeal, appeal->coexecutors[i]))
         return _sa_appeal_refuse (error, SA_APPEAL_ERROR_PARTS_MISSING);
@@ -407,7 +395,7 @@ _sa_reply_op_check (SaOpType             type,
       if (appeal->status != SA_APPEAL_STATUS_REGISTERED)
         return _sa_appeal_refuse (error, SA_APPEAL_ERROR_NOT_FRESH);
       if (args != NULL &&
-          sa_appeal_state_find_reply (appeal, member_string (args, "reply_id")) != NULL)
+          sa_appeal_state_find_reply (appeal, _sa_json_string (args, "reply_id")) != NULL)
         return _sa_appeal_refuse (error, SA_APPEAL_ERROR_REPLY_EXISTS);
       return TRUE;
     case SA_OP_TAKE:
@@ -429,12 +417,12 @@ static SaReplyKind
 reply_kind (const SaAppealState *state,
             JsonObject          *args)
 {
-  const SaReplyInfo *reply = sa_appeal_state_find_reply (state, member_string (args, "reply_id"));
+  const SaReplyInfo *reply = sa_appeal_state_find_reply (state, _sa_json_string (args, "reply_id"));
   SaReplyKind kind = SA_REPLY_KIND_ANSWER;
 
   if (reply != NULL)
     return reply->kind;
-  sa_reply_kind_from_string (member_string (args, "kind"), &kind);
+  sa_reply_kind_from_string (_sa_json_string (args, "kind"), &kind);
   return kind;
 }
 
@@ -498,7 +486,7 @@ _sa_reply_history_payload (SaOpType             type,
 
   if (type == SA_OP_INFO_RECEIVED)
     {
-      json_object_set_string_member (payload, "text", member_string (args, "text"));
+      json_object_set_string_member (payload, "text", _sa_json_string (args, "text"));
       return;
     }
   if (type == SA_OP_FEEDBACK)
@@ -515,16 +503,16 @@ _sa_reply_history_payload (SaOpType             type,
 
   if (type == SA_OP_QUICK_ANSWER)
     {
-      json_object_set_string_member (payload, "reply_id", member_string (args, "reply_id"));
-      json_object_set_string_member (payload, "template_id", member_string (args, "template_id"));
+      json_object_set_string_member (payload, "reply_id", _sa_json_string (args, "reply_id"));
+      json_object_set_string_member (payload, "template_id", _sa_json_string (args, "template_id"));
       return;
     }
   /* A reply's events name it and its kind; its text stays in the reply,
    * where only those who may read it see it. */
-  json_object_set_string_member (payload, "reply_id", member_string (args, "reply_id"));
+  json_object_set_string_member (payload, "reply_id", _sa_json_string (args, "reply_id"));
   json_object_set_string_member (payload, "kind",
                                  sa_reply_kind_to_string (reply_kind (before, args)));
-  if (type == SA_OP_REPLY_RETURN && (text = member_string (args, "comment")) != NULL)
+  if (type == SA_OP_REPLY_RETURN && (text = _sa_json_string (args, "comment")) != NULL)
     json_object_set_string_member (payload, "comment", text);
 }
 
@@ -552,7 +540,7 @@ find_reply_object (JsonObject *appeal,
       JsonNode *item = json_array_get_element (replies, i);
 
       if (JSON_NODE_HOLDS_OBJECT (item) &&
-          g_strcmp0 (member_string (json_node_get_object (item), "id"), reply_id) == 0)
+          g_strcmp0 (_sa_json_string (json_node_get_object (item), "id"), reply_id) == 0)
         return json_node_get_object (item);
     }
   if (!create)
@@ -587,9 +575,9 @@ reply_files (JsonObject *appeal,
           JsonNode *f = json_array_get_element (files, k);
 
           if (JSON_NODE_HOLDS_OBJECT (f) &&
-              g_strcmp0 (member_string (json_node_get_object (f), "sha256"), sha256) == 0)
+              g_strcmp0 (_sa_json_string (json_node_get_object (f), "sha256"), sha256) == 0)
             json_object_set_string_member (item, "name",
-                                           member_string (json_node_get_object (f), "name"));
+                                           _sa_json_string (json_node_get_object (f), "name"));
         }
       json_array_add_object_element (out, item);
     }
@@ -611,7 +599,7 @@ _sa_reply_fold (JsonObject    *appeal,
                 JsonObject    *args,
                 gint64         made_at)
 {
-  const char *reply_id = member_string (args, "reply_id");
+  const char *reply_id = _sa_json_string (args, "reply_id");
   JsonObject *reply;
 
   switch (type)
@@ -624,7 +612,7 @@ _sa_reply_fold (JsonObject    *appeal,
         reply = find_reply_object (appeal, reply_id, TRUE);
         if (!json_object_has_member (reply, "kind"))
           {
-            sa_reply_kind_from_string (member_string (args, "kind"), &kind);
+            sa_reply_kind_from_string (_sa_json_string (args, "kind"), &kind);
             json_object_set_string_member (reply, "kind", sa_reply_kind_to_string (kind));
             json_object_set_string_member (reply, "author", actor->login);
             if (actor->agency != NULL && *actor->agency != '\0')
@@ -632,10 +620,10 @@ _sa_reply_fold (JsonObject    *appeal,
             json_object_set_int_member (reply, "version", 0);
           }
         for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
-          json_object_set_string_member (reply, copied[i], member_string (args, copied[i]));
+          json_object_set_string_member (reply, copied[i], _sa_json_string (args, copied[i]));
         json_object_set_array_member (reply, "attachments", reply_files (appeal, args));
         if (!json_object_has_member (reply, "state") ||
-            g_strcmp0 (member_string (reply, "state"),
+            g_strcmp0 (_sa_json_string (reply, "state"),
                        sa_reply_state_to_string (SA_REPLY_STATE_RETURNED)) != 0)
           set_reply_state (reply, SA_REPLY_STATE_DRAFT);
         else
@@ -662,16 +650,16 @@ _sa_reply_fold (JsonObject    *appeal,
           set_reply_state (reply, SA_REPLY_STATE_SENT);
           json_object_set_string_member (reply, "approved_by", actor->login);
           json_object_set_string_member (reply, "sent_at", at);
-          if (g_strcmp0 (member_string (reply, "kind"),
+          if (g_strcmp0 (_sa_json_string (reply, "kind"),
                          sa_reply_kind_to_string (SA_REPLY_KIND_ANSWER)) == 0)
             {
               json_object_set_string_member (appeal, SA_APPEAL_FIELD_ANSWERED_AT, at);
-              if (member_string (args, "without_parts_reason") != NULL)
+              if (_sa_json_string (args, "without_parts_reason") != NULL)
                 json_object_set_string_member (reply, "without_parts_reason",
-                                               member_string (args, "without_parts_reason"));
+                                               _sa_json_string (args, "without_parts_reason"));
             }
           /* The applicant is told of the extension: the light need not be red. */
-          if (g_strcmp0 (member_string (reply, "kind"),
+          if (g_strcmp0 (_sa_json_string (reply, "kind"),
                          sa_reply_kind_to_string (SA_REPLY_KIND_NOTICE)) == 0)
             json_object_set_string_member (appeal, SA_APPEAL_FIELD_NOTIFIED_AT, at);
         }
@@ -682,7 +670,7 @@ _sa_reply_fold (JsonObject    *appeal,
           set_reply_state (reply, SA_REPLY_STATE_RETURNED);
           json_object_set_string_member (reply, "returned_by", actor->login);
           json_object_set_string_member (reply, "returned_comment",
-                                         member_string (args, "comment"));
+                                         _sa_json_string (args, "comment"));
         }
       break;
     case SA_OP_QUICK_ANSWER:
@@ -694,10 +682,10 @@ _sa_reply_fold (JsonObject    *appeal,
         json_object_set_string_member (reply, "author", actor->login);
         if (actor->agency != NULL && *actor->agency != '\0')
           json_object_set_string_member (reply, "agency", actor->agency);
-        json_object_set_string_member (reply, "text", member_string (args, "text"));
-        json_object_set_string_member (reply, "language", member_string (args, "language"));
+        json_object_set_string_member (reply, "text", _sa_json_string (args, "text"));
+        json_object_set_string_member (reply, "language", _sa_json_string (args, "language"));
         json_object_set_string_member (reply, "visibility", SA_REPLY_VISIBILITY_PRIVATE);
-        json_object_set_string_member (reply, "template_id", member_string (args, "template_id"));
+        json_object_set_string_member (reply, "template_id", _sa_json_string (args, "template_id"));
         json_object_set_null_member (reply, "approved_by");
         json_object_set_string_member (reply, "sent_at", at);
         json_object_set_int_member (reply, "version", 1);
@@ -726,9 +714,9 @@ _sa_reply_fold (JsonObject    *appeal,
 gint64
 sa_appeal_notice_due (JsonObject *appeal)
 {
-  gint64 notify_by = sa_appeal_parse_time (member_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY));
+  gint64 notify_by = sa_appeal_parse_time (_sa_json_string (appeal, SA_APPEAL_FIELD_NOTIFY_BY));
 
-  if (notify_by == 0 || member_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT) != NULL)
+  if (notify_by == 0 || _sa_json_string (appeal, SA_APPEAL_FIELD_NOTIFIED_AT) != NULL)
     return 0;
   return notify_by;
 }
