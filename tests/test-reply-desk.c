@@ -13,7 +13,7 @@
 #include "sa-reply-template-picker.h"
 #include "sa-reply-editor.h"
 #include "sa-test-files.h"
-#include "sa-test-spawn.h"
+#include "sa-test-spawned-http.h"
 #include "sa-test-widgets.h"
 #include "sa-window-private.h"
 
@@ -42,50 +42,9 @@ static char *boss_token;  /* the supervisor's */
 /* ------------------------------------------------------------------ */
 /* The registry, as another client sees it */
 
-static JsonNode *
-http_as (const char *bearer,
-         const char *method,
-         const char *path,
-         const char *body)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *uri = g_strconcat (registry.url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (bearer != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", bearer, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
-                                             g_bytes_get_size (answer), &error));
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static char *
-sign_in (const char *login,
-         const char *password)
-{
-  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login,
-                                           password);
-  g_autoptr(JsonNode) answer = http_as (NULL, "POST", "/api/v1/auth/login", body);
-
-  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "access_token"));
-}
+#define http_as(bearer, method, path, body) \
+  sa_test_spawned_http (&registry, (method), (path), (bearer), (body))
+#define sign_in(login, password) sa_test_spawned_sign_in (&registry, (login), (password))
 
 /* A new heating appeal in the executor's agency's queue. */
 static char *
