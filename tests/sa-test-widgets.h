@@ -19,6 +19,21 @@ sa_test_collect (GtkWidget *root,
     }
 }
 
+/* Whether a label under @root that the user can see says exactly @text. */
+static inline gboolean
+sa_test_shows_label (GtkWidget  *root,
+                     const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  sa_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_is_visible (g_ptr_array_index (labels, i)) &&
+        g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The nth widget of @type in depth-first order, or NULL. */
 static inline GtkWidget *
 sa_test_find_by_type (GtkWidget *root,

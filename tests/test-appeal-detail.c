@@ -31,21 +31,6 @@ parse (const char *json)
   return json_object_ref (json_node_get_object (node));
 }
 
-/* Whether any label under @root shows exactly @text, as a user would see it. */
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_visible (g_ptr_array_index (labels, i)) &&
-        g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_shows_appeal (void)
 {
@@ -57,28 +42,29 @@ test_shows_appeal (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (shows_label (GTK_WIDGET (detail), "No Appeal Selected"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "No Appeal Selected"));
 
   sa_appeal_detail_set_appeal (detail, appeal);
-  g_assert_true (shows_label (GTK_WIDGET (detail), "ALA-2026-000042"));
-  g_assert_true (shows_label (GTK_WIDGET (detail), "In Progress"));
-  g_assert_true (shows_label (GTK_WIDGET (detail), "Repeat"));
-  g_assert_true (shows_label (GTK_WIDGET (detail), "В квартире +12 градусов, батареи холодные."));
-  g_assert_true (shows_label (GTK_WIDGET (detail), "••••••••0017"));
-  g_assert_false (shows_label (GTK_WIDGET (detail), "900101300017"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "ALA-2026-000042"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "In Progress"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "Repeat"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail),
+                                      "В квартире +12 градусов, батареи холодные."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "••••••••0017"));
+  g_assert_false (sa_test_shows_label (GTK_WIDGET (detail), "900101300017"));
   /* Received 04:30 UTC is 09:30 in Almaty. */
-  g_assert_true (shows_label (GTK_WIDGET (detail), "20.11.2026 09:30 · 109 Phone Line"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "20.11.2026 09:30 · 109 Phone Line"));
 
   sa_test_collect (GTK_WIDGET (detail), GTK_TYPE_TOGGLE_BUTTON, toggles);
   for (guint i = 0; i < toggles->len; i++)
     if (g_strcmp0 (gtk_button_get_icon_name (g_ptr_array_index (toggles, i)),
                    "view-reveal-symbolic") == 0)
       gtk_toggle_button_set_active (g_ptr_array_index (toggles, i), TRUE);
-  g_assert_true (shows_label (GTK_WIDGET (detail), "900101300017"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "900101300017"));
 
   /* A newly shown appeal starts masked again. */
   sa_appeal_detail_set_appeal (detail, appeal);
-  g_assert_true (shows_label (GTK_WIDGET (detail), "••••••••0017"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail), "••••••••0017"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (detail);
@@ -114,13 +100,15 @@ test_shows_replies (void)
   g_assert_nonnull (view);
   g_assert_true (gtk_widget_get_visible (view));
   g_assert_cmpuint (sa_replies_view_get_n_rows (SA_REPLIES_VIEW (view)), ==, 3);
-  g_assert_true (shows_label (view, "Answer · Sent"));
-  g_assert_true (shows_label (view, "Notice of extension · Draft"));
+  g_assert_true (sa_test_shows_label (view, "Answer · Sent"));
+  g_assert_true (sa_test_shows_label (view, "Notice of extension · Draft"));
   /* Sent 07:00 UTC is 12:00 in Almaty; the names are logins with no cache. */
-  g_assert_true (shows_label (view, "21.11.2026 12:00: written by executor.other, approved by "
+  g_assert_true (sa_test_shows_label (view,
+                                      "21.11.2026 12:00: written by executor.other, approved by "
                                     "supervisor.teplo"));
-  g_assert_true (shows_label (view, "Отопление восстановлено."));
-  g_assert_true (shows_label (view, "Public: may be published without the applicant’s personal "
+  g_assert_true (sa_test_shows_label (view, "Отопление восстановлено."));
+  g_assert_true (sa_test_shows_label (view,
+                                      "Public: may be published without the applicant’s personal "
                                     "data"));
   /* Only the sent answer is open at first. */
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (
@@ -297,13 +285,15 @@ test_notice_late (void)
   g_assert_cmpstr (gtk_label_get_text (chip), ==, "21 days 3 hours left");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "red"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
-  g_assert_true (shows_label (GTK_WIDGET (detail), "Applicant not yet told of the extension"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail),
+                                      "Applicant not yet told of the extension"));
 
   json_object_set_string_member (appeal, "applicant_notified_at", notified);
   sa_appeal_detail_set_appeal (detail, appeal);
   chip = row_chip (GTK_WIDGET (detail), "Legal Deadline");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (chip), "green"));
-  g_assert_false (shows_label (GTK_WIDGET (detail), "Applicant not yet told of the extension"));
+  g_assert_false (sa_test_shows_label (GTK_WIDGET (detail),
+                                       "Applicant not yet told of the extension"));
   g_assert_finalize_object (detail);
 }
 
@@ -850,7 +840,7 @@ test_escalate (Fixture       *f,
   too_long = g_strnfill (5001, 'a');
   type_text (dialog, too_long);
   g_assert_false (gtk_widget_is_sensitive (escalate));
-  g_assert_true (shows_label (GTK_WIDGET (dialog), "Shorten the text by 1 character."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (dialog), "Shorten the text by 1 character."));
   too_long[5000] = '\0';
   type_text (dialog, too_long);
   g_assert_true (gtk_widget_is_sensitive (escalate));
@@ -873,7 +863,7 @@ test_extend (Fixture       *f,
   GtkWidget *extend;
 
   g_assert_nonnull (dialog);
-  g_assert_true (shows_label (GTK_WIDGET (dialog), "From 12.12.2026 to 20.01.2027"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (dialog), "From 12.12.2026 to 20.01.2027"));
   /* The day after the current deadline is chosen at first. */
   g_assert_cmpstr (shown_date (dialog), ==, "12.12.2026");
   extend = sa_test_find_button (GTK_WIDGET (dialog), "_Extend");

@@ -452,20 +452,6 @@ test_verdict_and_control (void)
   g_assert_true (sa_sidebar_get_section_shown (window->sidebar, SA_SECTION_CONTROL));
 }
 
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_visible (g_ptr_array_index (labels, i)) &&
-        g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 typedef struct
 {
   const char *id;
@@ -526,7 +512,7 @@ test_joint (void)
   g_assert_nonnull (review);
   g_assert_false (gtk_widget_is_sensitive (sa_test_find_button (GTK_WIDGET (review),
                                                                 "_Approve and Send")));
-  g_assert_true (shows_label (GTK_WIDGET (review), missing));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), missing));
   gtk_window_destroy (review);
 
   /* The co-executor writes its part, and its own supervisor sends it. */
@@ -544,9 +530,9 @@ test_joint (void)
                                              NULL));
   review = opened (SA_TYPE_REVIEW_WINDOW);
   g_assert_nonnull (review);
-  g_assert_true (shows_label (GTK_WIDGET (review), "Теплотрасса на улице заменена."));
-  g_assert_true (shows_label (GTK_WIDGET (review), COEXECUTOR_NAME));
-  g_assert_false (shows_label (GTK_WIDGET (review), missing));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "Теплотрасса на улице заменена."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), COEXECUTOR_NAME));
+  g_assert_false (sa_test_shows_label (GTK_WIDGET (review), missing));
   click (sa_test_find_button (GTK_WIDGET (review), "_Approve and Send"));
   push_now ();
   wait_until (registry_has, &e, "the joint answer sent on the registry");

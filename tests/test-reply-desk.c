@@ -242,20 +242,6 @@ type_and_wait (SaReplyEditor *editor,
   wait_for (is_saved, editor, "the draft saved");
 }
 
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_visible (labels->pdata[i]) &&
-        g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static guint
 outbox_size (void)
 {
@@ -417,12 +403,12 @@ test_submit_return_resubmit (void)
 
   editor = open_editor ();
   g_assert_true (sa_reply_editor_is_editable (editor));
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Укажите время включения."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Укажите время включения."));
   expander = sa_test_find_by_type (GTK_WIDGET (editor), GTK_TYPE_EXPANDER, 0);
   g_assert_true (gtk_widget_is_visible (expander));
   gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
   settle (50);
-  g_assert_true (shows_label (GTK_WIDGET (editor), first));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), first));
 
   gtk_text_buffer_set_text (buffer_of (editor), "", -1);
   type_and_wait (editor, second);
@@ -680,7 +666,8 @@ test_conflict_keeps_text (void)
     gtk_text_buffer_get_bounds (buffer_of (editor), &start, &end);
     shown = gtk_text_buffer_get_text (buffer_of (editor), &start, &end, FALSE);
     g_assert_cmpstr (shown, ==, text);
-    g_assert_true (shows_label (GTK_WIDGET (editor), "Your last text did not reach the registry"));
+    g_assert_true (sa_test_shows_label (GTK_WIDGET (editor),
+                                        "Your last text did not reach the registry"));
   }
   gtk_window_destroy (GTK_WINDOW (editor));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-conflicts", NULL));

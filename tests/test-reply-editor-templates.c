@@ -183,20 +183,6 @@ search_for (SaReplyEditor *editor,
   settle (400);
 }
 
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_visible (labels->pdata[i]) &&
-        g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 wait_saved (SaReplyEditor *editor)
 {
@@ -244,7 +230,7 @@ test_listed_for_category_and_language (Fixture       *f,
 
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (picker_of (editor))));
   g_assert_cmpstr (all, ==, "heat-ru extended-ru");
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Отопление восстановлено"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Отопление восстановлено"));
   search_for (editor, "продлен");
   narrowed = shown (editor);
   g_assert_cmpstr (narrowed, ==, "extended-ru");
@@ -253,7 +239,7 @@ test_listed_for_category_and_language (Fixture       *f,
   settle (20);
   kazakh = shown (editor);
   g_assert_cmpstr (kazakh, ==, "heat-kk");
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Жылу берілді"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Жылу берілді"));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
@@ -282,12 +268,12 @@ test_choose_fills_and_saves (Fixture       *f,
   sa_test_keys_settle (100);
   text = buffer_text (editor);
   g_assert_cmpstr (text, ==, expected);
-  g_assert_true (shows_label (GTK_WIDGET (editor), expected));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), expected));
   wait_saved (editor);
   args = only_save (f);
   g_assert_cmpstr (json_object_get_string_member (args, "text"), ==, expected);
   g_assert_cmpstr (json_object_get_string_member (args, "kind"), ==, "answer");
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Answer"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Answer"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kind_dropdown (editor))));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
@@ -387,7 +373,7 @@ test_notice_offered (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (kinds)));
   item = gtk_drop_down_get_selected_item (kinds);
   g_assert_cmpstr (gtk_string_object_get_string (item), ==, "Notice of extension");
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Notice of extension"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Notice of extension"));
 
   g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer_of (editor),
                                                                "Срок продлён до 25 декабря.",
@@ -423,7 +409,7 @@ test_notice_or_answer (Fixture       *f,
   g_clear_pointer (&text, g_free);
   text = buffer_text (editor);
   g_assert_cmpstr (text, ==, "Черновик ответа.");
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Answer"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Answer"));
   g_assert_cmpstr (sa_reply_editor_get_reply_id (editor), ==,
                    "dddddddd-dddd-4ddd-8ddd-dddddddddddd");
   g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer_of (editor), " Дополнено.",
@@ -471,7 +457,7 @@ test_coexecutor_writes_part (Fixture       *f,
   gtk_window_present (GTK_WINDOW (editor));
   settle (20);
   g_assert_true (sa_reply_editor_is_editable (editor));
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Part of a joint answer"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Part of a joint answer"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kind_dropdown (editor))));
   g_assert_true (gtk_text_buffer_insert_interactive_at_cursor (buffer_of (editor),
                                                                "Водоканал: давление восстановлено.",

@@ -150,21 +150,6 @@ buffer_text (SaReplyEditor *editor)
   return gtk_text_buffer_get_text (buffer_of (editor), &start, &end, FALSE);
 }
 
-/* Whether a label the user can see says exactly @text. */
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_visible (labels->pdata[i]) &&
-        g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static GPtrArray *
 outbox (SaCache *cache)
 {
@@ -213,10 +198,10 @@ test_typing_saves_one_op (Fixture       *f,
   /* Still typing: nothing is written yet, and the header says so. */
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 0);
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Saving…"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Saving…"));
 
   wait_saved (editor);
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Saved"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Saved"));
   g_clear_pointer (&entries, g_ptr_array_unref);
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 1);
@@ -289,7 +274,7 @@ test_reopen (Fixture       *f,
   text = buffer_text (editor);
   g_assert_cmpstr (text, ==, "Жұмыс аяқталды");
   g_assert_cmpstr (sa_reply_editor_get_reply_id (editor), ==, reply_id);
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Saved"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Saved"));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
@@ -367,7 +352,7 @@ test_submit_after_save (Fixture       *f,
   g_assert_cmpstr (((SaOutboxEntry *) entries->pdata[1])->type, ==, "reply_submit");
   g_assert_cmpstr (entry_arg (entries->pdata[1], "reply_id"), ==,
                    entry_arg (entries->pdata[0], "reply_id"));
-  g_assert_true (shows_label (GTK_WIDGET (detail),
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (detail),
                               sa_labels_status (sa_appeal_status_to_string (
                                                   SA_APPEAL_STATUS_AWAITING_APPROVAL))));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -466,14 +451,14 @@ test_returned_comment (Fixture       *f,
   editor = open_editor (f, json_object_ref (appeal));
   g_assert_cmpstr (sa_reply_editor_get_reply_id (editor), ==, REPLY);
   g_assert_true (sa_reply_editor_is_editable (editor));
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Укажите дату включения."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Укажите дату включения."));
   text = buffer_text (editor);
   g_assert_cmpstr (text, ==, "Отопление включено.");
   expander = sa_test_find_by_type (GTK_WIDGET (editor), GTK_TYPE_EXPANDER, 0);
   g_assert_true (gtk_widget_is_visible (expander));
   gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
   settle (20);
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Version 1 · 01.12.2026 09:00"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Version 1 · 01.12.2026 09:00"));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
@@ -497,7 +482,7 @@ test_sent_read_only (Fixture       *f,
   g_assert_false (type (editor, "ещё"));
   text = buffer_text (editor);
   g_assert_cmpstr (text, ==, "Отопление включено 5 декабря.");
-  g_assert_true (shows_label (GTK_WIDGET (editor), sa_rejection_message ("reply_sent")));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), sa_rejection_message ("reply_sent")));
   submit = sa_test_find_button (GTK_WIDGET (editor), "_Submit for Approval");
   g_assert_true (submit == NULL || !gtk_widget_is_visible (submit));
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.submit", NULL);
@@ -555,7 +540,7 @@ check_held (Fixture    *f,
   text = buffer_text (editor);
   g_assert_cmpstr (text, ==, "Жылу қосылды, тексерілді.");
   g_assert_cmpstr (sa_reply_editor_get_reply_id (editor), ==, reply_id);
-  g_assert_true (shows_label (GTK_WIDGET (editor), banner));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), banner));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
@@ -613,14 +598,14 @@ test_count_and_limit (Fixture       *f,
   g_autoptr(GString) long_text = g_string_new (NULL);
   g_autofree char *limit = g_strdup_printf ("%d / %d", SA_OP_TEXT_MAX, SA_OP_TEXT_MAX);
 
-  g_assert_true (shows_label (GTK_WIDGET (editor), "0 / 5000"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "0 / 5000"));
   g_assert_true (type (editor, "Сәлем"));
-  g_assert_true (shows_label (GTK_WIDGET (editor), "5 / 5000"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "5 / 5000"));
   for (guint i = 0; i < SA_OP_TEXT_MAX + 1000; i++)
     g_string_append (long_text, "ә");
   type (editor, long_text->str);
   g_assert_cmpint (gtk_text_buffer_get_char_count (buffer_of (editor)), ==, SA_OP_TEXT_MAX);
-  g_assert_true (shows_label (GTK_WIDGET (editor), limit));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), limit));
   wait_saved (editor);
   gtk_window_destroy (GTK_WINDOW (editor));
 }
@@ -639,17 +624,17 @@ test_preview (Fixture       *f,
   g_assert_cmpstr (kk, ==, "20.11.2026 ж. № " REG " өтінішке жауап");
   g_assert_cmpstr (ru, ==, "Ответ на обращение № " REG " от 20.11.2026");
   g_assert_true (type (editor, typed));
-  g_assert_true (shows_label (GTK_WIDGET (editor), typed));
-  g_assert_true (shows_label (GTK_WIDGET (editor), kk));
-  g_assert_true (shows_label (GTK_WIDGET (editor),
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), typed));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), kk));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor),
                               "Private: only the applicant receives this reply. It is not published."));
 
   language = GTK_DROP_DOWN (sa_test_find_by_type (GTK_WIDGET (editor), GTK_TYPE_DROP_DOWN, 0));
   gtk_drop_down_set_selected (language, 0);
-  g_assert_true (shows_label (GTK_WIDGET (editor), ru));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), ru));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (sa_test_find_button (GTK_WIDGET (editor),
                                                                         "_Public")), TRUE);
-  g_assert_true (shows_label (GTK_WIDGET (editor),
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor),
                               "Public: the reply may be published, without the applicant’s "
                               "personal data."));
   wait_saved (editor);
@@ -687,12 +672,13 @@ test_translated (Fixture       *f,
       g_assert_cmpstr (submit, !=, "_Submit for Approval");
       editor = open_editor (f, NULL);
       g_assert_nonnull (sa_test_find_button (GTK_WIDGET (editor), submit));
-      g_assert_true (shows_label (GTK_WIDGET (editor),
+      g_assert_true (sa_test_shows_label (GTK_WIDGET (editor),
                                   g_dgettext (GETTEXT_PACKAGE, "What the Applicant Receives")));
       g_assert_true (type (editor, "Сәлем"));
       wait_saved (editor);
       g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Saved"), !=, "Saved");
-      g_assert_true (shows_label (GTK_WIDGET (editor), g_dgettext (GETTEXT_PACKAGE, "Saved")));
+      g_assert_true (sa_test_shows_label (GTK_WIDGET (editor),
+                                          g_dgettext (GETTEXT_PACKAGE, "Saved")));
       gtk_window_destroy (GTK_WINDOW (editor));
     }
   g_setenv ("LANGUAGE", "C", TRUE);
@@ -768,13 +754,13 @@ test_files (Fixture       *f,
   g_assert_nonnull (file_check (editor, "act.pdf"));
   g_assert_nonnull (file_check (editor, "photo.jpg"));
   g_assert_false (gtk_check_button_get_active (file_check (editor, "act.pdf")));
-  g_assert_false (shows_label (GTK_WIDGET (editor), listed));
+  g_assert_false (sa_test_shows_label (GTK_WIDGET (editor), listed));
 
   g_assert_true (type (editor, "Акт прилагается."));
   wait_saved (editor);
   gtk_check_button_set_active (file_check (editor, "act.pdf"), TRUE);
-  g_assert_true (shows_label (GTK_WIDGET (editor), "Saving…"));
-  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), "Saving…"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), listed));
   wait_saved (editor);
   entries = outbox (f->cache);
   g_assert_cmpuint (entries->len, ==, 1);
@@ -786,7 +772,7 @@ test_files (Fixture       *f,
   /* Unchecked: the same op, with no file. */
   gtk_check_button_set_active (file_check (editor, "act.pdf"), FALSE);
   wait_saved (editor);
-  g_assert_false (shows_label (GTK_WIDGET (editor), listed));
+  g_assert_false (sa_test_shows_label (GTK_WIDGET (editor), listed));
   g_clear_pointer (&entries, g_ptr_array_unref);
   g_clear_pointer (&files, g_free);
   entries = outbox (f->cache);
@@ -807,7 +793,7 @@ test_files (Fixture       *f,
   editor = open_editor (f, NULL);
   g_assert_true (gtk_check_button_get_active (file_check (editor, "act.pdf")));
   g_assert_false (gtk_check_button_get_active (file_check (editor, "photo.jpg")));
-  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), listed));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
@@ -834,7 +820,7 @@ test_sent_files_read_only (Fixture       *f,
   g_assert_true (gtk_check_button_get_active (check));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (check)));
   g_assert_null (file_check (editor, "act.pdf"));
-  g_assert_true (shows_label (GTK_WIDGET (editor), listed));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (editor), listed));
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 

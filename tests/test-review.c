@@ -187,20 +187,6 @@ open_from_detail (Fixture    *f,
   return open->len == 1 ? open->pdata[0] : NULL;
 }
 
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  sa_test_collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_is_visible (g_ptr_array_index (labels, i)) &&
-        g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static const char *
 row_subtitle (GtkWidget  *root,
               const char *title)
@@ -260,9 +246,11 @@ test_review_shows_reply (Fixture       *f,
 
   g_assert_true (SA_IS_REVIEW_WINDOW (review));
   g_assert_cmpstr (sa_review_window_get_reply_id (SA_REVIEW_WINDOW (review)), ==, "r-1");
-  g_assert_true (shows_label (GTK_WIDGET (review), "В квартире +12 градусов, батареи холодные."));
-  g_assert_true (shows_label (GTK_WIDGET (review), "Жылу берілді, батареялар жылы."));
-  g_assert_true (shows_label (GTK_WIDGET (review), "Returned before with the comment: Укажите дату"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review),
+                                      "В квартире +12 градусов, батареи холодные."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "Жылу берілді, батареялар жылы."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review),
+                                      "Returned before with the comment: Укажите дату"));
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (review), "Author"), ==, "Абаев Ержан");
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (review), "Visibility"), ==,
                    "Private: only the applicant receives it");
@@ -279,8 +267,8 @@ test_review_shows_reply (Fixture       *f,
                      "Version 1, submitted 25.11.2026 10:00");
   }
   gtk_drop_down_set_selected (GTK_DROP_DOWN (versions), 1);
-  g_assert_true (shows_label (GTK_WIDGET (review), "Отопление включено."));
-  g_assert_false (shows_label (GTK_WIDGET (review), "Жылу берілді, батареялар жылы."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "Отопление включено."));
+  g_assert_false (sa_test_shows_label (GTK_WIDGET (review), "Жылу берілді, батареялар жылы."));
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (review), "Language"), ==, "Russian");
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (review), "Visibility"), ==,
                    "Public: may be published without the applicant’s personal data");
@@ -380,12 +368,12 @@ test_review_joint_missing (Fixture       *f,
   g_assert_cmpstr (sa_review_window_get_reply_id (SA_REVIEW_WINDOW (review)), ==, "j-1");
   g_assert_false (gtk_widget_is_sensitive (sa_test_find_button (GTK_WIDGET (review),
                                                                 "_Approve and Send")));
-  g_assert_true (shows_label (GTK_WIDGET (review),
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review),
                               "Not sent their part of the answer yet: КСК «Жетысу». Wait for "
                               "them, or send the answer without them, giving the reason."));
-  g_assert_true (shows_label (GTK_WIDGET (review), "ТОО «Алматы Ремонт»"));
-  g_assert_true (shows_label (GTK_WIDGET (review), "Трубы в подвале заменены 2 декабря."));
-  g_assert_true (shows_label (GTK_WIDGET (review), "Отопление подано."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "ТОО «Алматы Ремонт»"));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "Трубы в подвале заменены 2 декабря."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "Отопление подано."));
 
   /* Ctrl+Enter does not send it without the part. */
   gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL);
@@ -421,7 +409,7 @@ test_review_joint_complete (Fixture       *f,
   set_user (f, SUPERVISOR);
   review = open_from_detail (f, "detail.review-reply");
   g_assert_nonnull (review);
-  g_assert_true (shows_label (GTK_WIDGET (review), "Трубы в подвале заменены 2 декабря."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), "Трубы в подвале заменены 2 декабря."));
   without = sa_test_find_button (GTK_WIDGET (review), "Send _without the Parts…");
   g_assert_false (gtk_widget_get_visible (without));
   click (sa_test_find_button (GTK_WIDGET (review), "_Approve and Send"));
@@ -491,8 +479,8 @@ test_review_own_reply (Fixture       *f,
   g_assert_nonnull (review);
   approve = sa_test_find_button (GTK_WIDGET (review), "_Approve and Send");
   g_assert_false (gtk_widget_is_sensitive (approve));
-  g_assert_true (shows_label (GTK_WIDGET (review), sa_rejection_message ("own_reply")));
-  g_assert_true (shows_label (GTK_WIDGET (review),
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review), sa_rejection_message ("own_reply")));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (review),
                               "A reply cannot be approved by its author: ask another supervisor."));
   gtk_widget_activate_action (GTK_WIDGET (review), "review.approve", NULL);
   g_assert_null (f->requested.type);
@@ -545,7 +533,8 @@ test_verdict_disagrees (Fixture       *f,
   g_assert_false (gtk_widget_is_sensitive (record));
   choose (GTK_WIDGET (dialog), "The applicant disagrees");
   g_assert_false (gtk_widget_is_sensitive (record));
-  g_assert_true (shows_label (GTK_WIDGET (dialog), "Choose the applicant’s rating, from 1 to 5."));
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (dialog),
+                                      "Choose the applicant’s rating, from 1 to 5."));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (sa_test_find_button (GTK_WIDGET (dialog), "2")),
                                 TRUE);
   type_text (GTK_WIDGET (dialog), "  Батареи всё ещё холодные  ");
@@ -592,7 +581,7 @@ test_verdict_not_reached (Fixture       *f,
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (calls)));
   gtk_spin_button_set_value (calls, SA_FEEDBACK_ATTEMPTS_MIN - 1);
   g_assert_false (gtk_widget_is_sensitive (record));
-  g_assert_true (shows_label (GTK_WIDGET (dialog),
+  g_assert_true (sa_test_shows_label (GTK_WIDGET (dialog),
                               "An appeal is closed without the applicant’s verdict only after at "
                               "least 3 calls."));
   args = sa_verdict_dialog_dup_args (dialog, &error);

@@ -67,11 +67,9 @@ find_reply (JsonObject  *appeal,
         continue;
       if (kind == SA_REPLY_KIND_ANSWER && wanted != SA_REPLY_KIND_ANSWER)
         continue;
-      /* Each co-executor agency writes a part of its own. The cache folds
-       * a draft without its agency (the registry adds it): its author,
-       * the user, is of theirs. */
-      if (wanted == SA_REPLY_KIND_PART && member_string (reply, "agency") != NULL &&
-          g_strcmp0 (member_string (reply, "agency"), agency) != 0)
+      /* Each co-executor agency writes a part of its own (the fold gives
+       * a draft its agency at once, as the registry does). */
+      if (wanted == SA_REPLY_KIND_PART && g_strcmp0 (member_string (reply, "agency"), agency) != 0)
         continue;
       if ((state == SA_REPLY_STATE_DRAFT || state == SA_REPLY_STATE_RETURNED) &&
           g_strcmp0 (member_string (reply, "author"), login) == 0)
